@@ -1,0 +1,82 @@
+# Quick start (fresh Debian 12, root or sudo):
+#   make demo   install packages, build the release preset, scan examples/
+#   make test   install packages, build the dev preset (ASan+UBSan), run every test
+SHELL := /bin/bash
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+BUILD_DEPS := build-essential cmake pkg-config libssl-dev zlib1g-dev libarchive-dev \
+              liblzma-dev libbz2-dev libjansson-dev
+TEST_DEPS  := libcmocka-dev nodejs npm
+FUZZ_DEPS  := clang-14 libclang-rt-14-dev
+BENCH_DEPS := hyperfine python3 python3-numpy
+
+# Installs only what is missing, so repeated runs stay offline and fast.
+define apt_install
+	@missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+.PHONY: all deps test-deps demo release dev test fuzz-build fuzz bench docs format tidy clean
+
+all: release
+
+deps:
+	$(call apt_install,$(BUILD_DEPS))
+
+test-deps: deps
+	$(call apt_install,$(TEST_DEPS))
+	@if [ ! -d tests/node_modules/ajv-draft-04 ]; then \
+	  echo "installing the SARIF schema validator (npm: ajv, ajv-draft-04)"; \
+	  (cd tests && npm install --no-audit --no-fund --silent); \
+	fi
+
+release: deps
+	cmake --preset release >/dev/null
+	cmake --build --preset release
+
+dev: test-deps
+	cmake --preset dev >/dev/null
+	cmake --build --preset dev
+
+demo: release
+	@echo "== custody scan examples/"
+	@./build/release/custody scan --no-progress examples/; rc=$$?; \
+	 echo "== custody scan exited $$rc (0 clean, 1 findings at or above --fail-on, 2 error)"; \
+	 [ $$rc -le 1 ]
+
+test: dev
+	ctest --preset dev
+
+fuzz-build: deps
+	$(call apt_install,$(FUZZ_DEPS))
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz
+
+# make fuzz TARGET=pickle SECONDS=600
+fuzz: fuzz-build
+	mkdir -p fuzz/new/$(TARGET)
+	ASAN_OPTIONS=allocator_may_return_null=1 build/fuzz/fuzz/$(TARGET)_fuzz \
+	  -max_total_time=$(or $(SECONDS),60) -rss_limit_mb=2048 -timeout=10 \
+	  fuzz/new/$(TARGET) fuzz/corpus/$(TARGET)
+
+bench: release
+	$(call apt_install,$(BENCH_DEPS))
+	bash bench/run.sh
+
+docs: release
+	./build/release/custody rules --format md > docs/rules.md
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+tidy: dev
+	clang-tidy -p build/dev --quiet $$(git ls-files 'src/*.c')
+
+clean:
+	rm -rf build

@@ -1,0 +1,7 @@
+#ifndef CUSTODY_FUZZ_H
+#define CUSTODY_FUZZ_H
+#include <stddef.h>
+#include <stdint.h>
+/* Declared here so -Wmissing-prototypes stays quiet in every target. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#endif

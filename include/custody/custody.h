@@ -1,0 +1,9 @@
+#ifndef CUSTODY_H
+#define CUSTODY_H
+/* Custody: trust for the AI software supply chain. This header includes the whole API. */
+#include "custody/common.h"
+#include "custody/finding.h"
+#include "custody/report.h"
+#include "custody/rules.h"
+#include "custody/scan.h"
+#endif

@@ -1,0 +1,448 @@
+#include "engine/engine.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/limits.h"
+#include "core/util.h"
+#include "engine/scanfile.h"
+#include "rules/catalogue.h"
+#include "core/banned.h"
+
+#define CTX_HINTS 8
+
+struct ctx_hint {
+    const char *key;
+    const void *value;
+};
+
+struct cu_ctx {
+    struct cu_file_rec *rec;
+    const struct cu_scan_limits *lim;
+    custody_error err;
+    uint64_t budget;
+    uint64_t counter;
+    unsigned depth;
+    bool fatal;
+    struct ctx_hint hints[CTX_HINTS];
+};
+
+custody_error *cu_ctx_err(struct cu_ctx *ctx)
+{
+    return &ctx->err;
+}
+
+uint64_t *cu_ctx_budget(struct cu_ctx *ctx)
+{
+    return &ctx->budget;
+}
+
+uint64_t *cu_ctx_counter(struct cu_ctx *ctx)
+{
+    return &ctx->counter;
+}
+
+unsigned cu_ctx_depth(const struct cu_ctx *ctx)
+{
+    return ctx->depth;
+}
+
+const void *cu_ctx_hint(const struct cu_ctx *ctx, const char *key)
+{
+    for (size_t i = 0; i < CTX_HINTS; i++) {
+        if (ctx->hints[i].key != NULL && strcmp(ctx->hints[i].key, key) == 0) {
+            return ctx->hints[i].value;
+        }
+    }
+    return NULL;
+}
+
+const void *cu_ctx_set_hint(struct cu_ctx *ctx, const char *key, const void *value)
+{
+    size_t free_slot = CTX_HINTS;
+    for (size_t i = 0; i < CTX_HINTS; i++) {
+        if (ctx->hints[i].key != NULL && strcmp(ctx->hints[i].key, key) == 0) {
+            const void *old = ctx->hints[i].value;
+            ctx->hints[i].value = value;
+            if (value == NULL) {
+                ctx->hints[i].key = NULL;
+            }
+            return old;
+        }
+        if (ctx->hints[i].key == NULL && free_slot == CTX_HINTS) {
+            free_slot = i;
+        }
+    }
+    if (value != NULL && free_slot < CTX_HINTS) {
+        ctx->hints[free_slot].key = key;
+        ctx->hints[free_slot].value = value;
+    }
+    return NULL;
+}
+
+static bool finding_equal(const struct cu_finding_rec *a, const char *rule, const char *loc,
+                          uint64_t off, const char *msg, const char *ev)
+{
+    return a->rule_id == rule && a->offset == off && strcmp(a->location, loc) == 0 &&
+           strcmp(a->message, msg) == 0 &&
+           ((a->evidence == NULL && ev == NULL) ||
+            (a->evidence != NULL && ev != NULL && strcmp(a->evidence, ev) == 0));
+}
+
+static void emit_rec(struct cu_ctx *ctx, const char *location, uint64_t off, const char *rule_id,
+                     int severity, const char *evidence, const char *msg)
+{
+    struct cu_file_rec *rec = ctx->rec;
+    const custody_rule *rule = custody_rule_find(rule_id);
+    assert(rule != NULL && "rule id missing from the catalogue");
+    if (rule == NULL) {
+        rule = custody_rule_find("scan/internal");
+    }
+    char *ev = NULL;
+    if (evidence != NULL) {
+        ev = strlen(evidence) > CU_LIMIT_EVIDENCE ? cu_strndup(evidence, CU_LIMIT_EVIDENCE)
+                                                  : cu_strdup(evidence);
+        if (ev == NULL) {
+            ctx->fatal = true;
+            return;
+        }
+    }
+    /* The last few findings are checked for repeats (a payload called in a loop). */
+    size_t from = rec->nf > 64 ? rec->nf - 64 : 0;
+    for (size_t i = from; i < rec->nf; i++) {
+        if (finding_equal(&rec->f[i], rule->id, location, off, msg, ev)) {
+            free(ev);
+            return;
+        }
+    }
+    if (rec->nf >= CU_LIMIT_FINDINGS_PER_FILE) {
+        rec->truncated = true;
+        free(ev);
+        return;
+    }
+    if (!cu_grow((void **)&rec->f, &rec->capf, rec->nf + 1, sizeof(*rec->f))) {
+        free(ev);
+        ctx->fatal = true;
+        return;
+    }
+    struct cu_finding_rec *f = &rec->f[rec->nf];
+    f->rule_id = rule->id;
+    f->severity = severity >= 0 ? (custody_severity)severity : rule->severity;
+    f->location = cu_strdup(location);
+    f->message = cu_strdup(msg);
+    f->offset = off;
+    f->evidence = ev;
+    if (f->location == NULL || f->message == NULL) {
+        free(f->location);
+        free(f->message);
+        free(ev);
+        ctx->fatal = true;
+        return;
+    }
+    rec->nf++;
+}
+
+void cu_emit(struct cu_ctx *ctx, const struct cu_source *src, uint64_t off, const char *rule_id,
+             int severity, const char *evidence, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = cu_vasprintf(fmt, ap);
+    va_end(ap);
+    if (msg == NULL) {
+        ctx->fatal = true;
+        return;
+    }
+    emit_rec(ctx, src != NULL ? src->loc : ctx->rec->path, off, rule_id, severity, evidence, msg);
+    free(msg);
+}
+
+/* ---- extension hints ---- */
+
+static const char *name_extension(const char *name)
+{
+    const char *base = cu_basename(name);
+    const char *dot = strrchr(base, '.');
+    return (dot != NULL && dot != base) ? dot : NULL;
+}
+
+bool cu_name_is_model(const char *name)
+{
+    static const char *const model_ext[] = { ".pt",   ".pth",  ".bin",    ".pkl", ".pickle",
+                                             ".ckpt", ".joblib", ".npy",  ".npz", ".dill",
+                                             ".sav",  ".model", ".mar",   ".safetensors",
+                                             ".gguf", ".onnx", ".h5",     ".keras", ".pb",
+                                             ".tflite", ".msgpack", ".nemo", NULL };
+    const char *ext = name_extension(name);
+    if (ext != NULL) {
+        for (size_t i = 0; model_ext[i] != NULL; i++) {
+            if (strcasecmp(ext, model_ext[i]) == 0) {
+                return true;
+            }
+        }
+    }
+    /* Members a torch loader opens by name. */
+    const char *base = cu_basename(name);
+    return strcmp(base, "data.pkl") == 0 || strcmp(base, "constants.pkl") == 0;
+}
+
+/* Does any analyzer claim this name's extension, and does `chosen` claim it? */
+static bool extension_mismatch(const char *name, const struct cu_analyzer *chosen,
+                               const char **ext_out)
+{
+    const char *ext = name_extension(name);
+    if (ext == NULL) {
+        return false;
+    }
+    bool claimed = false;
+    for (size_t i = 0; i < cu_registry_len; i++) {
+        const struct cu_analyzer *a = cu_registry[i];
+        for (size_t j = 0; a->extensions != NULL && a->extensions[j] != NULL; j++) {
+            if (strcasecmp(a->extensions[j], ext) == 0) {
+                if (a == chosen) {
+                    return false;
+                }
+                claimed = true;
+            }
+        }
+    }
+    *ext_out = ext;
+    return claimed;
+}
+
+/* ---- dispatch ---- */
+
+static void error_to_finding(struct cu_ctx *ctx, const struct cu_source *src,
+                             const struct cu_analyzer *a, int rc)
+{
+    const char *rule = "scan/decode-error";
+    char idbuf[64];
+    if (rc == CUSTODY_ELIMIT) {
+        rule = "scan/limit-exceeded";
+    } else if (rc == CUSTODY_EUNSUPPORTED) {
+        rule = "scan/unsupported";
+    } else if (a != NULL) {
+        int n = snprintf(idbuf, sizeof(idbuf), "%s/malformed", a->name);
+        if (n > 0 && (size_t)n < sizeof(idbuf) && custody_rule_find(idbuf) != NULL) {
+            rule = custody_rule_find(idbuf)->id;
+        }
+    }
+    const char *where = ctx->err.where[0] != '\0' ? ctx->err.where : src->loc;
+    const char *msg = ctx->err.msg[0] != '\0' ? ctx->err.msg : custody_strerror(rc);
+    emit_rec(ctx, where, ctx->err.offset, rule, CU_SEV_DEFAULT, NULL, msg);
+    cu_err_clear(&ctx->err);
+}
+
+static int dispatch(struct cu_ctx *ctx, struct cu_source *src, const char *format)
+{
+    if (ctx->depth >= ctx->lim->max_depth) {
+        cu_emit(ctx, src, CU_NO_OFFSET, "scan/nesting-too-deep", CU_SEV_DEFAULT, NULL,
+                "containers nested more than %u deep; content not analysed", ctx->lim->max_depth);
+        return 0;
+    }
+    uint8_t head[CU_LIMIT_SNIFF];
+    size_t got = 0;
+    cu_err_clear(&ctx->err);
+    int rc = cu_source_read(src, 0, head, sizeof(head), &got, &ctx->err);
+    if (rc == CUSTODY_EIO || rc == CUSTODY_ENOMEM) {
+        return rc;
+    }
+    if (rc < 0) {
+        error_to_finding(ctx, src, NULL, rc);
+        return 0;
+    }
+    const struct cu_analyzer *a = NULL;
+    if (format != NULL) {
+        a = cu_registry_find(format);
+    } else {
+        struct cu_sniff sn = { head, got, src->size, src->name, ctx->depth };
+        for (size_t i = 0; i < cu_registry_len && a == NULL; i++) {
+            if (cu_registry[i]->sniff(&sn)) {
+                a = cu_registry[i];
+            }
+        }
+    }
+    if (a == NULL) {
+        if (got == 0) {
+            if (ctx->depth == 0) {
+                ctx->rec->reason = cu_strdup("empty file");
+            }
+            if (cu_name_is_model(src->name)) {
+                cu_emit(ctx, src, CU_NO_OFFSET, "file/unrecognised-model", CU_SEV_DEFAULT, NULL,
+                        "'%s' is named like a model file but is empty", src->name);
+            }
+        } else if (cu_name_is_model(src->name)) {
+            cu_emit(ctx, src, 0, "file/unrecognised-model", CU_SEV_DEFAULT, NULL,
+                    "'%s' is named like a model file but its content is not a known format",
+                    src->name);
+        } else if (ctx->depth == 0) {
+            ctx->rec->reason = cu_strdup("content not recognised");
+        }
+        return 0;
+    }
+    const char *ext = NULL;
+    if (format == NULL && extension_mismatch(src->name, a, &ext)) {
+        cu_emit(ctx, src, 0, "file/extension-mismatch", CU_SEV_DEFAULT, NULL,
+                "extension '%s' does not match the content, which is %s", ext, a->name);
+    }
+    if (ctx->depth == 0) {
+        ctx->rec->pub.format = a->name;
+    }
+    ctx->depth++;
+    cu_err_clear(&ctx->err);
+    rc = a->analyze(ctx, src);
+    ctx->depth--;
+    if (rc == CUSTODY_EIO || rc == CUSTODY_ENOMEM) {
+        return rc;
+    }
+    if (rc < 0) {
+        error_to_finding(ctx, src, a, rc);
+    }
+    return 0;
+}
+
+int cu_dispatch(struct cu_ctx *ctx, struct cu_source *src)
+{
+    return dispatch(ctx, src, NULL);
+}
+
+int cu_dispatch_as(struct cu_ctx *ctx, struct cu_source *src, const char *format)
+{
+    return dispatch(ctx, src, format);
+}
+
+/* ---- one top-level file ---- */
+
+static void walk_findings(struct cu_ctx *ctx, struct cu_file_rec *rec)
+{
+    switch (rec->walk_kind) {
+    case CU_WALK_SYMLINK_OUT:
+        emit_rec(ctx, rec->path, CU_NO_OFFSET, "fs/symlink-outside", CU_SEV_DEFAULT,
+                 rec->walk_note, "symlink points outside the scanned tree and was not followed");
+        rec->pub.status = CUSTODY_FILE_SKIPPED;
+        rec->reason = cu_strdup("symlink out of the tree");
+        break;
+    case CU_WALK_SYMLINK_DIR:
+        emit_rec(ctx, rec->path, CU_NO_OFFSET, "fs/symlink-dir", CU_SEV_DEFAULT, rec->walk_note,
+                 "symlink to a directory was not followed");
+        rec->pub.status = CUSTODY_FILE_SKIPPED;
+        rec->reason = cu_strdup("symlink to a directory");
+        break;
+    case CU_WALK_SPECIAL:
+        emit_rec(ctx, rec->path, CU_NO_OFFSET, "fs/special-file", CU_SEV_DEFAULT, NULL,
+                 "not a regular file; not opened");
+        rec->pub.status = CUSTODY_FILE_SKIPPED;
+        rec->reason = cu_strdup("not a regular file");
+        break;
+    case CU_WALK_ERROR:
+        rec->pub.status = CUSTODY_FILE_ERROR;
+        rec->reason = cu_strdup(rec->walk_note != NULL ? rec->walk_note : "cannot be read");
+        break;
+    case CU_WALK_FILE:
+        break;
+    }
+}
+
+static int cmp_findings(const void *pa, const void *pb)
+{
+    const struct cu_finding_rec *a = pa, *b = pb;
+    int c = strcmp(a->location, b->location);
+    if (c != 0) {
+        return c;
+    }
+    if (a->offset != b->offset) {
+        return a->offset < b->offset ? -1 : 1;
+    }
+    c = strcmp(a->rule_id, b->rule_id);
+    if (c != 0) {
+        return c;
+    }
+    return strcmp(a->message, b->message);
+}
+
+void cu_engine_scan_file(struct cu_file_rec *rec, const struct cu_scan_limits *lim)
+{
+    struct cu_ctx ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.rec = rec;
+    ctx.lim = lim;
+    ctx.budget = lim->max_expand;
+    cu_err_clear(&ctx.err);
+    rec->pub.status = CUSTODY_FILE_SCANNED;
+
+    if (rec->walk_kind != CU_WALK_FILE) {
+        walk_findings(&ctx, rec);
+    } else {
+        struct cu_source *src = NULL;
+        int rc;
+        if (rec->mem != NULL) {
+            rc = cu_source_from_mem(&src, rec->mem, rec->mem_len, false, rec->path,
+                                    cu_basename(rec->path), &ctx.err);
+            ctx.counter = rec->mem_len;
+        } else {
+            rc = cu_source_open_file(&src, rec->open_path, rec->path, &ctx.counter, &ctx.err);
+        }
+        if (rc == 0) {
+            rec->pub.size = src->size;
+            rc = dispatch(&ctx, src, NULL);
+        }
+        if (rc < 0) {
+            rec->pub.status = CUSTODY_FILE_ERROR;
+            free(rec->reason);
+            rec->reason = cu_asprintf("%s%s%s", ctx.err.msg[0] ? ctx.err.msg : "",
+                                      ctx.err.msg[0] ? ": " : "", custody_strerror(rc));
+        } else if (rec->pub.format == NULL && rec->nf == 0) {
+            rec->pub.status = CUSTODY_FILE_SKIPPED;
+        }
+        cu_source_free(src);
+        rec->pub.bytes_read = ctx.counter;
+    }
+    if (rec->truncated) {
+        rec->truncated = false;
+        size_t keep = rec->nf;
+        rec->nf = keep < CU_LIMIT_FINDINGS_PER_FILE ? keep : CU_LIMIT_FINDINGS_PER_FILE - 1;
+        for (size_t i = rec->nf; i < keep; i++) {
+            free(rec->f[i].location);
+            free(rec->f[i].message);
+            free(rec->f[i].evidence);
+        }
+        emit_rec(&ctx, rec->path, CU_NO_OFFSET, "scan/findings-truncated", CU_SEV_DEFAULT, NULL,
+                 "more findings than the per-file limit; the rest were dropped");
+    }
+    if (ctx.fatal) {
+        rec->pub.status = CUSTODY_FILE_ERROR;
+        free(rec->reason);
+        rec->reason = cu_strdup("out of memory while recording findings");
+    }
+    if (rec->nf > 1) {
+        qsort(rec->f, rec->nf, sizeof(*rec->f), cmp_findings);
+    }
+    rec->pub.finding_count = rec->nf;
+    rec->pub.max_severity = CUSTODY_SEV_INFO;
+    for (size_t i = 0; i < rec->nf; i++) {
+        if (rec->f[i].severity > rec->pub.max_severity) {
+            rec->pub.max_severity = rec->f[i].severity;
+        }
+    }
+    rec->pub.reason = rec->reason;
+    rec->pub.path = rec->path;
+}
+
+void cu_file_rec_clear(struct cu_file_rec *rec)
+{
+    for (size_t i = 0; i < rec->nf; i++) {
+        free(rec->f[i].location);
+        free(rec->f[i].message);
+        free(rec->f[i].evidence);
+    }
+    free(rec->f);
+    free(rec->path);
+    free(rec->open_path);
+    free(rec->walk_note);
+    free(rec->reason);
+    memset(rec, 0, sizeof(*rec));
+}

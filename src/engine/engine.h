@@ -1,0 +1,73 @@
+#ifndef CU_ENGINE_H
+#define CU_ENGINE_H
+/* The scan pipeline (DESIGN §3): sniff -> analyze -> events. Analyzers see only this header
+ * and src/core: they emit findings through the context and hand container members back with
+ * cu_dispatch(). They never print, exit or keep global state. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "custody/finding.h"
+#include "core/error.h"
+#include "core/source.h"
+
+struct cu_ctx; /* one per top-level file; single-threaded */
+
+/* What sniff() sees: the first bytes of a source and hints. */
+struct cu_sniff {
+    const uint8_t *head; /* up to CU_LIMIT_SNIFF bytes */
+    size_t len;
+    uint64_t size;       /* CU_SIZE_UNKNOWN for a decoder of unknown length */
+    const char *name;    /* file or member name: a hint, never the basis of a decision */
+    unsigned depth;      /* 0 for a top-level file */
+};
+
+struct cu_analyzer {
+    const char *name;              /* format id; "<name>/malformed" must be a catalogue rule */
+    const char *const *extensions; /* suffixes whose content this format may be ("*.pt"), NULL-ended */
+    bool (*sniff)(const struct cu_sniff *in);
+    /* Returns 0, or a negative CUSTODY_E*: EMALFORMED/ELIMIT/EUNSUPPORTED (err set through
+     * cu_ctx_err()) become findings at the place of failure; EIO/ENOMEM fail the file. */
+    int (*analyze)(struct cu_ctx *ctx, struct cu_source *src);
+};
+
+/* registry.c: every analyzer, in sniffing order. */
+extern const struct cu_analyzer *const cu_registry[];
+extern const size_t cu_registry_len;
+const struct cu_analyzer *cu_registry_find(const char *name);
+
+#define CU_SEV_DEFAULT (-1) /* use the rule's catalogue severity */
+
+/* Records a finding. `rule_id` must be in the catalogue (asserted in debug builds). `off` is a
+ * byte offset in src or CU_NO_OFFSET. `evidence` may be NULL; it is copied and cut at
+ * CU_LIMIT_EVIDENCE. Identical findings are recorded once. Never fails: on ENOMEM the finding
+ * is dropped and the file is marked failed. */
+void cu_emit(struct cu_ctx *ctx, const struct cu_source *src, uint64_t off, const char *rule_id,
+             int severity, const char *evidence, const char *fmt, ...) CUSTODY_PRINTF(7, 8);
+
+/* Sniffs a container member (or nested stream) and analyses it one level deeper. Member
+ * failures become findings here, so the caller carries on with its other members; returns
+ * negative only for EIO/ENOMEM, which end the file. Past the depth limit, emits
+ * scan/nesting-too-deep and returns 0. `src` stays the caller's. */
+int cu_dispatch(struct cu_ctx *ctx, struct cu_source *src);
+/* As cu_dispatch, but with a known format (skips sniffing). */
+int cu_dispatch_as(struct cu_ctx *ctx, struct cu_source *src, const char *format);
+
+/* Error record to pass to core/format functions; its contents are read by the engine when an
+ * analyzer returns an error. */
+custody_error *cu_ctx_err(struct cu_ctx *ctx);
+/* Remaining decompression allowance, shared by everything under this top-level file. */
+uint64_t *cu_ctx_budget(struct cu_ctx *ctx);
+/* Counter of bytes read from disk for this top-level file. */
+uint64_t *cu_ctx_counter(struct cu_ctx *ctx);
+unsigned cu_ctx_depth(const struct cu_ctx *ctx);
+
+/* Per-file scratch an analyzer can leave for a nested one (e.g. the torch zip tells the pickle
+ * VM it is reading a checkpoint). Borrowed; the setter restores the previous value. */
+const void *cu_ctx_hint(const struct cu_ctx *ctx, const char *key);
+const void *cu_ctx_set_hint(struct cu_ctx *ctx, const char *key, const void *value);
+
+/* True when the name suggests something a model loader would open (.pt, .bin, .pkl, ...). */
+bool cu_name_is_model(const char *name);
+
+#endif

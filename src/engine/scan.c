@@ -1,0 +1,247 @@
+/* The public scan API: collects paths, walks them, runs files on the thread pool, and exposes
+ * the sorted results. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "custody/scan.h"
+#include "core/error.h"
+#include "core/limits.h"
+#include "core/pool.h"
+#include "core/util.h"
+#include "core/walk.h"
+#include "engine/scanfile.h"
+#include "core/banned.h"
+
+struct custody_scan {
+    custody_scan_options opts;
+    struct cu_scan_limits lim;
+    char **paths;
+    size_t npaths, cappaths;
+    struct cu_file_rec *files;
+    size_t nfiles, capfiles;
+    custody_finding *findings; /* flattened view, built after the run */
+    size_t nfindings;
+    pthread_mutex_t lock;
+    size_t done;
+    bool ran;
+};
+
+int custody_scan_new(custody_scan **out, const custody_scan_options *opts, custody_error *err)
+{
+    *out = NULL;
+    custody_scan *s = cu_calloc(1, sizeof(*s));
+    if (s == NULL) {
+        return cu_err_nomem(err);
+    }
+    if (opts != NULL) {
+        s->opts = *opts;
+    }
+    s->lim.max_depth = s->opts.max_depth != 0 ? s->opts.max_depth : CU_LIMIT_DEPTH;
+    s->lim.max_expand = s->opts.max_expand != 0 ? s->opts.max_expand : CU_LIMIT_EXPAND;
+    if (s->lim.max_depth > 64) {
+        unsigned depth = s->lim.max_depth;
+        free(s);
+        return cu_err_inval(err, "max_depth %u exceeds 64", depth);
+    }
+    if (pthread_mutex_init(&s->lock, NULL) != 0) {
+        free(s);
+        return cu_err_nomem(err);
+    }
+    *out = s;
+    return 0;
+}
+
+void custody_scan_free(custody_scan *s)
+{
+    if (s == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < s->npaths; i++) {
+        free(s->paths[i]);
+    }
+    free(s->paths);
+    for (size_t i = 0; i < s->nfiles; i++) {
+        cu_file_rec_clear(&s->files[i]);
+    }
+    free(s->files);
+    free(s->findings);
+    (void)pthread_mutex_destroy(&s->lock);
+    free(s);
+}
+
+int custody_scan_add_path(custody_scan *s, const char *path, custody_error *err)
+{
+    if (path == NULL || path[0] == '\0') {
+        return cu_err_inval(err, "empty path");
+    }
+    if (!cu_grow((void **)&s->paths, &s->cappaths, s->npaths + 1, sizeof(*s->paths))) {
+        return cu_err_nomem(err);
+    }
+    s->paths[s->npaths] = cu_strdup(path);
+    if (s->paths[s->npaths] == NULL) {
+        return cu_err_nomem(err);
+    }
+    s->npaths++;
+    return 0;
+}
+
+static struct cu_file_rec *add_rec(custody_scan *s)
+{
+    if (!cu_grow((void **)&s->files, &s->capfiles, s->nfiles + 1, sizeof(*s->files))) {
+        return NULL;
+    }
+    struct cu_file_rec *r = &s->files[s->nfiles++];
+    memset(r, 0, sizeof(*r));
+    return r;
+}
+
+static int on_walk(void *ud, const struct cu_walk_entry *e)
+{
+    custody_scan *s = ud;
+    struct cu_file_rec *r = add_rec(s);
+    if (r == NULL) {
+        return CUSTODY_ENOMEM;
+    }
+    r->walk_kind = e->kind;
+    r->path = cu_strdup(e->path);
+    r->open_path = cu_strdup(e->open_path != NULL ? e->open_path : e->path);
+    const char *note = e->target != NULL ? e->target : e->reason;
+    r->walk_note = note != NULL ? cu_strdup(note) : NULL;
+    if (r->path == NULL || r->open_path == NULL || (note != NULL && r->walk_note == NULL)) {
+        return CUSTODY_ENOMEM;
+    }
+    return 0;
+}
+
+static void scan_one(void *ud, size_t i)
+{
+    custody_scan *s = ud;
+    struct cu_file_rec *r = &s->files[i];
+    cu_engine_scan_file(r, &s->lim);
+    if (s->opts.progress != NULL) {
+        (void)pthread_mutex_lock(&s->lock);
+        s->done++;
+        s->opts.progress(s->opts.progress_ud, r->path, s->done, s->nfiles);
+        (void)pthread_mutex_unlock(&s->lock);
+    }
+}
+
+static int flatten(custody_scan *s, custody_error *err)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < s->nfiles; i++) {
+        total += s->files[i].nf;
+    }
+    free(s->findings);
+    s->findings = cu_calloc(total, sizeof(*s->findings));
+    if (s->findings == NULL) {
+        return cu_err_nomem(err);
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < s->nfiles; i++) {
+        const struct cu_file_rec *r = &s->files[i];
+        for (size_t j = 0; j < r->nf; j++) {
+            const struct cu_finding_rec *f = &r->f[j];
+            custody_finding *o = &s->findings[k++];
+            o->rule_id = f->rule_id;
+            o->severity = f->severity;
+            o->path = r->path;
+            o->location = f->location;
+            o->offset = f->offset;
+            o->message = f->message;
+            o->evidence = f->evidence;
+        }
+    }
+    s->nfindings = k;
+    return 0;
+}
+
+int custody_scan_run(custody_scan *s, custody_error *err)
+{
+    if (s->ran) {
+        return cu_err_inval(err, "scan already ran");
+    }
+    s->ran = true;
+    for (size_t i = 0; i < s->npaths; i++) {
+        int rc = cu_walk(s->paths[i], on_walk, s);
+        if (rc < 0) {
+            return cu_err_nomem(err);
+        }
+    }
+    if (s->nfiles > 0) {
+        (void)cu_pool_run(s->opts.threads, s->nfiles, scan_one, s);
+    }
+    return flatten(s, err);
+}
+
+int custody_scan_buffer(custody_scan *s, const char *name, const uint8_t *data, size_t len,
+                        custody_error *err)
+{
+    struct cu_file_rec *r = add_rec(s);
+    if (r == NULL) {
+        return cu_err_nomem(err);
+    }
+    r->walk_kind = CU_WALK_FILE;
+    r->path = cu_strdup(name);
+    r->open_path = cu_strdup(name);
+    r->mem = data != NULL ? data : (const uint8_t *)"";
+    r->mem_len = len;
+    if (r->path == NULL || r->open_path == NULL) {
+        return cu_err_nomem(err);
+    }
+    scan_one(s, s->nfiles - 1);
+    return flatten(s, err);
+}
+
+size_t custody_scan_finding_count(const custody_scan *s)
+{
+    return s->nfindings;
+}
+
+const custody_finding *custody_scan_finding(const custody_scan *s, size_t i)
+{
+    return i < s->nfindings ? &s->findings[i] : NULL;
+}
+
+size_t custody_scan_file_count(const custody_scan *s)
+{
+    return s->nfiles;
+}
+
+const custody_file *custody_scan_file(const custody_scan *s, size_t i)
+{
+    return i < s->nfiles ? &s->files[i].pub : NULL;
+}
+
+custody_severity custody_scan_max_severity(const custody_scan *s)
+{
+    custody_severity m = CUSTODY_SEV_INFO;
+    for (size_t i = 0; i < s->nfindings; i++) {
+        if (s->findings[i].severity > m) {
+            m = s->findings[i].severity;
+        }
+    }
+    return m;
+}
+
+int custody_scan_had_errors(const custody_scan *s)
+{
+    for (size_t i = 0; i < s->nfiles; i++) {
+        if (s->files[i].pub.status == CUSTODY_FILE_ERROR) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void custody_scan_totals(const custody_scan *s, uint64_t *bytes_read, uint64_t *bytes_total)
+{
+    uint64_t r = 0, t = 0;
+    for (size_t i = 0; i < s->nfiles; i++) {
+        r += s->files[i].pub.bytes_read;
+        t += s->files[i].pub.size;
+    }
+    *bytes_read = r;
+    *bytes_total = t;
+}

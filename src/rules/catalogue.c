@@ -1,0 +1,73 @@
+#include <string.h>
+
+#include "custody/finding.h"
+#include "rules/catalogue.h"
+#include "core/banned.h"
+
+static const struct cu_rule_table *const tables[] = {
+    &cu_rules_core,
+    &cu_rules_pickle,
+    &cu_rules_container,
+    &cu_rules_model,
+};
+
+size_t custody_rule_count(void)
+{
+    size_t n = 0;
+    for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+        n += tables[t]->n;
+    }
+    return n;
+}
+
+const custody_rule *custody_rule_at(size_t i)
+{
+    for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+        if (i < tables[t]->n) {
+            return &tables[t]->rules[i];
+        }
+        i -= tables[t]->n;
+    }
+    return NULL;
+}
+
+const custody_rule *custody_rule_find(const char *id)
+{
+    for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+        for (size_t i = 0; i < tables[t]->n; i++) {
+            if (strcmp(tables[t]->rules[i].id, id) == 0) {
+                return &tables[t]->rules[i];
+            }
+        }
+    }
+    return NULL;
+}
+
+const char *custody_severity_name(custody_severity sev)
+{
+    switch (sev) {
+    case CUSTODY_SEV_INFO:
+        return "info";
+    case CUSTODY_SEV_LOW:
+        return "low";
+    case CUSTODY_SEV_MEDIUM:
+        return "medium";
+    case CUSTODY_SEV_HIGH:
+        return "high";
+    case CUSTODY_SEV_CRITICAL:
+        return "critical";
+    }
+    return "unknown";
+}
+
+int custody_severity_parse(custody_severity *out, const char *name)
+{
+    static const char *const names[] = { "info", "low", "medium", "high", "critical" };
+    for (int i = 0; i < 5; i++) {
+        if (strcmp(name, names[i]) == 0) {
+            *out = (custody_severity)i;
+            return 0;
+        }
+    }
+    return CUSTODY_EINVAL;
+}

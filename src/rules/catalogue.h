@@ -1,0 +1,22 @@
+#ifndef CU_CATALOGUE_H
+#define CU_CATALOGUE_H
+/* The rule catalogue is split by family so each family owns its own table file:
+ * rules_core.c (scan/, file/, fs/), rules_pickle.c (pickle/), rules_container.c (zip/, archive/,
+ * compress/), rules_model.c (torch/, numpy/, joblib/). catalogue.c joins them. */
+#include <stddef.h>
+
+#include "custody/rules.h"
+
+struct cu_rule_table {
+    const custody_rule *rules;
+    size_t n;
+};
+
+#define CU_RULE_TABLE(name, arr) const struct cu_rule_table name = { arr, sizeof(arr) / sizeof(arr[0]) }
+
+extern const struct cu_rule_table cu_rules_core;
+extern const struct cu_rule_table cu_rules_pickle;
+extern const struct cu_rule_table cu_rules_container;
+extern const struct cu_rule_table cu_rules_model;
+
+#endif

@@ -1,0 +1,75 @@
+#include "testutil.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+custody_scan *tu_scan_buffer(const char *name, const uint8_t *data, size_t len)
+{
+    custody_scan *s = NULL;
+    custody_error err;
+    custody_scan_options o = { 1, 0, 0, NULL, NULL };
+    assert_int_equal(custody_scan_new(&s, &o, &err), 0);
+    assert_int_equal(custody_scan_buffer(s, name, data, len, &err), 0);
+    return s;
+}
+
+custody_scan *tu_scan_fixture(const char *rel)
+{
+    char path[4096];
+    int n = snprintf(path, sizeof(path), "%s/%s", CUSTODY_FIXTURES, rel);
+    assert_true(n > 0 && (size_t)n < sizeof(path));
+    custody_scan *s = NULL;
+    custody_error err;
+    assert_int_equal(custody_scan_new(&s, NULL, &err), 0);
+    assert_int_equal(custody_scan_add_path(s, path, &err), 0);
+    assert_int_equal(custody_scan_run(s, &err), 0);
+    return s;
+}
+
+size_t tu_count(const custody_scan *s, const char *rule_id, custody_severity min)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < custody_scan_finding_count(s); i++) {
+        const custody_finding *f = custody_scan_finding(s, i);
+        if (f->severity >= min && (rule_id == NULL || strcmp(f->rule_id, rule_id) == 0)) {
+            n++;
+        }
+    }
+    return n;
+}
+
+bool tu_has_text(const custody_scan *s, const char *needle, custody_severity min)
+{
+    for (size_t i = 0; i < custody_scan_finding_count(s); i++) {
+        const custody_finding *f = custody_scan_finding(s, i);
+        if (f->severity < min) {
+            continue;
+        }
+        if (strstr(f->message, needle) != NULL ||
+            (f->evidence != NULL && strstr(f->evidence, needle) != NULL)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void tu_dump(const custody_scan *s)
+{
+    for (size_t i = 0; i < custody_scan_finding_count(s); i++) {
+        const custody_finding *f = custody_scan_finding(s, i);
+        printf("  [%s] %s %s@%llu: %s | %s\n", custody_severity_name(f->severity), f->rule_id,
+               f->location, (unsigned long long)f->offset, f->message,
+               f->evidence != NULL ? f->evidence : "-");
+    }
+    for (size_t i = 0; i < custody_scan_file_count(s); i++) {
+        const custody_file *f = custody_scan_file(s, i);
+        printf("  file %s status=%d format=%s reason=%s\n", f->path, (int)f->status,
+               f->format ? f->format : "-", f->reason ? f->reason : "-");
+    }
+}
