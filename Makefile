@@ -31,8 +31,8 @@ deps:
 
 test-deps: deps
 	$(call apt_install,$(TEST_DEPS))
-	@if [ ! -d tests/node_modules/ajv-draft-04 ]; then \
-	  echo "installing the SARIF schema validator (npm: ajv, ajv-draft-04)"; \
+	@if [ ! -d tests/node_modules/ajv-formats ]; then \
+	  echo "installing the report schema validators (npm: ajv, ajv-draft-04, ajv-formats)"; \
 	  (cd tests && npm install --no-audit --no-fund --silent); \
 	fi
 
