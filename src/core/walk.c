@@ -71,7 +71,7 @@ static int walk_dir(struct walk *w, const char *path, int depth)
         n++;
     }
     closedir(d);
-    if (rc == 0) {
+    if (rc == 0 && n > 1) {
         qsort(names, n, sizeof(*names), cmp_names);
     }
     for (size_t i = 0; i < n && rc == 0; i++) {

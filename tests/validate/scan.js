@@ -59,10 +59,10 @@ function parseArgs(argv) {
 function makeFixtures(tmp) {
     const clean = path.join(tmp, 'clean');
     fs.mkdirSync(clean);
-    fs.writeFileSync(path.join(clean, 'notes.txt'), 'nothing to see here\n');
+    fs.writeFileSync(path.join(clean, 'notes.txt'), '# plain notes, not a model\n');
     const tree = path.join(tmp, 'tree');
     fs.mkdirSync(tree);
-    fs.writeFileSync(path.join(tree, 'notes.txt'), 'nothing to see here\n');
+    fs.writeFileSync(path.join(tree, 'notes.txt'), '# plain notes, not a model\n');
     const r = spawnSync('mkfifo', [path.join(tree, 'pipe')]);
     if (r.status !== 0) {
         throw new Error('mkfifo failed');

@@ -43,7 +43,7 @@ function main() {
     try {
         const tree = path.join(tmp, 'tree');
         fs.mkdirSync(tree);
-        fs.writeFileSync(path.join(tree, 'notes.txt'), 'plain text\n');
+        fs.writeFileSync(path.join(tree, 'notes.txt'), '# plain notes, not a model\n');
         if (spawnSync('mkfifo', [path.join(tree, 'pipe')]).status !== 0) {
             throw new Error('mkfifo failed');
         }

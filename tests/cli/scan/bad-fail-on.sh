@@ -1,0 +1,1 @@
+"$CUSTODY" scan --fail-on severe .

@@ -1,0 +1,1 @@
+"$CUSTODY" scan --max-depth 0 .

@@ -1,0 +1,2 @@
+mkdir "$TMPDIR/empty"
+"$CUSTODY" scan --no-progress "$TMPDIR/empty"
