@@ -44,9 +44,11 @@ dev: test-deps
 	cmake --preset dev >/dev/null
 	cmake --build --preset dev
 
+# Exit 1 from the scan is the expected result (the malicious example); only 2 fails the target.
 demo: release
-	@echo "== custody scan examples/"
-	@./build/release/custody scan --no-progress examples/; rc=$$?; \
+	@echo "== custody scan --verbose examples/"
+	@echo "   malicious-model.pt: torch zip whose data.pkl calls os.system; clean-model.pt: a real state_dict"
+	@./build/release/custody scan --no-progress --verbose examples/; rc=$$?; \
 	 echo "== custody scan exited $$rc (0 clean, 1 findings at or above --fail-on, 2 error)"; \
 	 [ $$rc -le 1 ]
 
