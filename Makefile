@@ -6,7 +6,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 BUILD_DEPS := build-essential cmake pkg-config libssl-dev zlib1g-dev libarchive-dev \
               liblzma-dev libbz2-dev libjansson-dev
-TEST_DEPS  := libcmocka-dev nodejs npm
+# node/npm from elsewhere (e.g. NodeSource, whose nodejs bundles npm and conflicts with Debian's
+# npm package) are used as they are.
+TEST_DEPS  := libcmocka-dev $(if $(shell command -v node),,nodejs) $(if $(shell command -v npm),,npm)
 FUZZ_DEPS  := clang-14 libclang-rt-14-dev
 BENCH_DEPS := hyperfine python3 python3-numpy
 
