@@ -3,12 +3,22 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "formats/joblib.h"
+#include "formats/numpy.h"
+#include "formats/pickle.h"
+#include "formats/torch_legacy.h"
 #include "core/banned.h"
 
 extern const struct cu_analyzer cu_analyzer_stub;
 
 const struct cu_analyzer *const cu_registry[] = {
     &cu_analyzer_stub,
+    /* models: specific magics, then member names, all before the pickle sniff */
+    &cu_analyzer_numpy,
+    &cu_analyzer_joblib_zf,
+    &cu_analyzer_torch_legacy,
+    &cu_analyzer_torch_legacy_records,
+    &cu_analyzer_pickle,
 };
 const size_t cu_registry_len = sizeof(cu_registry) / sizeof(cu_registry[0]);
 
