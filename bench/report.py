@@ -95,19 +95,28 @@ def sanity(work, tool, case, rc):
         return (f"exit {rc}; {s['scanned']}/{s['files']} scanned, {s['errors']} err; "
                 f"findings c{f['critical']}/h{f['high']}/m{f['medium']}; formats {','.join(fmts)}")
     if tool == "picklescan":
-        g = {k: re.search(k + r": (\d+)", out) for k in ("Scanned files", "Infected files",
-                                                         "Dangerous globals")}
+        keys = ("Scanned files", "Infected files", "Dangerous globals", "Suspicious globals")
+        g = {k: re.search(k + r": (\d+)", out) for k in keys}
         g = {k: (v.group(1) if v else "?") for k, v in g.items()}
         return (f"exit {rc}; scanned {g['Scanned files']}, infected {g['Infected files']}, "
-                f"dangerous globals {g['Dangerous globals']}")
+                f"dangerous/suspicious globals {g['Dangerous globals']}/{g['Suspicious globals']}")
     if tool == "modelscan":
-        scanned = len(re.findall(r"^Scanning ", out, re.M))
-        issues = re.search(r"Total Issues: (\d+)", out)
-        skipped = re.search(r"Total skipped: (\d+)", out)
-        errors = len(re.findall(r"^Error \d+:", out, re.M))
-        return (f"exit {rc}; {scanned} pickles scanned, "
-                f"issues {issues.group(1) if issues else 0}, errors {errors}, "
-                f"skipped {skipped.group(1) if skipped else 0}")
+        s = read(os.path.join(work, "out", f"modelscan-{case}.json"))
+        try:
+            j = json.loads(s) if s else None
+        except ValueError:
+            j = None
+        if not j:
+            return f"exit {rc}"
+        errs = j.get("errors") or []
+        sm = j.get("summary", {})
+        scanned = (sm.get("scanned") or {}).get("total_scanned", "?")
+        m = re.search(r"Total skipped: (\d+)", out)  # only the console report counts them
+        skipped = m.group(1) if m else 0
+        kinds = sorted({os.path.splitext(e.get("source", ""))[1] for e in errs})
+        return (f"exit {rc}; scanned {scanned}, issues {sm.get('total_issues', '?')}, "
+                f"errors {len(errs)}" + (f" (on {','.join(kinds)})" if errs else "")
+                + f", skipped {skipped}")
     return f"exit {rc}"
 
 

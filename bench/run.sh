@@ -14,6 +14,7 @@
 #   RESULTS=bench/RESULTS.md                where the markdown table is written ("-": nowhere)
 #   SMALL_FILES=3000 BIG_GIB=2.1            corpus sizes (only used when generating)
 #   NO_BUILD=1                 do not (re)build the release preset
+#   FETCH_PEERS=1              git clone missing peer checkouts from github.com first
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -45,6 +46,17 @@ fi
 [ -x "$CUSTODY" ] || die "custody binary not found at $CUSTODY"
 
 # ---- peers: locate them, skip with a message when absent --------------------------------------
+# FETCH_PEERS=1 clones a missing default checkout (needs network access to github.com).
+if [ -n "${FETCH_PEERS:-}" ]; then
+    for spec in "picklescan mmaitre314/picklescan $PICKLESCAN_SRC" \
+        "modelscan protectai/modelscan $MODELSCAN_SRC"; do
+        read -r _ repo dest <<<"$spec"
+        if [ ! -e "$dest" ]; then
+            say "cloning https://github.com/$repo into $dest"
+            git clone -q --depth 1 "https://github.com/$repo" "$dest" || say "clone of $repo failed"
+        fi
+    done
+fi
 # PYTHONPATH must name the directory that contains the package.
 peer_path() { # name src-dir -> prints the PYTHONPATH entry or nothing
     local name=$1 src=$2
@@ -138,8 +150,14 @@ for c in $CASES; do
         /usr/bin/time -v -o "$OUTDIR/$tool-$c.time" $(cmd_for "$tool" "$p") \
             >"$OUTDIR/$tool-$c.out" 2>"$OUTDIR/$tool-$c.err" || true
     done
+    # machine-readable reports for the sanity column (not timed)
     case " ${active[*]} " in *" custody "*)
         "$CUSTODY" scan --no-progress --format json "$p" >"$OUTDIR/custody-$c.json" || true ;;
+    esac
+    case " ${active[*]} " in *" modelscan "*)
+        rm -f "$OUTDIR/modelscan-$c.json"
+        PYTHONPATH=$MS_PATH "$PY" -m modelscan.cli -p "$p" -r json -o "$OUTDIR/modelscan-$c.json" \
+            >/dev/null 2>&1 || true ;;
     esac
 done
 
