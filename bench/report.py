@@ -120,6 +120,12 @@ def sanity(work, tool, case, rc):
     return f"exit {rc}"
 
 
+def dur(x):
+    if x is None:
+        return "n/a"
+    return f"{x * 1000:.2f} ms" if x < 0.1 else f"{x:.3f} s"
+
+
 def fmt(x, spec):
     return "n/a" if x is None else format(x, spec)
 
@@ -157,7 +163,7 @@ def main():
                              rss=rss, rc=rc))
 
     lines = []
-    lines.append("| tool | case | mean s (± sd) | files/s | MB/s | peak RSS MB | vs custody | "
+    lines.append("| tool | case | mean (± sd) | files/s | MB/s | peak RSS MB | vs custody | "
                  "tool's own verdict |")
     lines.append("|---|---|---:|---:|---:|---:|---:|---|")
     for r in rows:
@@ -177,13 +183,14 @@ def main():
                 ratio = f"{mean / base:.1f}x slower" if mean >= base else f"{base / mean:.1f}x faster"
             else:
                 ratio = "n/a"
-            cells = [f"{mean:.3f} (± {fmt(r['sd'], '.3f')})", (f"{fps:,.0f}" if fps >= 100 else f"{fps:.2f}"), (f"{mbs:,.0f}" if mbs >= 1000 else f"{mbs:.1f}"),
+            cells = [f"{dur(mean)} (± {dur(r['sd'])})", (f"{fps:,.0f}" if fps >= 100 else f"{fps:.2f}"), (f"{mbs:,.0f}" if mbs >= 1000 else f"{mbs:.1f}"),
                      fmt(r["rss"], ".1f"), ratio]
             if is_custody and pending:
                 cells = ["pending merge"] * 4 + ["pending merge"]
         verdict = sanity(a.work, t, c, r["rc"])
         if is_custody and pending:
-            verdict = f"pre-merge build measured {fmt(mean, '.3f')} s, recognises no format yet"
+            verdict = (f"pre-merge build ({dur(mean)}, {fmt(r['rss'], '.1f')} MB) recognises no "
+                       "format yet")
         lines.append(f"| {t} | {c} | " + " | ".join(cells) + f" | {verdict} |")
 
     notes = []
@@ -213,6 +220,11 @@ def main():
     else:
         checks.append("- custody in this build recognises no format (pickle VM not merged): "
                       "targets not evaluated; re-run `make bench` after the merge.")
+    for c, peer, want in TARGETS:
+        p = means.get((peer, c))
+        if p:
+            checks.append(f"- time budget implied by the {c} target: {peer} {dur(p)} / {want:.0f} = "
+                          f"custody at most {dur(p / want)}")
 
     mline = (f"{machine.get('date', '?')}; {machine.get('nproc', '?')} CPU(s), "
              f"{machine.get('cpu', '?')}, {machine.get('mem', '?')} RAM, {machine.get('kernel', '?')}; "
