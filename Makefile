@@ -10,7 +10,10 @@ BUILD_DEPS := build-essential cmake pkg-config libssl-dev zlib1g-dev libarchive-
 # npm package) are used as they are.
 TEST_DEPS  := libcmocka-dev $(if $(shell command -v node),,nodejs) $(if $(shell command -v npm),,npm)
 FUZZ_DEPS  := clang-14 libclang-rt-14-dev
-BENCH_DEPS := hyperfine python3 python3-numpy
+# bench/: corpus generator (torch, sklearn, joblib, numpy), GNU time for peak RSS, and what the
+# peers picklescan and modelscan import (they run from source, see bench/README.md)
+BENCH_DEPS := hyperfine time git python3 python3-numpy python3-torch python3-sklearn \
+              python3-joblib python3-click python3-rich python3-tomlkit python3-h5py
 
 # Installs only what is missing, so repeated runs stay offline and fast.
 define apt_install
