@@ -6,9 +6,25 @@
 #include "core/banned.h"
 
 extern const struct cu_analyzer cu_analyzer_stub;
+/* archive.c, compress.c */
+extern const struct cu_analyzer cu_analyzer_tar, cu_analyzer_7z, cu_analyzer_cpio, cu_analyzer_ar,
+    cu_analyzer_rar;
+extern const struct cu_analyzer cu_analyzer_gzip, cu_analyzer_bzip2, cu_analyzer_xz,
+    cu_analyzer_lzma, cu_analyzer_zlib;
 
 const struct cu_analyzer *const cu_registry[] = {
     &cu_analyzer_stub,
+    /* after zip (which owns PK\x03\x04), before pickle: */
+    &cu_analyzer_tar,
+    &cu_analyzer_7z,
+    &cu_analyzer_cpio,
+    &cu_analyzer_ar,
+    &cu_analyzer_rar,
+    &cu_analyzer_gzip,
+    &cu_analyzer_bzip2,
+    &cu_analyzer_xz,
+    &cu_analyzer_lzma,
+    &cu_analyzer_zlib, /* loosest magic of these: last */
 };
 const size_t cu_registry_len = sizeof(cu_registry) / sizeof(cu_registry[0]);
 
