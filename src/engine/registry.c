@@ -7,8 +7,7 @@
 
 extern const struct cu_analyzer cu_analyzer_stub;
 /* archive.c, compress.c */
-extern const struct cu_analyzer cu_analyzer_tar, cu_analyzer_7z, cu_analyzer_cpio, cu_analyzer_ar,
-    cu_analyzer_rar;
+extern const struct cu_analyzer cu_analyzer_tar, cu_analyzer_7z, cu_analyzer_ar, cu_analyzer_rar;
 extern const struct cu_analyzer cu_analyzer_gzip, cu_analyzer_bzip2, cu_analyzer_xz,
     cu_analyzer_lzma, cu_analyzer_zlib;
 
@@ -17,7 +16,6 @@ const struct cu_analyzer *const cu_registry[] = {
     /* after zip (which owns PK\x03\x04), before pickle: */
     &cu_analyzer_tar,
     &cu_analyzer_7z,
-    &cu_analyzer_cpio,
     &cu_analyzer_ar,
     &cu_analyzer_rar,
     &cu_analyzer_gzip,

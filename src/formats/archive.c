@@ -132,7 +132,9 @@ static void ar_close(struct ar_handle *h)
 
 /* Opens a reader over `parent`. Only archive formats are enabled: no "raw", no "empty", no
  * zip (the zip analyzer owns it), no mtree (plain text), and no filters (streams are the
- * compress analyzers' job; some libarchive filters run external programs). */
+ * compress analyzers' job; some libarchive filters run external programs). No cpio either:
+ * no loader reads models from it, and libarchive allocates a header's declared name size
+ * (up to 4 GiB) before checking it against the data (found by fuzzing). */
 static int ar_open(struct ar_handle *h, struct cu_source *parent, custody_error *err)
 {
     memset(h, 0, sizeof(*h));
@@ -146,7 +148,6 @@ static int ar_open(struct ar_handle *h, struct cu_source *parent, custody_error 
     struct archive *a = h->a;
     if (archive_read_support_format_tar(a) != ARCHIVE_OK ||
         archive_read_support_format_7zip(a) != ARCHIVE_OK ||
-        archive_read_support_format_cpio(a) != ARCHIVE_OK ||
         archive_read_support_format_ar(a) != ARCHIVE_OK ||
         archive_read_support_format_rar(a) != ARCHIVE_OK ||
         archive_read_support_format_rar5(a) != ARCHIVE_OK ||
@@ -693,36 +694,6 @@ static bool ar_sniff_7z(const struct cu_sniff *in)
     return in->len >= 32 && memcmp(in->head, magic, 6) == 0;
 }
 
-static bool ar_all(const uint8_t *p, size_t n, const char *set)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] == 0 || strchr(set, p[i]) == NULL) {
-            return false;
-        }
-    }
-    return true;
-}
-
-static bool ar_sniff_cpio(const struct cu_sniff *in)
-{
-    const uint8_t *p = in->head;
-    size_t n = in->len;
-    if (n >= 110 && (memcmp(p, "070701", 6) == 0 || memcmp(p, "070702", 6) == 0)) {
-        return ar_all(p + 6, 104, "0123456789abcdefABCDEF");
-    }
-    if (n >= 76 && memcmp(p, "070707", 6) == 0) {
-        return ar_all(p + 6, 70, "01234567");
-    }
-    /* Old binary cpio: 26-byte header, then a NUL-terminated name of namesize bytes. */
-    if (n >= 28 && ((p[0] == 0xc7 && p[1] == 0x71) || (p[0] == 0x71 && p[1] == 0xc7))) {
-        bool le = p[0] == 0xc7;
-        size_t namesize = le ? (size_t)(p[20] | p[21] << 8) : (size_t)(p[20] << 8 | p[21]);
-        return namesize >= 2 && namesize <= n - 26 && p[26 + namesize - 1] == 0 &&
-               memchr(p + 26, 0, namesize - 1) == NULL;
-    }
-    return false;
-}
-
 static bool ar_sniff_ar(const struct cu_sniff *in)
 {
     return in->len >= 8 && memcmp(in->head, "!<arch>\n", 8) == 0;
@@ -736,12 +707,10 @@ static bool ar_sniff_rar(const struct cu_sniff *in)
 
 static const char *const ar_ext_tar[] = { ".tar", NULL };
 static const char *const ar_ext_7z[] = { ".7z", NULL };
-static const char *const ar_ext_cpio[] = { ".cpio", NULL };
 static const char *const ar_ext_ar[] = { ".a", ".ar", ".deb", NULL };
 static const char *const ar_ext_rar[] = { ".rar", NULL };
 
 const struct cu_analyzer cu_analyzer_tar = { "tar", ar_ext_tar, ar_sniff_tar, ar_analyze };
 const struct cu_analyzer cu_analyzer_7z = { "7z", ar_ext_7z, ar_sniff_7z, ar_analyze };
-const struct cu_analyzer cu_analyzer_cpio = { "cpio", ar_ext_cpio, ar_sniff_cpio, ar_analyze };
 const struct cu_analyzer cu_analyzer_ar = { "ar", ar_ext_ar, ar_sniff_ar, ar_analyze };
 const struct cu_analyzer cu_analyzer_rar = { "rar", ar_ext_rar, ar_sniff_rar, ar_analyze };

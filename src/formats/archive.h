@@ -1,6 +1,6 @@
 #ifndef CU_ARCHIVE_H
 #define CU_ARCHIVE_H
-/* tar (ustar/gnu/pax/v7), 7z, cpio, ar and rar archives, read through libarchive from a
+/* tar (ustar/gnu/pax/v7), 7z, ar and rar archives, read through libarchive from a
  * cu_source (never a path). Each regular member becomes a lazy, restartable decoded source
  * handed back to the engine; links, special entries, traversal names, duplicates, encrypted
  * members and damage become findings. Compressed wrappings (tar.gz, ...) are unwrapped by the
@@ -10,7 +10,6 @@
 
 extern const struct cu_analyzer cu_analyzer_tar;
 extern const struct cu_analyzer cu_analyzer_7z;
-extern const struct cu_analyzer cu_analyzer_cpio;
 extern const struct cu_analyzer cu_analyzer_ar;
 extern const struct cu_analyzer cu_analyzer_rar;
 

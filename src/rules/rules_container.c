@@ -6,7 +6,7 @@ static const custody_rule container_rules[] = {
       "The zip structure is broken. Loaders and scanners may disagree about its members.",
       "Re-create the archive from a trusted source." },
     { "archive/malformed", "Malformed archive", CUSTODY_SEV_MEDIUM,
-      "A tar, 7z, cpio, ar or rar archive has a broken header or member data (bad checksum, "
+      "A tar, 7z, ar or rar archive has a broken header or member data (bad checksum, "
       "truncation, corrupt compressed block). Members before the damage were analysed; what "
       "follows was not. Loaders and extractors may read such archives differently.",
       "Re-create the archive from a trusted source." },

@@ -61,7 +61,10 @@ static void other_archive_formats(void **state)
 {
     (void)state;
     expect_at("archive/member.7z", "file/unrecognised-model", "member.7z!data.pkl");
-    expect_at("archive/data.cpio", "file/unrecognised-model", "data.cpio!data.pkl");
+    /* cpio is deliberately not read (see archive.c): not claimed, so only the name speaks */
+    custody_scan *s = tu_scan_fixture("archive/data.cpio");
+    assert_null(custody_scan_file(s, 0)->format);
+    custody_scan_free(s);
     expect_at("archive/data.a", "file/unrecognised-model", "data.a!data.pkl");
 }
 
