@@ -7,6 +7,8 @@
 #define CU_LIMIT_DEPTH            16u                   /* container nesting */
 #define CU_LIMIT_EXPAND           (64ull << 30)         /* decompressed bytes per top-level file */
 #define CU_LIMIT_EXPAND_RATIO     2000u                 /* member inflate ratio (bomb) */
+#define CU_LIMIT_EXPAND_FLOOR     (64ull << 20)         /* output below this skips the ratio */
+#define CU_LIMIT_XZ_MEM           (1ull << 30)          /* liblzma decoder memory (dictionary) */
 #define CU_LIMIT_NAME_LEN         4096u                 /* member / path names */
 #define CU_LIMIT_ZIP_ENTRIES      200000u               /* central directory entries */
 #define CU_LIMIT_ARCHIVE_ENTRIES  200000u               /* tar/7z entries */

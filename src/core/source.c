@@ -274,6 +274,11 @@ static int decoded_read(struct cu_source *s, uint64_t off, uint8_t *buf, size_t 
         }
         int rc = decoded_step(s, err);
         if (rc < 0) {
+            if (total > 0) {
+                /* Deliver what was decoded before the damage; the next read (at the
+                 * damage) gets the error, which decoders keep until reset. */
+                break;
+            }
             return rc;
         }
     }
@@ -312,10 +317,17 @@ int cu_source_read(struct cu_source *src, uint64_t off, void *buf, size_t n, siz
 int cu_source_read_exact(struct cu_source *src, uint64_t off, void *buf, size_t n,
                          custody_error *err)
 {
-    size_t got;
-    int rc = cu_source_read(src, off, buf, n, &got, err);
-    if (rc < 0) {
-        return rc;
+    size_t got = 0;
+    while (got < n) {
+        size_t step;
+        int rc = cu_source_read(src, off + got, (uint8_t *)buf + got, n - got, &step, err);
+        if (rc < 0) {
+            return rc;
+        }
+        if (step == 0) {
+            break;
+        }
+        got += step;
     }
     if (got != n) {
         return cu_err_malformed(err, src->loc, off + got, "truncated: wanted %zu bytes at %llu",

@@ -62,7 +62,8 @@ int cu_source_decoded(struct cu_source **out, const struct cu_decoder_ops *ops, 
                       custody_error *err);
 void cu_source_free(struct cu_source *src); /* NULL is a no-op */
 
-/* Reads up to n bytes at off; *got < n only at the end of the source. */
+/* Reads up to n bytes at off; *got < n only at the end of the source, or when a decoder
+ * broke after some of them: those bytes are delivered and the next read returns the error. */
 int cu_source_read(struct cu_source *src, uint64_t off, void *buf, size_t n, size_t *got,
                    custody_error *err);
 /* Reads exactly n bytes at off, or fails with EMALFORMED ("truncated"). */
