@@ -5,9 +5,11 @@
 #include "engine/engine.h"
 #include "core/banned.h"
 
+extern const struct cu_analyzer cu_analyzer_zip;
 extern const struct cu_analyzer cu_analyzer_stub;
 
 const struct cu_analyzer *const cu_registry[] = {
+    &cu_analyzer_zip, /* before pickle: data.pkl lives inside */
     &cu_analyzer_stub,
 };
 const size_t cu_registry_len = sizeof(cu_registry) / sizeof(cu_registry[0]);
