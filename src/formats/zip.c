@@ -69,6 +69,8 @@ struct zip {
     uint64_t tail_start; /* zip64 end record, or the end record: where the archive data ends */
     uint64_t bias;       /* Python's "concat": offsets are relative to this many bytes in */
     uint64_t declared;   /* entries declared in the end record */
+    uint64_t other_eocd[8]; /* earlier plausible end records, judged once members are known */
+    size_t n_other_eocd;
     bool have_eocd;
     bool limit_hit;
 };
@@ -310,8 +312,6 @@ static int eocd_find(struct zip *z, struct eocd *out, bool *found)
         free(buf);
         return rc;
     }
-    size_t others = 0;
-    uint64_t other_off = 0;
     for (size_t i = want - EOCD_LEN + 1; i-- > 0;) {
         if (cu_load_u32le(buf + i) != SIG_EOCD) {
             continue;
@@ -324,19 +324,39 @@ static int eocd_find(struct zip *z, struct eocd *out, bool *found)
             continue;
         }
         /* Another candidate counts when its fields could describe an archive. */
-        if (e.disk == 0 && e.cd_disk == 0 && e.cd_off <= e.off && e.cd_size <= e.off - e.cd_off) {
-            others++;
-            other_off = e.off;
+        if (e.disk == 0 && e.cd_disk == 0 && e.cd_off <= e.off && e.cd_size <= e.off - e.cd_off &&
+            z->n_other_eocd < sizeof(z->other_eocd) / sizeof(z->other_eocd[0])) {
+            z->other_eocd[z->n_other_eocd++] = e.off;
         }
     }
     free(buf);
+    return 0;
+}
+
+/* Earlier end records inside a member's data are that member's business (a stored nested
+ * zip); any other one is a second archive a different reader may pick. */
+static void eocd_others_check(struct zip *z)
+{
+    size_t others = 0;
+    uint64_t first = 0;
+    for (size_t k = 0; k < z->n_other_eocd; k++) {
+        uint64_t off = z->other_eocd[k];
+        bool inside = false;
+        for (size_t i = 0; i < z->n && !inside; i++) {
+            const struct zent *e = &z->e[i];
+            inside = e->local_ok && off >= e->data_off && off - e->data_off < e->csize;
+        }
+        if (!inside) {
+            first = others == 0 ? off : first;
+            others++;
+        }
+    }
     if (others > 0) {
-        cu_emit(z->ctx, z->src, other_off, "zip/multiple-eocd", CU_SEV_DEFAULT, NULL,
+        cu_emit(z->ctx, z->src, first, "zip/multiple-eocd", CU_SEV_DEFAULT, NULL,
                 "%zu more end-of-central-directory record(s) before the one at %llu; loaders "
                 "that search differently see a different archive",
-                others, (unsigned long long)out->off);
+                others, (unsigned long long)z->eocd_off);
     }
-    return 0;
 }
 
 /* SPEC: APPNOTE 4.3.14-15. miniz follows the locator's offset; Python's zipfile reads the
@@ -1420,6 +1440,7 @@ static int zip_analyze(struct cu_ctx *ctx, struct cu_source *src)
             goto out;
         }
     }
+    eocd_others_check(&z);
     rc = names_check(&z);
     if (rc < 0) {
         goto out;
