@@ -664,6 +664,54 @@ static void local_check(struct zip *z, struct zent *e)
 
 enum region_kind { REGION_PREFIX, REGION_GAP, REGION_RECOVER };
 
+/* For a local entry whose sizes follow its data: the first data descriptor whose compressed
+ * size equals its distance from the data start ends the data (what streaming readers do for
+ * stored members). Returns true and fills e when one is found before region_end. */
+static bool descriptor_find(struct zip *z, struct zent *e, uint64_t region_end)
+{
+    uint8_t *buf = cu_malloc(CHUNK);
+    custody_error scratch;
+    bool found = false;
+    if (buf == NULL) {
+        return false;
+    }
+    uint64_t pos = e->data_off;
+    while (!found && pos < region_end && region_end - pos >= 16) {
+        size_t want = region_end - pos < CHUNK ? (size_t)(region_end - pos) : CHUNK;
+        if (cu_source_read_exact(z->src, pos, buf, want, &scratch) < 0) {
+            break;
+        }
+        for (size_t i = 0; i + 16 <= want && !found; i++) {
+            if (buf[i] != 'P' || cu_load_u32le(buf + i) != SIG_DESC) {
+                continue;
+            }
+            uint64_t dist = pos + i - e->data_off;
+            uint8_t d[24];
+            size_t got = 0;
+            if (cu_source_read(z->src, pos + i, d, sizeof(d), &got, &scratch) < 0 || got < 16) {
+                continue;
+            }
+            if (cu_load_u32le(d + 8) == dist) {
+                e->crc = cu_load_u32le(d + 4);
+                e->usize = cu_load_u32le(d + 12);
+                e->end = pos + i + 16;
+                found = true;
+            } else if (got == 24 && cu_load_u64le(d + 8) == dist) {
+                e->crc = cu_load_u32le(d + 4);
+                e->usize = cu_load_u64le(d + 16);
+                e->end = pos + i + 24;
+                found = true;
+            }
+            if (found) {
+                e->csize = dist;
+            }
+        }
+        pos += want > 15 && pos + want < region_end ? want - 15 : want;
+    }
+    free(buf);
+    return found;
+}
+
 /* Parses a local header found by the scan as an entry of its own. Returns the offset to
  * resume scanning at. */
 static int hidden_add(struct zip *z, uint64_t off, uint64_t region_end, enum region_kind kind,
@@ -704,11 +752,14 @@ static int hidden_add(struct zip *z, uint64_t off, uint64_t region_end, enum reg
         return 0;
     }
     if ((h.flags & FLAG_DESCRIPTOR) != 0 && h.csize == 0) {
-        /* Sizes follow the data; a streaming loader finds the end by decoding. */
-        e->size_unknown = true;
-        e->csize = region_end - h.data_off;
-        e->usize = CU_SIZE_UNKNOWN;
-        e->end = region_end;
+        /* Sizes follow the data. Without a matching descriptor the data runs to the region's
+         * end (a decoder still stops at its stream end). */
+        if (!descriptor_find(z, e, region_end)) {
+            e->size_unknown = true;
+            e->csize = region_end - h.data_off;
+            e->usize = CU_SIZE_UNKNOWN;
+            e->end = region_end;
+        }
     } else if (h.csize > region_end - h.data_off) {
         e->csize = region_end - h.data_off;
         e->end = region_end;

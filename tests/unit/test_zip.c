@@ -159,6 +159,15 @@ static void truncated_zip_reports_and_recovers_members(void **state)
     assert_true(tu_count(s, "zip/truncated", CUSTODY_SEV_MEDIUM) >= 1);
     assert_true(has_at(s, "file/unrecognised-model", "truncated.zip!a.pkl"));
     custody_scan_free(s);
+
+    /* torch writes data descriptors (flag 0x808): recovery ends each member at its
+     * descriptor, so the storage after data.pkl is found too. */
+    s = scan_zip("torch_truncated.pt");
+    assert_true(tu_count(s, "zip/truncated", CUSTODY_SEV_MEDIUM) >= 1);
+    assert_true(has_at(s, "torch/checkpoint", "torch_truncated.pt"));
+    assert_true(tu_has_text(s, "version=3 storages=1", CUSTODY_SEV_INFO));
+    assert_int_equal(tu_count(s, "zip/hidden-entry", CUSTODY_SEV_INFO), 0);
+    custody_scan_free(s);
 }
 
 static void huge_declared_counts_and_sizes_fail_cleanly(void **state)
