@@ -132,6 +132,9 @@ static void structural_differentials_give_their_findings(void **state)
     expect_rule("method.zip", "zip/unsupported-method", 1);
     expect_rule("zip64_bad.zip", "zip/zip64-inconsistent", 1);
     expect_rule("corrupt_deflate.zip", "scan/decode-error", 1);
+    expect_rule("count_mismatch.zip", "zip/eocd-inconsistent", 2);
+    expect_rule("bad_extra.zip", "zip/bad-extra-field", 1);
+    expect_rule("descriptor_mismatch.zip", "zip/header-mismatch", 1);
 }
 
 static void nested_zip_is_analysed_with_member_locations(void **state)
