@@ -54,7 +54,8 @@ struct zent {
     uint16_t flags, method;
     bool hidden;       /* found only through a local header */
     bool local_ok;
-    bool size_unknown; /* hidden entry with a descriptor: the data runs to the region end */
+    bool size_unknown; /* sizes not known (hidden entry with a descriptor, truncated data) */
+    bool overlaps;     /* shares bytes with another entry: not read whole (Fifield bombs) */
 };
 
 struct zip {
@@ -651,6 +652,10 @@ static void local_check(struct zip *z, struct zent *e)
         cu_emit(z->ctx, z->src, e->data_off, "zip/truncated", CU_SEV_DEFAULT, e->name,
                 "data of '%s' (%llu bytes) runs past the end of the file", e->name,
                 (unsigned long long)e->csize);
+        /* What is there is still analysed. */
+        e->csize = z->size - e->data_off;
+        e->usize = CU_SIZE_UNKNOWN;
+        e->size_unknown = true;
     } else {
         e->end = e->data_off + e->csize;
         if (desc) {
@@ -883,7 +888,7 @@ static int layout_check(struct zip *z, size_t n)
     } *gaps = NULL;
     size_t ng = 0, capg = 0;
     uint64_t cursor = 0; /* end of what is accounted for so far */
-    const struct zent *prev = NULL;
+    struct zent *prev = NULL;
     bool prefix_done = false;
     for (size_t i = 0; i < n; i++) {
         struct zent *e = v[i];
@@ -900,6 +905,10 @@ static int layout_check(struct zip *z, size_t n)
                 gaps[ng++] = (struct gap){ 0, e->lho };
             }
         } else if (e->lho < cursor) {
+            e->overlaps = true;
+            if (prev != NULL) {
+                prev->overlaps = true;
+            }
             cu_emit(z->ctx, z->src, e->lho, "zip/overlapping-entries", CU_SEV_DEFAULT, e->name,
                     "entries '%s' and '%s' overlap (one local header or data region serves "
                     "twice: a zip-bomb and differential technique)",
@@ -1319,7 +1328,7 @@ static int member_analyse(struct zip *z, struct zent *e, struct cu_torch *torch)
     if (is_dir) {
         goto out;
     }
-    if (role != CU_TORCH_STORAGE || e->usize <= CU_ZIP_CRC_ALWAYS) {
+    if (!e->overlaps && (role != CU_TORCH_STORAGE || e->usize <= CU_ZIP_CRC_ALWAYS)) {
         rc = member_crc(z, m, e);
         if (rc == CUSTODY_EMALFORMED || rc == CUSTODY_ELIMIT || rc == CUSTODY_EUNSUPPORTED) {
             custody_error *err = z->err;
