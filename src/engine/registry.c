@@ -9,14 +9,14 @@
 #include "formats/torch_legacy.h"
 #include "core/banned.h"
 
-extern const struct cu_analyzer cu_analyzer_stub;
+extern const struct cu_analyzer cu_analyzer_zip;
 /* archive.c, compress.c */
 extern const struct cu_analyzer cu_analyzer_tar, cu_analyzer_7z, cu_analyzer_ar, cu_analyzer_rar;
 extern const struct cu_analyzer cu_analyzer_gzip, cu_analyzer_bzip2, cu_analyzer_xz,
     cu_analyzer_lzma, cu_analyzer_zlib;
 
 const struct cu_analyzer *const cu_registry[] = {
-    &cu_analyzer_stub,
+    &cu_analyzer_zip, /* before pickle: data.pkl lives inside */
     /* containers after zip (which owns PK\x03\x04) */
     &cu_analyzer_tar,
     &cu_analyzer_7z,
