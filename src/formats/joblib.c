@@ -10,11 +10,11 @@
  *    decompressed length as '0x...' hex padded to 19 chars, an optional space, a zlib stream.
  * Compressed modern dumps (zlib/gzip/bz2/xz/lzma around the whole stream) are compress.c's. */
 #include "formats/joblib.h"
+#include "formats/compress.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include <zlib.h>
 
 #include "core/limits.h"
 #include "core/rd.h"
@@ -356,84 +356,6 @@ bool cu_joblib_zf_header(const uint8_t *p, size_t n, uint64_t *length)
     return true;
 }
 
-/* A minimal zlib (RFC 1950) decoder over a window of the parent source.
- * TODO(merge): replace with compress.c's zlib cu_decoder_ops. */
-struct jl_zdec {
-    struct cu_source *parent;
-    uint64_t start, pos, end_off;
-    z_stream z;
-    bool init, done;
-    uint8_t in[64u << 10];
-};
-
-static int jl_z_reset(void *state, custody_error *err)
-{
-    struct jl_zdec *d = state;
-    if (!d->init) {
-        memset(&d->z, 0, sizeof(d->z));
-        if (inflateInit2(&d->z, 15) != Z_OK) {
-            return cu_err_nomem(err);
-        }
-        d->init = true;
-    } else if (inflateReset(&d->z) != Z_OK) {
-        return cu_err_malformed(err, "zlib", CU_NO_OFFSET, "inflateReset failed");
-    }
-    d->z.next_in = d->in;
-    d->z.avail_in = 0;
-    d->pos = d->start;
-    d->done = false;
-    return 0;
-}
-
-static int jl_z_next(void *state, uint8_t *buf, size_t cap, size_t *got, custody_error *err)
-{
-    struct jl_zdec *d = state;
-    *got = 0;
-    if (d->done) {
-        return 0;
-    }
-    d->z.next_out = buf;
-    d->z.avail_out = (uInt)(cap > UINT32_MAX ? UINT32_MAX : cap);
-    while (d->z.avail_out > 0) {
-        if (d->z.avail_in == 0) {
-            size_t n = 0;
-            int rc = cu_source_read(d->parent, d->pos, d->in, sizeof(d->in), &n, err);
-            if (rc < 0) {
-                return rc;
-            }
-            if (n == 0) {
-                return cu_err_malformed(err, "zlib", d->pos, "zlib stream truncated");
-            }
-            d->z.next_in = d->in;
-            d->z.avail_in = (uInt)n;
-            d->pos += n;
-        }
-        int zr = inflate(&d->z, Z_NO_FLUSH);
-        if (zr == Z_STREAM_END) {
-            d->done = true;
-            d->end_off = d->pos - d->z.avail_in;
-            break;
-        }
-        if (zr != Z_OK && zr != Z_BUF_ERROR) {
-            return cu_err_malformed(err, "zlib", d->pos - d->z.avail_in, "corrupt zlib stream: %s",
-                                    d->z.msg != NULL ? d->z.msg : "error");
-        }
-    }
-    *got = cap - d->z.avail_out;
-    return 0;
-}
-
-static void jl_z_free(void *state)
-{
-    struct jl_zdec *d = state;
-    if (d != NULL && d->init) {
-        inflateEnd(&d->z);
-    }
-    free(d);
-}
-
-static const struct cu_decoder_ops jl_zlib_ops = { jl_z_reset, jl_z_next, jl_z_free };
-
 static bool zf_sniff(const struct cu_sniff *in)
 {
     uint64_t len;
@@ -454,25 +376,19 @@ static int zf_analyze(struct cu_ctx *ctx, struct cu_source *src)
         return cu_err_malformed(err, "joblib ZF", 2, "bad ZF length field");
     }
     uint64_t start = got > JL_ZF_HDR && hdr[JL_ZF_HDR] == ' ' ? JL_ZF_HDR + 1 : JL_ZF_HDR;
-    struct jl_zdec *d = cu_calloc(1, sizeof(*d));
-    if (d == NULL) {
-        return cu_err_nomem(err);
-    }
-    d->parent = src;
-    d->start = start;
-    d->end_off = UINT64_MAX;
+    struct cu_compress_info info;
+    memset(&info, 0, sizeof(info));
+    struct cu_compress_opts copts = { CU_COMPRESS_ZLIB, length, cu_ctx_budget(ctx), 0, &info };
     char *loc = cu_source_member_loc(src, "zlib");
     struct cu_source *dec = NULL;
     if (loc == NULL) {
-        jl_z_free(d);
         return cu_err_nomem(err);
     }
     /* keep the name: a .pkl whose content nothing recognises stays a finding */
-    rc = cu_source_decoded(&dec, &jl_zlib_ops, d, length, cu_ctx_budget(ctx), loc, src->name,
-                           err);
+    rc = cu_compress_source_ex(&dec, src, start, size - start, &copts, loc, src->name, err);
     free(loc);
     if (rc < 0) {
-        return rc; /* the source freed d */
+        return rc;
     }
     uint8_t head[CU_LIMIT_SNIFF];
     got = 0;
@@ -505,14 +421,19 @@ static int zf_analyze(struct cu_ctx *ctx, struct cu_source *src)
                               (unsigned long long)length, (unsigned long long)out_size);
         goto out;
     }
-    if (d->end_off != UINT64_MAX && d->end_off < size) {
-        cu_emit(ctx, src, d->end_off, "joblib/zf-trailing-data", CU_SEV_DEFAULT, NULL,
+    if (info.trailing_off != CU_NO_OFFSET && start + info.trailing_off < size) {
+        uint64_t end_off = start + info.trailing_off;
+        cu_emit(ctx, src, end_off, "joblib/zf-trailing-data", CU_SEV_DEFAULT, NULL,
                 "%llu bytes after the zlib stream are ignored by joblib",
-                (unsigned long long)(size - d->end_off));
+                (unsigned long long)(size - end_off));
     }
 out:
     cu_source_free(dec);
     return rc;
 }
 
-const struct cu_analyzer cu_analyzer_joblib_zf = { "joblib-zf", NULL, zf_sniff, zf_analyze };
+/* Old joblib wrote ZF containers as the main file and as "<name>_01.npy.z" side files. */
+static const char *const zf_extensions[] = { ".z", ".pkl", ".pickle", ".joblib", NULL };
+
+const struct cu_analyzer cu_analyzer_joblib_zf = { "joblib-zf", zf_extensions, zf_sniff,
+                                                   zf_analyze };
