@@ -5,10 +5,10 @@
 #include "engine/engine.h"
 #include "core/banned.h"
 
-extern const struct cu_analyzer cu_analyzer_stub;
+extern const struct cu_analyzer cu_analyzer_pickle;
 
 const struct cu_analyzer *const cu_registry[] = {
-    &cu_analyzer_stub,
+    &cu_analyzer_pickle, /* last: the loosest sniff */
 };
 const size_t cu_registry_len = sizeof(cu_registry) / sizeof(cu_registry[0]);
 

@@ -1,5 +1,5 @@
 /* Pickle import policy: allowlist and denylist. PLACEHOLDER during bring-up; the real tables
- * replace this file. */
+ * replace this file. (vm branch: a few entries the pickle VM tests rely on.) */
 #include <string.h>
 
 #include "custody/rules.h"
@@ -7,6 +7,13 @@
 
 static const custody_pickle_policy_entry policy[] = {
     { "os", "*", CUSTODY_PICKLE_DANGEROUS, "runs commands" },
+    { "posix", "*", CUSTODY_PICKLE_DANGEROUS, "runs commands" },
+    { "builtins", "getattr", CUSTODY_PICKLE_DANGEROUS, "reaches any attribute" },
+    { "builtins", "eval", CUSTODY_PICKLE_DANGEROUS, "runs Python code" },
+    { "builtins", "exec", CUSTODY_PICKLE_DANGEROUS, "runs Python code" },
+    { "builtins", "__import__", CUSTODY_PICKLE_DANGEROUS, "imports any module" },
+    { "collections", "OrderedDict", CUSTODY_PICKLE_SAFE, NULL },
+    { "torch._utils", "_rebuild_tensor_v2", CUSTODY_PICKLE_SAFE, NULL },
 };
 
 size_t custody_pickle_policy_count(void)
@@ -22,9 +29,21 @@ const custody_pickle_policy_entry *custody_pickle_policy_at(size_t i)
 custody_pickle_class custody_pickle_classify(const char *module, const char *name,
                                              const char **why)
 {
-    (void)name;
     if (why != NULL) {
         *why = NULL;
     }
-    return strcmp(module, "os") == 0 ? CUSTODY_PICKLE_DANGEROUS : CUSTODY_PICKLE_UNKNOWN;
+    if (strcmp(module, "__builtin__") == 0) {
+        module = "builtins";
+    }
+    for (size_t i = 0; i < custody_pickle_policy_count(); i++) {
+        const custody_pickle_policy_entry *e = &policy[i];
+        if (strcmp(e->module, module) == 0 &&
+            (strcmp(e->name, "*") == 0 || strcmp(e->name, name) == 0)) {
+            if (why != NULL) {
+                *why = e->why;
+            }
+            return e->klass;
+        }
+    }
+    return CUSTODY_PICKLE_UNKNOWN;
 }
