@@ -282,8 +282,10 @@ static void repr_call(struct cu_buf *b, const struct pv_call *c, unsigned depth)
     }
     repr(b, &c->callable, depth + 1);
     cu_buf_addc(b, '(');
+    bool any = true;
     if (c->args.kind == CU_PV_TUPLE) {
         repr_items(b, c->args.u.q, false, depth);
+        any = c->args.u.q->count > 0;
     } else {
         cu_buf_adds(b, "*");
         repr(b, &c->args, depth + 1);
@@ -291,7 +293,10 @@ static void repr_call(struct cu_buf *b, const struct pv_call *c, unsigned depth)
     if (c->how == CALL_NEWOBJ_EX && c->kwargs.kind == CU_PV_DICT) {
         const struct pv_seq *kw = c->kwargs.u.q;
         for (uint32_t i = 0; i < kw->kept && !b->cut; i++) {
-            cu_buf_adds(b, ", ");
+            if (any) {
+                cu_buf_adds(b, ", ");
+            }
+            any = true;
             const struct cu_pv *k = &kw->items[2 * i];
             if (k->kind == CU_PV_STR) {
                 cu_buf_add_escaped(b, k->u.b->data, k->n);
@@ -648,7 +653,9 @@ static int imp_table_grow(struct vm *vm)
 
 static const char *class_word(uint8_t k)
 {
-    return k == CUSTODY_PICKLE_DANGEROUS ? "dangerous" : k == CUSTODY_PICKLE_SAFE ? "safe" : "unknown";
+    return k == CUSTODY_PICKLE_DANGEROUS ? "dangerous"
+           : k == CUSTODY_PICKLE_SAFE    ? "safe"
+                                         : "unknown";
 }
 
 /* Interns module.name and, the first time, classifies and reports it. `how` says how the
@@ -705,10 +712,9 @@ static int vm_import(struct vm *vm, uint64_t off, const uint8_t *m, size_t ml, c
                 bool renamed = g->cmod != g->module;
                 if (g->klass == CUSTODY_PICKLE_DANGEROUS) {
                     vm_emit(vm, off, "pickle/dangerous-import", CU_SEV_DEFAULT, cu_buf_str(&ev),
-                            "imports %s (%s%s%s%s%s%s)", cu_buf_str(&ev), how,
+                            "imports %s (%s%s%s): %s", cu_buf_str(&ev), how,
                             renamed ? ", spelled " : "", renamed ? g->module : "",
-                            g->why != NULL ? "; " : "", g->why != NULL ? g->why : "",
-                            "; dangerous");
+                            g->why != NULL ? g->why : "known to run code");
                 } else {
                     vm_emit(vm, off, "pickle/unknown-import", CU_SEV_DEFAULT, cu_buf_str(&ev),
                             "imports %s (%s%s%s), which is on no allowlist", cu_buf_str(&ev),
@@ -1045,7 +1051,7 @@ static bool line_cstr(const uint8_t *p, size_t len, uint64_t full, char *buf, si
     return true;
 }
 
-/* Parses an INT/LONG text: int64, a big int, or malformed. */
+/* Parses an INT/LONG text (strtol semantics, as _pickle.c): int64, a big int, or malformed. */
 static int parse_int_text(struct vm *vm, const uint8_t *p, size_t len, uint64_t full, int base,
                           struct cu_pv *out)
 {
@@ -1055,26 +1061,26 @@ static int parse_int_text(struct vm *vm, const uint8_t *p, size_t len, uint64_t 
         char *end = NULL;
         errno = 0;
         long long x = strtoll(buf, &end, base);
-        if (errno == 0 && end != buf && *end == '\0') {
+        if (end != buf && *end == '\0') {
+            if (errno == ERANGE) {
+                out->kind = CU_PV_BIGINT;
+                return 0;
+            }
             out->kind = CU_PV_INT;
             out->u.i = x;
             return 0;
         }
+        return vm_malformed(vm, "could not convert the text argument to an int");
     }
-    /* Too long or out of range for int64: accept what Python's int() would. */
-    size_t digits = 0;
-    for (size_t i = 0; i < len; i++) {
-        uint8_t c = p[i];
-        if ((c >= '0' && c <= '9') || (base == 0 && ((c >= 'a' && c <= 'f') ||
-                                                     (c >= 'A' && c <= 'F') || c == 'x' ||
-                                                     c == 'X' || c == 'o' || c == 'O'))) {
-            digits++;
-        } else if (!(c == '+' || c == '-' || c == '_' || c == ' ' || c == '\t')) {
+    /* Longer than any int64: plain decimal digits are a big int. */
+    size_t i = (len > 0 && (p[0] == '-' || p[0] == '+')) ? 1 : 0;
+    if (i == len) {
+        return vm_malformed(vm, "could not convert the text argument to an int");
+    }
+    for (; i < len; i++) {
+        if (!(p[i] >= '0' && p[i] <= '9') && p[i] != '_') {
             return vm_malformed(vm, "could not convert the text argument to an int");
         }
-    }
-    if (digits == 0) {
-        return vm_malformed(vm, "could not convert the text argument to an int");
     }
     out->kind = CU_PV_BIGINT;
     return 0;
@@ -1285,6 +1291,7 @@ static int op_string(struct vm *vm, struct cu_pv *out)
         case 'f': o[k++] = 12; break;
         case 'v': o[k++] = 11; break;
         case '\n': break;
+        case '\\': case '\'': case '"': o[k++] = e; break;
         case 'x':
             if (i + 2 < end && hexval(p[i + 1]) >= 0 && hexval(p[i + 2]) >= 0) {
                 o[k++] = (uint8_t)(hexval(p[i + 1]) * 16 + hexval(p[i + 2]));
@@ -1563,7 +1570,7 @@ static int vm_run(struct vm *vm)
     struct cu_stream *st = vm->st;
     int rc = 0;
     struct cu_pv v, w, x;
-    size_t at;
+    size_t at = 0;
     for (;;) {
         if (st->len == st->pos) {
             rc = cu_stream_need(st, 1);
@@ -2437,8 +2444,8 @@ static bool sn_line_ok(uint8_t arg, const uint8_t *p, size_t n)
 }
 
 /* Tokenises [p+i, end) as opcodes while simulating stack depth. Returns the number of clean
- * opcodes, or -1 on a definite error. *stop is set when STOP was reached. */
-static long sn_run(const uint8_t *p, size_t len, size_t i, bool *stop)
+ * opcodes before the end of the head, STOP (*stop set) or a definite error (*bad set). */
+static long sn_tok(const uint8_t *p, size_t len, size_t i, bool *stop)
 {
     size_t depth = 0;
     size_t marks[32];
@@ -2450,7 +2457,7 @@ static long sn_run(const uint8_t *p, size_t len, size_t i, bool *stop)
         uint8_t op = p[i++];
         struct sn_op o = sn_lookup(op);
         if (!o.valid) {
-            return -1;
+            return -(ops + 1);
         }
         size_t need = 0;
         switch (o.arg) {
@@ -2463,7 +2470,7 @@ static long sn_run(const uint8_t *p, size_t len, size_t i, bool *stop)
                 return ops;
             }
             if (p[i] > 5) {
-                return -1;
+                return -(ops + 1);
             }
             need = 1;
             break;
@@ -2492,13 +2499,13 @@ static long sn_run(const uint8_t *p, size_t len, size_t i, bool *stop)
                     /* cut by the head: judge what we see */
                     size_t n = len - i;
                     if (n > 0 && o.arg != SA_LINE_STRING && !sn_line_ok(o.arg, p + i, n)) {
-                        return -1;
+                        return -(ops + 1);
                     }
                     return ops;
                 }
                 size_t n = (size_t)(nl - (p + i));
                 if (!sn_line_ok(o.arg, p + i, n)) {
-                    return -1;
+                    return -(ops + 1);
                 }
                 i += n + 1;
             }
@@ -2520,7 +2527,7 @@ static long sn_run(const uint8_t *p, size_t len, size_t i, bool *stop)
             break;
         case SS_STOP:
             if (depth < 1) {
-                return -1;
+                return -(ops + 1);
             }
             *stop = true;
             return ops + 1;
@@ -2530,7 +2537,7 @@ static long sn_run(const uint8_t *p, size_t len, size_t i, bool *stop)
             } else if (nmarks > 0) {
                 depth = marks[--nmarks];
             } else if (!marks_lost) {
-                return -1;
+                return -(ops + 1);
             }
             break;
         case SS_TOMARK_PUSH:
@@ -2539,18 +2546,18 @@ static long sn_run(const uint8_t *p, size_t len, size_t i, bool *stop)
         case SS_OBJ:
             if (nmarks == 0) {
                 if (!marks_lost) {
-                    return -1;
+                    return -(ops + 1);
                 }
                 depth = 1;
                 break;
             }
             if (o.kind == SS_OBJ && depth < 1) {
-                return -1;
+                return -(ops + 1);
             }
             depth = marks[--nmarks];
             if (o.kind == SS_TOMARK_EXTEND) {
                 if (depth < 1) {
-                    return -1;
+                    return -(ops + 1);
                 }
             } else if (o.kind != SS_TOMARK_POP) {
                 depth++;
@@ -2558,7 +2565,7 @@ static long sn_run(const uint8_t *p, size_t len, size_t i, bool *stop)
             break;
         default:
             if (depth < o.pop) {
-                return -1;
+                return -(ops + 1);
             }
             depth = depth - o.pop + o.push;
             break;
@@ -2568,20 +2575,30 @@ static long sn_run(const uint8_t *p, size_t len, size_t i, bool *stop)
     return ops;
 }
 
+static long sn_run(const uint8_t *p, size_t len, size_t i, bool *stop, bool *bad)
+{
+    long ops = sn_tok(p, len, i, stop);
+    *bad = ops < 0;
+    return ops < 0 ? -ops - 1 : ops;
+}
+
 bool cu_pickle_sniff(const uint8_t *head, size_t len)
 {
-    bool stop;
+    bool stop, bad;
     if (len >= 2 && head[0] == OP_PROTO) {
         if (head[1] > 5) {
             return false;
         }
-        long ops = sn_run(head, len, 2, &stop);
         if (head[1] >= 2) {
-            return len > 2 && ops >= 1; /* the protocol header is a strong magic */
+            /* The protocol header is a strong magic: a known opcode after it is enough,
+             * whatever follows (a damaged pickle is still a pickle, reported malformed). */
+            return len > 2 && sn_lookup(head[2]).valid;
         }
+        long ops = sn_run(head, len, 2, &stop, &bad);
         return ops >= 3 || (stop && ops >= 1);
     }
-    long ops = sn_run(head, len, 0, &stop);
+    /* Protocol 0/1 has no magic: several opcodes must tokenise and keep the stack sound. */
+    long ops = sn_run(head, len, 0, &stop, &bad);
     return (stop && ops >= 2) || ops >= 6;
 }
 
