@@ -25,7 +25,7 @@
 #include "formats/pickle_vm.h"
 #include "core/banned.h"
 
-#define ARENA_CHUNK (64u << 10)
+#define ARENA_CHUNK (1u << 20)
 #define EVIDENCE_DEPTH 6u
 #define ARGSCAN_DEPTH 3u
 #define IMP_CALL_REPORTED 0x01u
@@ -1542,6 +1542,9 @@ static int vm_build(struct vm *vm)
     ABOVE(2);
     struct cu_pv state = vm->stack[--vm->sp];
     struct cu_pv *target = &vm->stack[vm->sp - 1];
+    if (state.kind == CU_PV_NONE && target->kind != CU_PV_CALL) {
+        goto hook; /* the default __setstate__ ignores None */
+    }
     switch (target->kind) {
     case CU_PV_GLOBAL:
         global_mutation(vm, target, "BUILD (__setstate__ / attribute update)", &state);
@@ -1557,6 +1560,7 @@ static int vm_build(struct vm *vm)
         /* The loader sets attributes through inst.__dict__, which plain values lack. */
         return vm_malformed(vm, "BUILD on a value that has no state");
     }
+hook:
     if (!vm->quiet && vm->after_build != NULL) {
         rc = vm->after_build(vm->hook_ud, vm->ctx, vm->st, target);
     }
@@ -2187,8 +2191,27 @@ static void vm_init(struct vm *vm, struct cu_ctx *ctx, struct cu_stream *st,
     }
 }
 
-/* Runs one pickle on st. Malformed input is reported (unless quiet) and returned as
- * EMALFORMED with the error record cleared. */
+/* Turns an error that ends a pickle into its finding (unless quiet, or already reported:
+ * the error record is empty then) and clears the record. EIO/ENOMEM are left alone. */
+static void report_end(struct cu_ctx *ctx, struct cu_source *src, uint64_t off, int rc,
+                       bool quiet)
+{
+    custody_error *err = cu_ctx_err(ctx);
+    if (rc == CUSTODY_EIO || rc == CUSTODY_ENOMEM || rc >= 0) {
+        return;
+    }
+    const char *rule = rc == CUSTODY_EMALFORMED  ? "pickle/malformed"
+                       : rc == CUSTODY_ELIMIT    ? "scan/limit-exceeded"
+                       : rc == CUSTODY_EUNSUPPORTED ? "scan/unsupported"
+                                                    : "scan/internal";
+    if (!quiet && err->msg[0] != '\0') {
+        cu_emit(ctx, src, off, rule, CU_SEV_DEFAULT, NULL, "%s", err->msg);
+    }
+    cu_err_clear(err);
+}
+
+/* Runs one pickle on st. An error that ends it is reported (unless quiet) and returned with
+ * the error record cleared. */
 static int scan_one(struct cu_ctx *ctx, struct cu_stream *st, const struct cu_pickle_opts *opts,
                     bool quiet)
 {
@@ -2197,19 +2220,20 @@ static int scan_one(struct cu_ctx *ctx, struct cu_stream *st, const struct cu_pi
         return cu_err_nomem(cu_ctx_err(ctx));
     }
     vm_init(vm, ctx, st, opts, quiet);
-    int rc = vm_run(vm);
-    if (rc == CUSTODY_EMALFORMED) {
-        if (!quiet && vm->err->msg[0] != '\0') {
-            cu_emit(ctx, st->src, vm->op_off, "pickle/malformed", CU_SEV_DEFAULT, NULL, "%s",
-                    vm->err->msg);
-        }
-        cu_err_clear(vm->err);
+    /* Never NULL: `stack + at` is computed for empty stacks too. */
+    int rc = stack_grow(vm);
+    if (rc == 0) {
+        rc = vm_run(vm);
     }
+    report_end(ctx, st->src, vm->op_off, rc, quiet);
     vm_free(vm);
     free(vm);
     return rc;
 }
 
+/* Unlike cu_pickle_scan(), returns the error that ended a damaged pickle (EMALFORMED,
+ * ELIMIT, ...) after reporting it, with the error record cleared, so that a hook can stop
+ * reading the stream; the outer VM then ends quietly. */
 int cu_pickle_scan_stream(struct cu_ctx *ctx, struct cu_stream *st,
                           const struct cu_pickle_opts *opts)
 {
@@ -2268,6 +2292,7 @@ static int scan_all(struct cu_ctx *ctx, struct cu_source *src, uint64_t off,
         if (count >= CU_LIMIT_PICKLE_CONCAT) {
             rc = cu_err_limit(err, src->loc, here, "more than %u concatenated pickles",
                               CU_LIMIT_PICKLE_CONCAT);
+            report_end(ctx, src, here, rc, quiet);
             break;
         }
     }
@@ -2301,8 +2326,8 @@ int cu_pickle_scan(struct cu_ctx *ctx, struct cu_source *src, uint64_t off,
         }
     }
     int rc = scan_all(ctx, src, off, opts, end, false);
-    /* A malformed pickle was reported as pickle/malformed already. */
-    return rc == CUSTODY_EMALFORMED ? 0 : rc;
+    /* Damage and limits were reported where they stopped the VM. */
+    return rc == CUSTODY_EIO || rc == CUSTODY_ENOMEM ? rc : 0;
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -104,11 +104,34 @@ static int hook_analyze(struct cu_ctx *ctx, struct cu_source *src)
     return cu_pickle_scan(ctx, src, 0, &o, NULL);
 }
 
+/* A hook that reads an inline pickle after each BUILD (joblib object arrays do this). */
+static int inline_rc;
+static int inline_after_build(void *ud, struct cu_ctx *ctx, struct cu_stream *st,
+                              const struct cu_pv *obj)
+{
+    (void)ud;
+    (void)obj;
+    struct cu_pickle_opts o = { true, false, false, NULL };
+    inline_rc = cu_pickle_scan_stream(ctx, st, &o);
+    return inline_rc;
+}
+static const struct cu_pickle_hooks inline_hooks = { inline_after_build, NULL };
+static bool inline_sniff(const struct cu_sniff *in)
+{
+    return name_has_prefix(in, "inline:");
+}
+static int inline_analyze(struct cu_ctx *ctx, struct cu_source *src)
+{
+    struct cu_pickle_opts o = { false, false, false, &inline_hooks };
+    return cu_pickle_scan(ctx, src, 0, &o, NULL);
+}
+static const struct cu_analyzer inline_an = { "pickle", NULL, inline_sniff, inline_analyze };
+
 static const struct cu_analyzer probe_an = { "pickle", NULL, probe_sniff, probe_analyze };
 static const struct cu_analyzer torch_an = { "pickle", NULL, torch_sniff, torch_analyze };
 static const struct cu_analyzer hook_an = { "pickle", NULL, hook_sniff, hook_analyze };
 
-const struct cu_analyzer *const cu_registry[] = { &probe_an, &torch_an, &hook_an,
+const struct cu_analyzer *const cu_registry[] = { &probe_an, &torch_an, &hook_an, &inline_an,
                                                   &cu_analyzer_pickle };
 const size_t cu_registry_len = sizeof(cu_registry) / sizeof(cu_registry[0]);
 const struct cu_analyzer *cu_registry_find(const char *name)
@@ -679,6 +702,26 @@ static void hooks_see_values_and_consume_data(void **state)
     custody_scan_free(s);
 }
 
+static void hook_scans_inline_pickle(void **state)
+{
+    (void)state;
+    /* BUILD, then an inline pickle the hook reads, then the outer STOP */
+    custody_scan *s = SCAN_AS("inline:x", "\x80\x02" "ccollections\nOrderedDict\n)RNb"
+                                          "\x80\x02" OS_SYSTEM_P0 ".");
+    assert_int_equal(inline_rc, 0);
+    expect_call(s, "os.system('echo custody-test')");
+    assert_int_equal(tu_count(s, "pickle/malformed", CUSTODY_SEV_INFO), 0);
+    custody_scan_free(s);
+    /* a damaged inline pickle is reported once, and ends the outer one quietly */
+    s = SCAN_AS("inline:x", "\x80\x02" "ccollections\nOrderedDict\n)RNb" "\x80\x02N\xff.");
+    assert_int_equal(inline_rc, CUSTODY_EMALFORMED);
+    const custody_finding *f = find_rule(s, "pickle/malformed");
+    assert_non_null(f);
+    assert_int_equal(f->offset, 34); /* the 0xff inside the inline pickle */
+    assert_int_equal(tu_count(s, "pickle/malformed", CUSTODY_SEV_INFO), 1);
+    custody_scan_free(s);
+}
+
 /* ---- sniffing ---- */
 
 static void sniff_accepts_pickles(void **state)
@@ -779,6 +822,7 @@ int main(void)
         cmocka_unit_test(big_values_are_cut),
         cmocka_unit_test(probe_random_bytes),
         cmocka_unit_test(hooks_see_values_and_consume_data),
+        cmocka_unit_test(hook_scans_inline_pickle),
         cmocka_unit_test(sniff_accepts_pickles),
         cmocka_unit_test(sniff_rejects_text),
     };
