@@ -30,6 +30,8 @@
 #define ARGSCAN_DEPTH 3u
 #define IMP_CALL_REPORTED 0x01u
 #define IMP_MODULE 0x02u /* a module object (name "") */
+#define NESTED_PER_PICKLE 1024u /* nested pickles scanned from one pickle */
+#define HINT_NEST "pickle.nest"  /* ctx hint: depth of pickles nested in bytes values */
 
 /* ------------------------------------------------------------------------------------------ */
 /* value inspection API (pickle.h) */
@@ -154,6 +156,8 @@ struct vm {
     void *hook_ud;
     bool quiet;         /* probe pass: no findings, no nested scans, no hooks */
     bool persid_noted;
+    bool nested_capped;
+    unsigned nested;
     unsigned proto;
     uint64_t op_off;    /* offset of the opcode being run */
     uint64_t ops;
@@ -1126,6 +1130,23 @@ static int vm_nested(struct vm *vm, uint64_t voff, uint64_t n, const uint8_t *me
     if (vm->quiet) {
         return 0;
     }
+    uintptr_t depth = (uintptr_t)cu_ctx_hint(vm->ctx, HINT_NEST);
+    if (depth >= CU_LIMIT_PICKLE_NEST) {
+        vm_emit(vm, vm->op_off, "scan/nesting-too-deep", CU_SEV_DEFAULT, NULL,
+                "pickles nested in bytes values more than %u deep; not analysed",
+                CU_LIMIT_PICKLE_NEST);
+        return 0;
+    }
+    if (vm->nested >= NESTED_PER_PICKLE) {
+        if (!vm->nested_capped) {
+            vm->nested_capped = true;
+            vm_emit(vm, vm->op_off, "scan/limit-exceeded", CU_SEV_DEFAULT, NULL,
+                    "more than %u nested pickles in one pickle; the rest were not analysed",
+                    NESTED_PER_PICKLE);
+        }
+        return 0;
+    }
+    vm->nested++;
     char *loc = cu_asprintf("%s@0x%llx", vm->src->loc,
                             (unsigned long long)(voff != CU_NO_OFFSET ? voff : vm->op_off));
     if (loc == NULL) {
@@ -1152,7 +1173,9 @@ static int vm_nested(struct vm *vm, uint64_t voff, uint64_t n, const uint8_t *me
     }
     free(loc);
     if (rc == 0) {
+        const void *old = cu_ctx_set_hint(vm->ctx, HINT_NEST, (const void *)(depth + 1));
         rc = cu_dispatch(vm->ctx, r);
+        (void)cu_ctx_set_hint(vm->ctx, HINT_NEST, old);
     } else if (rc != CUSTODY_ENOMEM && rc != CUSTODY_EIO) {
         cu_err_clear(vm->err);
         rc = 0;

@@ -514,6 +514,35 @@ static void nested_pickle_in_bytes(void **state)
     custody_scan_free(s);
 }
 
+static void nested_pickles_are_bounded(void **state)
+{
+    (void)state;
+    /* 12 levels of SHORT_BINBYTES, each holding the next: the VM stops at its nesting limit */
+    uint8_t cur[256], next[256];
+    size_t len = sizeof(OS_SYSTEM_P0) - 1;
+    memcpy(cur, OS_SYSTEM_P0, len);
+    for (int i = 0; i < 12; i++) {
+        assert_true(len + 5 <= sizeof(next) && len < 256);
+        next[0] = 0x80;
+        next[1] = 3;
+        next[2] = 'C';
+        next[3] = (uint8_t)len;
+        memcpy(next + 4, cur, len);
+        next[4 + len] = '.';
+        len += 5;
+        memcpy(cur, next, len);
+    }
+    custody_scan *s = tu_scan_buffer("t.pkl", cur, len);
+    assert_true(tu_count(s, "scan/nesting-too-deep", CUSTODY_SEV_HIGH) >= 1);
+    assert_int_equal(tu_count(s, "pickle/dangerous-call", CUSTODY_SEV_INFO), 0);
+    custody_scan_free(s);
+    /* two levels are analysed */
+    s = SCAN("\x80\x03" "C\x2a\x80\x03" "C\x24" OS_SYSTEM_P0 "..");
+    expect_call(s, "os.system('echo custody-test')");
+    assert_non_null(strstr(find_rule(s, "pickle/dangerous-call")->location, "@0x4@0x4"));
+    custody_scan_free(s);
+}
+
 /* ---- protocols, FRAME, buffers ---- */
 
 static void every_protocol(void **state)
@@ -813,6 +842,7 @@ int main(void)
         cmocka_unit_test(trailing_data),
         cmocka_unit_test(concatenated_pickles),
         cmocka_unit_test(nested_pickle_in_bytes),
+        cmocka_unit_test(nested_pickles_are_bounded),
         cmocka_unit_test(every_protocol),
         cmocka_unit_test(every_opcode_benign),
         cmocka_unit_test(frames),
