@@ -25,13 +25,16 @@
 #include "formats/pickle_vm.h"
 #include "core/banned.h"
 
-#define ARENA_CHUNK (1u << 20)
-#define EVIDENCE_DEPTH 6u
-#define ARGSCAN_DEPTH 3u
+#define ARENA_CHUNK       (1u << 20)
+#define EVIDENCE_DEPTH    6u
+#define ARGSCAN_DEPTH     3u
 #define IMP_CALL_REPORTED 0x01u
-#define IMP_MODULE 0x02u /* a module object (name "") */
-#define NESTED_PER_PICKLE 1024u /* nested pickles scanned from one pickle */
-#define HINT_NEST "pickle.nest"  /* ctx hint: depth of pickles nested in bytes values */
+#define IMP_MODULE        0x02u         /* a module object (name "") */
+#define NESTED_PER_PICKLE 1024u         /* nested pickles scanned from one pickle */
+#define HINT_NEST         "pickle.nest" /* ctx hint: depth of pickles nested in bytes values */
+/* Error helpers whose result is visibly negative (for the static analyzers). */
+#define VM_LIMIT(...) ((void)cu_err_limit(__VA_ARGS__), CUSTODY_ELIMIT)
+#define VM_NOMEM(err) ((void)cu_err_nomem(err), CUSTODY_ENOMEM)
 
 /* ------------------------------------------------------------------------------------------ */
 /* value inspection API (pickle.h) */
@@ -65,8 +68,8 @@ bool cu_pv_bytes(const struct cu_pv *v, const uint8_t **p, size_t *len, uint64_t
 
 static bool pv_is_seq(const struct cu_pv *v)
 {
-    return v != NULL && (v->kind == CU_PV_TUPLE || v->kind == CU_PV_LIST ||
-                         v->kind == CU_PV_DICT || v->kind == CU_PV_SET);
+    return v != NULL && (v->kind == CU_PV_TUPLE || v->kind == CU_PV_LIST || v->kind == CU_PV_DICT ||
+                         v->kind == CU_PV_SET);
 }
 
 size_t cu_pv_len(const struct cu_pv *v)
@@ -99,8 +102,8 @@ const struct cu_pv *cu_pv_dict_get(const struct cu_pv *v, const char *key)
     size_t n = strlen(key);
     const struct pv_seq *q = v->u.q;
     for (uint32_t i = 0; i < q->kept; i++) {
-        if (pv_str_eq(&q->items[2 * i], key, n)) {
-            return &q->items[2 * i + 1];
+        if (pv_str_eq(&q->items[(size_t)2 * i], key, n)) {
+            return &q->items[(size_t)2 * i + 1];
         }
     }
     return NULL;
@@ -126,9 +129,8 @@ const struct cu_pv *cu_pv_call_callable(const struct cu_pv *v)
 
 const struct cu_pv *cu_pv_call_args(const struct cu_pv *v)
 {
-    return v != NULL && v->kind == CU_PV_CALL && v->u.c->args.kind == CU_PV_TUPLE
-               ? &v->u.c->args
-               : NULL;
+    return v != NULL && v->kind == CU_PV_CALL && v->u.c->args.kind == CU_PV_TUPLE ? &v->u.c->args
+                                                                                  : NULL;
 }
 
 const struct cu_pv *cu_pv_call_state(const struct cu_pv *v)
@@ -151,15 +153,14 @@ struct vm {
     struct cu_source *src;
     custody_error *err;
     const struct cu_pickle_opts *opts;
-    int (*after_build)(void *ud, struct cu_ctx *ctx, struct cu_stream *st,
-                       const struct cu_pv *obj);
+    int (*after_build)(void *ud, struct cu_ctx *ctx, struct cu_stream *st, const struct cu_pv *obj);
     void *hook_ud;
-    bool quiet;         /* probe pass: no findings, no nested scans, no hooks */
+    bool quiet; /* probe pass: no findings, no nested scans, no hooks */
     bool persid_noted;
     bool nested_capped;
     unsigned nested;
     unsigned proto;
-    uint64_t op_off;    /* offset of the opcode being run */
+    uint64_t op_off; /* offset of the opcode being run */
     uint64_t ops;
 
     struct cu_pv *stack;
@@ -210,7 +211,7 @@ static void *arena_alloc(struct vm *vm, size_t n)
 /* The error code left by arena_alloc() (limit or ENOMEM). */
 static int arena_err(const struct vm *vm)
 {
-    return vm->err->code != 0 ? vm->err->code : CUSTODY_ENOMEM;
+    return vm->err->code == CUSTODY_ELIMIT ? CUSTODY_ELIMIT : CUSTODY_ENOMEM;
 }
 
 static void vm_free(struct vm *vm)
@@ -230,10 +231,11 @@ static void vm_free(struct vm *vm)
 /* ------------------------------------------------------------------------------------------ */
 /* findings */
 
-static void vm_emit(struct vm *vm, uint64_t off, const char *rule, int sev, const char *ev,
-                    const char *fmt, ...) CUSTODY_PRINTF(6, 7);
-static void vm_emit(struct vm *vm, uint64_t off, const char *rule, int sev, const char *ev,
-                    const char *fmt, ...)
+static void vm_emit(
+    struct vm *vm, uint64_t off, const char *rule, int sev, const char *ev, const char *fmt, ...)
+    CUSTODY_PRINTF(6, 7);
+static void vm_emit(
+    struct vm *vm, uint64_t off, const char *rule, int sev, const char *ev, const char *fmt, ...)
 {
     if (vm->quiet) {
         return;
@@ -264,9 +266,9 @@ static void repr_items(struct cu_buf *b, const struct pv_seq *q, bool pairs, uns
             cu_buf_adds(b, ", ");
         }
         if (pairs) {
-            repr(b, &q->items[2 * i], depth + 1);
+            repr(b, &q->items[(size_t)2 * i], depth + 1);
             cu_buf_adds(b, ": ");
-            repr(b, &q->items[2 * i + 1], depth + 1);
+            repr(b, &q->items[(size_t)2 * i + 1], depth + 1);
         } else {
             repr(b, &q->items[i], depth + 1);
         }
@@ -301,14 +303,14 @@ static void repr_call(struct cu_buf *b, const struct pv_call *c, unsigned depth)
                 cu_buf_adds(b, ", ");
             }
             any = true;
-            const struct cu_pv *k = &kw->items[2 * i];
+            const struct cu_pv *k = &kw->items[(size_t)2 * i];
             if (k->kind == CU_PV_STR) {
                 cu_buf_add_escaped(b, k->u.b->data, k->n);
             } else {
                 repr(b, k, depth + 1);
             }
             cu_buf_addc(b, '=');
-            repr(b, &kw->items[2 * i + 1], depth + 1);
+            repr(b, &kw->items[(size_t)2 * i + 1], depth + 1);
         }
     }
     cu_buf_addc(b, ')');
@@ -410,7 +412,8 @@ static int vm_malformed(struct vm *vm, const char *fmt, ...)
     va_start(ap, fmt);
     (void)vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    return cu_err_malformed(vm->err, vm->src->loc, vm->op_off, "%s", msg);
+    (void)cu_err_malformed(vm->err, vm->src->loc, vm->op_off, "%s", msg);
+    return CUSTODY_EMALFORMED;
 }
 
 static int vm_underflow(struct vm *vm)
@@ -425,11 +428,11 @@ static int vm_underflow(struct vm *vm)
 static int stack_grow(struct vm *vm)
 {
     if (vm->scap >= CU_LIMIT_PICKLE_STACK) {
-        return cu_err_limit(vm->err, vm->src->loc, vm->op_off,
-                            "pickle stack deeper than %u values", CU_LIMIT_PICKLE_STACK);
+        return VM_LIMIT(vm->err, vm->src->loc, vm->op_off, "pickle stack deeper than %u values",
+                        CU_LIMIT_PICKLE_STACK);
     }
     if (!cu_grow((void **)&vm->stack, &vm->scap, vm->scap + 1, sizeof(*vm->stack))) {
-        return cu_err_nomem(vm->err);
+        return VM_NOMEM(vm->err);
     }
     return 0;
 }
@@ -438,11 +441,11 @@ static int mark_push(struct vm *vm)
 {
     if (vm->nmarks == vm->mcap) {
         if (vm->mcap >= CU_LIMIT_PICKLE_STACK) {
-            return cu_err_limit(vm->err, vm->src->loc, vm->op_off,
-                                "more than %u nested MARKs", CU_LIMIT_PICKLE_STACK);
+            return VM_LIMIT(vm->err, vm->src->loc, vm->op_off, "more than %u nested MARKs",
+                            CU_LIMIT_PICKLE_STACK);
         }
         if (!cu_grow((void **)&vm->marks, &vm->mcap, vm->nmarks + 1, sizeof(*vm->marks))) {
-            return cu_err_nomem(vm->err);
+            return VM_NOMEM(vm->err);
         }
     }
     vm->marks[vm->nmarks++] = vm->sp;
@@ -462,14 +465,14 @@ static int mark_pop(struct vm *vm, size_t *at)
 static int memo_put(struct vm *vm, uint64_t idx, const struct cu_pv *v)
 {
     if (idx >= CU_LIMIT_PICKLE_MEMO) {
-        return cu_err_limit(vm->err, vm->src->loc, vm->op_off, "memo index %llu exceeds %u",
-                            (unsigned long long)idx, CU_LIMIT_PICKLE_MEMO);
+        return VM_LIMIT(vm->err, vm->src->loc, vm->op_off, "memo index %llu exceeds %u",
+                        (unsigned long long)idx, CU_LIMIT_PICKLE_MEMO);
     }
     size_t i = (size_t)idx;
     if (i >= vm->memo_cap) {
         size_t old = vm->memo_cap;
         if (!cu_grow((void **)&vm->memo, &vm->memo_cap, i + 1, sizeof(*vm->memo))) {
-            return cu_err_nomem(vm->err);
+            return VM_NOMEM(vm->err);
         }
         memset(vm->memo + old, 0, (vm->memo_cap - old) * sizeof(*vm->memo));
     }
@@ -494,9 +497,10 @@ static int memo_get(struct vm *vm, uint64_t idx, struct cu_pv *out)
 /* ------------------------------------------------------------------------------------------ */
 /* containers */
 
-static int seq_new(struct vm *vm, uint8_t kind, const struct cu_pv *items, size_t n,
-                   struct cu_pv *out)
+static int
+seq_new(struct vm *vm, uint8_t kind, const struct cu_pv *items, size_t n, struct cu_pv *out)
 {
+    memset(out, 0, sizeof(*out));
     struct pv_seq *q = arena_alloc(vm, sizeof(*q));
     if (q == NULL) {
         return arena_err(vm);
@@ -566,12 +570,12 @@ static int seq_extend(struct vm *vm, struct pv_seq *q, const struct cu_pv *items
 static int dict_update(struct vm *vm, struct pv_seq *q, const struct cu_pv *kv, size_t npairs)
 {
     for (size_t i = 0; i < npairs; i++) {
-        const struct cu_pv *k = &kv[2 * i];
+        const struct cu_pv *k = &kv[(size_t)2 * i];
         bool replaced = false;
         if (k->kind == CU_PV_STR && !(k->flags & PVF_CUT)) {
             for (uint32_t j = 0; j < q->kept; j++) {
-                if (pv_str_eq(&q->items[2 * j], (const char *)k->u.b->data, k->n)) {
-                    q->items[2 * j + 1] = kv[2 * i + 1];
+                if (pv_str_eq(&q->items[(size_t)2 * j], (const char *)k->u.b->data, k->n)) {
+                    q->items[(size_t)2 * j + 1] = kv[(size_t)2 * i + 1];
                     replaced = true;
                     break;
                 }
@@ -586,8 +590,8 @@ static int dict_update(struct vm *vm, struct pv_seq *q, const struct cu_pv *kv, 
             if (rc < 0) {
                 return rc;
             }
-            q->items[2 * q->kept] = kv[2 * i];
-            q->items[2 * q->kept + 1] = kv[2 * i + 1];
+            q->items[(size_t)2 * q->kept] = kv[(size_t)2 * i];
+            q->items[(size_t)2 * q->kept + 1] = kv[(size_t)2 * i + 1];
             q->kept++;
         }
     }
@@ -600,13 +604,25 @@ static int dict_update(struct vm *vm, struct pv_seq *q, const struct cu_pv *kv, 
 static const struct {
     const char *py2, *py3;
 } py2_modules[] = {
-    { "__builtin__", "builtins" }, { "copy_reg", "copyreg" },     { "exceptions", "builtins" },
-    { "cPickle", "pickle" },       { "Queue", "queue" },          { "StringIO", "io" },
-    { "cStringIO", "io" },         { "UserDict", "collections" }, { "UserList", "collections" },
-    { "UserString", "collections" }, { "urllib2", "urllib.request" },
-    { "httplib", "http.client" },  { "thread", "_thread" },       { "commands", "subprocess" },
-    { "repr", "reprlib" },         { "ConfigParser", "configparser" },
-    { "SocketServer", "socketserver" }, { "whichdb", "dbm" },     { "anydbm", "dbm" },
+    { "__builtin__", "builtins" },
+    { "copy_reg", "copyreg" },
+    { "exceptions", "builtins" },
+    { "cPickle", "pickle" },
+    { "Queue", "queue" },
+    { "StringIO", "io" },
+    { "cStringIO", "io" },
+    { "UserDict", "collections" },
+    { "UserList", "collections" },
+    { "UserString", "collections" },
+    { "urllib2", "urllib.request" },
+    { "httplib", "http.client" },
+    { "thread", "_thread" },
+    { "commands", "subprocess" },
+    { "repr", "reprlib" },
+    { "ConfigParser", "configparser" },
+    { "SocketServer", "socketserver" },
+    { "whichdb", "dbm" },
+    { "anydbm", "dbm" },
 };
 
 static const char *canonical_module(const char *m)
@@ -635,9 +651,9 @@ static uint32_t imp_hash(const uint8_t *m, size_t ml, const uint8_t *n, size_t n
 static int imp_table_grow(struct vm *vm)
 {
     size_t ncap = vm->imp_cap == 0 ? 64 : vm->imp_cap * 2;
-    struct pv_imp **t = cu_calloc(ncap, sizeof(*t));
+    struct pv_imp **t = cu_calloc(ncap, sizeof(struct pv_imp *));
     if (t == NULL) {
-        return cu_err_nomem(vm->err);
+        return VM_NOMEM(vm->err);
     }
     for (size_t i = 0; i < vm->imp_cap; i++) {
         struct pv_imp *g = vm->imps[i];
@@ -664,14 +680,20 @@ static const char *class_word(uint8_t k)
 
 /* Interns module.name and, the first time, classifies and reports it. `how` says how the
  * import was spelled, for the message. */
-static int vm_import(struct vm *vm, uint64_t off, const uint8_t *m, size_t ml, const uint8_t *n,
-                     size_t nl, const char *how, struct cu_pv *out)
+static int vm_import(struct vm *vm,
+                     uint64_t off,
+                     const uint8_t *m,
+                     size_t ml,
+                     const uint8_t *n,
+                     size_t nl,
+                     const char *how,
+                     struct cu_pv *out)
 {
     uint32_t h = imp_hash(m, ml, n, nl);
     if (vm->imp_cap == 0 || (vm->nimp + 1) * 2 > vm->imp_cap) {
         if (vm->nimp >= CU_LIMIT_PICKLE_MEMO) {
-            return cu_err_limit(vm->err, vm->src->loc, off, "more than %u distinct imports",
-                                CU_LIMIT_PICKLE_MEMO);
+            return VM_LIMIT(vm->err, vm->src->loc, off, "more than %u distinct imports",
+                            CU_LIMIT_PICKLE_MEMO);
         }
         int rc = imp_table_grow(vm);
         if (rc < 0) {
@@ -721,8 +743,8 @@ static int vm_import(struct vm *vm, uint64_t off, const uint8_t *m, size_t ml, c
                             g->why != NULL ? g->why : "known to run code");
                 } else {
                     vm_emit(vm, off, "pickle/unknown-import", CU_SEV_DEFAULT, cu_buf_str(&ev),
-                            "imports %s (%s%s%s), which is on no allowlist", cu_buf_str(&ev),
-                            how, renamed ? ", spelled " : "", renamed ? g->module : "");
+                            "imports %s (%s%s%s), which is on no allowlist", cu_buf_str(&ev), how,
+                            renamed ? ", spelled " : "", renamed ? g->module : "");
                 }
                 cu_buf_free(&ev);
             }
@@ -742,8 +764,8 @@ static bool imp_is(const struct pv_imp *g, const char *cmod, const char *name)
 /* ------------------------------------------------------------------------------------------ */
 /* calls */
 
-static void report_dyn(struct vm *vm, uint64_t off, const char *rule, int sev,
-                       const struct cu_pv *v, const char *what)
+static void report_dyn(
+    struct vm *vm, uint64_t off, const char *rule, int sev, const struct cu_pv *v, const char *what)
 {
     if (vm->quiet) {
         return;
@@ -756,8 +778,12 @@ static void report_dyn(struct vm *vm, uint64_t off, const char *rule, int sev,
 
 /* A callable handed to a safe callable (defaultdict(f), partial(f), _reconstructor(cls, ...),
  * map(f, ...)) is judged as if it were called. */
-static void scan_args(struct vm *vm, uint64_t off, const struct cu_pv *call,
-                      const struct pv_imp *outer, const struct cu_pv *v, unsigned depth)
+static void scan_args(struct vm *vm,
+                      uint64_t off,
+                      const struct cu_pv *call,
+                      const struct pv_imp *outer,
+                      const struct cu_pv *v,
+                      unsigned depth)
 {
     if (depth > ARGSCAN_DEPTH) {
         return;
@@ -797,8 +823,8 @@ static void scan_args(struct vm *vm, uint64_t off, const struct cu_pv *call,
 }
 
 /* builtins.getattr(obj, 'name'): resolves to an import when obj is one. */
-static int call_getattr(struct vm *vm, uint64_t off, const struct cu_pv *args, bool *done,
-                        struct cu_pv *out)
+static int
+call_getattr(struct vm *vm, uint64_t off, const struct cu_pv *args, bool *done, struct cu_pv *out)
 {
     *done = false;
     const struct cu_pv *a0 = cu_pv_item(args, 0), *a1 = cu_pv_item(args, 1);
@@ -826,8 +852,12 @@ static int call_getattr(struct vm *vm, uint64_t off, const struct cu_pv *args, b
 }
 
 /* Records a call site: classifies the callable, reports, and pushes the result. */
-static int vm_call(struct vm *vm, uint8_t how, const struct cu_pv *callable,
-                   const struct cu_pv *args, const struct cu_pv *kwargs, struct cu_pv *out)
+static int vm_call(struct vm *vm,
+                   uint8_t how,
+                   const struct cu_pv *callable,
+                   const struct cu_pv *args,
+                   const struct cu_pv *kwargs,
+                   struct cu_pv *out)
 {
     uint64_t off = vm->op_off;
     struct pv_call *c = arena_alloc(vm, sizeof(*c));
@@ -905,8 +935,7 @@ static int vm_call(struct vm *vm, uint8_t how, const struct cu_pv *callable,
         (imp_is(g, "builtins", "__import__") || imp_is(g, "importlib", "import_module"))) {
         const struct cu_pv *a0 = cu_pv_item(args, 0);
         if (a0 != NULL && a0->kind == CU_PV_STR && !(a0->flags & PVF_CUT) && a0->n > 0) {
-            return vm_import(vm, off, a0->u.b->data, a0->n, (const uint8_t *)"", 0, "module",
-                             out);
+            return vm_import(vm, off, a0->u.b->data, a0->n, (const uint8_t *)"", 0, "module", out);
         }
         report_dyn(vm, off, "pickle/dynamic-import", CU_SEV_DEFAULT, out,
                    "imports a module whose name is computed at load time");
@@ -917,14 +946,14 @@ static int vm_call(struct vm *vm, uint8_t how, const struct cu_pv *callable,
 /* ------------------------------------------------------------------------------------------ */
 /* reading arguments */
 
-#define NEED(n)                                                                               \
-    do {                                                                                      \
-        if (st->len - st->pos < (size_t)(n)) {                                                \
-            rc = cu_stream_need(st, (size_t)(n));                                             \
-            if (rc < 0) {                                                                     \
-                goto out;                                                                     \
-            }                                                                                 \
-        }                                                                                     \
+#define NEED(n)                                   \
+    do {                                          \
+        if (st->len - st->pos < (size_t)(n)) {    \
+            rc = cu_stream_need(st, (size_t)(n)); \
+            if (rc < 0) {                         \
+                goto out;                         \
+            }                                     \
+        }                                         \
     } while (0)
 
 /* Reads a text argument up to '\n'. A line that fits the stream window is returned in place
@@ -936,11 +965,13 @@ static int vm_line(struct vm *vm, const uint8_t **p, size_t *len, uint64_t *full
     size_t scanned = 0;
     const uint8_t *start;
     size_t have;
+    *p = vm->scratch;
+    *len = 0;
+    *full = 0;
     for (;;) {
         have = st->len - st->pos;
         start = st->buf + st->pos;
-        const uint8_t *nl =
-            have > scanned ? memchr(start + scanned, '\n', have - scanned) : NULL;
+        const uint8_t *nl = have > scanned ? memchr(start + scanned, '\n', have - scanned) : NULL;
         if (nl != NULL) {
             size_t l = (size_t)(nl - start);
             *p = start;
@@ -1056,8 +1087,8 @@ static bool line_cstr(const uint8_t *p, size_t len, uint64_t full, char *buf, si
 }
 
 /* Parses an INT/LONG text (strtol semantics, as _pickle.c): int64, a big int, or malformed. */
-static int parse_int_text(struct vm *vm, const uint8_t *p, size_t len, uint64_t full, int base,
-                          struct cu_pv *out)
+static int parse_int_text(
+    struct vm *vm, const uint8_t *p, size_t len, uint64_t full, int base, struct cu_pv *out)
 {
     char buf[64];
     memset(out, 0, sizeof(*out));
@@ -1094,6 +1125,7 @@ static int line_index(struct vm *vm, const uint8_t *p, size_t len, uint64_t full
 {
     char buf[32];
     const char *s = buf;
+    *idx = 0;
     if (!line_cstr(p, len, full, buf, sizeof(buf)) ||
         !cu_parse_u64(&s, buf + len, UINT64_MAX, idx) || s != buf + len) {
         return vm_malformed(vm, "memo index is not a decimal number");
@@ -1102,8 +1134,8 @@ static int line_index(struct vm *vm, const uint8_t *p, size_t len, uint64_t full
 }
 
 /* A STR/BYTES value whose bytes are in memory (decoded text). */
-static int blob_mem(struct vm *vm, uint8_t kind, const uint8_t *p, size_t n, uint64_t full,
-                    struct cu_pv *out)
+static int
+blob_mem(struct vm *vm, uint8_t kind, const uint8_t *p, size_t n, uint64_t full, struct cu_pv *out)
 {
     struct pv_blob *b = arena_alloc(vm, sizeof(*b) + n + 1);
     if (b == NULL) {
@@ -1150,7 +1182,7 @@ static int vm_nested(struct vm *vm, uint64_t voff, uint64_t n, const uint8_t *me
     char *loc = cu_asprintf("%s@0x%llx", vm->src->loc,
                             (unsigned long long)(voff != CU_NO_OFFSET ? voff : vm->op_off));
     if (loc == NULL) {
-        return cu_err_nomem(vm->err);
+        return VM_NOMEM(vm->err);
     }
     vm_emit(vm, vm->op_off, "pickle/nested-pickle", CU_SEV_DEFAULT, NULL,
             "a %llu-byte value holds another pickle; it runs if the program unpickles it",
@@ -1161,7 +1193,7 @@ static int vm_nested(struct vm *vm, uint64_t voff, uint64_t n, const uint8_t *me
         uint8_t *copy = cu_malloc((size_t)n);
         if (copy == NULL) {
             free(loc);
-            return cu_err_nomem(vm->err);
+            return VM_NOMEM(vm->err);
         }
         memcpy(copy, mem, (size_t)n);
         rc = cu_source_from_mem(&r, copy, (size_t)n, true, loc, "pickle", vm->err);
@@ -1306,15 +1338,34 @@ static int op_string(struct vm *vm, struct cu_pv *out)
         }
         uint8_t e = p[++i];
         switch (e) {
-        case 'n': o[k++] = '\n'; break;
-        case 't': o[k++] = '\t'; break;
-        case 'r': o[k++] = '\r'; break;
-        case 'a': o[k++] = 7; break;
-        case 'b': o[k++] = 8; break;
-        case 'f': o[k++] = 12; break;
-        case 'v': o[k++] = 11; break;
-        case '\n': break;
-        case '\\': case '\'': case '"': o[k++] = e; break;
+        case 'n':
+            o[k++] = '\n';
+            break;
+        case 't':
+            o[k++] = '\t';
+            break;
+        case 'r':
+            o[k++] = '\r';
+            break;
+        case 'a':
+            o[k++] = 7;
+            break;
+        case 'b':
+            o[k++] = 8;
+            break;
+        case 'f':
+            o[k++] = 12;
+            break;
+        case 'v':
+            o[k++] = 11;
+            break;
+        case '\n':
+            break;
+        case '\\':
+        case '\'':
+        case '"':
+            o[k++] = e;
+            break;
         case 'x':
             if (i + 2 < end && hexval(p[i + 1]) >= 0 && hexval(p[i + 2]) >= 0) {
                 o[k++] = (uint8_t)(hexval(p[i + 1]) * 16 + hexval(p[i + 2]));
@@ -1429,8 +1480,8 @@ static void vm_persid(struct vm *vm, const struct cu_pv *pid, const struct cu_pv
     if (vm->opts->torch) {
         const struct cu_pv *tag = cu_pv_item(pid, 0), *type = cu_pv_item(pid, 1);
         bool storage = pid->kind == CU_PV_TUPLE && tag != NULL &&
-                       (tag->kind == CU_PV_STR || tag->kind == CU_PV_BYTES) &&
-                       tag->n == 7 && memcmp(tag->u.b->data, "storage", 7) == 0;
+                       (tag->kind == CU_PV_STR || tag->kind == CU_PV_BYTES) && tag->n == 7 &&
+                       memcmp(tag->u.b->data, "storage", 7) == 0;
         if (storage && cu_pv_len(pid) >= 5 && type != NULL && type->kind == CU_PV_GLOBAL) {
             return; /* the storage type was classified when it was imported */
         }
@@ -1465,7 +1516,9 @@ static int make_persid(struct vm *vm, const struct cu_pv *pid, struct cu_pv *out
 /* ------------------------------------------------------------------------------------------ */
 /* mutation of containers and globals */
 
-static void global_mutation(struct vm *vm, const struct cu_pv *target, const char *what,
+static void global_mutation(struct vm *vm,
+                            const struct cu_pv *target,
+                            const char *what,
                             const struct cu_pv *with)
 {
     if (vm->quiet) {
@@ -1480,16 +1533,18 @@ static void global_mutation(struct vm *vm, const struct cu_pv *target, const cha
     struct cu_buf nm = CU_BUF_INIT(256);
     evidence(&nm, target);
     vm_emit(vm, vm->op_off, "pickle/global-mutation", CU_SEV_DEFAULT, cu_buf_str(&ev),
-            "%s on the imported object %s changes it for the whole process", what,
-            cu_buf_str(&nm));
+            "%s on the imported object %s changes it for the whole process", what, cu_buf_str(&nm));
     cu_buf_free(&nm);
     cu_buf_free(&ev);
 }
 
 /* APPEND(S)/ADDITEMS/SETITEM(S) target check. Returns 1 when the items should be stored
  * into target->u.q, 0 when ignored, or an error. */
-static int mutation_target(struct vm *vm, const struct cu_pv *target, uint8_t want,
-                           const char *what, const struct cu_pv *with)
+static int mutation_target(struct vm *vm,
+                           const struct cu_pv *target,
+                           uint8_t want,
+                           const char *what,
+                           const struct cu_pv *with)
 {
     switch (target->kind) {
     case CU_PV_GLOBAL:
@@ -1534,29 +1589,29 @@ static inline struct cu_pv pv_simple(uint8_t kind, int64_t x)
 }
 
 #define FENCE() (vm->nmarks != 0 ? vm->marks[vm->nmarks - 1] : 0)
-#define ABOVE(k)                                                                              \
-    do {                                                                                      \
-        if (vm->sp - FENCE() < (size_t)(k)) {                                                 \
-            rc = vm_underflow(vm);                                                            \
-            goto out;                                                                         \
-        }                                                                                     \
+#define ABOVE(k)                              \
+    do {                                      \
+        if (vm->sp - FENCE() < (size_t)(k)) { \
+            rc = vm_underflow(vm);            \
+            goto out;                         \
+        }                                     \
     } while (0)
-#define PUSH(val)                                                                             \
-    do {                                                                                      \
-        if (vm->sp == vm->scap) {                                                             \
-            rc = stack_grow(vm);                                                              \
-            if (rc < 0) {                                                                     \
-                goto out;                                                                     \
-            }                                                                                 \
-        }                                                                                     \
-        vm->stack[vm->sp++] = (val);                                                          \
+#define PUSH(val)                    \
+    do {                             \
+        if (vm->sp == vm->scap) {    \
+            rc = stack_grow(vm);     \
+            if (rc < 0) {            \
+                goto out;            \
+            }                        \
+        }                            \
+        vm->stack[vm->sp++] = (val); \
     } while (0)
-#define CHECK(expr)                                                                           \
-    do {                                                                                      \
-        rc = (expr);                                                                          \
-        if (rc < 0) {                                                                         \
-            goto out;                                                                         \
-        }                                                                                     \
+#define CHECK(expr)   \
+    do {              \
+        rc = (expr);  \
+        if (rc < 0) { \
+            goto out; \
+        }             \
     } while (0)
 
 static int vm_build(struct vm *vm)
@@ -1611,8 +1666,8 @@ static int vm_run(struct vm *vm)
         }
         vm->op_off = cu_stream_tell(st);
         if (++vm->ops > CU_LIMIT_PICKLE_OPS) {
-            return cu_err_limit(vm->err, vm->src->loc, vm->op_off, "more than %llu opcodes",
-                                (unsigned long long)CU_LIMIT_PICKLE_OPS);
+            return VM_LIMIT(vm->err, vm->src->loc, vm->op_off, "more than %llu opcodes",
+                            (unsigned long long)CU_LIMIT_PICKLE_OPS);
         }
         uint8_t op = st->buf[st->pos++];
         const uint8_t *a;
@@ -1682,15 +1737,15 @@ static int vm_run(struct vm *vm)
             }
             {
                 struct cu_pv *t = &vm->stack[at - 1];
-                rc = 1;
+                int store = 1;
                 if (t->kind != CU_PV_DICT) {
                     x = vm->stack[at + 1];
-                    CHECK(mutation_target(vm, t, CU_PV_DICT, "SETITEMS", &x));
+                    store = mutation_target(vm, t, CU_PV_DICT, "SETITEMS", &x);
+                    CHECK(store);
                 }
-                if (rc == 1) {
+                if (store == 1) {
                     CHECK(dict_update(vm, t->u.q, vm->stack + at, (vm->sp - at) / 2));
                 }
-                rc = 0;
             }
             vm->sp = at;
             break;
@@ -1699,15 +1754,15 @@ static int vm_run(struct vm *vm)
             vm->sp -= 2;
             {
                 struct cu_pv *t = &vm->stack[vm->sp - 1];
-                rc = 1;
+                int store = 1;
                 if (t->kind != CU_PV_DICT) {
                     x = vm->stack[vm->sp + 1];
-                    CHECK(mutation_target(vm, t, CU_PV_DICT, "SETITEM", &x));
+                    store = mutation_target(vm, t, CU_PV_DICT, "SETITEM", &x);
+                    CHECK(store);
                 }
-                if (rc == 1) {
+                if (store == 1) {
                     CHECK(dict_update(vm, t->u.q, vm->stack + vm->sp, 1));
                 }
-                rc = 0;
             }
             break;
         case OP_ADDITEMS:
@@ -1722,11 +1777,11 @@ static int vm_run(struct vm *vm)
             {
                 struct cu_pv *t = &vm->stack[at - 1];
                 x = vm->stack[at];
-                CHECK(mutation_target(vm, t, CU_PV_SET, "ADDITEMS", &x));
-                if (rc == 1) {
+                int store = mutation_target(vm, t, CU_PV_SET, "ADDITEMS", &x);
+                CHECK(store);
+                if (store == 1) {
                     CHECK(seq_extend(vm, t->u.q, vm->stack + at, vm->sp - at));
                 }
-                rc = 0;
             }
             vm->sp = at;
             break;
@@ -1876,8 +1931,8 @@ static int vm_run(struct vm *vm)
                 rc = vm_malformed(vm, "BINSTRING pickle has negative byte count");
                 goto out;
             }
-            CHECK(vm_blob(vm, op == OP_BINBYTES ? CU_PV_BYTES : CU_PV_STR, n,
-                          op != OP_BINUNICODE, &v));
+            CHECK(vm_blob(vm, op == OP_BINBYTES ? CU_PV_BYTES : CU_PV_STR, n, op != OP_BINUNICODE,
+                          &v));
             PUSH(v);
             break;
         }
@@ -1961,7 +2016,7 @@ static int vm_run(struct vm *vm)
         case OP_TUPLE1:
         case OP_TUPLE2:
         case OP_TUPLE3: {
-            size_t n = (size_t)(op - OP_TUPLE1 + 1);
+            size_t n = (size_t)op - (size_t)OP_TUPLE1 + 1;
             ABOVE(n);
             CHECK(seq_new(vm, CU_PV_TUPLE, vm->stack + vm->sp - n, n, &v));
             vm->sp -= n;
@@ -2036,12 +2091,12 @@ static int vm_run(struct vm *vm)
             x = vm->stack[--vm->sp]; /* module */
             if (x.kind == CU_PV_STR && w.kind == CU_PV_STR && !(x.flags & PVF_CUT) &&
                 !(w.flags & PVF_CUT) && x.n > 0 && w.n > 0) {
-                CHECK(vm_import(vm, vm->op_off, x.u.b->data, x.n, w.u.b->data, w.n,
-                                "STACK_GLOBAL", &v));
-            } else if ((x.kind == CU_PV_STR || x.kind == CU_PV_CALL ||
-                        x.kind == CU_PV_UNKNOWN || x.kind == CU_PV_PERSID) &&
-                       (w.kind == CU_PV_STR || w.kind == CU_PV_CALL ||
-                        w.kind == CU_PV_UNKNOWN || w.kind == CU_PV_PERSID)) {
+                CHECK(vm_import(vm, vm->op_off, x.u.b->data, x.n, w.u.b->data, w.n, "STACK_GLOBAL",
+                                &v));
+            } else if ((x.kind == CU_PV_STR || x.kind == CU_PV_CALL || x.kind == CU_PV_UNKNOWN ||
+                        x.kind == CU_PV_PERSID) &&
+                       (w.kind == CU_PV_STR || w.kind == CU_PV_CALL || w.kind == CU_PV_UNKNOWN ||
+                        w.kind == CU_PV_PERSID)) {
                 if (!vm->quiet) {
                     struct cu_buf ev = CU_BUF_INIT(CU_LIMIT_EVIDENCE);
                     cu_buf_adds(&ev, "STACK_GLOBAL(");
@@ -2050,8 +2105,7 @@ static int vm_run(struct vm *vm)
                     evidence(&ev, &w);
                     cu_buf_addc(&ev, ')');
                     vm_emit(vm, vm->op_off, "pickle/dynamic-import", CU_SEV_DEFAULT,
-                            cu_buf_str(&ev),
-                            "STACK_GLOBAL imports a name computed at load time");
+                            cu_buf_str(&ev), "STACK_GLOBAL imports a name computed at load time");
                     cu_buf_free(&ev);
                 }
                 v = pv_simple(CU_PV_UNKNOWN, 0);
@@ -2195,8 +2249,11 @@ out:
 
 static const struct cu_pickle_opts default_opts = { false, false, false, NULL };
 
-static void vm_init(struct vm *vm, struct cu_ctx *ctx, struct cu_stream *st,
-                    const struct cu_pickle_opts *opts, bool quiet)
+static void vm_init(struct vm *vm,
+                    struct cu_ctx *ctx,
+                    struct cu_stream *st,
+                    const struct cu_pickle_opts *opts,
+                    bool quiet)
 {
     memset(vm, 0, sizeof(*vm));
     vm->ctx = ctx;
@@ -2216,15 +2273,14 @@ static void vm_init(struct vm *vm, struct cu_ctx *ctx, struct cu_stream *st,
 
 /* Turns an error that ends a pickle into its finding (unless quiet, or already reported:
  * the error record is empty then) and clears the record. EIO/ENOMEM are left alone. */
-static void report_end(struct cu_ctx *ctx, struct cu_source *src, uint64_t off, int rc,
-                       bool quiet)
+static void report_end(struct cu_ctx *ctx, struct cu_source *src, uint64_t off, int rc, bool quiet)
 {
     custody_error *err = cu_ctx_err(ctx);
     if (rc == CUSTODY_EIO || rc == CUSTODY_ENOMEM || rc >= 0) {
         return;
     }
-    const char *rule = rc == CUSTODY_EMALFORMED  ? "pickle/malformed"
-                       : rc == CUSTODY_ELIMIT    ? "scan/limit-exceeded"
+    const char *rule = rc == CUSTODY_EMALFORMED     ? "pickle/malformed"
+                       : rc == CUSTODY_ELIMIT       ? "scan/limit-exceeded"
                        : rc == CUSTODY_EUNSUPPORTED ? "scan/unsupported"
                                                     : "scan/internal";
     if (!quiet && err->msg[0] != '\0') {
@@ -2235,12 +2291,12 @@ static void report_end(struct cu_ctx *ctx, struct cu_source *src, uint64_t off, 
 
 /* Runs one pickle on st. An error that ends it is reported (unless quiet) and returned with
  * the error record cleared. */
-static int scan_one(struct cu_ctx *ctx, struct cu_stream *st, const struct cu_pickle_opts *opts,
-                    bool quiet)
+static int
+scan_one(struct cu_ctx *ctx, struct cu_stream *st, const struct cu_pickle_opts *opts, bool quiet)
 {
     struct vm *vm = cu_malloc(sizeof(*vm));
     if (vm == NULL) {
-        return cu_err_nomem(cu_ctx_err(ctx));
+        return VM_NOMEM(cu_ctx_err(ctx));
     }
     vm_init(vm, ctx, st, opts, quiet);
     /* Never NULL: `stack + at` is computed for empty stacks too. */
@@ -2257,14 +2313,19 @@ static int scan_one(struct cu_ctx *ctx, struct cu_stream *st, const struct cu_pi
 /* Unlike cu_pickle_scan(), returns the error that ended a damaged pickle (EMALFORMED,
  * ELIMIT, ...) after reporting it, with the error record cleared, so that a hook can stop
  * reading the stream; the outer VM then ends quietly. */
-int cu_pickle_scan_stream(struct cu_ctx *ctx, struct cu_stream *st,
+int cu_pickle_scan_stream(struct cu_ctx *ctx,
+                          struct cu_stream *st,
                           const struct cu_pickle_opts *opts)
 {
     return scan_one(ctx, st, opts != NULL ? opts : &default_opts, false);
 }
 
-static int scan_all(struct cu_ctx *ctx, struct cu_source *src, uint64_t off,
-                    const struct cu_pickle_opts *opts, uint64_t *end, bool quiet)
+static int scan_all(struct cu_ctx *ctx,
+                    struct cu_source *src,
+                    uint64_t off,
+                    const struct cu_pickle_opts *opts,
+                    uint64_t *end,
+                    bool quiet)
 {
     custody_error *err = cu_ctx_err(ctx);
     struct cu_stream st;
@@ -2313,8 +2374,8 @@ static int scan_all(struct cu_ctx *ctx, struct cu_source *src, uint64_t off,
             break;
         }
         if (count >= CU_LIMIT_PICKLE_CONCAT) {
-            rc = cu_err_limit(err, src->loc, here, "more than %u concatenated pickles",
-                              CU_LIMIT_PICKLE_CONCAT);
+            rc = VM_LIMIT(err, src->loc, here, "more than %u concatenated pickles",
+                          CU_LIMIT_PICKLE_CONCAT);
             report_end(ctx, src, here, rc, quiet);
             break;
         }
@@ -2323,8 +2384,11 @@ static int scan_all(struct cu_ctx *ctx, struct cu_source *src, uint64_t off,
     return rc;
 }
 
-int cu_pickle_scan(struct cu_ctx *ctx, struct cu_source *src, uint64_t off,
-                   const struct cu_pickle_opts *opts, uint64_t *end)
+int cu_pickle_scan(struct cu_ctx *ctx,
+                   struct cu_source *src,
+                   uint64_t off,
+                   const struct cu_pickle_opts *opts,
+                   uint64_t *end)
 {
     if (opts == NULL) {
         opts = &default_opts;
@@ -2357,11 +2421,32 @@ int cu_pickle_scan(struct cu_ctx *ctx, struct cu_source *src, uint64_t off,
 /* sniffing */
 
 enum sn_arg {
-    SA_NONE, SA_FIX1, SA_FIX2, SA_FIX4, SA_FIX8, SA_LEN1, SA_LEN4, SA_LEN8, SA_LINE_INT,
-    SA_LINE_FLOAT, SA_LINE_STRING, SA_LINE_UNICODE, SA_LINE_ASCII, SA_LINE_NAME2, SA_PROTO
+    SA_NONE,
+    SA_FIX1,
+    SA_FIX2,
+    SA_FIX4,
+    SA_FIX8,
+    SA_LEN1,
+    SA_LEN4,
+    SA_LEN8,
+    SA_LINE_INT,
+    SA_LINE_FLOAT,
+    SA_LINE_STRING,
+    SA_LINE_UNICODE,
+    SA_LINE_ASCII,
+    SA_LINE_NAME2,
+    SA_PROTO
 };
-enum sn_stack { SS_PLAIN, SS_MARK, SS_TOMARK_PUSH, SS_TOMARK_EXTEND, SS_TOMARK_POP, SS_OBJ,
-                SS_POP, SS_STOP };
+enum sn_stack {
+    SS_PLAIN,
+    SS_MARK,
+    SS_TOMARK_PUSH,
+    SS_TOMARK_EXTEND,
+    SS_TOMARK_POP,
+    SS_OBJ,
+    SS_POP,
+    SS_STOP
+};
 
 struct sn_op {
     uint8_t valid, arg, kind, pop, push;
@@ -2371,54 +2456,175 @@ static struct sn_op sn_lookup(uint8_t op)
 {
     struct sn_op o = { 1, SA_NONE, SS_PLAIN, 0, 1 };
     switch (op) {
-    case OP_MARK: o.kind = SS_MARK; o.push = 0; break;
-    case OP_STOP: o.kind = SS_STOP; break;
-    case OP_POP: o.kind = SS_POP; break;
-    case OP_POP_MARK: o.kind = SS_TOMARK_POP; break;
-    case OP_DUP: o.pop = 1; o.push = 2; break;
-    case OP_FLOAT: o.arg = SA_LINE_FLOAT; break;
-    case OP_INT: case OP_LONG: o.arg = SA_LINE_INT; break;
-    case OP_BININT: o.arg = SA_FIX4; break;
-    case OP_BININT1: o.arg = SA_FIX1; break;
-    case OP_BININT2: o.arg = SA_FIX2; break;
-    case OP_NONE: case OP_NEWTRUE: case OP_NEWFALSE: case OP_EMPTY_DICT: case OP_EMPTY_LIST:
-    case OP_EMPTY_TUPLE: case OP_EMPTY_SET: break;
-    case OP_PERSID: o.arg = SA_LINE_ASCII; break;
-    case OP_BINPERSID: case OP_READONLY_BUFFER: o.pop = 1; break;
-    case OP_REDUCE: case OP_NEWOBJ: case OP_TUPLE2: o.pop = 2; break;
-    case OP_NEWOBJ_EX: case OP_TUPLE3: o.pop = 3; break;
-    case OP_TUPLE1: o.pop = 1; break;
-    case OP_STRING: o.arg = SA_LINE_STRING; break;
-    case OP_UNICODE: o.arg = SA_LINE_UNICODE; break;
-    case OP_BINSTRING: case OP_BINUNICODE: case OP_BINBYTES: o.arg = SA_LEN4; break;
-    case OP_SHORT_BINSTRING: case OP_SHORT_BINBYTES: case OP_SHORT_BINUNICODE:
-        o.arg = SA_LEN1; break;
-    case OP_BINUNICODE8: case OP_BINBYTES8: case OP_BYTEARRAY8: o.arg = SA_LEN8; break;
-    case OP_APPEND: case OP_BUILD: o.pop = 2; o.push = 1; break;
-    case OP_SETITEM: o.pop = 3; o.push = 1; break;
-    case OP_GLOBAL: o.arg = SA_LINE_NAME2; break;
-    case OP_INST: o.arg = SA_LINE_NAME2; o.kind = SS_TOMARK_PUSH; break;
-    case OP_DICT: case OP_LIST: case OP_TUPLE: case OP_FROZENSET: o.kind = SS_TOMARK_PUSH; break;
-    case OP_APPENDS: case OP_SETITEMS: case OP_ADDITEMS: o.kind = SS_TOMARK_EXTEND; break;
-    case OP_OBJ: o.kind = SS_OBJ; break;
-    case OP_GET: o.arg = SA_LINE_INT; break;
-    case OP_PUT: o.arg = SA_LINE_INT; o.pop = 1; break;
-    case OP_BINGET: o.arg = SA_FIX1; break;
-    case OP_LONG_BINGET: o.arg = SA_FIX4; break;
-    case OP_BINPUT: o.arg = SA_FIX1; o.pop = 1; break;
-    case OP_LONG_BINPUT: o.arg = SA_FIX4; o.pop = 1; break;
-    case OP_MEMOIZE: o.pop = 1; break;
-    case OP_BINFLOAT: o.arg = SA_FIX8; break;
-    case OP_PROTO: o.arg = SA_PROTO; o.push = 0; break;
-    case OP_EXT1: o.arg = SA_FIX1; break;
-    case OP_EXT2: o.arg = SA_FIX2; break;
-    case OP_EXT4: o.arg = SA_FIX4; break;
-    case OP_LONG1: o.arg = SA_LEN1; break;
-    case OP_LONG4: o.arg = SA_LEN4; break;
-    case OP_STACK_GLOBAL: o.pop = 2; break;
-    case OP_FRAME: o.arg = SA_FIX8; o.push = 0; break;
-    case OP_NEXT_BUFFER: break;
-    default: o.valid = 0; break;
+    case OP_MARK:
+        o.kind = SS_MARK;
+        o.push = 0;
+        break;
+    case OP_STOP:
+        o.kind = SS_STOP;
+        break;
+    case OP_POP:
+        o.kind = SS_POP;
+        break;
+    case OP_POP_MARK:
+        o.kind = SS_TOMARK_POP;
+        break;
+    case OP_DUP:
+        o.pop = 1;
+        o.push = 2;
+        break;
+    case OP_FLOAT:
+        o.arg = SA_LINE_FLOAT;
+        break;
+    case OP_INT:
+    case OP_LONG:
+        o.arg = SA_LINE_INT;
+        break;
+    case OP_BININT:
+        o.arg = SA_FIX4;
+        break;
+    case OP_BININT1:
+        o.arg = SA_FIX1;
+        break;
+    case OP_BININT2:
+        o.arg = SA_FIX2;
+        break;
+    case OP_NONE:
+    case OP_NEWTRUE:
+    case OP_NEWFALSE:
+    case OP_EMPTY_DICT:
+    case OP_EMPTY_LIST:
+    case OP_EMPTY_TUPLE:
+    case OP_EMPTY_SET:
+        break;
+    case OP_PERSID:
+        o.arg = SA_LINE_ASCII;
+        break;
+    case OP_BINPERSID:
+    case OP_READONLY_BUFFER:
+        o.pop = 1;
+        break;
+    case OP_REDUCE:
+    case OP_NEWOBJ:
+    case OP_TUPLE2:
+        o.pop = 2;
+        break;
+    case OP_NEWOBJ_EX:
+    case OP_TUPLE3:
+        o.pop = 3;
+        break;
+    case OP_TUPLE1:
+        o.pop = 1;
+        break;
+    case OP_STRING:
+        o.arg = SA_LINE_STRING;
+        break;
+    case OP_UNICODE:
+        o.arg = SA_LINE_UNICODE;
+        break;
+    case OP_BINSTRING:
+    case OP_BINUNICODE:
+    case OP_BINBYTES:
+        o.arg = SA_LEN4;
+        break;
+    case OP_SHORT_BINSTRING:
+    case OP_SHORT_BINBYTES:
+    case OP_SHORT_BINUNICODE:
+        o.arg = SA_LEN1;
+        break;
+    case OP_BINUNICODE8:
+    case OP_BINBYTES8:
+    case OP_BYTEARRAY8:
+        o.arg = SA_LEN8;
+        break;
+    case OP_APPEND:
+    case OP_BUILD:
+        o.pop = 2;
+        o.push = 1;
+        break;
+    case OP_SETITEM:
+        o.pop = 3;
+        o.push = 1;
+        break;
+    case OP_GLOBAL:
+        o.arg = SA_LINE_NAME2;
+        break;
+    case OP_INST:
+        o.arg = SA_LINE_NAME2;
+        o.kind = SS_TOMARK_PUSH;
+        break;
+    case OP_DICT:
+    case OP_LIST:
+    case OP_TUPLE:
+    case OP_FROZENSET:
+        o.kind = SS_TOMARK_PUSH;
+        break;
+    case OP_APPENDS:
+    case OP_SETITEMS:
+    case OP_ADDITEMS:
+        o.kind = SS_TOMARK_EXTEND;
+        break;
+    case OP_OBJ:
+        o.kind = SS_OBJ;
+        break;
+    case OP_GET:
+        o.arg = SA_LINE_INT;
+        break;
+    case OP_PUT:
+        o.arg = SA_LINE_INT;
+        o.pop = 1;
+        break;
+    case OP_BINGET:
+        o.arg = SA_FIX1;
+        break;
+    case OP_LONG_BINGET:
+        o.arg = SA_FIX4;
+        break;
+    case OP_BINPUT:
+        o.arg = SA_FIX1;
+        o.pop = 1;
+        break;
+    case OP_LONG_BINPUT:
+        o.arg = SA_FIX4;
+        o.pop = 1;
+        break;
+    case OP_MEMOIZE:
+        o.pop = 1;
+        break;
+    case OP_BINFLOAT:
+        o.arg = SA_FIX8;
+        break;
+    case OP_PROTO:
+        o.arg = SA_PROTO;
+        o.push = 0;
+        break;
+    case OP_EXT1:
+        o.arg = SA_FIX1;
+        break;
+    case OP_EXT2:
+        o.arg = SA_FIX2;
+        break;
+    case OP_EXT4:
+        o.arg = SA_FIX4;
+        break;
+    case OP_LONG1:
+        o.arg = SA_LEN1;
+        break;
+    case OP_LONG4:
+        o.arg = SA_LEN4;
+        break;
+    case OP_STACK_GLOBAL:
+        o.pop = 2;
+        break;
+    case OP_FRAME:
+        o.arg = SA_FIX8;
+        o.push = 0;
+        break;
+    case OP_NEXT_BUFFER:
+        break;
+    default:
+        o.valid = 0;
+        break;
     }
     if (op == OP_BINPUT || op == OP_LONG_BINPUT || op == OP_PUT || op == OP_MEMOIZE ||
         op == OP_BINPERSID || op == OP_READONLY_BUFFER) {
@@ -2509,10 +2715,18 @@ static long sn_tok(const uint8_t *p, size_t len, size_t i, bool *stop)
         }
         size_t need = 0;
         switch (o.arg) {
-        case SA_FIX1: need = 1; break;
-        case SA_FIX2: need = 2; break;
-        case SA_FIX4: need = 4; break;
-        case SA_FIX8: need = 8; break;
+        case SA_FIX1:
+            need = 1;
+            break;
+        case SA_FIX2:
+            need = 2;
+            break;
+        case SA_FIX4:
+            need = 4;
+            break;
+        case SA_FIX8:
+            need = 8;
+            break;
         case SA_PROTO:
             if (i >= len) {
                 return ops;
@@ -2663,9 +2877,9 @@ static int pickle_analyze(struct cu_ctx *ctx, struct cu_source *src)
     return cu_pickle_scan(ctx, src, 0, NULL, NULL);
 }
 
-static const char *const pickle_ext[] = { ".pkl", ".pickle", ".p",  ".pk",   ".dat",  ".pt",
-                                          ".pth", ".bin",    ".ckpt", ".joblib", ".sav", ".dill",
-                                          ".data", ".model", NULL };
+static const char *const pickle_ext[] = { ".pkl", ".pickle", ".p",    ".pk",    ".dat",
+                                          ".pt",  ".pth",    ".bin",  ".ckpt",  ".joblib",
+                                          ".sav", ".dill",   ".data", ".model", NULL };
 
 const struct cu_analyzer cu_analyzer_pickle = { "pickle", pickle_ext, pickle_sniff,
                                                 pickle_analyze };

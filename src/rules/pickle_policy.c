@@ -26,8 +26,7 @@ const custody_pickle_policy_entry *custody_pickle_policy_at(size_t i)
     return i < custody_pickle_policy_count() ? &policy[i] : NULL;
 }
 
-custody_pickle_class custody_pickle_classify(const char *module, const char *name,
-                                             const char **why)
+custody_pickle_class custody_pickle_classify(const char *module, const char *name, const char **why)
 {
     if (why != NULL) {
         *why = NULL;

@@ -35,8 +35,7 @@ static const custody_rule pickle_rules[] = {
       "A call site's callable is itself the result of a call, a persistent id or another "
       "computed value, so what runs cannot be known statically.",
       "Do not load this file unless you can account for the call." },
-    { "pickle/extension-code", "Pickle imports through a copyreg extension code",
-      CUSTODY_SEV_HIGH,
+    { "pickle/extension-code", "Pickle imports through a copyreg extension code", CUSTODY_SEV_HIGH,
       "EXT1/EXT2/EXT4 name an import by a number registered with copyreg.add_extension in the "
       "loading process. The registry is empty by default; the name cannot be checked.",
       "Do not load this file unless the process that loads it registers known extensions." },

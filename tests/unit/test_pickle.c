@@ -57,8 +57,8 @@ static struct {
     char dtype[16];
 } hook_seen;
 
-static int test_after_build(void *ud, struct cu_ctx *ctx, struct cu_stream *st,
-                            const struct cu_pv *obj)
+static int
+test_after_build(void *ud, struct cu_ctx *ctx, struct cu_stream *st, const struct cu_pv *obj)
 {
     (void)ctx;
     assert_ptr_equal(ud, &hook_seen);
@@ -106,8 +106,8 @@ static int hook_analyze(struct cu_ctx *ctx, struct cu_source *src)
 
 /* A hook that reads an inline pickle after each BUILD (joblib object arrays do this). */
 static int inline_rc;
-static int inline_after_build(void *ud, struct cu_ctx *ctx, struct cu_stream *st,
-                              const struct cu_pv *obj)
+static int
+inline_after_build(void *ud, struct cu_ctx *ctx, struct cu_stream *st, const struct cu_pv *obj)
 {
     (void)ud;
     (void)obj;
@@ -150,10 +150,13 @@ struct vec {
     const char *p;
     size_t n;
 };
-#define V(lit) { (lit), sizeof(lit) - 1 }
-#define SCAN_VEC(name, v) tu_scan_buffer((name), (const uint8_t *)(v).p, (v).n)
+#define V(lit)                 \
+    {                          \
+        (lit), sizeof(lit) - 1 \
+    }
+#define SCAN_VEC(name, v)  tu_scan_buffer((name), (const uint8_t *)(v).p, (v).n)
 #define SCAN_AS(name, lit) tu_scan_buffer((name), (const uint8_t *)(lit), sizeof(lit) - 1)
-#define SCAN(lit) SCAN_AS("t.pkl", lit)
+#define SCAN(lit)          SCAN_AS("t.pkl", lit)
 
 static const custody_finding *find_rule(const custody_scan *s, const char *rule)
 {
@@ -214,10 +217,15 @@ static void inst_and_obj(void **state)
 static void newobj_and_newobj_ex(void **state)
 {
     (void)state;
-    custody_scan *s = SCAN("\x80\x02" "cos\nsystem\nS'echo custody-test'\n\x85\x81.");
+    custody_scan *s = SCAN("\x80\x02"
+                           "cos\nsystem\nS'echo custody-test'\n\x85\x81.");
     expect_call(s, "os.system('echo custody-test')");
     custody_scan_free(s);
-    s = SCAN("\x80\x04" "cos\nsystem\n)}\x8c\x03" "cmd\x8c\x11" "echo custody-test" "s\x92.");
+    s = SCAN("\x80\x04"
+             "cos\nsystem\n)}\x8c\x03"
+             "cmd\x8c\x11"
+             "echo custody-test"
+             "s\x92.");
     expect_call(s, "os.system(cmd='echo custody-test')");
     custody_scan_free(s);
 }
@@ -225,7 +233,9 @@ static void newobj_and_newobj_ex(void **state)
 static void stack_global(void **state)
 {
     (void)state;
-    custody_scan *s = SCAN("\x80\x04\x8c\x02" "os\x94\x8c\x06" "system\x94\x93\x94\x8c\x11"
+    custody_scan *s = SCAN("\x80\x04\x8c\x02"
+                           "os\x94\x8c\x06"
+                           "system\x94\x93\x94\x8c\x11"
                            "echo custody-test\x94\x85\x94R\x94.");
     expect_call(s, "os.system('echo custody-test')");
     assert_true(tu_has_text(s, "STACK_GLOBAL", CUSTODY_SEV_CRITICAL));
@@ -236,8 +246,12 @@ static void stack_global_from_memo(void **state)
 {
     (void)state;
     /* 'os' and 'system' are memoised, popped, and fetched back with BINGET / LONG_BINGET. */
-    custody_scan *s = SCAN("\x80\x04\x8c\x02" "osq\x00\x8c\x06" "systemr\x05\x00\x00\x00" "00"
-                           "h\x00j\x05\x00\x00\x00\x93\x8c\x11" "echo custody-test\x85R.");
+    custody_scan *s = SCAN("\x80\x04\x8c\x02"
+                           "osq\x00\x8c\x06"
+                           "systemr\x05\x00\x00\x00"
+                           "00"
+                           "h\x00j\x05\x00\x00\x00\x93\x8c\x11"
+                           "echo custody-test\x85R.");
     expect_call(s, "os.system('echo custody-test')");
     custody_scan_free(s);
 }
@@ -245,7 +259,9 @@ static void stack_global_from_memo(void **state)
 static void dotted_qualname(void **state)
 {
     (void)state;
-    custody_scan *s = SCAN("\x80\x04\x8c\x02" "os\x8c\x0f" "system.__call__\x93\x8c\x11"
+    custody_scan *s = SCAN("\x80\x04\x8c\x02"
+                           "os\x8c\x0f"
+                           "system.__call__\x93\x8c\x11"
                            "echo custody-test\x85R.");
     expect_call(s, "os.system.__call__('echo custody-test')");
     custody_scan_free(s);
@@ -276,7 +292,8 @@ static void dynamic_imports(void **state)
     assert_int_equal(tu_count(s, "pickle/dynamic-import", CUSTODY_SEV_CRITICAL), 1);
     custody_scan_free(s);
     /* STACK_GLOBAL whose name is computed */
-    s = SCAN("\x80\x04\x8c\x02" "osccollections\nOrderedDict\n)R\x93.");
+    s = SCAN("\x80\x04\x8c\x02"
+             "osccollections\nOrderedDict\n)R\x93.");
     assert_int_equal(tu_count(s, "pickle/dynamic-import", CUSTODY_SEV_CRITICAL), 1);
     custody_scan_free(s);
     /* calling the result of a call */
@@ -301,7 +318,8 @@ static void python2_names(void **state)
 static void unknown_import_is_medium(void **state)
 {
     (void)state;
-    custody_scan *s = SCAN("\x80\x02" "cmadeup_mod_xyz\nThing\n)R.");
+    custody_scan *s = SCAN("\x80\x02"
+                           "cmadeup_mod_xyz\nThing\n)R.");
     assert_int_equal(tu_count(s, "pickle/unknown-import", CUSTODY_SEV_MEDIUM), 1);
     assert_true(tu_has_text(s, "madeup_mod_xyz.Thing", CUSTODY_SEV_MEDIUM));
     assert_int_equal(tu_count(s, NULL, CUSTODY_SEV_HIGH), 0);
@@ -312,7 +330,9 @@ static void unknown_import_is_medium(void **state)
 static void safe_only_is_clean(void **state)
 {
     (void)state;
-    custody_scan *s = SCAN("\x80\x02" "ccollections\nOrderedDict\n)R}(X\x01\x00\x00\x00" "aK\x01ub.");
+    custody_scan *s = SCAN("\x80\x02"
+                           "ccollections\nOrderedDict\n)R}(X\x01\x00\x00\x00"
+                           "aK\x01ub.");
     expect_clean(s);
     custody_scan_free(s);
 }
@@ -322,8 +342,8 @@ static void safe_callable_given_dangerous_callable(void **state)
     (void)state;
     custody_scan *s = SCAN("ccollections\nOrderedDict\n(cos\nsystem\ntR.");
     expect_call(s, "collections.OrderedDict(os.system)");
-    assert_true(tu_has_text(s, "passes os.system to collections.OrderedDict",
-                            CUSTODY_SEV_CRITICAL));
+    assert_true(
+        tu_has_text(s, "passes os.system to collections.OrderedDict", CUSTODY_SEV_CRITICAL));
     custody_scan_free(s);
     /* nested in a container argument */
     s = SCAN("ccollections\nOrderedDict\n((cbuiltins\nexec\nltR.");
@@ -334,7 +354,8 @@ static void safe_callable_given_dangerous_callable(void **state)
 static void torch_rebuild_is_safe(void **state)
 {
     (void)state;
-    custody_scan *s = SCAN("\x80\x02" "ctorch._utils\n_rebuild_tensor_v2\n(K\x00K\x00)\x89"
+    custody_scan *s = SCAN("\x80\x02"
+                           "ctorch._utils\n_rebuild_tensor_v2\n(K\x00K\x00)\x89"
                            "ccollections\nOrderedDict\n)RtR.");
     expect_clean(s);
     custody_scan_free(s);
@@ -367,7 +388,8 @@ static void extension_codes(void **state)
     assert_int_equal(tu_count(s, "pickle/extension-code", CUSTODY_SEV_HIGH), 1);
     assert_int_equal(tu_count(s, "pickle/dynamic-call", CUSTODY_SEV_HIGH), 1);
     custody_scan_free(s);
-    s = SCAN("\x80\x02\x83\x01\x02\x84\x01\x02\x03\x04" "0.");
+    s = SCAN("\x80\x02\x83\x01\x02\x84\x01\x02\x03\x04"
+             "0.");
     assert_int_equal(tu_count(s, "pickle/extension-code", CUSTODY_SEV_HIGH), 2);
     custody_scan_free(s);
     s = SCAN("\x80\x02\x82\x00.");
@@ -378,7 +400,8 @@ static void extension_codes(void **state)
 static void persistent_ids(void **state)
 {
     (void)state;
-    custody_scan *s = SCAN("\x80\x02X\x03\x00\x00\x00" "abcQ.");
+    custody_scan *s = SCAN("\x80\x02X\x03\x00\x00\x00"
+                           "abcQ.");
     assert_int_equal(tu_count(s, "pickle/persistent-id", CUSTODY_SEV_LOW), 1);
     assert_int_equal(tu_count(s, NULL, CUSTODY_SEV_MEDIUM), 0);
     custody_scan_free(s);
@@ -386,12 +409,16 @@ static void persistent_ids(void **state)
     assert_int_equal(tu_count(s, "pickle/persistent-id", CUSTODY_SEV_LOW), 1);
     custody_scan_free(s);
     /* torch mode: a storage reference is expected; its type is classified as an import */
-    s = SCAN_AS("torch:data.pkl", "\x80\x02(X\x07\x00\x00\x00" "storagectorch\nFloatStorage\n"
-                                  "X\x01\x00\x00\x00" "0X\x03\x00\x00\x00" "cpuK\x04tQ.");
+    s = SCAN_AS("torch:data.pkl", "\x80\x02(X\x07\x00\x00\x00"
+                                  "storagectorch\nFloatStorage\n"
+                                  "X\x01\x00\x00\x00"
+                                  "0X\x03\x00\x00\x00"
+                                  "cpuK\x04tQ.");
     assert_int_equal(tu_count(s, "pickle/persistent-id", CUSTODY_SEV_INFO), 0);
     assert_true(tu_has_text(s, "torch.FloatStorage", CUSTODY_SEV_MEDIUM));
     custody_scan_free(s);
-    s = SCAN_AS("torch:data.pkl", "\x80\x02X\x03\x00\x00\x00" "abcQ.");
+    s = SCAN_AS("torch:data.pkl", "\x80\x02X\x03\x00\x00\x00"
+                                  "abcQ.");
     assert_int_equal(tu_count(s, "pickle/persistent-id", CUSTODY_SEV_MEDIUM), 1);
     custody_scan_free(s);
 }
@@ -408,7 +435,9 @@ static void truncated_after_payload(void **state)
     assert_int_equal(f->offset, 36); /* the STRING opcode whose line never ends */
     custody_scan_free(s);
     /* truncated inside a binary argument */
-    s = SCAN("\x80\x02" "cos\nsystem\nX\x05\x00\x00\x00" "ec");
+    s = SCAN("\x80\x02"
+             "cos\nsystem\nX\x05\x00\x00\x00"
+             "ec");
     f = find_rule(s, "pickle/malformed");
     assert_non_null(f);
     assert_int_equal(f->offset, 13);
@@ -432,7 +461,8 @@ static void unknown_opcode(void **state)
     s = SCAN("\x80\x02" OS_SYSTEM_P0);
     expect_call(s, "os.system");
     custody_scan_free(s);
-    s = SCAN("\x80\x02" "cos\nsystem\n(S'echo custody-test'\ntR\xfe");
+    s = SCAN("\x80\x02"
+             "cos\nsystem\n(S'echo custody-test'\ntR\xfe");
     expect_call(s, "os.system('echo custody-test')");
     f = find_rule(s, "pickle/malformed");
     assert_non_null(f);
@@ -444,17 +474,20 @@ static void stack_errors(void **state)
 {
     (void)state;
     static const struct vec bad[] = {
-        V("\x80\x02R."),          /* underflow */
-        V("\x80\x02N(R."),        /* underflow across a mark (the fence) */
-        V("\x80\x02Nt."),         /* TUPLE without MARK */
-        V("\x80\x02(N\x8f(Nu."),  /* odd SETITEMS */
-        V("\x80\x02h\x01."),      /* memo miss */
-        V("\x80\x02\x80\x06N."),  /* protocol 6 */
-        V("\x80\x02" "0."),       /* POP of nothing */
-        V("\x80\x02" "cos\n\n."), /* empty name */
-        V("\x80\x02" "I12x\nN."), /* bad INT text */
-        V("\x80\x02S'abc\n."),    /* unquoted STRING */
-        V("\x80\x02N."),          /* (control: clean) */
+        V("\x80\x02R."),         /* underflow */
+        V("\x80\x02N(R."),       /* underflow across a mark (the fence) */
+        V("\x80\x02Nt."),        /* TUPLE without MARK */
+        V("\x80\x02(N\x8f(Nu."), /* odd SETITEMS */
+        V("\x80\x02h\x01."),     /* memo miss */
+        V("\x80\x02\x80\x06N."), /* protocol 6 */
+        V("\x80\x02"
+          "0."), /* POP of nothing */
+        V("\x80\x02"
+          "cos\n\n."), /* empty name */
+        V("\x80\x02"
+          "I12x\nN."),         /* bad INT text */
+        V("\x80\x02S'abc\n."), /* unquoted STRING */
+        V("\x80\x02N."),       /* (control: clean) */
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         custody_scan *s = SCAN_VEC("t.pkl", bad[i]);
@@ -482,7 +515,8 @@ static void trailing_data(void **state)
 static void concatenated_pickles(void **state)
 {
     (void)state;
-    custody_scan *s = SCAN("\x80\x02N." "\x80\x02" OS_SYSTEM_P0);
+    custody_scan *s = SCAN("\x80\x02N."
+                           "\x80\x02" OS_SYSTEM_P0);
     expect_call(s, "os.system('echo custody-test')");
     assert_true(find_rule(s, "pickle/dangerous-call")->offset > 4);
     assert_int_equal(tu_count(s, "pickle/trailing-data", CUSTODY_SEV_INFO), 0);
@@ -498,7 +532,8 @@ static void nested_pickle_in_bytes(void **state)
 {
     (void)state;
     /* SHORT_BINBYTES holding a 36-byte pickle */
-    custody_scan *s = SCAN("\x80\x03" "C\x24" OS_SYSTEM_P0 ".");
+    custody_scan *s = SCAN("\x80\x03"
+                           "C\x24" OS_SYSTEM_P0 ".");
     expect_call(s, "os.system('echo custody-test')");
     const custody_finding *f = find_rule(s, "pickle/dangerous-call");
     assert_non_null(strstr(f->location, "t.pkl@0x4"));
@@ -537,7 +572,9 @@ static void nested_pickles_are_bounded(void **state)
     assert_int_equal(tu_count(s, "pickle/dangerous-call", CUSTODY_SEV_INFO), 0);
     custody_scan_free(s);
     /* two levels are analysed */
-    s = SCAN("\x80\x03" "C\x2a\x80\x03" "C\x24" OS_SYSTEM_P0 "..");
+    s = SCAN("\x80\x03"
+             "C\x2a\x80\x03"
+             "C\x24" OS_SYSTEM_P0 "..");
     expect_call(s, "os.system('echo custody-test')");
     assert_non_null(strstr(find_rule(s, "pickle/dangerous-call")->location, "@0x4@0x4"));
     custody_scan_free(s);
@@ -550,13 +587,24 @@ static void every_protocol(void **state)
     (void)state;
     static const struct vec pk[] = {
         V(OS_SYSTEM_P0),
-        V("cos\nsystem\n(X\x11\x00\x00\x00" "echo custody-testtR."),
-        V("\x80\x02" "cos\nsystem\nU\x11" "echo custody-test\x85R."),
-        V("\x80\x03" "cos\nsystem\nX\x11\x00\x00\x00" "echo custody-test\x85R."),
-        V("\x80\x04\x95\x23\x00\x00\x00\x00\x00\x00\x00\x8c\x02" "os\x8c\x06" "system\x93"
-          "\x8c\x11" "echo custody-test\x85R."),
-        V("\x80\x05\x95\x23\x00\x00\x00\x00\x00\x00\x00\x8c\x02" "os\x8c\x06" "system\x93"
-          "\x8c\x11" "echo custody-test\x85R."),
+        V("cos\nsystem\n(X\x11\x00\x00\x00"
+          "echo custody-testtR."),
+        V("\x80\x02"
+          "cos\nsystem\nU\x11"
+          "echo custody-test\x85R."),
+        V("\x80\x03"
+          "cos\nsystem\nX\x11\x00\x00\x00"
+          "echo custody-test\x85R."),
+        V("\x80\x04\x95\x23\x00\x00\x00\x00\x00\x00\x00\x8c\x02"
+          "os\x8c\x06"
+          "system\x93"
+          "\x8c\x11"
+          "echo custody-test\x85R."),
+        V("\x80\x05\x95\x23\x00\x00\x00\x00\x00\x00\x00\x8c\x02"
+          "os\x8c\x06"
+          "system\x93"
+          "\x8c\x11"
+          "echo custody-test\x85R."),
     };
     for (size_t i = 0; i < sizeof(pk) / sizeof(pk[0]); i++) {
         custody_scan *s = SCAN_VEC("t.pkl", pk[i]);
@@ -572,14 +620,24 @@ static void every_opcode_benign(void **state)
     /* A protocol-5 FRAME holding nearly every opcode (pickle.loads gives a 47-tuple). */
     static const char all[] =
         "\x80\x05\x95z\x01\x00\x00\x00\x00\x00\x00(N\x88\x89I5\nI01\nJ\xff\xff\xff\xffK\x07M"
-        "\x00\x01L12345678901234567890123L\n\x8a\x01\xff\x8b\x02\x00\x00\x00\x01\x02" "F1.5\nG?"
-        "\xf8\x00\x00\x00\x00\x00\x00S'a\\x41\\n'\nT\x01\x00\x00\x00" "bU\x01" "cVd\\u00e9\nX"
-        "\x01\x00\x00\x00" "e\x8c\x01" "f\x8d\x01\x00\x00\x00\x00\x00\x00\x00gB\x01\x00\x00\x00"
+        "\x00\x01L12345678901234567890123L\n\x8a\x01\xff\x8b\x02\x00\x00\x00\x01\x02"
+        "F1.5\nG?"
+        "\xf8\x00\x00\x00\x00\x00\x00S'a\\x41\\n'\nT\x01\x00\x00\x00"
+        "bU\x01"
+        "cVd\\u00e9\nX"
+        "\x01\x00\x00\x00"
+        "e\x8c\x01"
+        "f\x8d\x01\x00\x00\x00\x00\x00\x00\x00gB\x01\x00\x00\x00"
         "hC\x01i\x8e\x01\x00\x00\x00\x00\x00\x00\x00j\x96\x01\x00\x00\x00\x00\x00\x00\x00k)]}"
-        "\x8f(l(t(d(\x91K\x01\x85K\x01K\x02\x86K\x01K\x02K\x03\x87]K\x01" "a](K\x02K\x03" "e}K"
+        "\x8f(l(t(d(\x91K\x01\x85K\x01K\x02\x86K\x01K\x02K\x03\x87]K\x01"
+        "a](K\x02K\x03"
+        "e}K"
         "\x01K\x02s}(K\x01K\x02K\x03K\x04u\x8f(K\x01\x90p7\n0g7\nq\x08h\x08r\x09\x00\x00\x00j"
-        "\x09\x00\x00\x00\x94" "20ccollections\nOrderedDict\n)R}b\x8c\x0b" "collections\x8c\x0b"
-        "OrderedDict\x93)\x81\x8c\x0b" "collections\x8c\x0bOrderedDict\x93)}\x92(ccollections\n"
+        "\x09\x00\x00\x00\x94"
+        "20ccollections\nOrderedDict\n)R}b\x8c\x0b"
+        "collections\x8c\x0b"
+        "OrderedDict\x93)\x81\x8c\x0b"
+        "collections\x8c\x0bOrderedDict\x93)}\x92(ccollections\n"
         "OrderedDict\no(icollections\nOrderedDict\n(N1t.";
     custody_scan *s = SCAN(all);
     expect_clean(s);
@@ -612,15 +670,24 @@ static void huge_declared_lengths(void **state)
 {
     (void)state;
     static const struct vec v[] = {
-        V("\x80\x04\x8e\xff\xff\xff\xff\xff\xff\xff\xff" "N."),
-        V("\x80\x04\x8d\x00\x00\x00\x00\x00\x00\x00\x80" "N."),
-        V("\x80\x05\x96\xff\xff\xff\xff\xff\xff\xff\x7f" "N."),
-        V("\x80\x03" "B\xff\xff\xff\xff" "N."),
-        V("\x80\x02X\xff\xff\xff\x7f" "N."),
-        V("\x80\x02\x8b\xff\xff\xff\x7f" "N."),
-        V("\x80\x02\x8b\xff\xff\xff\xff" "N."), /* negative */
-        V("\x80\x02T\xff\xff\xff\xff" "N."),    /* negative */
-        V("\x80\x02j\xff\xff\xff\x00."),        /* memo miss */
+        V("\x80\x04\x8e\xff\xff\xff\xff\xff\xff\xff\xff"
+          "N."),
+        V("\x80\x04\x8d\x00\x00\x00\x00\x00\x00\x00\x80"
+          "N."),
+        V("\x80\x05\x96\xff\xff\xff\xff\xff\xff\xff\x7f"
+          "N."),
+        V("\x80\x03"
+          "B\xff\xff\xff\xff"
+          "N."),
+        V("\x80\x02X\xff\xff\xff\x7f"
+          "N."),
+        V("\x80\x02\x8b\xff\xff\xff\x7f"
+          "N."),
+        V("\x80\x02\x8b\xff\xff\xff\xff"
+          "N."), /* negative */
+        V("\x80\x02T\xff\xff\xff\xff"
+          "N."),                         /* negative */
+        V("\x80\x02j\xff\xff\xff\x00."), /* memo miss */
     };
     for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
         custody_scan *s = SCAN_VEC("t.pkl", v[i]);
@@ -660,7 +727,8 @@ static void big_values_are_cut(void **state)
     size_t len = 0;
     uint8_t *b = malloc(n + 64);
     assert_non_null(b);
-    const char head[] = "\x80\x03" "cos\nsystem\nB";
+    const char head[] = "\x80\x03"
+                        "cos\nsystem\nB";
     memcpy(b, head, sizeof(head) - 1);
     len = sizeof(head) - 1;
     b[len++] = (uint8_t)(n & 0xff);
@@ -707,7 +775,8 @@ static void probe_random_bytes(void **state)
     expect_call(s, "os.system('echo custody-test')");
     custody_scan_free(s);
     /* a payload followed by damage reports nothing in probe mode */
-    s = SCAN_AS("probe:storage", "\x80\x02" "cos\nsystem\n(S'echo custody-test'\ntR\xff");
+    s = SCAN_AS("probe:storage", "\x80\x02"
+                                 "cos\nsystem\n(S'echo custody-test'\ntR\xff");
     assert_int_equal(custody_scan_finding_count(s), 0);
     assert_int_equal(probe_rc, CUSTODY_EMALFORMED);
     custody_scan_free(s);
@@ -717,9 +786,14 @@ static void hooks_see_values_and_consume_data(void **state)
 {
     (void)state;
     memset(&hook_seen, 0, sizeof(hook_seen));
-    custody_scan *s = SCAN_AS("hook:x",
-                              "\x80\x02" "ccollections\nOrderedDict\n)R}(U\x05" "shape(K\x02K\x03"
-                              "tU\x05" "dtypeU\x02" "f4ub" "RAW!" ".");
+    custody_scan *s = SCAN_AS("hook:x", "\x80\x02"
+                                        "ccollections\nOrderedDict\n)R}(U\x05"
+                                        "shape(K\x02K\x03"
+                                        "tU\x05"
+                                        "dtypeU\x02"
+                                        "f4ub"
+                                        "RAW!"
+                                        ".");
     expect_clean(s);
     assert_int_equal(hook_seen.calls, 1);
     assert_string_equal(hook_seen.module, "collections");
@@ -735,14 +809,17 @@ static void hook_scans_inline_pickle(void **state)
 {
     (void)state;
     /* BUILD, then an inline pickle the hook reads, then the outer STOP */
-    custody_scan *s = SCAN_AS("inline:x", "\x80\x02" "ccollections\nOrderedDict\n)RNb"
+    custody_scan *s = SCAN_AS("inline:x", "\x80\x02"
+                                          "ccollections\nOrderedDict\n)RNb"
                                           "\x80\x02" OS_SYSTEM_P0 ".");
     assert_int_equal(inline_rc, 0);
     expect_call(s, "os.system('echo custody-test')");
     assert_int_equal(tu_count(s, "pickle/malformed", CUSTODY_SEV_INFO), 0);
     custody_scan_free(s);
     /* a damaged inline pickle is reported once, and ends the outer one quietly */
-    s = SCAN_AS("inline:x", "\x80\x02" "ccollections\nOrderedDict\n)RNb" "\x80\x02N\xff.");
+    s = SCAN_AS("inline:x", "\x80\x02"
+                            "ccollections\nOrderedDict\n)RNb"
+                            "\x80\x02N\xff.");
     assert_int_equal(inline_rc, CUSTODY_EMALFORMED);
     const custody_finding *f = find_rule(s, "pickle/malformed");
     assert_non_null(f);
@@ -763,7 +840,8 @@ static void sniff_accepts_pickles(void **state)
         V("(dp0\nVa\np1\nI1\ns."),
         V("(lp0\nI1\naI2\na."),
         V(OS_SYSTEM_P0),
-        V("]q\x00(K\x01K\x02" "e."),
+        V("]q\x00(K\x01K\x02"
+          "e."),
         V("N."),
         V("(dp0\nS'key'\np1\n(lp2\nI1\naI2\naI3\naI4\naI5\na"), /* cut by the head */
     };
