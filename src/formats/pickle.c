@@ -1,0 +1,2885 @@
+/* The symbolic pickle VM (DESIGN §4). It follows CPython's _pickle.c opcode by opcode, but
+ * never imports or calls anything: imports become interned pv_imp records classified by the
+ * policy, calls become pv_call records reported with their constant arguments as evidence.
+ *
+ * Speed matters (a 10 MB pickle of two million ints must take a few tens of milliseconds):
+ * values are 16-byte tagged structs held inline in the stack and memo arrays; containers,
+ * strings and calls live in one bump arena per pickle; a container keeps only its first
+ * PV_KEEP_ITEMS items (and its full count); big strings keep a CU_LIMIT_PICKLE_KEEP prefix and
+ * the rest is skipped through the stream. The main loop is one switch reading the stream
+ * buffer directly. */
+#include "formats/pickle.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/limits.h"
+#include "core/rd.h"
+#include "core/util.h"
+#include "custody/rules.h"
+#include "formats/joblib.h"
+#include "formats/pickle_vm.h"
+#include "core/banned.h"
+
+#define ARENA_CHUNK       (1u << 20)
+#define EVIDENCE_DEPTH    6u
+#define ARGSCAN_DEPTH     3u
+#define IMP_CALL_REPORTED 0x01u
+#define IMP_MODULE        0x02u         /* a module object (name "") */
+#define NESTED_PER_PICKLE 1024u         /* nested pickles scanned from one pickle */
+#define HINT_NEST         "pickle.nest" /* ctx hint: depth of pickles nested in bytes values */
+/* Error helpers whose result is visibly negative (for the static analyzers). */
+#define VM_LIMIT(...) ((void)cu_err_limit(__VA_ARGS__), CUSTODY_ELIMIT)
+#define VM_NOMEM(err) ((void)cu_err_nomem(err), CUSTODY_ENOMEM)
+
+/* ------------------------------------------------------------------------------------------ */
+/* value inspection API (pickle.h) */
+
+enum cu_pv_kind cu_pv_kind(const struct cu_pv *v)
+{
+    return v != NULL ? (enum cu_pv_kind)v->kind : CU_PV_UNKNOWN;
+}
+
+bool cu_pv_int(const struct cu_pv *v, int64_t *out)
+{
+    if (v == NULL || (v->kind != CU_PV_INT && v->kind != CU_PV_BOOL)) {
+        return false;
+    }
+    *out = v->u.i;
+    return true;
+}
+
+bool cu_pv_bytes(const struct cu_pv *v, const uint8_t **p, size_t *len, uint64_t *full_len)
+{
+    if (v == NULL || (v->kind != CU_PV_STR && v->kind != CU_PV_BYTES)) {
+        return false;
+    }
+    *p = v->u.b->data;
+    *len = v->n;
+    if (full_len != NULL) {
+        *full_len = v->u.b->full;
+    }
+    return true;
+}
+
+static bool pv_is_seq(const struct cu_pv *v)
+{
+    return v != NULL && (v->kind == CU_PV_TUPLE || v->kind == CU_PV_LIST || v->kind == CU_PV_DICT ||
+                         v->kind == CU_PV_SET);
+}
+
+size_t cu_pv_len(const struct cu_pv *v)
+{
+    if (!pv_is_seq(v)) {
+        return 0;
+    }
+    return v->u.q->count > SIZE_MAX ? SIZE_MAX : (size_t)v->u.q->count;
+}
+
+const struct cu_pv *cu_pv_item(const struct cu_pv *v, size_t i)
+{
+    if (!pv_is_seq(v) || v->kind == CU_PV_DICT || i >= v->u.q->kept) {
+        return NULL;
+    }
+    return &v->u.q->items[i];
+}
+
+static bool pv_str_eq(const struct cu_pv *v, const char *s, size_t n)
+{
+    return v->kind == CU_PV_STR && !(v->flags & PVF_CUT) && v->n == n &&
+           memcmp(v->u.b->data, s, n) == 0;
+}
+
+const struct cu_pv *cu_pv_dict_get(const struct cu_pv *v, const char *key)
+{
+    if (v == NULL || v->kind != CU_PV_DICT) {
+        return NULL;
+    }
+    size_t n = strlen(key);
+    const struct pv_seq *q = v->u.q;
+    for (uint32_t i = 0; i < q->kept; i++) {
+        if (pv_str_eq(&q->items[(size_t)2 * i], key, n)) {
+            return &q->items[(size_t)2 * i + 1];
+        }
+    }
+    return NULL;
+}
+
+bool cu_pv_global(const struct cu_pv *v, const char **module, const char **name)
+{
+    if (v != NULL && v->kind == CU_PV_CALL) {
+        v = &v->u.c->callable;
+    }
+    if (v == NULL || v->kind != CU_PV_GLOBAL) {
+        return false;
+    }
+    *module = v->u.g->cmod;
+    *name = v->u.g->name;
+    return true;
+}
+
+const struct cu_pv *cu_pv_call_callable(const struct cu_pv *v)
+{
+    return v != NULL && v->kind == CU_PV_CALL ? &v->u.c->callable : NULL;
+}
+
+const struct cu_pv *cu_pv_call_args(const struct cu_pv *v)
+{
+    return v != NULL && v->kind == CU_PV_CALL && v->u.c->args.kind == CU_PV_TUPLE ? &v->u.c->args
+                                                                                  : NULL;
+}
+
+const struct cu_pv *cu_pv_call_state(const struct cu_pv *v)
+{
+    return v != NULL && v->kind == CU_PV_CALL && v->u.c->has_state ? &v->u.c->state : NULL;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* VM state */
+
+struct arena_chunk {
+    struct arena_chunk *next;
+    size_t used, cap;
+    _Alignas(16) uint8_t data[];
+};
+
+struct vm {
+    struct cu_ctx *ctx;
+    struct cu_stream *st;
+    struct cu_source *src;
+    custody_error *err;
+    const struct cu_pickle_opts *opts;
+    int (*after_build)(void *ud, struct cu_ctx *ctx, struct cu_stream *st, const struct cu_pv *obj);
+    void *hook_ud;
+    bool quiet; /* probe pass: no findings, no nested scans, no hooks */
+    bool persid_noted;
+    bool nested_capped;
+    unsigned nested;
+    unsigned proto;
+    uint64_t op_off; /* offset of the opcode being run */
+    uint64_t ops;
+
+    struct cu_pv *stack;
+    size_t sp, scap;
+    size_t *marks;
+    size_t nmarks, mcap;
+    struct cu_pv *memo;
+    size_t memo_cap, memo_count;
+
+    struct arena_chunk *arena;
+    uint64_t arena_total;
+
+    struct pv_imp **imps; /* open-addressing table */
+    size_t imp_cap, nimp;
+
+    uint8_t line_last;
+    uint8_t scratch[CU_LIMIT_PICKLE_KEEP + 1];
+};
+
+static void *arena_alloc(struct vm *vm, size_t n)
+{
+    n = (n + 15u) & ~(size_t)15u;
+    struct arena_chunk *c = vm->arena;
+    if (c == NULL || c->cap - c->used < n) {
+        size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+        if (vm->arena_total + cap > CU_LIMIT_PICKLE_ARENA) {
+            (void)cu_err_limit(vm->err, vm->src->loc, vm->op_off,
+                               "pickle values need more than %llu bytes of memory",
+                               (unsigned long long)CU_LIMIT_PICKLE_ARENA);
+            return NULL;
+        }
+        c = cu_malloc(sizeof(*c) + cap);
+        if (c == NULL) {
+            (void)cu_err_nomem(vm->err);
+            return NULL;
+        }
+        c->next = vm->arena;
+        c->used = 0;
+        c->cap = cap;
+        vm->arena = c;
+        vm->arena_total += cap;
+    }
+    void *p = c->data + c->used;
+    c->used += n;
+    return p;
+}
+
+/* The error code left by arena_alloc() (limit or ENOMEM). */
+static int arena_err(const struct vm *vm)
+{
+    return vm->err->code == CUSTODY_ELIMIT ? CUSTODY_ELIMIT : CUSTODY_ENOMEM;
+}
+
+static void vm_free(struct vm *vm)
+{
+    struct arena_chunk *c = vm->arena;
+    while (c != NULL) {
+        struct arena_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    free(vm->stack);
+    free(vm->marks);
+    free(vm->memo);
+    free(vm->imps);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* findings */
+
+static void vm_emit(
+    struct vm *vm, uint64_t off, const char *rule, int sev, const char *ev, const char *fmt, ...)
+    CUSTODY_PRINTF(6, 7);
+static void vm_emit(
+    struct vm *vm, uint64_t off, const char *rule, int sev, const char *ev, const char *fmt, ...)
+{
+    if (vm->quiet) {
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = cu_vasprintf(fmt, ap);
+    va_end(ap);
+    cu_emit(vm->ctx, vm->src, off, rule, sev, ev, "%s", msg != NULL ? msg : "(out of memory)");
+    free(msg);
+}
+
+static void repr(struct cu_buf *b, const struct cu_pv *v, unsigned depth);
+
+static void repr_name(struct cu_buf *b, const struct pv_imp *g)
+{
+    cu_buf_add_escaped(b, (const uint8_t *)g->cmod, strlen(g->cmod));
+    if (g->name[0] != '\0') {
+        cu_buf_addc(b, '.');
+        cu_buf_add_escaped(b, (const uint8_t *)g->name, strlen(g->name));
+    }
+}
+
+static void repr_items(struct cu_buf *b, const struct pv_seq *q, bool pairs, unsigned depth)
+{
+    for (uint32_t i = 0; i < q->kept && !b->cut; i++) {
+        if (i > 0) {
+            cu_buf_adds(b, ", ");
+        }
+        if (pairs) {
+            repr(b, &q->items[(size_t)2 * i], depth + 1);
+            cu_buf_adds(b, ": ");
+            repr(b, &q->items[(size_t)2 * i + 1], depth + 1);
+        } else {
+            repr(b, &q->items[i], depth + 1);
+        }
+    }
+    if (q->count > q->kept) {
+        cu_buf_adds(b, q->kept > 0 ? ", ..." : "...");
+    }
+}
+
+static void repr_call(struct cu_buf *b, const struct pv_call *c, unsigned depth)
+{
+    if (c->how == CALL_PERSID) {
+        cu_buf_adds(b, "persistent_load(");
+        repr(b, &c->args, depth + 1);
+        cu_buf_addc(b, ')');
+        return;
+    }
+    repr(b, &c->callable, depth + 1);
+    cu_buf_addc(b, '(');
+    bool any = true;
+    if (c->args.kind == CU_PV_TUPLE) {
+        repr_items(b, c->args.u.q, false, depth);
+        any = c->args.u.q->count > 0;
+    } else {
+        cu_buf_adds(b, "*");
+        repr(b, &c->args, depth + 1);
+    }
+    if (c->how == CALL_NEWOBJ_EX && c->kwargs.kind == CU_PV_DICT) {
+        const struct pv_seq *kw = c->kwargs.u.q;
+        for (uint32_t i = 0; i < kw->kept && !b->cut; i++) {
+            if (any) {
+                cu_buf_adds(b, ", ");
+            }
+            any = true;
+            const struct cu_pv *k = &kw->items[(size_t)2 * i];
+            if (k->kind == CU_PV_STR) {
+                cu_buf_add_escaped(b, k->u.b->data, k->n);
+            } else {
+                repr(b, k, depth + 1);
+            }
+            cu_buf_addc(b, '=');
+            repr(b, &kw->items[(size_t)2 * i + 1], depth + 1);
+        }
+    }
+    cu_buf_addc(b, ')');
+    if (c->has_state) {
+        cu_buf_adds(b, ".__setstate__(");
+        repr(b, &c->state, depth + 1);
+        cu_buf_addc(b, ')');
+    }
+}
+
+static void repr(struct cu_buf *b, const struct cu_pv *v, unsigned depth)
+{
+    if (b->cut) {
+        return;
+    }
+    if (depth > EVIDENCE_DEPTH) {
+        cu_buf_adds(b, "...");
+        return;
+    }
+    switch (v->kind) {
+    case CU_PV_NONE:
+        cu_buf_adds(b, "None");
+        break;
+    case CU_PV_BOOL:
+        cu_buf_adds(b, v->u.i ? "True" : "False");
+        break;
+    case CU_PV_INT:
+        cu_buf_addf(b, "%" PRId64, v->u.i);
+        break;
+    case CU_PV_BIGINT:
+        cu_buf_adds(b, "<big int>");
+        break;
+    case CU_PV_FLOAT:
+        cu_buf_addf(b, "%.17g", v->u.f);
+        break;
+    case CU_PV_STR:
+    case CU_PV_BYTES:
+        cu_buf_adds(b, v->kind == CU_PV_BYTES ? "b'" : "'");
+        cu_buf_add_escaped(b, v->u.b->data, v->n);
+        if (v->flags & PVF_CUT) {
+            cu_buf_addf(b, "...<%llu bytes>", (unsigned long long)v->u.b->full);
+        }
+        cu_buf_addc(b, '\'');
+        break;
+    case CU_PV_TUPLE:
+        cu_buf_addc(b, '(');
+        repr_items(b, v->u.q, false, depth);
+        cu_buf_adds(b, v->u.q->count == 1 ? ",)" : ")");
+        break;
+    case CU_PV_LIST:
+        cu_buf_addc(b, '[');
+        repr_items(b, v->u.q, false, depth);
+        cu_buf_addc(b, ']');
+        break;
+    case CU_PV_DICT:
+        cu_buf_addc(b, '{');
+        repr_items(b, v->u.q, true, depth);
+        cu_buf_addc(b, '}');
+        break;
+    case CU_PV_SET:
+        if (v->u.q->count == 0) {
+            cu_buf_adds(b, (v->flags & PVF_FROZEN) ? "frozenset()" : "set()");
+        } else {
+            cu_buf_adds(b, (v->flags & PVF_FROZEN) ? "frozenset({" : "{");
+            repr_items(b, v->u.q, false, depth);
+            cu_buf_adds(b, (v->flags & PVF_FROZEN) ? "})" : "}");
+        }
+        break;
+    case CU_PV_GLOBAL:
+        repr_name(b, v->u.g);
+        break;
+    case CU_PV_CALL:
+    case CU_PV_PERSID:
+        repr_call(b, v->u.c, depth);
+        break;
+    case CU_PV_MARK:
+        cu_buf_adds(b, "<mark>");
+        break;
+    default:
+        cu_buf_adds(b, "<?>");
+        break;
+    }
+}
+
+/* Evidence text of a value; the caller frees it with cu_buf_free(). */
+static void evidence(struct cu_buf *b, const struct cu_pv *v)
+{
+    repr(b, v, 0);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* errors */
+
+static int vm_malformed(struct vm *vm, const char *fmt, ...) CUSTODY_PRINTF(2, 3);
+static int vm_malformed(struct vm *vm, const char *fmt, ...)
+{
+    char msg[200];
+    va_list ap;
+    va_start(ap, fmt);
+    (void)vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    (void)cu_err_malformed(vm->err, vm->src->loc, vm->op_off, "%s", msg);
+    return CUSTODY_EMALFORMED;
+}
+
+static int vm_underflow(struct vm *vm)
+{
+    return vm_malformed(vm, "stack underflow at opcode offset %llu",
+                        (unsigned long long)vm->op_off);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* stack, marks, memo */
+
+static int stack_grow(struct vm *vm)
+{
+    if (vm->scap >= CU_LIMIT_PICKLE_STACK) {
+        return VM_LIMIT(vm->err, vm->src->loc, vm->op_off, "pickle stack deeper than %u values",
+                        CU_LIMIT_PICKLE_STACK);
+    }
+    if (!cu_grow((void **)&vm->stack, &vm->scap, vm->scap + 1, sizeof(*vm->stack))) {
+        return VM_NOMEM(vm->err);
+    }
+    return 0;
+}
+
+static int mark_push(struct vm *vm)
+{
+    if (vm->nmarks == vm->mcap) {
+        if (vm->mcap >= CU_LIMIT_PICKLE_STACK) {
+            return VM_LIMIT(vm->err, vm->src->loc, vm->op_off, "more than %u nested MARKs",
+                            CU_LIMIT_PICKLE_STACK);
+        }
+        if (!cu_grow((void **)&vm->marks, &vm->mcap, vm->nmarks + 1, sizeof(*vm->marks))) {
+            return VM_NOMEM(vm->err);
+        }
+    }
+    vm->marks[vm->nmarks++] = vm->sp;
+    return 0;
+}
+
+/* Pops the innermost mark into *at (the stack index where the marked items start). */
+static int mark_pop(struct vm *vm, size_t *at)
+{
+    if (vm->nmarks == 0) {
+        return vm_malformed(vm, "could not find MARK");
+    }
+    *at = vm->marks[--vm->nmarks];
+    return 0;
+}
+
+static int memo_put(struct vm *vm, uint64_t idx, const struct cu_pv *v)
+{
+    if (idx >= CU_LIMIT_PICKLE_MEMO) {
+        return VM_LIMIT(vm->err, vm->src->loc, vm->op_off, "memo index %llu exceeds %u",
+                        (unsigned long long)idx, CU_LIMIT_PICKLE_MEMO);
+    }
+    size_t i = (size_t)idx;
+    if (i >= vm->memo_cap) {
+        size_t old = vm->memo_cap;
+        if (!cu_grow((void **)&vm->memo, &vm->memo_cap, i + 1, sizeof(*vm->memo))) {
+            return VM_NOMEM(vm->err);
+        }
+        memset(vm->memo + old, 0, (vm->memo_cap - old) * sizeof(*vm->memo));
+    }
+    if (!(vm->memo[i].flags & PVF_SET)) {
+        vm->memo_count++;
+    }
+    vm->memo[i] = *v;
+    vm->memo[i].flags |= PVF_SET;
+    return 0;
+}
+
+static int memo_get(struct vm *vm, uint64_t idx, struct cu_pv *out)
+{
+    if (idx >= vm->memo_cap || !(vm->memo[idx].flags & PVF_SET)) {
+        return vm_malformed(vm, "memo value not found at index %llu", (unsigned long long)idx);
+    }
+    *out = vm->memo[idx];
+    out->flags &= (uint8_t)~PVF_SET;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* containers */
+
+static int
+seq_new(struct vm *vm, uint8_t kind, const struct cu_pv *items, size_t n, struct cu_pv *out)
+{
+    memset(out, 0, sizeof(*out));
+    struct pv_seq *q = arena_alloc(vm, sizeof(*q));
+    if (q == NULL) {
+        return arena_err(vm);
+    }
+    uint32_t keep = n < PV_KEEP_ITEMS ? (uint32_t)n : PV_KEEP_ITEMS;
+    q->count = n;
+    q->kept = 0;
+    q->cap = 0;
+    q->items = NULL;
+    if (keep > 0) {
+        q->items = arena_alloc(vm, keep * sizeof(*q->items));
+        if (q->items == NULL) {
+            return arena_err(vm);
+        }
+        memcpy(q->items, items, keep * sizeof(*q->items));
+        q->kept = keep;
+        q->cap = keep;
+    }
+    memset(out, 0, sizeof(*out));
+    out->kind = kind;
+    out->u.q = q;
+    return 0;
+}
+
+/* Makes room for `want` kept slots (values) in q. */
+static int seq_reserve(struct vm *vm, struct pv_seq *q, uint32_t want)
+{
+    if (want <= q->cap) {
+        return 0;
+    }
+    uint32_t cap = q->cap == 0 ? 4 : q->cap * 2;
+    while (cap < want) {
+        cap *= 2;
+    }
+    struct cu_pv *items = arena_alloc(vm, cap * sizeof(*items));
+    if (items == NULL) {
+        return arena_err(vm);
+    }
+    if (q->cap > 0) {
+        memcpy(items, q->items, q->cap * sizeof(*items));
+    }
+    q->items = items;
+    q->cap = cap;
+    return 0;
+}
+
+/* Appends n items to a list or set, keeping the first PV_KEEP_ITEMS. */
+static int seq_extend(struct vm *vm, struct pv_seq *q, const struct cu_pv *items, size_t n)
+{
+    q->count += n;
+    if (q->kept < PV_KEEP_ITEMS && n > 0) {
+        uint32_t take = PV_KEEP_ITEMS - q->kept;
+        if (n < take) {
+            take = (uint32_t)n;
+        }
+        int rc = seq_reserve(vm, q, q->kept + take);
+        if (rc < 0) {
+            return rc;
+        }
+        memcpy(q->items + q->kept, items, take * sizeof(*items));
+        q->kept += take;
+    }
+    return 0;
+}
+
+/* Sets n key/value pairs in a dict, replacing kept string keys. */
+static int dict_update(struct vm *vm, struct pv_seq *q, const struct cu_pv *kv, size_t npairs)
+{
+    for (size_t i = 0; i < npairs; i++) {
+        const struct cu_pv *k = &kv[(size_t)2 * i];
+        bool replaced = false;
+        if (k->kind == CU_PV_STR && !(k->flags & PVF_CUT)) {
+            for (uint32_t j = 0; j < q->kept; j++) {
+                if (pv_str_eq(&q->items[(size_t)2 * j], (const char *)k->u.b->data, k->n)) {
+                    q->items[(size_t)2 * j + 1] = kv[(size_t)2 * i + 1];
+                    replaced = true;
+                    break;
+                }
+            }
+        }
+        if (replaced) {
+            continue;
+        }
+        q->count++;
+        if (q->kept < PV_KEEP_ITEMS) {
+            int rc = seq_reserve(vm, q, 2 * (q->kept + 1));
+            if (rc < 0) {
+                return rc;
+            }
+            q->items[(size_t)2 * q->kept] = kv[(size_t)2 * i];
+            q->items[(size_t)2 * q->kept + 1] = kv[(size_t)2 * i + 1];
+            q->kept++;
+        }
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* imports */
+
+static const struct {
+    const char *py2, *py3;
+} py2_modules[] = {
+    { "__builtin__", "builtins" },
+    { "copy_reg", "copyreg" },
+    { "exceptions", "builtins" },
+    { "cPickle", "pickle" },
+    { "Queue", "queue" },
+    { "StringIO", "io" },
+    { "cStringIO", "io" },
+    { "UserDict", "collections" },
+    { "UserList", "collections" },
+    { "UserString", "collections" },
+    { "urllib2", "urllib.request" },
+    { "httplib", "http.client" },
+    { "thread", "_thread" },
+    { "commands", "subprocess" },
+    { "repr", "reprlib" },
+    { "ConfigParser", "configparser" },
+    { "SocketServer", "socketserver" },
+    { "whichdb", "dbm" },
+    { "anydbm", "dbm" },
+};
+
+static const char *canonical_module(const char *m)
+{
+    for (size_t i = 0; i < sizeof(py2_modules) / sizeof(py2_modules[0]); i++) {
+        if (strcmp(m, py2_modules[i].py2) == 0) {
+            return py2_modules[i].py3;
+        }
+    }
+    return m;
+}
+
+static uint32_t imp_hash(const uint8_t *m, size_t ml, const uint8_t *n, size_t nl)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < ml; i++) {
+        h = (h ^ m[i]) * 16777619u;
+    }
+    h = (h ^ '\n') * 16777619u;
+    for (size_t i = 0; i < nl; i++) {
+        h = (h ^ n[i]) * 16777619u;
+    }
+    return h;
+}
+
+static int imp_table_grow(struct vm *vm)
+{
+    size_t ncap = vm->imp_cap == 0 ? 64 : vm->imp_cap * 2;
+    struct pv_imp **t = cu_calloc(ncap, sizeof(struct pv_imp *));
+    if (t == NULL) {
+        return VM_NOMEM(vm->err);
+    }
+    for (size_t i = 0; i < vm->imp_cap; i++) {
+        struct pv_imp *g = vm->imps[i];
+        if (g != NULL) {
+            size_t j = g->hash & (ncap - 1);
+            while (t[j] != NULL) {
+                j = (j + 1) & (ncap - 1);
+            }
+            t[j] = g;
+        }
+    }
+    free(vm->imps);
+    vm->imps = t;
+    vm->imp_cap = ncap;
+    return 0;
+}
+
+static const char *class_word(uint8_t k)
+{
+    return k == CUSTODY_PICKLE_DANGEROUS ? "dangerous"
+           : k == CUSTODY_PICKLE_SAFE    ? "safe"
+                                         : "unknown";
+}
+
+/* Interns module.name and, the first time, classifies and reports it. `how` says how the
+ * import was spelled, for the message. */
+static int vm_import(struct vm *vm,
+                     uint64_t off,
+                     const uint8_t *m,
+                     size_t ml,
+                     const uint8_t *n,
+                     size_t nl,
+                     const char *how,
+                     struct cu_pv *out)
+{
+    uint32_t h = imp_hash(m, ml, n, nl);
+    if (vm->imp_cap == 0 || (vm->nimp + 1) * 2 > vm->imp_cap) {
+        if (vm->nimp >= CU_LIMIT_PICKLE_MEMO) {
+            return VM_LIMIT(vm->err, vm->src->loc, off, "more than %u distinct imports",
+                            CU_LIMIT_PICKLE_MEMO);
+        }
+        int rc = imp_table_grow(vm);
+        if (rc < 0) {
+            return rc;
+        }
+    }
+    size_t j = h & (vm->imp_cap - 1);
+    struct pv_imp *g;
+    while ((g = vm->imps[j]) != NULL) {
+        if (g->hash == h && strlen(g->module) == ml && strlen(g->name) == nl &&
+            memcmp(g->module, m, ml) == 0 && memcmp(g->name, n, nl) == 0) {
+            break;
+        }
+        j = (j + 1) & (vm->imp_cap - 1);
+    }
+    if (g == NULL) {
+        g = arena_alloc(vm, sizeof(*g) + ml + nl + 2);
+        if (g == NULL) {
+            return arena_err(vm);
+        }
+        char *s = (char *)(g + 1);
+        memcpy(s, m, ml);
+        s[ml] = '\0';
+        memcpy(s + ml + 1, n, nl);
+        s[ml + 1 + nl] = '\0';
+        g->module = s;
+        g->name = s + ml + 1;
+        g->cmod = canonical_module(g->module);
+        g->hash = h;
+        g->flags = 0;
+        g->why = NULL;
+        g->klass = CUSTODY_PICKLE_UNKNOWN;
+        vm->imps[j] = g;
+        vm->nimp++;
+        if (nl == 0) {
+            g->flags |= IMP_MODULE;
+        } else {
+            g->klass = (uint8_t)custody_pickle_classify(g->module, g->name, &g->why);
+            if (g->klass != CUSTODY_PICKLE_SAFE && !vm->quiet) {
+                struct cu_buf ev = CU_BUF_INIT(CU_LIMIT_EVIDENCE);
+                repr_name(&ev, g);
+                bool renamed = g->cmod != g->module;
+                if (g->klass == CUSTODY_PICKLE_DANGEROUS) {
+                    vm_emit(vm, off, "pickle/dangerous-import", CU_SEV_DEFAULT, cu_buf_str(&ev),
+                            "imports %s (%s%s%s): %s", cu_buf_str(&ev), how,
+                            renamed ? ", spelled " : "", renamed ? g->module : "",
+                            g->why != NULL ? g->why : "known to run code");
+                } else {
+                    vm_emit(vm, off, "pickle/unknown-import", CU_SEV_DEFAULT, cu_buf_str(&ev),
+                            "imports %s (%s%s%s), which is on no allowlist", cu_buf_str(&ev), how,
+                            renamed ? ", spelled " : "", renamed ? g->module : "");
+                }
+                cu_buf_free(&ev);
+            }
+        }
+    }
+    memset(out, 0, sizeof(*out));
+    out->kind = CU_PV_GLOBAL;
+    out->u.g = g;
+    return 0;
+}
+
+static bool imp_is(const struct pv_imp *g, const char *cmod, const char *name)
+{
+    return strcmp(g->cmod, cmod) == 0 && strcmp(g->name, name) == 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* calls */
+
+static void report_dyn(
+    struct vm *vm, uint64_t off, const char *rule, int sev, const struct cu_pv *v, const char *what)
+{
+    if (vm->quiet) {
+        return;
+    }
+    struct cu_buf ev = CU_BUF_INIT(CU_LIMIT_EVIDENCE);
+    evidence(&ev, v);
+    vm_emit(vm, off, rule, sev, cu_buf_str(&ev), "%s", what);
+    cu_buf_free(&ev);
+}
+
+/* A callable handed to a safe callable (defaultdict(f), partial(f), _reconstructor(cls, ...),
+ * map(f, ...)) is judged as if it were called. */
+static void scan_args(struct vm *vm,
+                      uint64_t off,
+                      const struct cu_pv *call,
+                      const struct pv_imp *outer,
+                      const struct cu_pv *v,
+                      unsigned depth)
+{
+    if (depth > ARGSCAN_DEPTH) {
+        return;
+    }
+    if (v->kind == CU_PV_GLOBAL) {
+        struct pv_imp *g = v->u.g;
+        if (g->flags & IMP_MODULE || g->klass == CUSTODY_PICKLE_SAFE) {
+            return;
+        }
+        struct cu_buf ev = CU_BUF_INIT(CU_LIMIT_EVIDENCE);
+        evidence(&ev, call);
+        struct cu_buf inner = CU_BUF_INIT(256);
+        repr_name(&inner, g);
+        struct cu_buf on = CU_BUF_INIT(256);
+        repr_name(&on, outer);
+        if (g->klass == CUSTODY_PICKLE_DANGEROUS) {
+            vm_emit(vm, off, "pickle/dangerous-call", CU_SEV_DEFAULT, cu_buf_str(&ev),
+                    "passes %s to %s, which may call it", cu_buf_str(&inner), cu_buf_str(&on));
+        } else if (!(g->flags & IMP_CALL_REPORTED)) {
+            g->flags |= IMP_CALL_REPORTED;
+            vm_emit(vm, off, "pickle/unknown-call", CU_SEV_DEFAULT, cu_buf_str(&ev),
+                    "passes %s (%s) to %s, which may call it", cu_buf_str(&inner),
+                    class_word(g->klass), cu_buf_str(&on));
+        }
+        cu_buf_free(&on);
+        cu_buf_free(&inner);
+        cu_buf_free(&ev);
+        return;
+    }
+    if (pv_is_seq(v)) {
+        const struct pv_seq *q = v->u.q;
+        uint32_t n = v->kind == CU_PV_DICT ? 2 * q->kept : q->kept;
+        for (uint32_t i = 0; i < n; i++) {
+            scan_args(vm, off, call, outer, &q->items[i], depth + 1);
+        }
+    }
+}
+
+/* builtins.getattr(obj, 'name'): resolves to an import when obj is one. */
+static int
+call_getattr(struct vm *vm, uint64_t off, const struct cu_pv *args, bool *done, struct cu_pv *out)
+{
+    *done = false;
+    const struct cu_pv *a0 = cu_pv_item(args, 0), *a1 = cu_pv_item(args, 1);
+    if (a0 == NULL || a1 == NULL || a0->kind != CU_PV_GLOBAL || a1->kind != CU_PV_STR ||
+        (a1->flags & PVF_CUT) || a1->n == 0) {
+        return 0;
+    }
+    const struct pv_imp *g = a0->u.g;
+    size_t ml = strlen(g->module), nl = strlen(g->name);
+    size_t total = nl + (nl > 0 ? 1 : 0) + a1->n;
+    if (total > CU_LIMIT_PICKLE_KEEP) {
+        return 0;
+    }
+    uint8_t *name = vm->scratch;
+    size_t k = 0;
+    if (nl > 0) {
+        memcpy(name, g->name, nl);
+        name[nl] = '.';
+        k = nl + 1;
+    }
+    memcpy(name + k, a1->u.b->data, a1->n);
+    *done = true;
+    return vm_import(vm, off, (const uint8_t *)g->module, ml, name, total,
+                     "resolved through builtins.getattr", out);
+}
+
+/* Records a call site: classifies the callable, reports, and pushes the result. */
+static int vm_call(struct vm *vm,
+                   uint8_t how,
+                   const struct cu_pv *callable,
+                   const struct cu_pv *args,
+                   const struct cu_pv *kwargs,
+                   struct cu_pv *out)
+{
+    uint64_t off = vm->op_off;
+    struct pv_call *c = arena_alloc(vm, sizeof(*c));
+    if (c == NULL) {
+        return arena_err(vm);
+    }
+    memset(c, 0, sizeof(*c));
+    c->callable = *callable;
+    c->args = *args;
+    if (kwargs != NULL) {
+        c->kwargs = *kwargs;
+    }
+    c->how = how;
+    memset(out, 0, sizeof(*out));
+    out->kind = CU_PV_CALL;
+    out->u.c = c;
+
+    switch (callable->kind) {
+    case CU_PV_GLOBAL:
+        break;
+    case CU_PV_CALL:
+    case CU_PV_PERSID:
+    case CU_PV_UNKNOWN:
+        report_dyn(vm, off, "pickle/dynamic-call", CU_SEV_DEFAULT, out,
+                   "calls a value computed at load time; what runs cannot be known statically");
+        return 0;
+    default:
+        return vm_malformed(vm, "calls a value that is not callable");
+    }
+    struct pv_imp *g = callable->u.g;
+    if (g->flags & IMP_MODULE) {
+        report_dyn(vm, off, "pickle/dynamic-call", CU_SEV_DEFAULT, out, "calls a module object");
+        return 0;
+    }
+    if (!vm->quiet) {
+        struct cu_buf ev = CU_BUF_INIT(CU_LIMIT_EVIDENCE);
+        if (g->klass == CUSTODY_PICKLE_DANGEROUS) {
+            evidence(&ev, out);
+            struct cu_buf nm = CU_BUF_INIT(256);
+            repr_name(&nm, g);
+            vm_emit(vm, off, "pickle/dangerous-call", CU_SEV_DEFAULT, cu_buf_str(&ev),
+                    "calls %s%s%s", cu_buf_str(&nm), g->why != NULL ? ": " : "",
+                    g->why != NULL ? g->why : "");
+            cu_buf_free(&nm);
+        } else if (g->klass == CUSTODY_PICKLE_UNKNOWN && !(g->flags & IMP_CALL_REPORTED)) {
+            g->flags |= IMP_CALL_REPORTED;
+            evidence(&ev, out);
+            struct cu_buf nm = CU_BUF_INIT(256);
+            repr_name(&nm, g);
+            vm_emit(vm, off, "pickle/unknown-call", CU_SEV_DEFAULT, cu_buf_str(&ev),
+                    "calls %s, which is on no allowlist", cu_buf_str(&nm));
+            cu_buf_free(&nm);
+        } else if (g->klass == CUSTODY_PICKLE_SAFE) {
+            scan_args(vm, off, out, g, args, 0);
+            if (kwargs != NULL) {
+                scan_args(vm, off, out, g, kwargs, 0);
+            }
+        }
+        cu_buf_free(&ev);
+    }
+
+    /* Calls whose result the VM can still name statically. */
+    if (how == CALL_REDUCE && imp_is(g, "builtins", "getattr")) {
+        bool done;
+        int rc = call_getattr(vm, off, args, &done, out);
+        if (rc < 0 || done) {
+            return rc;
+        }
+        report_dyn(vm, off, "pickle/dynamic-import", CU_SEV_DEFAULT, out,
+                   "builtins.getattr on operands that are not constants: resolves an "
+                   "attribute at load time");
+        return 0;
+    }
+    if (how == CALL_REDUCE &&
+        (imp_is(g, "builtins", "__import__") || imp_is(g, "importlib", "import_module"))) {
+        const struct cu_pv *a0 = cu_pv_item(args, 0);
+        if (a0 != NULL && a0->kind == CU_PV_STR && !(a0->flags & PVF_CUT) && a0->n > 0) {
+            return vm_import(vm, off, a0->u.b->data, a0->n, (const uint8_t *)"", 0, "module", out);
+        }
+        report_dyn(vm, off, "pickle/dynamic-import", CU_SEV_DEFAULT, out,
+                   "imports a module whose name is computed at load time");
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* reading arguments */
+
+#define NEED(n)                                   \
+    do {                                          \
+        if (st->len - st->pos < (size_t)(n)) {    \
+            rc = cu_stream_need(st, (size_t)(n)); \
+            if (rc < 0) {                         \
+                goto out;                         \
+            }                                     \
+        }                                         \
+    } while (0)
+
+/* Reads a text argument up to '\n'. A line that fits the stream window is returned in place
+ * (borrowed until the next stream call); a longer one keeps CU_LIMIT_PICKLE_KEEP bytes in
+ * vm->scratch and *full says how long it was. vm->line_last holds its last byte. */
+static int vm_line(struct vm *vm, const uint8_t **p, size_t *len, uint64_t *full)
+{
+    struct cu_stream *st = vm->st;
+    size_t scanned = 0;
+    const uint8_t *start;
+    size_t have;
+    *p = vm->scratch;
+    *len = 0;
+    *full = 0;
+    for (;;) {
+        have = st->len - st->pos;
+        start = st->buf + st->pos;
+        const uint8_t *nl = have > scanned ? memchr(start + scanned, '\n', have - scanned) : NULL;
+        if (nl != NULL) {
+            size_t l = (size_t)(nl - start);
+            *p = start;
+            *len = l;
+            *full = l;
+            vm->line_last = l > 0 ? start[l - 1] : 0;
+            st->pos += l + 1;
+            return 0;
+        }
+        scanned = have;
+        if (st->cap == 0 || st->eof) {
+            return vm_malformed(vm, "truncated: text argument without a newline");
+        }
+        if (have >= st->cap) {
+            break;
+        }
+        int rc = cu_stream_need(st, have + 1);
+        if (rc == CUSTODY_EMALFORMED) {
+            return vm_malformed(vm, "truncated: text argument without a newline");
+        }
+        if (rc < 0) {
+            return rc;
+        }
+    }
+    /* A long line: keep a prefix, stream through the rest. */
+    size_t keep = CU_LIMIT_PICKLE_KEEP;
+    memcpy(vm->scratch, start, keep);
+    uint64_t total = 0;
+    uint8_t last = 0;
+    for (;;) {
+        have = st->len - st->pos;
+        start = st->buf + st->pos;
+        const uint8_t *nl = have > 0 ? memchr(start, '\n', have) : NULL;
+        if (nl != NULL) {
+            size_t l = (size_t)(nl - start);
+            total += l;
+            if (l > 0) {
+                last = start[l - 1];
+            }
+            st->pos += l + 1;
+            break;
+        }
+        total += have;
+        if (have > 0) {
+            last = start[have - 1];
+        }
+        st->pos = st->len;
+        int rc = cu_stream_need(st, 1);
+        if (rc == CUSTODY_EMALFORMED) {
+            return vm_malformed(vm, "truncated: text argument without a newline");
+        }
+        if (rc < 0) {
+            return rc;
+        }
+    }
+    *p = vm->scratch;
+    *len = keep;
+    *full = total;
+    vm->line_last = last;
+    return 0;
+}
+
+static bool utf8_valid(const uint8_t *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        uint8_t c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k;
+        uint32_t cp;
+        if ((c & 0xe0) == 0xc0) {
+            k = 1;
+            cp = c & 0x1fu;
+        } else if ((c & 0xf0) == 0xe0) {
+            k = 2;
+            cp = c & 0x0fu;
+        } else if ((c & 0xf8) == 0xf0) {
+            k = 3;
+            cp = c & 0x07u;
+        } else {
+            return false;
+        }
+        if (k > n - i - 1) {
+            return false;
+        }
+        for (size_t j = 1; j <= k; j++) {
+            if ((s[i + j] & 0xc0) != 0x80) {
+                return false;
+            }
+            cp = (cp << 6) | (s[i + j] & 0x3fu);
+        }
+        if ((k == 1 && cp < 0x80) || (k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) ||
+            cp > 0x10ffff) {
+            return false;
+        }
+        i += k + 1;
+    }
+    return true;
+}
+
+/* Copies a short text argument into a NUL-terminated buffer. */
+static bool line_cstr(const uint8_t *p, size_t len, uint64_t full, char *buf, size_t cap)
+{
+    if (full != len || len >= cap || memchr(p, '\0', len) != NULL) {
+        return false;
+    }
+    memcpy(buf, p, len);
+    buf[len] = '\0';
+    return true;
+}
+
+/* Parses an INT/LONG text (strtol semantics, as _pickle.c): int64, a big int, or malformed. */
+static int parse_int_text(
+    struct vm *vm, const uint8_t *p, size_t len, uint64_t full, int base, struct cu_pv *out)
+{
+    char buf[64];
+    memset(out, 0, sizeof(*out));
+    if (line_cstr(p, len, full, buf, sizeof(buf)) && len > 0) {
+        char *end = NULL;
+        errno = 0;
+        long long x = strtoll(buf, &end, base);
+        if (end != buf && *end == '\0') {
+            if (errno == ERANGE) {
+                out->kind = CU_PV_BIGINT;
+                return 0;
+            }
+            out->kind = CU_PV_INT;
+            out->u.i = x;
+            return 0;
+        }
+        return vm_malformed(vm, "could not convert the text argument to an int");
+    }
+    /* Longer than any int64: plain decimal digits are a big int. */
+    size_t i = (len > 0 && (p[0] == '-' || p[0] == '+')) ? 1 : 0;
+    if (i == len) {
+        return vm_malformed(vm, "could not convert the text argument to an int");
+    }
+    for (; i < len; i++) {
+        if (!(p[i] >= '0' && p[i] <= '9') && p[i] != '_') {
+            return vm_malformed(vm, "could not convert the text argument to an int");
+        }
+    }
+    out->kind = CU_PV_BIGINT;
+    return 0;
+}
+
+static int line_index(struct vm *vm, const uint8_t *p, size_t len, uint64_t full, uint64_t *idx)
+{
+    char buf[32];
+    const char *s = buf;
+    *idx = 0;
+    if (!line_cstr(p, len, full, buf, sizeof(buf)) ||
+        !cu_parse_u64(&s, buf + len, UINT64_MAX, idx) || s != buf + len) {
+        return vm_malformed(vm, "memo index is not a decimal number");
+    }
+    return 0;
+}
+
+/* A STR/BYTES value whose bytes are in memory (decoded text). */
+static int
+blob_mem(struct vm *vm, uint8_t kind, const uint8_t *p, size_t n, uint64_t full, struct cu_pv *out)
+{
+    struct pv_blob *b = arena_alloc(vm, sizeof(*b) + n + 1);
+    if (b == NULL) {
+        return arena_err(vm);
+    }
+    memcpy(b->data, p, n);
+    b->data[n] = '\0';
+    b->full = full;
+    b->off = UINT64_MAX;
+    memset(out, 0, sizeof(*out));
+    out->kind = kind;
+    out->n = (uint32_t)n;
+    out->u.b = b;
+    if (full > n) {
+        out->flags |= PVF_CUT;
+    }
+    return 0;
+}
+
+/* Hands a pickle found inside a bytes value to the engine. With mem, the value was decoded
+ * (protocol-0 STRING) and is copied; otherwise it is a window of the source. */
+static int vm_nested(struct vm *vm, uint64_t voff, uint64_t n, const uint8_t *mem)
+{
+    if (vm->quiet) {
+        return 0;
+    }
+    uintptr_t depth = (uintptr_t)cu_ctx_hint(vm->ctx, HINT_NEST);
+    if (depth >= CU_LIMIT_PICKLE_NEST) {
+        vm_emit(vm, vm->op_off, "scan/nesting-too-deep", CU_SEV_DEFAULT, NULL,
+                "pickles nested in bytes values more than %u deep; not analysed",
+                CU_LIMIT_PICKLE_NEST);
+        return 0;
+    }
+    if (vm->nested >= NESTED_PER_PICKLE) {
+        if (!vm->nested_capped) {
+            vm->nested_capped = true;
+            vm_emit(vm, vm->op_off, "scan/limit-exceeded", CU_SEV_DEFAULT, NULL,
+                    "more than %u nested pickles in one pickle; the rest were not analysed",
+                    NESTED_PER_PICKLE);
+        }
+        return 0;
+    }
+    vm->nested++;
+    char *loc = cu_asprintf("%s@0x%llx", vm->src->loc,
+                            (unsigned long long)(voff != CU_NO_OFFSET ? voff : vm->op_off));
+    if (loc == NULL) {
+        return VM_NOMEM(vm->err);
+    }
+    vm_emit(vm, vm->op_off, "pickle/nested-pickle", CU_SEV_DEFAULT, NULL,
+            "a %llu-byte value holds another pickle; it runs if the program unpickles it",
+            (unsigned long long)n);
+    struct cu_source *r = NULL;
+    int rc;
+    if (mem != NULL) {
+        uint8_t *copy = cu_malloc((size_t)n);
+        if (copy == NULL) {
+            free(loc);
+            return VM_NOMEM(vm->err);
+        }
+        memcpy(copy, mem, (size_t)n);
+        rc = cu_source_from_mem(&r, copy, (size_t)n, true, loc, "pickle", vm->err);
+        if (rc < 0) {
+            free(copy);
+        }
+    } else {
+        rc = cu_source_range(&r, vm->src, voff, n, loc, "pickle", vm->err);
+    }
+    free(loc);
+    if (rc == 0) {
+        const void *old = cu_ctx_set_hint(vm->ctx, HINT_NEST, (const void *)(depth + 1));
+        rc = cu_dispatch(vm->ctx, r);
+        (void)cu_ctx_set_hint(vm->ctx, HINT_NEST, old);
+    } else if (rc != CUSTODY_ENOMEM && rc != CUSTODY_EIO) {
+        cu_err_clear(vm->err);
+        rc = 0;
+    }
+    cu_source_free(r);
+    return rc;
+}
+
+/* Reads a length-prefixed value of n bytes: keeps a prefix, skips the rest, and scans it as a
+ * nested pickle when it looks like one. */
+static int vm_blob(struct vm *vm, uint8_t kind, uint64_t n, bool nested, struct cu_pv *out)
+{
+    struct cu_stream *st = vm->st;
+    int rc = 0;
+    uint64_t voff = cu_stream_tell(st);
+    uint64_t size = st->src->size;
+    if (size != CU_SIZE_UNKNOWN && (voff > size || n > size - voff)) {
+        return vm_malformed(vm, "truncated: a %llu-byte value with %llu bytes left",
+                            (unsigned long long)n,
+                            (unsigned long long)(voff > size ? 0 : size - voff));
+    }
+    if (st->cap == 0 && n > st->len - st->pos) {
+        return vm_malformed(vm, "truncated: a %llu-byte value with %zu bytes left",
+                            (unsigned long long)n, st->len - st->pos);
+    }
+    size_t keep = n < CU_LIMIT_PICKLE_KEEP ? (size_t)n : CU_LIMIT_PICKLE_KEEP;
+    NEED(keep);
+    struct pv_blob *b = arena_alloc(vm, sizeof(*b) + keep + 1);
+    if (b == NULL) {
+        return arena_err(vm);
+    }
+    memcpy(b->data, cu_stream_ptr(st), keep);
+    b->data[keep] = '\0';
+    b->full = n;
+    b->off = voff;
+    memset(out, 0, sizeof(*out));
+    out->kind = kind;
+    out->n = (uint32_t)keep;
+    out->u.b = b;
+    if (n > keep) {
+        out->flags |= PVF_CUT;
+    }
+    if (nested && !vm->quiet && keep >= 2 &&
+        cu_pickle_sniff(b->data, keep < CU_LIMIT_SNIFF ? keep : CU_LIMIT_SNIFF)) {
+        rc = vm_nested(vm, voff, n, NULL);
+        if (rc < 0) {
+            return rc;
+        }
+    }
+    if (n <= st->len - st->pos) {
+        st->pos += (size_t)n;
+        return 0;
+    }
+    rc = cu_stream_skip(st, n);
+out:
+    if (rc == CUSTODY_EMALFORMED) {
+        return vm_malformed(vm, "truncated inside a %llu-byte value", (unsigned long long)n);
+    }
+    return rc;
+}
+
+static int hexval(uint8_t c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+static size_t put_utf8(uint8_t *o, uint32_t cp)
+{
+    if (cp < 0x80) {
+        o[0] = (uint8_t)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (uint8_t)(0xc0 | (cp >> 6));
+        o[1] = (uint8_t)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (uint8_t)(0xe0 | (cp >> 12));
+        o[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
+        o[2] = (uint8_t)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    o[0] = (uint8_t)(0xf0 | (cp >> 18));
+    o[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3f));
+    o[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
+    o[3] = (uint8_t)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+/* Protocol-0 STRING: a Python literal in quotes, escape-decoded. */
+static int op_string(struct vm *vm, struct cu_pv *out)
+{
+    const uint8_t *p;
+    size_t len;
+    uint64_t full;
+    int rc = vm_line(vm, &p, &len, &full);
+    if (rc < 0) {
+        return rc;
+    }
+    if (full < 2 || (p[0] != '\'' && p[0] != '"') || vm->line_last != p[0]) {
+        return vm_malformed(vm, "the STRING opcode argument must be quoted");
+    }
+    size_t end = full == len ? len - 1 : len;
+    uint8_t *o = vm->scratch;
+    size_t k = 0;
+    /* Decoding in place (a long line kept in vm->scratch) is safe: output never outruns
+     * input. Output stops at CU_LIMIT_PICKLE_KEEP bytes. */
+    bool cut = full != len;
+    for (size_t i = 1; i < end; i++) {
+        if (k + 2 > CU_LIMIT_PICKLE_KEEP) {
+            cut = true;
+            break;
+        }
+        uint8_t c = p[i];
+        if (c != '\\' || i + 1 >= end) {
+            o[k++] = c;
+            continue;
+        }
+        uint8_t e = p[++i];
+        switch (e) {
+        case 'n':
+            o[k++] = '\n';
+            break;
+        case 't':
+            o[k++] = '\t';
+            break;
+        case 'r':
+            o[k++] = '\r';
+            break;
+        case 'a':
+            o[k++] = 7;
+            break;
+        case 'b':
+            o[k++] = 8;
+            break;
+        case 'f':
+            o[k++] = 12;
+            break;
+        case 'v':
+            o[k++] = 11;
+            break;
+        case '\n':
+            break;
+        case '\\':
+        case '\'':
+        case '"':
+            o[k++] = e;
+            break;
+        case 'x':
+            if (i + 2 < end && hexval(p[i + 1]) >= 0 && hexval(p[i + 2]) >= 0) {
+                o[k++] = (uint8_t)(hexval(p[i + 1]) * 16 + hexval(p[i + 2]));
+                i += 2;
+            } else {
+                return vm_malformed(vm, "invalid \\x escape in STRING argument");
+            }
+            break;
+        default:
+            if (e >= '0' && e <= '7') {
+                unsigned v = (unsigned)(e - '0');
+                for (int d = 0; d < 2 && i + 1 < end && p[i + 1] >= '0' && p[i + 1] <= '7'; d++) {
+                    v = v * 8 + (unsigned)(p[++i] - '0');
+                }
+                o[k++] = (uint8_t)v;
+            } else {
+                o[k++] = '\\';
+                o[k++] = e;
+            }
+            break;
+        }
+    }
+    uint64_t dfull = cut ? (full > k ? full : k + 1) : k; /* cut: approximate length */
+    rc = blob_mem(vm, CU_PV_STR, o, k, dfull, out);
+    if (rc == 0 && !cut && !vm->quiet && k >= 2 &&
+        cu_pickle_sniff(o, k < CU_LIMIT_SNIFF ? k : CU_LIMIT_SNIFF)) {
+        rc = vm_nested(vm, CU_NO_OFFSET, k, out->u.b->data);
+    }
+    return rc;
+}
+
+/* Protocol-0 UNICODE: raw-unicode-escape (\uXXXX, \UXXXXXXXX; other bytes are Latin-1). */
+static int op_unicode(struct vm *vm, struct cu_pv *out)
+{
+    const uint8_t *p;
+    size_t len;
+    uint64_t full;
+    int rc = vm_line(vm, &p, &len, &full);
+    if (rc < 0) {
+        return rc;
+    }
+    uint8_t tmp[CU_LIMIT_PICKLE_KEEP + 8];
+    size_t k = 0;
+    bool cut = full != len;
+    for (size_t i = 0; i < len; i++) {
+        if (k + 4 > CU_LIMIT_PICKLE_KEEP) {
+            cut = true;
+            break;
+        }
+        uint8_t c = p[i];
+        if (c == '\\' && i + 1 < len && (p[i + 1] == 'u' || p[i + 1] == 'U')) {
+            size_t nd = p[i + 1] == 'u' ? 4 : 8;
+            if (nd > len - i - 2) {
+                if (!cut) {
+                    return vm_malformed(vm, "truncated \\u escape in UNICODE argument");
+                }
+                break;
+            }
+            uint32_t cp = 0;
+            for (size_t d = 0; d < nd; d++) {
+                int h = hexval(p[i + 2 + d]);
+                if (h < 0) {
+                    return vm_malformed(vm, "invalid \\u escape in UNICODE argument");
+                }
+                cp = (cp << 4) | (uint32_t)h;
+            }
+            if (cp > 0x10ffff) {
+                return vm_malformed(vm, "\\U escape out of range in UNICODE argument");
+            }
+            k += put_utf8(tmp + k, cp);
+            i += 1 + nd;
+        } else {
+            k += put_utf8(tmp + k, c);
+        }
+    }
+    return blob_mem(vm, CU_PV_STR, tmp, k, cut ? (full > k ? full : k + 1) : k, out);
+}
+
+/* GLOBAL and INST: "module\nname\n". */
+static int read_global(struct vm *vm, const char *how, struct cu_pv *out)
+{
+    const uint8_t *p;
+    size_t ml, nl;
+    uint64_t full;
+    uint8_t mod[CU_LIMIT_NAME_LEN];
+    int rc = vm_line(vm, &p, &ml, &full);
+    if (rc < 0) {
+        return rc;
+    }
+    if (full != ml || ml == 0 || ml > sizeof(mod) || !utf8_valid(p, ml)) {
+        return vm_malformed(vm, "bad module name in %s", how);
+    }
+    memcpy(mod, p, ml);
+    rc = vm_line(vm, &p, &nl, &full);
+    if (rc < 0) {
+        return rc;
+    }
+    if (full != nl || nl == 0 || nl > CU_LIMIT_NAME_LEN || !utf8_valid(p, nl)) {
+        return vm_malformed(vm, "bad attribute name in %s", how);
+    }
+    return vm_import(vm, vm->op_off, mod, ml, p, nl, how, out);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* persistent ids */
+
+static void vm_persid(struct vm *vm, const struct cu_pv *pid, const struct cu_pv *res)
+{
+    if (vm->quiet) {
+        return;
+    }
+    if (vm->opts->torch) {
+        const struct cu_pv *tag = cu_pv_item(pid, 0), *type = cu_pv_item(pid, 1);
+        bool storage = pid->kind == CU_PV_TUPLE && tag != NULL &&
+                       (tag->kind == CU_PV_STR || tag->kind == CU_PV_BYTES) && tag->n == 7 &&
+                       memcmp(tag->u.b->data, "storage", 7) == 0;
+        if (storage && cu_pv_len(pid) >= 5 && type != NULL && type->kind == CU_PV_GLOBAL) {
+            return; /* the storage type was classified when it was imported */
+        }
+        report_dyn(vm, vm->op_off, "pickle/persistent-id", CUSTODY_SEV_MEDIUM, res,
+                   storage ? "torch storage whose type is not a plain import"
+                           : "persistent id that is not a torch storage reference");
+        return;
+    }
+    if (!vm->persid_noted) {
+        vm->persid_noted = true;
+        report_dyn(vm, vm->op_off, "pickle/persistent-id", CU_SEV_DEFAULT, res,
+                   "uses persistent ids: loading needs a custom persistent_load");
+    }
+}
+
+static int make_persid(struct vm *vm, const struct cu_pv *pid, struct cu_pv *out)
+{
+    struct pv_call *c = arena_alloc(vm, sizeof(*c));
+    if (c == NULL) {
+        return arena_err(vm);
+    }
+    memset(c, 0, sizeof(*c));
+    c->args = *pid;
+    c->how = CALL_PERSID;
+    memset(out, 0, sizeof(*out));
+    out->kind = CU_PV_PERSID;
+    out->u.c = c;
+    vm_persid(vm, pid, out);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* mutation of containers and globals */
+
+static void global_mutation(struct vm *vm,
+                            const struct cu_pv *target,
+                            const char *what,
+                            const struct cu_pv *with)
+{
+    if (vm->quiet) {
+        return;
+    }
+    struct cu_buf ev = CU_BUF_INIT(CU_LIMIT_EVIDENCE);
+    evidence(&ev, target);
+    cu_buf_addf(&ev, " <- %s ", what);
+    if (with != NULL) {
+        evidence(&ev, with);
+    }
+    struct cu_buf nm = CU_BUF_INIT(256);
+    evidence(&nm, target);
+    vm_emit(vm, vm->op_off, "pickle/global-mutation", CU_SEV_DEFAULT, cu_buf_str(&ev),
+            "%s on the imported object %s changes it for the whole process", what, cu_buf_str(&nm));
+    cu_buf_free(&nm);
+    cu_buf_free(&ev);
+}
+
+/* APPEND(S)/ADDITEMS/SETITEM(S) target check. Returns 1 when the items should be stored
+ * into target->u.q, 0 when ignored, or an error. */
+static int mutation_target(struct vm *vm,
+                           const struct cu_pv *target,
+                           uint8_t want,
+                           const char *what,
+                           const struct cu_pv *with)
+{
+    switch (target->kind) {
+    case CU_PV_GLOBAL:
+        global_mutation(vm, target, what, with);
+        return 0;
+    case CU_PV_CALL:
+    case CU_PV_PERSID:
+    case CU_PV_UNKNOWN:
+        return 0; /* a custom object: its class was judged when imported */
+    default:
+        if (target->kind == want && !(target->flags & PVF_FROZEN)) {
+            return 1;
+        }
+        if (want == CU_PV_DICT && target->kind == CU_PV_LIST) {
+            return 0; /* list[i] = v */
+        }
+        return vm_malformed(vm, "%s on a value that does not support it", what);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* the main loop */
+
+static inline struct cu_pv pv_int(int64_t x)
+{
+    struct cu_pv v;
+    v.kind = CU_PV_INT;
+    v.flags = 0;
+    v.n = 0;
+    v.u.i = x;
+    return v;
+}
+
+static inline struct cu_pv pv_simple(uint8_t kind, int64_t x)
+{
+    struct cu_pv v;
+    v.kind = kind;
+    v.flags = 0;
+    v.n = 0;
+    v.u.i = x;
+    return v;
+}
+
+#define FENCE() (vm->nmarks != 0 ? vm->marks[vm->nmarks - 1] : 0)
+#define ABOVE(k)                              \
+    do {                                      \
+        if (vm->sp - FENCE() < (size_t)(k)) { \
+            rc = vm_underflow(vm);            \
+            goto out;                         \
+        }                                     \
+    } while (0)
+#define PUSH(val)                    \
+    do {                             \
+        if (vm->sp == vm->scap) {    \
+            rc = stack_grow(vm);     \
+            if (rc < 0) {            \
+                goto out;            \
+            }                        \
+        }                            \
+        vm->stack[vm->sp++] = (val); \
+    } while (0)
+#define CHECK(expr)   \
+    do {              \
+        rc = (expr);  \
+        if (rc < 0) { \
+            goto out; \
+        }             \
+    } while (0)
+
+static int vm_build(struct vm *vm)
+{
+    int rc = 0;
+    ABOVE(2);
+    struct cu_pv state = vm->stack[--vm->sp];
+    struct cu_pv *target = &vm->stack[vm->sp - 1];
+    if (state.kind == CU_PV_NONE && target->kind != CU_PV_CALL) {
+        goto hook; /* the default __setstate__ ignores None */
+    }
+    switch (target->kind) {
+    case CU_PV_GLOBAL:
+        global_mutation(vm, target, "BUILD (__setstate__ / attribute update)", &state);
+        break;
+    case CU_PV_CALL:
+        target->u.c->state = state;
+        target->u.c->has_state = 1;
+        break;
+    case CU_PV_PERSID:
+    case CU_PV_UNKNOWN:
+        break;
+    default:
+        /* The loader sets attributes through inst.__dict__, which plain values lack. */
+        return vm_malformed(vm, "BUILD on a value that has no state");
+    }
+hook:
+    if (!vm->quiet && vm->after_build != NULL) {
+        rc = vm->after_build(vm->hook_ud, vm->ctx, vm->st, target);
+    }
+out:
+    return rc;
+}
+
+/* Runs one pickle up to and including STOP. */
+static int vm_run(struct vm *vm)
+{
+    struct cu_stream *st = vm->st;
+    int rc = 0;
+    struct cu_pv v, w, x;
+    size_t at = 0;
+    for (;;) {
+        if (st->len == st->pos) {
+            rc = cu_stream_need(st, 1);
+            if (rc < 0) {
+                vm->op_off = cu_stream_tell(st);
+                if (rc == CUSTODY_EMALFORMED) {
+                    rc = vm_malformed(vm, "truncated: the pickle ends without STOP");
+                }
+                return rc;
+            }
+        }
+        vm->op_off = cu_stream_tell(st);
+        if (++vm->ops > CU_LIMIT_PICKLE_OPS) {
+            return VM_LIMIT(vm->err, vm->src->loc, vm->op_off, "more than %llu opcodes",
+                            (unsigned long long)CU_LIMIT_PICKLE_OPS);
+        }
+        uint8_t op = st->buf[st->pos++];
+        const uint8_t *a;
+        switch (op) {
+        case OP_BININT1:
+            NEED(1);
+            v = pv_int(st->buf[st->pos]);
+            st->pos += 1;
+            PUSH(v);
+            break;
+        case OP_BININT2:
+            NEED(2);
+            v = pv_int(cu_load_u16le(cu_stream_ptr(st)));
+            st->pos += 2;
+            PUSH(v);
+            break;
+        case OP_BININT:
+            NEED(4);
+            v = pv_int((int32_t)cu_load_u32le(cu_stream_ptr(st)));
+            st->pos += 4;
+            PUSH(v);
+            break;
+        case OP_MARK:
+            CHECK(mark_push(vm));
+            break;
+        case OP_APPENDS:
+            CHECK(mark_pop(vm, &at));
+            if (at == vm->sp) {
+                break;
+            }
+            if (at == 0) {
+                rc = vm_underflow(vm);
+                goto out;
+            }
+            {
+                struct cu_pv *t = &vm->stack[at - 1];
+                if (t->kind == CU_PV_LIST) {
+                    CHECK(seq_extend(vm, t->u.q, vm->stack + at, vm->sp - at));
+                } else {
+                    x = vm->stack[at];
+                    CHECK(mutation_target(vm, t, CU_PV_LIST, "APPENDS", &x));
+                }
+            }
+            vm->sp = at;
+            break;
+        case OP_APPEND:
+            ABOVE(2);
+            v = vm->stack[--vm->sp];
+            if (vm->stack[vm->sp - 1].kind == CU_PV_LIST) {
+                CHECK(seq_extend(vm, vm->stack[vm->sp - 1].u.q, &v, 1));
+            } else {
+                CHECK(mutation_target(vm, &vm->stack[vm->sp - 1], CU_PV_LIST, "APPEND", &v));
+            }
+            break;
+        case OP_SETITEMS:
+            CHECK(mark_pop(vm, &at));
+            if ((vm->sp - at) % 2 != 0) {
+                rc = vm_malformed(vm, "odd number of items for SETITEMS");
+                goto out;
+            }
+            if (at == vm->sp) {
+                break;
+            }
+            if (at == 0) {
+                rc = vm_underflow(vm);
+                goto out;
+            }
+            {
+                struct cu_pv *t = &vm->stack[at - 1];
+                int store = 1;
+                if (t->kind != CU_PV_DICT) {
+                    x = vm->stack[at + 1];
+                    store = mutation_target(vm, t, CU_PV_DICT, "SETITEMS", &x);
+                    CHECK(store);
+                }
+                if (store == 1) {
+                    CHECK(dict_update(vm, t->u.q, vm->stack + at, (vm->sp - at) / 2));
+                }
+            }
+            vm->sp = at;
+            break;
+        case OP_SETITEM:
+            ABOVE(3);
+            vm->sp -= 2;
+            {
+                struct cu_pv *t = &vm->stack[vm->sp - 1];
+                int store = 1;
+                if (t->kind != CU_PV_DICT) {
+                    x = vm->stack[vm->sp + 1];
+                    store = mutation_target(vm, t, CU_PV_DICT, "SETITEM", &x);
+                    CHECK(store);
+                }
+                if (store == 1) {
+                    CHECK(dict_update(vm, t->u.q, vm->stack + vm->sp, 1));
+                }
+            }
+            break;
+        case OP_ADDITEMS:
+            CHECK(mark_pop(vm, &at));
+            if (at == vm->sp) {
+                break;
+            }
+            if (at == 0) {
+                rc = vm_underflow(vm);
+                goto out;
+            }
+            {
+                struct cu_pv *t = &vm->stack[at - 1];
+                x = vm->stack[at];
+                int store = mutation_target(vm, t, CU_PV_SET, "ADDITEMS", &x);
+                CHECK(store);
+                if (store == 1) {
+                    CHECK(seq_extend(vm, t->u.q, vm->stack + at, vm->sp - at));
+                }
+            }
+            vm->sp = at;
+            break;
+        case OP_STOP:
+            ABOVE(1);
+            vm->sp--;
+            return 0;
+        case OP_POP:
+            if (vm->sp > FENCE()) {
+                vm->sp--;
+            } else if (vm->nmarks > 0) {
+                vm->nmarks--;
+            } else {
+                rc = vm_underflow(vm);
+                goto out;
+            }
+            break;
+        case OP_POP_MARK:
+            CHECK(mark_pop(vm, &at));
+            vm->sp = at;
+            break;
+        case OP_DUP:
+            ABOVE(1);
+            v = vm->stack[vm->sp - 1];
+            PUSH(v);
+            break;
+        case OP_NONE:
+            PUSH(pv_simple(CU_PV_NONE, 0));
+            break;
+        case OP_NEWTRUE:
+        case OP_NEWFALSE:
+            PUSH(pv_simple(CU_PV_BOOL, op == OP_NEWTRUE));
+            break;
+        case OP_FLOAT: {
+            const uint8_t *p;
+            size_t len;
+            uint64_t full;
+            char buf[128];
+            CHECK(vm_line(vm, &p, &len, &full));
+            char *end = NULL;
+            if (!line_cstr(p, len, full, buf, sizeof(buf)) || len == 0) {
+                rc = vm_malformed(vm, "could not convert the FLOAT argument to a float");
+                goto out;
+            }
+            double d = strtod(buf, &end);
+            if (end == buf || *end != '\0') {
+                rc = vm_malformed(vm, "could not convert the FLOAT argument to a float");
+                goto out;
+            }
+            v = pv_simple(CU_PV_FLOAT, 0);
+            v.u.f = d;
+            PUSH(v);
+            break;
+        }
+        case OP_BINFLOAT: {
+            NEED(8);
+            a = cu_stream_ptr(st);
+            uint64_t bits = 0;
+            for (int i = 0; i < 8; i++) {
+                bits = (bits << 8) | a[i];
+            }
+            st->pos += 8;
+            v = pv_simple(CU_PV_FLOAT, 0);
+            memcpy(&v.u.f, &bits, sizeof(bits));
+            PUSH(v);
+            break;
+        }
+        case OP_INT: {
+            const uint8_t *p;
+            size_t len;
+            uint64_t full;
+            CHECK(vm_line(vm, &p, &len, &full));
+            if (full == 2 && p[0] == '0' && (p[1] == '0' || p[1] == '1')) {
+                v = pv_simple(CU_PV_BOOL, p[1] == '1');
+            } else {
+                CHECK(parse_int_text(vm, p, len, full, 0, &v));
+            }
+            PUSH(v);
+            break;
+        }
+        case OP_LONG: {
+            const uint8_t *p;
+            size_t len;
+            uint64_t full;
+            CHECK(vm_line(vm, &p, &len, &full));
+            if (full == len && len > 0 && p[len - 1] == 'L') {
+                len--;
+                full--;
+            }
+            CHECK(parse_int_text(vm, p, len, full, 10, &v));
+            PUSH(v);
+            break;
+        }
+        case OP_LONG1:
+        case OP_LONG4: {
+            uint64_t n;
+            if (op == OP_LONG1) {
+                NEED(1);
+                n = st->buf[st->pos];
+                st->pos += 1;
+            } else {
+                NEED(4);
+                int32_t sn = (int32_t)cu_load_u32le(cu_stream_ptr(st));
+                st->pos += 4;
+                if (sn < 0) {
+                    rc = vm_malformed(vm, "LONG pickle has negative byte count");
+                    goto out;
+                }
+                n = (uint64_t)sn;
+            }
+            if (n <= 8) {
+                NEED(n);
+                a = cu_stream_ptr(st);
+                uint64_t u = 0;
+                for (size_t i = 0; i < n; i++) {
+                    u |= (uint64_t)a[i] << (8 * i);
+                }
+                if (n > 0 && n < 8 && (a[n - 1] & 0x80)) {
+                    u |= ~(uint64_t)0 << (8 * n); /* sign-extend */
+                }
+                st->pos += (size_t)n;
+                int64_t sv;
+                memcpy(&sv, &u, sizeof(sv));
+                v = pv_int(sv);
+            } else {
+                CHECK(vm_blob(vm, CU_PV_BYTES, n, false, &v));
+                v = pv_simple(CU_PV_BIGINT, 0);
+            }
+            PUSH(v);
+            break;
+        }
+        case OP_STRING:
+            CHECK(op_string(vm, &v));
+            PUSH(v);
+            break;
+        case OP_UNICODE:
+            CHECK(op_unicode(vm, &v));
+            PUSH(v);
+            break;
+        case OP_BINSTRING:
+        case OP_BINUNICODE:
+        case OP_BINBYTES: {
+            NEED(4);
+            uint32_t n = cu_load_u32le(cu_stream_ptr(st));
+            st->pos += 4;
+            if (op == OP_BINSTRING && (int32_t)n < 0) {
+                rc = vm_malformed(vm, "BINSTRING pickle has negative byte count");
+                goto out;
+            }
+            CHECK(vm_blob(vm, op == OP_BINBYTES ? CU_PV_BYTES : CU_PV_STR, n, op != OP_BINUNICODE,
+                          &v));
+            PUSH(v);
+            break;
+        }
+        case OP_SHORT_BINSTRING:
+        case OP_SHORT_BINUNICODE:
+        case OP_SHORT_BINBYTES: {
+            NEED(1);
+            uint8_t n = st->buf[st->pos];
+            st->pos += 1;
+            if (op == OP_SHORT_BINUNICODE && n <= st->len - st->pos) {
+                /* The hot path of string-heavy pickles. */
+                struct pv_blob *b = arena_alloc(vm, sizeof(*b) + n + 1u);
+                if (b == NULL) {
+                    rc = arena_err(vm);
+                    goto out;
+                }
+                b->full = n;
+                b->off = cu_stream_tell(st);
+                memcpy(b->data, cu_stream_ptr(st), n);
+                b->data[n] = '\0';
+                st->pos += n;
+                v = pv_simple(CU_PV_STR, 0);
+                v.n = n;
+                v.u.b = b;
+            } else {
+                CHECK(vm_blob(vm, op == OP_SHORT_BINBYTES ? CU_PV_BYTES : CU_PV_STR, n,
+                              op != OP_SHORT_BINUNICODE, &v));
+            }
+            PUSH(v);
+            break;
+        }
+        case OP_BINUNICODE8:
+        case OP_BINBYTES8:
+        case OP_BYTEARRAY8: {
+            NEED(8);
+            uint64_t n = cu_load_u64le(cu_stream_ptr(st));
+            st->pos += 8;
+            CHECK(vm_blob(vm, op == OP_BINUNICODE8 ? CU_PV_STR : CU_PV_BYTES, n,
+                          op != OP_BINUNICODE8, &v));
+            PUSH(v);
+            break;
+        }
+        case OP_EMPTY_LIST:
+        case OP_EMPTY_DICT:
+        case OP_EMPTY_SET:
+        case OP_EMPTY_TUPLE:
+            CHECK(seq_new(vm,
+                          op == OP_EMPTY_LIST   ? CU_PV_LIST
+                          : op == OP_EMPTY_DICT ? CU_PV_DICT
+                          : op == OP_EMPTY_SET  ? CU_PV_SET
+                                                : CU_PV_TUPLE,
+                          NULL, 0, &v));
+            PUSH(v);
+            break;
+        case OP_TUPLE:
+        case OP_LIST:
+        case OP_FROZENSET:
+            CHECK(mark_pop(vm, &at));
+            CHECK(seq_new(vm,
+                          op == OP_TUPLE  ? CU_PV_TUPLE
+                          : op == OP_LIST ? CU_PV_LIST
+                                          : CU_PV_SET,
+                          vm->stack + at, vm->sp - at, &v));
+            if (op == OP_FROZENSET) {
+                v.flags |= PVF_FROZEN;
+            }
+            vm->sp = at;
+            PUSH(v);
+            break;
+        case OP_DICT:
+            CHECK(mark_pop(vm, &at));
+            if ((vm->sp - at) % 2 != 0) {
+                rc = vm_malformed(vm, "odd number of items for DICT");
+                goto out;
+            }
+            CHECK(seq_new(vm, CU_PV_DICT, NULL, 0, &v));
+            CHECK(dict_update(vm, v.u.q, vm->stack + at, (vm->sp - at) / 2));
+            vm->sp = at;
+            PUSH(v);
+            break;
+        case OP_TUPLE1:
+        case OP_TUPLE2:
+        case OP_TUPLE3: {
+            size_t n = (size_t)op - (size_t)OP_TUPLE1 + 1;
+            ABOVE(n);
+            CHECK(seq_new(vm, CU_PV_TUPLE, vm->stack + vm->sp - n, n, &v));
+            vm->sp -= n;
+            PUSH(v);
+            break;
+        }
+        case OP_MEMOIZE:
+            ABOVE(1);
+            CHECK(memo_put(vm, vm->memo_count, &vm->stack[vm->sp - 1]));
+            break;
+        case OP_BINPUT:
+            NEED(1);
+            at = st->buf[st->pos];
+            st->pos += 1;
+            ABOVE(1);
+            CHECK(memo_put(vm, at, &vm->stack[vm->sp - 1]));
+            break;
+        case OP_LONG_BINPUT: {
+            NEED(4);
+            uint32_t idx = cu_load_u32le(cu_stream_ptr(st));
+            st->pos += 4;
+            if ((int32_t)idx < 0) {
+                rc = vm_malformed(vm, "negative LONG_BINPUT argument");
+                goto out;
+            }
+            ABOVE(1);
+            CHECK(memo_put(vm, idx, &vm->stack[vm->sp - 1]));
+            break;
+        }
+        case OP_PUT: {
+            const uint8_t *p;
+            size_t len;
+            uint64_t full, idx;
+            CHECK(vm_line(vm, &p, &len, &full));
+            CHECK(line_index(vm, p, len, full, &idx));
+            ABOVE(1);
+            CHECK(memo_put(vm, idx, &vm->stack[vm->sp - 1]));
+            break;
+        }
+        case OP_BINGET:
+            NEED(1);
+            at = st->buf[st->pos];
+            st->pos += 1;
+            CHECK(memo_get(vm, at, &v));
+            PUSH(v);
+            break;
+        case OP_LONG_BINGET: {
+            NEED(4);
+            uint32_t idx = cu_load_u32le(cu_stream_ptr(st));
+            st->pos += 4;
+            CHECK(memo_get(vm, idx, &v));
+            PUSH(v);
+            break;
+        }
+        case OP_GET: {
+            const uint8_t *p;
+            size_t len;
+            uint64_t full, idx;
+            CHECK(vm_line(vm, &p, &len, &full));
+            CHECK(line_index(vm, p, len, full, &idx));
+            CHECK(memo_get(vm, idx, &v));
+            PUSH(v);
+            break;
+        }
+        case OP_GLOBAL:
+            CHECK(read_global(vm, "GLOBAL", &v));
+            PUSH(v);
+            break;
+        case OP_STACK_GLOBAL:
+            ABOVE(2);
+            w = vm->stack[--vm->sp]; /* name */
+            x = vm->stack[--vm->sp]; /* module */
+            if (x.kind == CU_PV_STR && w.kind == CU_PV_STR && !(x.flags & PVF_CUT) &&
+                !(w.flags & PVF_CUT) && x.n > 0 && w.n > 0) {
+                CHECK(vm_import(vm, vm->op_off, x.u.b->data, x.n, w.u.b->data, w.n, "STACK_GLOBAL",
+                                &v));
+            } else if ((x.kind == CU_PV_STR || x.kind == CU_PV_CALL || x.kind == CU_PV_UNKNOWN ||
+                        x.kind == CU_PV_PERSID) &&
+                       (w.kind == CU_PV_STR || w.kind == CU_PV_CALL || w.kind == CU_PV_UNKNOWN ||
+                        w.kind == CU_PV_PERSID)) {
+                if (!vm->quiet) {
+                    struct cu_buf ev = CU_BUF_INIT(CU_LIMIT_EVIDENCE);
+                    cu_buf_adds(&ev, "STACK_GLOBAL(");
+                    evidence(&ev, &x);
+                    cu_buf_adds(&ev, ", ");
+                    evidence(&ev, &w);
+                    cu_buf_addc(&ev, ')');
+                    vm_emit(vm, vm->op_off, "pickle/dynamic-import", CU_SEV_DEFAULT,
+                            cu_buf_str(&ev), "STACK_GLOBAL imports a name computed at load time");
+                    cu_buf_free(&ev);
+                }
+                v = pv_simple(CU_PV_UNKNOWN, 0);
+            } else {
+                rc = vm_malformed(vm, "STACK_GLOBAL requires str");
+                goto out;
+            }
+            PUSH(v);
+            break;
+        case OP_INST:
+            CHECK(read_global(vm, "INST", &w));
+            CHECK(mark_pop(vm, &at));
+            CHECK(seq_new(vm, CU_PV_TUPLE, vm->stack + at, vm->sp - at, &x));
+            vm->sp = at;
+            CHECK(vm_call(vm, CALL_INST, &w, &x, NULL, &v));
+            PUSH(v);
+            break;
+        case OP_OBJ:
+            CHECK(mark_pop(vm, &at));
+            if (vm->sp - at < 1) {
+                rc = vm_underflow(vm);
+                goto out;
+            }
+            w = vm->stack[at];
+            CHECK(seq_new(vm, CU_PV_TUPLE, vm->stack + at + 1, vm->sp - at - 1, &x));
+            vm->sp = at;
+            CHECK(vm_call(vm, CALL_OBJ, &w, &x, NULL, &v));
+            PUSH(v);
+            break;
+        case OP_REDUCE:
+        case OP_NEWOBJ:
+            ABOVE(2);
+            x = vm->stack[--vm->sp]; /* args */
+            w = vm->stack[--vm->sp]; /* callable */
+            CHECK(vm_call(vm, op == OP_REDUCE ? CALL_REDUCE : CALL_NEWOBJ, &w, &x, NULL, &v));
+            PUSH(v);
+            break;
+        case OP_NEWOBJ_EX: {
+            ABOVE(3);
+            struct cu_pv kw = vm->stack[--vm->sp];
+            x = vm->stack[--vm->sp];
+            w = vm->stack[--vm->sp];
+            CHECK(vm_call(vm, CALL_NEWOBJ_EX, &w, &x, &kw, &v));
+            PUSH(v);
+            break;
+        }
+        case OP_BUILD:
+            CHECK(vm_build(vm));
+            break;
+        case OP_PERSID: {
+            const uint8_t *p;
+            size_t len;
+            uint64_t full;
+            CHECK(vm_line(vm, &p, &len, &full));
+            for (size_t i = 0; i < len; i++) {
+                if (p[i] >= 0x80) {
+                    rc = vm_malformed(vm, "persistent IDs in protocol 0 must be ASCII strings");
+                    goto out;
+                }
+            }
+            CHECK(blob_mem(vm, CU_PV_STR, p, len, full, &w));
+            CHECK(make_persid(vm, &w, &v));
+            PUSH(v);
+            break;
+        }
+        case OP_BINPERSID:
+            ABOVE(1);
+            w = vm->stack[--vm->sp];
+            CHECK(make_persid(vm, &w, &v));
+            PUSH(v);
+            break;
+        case OP_EXT1:
+        case OP_EXT2:
+        case OP_EXT4: {
+            size_t n = op == OP_EXT1 ? 1 : op == OP_EXT2 ? 2 : 4;
+            NEED(n);
+            a = cu_stream_ptr(st);
+            int64_t code = op == OP_EXT1   ? a[0]
+                           : op == OP_EXT2 ? cu_load_u16le(a)
+                                           : (int32_t)cu_load_u32le(a);
+            st->pos += n;
+            if (code <= 0) {
+                rc = vm_malformed(vm, "EXT specifies code <= 0");
+                goto out;
+            }
+            char ev[48];
+            (void)snprintf(ev, sizeof(ev), "EXT%zu %lld", n, (long long)code);
+            vm_emit(vm, vm->op_off, "pickle/extension-code", CU_SEV_DEFAULT, ev,
+                    "imports through copyreg extension code %lld, which names whatever the "
+                    "loading process registered (none by default)",
+                    (long long)code);
+            PUSH(pv_simple(CU_PV_UNKNOWN, 0));
+            break;
+        }
+        case OP_PROTO:
+            NEED(1);
+            vm->proto = st->buf[st->pos];
+            st->pos += 1;
+            if (vm->proto > 5) {
+                rc = vm_malformed(vm, "unsupported pickle protocol: %u", vm->proto);
+                goto out;
+            }
+            break;
+        case OP_FRAME: {
+            NEED(8);
+            uint64_t n = cu_load_u64le(cu_stream_ptr(st));
+            st->pos += 8;
+            uint64_t here = cu_stream_tell(st), size = st->src->size;
+            if (size != CU_SIZE_UNKNOWN && n > size - here) {
+                rc = vm_malformed(vm, "truncated: FRAME of %llu bytes with %llu left",
+                                  (unsigned long long)n, (unsigned long long)(size - here));
+                goto out;
+            }
+            break;
+        }
+        case OP_NEXT_BUFFER:
+            vm_emit(vm, vm->op_off, "pickle/out-of-band-buffer", CU_SEV_DEFAULT, NULL,
+                    "NEXT_BUFFER refers to out-of-band data that is not in the file");
+            PUSH(pv_simple(CU_PV_UNKNOWN, 0));
+            break;
+        case OP_READONLY_BUFFER:
+            ABOVE(1);
+            break;
+        default:
+            rc = vm_malformed(vm, "invalid load key, 0x%02x", op);
+            goto out;
+        }
+    }
+out:
+    if (rc == CUSTODY_EMALFORMED && vm->err->offset != vm->op_off) {
+        /* A truncated read inside the opcode's argument: report at the opcode. */
+        char msg[sizeof(vm->err->msg)];
+        memcpy(msg, vm->err->msg, sizeof(msg));
+        rc = cu_err_malformed(vm->err, vm->src->loc, vm->op_off, "%s", msg);
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* entry points */
+
+static const struct cu_pickle_opts default_opts = { false, false, false, NULL };
+
+static void vm_init(struct vm *vm,
+                    struct cu_ctx *ctx,
+                    struct cu_stream *st,
+                    const struct cu_pickle_opts *opts,
+                    bool quiet)
+{
+    memset(vm, 0, sizeof(*vm));
+    vm->ctx = ctx;
+    vm->st = st;
+    vm->src = st->src;
+    vm->err = cu_ctx_err(ctx);
+    vm->opts = opts;
+    vm->quiet = quiet;
+    if (opts->hooks != NULL) {
+        vm->after_build = opts->hooks->after_build;
+        vm->hook_ud = opts->hooks->ud;
+    } else {
+        vm->after_build = cu_joblib_after_build;
+        vm->hook_ud = NULL;
+    }
+}
+
+/* Turns an error that ends a pickle into its finding (unless quiet, or already reported:
+ * the error record is empty then) and clears the record. EIO/ENOMEM are left alone. */
+static void report_end(struct cu_ctx *ctx, struct cu_source *src, uint64_t off, int rc, bool quiet)
+{
+    custody_error *err = cu_ctx_err(ctx);
+    if (rc == CUSTODY_EIO || rc == CUSTODY_ENOMEM || rc >= 0) {
+        return;
+    }
+    const char *rule = rc == CUSTODY_EMALFORMED     ? "pickle/malformed"
+                       : rc == CUSTODY_ELIMIT       ? "scan/limit-exceeded"
+                       : rc == CUSTODY_EUNSUPPORTED ? "scan/unsupported"
+                                                    : "scan/internal";
+    if (!quiet && err->msg[0] != '\0') {
+        cu_emit(ctx, src, off, rule, CU_SEV_DEFAULT, NULL, "%s", err->msg);
+    }
+    cu_err_clear(err);
+}
+
+/* Runs one pickle on st. An error that ends it is reported (unless quiet) and returned with
+ * the error record cleared. */
+static int
+scan_one(struct cu_ctx *ctx, struct cu_stream *st, const struct cu_pickle_opts *opts, bool quiet)
+{
+    struct vm *vm = cu_malloc(sizeof(*vm));
+    if (vm == NULL) {
+        return VM_NOMEM(cu_ctx_err(ctx));
+    }
+    vm_init(vm, ctx, st, opts, quiet);
+    /* Never NULL: `stack + at` is computed for empty stacks too. */
+    int rc = stack_grow(vm);
+    if (rc == 0) {
+        rc = vm_run(vm);
+    }
+    report_end(ctx, st->src, vm->op_off, rc, quiet);
+    vm_free(vm);
+    free(vm);
+    return rc;
+}
+
+/* Unlike cu_pickle_scan(), returns the error that ended a damaged pickle (EMALFORMED,
+ * ELIMIT, ...) after reporting it, with the error record cleared, so that a hook can stop
+ * reading the stream; the outer VM then ends quietly. */
+int cu_pickle_scan_stream(struct cu_ctx *ctx,
+                          struct cu_stream *st,
+                          const struct cu_pickle_opts *opts)
+{
+    return scan_one(ctx, st, opts != NULL ? opts : &default_opts, false);
+}
+
+static int scan_all(struct cu_ctx *ctx,
+                    struct cu_source *src,
+                    uint64_t off,
+                    const struct cu_pickle_opts *opts,
+                    uint64_t *end,
+                    bool quiet)
+{
+    custody_error *err = cu_ctx_err(ctx);
+    struct cu_stream st;
+    int rc = cu_stream_init(&st, src, off, CU_LIMIT_STREAM_BUF, err);
+    if (rc < 0) {
+        return rc;
+    }
+    for (unsigned count = 1;; count++) {
+        rc = scan_one(ctx, &st, opts, quiet);
+        if (rc < 0) {
+            break;
+        }
+        if (end != NULL) {
+            *end = cu_stream_tell(&st);
+        }
+        if (opts->single) {
+            break;
+        }
+        uint64_t here = cu_stream_tell(&st);
+        rc = cu_stream_need(&st, CU_LIMIT_SNIFF);
+        if (rc == CUSTODY_EMALFORMED) {
+            cu_err_clear(err);
+            rc = 0;
+        } else if (rc < 0) {
+            break;
+        }
+        size_t have = st.len - st.pos;
+        if (have == 0) {
+            break;
+        }
+        if (!cu_pickle_sniff(cu_stream_ptr(&st), have < CU_LIMIT_SNIFF ? have : CU_LIMIT_SNIFF)) {
+            if (quiet) {
+                rc = CUSTODY_EMALFORMED;
+                break;
+            }
+            uint64_t size = src->size;
+            if (size != CU_SIZE_UNKNOWN && size >= here) {
+                cu_emit(ctx, src, here, "pickle/trailing-data", CU_SEV_DEFAULT, NULL,
+                        "%llu bytes after the pickle's STOP opcode are not a pickle; a loader "
+                        "ignores them, but they can hide data from scanners",
+                        (unsigned long long)(size - here));
+            } else {
+                cu_emit(ctx, src, here, "pickle/trailing-data", CU_SEV_DEFAULT, NULL,
+                        "bytes after the pickle's STOP opcode are not a pickle");
+            }
+            break;
+        }
+        if (count >= CU_LIMIT_PICKLE_CONCAT) {
+            rc = VM_LIMIT(err, src->loc, here, "more than %u concatenated pickles",
+                          CU_LIMIT_PICKLE_CONCAT);
+            report_end(ctx, src, here, rc, quiet);
+            break;
+        }
+    }
+    cu_stream_free(&st);
+    return rc;
+}
+
+int cu_pickle_scan(struct cu_ctx *ctx,
+                   struct cu_source *src,
+                   uint64_t off,
+                   const struct cu_pickle_opts *opts,
+                   uint64_t *end)
+{
+    if (opts == NULL) {
+        opts = &default_opts;
+    }
+    if (opts->probe) {
+        uint8_t head[CU_LIMIT_SNIFF];
+        size_t got = 0;
+        int rc = cu_source_read(src, off, head, sizeof(head), &got, cu_ctx_err(ctx));
+        if (rc < 0) {
+            return rc;
+        }
+        if (!cu_pickle_sniff(head, got)) {
+            return CUSTODY_EMALFORMED;
+        }
+        rc = scan_all(ctx, src, off, opts, NULL, true);
+        if (rc == CUSTODY_EIO || rc == CUSTODY_ENOMEM) {
+            return rc;
+        }
+        if (rc < 0) {
+            cu_err_clear(cu_ctx_err(ctx));
+            return CUSTODY_EMALFORMED;
+        }
+    }
+    int rc = scan_all(ctx, src, off, opts, end, false);
+    /* Damage and limits were reported where they stopped the VM. */
+    return rc == CUSTODY_EIO || rc == CUSTODY_ENOMEM ? rc : 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* sniffing */
+
+enum sn_arg {
+    SA_NONE,
+    SA_FIX1,
+    SA_FIX2,
+    SA_FIX4,
+    SA_FIX8,
+    SA_LEN1,
+    SA_LEN4,
+    SA_LEN8,
+    SA_LINE_INT,
+    SA_LINE_FLOAT,
+    SA_LINE_STRING,
+    SA_LINE_UNICODE,
+    SA_LINE_ASCII,
+    SA_LINE_NAME2,
+    SA_PROTO
+};
+enum sn_stack {
+    SS_PLAIN,
+    SS_MARK,
+    SS_TOMARK_PUSH,
+    SS_TOMARK_EXTEND,
+    SS_TOMARK_POP,
+    SS_OBJ,
+    SS_POP,
+    SS_STOP
+};
+
+struct sn_op {
+    uint8_t valid, arg, kind, pop, push;
+};
+
+static struct sn_op sn_lookup(uint8_t op)
+{
+    struct sn_op o = { 1, SA_NONE, SS_PLAIN, 0, 1 };
+    switch (op) {
+    case OP_MARK:
+        o.kind = SS_MARK;
+        o.push = 0;
+        break;
+    case OP_STOP:
+        o.kind = SS_STOP;
+        break;
+    case OP_POP:
+        o.kind = SS_POP;
+        break;
+    case OP_POP_MARK:
+        o.kind = SS_TOMARK_POP;
+        break;
+    case OP_DUP:
+        o.pop = 1;
+        o.push = 2;
+        break;
+    case OP_FLOAT:
+        o.arg = SA_LINE_FLOAT;
+        break;
+    case OP_INT:
+    case OP_LONG:
+        o.arg = SA_LINE_INT;
+        break;
+    case OP_BININT:
+        o.arg = SA_FIX4;
+        break;
+    case OP_BININT1:
+        o.arg = SA_FIX1;
+        break;
+    case OP_BININT2:
+        o.arg = SA_FIX2;
+        break;
+    case OP_NONE:
+    case OP_NEWTRUE:
+    case OP_NEWFALSE:
+    case OP_EMPTY_DICT:
+    case OP_EMPTY_LIST:
+    case OP_EMPTY_TUPLE:
+    case OP_EMPTY_SET:
+        break;
+    case OP_PERSID:
+        o.arg = SA_LINE_ASCII;
+        break;
+    case OP_BINPERSID:
+    case OP_READONLY_BUFFER:
+        o.pop = 1;
+        break;
+    case OP_REDUCE:
+    case OP_NEWOBJ:
+    case OP_TUPLE2:
+        o.pop = 2;
+        break;
+    case OP_NEWOBJ_EX:
+    case OP_TUPLE3:
+        o.pop = 3;
+        break;
+    case OP_TUPLE1:
+        o.pop = 1;
+        break;
+    case OP_STRING:
+        o.arg = SA_LINE_STRING;
+        break;
+    case OP_UNICODE:
+        o.arg = SA_LINE_UNICODE;
+        break;
+    case OP_BINSTRING:
+    case OP_BINUNICODE:
+    case OP_BINBYTES:
+        o.arg = SA_LEN4;
+        break;
+    case OP_SHORT_BINSTRING:
+    case OP_SHORT_BINBYTES:
+    case OP_SHORT_BINUNICODE:
+        o.arg = SA_LEN1;
+        break;
+    case OP_BINUNICODE8:
+    case OP_BINBYTES8:
+    case OP_BYTEARRAY8:
+        o.arg = SA_LEN8;
+        break;
+    case OP_APPEND:
+    case OP_BUILD:
+        o.pop = 2;
+        o.push = 1;
+        break;
+    case OP_SETITEM:
+        o.pop = 3;
+        o.push = 1;
+        break;
+    case OP_GLOBAL:
+        o.arg = SA_LINE_NAME2;
+        break;
+    case OP_INST:
+        o.arg = SA_LINE_NAME2;
+        o.kind = SS_TOMARK_PUSH;
+        break;
+    case OP_DICT:
+    case OP_LIST:
+    case OP_TUPLE:
+    case OP_FROZENSET:
+        o.kind = SS_TOMARK_PUSH;
+        break;
+    case OP_APPENDS:
+    case OP_SETITEMS:
+    case OP_ADDITEMS:
+        o.kind = SS_TOMARK_EXTEND;
+        break;
+    case OP_OBJ:
+        o.kind = SS_OBJ;
+        break;
+    case OP_GET:
+        o.arg = SA_LINE_INT;
+        break;
+    case OP_PUT:
+        o.arg = SA_LINE_INT;
+        o.pop = 1;
+        break;
+    case OP_BINGET:
+        o.arg = SA_FIX1;
+        break;
+    case OP_LONG_BINGET:
+        o.arg = SA_FIX4;
+        break;
+    case OP_BINPUT:
+        o.arg = SA_FIX1;
+        o.pop = 1;
+        break;
+    case OP_LONG_BINPUT:
+        o.arg = SA_FIX4;
+        o.pop = 1;
+        break;
+    case OP_MEMOIZE:
+        o.pop = 1;
+        break;
+    case OP_BINFLOAT:
+        o.arg = SA_FIX8;
+        break;
+    case OP_PROTO:
+        o.arg = SA_PROTO;
+        o.push = 0;
+        break;
+    case OP_EXT1:
+        o.arg = SA_FIX1;
+        break;
+    case OP_EXT2:
+        o.arg = SA_FIX2;
+        break;
+    case OP_EXT4:
+        o.arg = SA_FIX4;
+        break;
+    case OP_LONG1:
+        o.arg = SA_LEN1;
+        break;
+    case OP_LONG4:
+        o.arg = SA_LEN4;
+        break;
+    case OP_STACK_GLOBAL:
+        o.pop = 2;
+        break;
+    case OP_FRAME:
+        o.arg = SA_FIX8;
+        o.push = 0;
+        break;
+    case OP_NEXT_BUFFER:
+        break;
+    default:
+        o.valid = 0;
+        break;
+    }
+    if (op == OP_BINPUT || op == OP_LONG_BINPUT || op == OP_PUT || op == OP_MEMOIZE ||
+        op == OP_BINPERSID || op == OP_READONLY_BUFFER) {
+        o.push = o.pop; /* peek, or replace */
+    }
+    return o;
+}
+
+/* Checks one text line [p, p+n) for the argument kind. */
+static bool sn_line_ok(uint8_t arg, const uint8_t *p, size_t n)
+{
+    switch (arg) {
+    case SA_LINE_INT: {
+        size_t i = 0, digits = 0;
+        if (i < n && (p[i] == '-' || p[i] == '+')) {
+            i++;
+        }
+        for (; i < n; i++) {
+            if (p[i] >= '0' && p[i] <= '9') {
+                digits++;
+            } else if (!(p[i] == 'L' && i == n - 1)) {
+                return false;
+            }
+        }
+        return digits > 0 && digits <= 64;
+    }
+    case SA_LINE_FLOAT:
+        if (n == 0 || n > 64) {
+            return false;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (!strchr("0123456789.eE+-infatyINFATY", p[i]) || p[i] == '\0') {
+                return false;
+            }
+        }
+        return true;
+    case SA_LINE_STRING:
+        if (n < 2 || (p[0] != '\'' && p[0] != '"') || p[n - 1] != p[0]) {
+            return false;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (p[i] < 0x20 || p[i] == 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    case SA_LINE_UNICODE:
+    case SA_LINE_ASCII:
+        for (size_t i = 0; i < n; i++) {
+            if ((p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7f ||
+                (arg == SA_LINE_ASCII && p[i] >= 0x80)) {
+                return false;
+            }
+        }
+        return true;
+    case SA_LINE_NAME2:
+        if (n == 0) {
+            return false;
+        }
+        for (size_t i = 0; i < n; i++) {
+            uint8_t c = p[i];
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '_' || c == '.' || c >= 0x80)) {
+                return false;
+            }
+        }
+        return !(p[0] >= '0' && p[0] <= '9');
+    default:
+        return false;
+    }
+}
+
+/* Tokenises [p+i, end) as opcodes while simulating stack depth. Returns the number of clean
+ * opcodes before the end of the head, STOP (*stop set) or a definite error (*bad set). */
+static long sn_tok(const uint8_t *p, size_t len, size_t i, bool *stop)
+{
+    size_t depth = 0;
+    size_t marks[32];
+    size_t nmarks = 0;
+    bool marks_lost = false; /* more marks than tracked: stop checking them */
+    long ops = 0;
+    *stop = false;
+    while (i < len) {
+        uint8_t op = p[i++];
+        struct sn_op o = sn_lookup(op);
+        if (!o.valid) {
+            return -(ops + 1);
+        }
+        size_t need = 0;
+        switch (o.arg) {
+        case SA_FIX1:
+            need = 1;
+            break;
+        case SA_FIX2:
+            need = 2;
+            break;
+        case SA_FIX4:
+            need = 4;
+            break;
+        case SA_FIX8:
+            need = 8;
+            break;
+        case SA_PROTO:
+            if (i >= len) {
+                return ops;
+            }
+            if (p[i] > 5) {
+                return -(ops + 1);
+            }
+            need = 1;
+            break;
+        case SA_LEN1:
+        case SA_LEN4:
+        case SA_LEN8: {
+            size_t w = o.arg == SA_LEN1 ? 1 : o.arg == SA_LEN4 ? 4 : 8;
+            if (w > len - i) {
+                return ops;
+            }
+            uint64_t n = w == 1 ? p[i] : w == 4 ? cu_load_u32le(p + i) : cu_load_u64le(p + i);
+            i += w;
+            if (n > len - i) {
+                return ops + 1; /* runs past what we see */
+            }
+            need = (size_t)n;
+            break;
+        }
+        case SA_NONE:
+            break;
+        default: {
+            size_t lines = o.arg == SA_LINE_NAME2 ? 2 : 1;
+            for (size_t l = 0; l < lines; l++) {
+                const uint8_t *nl = memchr(p + i, '\n', len - i);
+                if (nl == NULL) {
+                    /* cut by the head: judge what we see */
+                    size_t n = len - i;
+                    if (n > 0 && o.arg != SA_LINE_STRING && !sn_line_ok(o.arg, p + i, n)) {
+                        return -(ops + 1);
+                    }
+                    return ops;
+                }
+                size_t n = (size_t)(nl - (p + i));
+                if (!sn_line_ok(o.arg, p + i, n)) {
+                    return -(ops + 1);
+                }
+                i += n + 1;
+            }
+            break;
+        }
+        }
+        if (need > len - i) {
+            return ops;
+        }
+        i += need;
+        switch (o.kind) {
+        case SS_MARK:
+            if (nmarks < 32) {
+                marks[nmarks++] = depth;
+            } else {
+                marks_lost = true;
+            }
+            depth = 0;
+            break;
+        case SS_STOP:
+            if (depth < 1) {
+                return -(ops + 1);
+            }
+            *stop = true;
+            return ops + 1;
+        case SS_POP:
+            if (depth > 0) {
+                depth--;
+            } else if (nmarks > 0) {
+                depth = marks[--nmarks];
+            } else if (!marks_lost) {
+                return -(ops + 1);
+            }
+            break;
+        case SS_TOMARK_PUSH:
+        case SS_TOMARK_POP:
+        case SS_TOMARK_EXTEND:
+        case SS_OBJ:
+            if (nmarks == 0) {
+                if (!marks_lost) {
+                    return -(ops + 1);
+                }
+                depth = 1;
+                break;
+            }
+            if (o.kind == SS_OBJ && depth < 1) {
+                return -(ops + 1);
+            }
+            depth = marks[--nmarks];
+            if (o.kind == SS_TOMARK_EXTEND) {
+                if (depth < 1) {
+                    return -(ops + 1);
+                }
+            } else if (o.kind != SS_TOMARK_POP) {
+                depth++;
+            }
+            break;
+        default:
+            if (depth < o.pop) {
+                return -(ops + 1);
+            }
+            depth = depth - o.pop + o.push;
+            break;
+        }
+        ops++;
+    }
+    return ops;
+}
+
+static long sn_run(const uint8_t *p, size_t len, size_t i, bool *stop, bool *bad)
+{
+    long ops = sn_tok(p, len, i, stop);
+    *bad = ops < 0;
+    return ops < 0 ? -ops - 1 : ops;
+}
+
+bool cu_pickle_sniff(const uint8_t *head, size_t len)
+{
+    bool stop, bad;
+    if (len >= 2 && head[0] == OP_PROTO) {
+        if (head[1] > 5) {
+            return false;
+        }
+        if (head[1] >= 2) {
+            /* The protocol header is a strong magic: a known opcode after it is enough,
+             * whatever follows (a damaged pickle is still a pickle, reported malformed). */
+            return len > 2 && sn_lookup(head[2]).valid;
+        }
+        long ops = sn_run(head, len, 2, &stop, &bad);
+        return ops >= 3 || (stop && ops >= 1);
+    }
+    /* Protocol 0/1 has no magic: several opcodes must tokenise and keep the stack sound. */
+    long ops = sn_run(head, len, 0, &stop, &bad);
+    return (stop && ops >= 2) || ops >= 6;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* the analyzer */
+
+static bool pickle_sniff(const struct cu_sniff *in)
+{
+    return cu_pickle_sniff(in->head, in->len);
+}
+
+static int pickle_analyze(struct cu_ctx *ctx, struct cu_source *src)
+{
+    return cu_pickle_scan(ctx, src, 0, NULL, NULL);
+}
+
+static const char *const pickle_ext[] = { ".pkl", ".pickle", ".p",    ".pk",    ".dat",
+                                          ".pt",  ".pth",    ".bin",  ".ckpt",  ".joblib",
+                                          ".sav", ".dill",   ".data", ".model", NULL };
+
+const struct cu_analyzer cu_analyzer_pickle = { "pickle", pickle_ext, pickle_sniff,
+                                                pickle_analyze };
