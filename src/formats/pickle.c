@@ -9,6 +9,7 @@
  * the rest is skipped through the stream. The main loop is one switch reading the stream
  * buffer directly. */
 #include "formats/pickle.h"
+#include "rules/pickle_policy.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -118,7 +119,7 @@ bool cu_pv_global(const struct cu_pv *v, const char **module, const char **name)
         return false;
     }
     *module = v->u.g->cmod;
-    *name = v->u.g->name;
+    *name = v->u.g->cname;
     return true;
 }
 
@@ -253,9 +254,9 @@ static void repr(struct cu_buf *b, const struct cu_pv *v, unsigned depth);
 static void repr_name(struct cu_buf *b, const struct pv_imp *g)
 {
     cu_buf_add_escaped(b, (const uint8_t *)g->cmod, strlen(g->cmod));
-    if (g->name[0] != '\0') {
+    if (g->cname[0] != '\0') {
         cu_buf_addc(b, '.');
-        cu_buf_add_escaped(b, (const uint8_t *)g->name, strlen(g->name));
+        cu_buf_add_escaped(b, (const uint8_t *)g->cname, strlen(g->cname));
     }
 }
 
@@ -601,38 +602,37 @@ static int dict_update(struct vm *vm, struct pv_seq *q, const struct cu_pv *kv, 
 /* ------------------------------------------------------------------------------------------ */
 /* imports */
 
-static const struct {
-    const char *py2, *py3;
-} py2_modules[] = {
-    { "__builtin__", "builtins" },
-    { "copy_reg", "copyreg" },
-    { "exceptions", "builtins" },
-    { "cPickle", "pickle" },
-    { "Queue", "queue" },
-    { "StringIO", "io" },
-    { "cStringIO", "io" },
-    { "UserDict", "collections" },
-    { "UserList", "collections" },
-    { "UserString", "collections" },
-    { "urllib2", "urllib.request" },
-    { "httplib", "http.client" },
-    { "thread", "_thread" },
-    { "commands", "subprocess" },
-    { "repr", "reprlib" },
-    { "ConfigParser", "configparser" },
-    { "SocketServer", "socketserver" },
-    { "whichdb", "dbm" },
-    { "anydbm", "dbm" },
-};
 
-static const char *canonical_module(const char *m)
+/* The spelling a current loader resolves (policy's mapping: `__builtin__.file` ->
+ * `builtins.open`); kept as spelled when the mapping changes nothing or cannot say. */
+static bool imp_canonical(struct vm *vm, struct pv_imp *g)
 {
-    for (size_t i = 0; i < sizeof(py2_modules) / sizeof(py2_modules[0]); i++) {
-        if (strcmp(m, py2_modules[i].py2) == 0) {
-            return py2_modules[i].py3;
-        }
+    char mod[CU_PICKLE_NAME_MAX + 1], name[CU_PICKLE_NAME_MAX + 1];
+    g->cmod = g->module;
+    g->cname = g->name;
+    if (!cu_pickle_canonical(g->module, g->name, mod, sizeof(mod), name, sizeof(name)) ||
+        mod[0] == '\0') {
+        return true;
     }
-    return m;
+    if (strcmp(mod, g->module) != 0) {
+        size_t n = strlen(mod) + 1;
+        char *c = arena_alloc(vm, n);
+        if (c == NULL) {
+            return false;
+        }
+        memcpy(c, mod, n);
+        g->cmod = c;
+    }
+    if (strcmp(name, g->name) != 0) {
+        size_t n = strlen(name) + 1;
+        char *c = arena_alloc(vm, n);
+        if (c == NULL) {
+            return false;
+        }
+        memcpy(c, name, n);
+        g->cname = c;
+    }
+    return true;
 }
 
 static uint32_t imp_hash(const uint8_t *m, size_t ml, const uint8_t *n, size_t nl)
@@ -721,7 +721,9 @@ static int vm_import(struct vm *vm,
         s[ml + 1 + nl] = '\0';
         g->module = s;
         g->name = s + ml + 1;
-        g->cmod = canonical_module(g->module);
+        if (!imp_canonical(vm, g)) {
+            return arena_err(vm);
+        }
         g->hash = h;
         g->flags = 0;
         g->why = NULL;
@@ -735,7 +737,7 @@ static int vm_import(struct vm *vm,
             if (g->klass != CUSTODY_PICKLE_SAFE && !vm->quiet) {
                 struct cu_buf ev = CU_BUF_INIT(CU_LIMIT_EVIDENCE);
                 repr_name(&ev, g);
-                bool renamed = g->cmod != g->module;
+                bool renamed = g->cmod != g->module || g->cname != g->name;
                 if (g->klass == CUSTODY_PICKLE_DANGEROUS) {
                     vm_emit(vm, off, "pickle/dangerous-import", CU_SEV_DEFAULT, cu_buf_str(&ev),
                             "imports %s (%s%s%s): %s", cu_buf_str(&ev), how,
@@ -758,7 +760,7 @@ static int vm_import(struct vm *vm,
 
 static bool imp_is(const struct pv_imp *g, const char *cmod, const char *name)
 {
-    return strcmp(g->cmod, cmod) == 0 && strcmp(g->name, name) == 0;
+    return strcmp(g->cmod, cmod) == 0 && strcmp(g->cname, name) == 0;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -2215,9 +2217,11 @@ static int vm_run(struct vm *vm)
             st->pos += 8;
             uint64_t here = cu_stream_tell(st), size = st->src->size;
             if (size != CU_SIZE_UNKNOWN && n > size - here) {
-                rc = vm_malformed(vm, "truncated: FRAME of %llu bytes with %llu left",
-                                  (unsigned long long)n, (unsigned long long)(size - here));
-                goto out;
+                /* The C unpickler refuses a short frame, but pickle._Unpickler runs the opcodes
+                 * it holds: report the damage and keep reading what is there. */
+                vm_emit(vm, vm->op_off, "pickle/malformed", CU_SEV_DEFAULT, NULL,
+                        "truncated: FRAME of %llu bytes with %llu left", (unsigned long long)n,
+                        (unsigned long long)(size - here));
             }
             break;
         }

@@ -120,7 +120,8 @@ struct pv_seq {     /* TUPLE / LIST / SET (items) and DICT (key, value pairs) */
 struct pv_imp {         /* an interned import */
     const char *module; /* as spelled */
     const char *name;   /* qualname as spelled; "" for a module object */
-    const char *cmod;   /* canonical module (Python 2 names mapped) */
+    const char *cmod;   /* canonical module (Python 2 and moved names mapped by the policy) */
+    const char *cname;  /* canonical qualname */
     const char *why;
     uint32_t hash;
     uint8_t klass; /* custody_pickle_class */

@@ -415,7 +415,14 @@ static void persistent_ids(void **state)
                                   "0X\x03\x00\x00\x00"
                                   "cpuK\x04tQ.");
     assert_int_equal(tu_count(s, "pickle/persistent-id", CUSTODY_SEV_INFO), 0);
-    assert_true(tu_has_text(s, "torch.FloatStorage", CUSTODY_SEV_MEDIUM));
+    assert_int_equal(tu_count(s, NULL, CUSTODY_SEV_MEDIUM), 0); /* allowlisted storage type */
+    custody_scan_free(s);
+    s = SCAN_AS("torch:data.pkl", "\x80\x02(X\x07\x00\x00\x00"
+                                  "storagectorchx\nOddStorage\n"
+                                  "X\x01\x00\x00\x00"
+                                  "0X\x03\x00\x00\x00"
+                                  "cpuK\x04tQ.");
+    assert_true(tu_has_text(s, "torchx.OddStorage", CUSTODY_SEV_MEDIUM));
     custody_scan_free(s);
     s = SCAN_AS("torch:data.pkl", "\x80\x02X\x03\x00\x00\x00"
                                   "abcQ.");
