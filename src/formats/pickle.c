@@ -185,7 +185,14 @@ static void *arena_alloc(struct vm *vm, size_t n)
     n = (n + 15u) & ~(size_t)15u;
     struct arena_chunk *c = vm->arena;
     if (c == NULL || c->cap - c->used < n) {
-        size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+        /* Chunks double from 16 KiB to ARENA_CHUNK: small pickles stay cheap. */
+        size_t cap = vm->arena_total < (16u << 10) ? (16u << 10) : (size_t)vm->arena_total;
+        if (cap > ARENA_CHUNK) {
+            cap = ARENA_CHUNK;
+        }
+        if (cap < n) {
+            cap = n;
+        }
         if (vm->arena_total + cap > CU_LIMIT_PICKLE_ARENA) {
             (void)cu_err_limit(vm->err, vm->src->loc, vm->op_off,
                                "pickle values need more than %llu bytes of memory",
