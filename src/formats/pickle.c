@@ -10,6 +10,7 @@
  * buffer directly. */
 #include "formats/pickle.h"
 #include "rules/pickle_policy.h"
+#include "formats/torch.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -186,7 +187,14 @@ static void *arena_alloc(struct vm *vm, size_t n)
     n = (n + 15u) & ~(size_t)15u;
     struct arena_chunk *c = vm->arena;
     if (c == NULL || c->cap - c->used < n) {
-        size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+        /* Chunks double from 16 KiB to ARENA_CHUNK: small pickles stay cheap. */
+        size_t cap = vm->arena_total < (16u << 10) ? (16u << 10) : (size_t)vm->arena_total;
+        if (cap > ARENA_CHUNK) {
+            cap = ARENA_CHUNK;
+        }
+        if (cap < n) {
+            cap = n;
+        }
         if (vm->arena_total + cap > CU_LIMIT_PICKLE_ARENA) {
             (void)cu_err_limit(vm->err, vm->src->loc, vm->op_off,
                                "pickle values need more than %llu bytes of memory",
@@ -2878,7 +2886,16 @@ static bool pickle_sniff(const struct cu_sniff *in)
 
 static int pickle_analyze(struct cu_ctx *ctx, struct cu_source *src)
 {
-    return cu_pickle_scan(ctx, src, 0, NULL, NULL);
+    struct cu_pickle_opts o;
+    memset(&o, 0, sizeof(o));
+    if (cu_ctx_hint(ctx, CU_HINT_TORCH_STORAGE) == src) {
+        /* Raw tensor bytes to torch: only a complete, clean pickle is worth a word. */
+        o.probe = true;
+        int rc = cu_pickle_scan(ctx, src, 0, &o, NULL);
+        return rc == CUSTODY_EMALFORMED ? 0 : rc;
+    }
+    o.torch = cu_ctx_hint(ctx, CU_HINT_TORCH_PICKLE) == src;
+    return cu_pickle_scan(ctx, src, 0, &o, NULL);
 }
 
 static const char *const pickle_ext[] = { ".pkl", ".pickle", ".p",    ".pk",    ".dat",
