@@ -13,7 +13,7 @@ extern const struct cu_analyzer cu_analyzer_zip;
 /* archive.c, compress.c */
 extern const struct cu_analyzer cu_analyzer_tar, cu_analyzer_7z, cu_analyzer_ar, cu_analyzer_rar;
 extern const struct cu_analyzer cu_analyzer_gzip, cu_analyzer_bzip2, cu_analyzer_xz,
-    cu_analyzer_lzma, cu_analyzer_zlib;
+    cu_analyzer_lzma, cu_analyzer_zlib, cu_analyzer_lz4;
 
 const struct cu_analyzer *const cu_registry[] = {
     &cu_analyzer_zip, /* before pickle: data.pkl lives inside */
@@ -26,6 +26,7 @@ const struct cu_analyzer *const cu_registry[] = {
     &cu_analyzer_bzip2,
     &cu_analyzer_xz,
     &cu_analyzer_lzma,
+    &cu_analyzer_lz4,
     /* models: specific magics, then member names */
     &cu_analyzer_numpy,
     &cu_analyzer_joblib_zf,

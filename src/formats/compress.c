@@ -4,6 +4,7 @@
 
 #include <bzlib.h>
 #include <limits.h>
+#include <lz4frame.h>
 #include <lzma.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 
 static const uint8_t cz_gzip_magic[2] = { 0x1f, 0x8b };
 static const uint8_t cz_xz_magic[6] = { 0xfd, '7', 'z', 'X', 'Z', 0x00 };
+static const uint8_t cz_lz4_magic[4] = { 0x04, 0x22, 0x4d, 0x18 };
 
 enum cz_phase { CZ_START, CZ_BODY, CZ_DONE };
 
@@ -40,6 +42,7 @@ struct cz {
         z_stream z;
         bz_stream bz;
         lzma_stream lz;
+        LZ4F_dctx *lz4;
     } s;
     bool s_init;
     enum cz_phase phase;
@@ -63,6 +66,8 @@ const char *cu_compress_kind_name(int kind)
         return "xz";
     case CU_COMPRESS_LZMA_ALONE:
         return "lzma";
+    case CU_COMPRESS_LZ4:
+        return "lz4";
     default:
         return "none";
     }
@@ -139,6 +144,9 @@ static void cz_lib_end(struct cz *st)
     case CU_COMPRESS_BZ2:
         (void)BZ2_bzDecompressEnd(&st->s.bz);
         break;
+    case CU_COMPRESS_LZ4:
+        (void)LZ4F_freeDecompressionContext(st->s.lz4);
+        break;
     default:
         lzma_end(&st->s.lz);
         break;
@@ -185,6 +193,12 @@ static int cz_lib_begin(struct cz *st, custody_error *err)
         st->s_init = true;
         return 0;
     }
+    case CU_COMPRESS_LZ4:
+        if (LZ4F_isError(LZ4F_createDecompressionContext(&st->s.lz4, LZ4F_VERSION))) {
+            return cu_err_nomem(err);
+        }
+        st->s_init = true;
+        return 0;
     default:
         return cu_err_inval(err, "unknown compression kind %d", st->kind);
     }
@@ -285,6 +299,9 @@ static int cz_start(struct cz *st, custody_error *err)
     case CU_COMPRESS_LZMA_ALONE:
         ok = first && cz_lzma_alone_header_ok(p, n);
         break;
+    case CU_COMPRESS_LZ4:
+        ok = n >= 4 && memcmp(p, cz_lz4_magic, 4) == 0;
+        break;
     default: /* raw deflate: one stream, no magic */
         ok = first;
         break;
@@ -366,6 +383,18 @@ static int cz_step(struct cz *st, uint8_t *out, size_t cap, size_t *produced, cu
             bad = "bad bzip2 magic";
         } else if (br != BZ_OK) {
             bad = "bzip2 decoder error";
+        }
+        break;
+    }
+    case CU_COMPRESS_LZ4: {
+        size_t dst = cap, src = avail;
+        size_t r = LZ4F_decompress(st->s.lz4, out, &dst, st->in + st->in_pos, &src, NULL);
+        if (LZ4F_isError(r)) {
+            bad = LZ4F_getErrorName(r);
+        } else {
+            used = src;
+            *produced = dst;
+            ended = r == 0;
         }
         break;
     }
@@ -531,7 +560,7 @@ int cu_compress_source_ex(struct cu_source **out, struct cu_source *parent, uint
                           const char *name, custody_error *err)
 {
     *out = NULL;
-    if (opts->kind <= CU_COMPRESS_NONE || opts->kind > CU_COMPRESS_LZMA_ALONE) {
+    if (opts->kind <= CU_COMPRESS_NONE || opts->kind > CU_COMPRESS_LZ4) {
         return cu_err_inval(err, "unknown compression kind %d", opts->kind);
     }
     struct cz *st = cu_calloc(1, sizeof(*st));
@@ -610,6 +639,10 @@ int cu_compress_sniff(const uint8_t *p, size_t n)
     }
     if (n >= 13 && cz_lzma_alone_header_ok(p, n)) {
         return CU_COMPRESS_LZMA_ALONE;
+    }
+    /* LZ4 frame: magic, then FLG with version bits 01 (RFC-like spec, lz4_Frame_format.md). */
+    if (n >= 7 && memcmp(p, cz_lz4_magic, 4) == 0 && (p[4] & 0xc0) == 0x40) {
+        return CU_COMPRESS_LZ4;
     }
     if (n >= 3 && cz_zlib_header_ok(p) && cz_zlib_head_inflates(p, n)) {
         return CU_COMPRESS_ZLIB;
@@ -733,3 +766,4 @@ CZ_ANALYZER(zlib, CU_COMPRESS_ZLIB, ".z", ".zz", ".zlib");
 CZ_ANALYZER(bzip2, CU_COMPRESS_BZ2, ".bz2", ".bz", ".tbz2", ".tbz");
 CZ_ANALYZER(xz, CU_COMPRESS_XZ, ".xz", ".txz");
 CZ_ANALYZER(lzma, CU_COMPRESS_LZMA_ALONE, ".lzma", ".tlz");
+CZ_ANALYZER(lz4, CU_COMPRESS_LZ4, ".lz4");

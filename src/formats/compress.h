@@ -20,7 +20,8 @@ enum cu_compress_kind {
     CU_COMPRESS_RAW_DEFLATE,
     CU_COMPRESS_BZ2,
     CU_COMPRESS_XZ,
-    CU_COMPRESS_LZMA_ALONE
+    CU_COMPRESS_LZMA_ALONE,
+    CU_COMPRESS_LZ4 /* LZ4 frame format (joblib compress='lz4'), concatenated frames */
 };
 
 /* Filled by the decoder as it runs (caller-owned; must outlive the source). */
@@ -68,6 +69,7 @@ bool cu_compress_ratio_ok(uint64_t out, uint64_t in);
 extern const struct cu_analyzer cu_analyzer_gzip;
 extern const struct cu_analyzer cu_analyzer_zlib;
 extern const struct cu_analyzer cu_analyzer_bzip2;
+extern const struct cu_analyzer cu_analyzer_lz4;
 extern const struct cu_analyzer cu_analyzer_xz;
 extern const struct cu_analyzer cu_analyzer_lzma;
 

@@ -1,3 +1,3 @@
-# The clean model alone passes with no finding at all, even at --fail-on info. Needs the
-# analyzers (after the merge): before it, the zip is not recognised and is a finding.
-"$CUSTODY" scan --no-progress --fail-on info --verbose "$SRCDIR/examples/clean-model.pt"
+# The clean model alone passes: no finding above info, even at --fail-on low. (Info findings
+# are facts, e.g. torch/checkpoint naming the archive layout.)
+"$CUSTODY" scan --no-progress --fail-on low --verbose "$SRCDIR/examples/clean-model.pt"

@@ -9,7 +9,7 @@ const bad = d.findings.filter((f) => f.path.endsWith("/malicious-model.pt"));
 const crit = bad.filter((f) => f.severity === "critical" &&
                           /os\.system/.test(`${f.message} ${f.evidence || ""}`));
 for (const f of crit) console.log(`critical ${f.rule_id} at ${f.location}: ${f.evidence}`);
-const clean = d.findings.filter((f) => f.path.endsWith("/clean-model.pt"));
+const clean = d.findings.filter((f) => f.path.endsWith("/clean-model.pt") && f.severity !== "info");
 for (const f of clean) console.log(`clean-model finding: ${f.severity} ${f.rule_id} ${f.message}`);
 const cf = d.files.find((f) => f.path.endsWith("/clean-model.pt"));
 console.log(`clean-model: status ${cf && cf.status}, format ${cf && cf.format}, ${clean.length} finding(s)`);
