@@ -351,6 +351,72 @@ static void checkpoint_scan_reads_pickles_not_tensor_data(void **state)
 
 /* Every prefix and every single-byte corruption of a small archive scans without a crash,
  * and a damaged archive is never silently clean unless the damage hit nothing structural. */
+/* Torch mode: data.pkl is read with torch's persistent_load in mind (storage references are
+ * expected, anything else is not), and storages are raw bytes: random data raises nothing, a
+ * complete pickle hidden in one is still analysed. */
+static custody_scan *scan_members(const struct member *m, size_t n)
+{
+    struct zb b = build_stored(m, n);
+    custody_scan *s = tu_scan_buffer("ckpt.pt", b.p, b.len);
+    free(b.p);
+    return s;
+}
+
+static void torch_mode_persistent_ids_and_storage_probe(void **state)
+{
+    (void)state;
+    static const char good[] = "\x80\x02}q\x00X\x01\x00\x00\x00wq\x01(X\x07\x00\x00\x00storage"
+                               "ctorch\nFloatStorage\nX\x01\x00\x00\x00"
+                               "0X\x03\x00\x00\x00"
+                               "cpuK\x04tQs.";
+    static const char odd[] = "\x80\x02X\x03\x00\x00\x00"
+                              "abcQ.";
+    static const char evil[] = "\x80\x02"
+                               "cos\nsystem\nX\x11\x00\x00\x00"
+                               "echo custody-test\x85R.";
+    uint8_t noise[4096];
+    uint32_t x = 2463534242u;
+    for (size_t i = 0; i < sizeof(noise); i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        noise[i] = (uint8_t)x;
+    }
+    noise[0] = 0x80; /* looks like a protocol-2 pickle header, then garbage */
+    noise[1] = 0x02;
+    const struct member ok[] = {
+        { "archive/data.pkl", (const uint8_t *)good, sizeof(good) - 1 },
+        { "archive/version", (const uint8_t *)"3\n", 2 },
+        { "archive/data/0", noise, sizeof(noise) },
+    };
+    custody_scan *s = scan_members(ok, 3);
+    if (tu_count(s, NULL, CUSTODY_SEV_LOW) != 0) {
+        tu_dump(s);
+    }
+    assert_int_equal(tu_count(s, NULL, CUSTODY_SEV_LOW), 0);
+    assert_int_equal(tu_count(s, "torch/checkpoint", CUSTODY_SEV_INFO), 1);
+    custody_scan_free(s);
+
+    /* a persistent id that is not a storage reference is unusual in a checkpoint */
+    const struct member odd_m[] = {
+        { "archive/data.pkl", (const uint8_t *)odd, sizeof(odd) - 1 },
+        { "archive/version", (const uint8_t *)"3\n", 2 },
+    };
+    s = scan_members(odd_m, 2);
+    assert_int_equal(tu_count(s, "pickle/persistent-id", CUSTODY_SEV_MEDIUM), 1);
+    custody_scan_free(s);
+
+    /* a clean, complete pickle in a storage is analysed */
+    const struct member hid[] = {
+        { "archive/data.pkl", (const uint8_t *)good, sizeof(good) - 1 },
+        { "archive/version", (const uint8_t *)"3\n", 2 },
+        { "archive/data/0", (const uint8_t *)evil, sizeof(evil) - 1 },
+    };
+    s = scan_members(hid, 3);
+    assert_true(tu_has_text(s, "os.system('echo custody-test')", CUSTODY_SEV_CRITICAL));
+    custody_scan_free(s);
+}
+
 static void damaged_archives_never_crash(void **state)
 {
     (void)state;
@@ -392,6 +458,7 @@ int main(void)
         cmocka_unit_test(torch_checkpoint_facts_and_checks),
         cmocka_unit_test(unrecognisable_data_pkl_is_a_finding),
         cmocka_unit_test(checkpoint_scan_reads_pickles_not_tensor_data),
+        cmocka_unit_test(torch_mode_persistent_ids_and_storage_probe),
         cmocka_unit_test(damaged_archives_never_crash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
