@@ -231,9 +231,25 @@ static void error_to_finding(struct cu_ctx *ctx, const struct cu_source *src,
             rule = custody_rule_find(idbuf)->id;
         }
     }
-    const char *where = ctx->err.where[0] != '\0' ? ctx->err.where : src->loc;
+    /* `where` is a location when it names this file (or a member of it); parsers that work
+     * on bare bytes put a label there instead ("npy header"), which goes into the message. */
+    const char *where = ctx->err.where;
+    size_t plen = strlen(ctx->rec->path);
+    bool is_loc = strncmp(where, ctx->rec->path, plen) == 0 &&
+                  (where[plen] == '\0' || where[plen] == '!' || where[plen] == '@');
     const char *msg = ctx->err.msg[0] != '\0' ? ctx->err.msg : custody_strerror(rc);
-    emit_rec(ctx, where, ctx->err.offset, rule, CU_SEV_DEFAULT, NULL, msg);
+    char *text = NULL;
+    if (!is_loc && where[0] != '\0') {
+        text = cu_asprintf("%s: %s", where, msg);
+        if (text == NULL) {
+            ctx->fatal = true;
+            cu_err_clear(&ctx->err);
+            return;
+        }
+        msg = text;
+    }
+    emit_rec(ctx, is_loc ? where : src->loc, ctx->err.offset, rule, CU_SEV_DEFAULT, NULL, msg);
+    free(text);
     cu_err_clear(&ctx->err);
 }
 
