@@ -20,6 +20,8 @@ char *cu_asprintf(const char *fmt, ...) CUSTODY_PRINTF(1, 2);
 char *cu_vasprintf(const char *fmt, va_list ap) CUSTODY_PRINTF(1, 0);
 bool cu_has_suffix(const char *s, const char *suffix);
 bool cu_has_suffix_ci(const char *s, const char *suffix);
+/* Value of an ASCII hex digit, or -1. */
+int cu_hexval(uint8_t c);
 /* Last path component after '/' (borrowed from s). */
 const char *cu_basename(const char *s);
 

@@ -161,6 +161,16 @@ void cu_emit(struct cu_ctx *ctx, const struct cu_source *src, uint64_t off, cons
     free(msg);
 }
 
+const struct cu_analyzer *cu_registry_find(const char *name)
+{
+    for (size_t i = 0; i < cu_registry_len; i++) {
+        if (strcmp(cu_registry[i]->name, name) == 0) {
+            return cu_registry[i];
+        }
+    }
+    return NULL;
+}
+
 /* ---- extension hints ---- */
 
 static const char *name_extension(const char *name)

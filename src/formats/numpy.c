@@ -16,9 +16,9 @@
 #include "formats/pickle.h"
 #include "core/banned.h"
 
-#define NPY_MAGIC "\x93NUMPY"
-#define NPY_MAGIC_LEN 6u
-#define NPY_LIT_DEPTH 32u
+#define NPY_MAGIC            "\x93NUMPY"
+#define NPY_MAGIC_LEN        6u
+#define NPY_LIT_DEPTH        32u
 #define NPY_NUMPY_MAX_HEADER 10000u /* numpy's default max_header_size (chars) */
 
 /* ---- a strict Python literal parser (str, int, bool, None, tuple, list, dict) ---- */
@@ -27,13 +27,13 @@ enum npy_lit_kind { LIT_STR, LIT_INT, LIT_BOOL, LIT_NONE, LIT_TUPLE, LIT_LIST, L
 
 struct npy_lit {
     enum npy_lit_kind kind;
-    int64_t ival;       /* INT (saturated flag below), BOOL */
-    bool big;           /* INT out of int64 range */
-    const char *s;      /* STR: decoded bytes in the arena */
+    int64_t ival;  /* INT (saturated flag below), BOOL */
+    bool big;      /* INT out of int64 range */
+    const char *s; /* STR: decoded bytes in the arena */
     size_t slen;
-    size_t first;       /* containers: index of first child, SIZE_MAX if none */
-    size_t n;           /* containers: children (DICT: 2 per pair, key then value) */
-    size_t next;        /* next sibling or SIZE_MAX */
+    size_t first; /* containers: index of first child, SIZE_MAX if none */
+    size_t n;     /* containers: children (DICT: 2 per pair, key then value) */
+    size_t next;  /* next sibling or SIZE_MAX */
 };
 
 struct npy_parser {
@@ -46,7 +46,7 @@ struct npy_parser {
     char *arena;
     size_t an;
     custody_error *err;
-    size_t hdr_off;      /* offset of the header in the file, for error offsets */
+    size_t hdr_off; /* offset of the header in the file, for error offsets */
 };
 
 static int npy_fail(struct npy_parser *ps, const char *what)
@@ -79,20 +79,6 @@ static int npy_new(struct npy_parser *ps, enum npy_lit_kind kind, size_t *out)
     l->next = SIZE_MAX;
     *out = ps->nn++;
     return 0;
-}
-
-static int npy_hex(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
 }
 
 static int npy_string(struct npy_parser *ps, size_t idx)
@@ -138,7 +124,8 @@ static int npy_string(struct npy_parser *ps, size_t idx)
                 if (ps->len - ps->off < 2) {
                     return npy_fail(ps, "bad \\x escape");
                 }
-                int hi = npy_hex(ps->p[ps->off]), lo = npy_hex(ps->p[ps->off + 1]);
+                int hi = cu_hexval((uint8_t)ps->p[ps->off]),
+                    lo = cu_hexval((uint8_t)ps->p[ps->off + 1]);
                 if (hi < 0 || lo < 0) {
                     return npy_fail(ps, "bad \\x escape");
                 }
@@ -162,8 +149,8 @@ static int npy_string(struct npy_parser *ps, size_t idx)
 static int npy_value(struct npy_parser *ps, unsigned depth, size_t *out);
 
 /* Parses items up to `close`; DICT items come in key ':' value pairs. */
-static int npy_items(struct npy_parser *ps, unsigned depth, size_t idx, char close, bool dict,
-                     bool *trailing_comma)
+static int npy_items(
+    struct npy_parser *ps, unsigned depth, size_t idx, char close, bool dict, bool *trailing_comma)
 {
     size_t last = SIZE_MAX;
     *trailing_comma = false;
@@ -376,13 +363,13 @@ static void npy_dtype_str(const char *s, size_t n, struct npy_dt *dt)
         uint64_t size;
         bool obj;
     } names[] = {
-        { "bool", 1, false },     { "int8", 1, false },     { "uint8", 1, false },
-        { "int16", 2, false },    { "uint16", 2, false },   { "float16", 2, false },
-        { "int32", 4, false },    { "uint32", 4, false },   { "float32", 4, false },
-        { "int64", 8, false },    { "uint64", 8, false },   { "float64", 8, false },
+        { "bool", 1, false },      { "int8", 1, false },        { "uint8", 1, false },
+        { "int16", 2, false },     { "uint16", 2, false },      { "float16", 2, false },
+        { "int32", 4, false },     { "uint32", 4, false },      { "float32", 4, false },
+        { "int64", 8, false },     { "uint64", 8, false },      { "float64", 8, false },
         { "complex64", 8, false }, { "complex128", 16, false }, { "float", 8, false },
-        { "int", 8, false },      { "complex", 16, false }, { "object", 8, true },
-        { "object0", 8, true },   { "O8", 8, true },        { "bool8", 1, false },
+        { "int", 8, false },       { "complex", 16, false },    { "object", 8, true },
+        { "object0", 8, true },    { "O8", 8, true },           { "bool8", 1, false },
     };
     dt->itemsize = 0;
     dt->hasobject = false;
@@ -463,8 +450,8 @@ static void npy_dtype_str(const char *s, size_t n, struct npy_dt *dt)
     }
 }
 
-static const struct npy_lit *npy_child(const struct npy_parser *ps, const struct npy_lit *l,
-                                       size_t i)
+static const struct npy_lit *
+npy_child(const struct npy_parser *ps, const struct npy_lit *l, size_t i)
 {
     size_t c = l->first;
     while (c != SIZE_MAX && i > 0) {
@@ -474,15 +461,21 @@ static const struct npy_lit *npy_child(const struct npy_parser *ps, const struct
     return c == SIZE_MAX ? NULL : &ps->nodes[c];
 }
 
-static int npy_shape_count(const struct npy_parser *ps, const struct npy_lit *t, uint64_t *count,
-                           uint64_t *dims, unsigned *ndim, custody_error *err, uint64_t off)
+static int npy_shape_count(const struct npy_parser *ps,
+                           const struct npy_lit *t,
+                           uint64_t *count,
+                           uint64_t *dims,
+                           unsigned *ndim,
+                           custody_error *err,
+                           uint64_t off)
 {
     if (t->kind != LIT_TUPLE) {
         return cu_err_malformed(err, "npy header", off, "shape is not a tuple");
     }
     if (t->n > CU_NPY_MAX_DIMS) {
-        return cu_err_malformed(err, "npy header", off, "shape has %zu dimensions (numpy: at most %u)",
-                                t->n, CU_NPY_MAX_DIMS);
+        return cu_err_malformed(err, "npy header", off,
+                                "shape has %zu dimensions (numpy: at most %u)", t->n,
+                                CU_NPY_MAX_DIMS);
     }
     uint64_t c = 1;
     for (size_t i = 0; i < t->n; i++) {
@@ -509,12 +502,20 @@ static int npy_shape_count(const struct npy_parser *ps, const struct npy_lit *t,
     return 0;
 }
 
-static int npy_descr(const struct npy_parser *ps, const struct npy_lit *d, unsigned depth,
-                     struct npy_dt *dt, custody_error *err, uint64_t off);
+static int npy_descr(const struct npy_parser *ps,
+                     const struct npy_lit *d,
+                     unsigned depth,
+                     struct npy_dt *dt,
+                     custody_error *err,
+                     uint64_t off);
 
 /* A list-of-fields descr: [(name, dtype[, shape]), ...]; names may be (title, name). */
-static int npy_descr_fields(const struct npy_parser *ps, const struct npy_lit *d, unsigned depth,
-                            struct npy_dt *dt, custody_error *err, uint64_t off)
+static int npy_descr_fields(const struct npy_parser *ps,
+                            const struct npy_lit *d,
+                            unsigned depth,
+                            struct npy_dt *dt,
+                            custody_error *err,
+                            uint64_t off)
 {
     dt->itemsize = 0;
     dt->hasobject = false;
@@ -560,8 +561,12 @@ static int npy_descr_fields(const struct npy_parser *ps, const struct npy_lit *d
     return 0;
 }
 
-static int npy_descr(const struct npy_parser *ps, const struct npy_lit *d, unsigned depth,
-                     struct npy_dt *dt, custody_error *err, uint64_t off)
+static int npy_descr(const struct npy_parser *ps,
+                     const struct npy_lit *d,
+                     unsigned depth,
+                     struct npy_dt *dt,
+                     custody_error *err,
+                     uint64_t off)
 {
     if (depth > NPY_LIT_DEPTH) {
         return cu_err_limit(err, "npy header", off, "descr nested too deeply");
@@ -594,8 +599,8 @@ static int npy_descr(const struct npy_parser *ps, const struct npy_lit *d, unsig
     return cu_err_malformed(err, "npy header", off, "descr is not a dtype descriptor");
 }
 
-static void npy_descr_summary(const struct npy_parser *ps, const struct npy_lit *d, char *out,
-                              size_t cap)
+static void
+npy_descr_summary(const struct npy_parser *ps, const struct npy_lit *d, char *out, size_t cap)
 {
     if (d->kind == LIT_STR) {
         struct cu_buf b = CU_BUF_INIT(cap - 1);
@@ -610,8 +615,7 @@ static void npy_descr_summary(const struct npy_parser *ps, const struct npy_lit 
     (void)ps;
 }
 
-int cu_npy_parse_header(const uint8_t *p, size_t len, struct cu_npy_header *h,
-                        custody_error *err)
+int cu_npy_parse_header(const uint8_t *p, size_t len, struct cu_npy_header *h, custody_error *err)
 {
     memset(h, 0, sizeof(*h));
     struct cu_rd rd = CU_RD_INIT(p, len);
@@ -626,8 +630,7 @@ int cu_npy_parse_header(const uint8_t *p, size_t len, struct cu_npy_header *h,
     h->major = major;
     h->minor = minor;
     if (major < 1 || major > 3 || minor != 0) {
-        return cu_err_malformed(err, "npy header", 6, "unknown format version %u.%u", major,
-                                minor);
+        return cu_err_malformed(err, "npy header", 6, "unknown format version %u.%u", major, minor);
     }
     uint64_t hlen;
     if (major == 1) {
@@ -762,8 +765,7 @@ int cu_npy_parse_header(const uint8_t *p, size_t len, struct cu_npy_header *h,
     }
     h->itemsize = dt.hasobject ? 0 : dt.itemsize;
     if (!dt.hasobject && __builtin_mul_overflow(h->count, h->itemsize, &h->nbytes)) {
-        rc = cu_err_malformed(err, "npy header", hoff,
-                              "array size overflows 64 bits (huge shape)");
+        rc = cu_err_malformed(err, "npy header", hoff, "array size overflows 64 bits (huge shape)");
         goto out;
     }
 out:
@@ -822,7 +824,8 @@ static int npy_analyze(struct cu_ctx *ctx, struct cu_source *src)
     if (h.hasobject) {
         cu_emit(ctx, src, h.data_off, "numpy/object-array", CU_SEV_DEFAULT, h.descr,
                 "array of Python objects (dtype '%s'): its payload is a pickle that "
-                "numpy.load(allow_pickle=True) unpickles", h.descr);
+                "numpy.load(allow_pickle=True) unpickles",
+                h.descr);
         uint64_t end = h.data_off;
         struct cu_pickle_opts po = { true, false, false, NULL };
         rc = cu_pickle_scan(ctx, src, h.data_off, &po, &end);
@@ -839,14 +842,14 @@ static int npy_analyze(struct cu_ctx *ctx, struct cu_source *src)
     if (left < h.nbytes) {
         return cu_err_malformed(err, "npy data", h.data_off,
                                 "array data truncated: shape and dtype '%s' need %llu bytes, "
-                                "%llu remain", h.descr, (unsigned long long)h.nbytes,
-                                (unsigned long long)left);
+                                "%llu remain",
+                                h.descr, (unsigned long long)h.nbytes, (unsigned long long)left);
     }
     if (left > h.nbytes) {
         cu_emit(ctx, src, h.data_off + h.nbytes, "numpy/trailing-data", CU_SEV_DEFAULT, NULL,
                 "%llu bytes after the array data (dtype '%s', %llu elements) are never read by "
-                "numpy.load", (unsigned long long)(left - h.nbytes), h.descr,
-                (unsigned long long)h.count);
+                "numpy.load",
+                (unsigned long long)(left - h.nbytes), h.descr, (unsigned long long)h.count);
     }
     return 0;
 }

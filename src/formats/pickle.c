@@ -1279,20 +1279,6 @@ out:
     return rc;
 }
 
-static int hexval(uint8_t c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 static size_t put_utf8(uint8_t *o, uint32_t cp)
 {
     if (cp < 0x80) {
@@ -1377,8 +1363,8 @@ static int op_string(struct vm *vm, struct cu_pv *out)
             o[k++] = e;
             break;
         case 'x':
-            if (i + 2 < end && hexval(p[i + 1]) >= 0 && hexval(p[i + 2]) >= 0) {
-                o[k++] = (uint8_t)(hexval(p[i + 1]) * 16 + hexval(p[i + 2]));
+            if (i + 2 < end && cu_hexval(p[i + 1]) >= 0 && cu_hexval(p[i + 2]) >= 0) {
+                o[k++] = (uint8_t)(cu_hexval(p[i + 1]) * 16 + cu_hexval(p[i + 2]));
                 i += 2;
             } else {
                 return vm_malformed(vm, "invalid \\x escape in STRING argument");
@@ -1436,7 +1422,7 @@ static int op_unicode(struct vm *vm, struct cu_pv *out)
             }
             uint32_t cp = 0;
             for (size_t d = 0; d < nd; d++) {
-                int h = hexval(p[i + 2 + d]);
+                int h = cu_hexval(p[i + 2 + d]);
                 if (h < 0) {
                     return vm_malformed(vm, "invalid \\u escape in UNICODE argument");
                 }

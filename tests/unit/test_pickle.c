@@ -134,15 +134,6 @@ static const struct cu_analyzer hook_an = { "pickle", NULL, hook_sniff, hook_ana
 const struct cu_analyzer *const cu_registry[] = { &probe_an, &torch_an, &hook_an, &inline_an,
                                                   &cu_analyzer_pickle };
 const size_t cu_registry_len = sizeof(cu_registry) / sizeof(cu_registry[0]);
-const struct cu_analyzer *cu_registry_find(const char *name)
-{
-    for (size_t i = 0; i < cu_registry_len; i++) {
-        if (strcmp(cu_registry[i]->name, name) == 0) {
-            return cu_registry[i];
-        }
-    }
-    return NULL;
-}
 
 /* ---- helpers ---- */
 
