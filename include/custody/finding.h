@@ -19,13 +19,13 @@ CUSTODY_API CUSTODY_NODISCARD int custody_severity_parse(custody_severity *out, 
 /* One finding. All strings are owned by the scan that produced it and live until
  * custody_scan_free(). */
 typedef struct custody_finding {
-    const char *rule_id;       /* stable id from the rule catalogue, e.g. "pickle/dangerous-call" */
+    const char *rule_id; /* stable id from the rule catalogue, e.g. "pickle/dangerous-call" */
     custody_severity severity;
-    const char *path;          /* the top-level file as given on the command line (walked) */
-    const char *location;      /* path plus "!member" for each container level entered */
-    uint64_t offset;           /* byte offset inside `location`, UINT64_MAX if none */
-    const char *message;       /* one line, human readable */
-    const char *evidence;      /* e.g. "os.system('echo pwned')"; may be NULL */
+    const char *path;     /* the top-level file as given on the command line (walked) */
+    const char *location; /* path plus "!member" for each container level entered */
+    uint64_t offset;      /* byte offset inside `location`, UINT64_MAX if none */
+    const char *message;  /* one line, human readable */
+    const char *evidence; /* e.g. "os.system('echo pwned')"; may be NULL */
 } custody_finding;
 
 #endif

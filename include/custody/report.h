@@ -16,9 +16,9 @@ typedef enum custody_report_format {
 
 typedef struct custody_report_options {
     custody_report_format format;
-    int color;                   /* text only: ANSI colour */
-    custody_severity fail_on;    /* recorded in JSON/SARIF, decides the verdict line */
-    int verbose;                 /* text only: list every file, not only those with findings */
+    int color;                /* text only: ANSI colour */
+    custody_severity fail_on; /* recorded in JSON/SARIF, decides the verdict line */
+    int verbose;              /* text only: list every file, not only those with findings */
 } custody_report_options;
 
 /* Parses "text" | "json" | "sarif". Returns 0 or CUSTODY_EINVAL. */
@@ -26,7 +26,8 @@ CUSTODY_API CUSTODY_NODISCARD int custody_report_format_parse(custody_report_for
                                                               const char *name);
 
 /* Writes the report to `f`. Returns 0, CUSTODY_EIO (write failed) or CUSTODY_ENOMEM. */
-CUSTODY_API CUSTODY_NODISCARD int custody_report_write(FILE *f, const custody_scan *scan,
+CUSTODY_API CUSTODY_NODISCARD int custody_report_write(FILE *f,
+                                                       const custody_scan *scan,
                                                        const custody_report_options *opts,
                                                        custody_error *err);
 

@@ -4,11 +4,11 @@
 #include "custody/finding.h"
 
 typedef struct custody_rule {
-    const char *id;           /* namespaced, stable: "pickle/dangerous-call" */
-    const char *title;        /* short sentence */
+    const char *id;            /* namespaced, stable: "pickle/dangerous-call" */
+    const char *title;         /* short sentence */
     custody_severity severity; /* default severity; a finding may raise or lower it */
-    const char *description;  /* what it means and why it matters */
-    const char *remediation;  /* what to do */
+    const char *description;   /* what it means and why it matters */
+    const char *remediation;   /* what to do */
 } custody_rule;
 
 CUSTODY_API size_t custody_rule_count(void);
@@ -26,15 +26,16 @@ typedef enum custody_pickle_class {
 
 /* Classifies `module`.`name` (name may be a dotted qualname) after Python 2 and moved-module
  * mapping. *why, when not NULL, receives a static reason string (may be NULL). */
-CUSTODY_API custody_pickle_class custody_pickle_classify(const char *module, const char *name,
+CUSTODY_API custody_pickle_class custody_pickle_classify(const char *module,
+                                                         const char *name,
                                                          const char **why);
 
 /* One entry of the pickle policy tables (allowlist and denylist), for docs/rules.md. */
 typedef struct custody_pickle_policy_entry {
-    const char *module;  /* e.g. "os" */
-    const char *name;    /* e.g. "system", or "*" for every name in the module */
+    const char *module; /* e.g. "os" */
+    const char *name;   /* e.g. "system", or "*" for every name in the module */
     custody_pickle_class klass;
-    const char *why;     /* dangerous: what it does / which bypass used it; safe: NULL */
+    const char *why; /* dangerous: what it does / which bypass used it; safe: NULL */
 } custody_pickle_policy_entry;
 
 CUSTODY_API size_t custody_pickle_policy_count(void);

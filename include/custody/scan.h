@@ -13,12 +13,12 @@ typedef enum custody_file_status {
 } custody_file_status;
 
 typedef struct custody_file {
-    const char *path;        /* as walked */
-    const char *format;      /* format id of the top-level content ("pickle", "zip", ...) or NULL */
+    const char *path;   /* as walked */
+    const char *format; /* format id of the top-level content ("pickle", "zip", ...) or NULL */
     custody_file_status status;
-    const char *reason;      /* why skipped or failed; NULL when scanned */
-    uint64_t size;           /* bytes in the file */
-    uint64_t bytes_read;     /* bytes actually read from disk to judge it */
+    const char *reason;            /* why skipped or failed; NULL when scanned */
+    uint64_t size;                 /* bytes in the file */
+    uint64_t bytes_read;           /* bytes actually read from disk to judge it */
     custody_severity max_severity; /* highest finding, INFO when none */
     size_t finding_count;
 } custody_file;
@@ -27,24 +27,23 @@ typedef struct custody_file {
 typedef void (*custody_progress_fn)(void *ud, const char *path, size_t done, size_t total);
 
 typedef struct custody_scan_options {
-    unsigned threads;              /* 0 = one per online CPU */
-    unsigned max_depth;            /* container nesting; 0 = default (16) */
-    uint64_t max_expand;           /* total decompressed bytes per top-level file; 0 = default */
-    custody_progress_fn progress;  /* may be NULL */
+    unsigned threads;             /* 0 = one per online CPU */
+    unsigned max_depth;           /* container nesting; 0 = default (16) */
+    uint64_t max_expand;          /* total decompressed bytes per top-level file; 0 = default */
+    custody_progress_fn progress; /* may be NULL */
     void *progress_ud;
 } custody_scan_options;
 
 /* Creates a scan. `opts` may be NULL for defaults. *out is the caller's; free it with
  * custody_scan_free(). Returns 0, CUSTODY_ENOMEM or CUSTODY_EINVAL (*err set). */
-CUSTODY_API CUSTODY_NODISCARD int custody_scan_new(custody_scan **out,
-                                                   const custody_scan_options *opts,
-                                                   custody_error *err);
+CUSTODY_API CUSTODY_NODISCARD int
+custody_scan_new(custody_scan **out, const custody_scan_options *opts, custody_error *err);
 CUSTODY_API void custody_scan_free(custody_scan *scan); /* NULL is a no-op */
 
 /* Adds a file or directory (walked recursively; symlinks are reported and never followed out
  * of the tree). The path is copied. Returns 0, CUSTODY_ENOMEM or CUSTODY_EINVAL. */
-CUSTODY_API CUSTODY_NODISCARD int custody_scan_add_path(custody_scan *scan, const char *path,
-                                                        custody_error *err);
+CUSTODY_API CUSTODY_NODISCARD int
+custody_scan_add_path(custody_scan *scan, const char *path, custody_error *err);
 
 /* Walks and analyses everything added. Unreadable inputs do not stop the scan: they are
  * recorded as CUSTODY_FILE_ERROR. Returns 0, or CUSTODY_ENOMEM / CUSTODY_EINVAL on a
@@ -61,13 +60,12 @@ CUSTODY_API const custody_file *custody_scan_file(const custody_scan *scan, size
 CUSTODY_API custody_severity custody_scan_max_severity(const custody_scan *scan);
 CUSTODY_API int custody_scan_had_errors(const custody_scan *scan);
 /* Total bytes read from disk and total file bytes, over all files. */
-CUSTODY_API void custody_scan_totals(const custody_scan *scan, uint64_t *bytes_read,
-                                     uint64_t *bytes_total);
+CUSTODY_API void
+custody_scan_totals(const custody_scan *scan, uint64_t *bytes_read, uint64_t *bytes_total);
 
 /* Scans one in-memory buffer as if it were a file named `name` (used by fuzzers and tests).
  * Same result accessors as a walked scan. */
-CUSTODY_API CUSTODY_NODISCARD int custody_scan_buffer(custody_scan *scan, const char *name,
-                                                      const uint8_t *data, size_t len,
-                                                      custody_error *err);
+CUSTODY_API CUSTODY_NODISCARD int custody_scan_buffer(
+    custody_scan *scan, const char *name, const uint8_t *data, size_t len, custody_error *err);
 
 #endif

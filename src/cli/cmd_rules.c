@@ -14,7 +14,9 @@ static const char rules_usage[] =
 
 static const char *klass_name(custody_pickle_class k)
 {
-    return k == CUSTODY_PICKLE_SAFE ? "safe" : k == CUSTODY_PICKLE_DANGEROUS ? "dangerous" : "unknown";
+    return k == CUSTODY_PICKLE_SAFE        ? "safe"
+           : k == CUSTODY_PICKLE_DANGEROUS ? "dangerous"
+                                           : "unknown";
 }
 
 static int rules_md(void)
@@ -25,12 +27,13 @@ static int rules_md(void)
                 "| id | severity | title |\n|---|---|---|\n") < 0;
     for (size_t i = 0; i < custody_rule_count(); i++) {
         const custody_rule *r = custody_rule_at(i);
-        w |= printf("| `%s` | %s | %s |\n", r->id, custody_severity_name(r->severity), r->title) < 0;
+        w |=
+            printf("| `%s` | %s | %s |\n", r->id, custody_severity_name(r->severity), r->title) < 0;
     }
     for (size_t i = 0; i < custody_rule_count(); i++) {
         const custody_rule *r = custody_rule_at(i);
-        w |= printf("\n## `%s`\n\n**%s** (default severity: %s)\n\n%s\n\n*Remediation:* %s\n", r->id,
-                    r->title, custody_severity_name(r->severity), r->description,
+        w |= printf("\n## `%s`\n\n**%s** (default severity: %s)\n\n%s\n\n*Remediation:* %s\n",
+                    r->id, r->title, custody_severity_name(r->severity), r->description,
                     r->remediation) < 0;
     }
     for (int pass = 0; pass < 2; pass++) {

@@ -62,11 +62,16 @@ static void on_progress(void *ud, const char *path, size_t done, size_t total)
 int cmd_scan(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        { "format", required_argument, NULL, 'f' },  { "output", required_argument, NULL, 'o' },
-        { "fail-on", required_argument, NULL, 'F' }, { "threads", required_argument, NULL, 'j' },
-        { "max-depth", required_argument, NULL, 'D' }, { "color", required_argument, NULL, 'C' },
-        { "no-progress", no_argument, NULL, 'P' },   { "verbose", no_argument, NULL, 'v' },
-        { "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
+        { "format", required_argument, NULL, 'f' },
+        { "output", required_argument, NULL, 'o' },
+        { "fail-on", required_argument, NULL, 'F' },
+        { "threads", required_argument, NULL, 'j' },
+        { "max-depth", required_argument, NULL, 'D' },
+        { "color", required_argument, NULL, 'C' },
+        { "no-progress", no_argument, NULL, 'P' },
+        { "verbose", no_argument, NULL, 'v' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
     custody_report_options ropts = { CUSTODY_REPORT_TEXT, 0, CUSTODY_SEV_HIGH, 0 };
     custody_scan_options sopts;

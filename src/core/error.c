@@ -41,8 +41,14 @@ void cu_err_clear(custody_error *err)
     }
 }
 
-int cu_err_set(custody_error *err, int code, const char *where, uint64_t off, const char *file,
-               int line, const char *fmt, ...)
+int cu_err_set(custody_error *err,
+               int code,
+               const char *where,
+               uint64_t off,
+               const char *file,
+               int line,
+               const char *fmt,
+               ...)
 {
     if (err == NULL) {
         return code;

@@ -8,8 +8,14 @@
 
 #define CU_NO_OFFSET UINT64_MAX
 
-int cu_err_set(custody_error *err, int code, const char *where, uint64_t off, const char *file,
-               int line, const char *fmt, ...) CUSTODY_PRINTF(7, 8);
+int cu_err_set(custody_error *err,
+               int code,
+               const char *where,
+               uint64_t off,
+               const char *file,
+               int line,
+               const char *fmt,
+               ...) CUSTODY_PRINTF(7, 8);
 void cu_err_clear(custody_error *err);
 
 #define cu_err_malformed(err, where, off, ...) \

@@ -4,27 +4,27 @@
  * checked against the bytes that remain, then one of these, then for overflow. */
 #include <stdint.h>
 
-#define CU_LIMIT_DEPTH            16u                   /* container nesting */
-#define CU_LIMIT_EXPAND           (64ull << 30)         /* decompressed bytes per top-level file */
-#define CU_LIMIT_EXPAND_RATIO     2000u                 /* member inflate ratio (bomb) */
-#define CU_LIMIT_EXPAND_FLOOR     (64ull << 20)         /* output below this skips the ratio */
-#define CU_LIMIT_XZ_MEM           (1ull << 30)          /* liblzma decoder memory (dictionary) */
-#define CU_LIMIT_NAME_LEN         4096u                 /* member / path names */
-#define CU_LIMIT_ZIP_ENTRIES      200000u               /* central directory entries */
-#define CU_LIMIT_ARCHIVE_ENTRIES  200000u               /* tar/7z entries */
-#define CU_LIMIT_FINDINGS_PER_FILE 1000u                /* then one "truncated" finding */
-#define CU_LIMIT_EVIDENCE         512u                  /* bytes of evidence text */
-#define CU_LIMIT_SNIFF            512u                  /* bytes given to sniff() */
-#define CU_LIMIT_STREAM_BUF       (256u << 10)          /* stream window */
-#define CU_LIMIT_PICKLE_STACK     1000000u              /* VM stack + memo entries */
-#define CU_LIMIT_PICKLE_MEMO      1000000u
-#define CU_LIMIT_PICKLE_STR       (16u << 20)           /* a string value kept whole */
-#define CU_LIMIT_PICKLE_KEEP      4096u                 /* bytes of a large bytes value kept */
-#define CU_LIMIT_PICKLE_OPS       (1ull << 32)          /* opcodes per stream */
-#define CU_LIMIT_PICKLE_NEST      8u                    /* pickles nested in bytes values */
-#define CU_LIMIT_PICKLE_CONCAT    4096u                 /* concatenated pickles in one stream */
-#define CU_LIMIT_PICKLE_ARENA     (1ull << 30)          /* symbolic values of one pickle */
-#define CU_LIMIT_MEM_MEMBER       (64ull << 20)         /* members held in memory, else spilled */
-#define CU_LIMIT_NPY_HEADER       (1u << 20)            /* numpy header bytes */
+#define CU_LIMIT_DEPTH             16u           /* container nesting */
+#define CU_LIMIT_EXPAND            (64ull << 30) /* decompressed bytes per top-level file */
+#define CU_LIMIT_EXPAND_RATIO      2000u         /* member inflate ratio (bomb) */
+#define CU_LIMIT_EXPAND_FLOOR      (64ull << 20) /* output below this skips the ratio */
+#define CU_LIMIT_XZ_MEM            (1ull << 30)  /* liblzma decoder memory (dictionary) */
+#define CU_LIMIT_NAME_LEN          4096u         /* member / path names */
+#define CU_LIMIT_ZIP_ENTRIES       200000u       /* central directory entries */
+#define CU_LIMIT_ARCHIVE_ENTRIES   200000u       /* tar/7z entries */
+#define CU_LIMIT_FINDINGS_PER_FILE 1000u         /* then one "truncated" finding */
+#define CU_LIMIT_EVIDENCE          512u          /* bytes of evidence text */
+#define CU_LIMIT_SNIFF             512u          /* bytes given to sniff() */
+#define CU_LIMIT_STREAM_BUF        (256u << 10)  /* stream window */
+#define CU_LIMIT_PICKLE_STACK      1000000u      /* VM stack + memo entries */
+#define CU_LIMIT_PICKLE_MEMO       1000000u
+#define CU_LIMIT_PICKLE_STR        (16u << 20)   /* a string value kept whole */
+#define CU_LIMIT_PICKLE_KEEP       4096u         /* bytes of a large bytes value kept */
+#define CU_LIMIT_PICKLE_OPS        (1ull << 32)  /* opcodes per stream */
+#define CU_LIMIT_PICKLE_NEST       8u            /* pickles nested in bytes values */
+#define CU_LIMIT_PICKLE_CONCAT     4096u         /* concatenated pickles in one stream */
+#define CU_LIMIT_PICKLE_ARENA      (1ull << 30)  /* symbolic values of one pickle */
+#define CU_LIMIT_MEM_MEMBER        (64ull << 20) /* members held in memory, else spilled */
+#define CU_LIMIT_NPY_HEADER        (1u << 20)    /* numpy header bytes */
 
 #endif

@@ -14,7 +14,10 @@ struct cu_rd {
     size_t off;
 };
 
-#define CU_RD_INIT(ptr, n) { (const uint8_t *)(ptr), (n), 0 }
+#define CU_RD_INIT(ptr, n)             \
+    {                                  \
+        (const uint8_t *)(ptr), (n), 0 \
+    }
 
 static inline uint16_t cu_load_u16le(const uint8_t *p)
 {

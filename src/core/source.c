@@ -47,8 +47,11 @@ static struct cu_source *source_new(int kind, const char *loc, const char *name)
     return s;
 }
 
-int cu_source_open_file(struct cu_source **out, const char *path, const char *loc,
-                        uint64_t *counter, custody_error *err)
+int cu_source_open_file(struct cu_source **out,
+                        const char *path,
+                        const char *loc,
+                        uint64_t *counter,
+                        custody_error *err)
 {
     *out = NULL;
     /* O_NONBLOCK: opening a FIFO must not hang the scan; we refuse it just below. */
@@ -78,8 +81,13 @@ int cu_source_open_file(struct cu_source **out, const char *path, const char *lo
     return 0;
 }
 
-int cu_source_from_mem(struct cu_source **out, const uint8_t *data, size_t len, bool take,
-                       const char *loc, const char *name, custody_error *err)
+int cu_source_from_mem(struct cu_source **out,
+                       const uint8_t *data,
+                       size_t len,
+                       bool take,
+                       const char *loc,
+                       const char *name,
+                       custody_error *err)
 {
     *out = NULL;
     struct cu_source *s = source_new(SRC_MEM, loc, name);
@@ -98,16 +106,19 @@ int cu_source_from_mem(struct cu_source **out, const uint8_t *data, size_t len, 
     return 0;
 }
 
-int cu_source_range(struct cu_source **out, struct cu_source *parent, uint64_t base,
-                    uint64_t len, const char *loc, const char *name, custody_error *err)
+int cu_source_range(struct cu_source **out,
+                    struct cu_source *parent,
+                    uint64_t base,
+                    uint64_t len,
+                    const char *loc,
+                    const char *name,
+                    custody_error *err)
 {
     *out = NULL;
-    if (parent->size != CU_SIZE_UNKNOWN &&
-        (base > parent->size || len > parent->size - base)) {
-        return cu_err_malformed(err, parent->loc, base,
-                                "range of %llu bytes at %llu exceeds the %llu-byte source",
-                                (unsigned long long)len, (unsigned long long)base,
-                                (unsigned long long)parent->size);
+    if (parent->size != CU_SIZE_UNKNOWN && (base > parent->size || len > parent->size - base)) {
+        return cu_err_malformed(
+            err, parent->loc, base, "range of %llu bytes at %llu exceeds the %llu-byte source",
+            (unsigned long long)len, (unsigned long long)base, (unsigned long long)parent->size);
     }
     struct cu_source *s = source_new(SRC_RANGE, loc, name);
     if (s == NULL) {
@@ -121,8 +132,13 @@ int cu_source_range(struct cu_source **out, struct cu_source *parent, uint64_t b
     return 0;
 }
 
-int cu_source_decoded(struct cu_source **out, const struct cu_decoder_ops *ops, void *state,
-                      uint64_t size_hint, uint64_t *budget, const char *loc, const char *name,
+int cu_source_decoded(struct cu_source **out,
+                      const struct cu_decoder_ops *ops,
+                      void *state,
+                      uint64_t size_hint,
+                      uint64_t *budget,
+                      const char *loc,
+                      const char *name,
                       custody_error *err)
 {
     *out = NULL;
@@ -170,8 +186,8 @@ char *cu_source_member_loc(const struct cu_source *parent, const char *member)
     return cu_asprintf("%s!%s", parent->loc, member);
 }
 
-static int file_read(struct cu_source *s, uint64_t off, uint8_t *buf, size_t n, size_t *got,
-                     custody_error *err)
+static int file_read(
+    struct cu_source *s, uint64_t off, uint8_t *buf, size_t n, size_t *got, custody_error *err)
 {
     size_t total = 0;
     while (total < n) {
@@ -188,8 +204,8 @@ static int file_read(struct cu_source *s, uint64_t off, uint8_t *buf, size_t n, 
             if (errno == EINTR) {
                 continue;
             }
-            return cu_err_set(err, CUSTODY_EIO, s->loc, pos, __FILE__, __LINE__,
-                              "read failed: %s", strerror(errno));
+            return cu_err_set(err, CUSTODY_EIO, s->loc, pos, __FILE__, __LINE__, "read failed: %s",
+                              strerror(errno));
         }
         if (r == 0) {
             /* The file shrank while we read it: treat the rest as absent. */
@@ -218,10 +234,9 @@ static int decoded_step(struct cu_source *s, custody_error *err)
         d->ended = true;
         s->size = d->wstart;
         if (d->size_hint != CU_SIZE_UNKNOWN && d->wstart != d->size_hint) {
-            return cu_err_malformed(err, s->loc, d->wstart,
-                                    "decoded %llu bytes but %llu were declared",
-                                    (unsigned long long)d->wstart,
-                                    (unsigned long long)d->size_hint);
+            return cu_err_malformed(
+                err, s->loc, d->wstart, "decoded %llu bytes but %llu were declared",
+                (unsigned long long)d->wstart, (unsigned long long)d->size_hint);
         }
         return 0;
     }
@@ -242,8 +257,8 @@ static int decoded_step(struct cu_source *s, custody_error *err)
     return 0;
 }
 
-static int decoded_read(struct cu_source *s, uint64_t off, uint8_t *buf, size_t n, size_t *got,
-                        custody_error *err)
+static int decoded_read(
+    struct cu_source *s, uint64_t off, uint8_t *buf, size_t n, size_t *got, custody_error *err)
 {
     struct cu_decoded *d = s->dec;
     size_t total = 0;
@@ -286,8 +301,8 @@ static int decoded_read(struct cu_source *s, uint64_t off, uint8_t *buf, size_t 
     return 0;
 }
 
-int cu_source_read(struct cu_source *src, uint64_t off, void *buf, size_t n, size_t *got,
-                   custody_error *err)
+int cu_source_read(
+    struct cu_source *src, uint64_t off, void *buf, size_t n, size_t *got, custody_error *err)
 {
     *got = 0;
     switch (src->kind) {
@@ -314,8 +329,8 @@ int cu_source_read(struct cu_source *src, uint64_t off, void *buf, size_t n, siz
     }
 }
 
-int cu_source_read_exact(struct cu_source *src, uint64_t off, void *buf, size_t n,
-                         custody_error *err)
+int cu_source_read_exact(
+    struct cu_source *src, uint64_t off, void *buf, size_t n, custody_error *err)
 {
     size_t got = 0;
     while (got < n) {
@@ -330,8 +345,8 @@ int cu_source_read_exact(struct cu_source *src, uint64_t off, void *buf, size_t 
         got += step;
     }
     if (got != n) {
-        return cu_err_malformed(err, src->loc, off + got, "truncated: wanted %zu bytes at %llu",
-                                n, (unsigned long long)off);
+        return cu_err_malformed(err, src->loc, off + got, "truncated: wanted %zu bytes at %llu", n,
+                                (unsigned long long)off);
     }
     return 0;
 }
@@ -376,8 +391,8 @@ static const uint8_t *source_direct(struct cu_source *src, uint64_t off, uint64_
     return src->mem + base + off;
 }
 
-int cu_stream_init(struct cu_stream *st, struct cu_source *src, uint64_t off, size_t cap,
-                   custody_error *err)
+int cu_stream_init(
+    struct cu_stream *st, struct cu_source *src, uint64_t off, size_t cap, custody_error *err)
 {
     memset(st, 0, sizeof(*st));
     st->src = src;
@@ -433,8 +448,8 @@ int cu_stream_need(struct cu_stream *st, size_t n)
     }
     while (st->len < n && !st->eof) {
         size_t got;
-        int rc = cu_source_read(st->src, st->base + st->len, st->buf + st->len,
-                                st->cap - st->len, &got, st->err);
+        int rc = cu_source_read(st->src, st->base + st->len, st->buf + st->len, st->cap - st->len,
+                                &got, st->err);
         if (rc < 0) {
             return rc;
         }
@@ -513,8 +528,7 @@ int cu_stream_skip(struct cu_stream *st, uint64_t n)
         if (target > st->src->size) {
             return cu_err_malformed(st->err, st->src->loc, st->src->size,
                                     "truncated: skipping %llu bytes at offset %llu",
-                                    (unsigned long long)n,
-                                    (unsigned long long)cu_stream_tell(st));
+                                    (unsigned long long)n, (unsigned long long)cu_stream_tell(st));
         }
         st->base = target;
         st->pos = st->len = 0;
@@ -582,6 +596,6 @@ int cu_stream_line(struct cu_stream *st, size_t max, const uint8_t **line, size_
             return rc;
         }
     }
-    return cu_err_limit(st->err, st->src->loc, cu_stream_tell(st),
-                        "line longer than %zu bytes", max);
+    return cu_err_limit(st->err, st->src->loc, cu_stream_tell(st), "line longer than %zu bytes",
+                        max);
 }

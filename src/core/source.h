@@ -28,10 +28,10 @@ struct cu_decoder_ops {
 };
 
 struct cu_source {
-    char *loc;          /* owned display location */
-    char *name;         /* owned name hint: file basename or member name (may contain '/') */
-    uint64_t size;      /* bytes, or CU_SIZE_UNKNOWN until a decoder reaches its end */
-    uint64_t *counter;  /* disk bytes read, shared by everything under one top-level file */
+    char *loc;         /* owned display location */
+    char *name;        /* owned name hint: file basename or member name (may contain '/') */
+    uint64_t size;     /* bytes, or CU_SIZE_UNKNOWN until a decoder reaches its end */
+    uint64_t *counter; /* disk bytes read, shared by everything under one top-level file */
     int kind;
     /* kind-specific */
     int fd;
@@ -44,31 +44,49 @@ struct cu_source {
 
 /* Opens a regular file read-only, refusing a final symlink and anything that is not a
  * regular file. Returns 0, CUSTODY_EIO or CUSTODY_ENOMEM (*err set). */
-int cu_source_open_file(struct cu_source **out, const char *path, const char *loc,
-                        uint64_t *counter, custody_error *err);
+int cu_source_open_file(struct cu_source **out,
+                        const char *path,
+                        const char *loc,
+                        uint64_t *counter,
+                        custody_error *err);
 /* A memory source. With `take`, the buffer (from malloc) becomes the source's and is freed
  * with it; otherwise it is borrowed and must outlive the source. */
-int cu_source_from_mem(struct cu_source **out, const uint8_t *data, size_t len, bool take,
-                       const char *loc, const char *name, custody_error *err);
+int cu_source_from_mem(struct cu_source **out,
+                       const uint8_t *data,
+                       size_t len,
+                       bool take,
+                       const char *loc,
+                       const char *name,
+                       custody_error *err);
 /* A window of `parent`, which must outlive it. Fails with EMALFORMED when the window does not
  * fit a parent of known size. */
-int cu_source_range(struct cu_source **out, struct cu_source *parent, uint64_t base,
-                    uint64_t len, const char *loc, const char *name, custody_error *err);
+int cu_source_range(struct cu_source **out,
+                    struct cu_source *parent,
+                    uint64_t base,
+                    uint64_t len,
+                    const char *loc,
+                    const char *name,
+                    custody_error *err);
 /* Wraps a decoder; the source owns `state` (ops->free). `size_hint` is the declared output
  * size or CU_SIZE_UNKNOWN; output beyond a known hint is an error (the loader would disagree).
  * `budget` points at the remaining expansion allowance, shared per top-level file. */
-int cu_source_decoded(struct cu_source **out, const struct cu_decoder_ops *ops, void *state,
-                      uint64_t size_hint, uint64_t *budget, const char *loc, const char *name,
+int cu_source_decoded(struct cu_source **out,
+                      const struct cu_decoder_ops *ops,
+                      void *state,
+                      uint64_t size_hint,
+                      uint64_t *budget,
+                      const char *loc,
+                      const char *name,
                       custody_error *err);
 void cu_source_free(struct cu_source *src); /* NULL is a no-op */
 
 /* Reads up to n bytes at off; *got < n only at the end of the source, or when a decoder
  * broke after some of them: those bytes are delivered and the next read returns the error. */
-int cu_source_read(struct cu_source *src, uint64_t off, void *buf, size_t n, size_t *got,
-                   custody_error *err);
+int cu_source_read(
+    struct cu_source *src, uint64_t off, void *buf, size_t n, size_t *got, custody_error *err);
 /* Reads exactly n bytes at off, or fails with EMALFORMED ("truncated"). */
-int cu_source_read_exact(struct cu_source *src, uint64_t off, void *buf, size_t n,
-                         custody_error *err);
+int cu_source_read_exact(
+    struct cu_source *src, uint64_t off, void *buf, size_t n, custody_error *err);
 /* The size, decoding to the end if it is not yet known. */
 int cu_source_size(struct cu_source *src, uint64_t *out, custody_error *err);
 /* Builds "<parent loc>!<member>" (caller frees). */
@@ -80,15 +98,15 @@ struct cu_stream {
     custody_error *err;
     uint8_t *buf;
     size_t cap;
-    size_t pos;     /* next unread byte in buf */
-    size_t len;     /* valid bytes in buf */
-    uint64_t base;  /* source offset of buf[0] */
-    bool eof;       /* the source has no bytes past base+len */
+    size_t pos;    /* next unread byte in buf */
+    size_t len;    /* valid bytes in buf */
+    uint64_t base; /* source offset of buf[0] */
+    bool eof;      /* the source has no bytes past base+len */
 };
 
 /* Starts reading src at `off` with a window of `cap` bytes (>= 64). */
-int cu_stream_init(struct cu_stream *st, struct cu_source *src, uint64_t off, size_t cap,
-                   custody_error *err);
+int cu_stream_init(
+    struct cu_stream *st, struct cu_source *src, uint64_t off, size_t cap, custody_error *err);
 void cu_stream_free(struct cu_stream *st);
 static inline uint64_t cu_stream_tell(const struct cu_stream *st)
 {

@@ -35,7 +35,10 @@ struct cu_buf {
     bool oom;
     bool cut;
 };
-#define CU_BUF_INIT(maxlen) { NULL, 0, 0, (maxlen), false, false }
+#define CU_BUF_INIT(maxlen)                \
+    {                                      \
+        NULL, 0, 0, (maxlen), false, false \
+    }
 void cu_buf_add(struct cu_buf *b, const void *data, size_t n);
 void cu_buf_adds(struct cu_buf *b, const char *s);
 void cu_buf_addf(struct cu_buf *b, const char *fmt, ...) CUSTODY_PRINTF(2, 3);

@@ -19,7 +19,10 @@ struct walk {
     void *ud;
 };
 
-static int walk_emit(struct walk *w, enum cu_walk_kind kind, const char *path, const char *target,
+static int walk_emit(struct walk *w,
+                     enum cu_walk_kind kind,
+                     const char *path,
+                     const char *target,
                      const char *reason)
 {
     struct cu_walk_entry e = { kind, path, target, reason, path };
@@ -151,9 +154,8 @@ int cu_walk(const char *root, cu_walk_fn fn, void *ud)
         return fn(ud, &e);
     }
     if (!S_ISDIR(st.st_mode)) {
-        struct cu_walk_entry e = { S_ISREG(st.st_mode) ? CU_WALK_FILE : CU_WALK_SPECIAL, root,
-                                   NULL, S_ISREG(st.st_mode) ? NULL : "not a regular file",
-                                   root };
+        struct cu_walk_entry e = { S_ISREG(st.st_mode) ? CU_WALK_FILE : CU_WALK_SPECIAL, root, NULL,
+                                   S_ISREG(st.st_mode) ? NULL : "not a regular file", root };
         return fn(ud, &e);
     }
     w.root_real = realpath(root, NULL);

@@ -4,18 +4,18 @@
 #include "custody/common.h"
 
 enum cu_walk_kind {
-    CU_WALK_FILE = 0,       /* a regular file (or a symlink to one inside the tree) */
-    CU_WALK_SYMLINK_OUT,    /* symlink whose target leaves the tree or dangles: not followed */
-    CU_WALK_SYMLINK_DIR,    /* symlink to a directory: not followed (loops) */
-    CU_WALK_SPECIAL,        /* FIFO, socket, device: never opened */
-    CU_WALK_ERROR           /* could not be listed or stat'ed */
+    CU_WALK_FILE = 0,    /* a regular file (or a symlink to one inside the tree) */
+    CU_WALK_SYMLINK_OUT, /* symlink whose target leaves the tree or dangles: not followed */
+    CU_WALK_SYMLINK_DIR, /* symlink to a directory: not followed (loops) */
+    CU_WALK_SPECIAL,     /* FIFO, socket, device: never opened */
+    CU_WALK_ERROR        /* could not be listed or stat'ed */
 };
 
 struct cu_walk_entry {
     enum cu_walk_kind kind;
-    const char *path;    /* as walked: root + "/" + relative; borrowed for the callback */
-    const char *target;  /* symlink target text, or NULL */
-    const char *reason;  /* for ERROR / SPECIAL */
+    const char *path;      /* as walked: root + "/" + relative; borrowed for the callback */
+    const char *target;    /* symlink target text, or NULL */
+    const char *reason;    /* for ERROR / SPECIAL */
     const char *open_path; /* FILE: what to open (the resolved target of an in-tree symlink) */
 };
 

@@ -84,8 +84,12 @@ const void *cu_ctx_set_hint(struct cu_ctx *ctx, const char *key, const void *val
     return NULL;
 }
 
-static bool finding_equal(const struct cu_finding_rec *a, const char *rule, const char *loc,
-                          uint64_t off, const char *msg, const char *ev)
+static bool finding_equal(const struct cu_finding_rec *a,
+                          const char *rule,
+                          const char *loc,
+                          uint64_t off,
+                          const char *msg,
+                          const char *ev)
 {
     return a->rule_id == rule && a->offset == off && strcmp(a->location, loc) == 0 &&
            strcmp(a->message, msg) == 0 &&
@@ -93,8 +97,13 @@ static bool finding_equal(const struct cu_finding_rec *a, const char *rule, cons
             (a->evidence != NULL && ev != NULL && strcmp(a->evidence, ev) == 0));
 }
 
-static void emit_rec(struct cu_ctx *ctx, const char *location, uint64_t off, const char *rule_id,
-                     int severity, const char *evidence, const char *msg)
+static void emit_rec(struct cu_ctx *ctx,
+                     const char *location,
+                     uint64_t off,
+                     const char *rule_id,
+                     int severity,
+                     const char *evidence,
+                     const char *msg)
 {
     struct cu_file_rec *rec = ctx->rec;
     const custody_rule *rule = custody_rule_find(rule_id);
@@ -146,8 +155,14 @@ static void emit_rec(struct cu_ctx *ctx, const char *location, uint64_t off, con
     rec->nf++;
 }
 
-void cu_emit(struct cu_ctx *ctx, const struct cu_source *src, uint64_t off, const char *rule_id,
-             int severity, const char *evidence, const char *fmt, ...)
+void cu_emit(struct cu_ctx *ctx,
+             const struct cu_source *src,
+             uint64_t off,
+             const char *rule_id,
+             int severity,
+             const char *evidence,
+             const char *fmt,
+             ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -182,11 +197,11 @@ static const char *name_extension(const char *name)
 
 bool cu_name_is_model(const char *name)
 {
-    static const char *const model_ext[] = { ".pt",   ".pth",  ".bin",    ".pkl", ".pickle",
-                                             ".ckpt", ".joblib", ".npy",  ".npz", ".dill",
-                                             ".sav",  ".model", ".mar",   ".safetensors",
-                                             ".gguf", ".onnx", ".h5",     ".keras", ".pb",
-                                             ".tflite", ".msgpack", ".nemo", NULL };
+    static const char *const model_ext[] = {
+        ".pt",  ".pth",   ".bin", ".pkl",    ".pickle",  ".ckpt",        ".joblib", ".npy",
+        ".npz", ".dill",  ".sav", ".model",  ".mar",     ".safetensors", ".gguf",   ".onnx",
+        ".h5",  ".keras", ".pb",  ".tflite", ".msgpack", ".nemo",        NULL
+    };
     const char *ext = name_extension(name);
     if (ext != NULL) {
         for (size_t i = 0; model_ext[i] != NULL; i++) {
@@ -201,8 +216,8 @@ bool cu_name_is_model(const char *name)
 }
 
 /* Does any analyzer claim this name's extension, and does `chosen` claim it? */
-static bool extension_mismatch(const char *name, const struct cu_analyzer *chosen,
-                               const char **ext_out)
+static bool
+extension_mismatch(const char *name, const struct cu_analyzer *chosen, const char **ext_out)
 {
     const char *ext = name_extension(name);
     if (ext == NULL) {
@@ -226,8 +241,10 @@ static bool extension_mismatch(const char *name, const struct cu_analyzer *chose
 
 /* ---- dispatch ---- */
 
-static void error_to_finding(struct cu_ctx *ctx, const struct cu_source *src,
-                             const struct cu_analyzer *a, int rc)
+static void error_to_finding(struct cu_ctx *ctx,
+                             const struct cu_source *src,
+                             const struct cu_analyzer *a,
+                             int rc)
 {
     const char *rule = "scan/decode-error";
     char idbuf[64];
@@ -347,8 +364,8 @@ static void walk_findings(struct cu_ctx *ctx, struct cu_file_rec *rec)
 {
     switch (rec->walk_kind) {
     case CU_WALK_SYMLINK_OUT:
-        emit_rec(ctx, rec->path, CU_NO_OFFSET, "fs/symlink-outside", CU_SEV_DEFAULT,
-                 rec->walk_note, "symlink points outside the scanned tree and was not followed");
+        emit_rec(ctx, rec->path, CU_NO_OFFSET, "fs/symlink-outside", CU_SEV_DEFAULT, rec->walk_note,
+                 "symlink points outside the scanned tree and was not followed");
         rec->pub.status = CUSTODY_FILE_SKIPPED;
         rec->reason = cu_strdup("symlink out of the tree");
         break;

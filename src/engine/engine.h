@@ -17,14 +17,15 @@ struct cu_ctx; /* one per top-level file; single-threaded */
 struct cu_sniff {
     const uint8_t *head; /* up to CU_LIMIT_SNIFF bytes */
     size_t len;
-    uint64_t size;       /* CU_SIZE_UNKNOWN for a decoder of unknown length */
-    const char *name;    /* file or member name: a hint, never the basis of a decision */
-    unsigned depth;      /* 0 for a top-level file */
+    uint64_t size;    /* CU_SIZE_UNKNOWN for a decoder of unknown length */
+    const char *name; /* file or member name: a hint, never the basis of a decision */
+    unsigned depth;   /* 0 for a top-level file */
 };
 
 struct cu_analyzer {
-    const char *name;              /* format id; "<name>/malformed" must be a catalogue rule */
-    const char *const *extensions; /* suffixes whose content this format may be ("*.pt"), NULL-ended */
+    const char *name; /* format id; "<name>/malformed" must be a catalogue rule */
+    const char *const
+        *extensions; /* suffixes whose content this format may be ("*.pt"), NULL-ended */
     bool (*sniff)(const struct cu_sniff *in);
     /* Returns 0, or a negative CUSTODY_E*: EMALFORMED/ELIMIT/EUNSUPPORTED (err set through
      * cu_ctx_err()) become findings at the place of failure; EIO/ENOMEM fail the file. */
@@ -42,8 +43,14 @@ const struct cu_analyzer *cu_registry_find(const char *name);
  * byte offset in src or CU_NO_OFFSET. `evidence` may be NULL; it is copied and cut at
  * CU_LIMIT_EVIDENCE. Identical findings are recorded once. Never fails: on ENOMEM the finding
  * is dropped and the file is marked failed. */
-void cu_emit(struct cu_ctx *ctx, const struct cu_source *src, uint64_t off, const char *rule_id,
-             int severity, const char *evidence, const char *fmt, ...) CUSTODY_PRINTF(7, 8);
+void cu_emit(struct cu_ctx *ctx,
+             const struct cu_source *src,
+             uint64_t off,
+             const char *rule_id,
+             int severity,
+             const char *evidence,
+             const char *fmt,
+             ...) CUSTODY_PRINTF(7, 8);
 
 /* Sniffs a container member (or nested stream) and analyses it one level deeper. Member
  * failures become findings here, so the caller carries on with its other members; returns

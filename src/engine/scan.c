@@ -175,8 +175,8 @@ int custody_scan_run(custody_scan *s, custody_error *err)
     return flatten(s, err);
 }
 
-int custody_scan_buffer(custody_scan *s, const char *name, const uint8_t *data, size_t len,
-                        custody_error *err)
+int custody_scan_buffer(
+    custody_scan *s, const char *name, const uint8_t *data, size_t len, custody_error *err)
 {
     struct cu_file_rec *r = add_rec(s);
     if (r == NULL) {

@@ -16,10 +16,10 @@ struct cu_finding_rec {
 };
 
 struct cu_file_rec {
-    char *path;        /* display path */
-    char *open_path;   /* what to open */
+    char *path;      /* display path */
+    char *open_path; /* what to open */
     enum cu_walk_kind walk_kind;
-    char *walk_note;   /* symlink target or walk error */
+    char *walk_note;    /* symlink target or walk error */
     const uint8_t *mem; /* custody_scan_buffer(): content in memory instead of a file */
     size_t mem_len;
     custody_file pub;

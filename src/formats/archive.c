@@ -16,7 +16,7 @@
 #include "formats/compress.h"
 #include "core/banned.h"
 
-#define AR_CHUNK (64u << 10)
+#define AR_CHUNK   (64u << 10)
 #define AR_RETRIES 64
 
 struct ar_io {
@@ -34,8 +34,8 @@ struct ar_handle {
 
 struct ar_shared {
     struct ar_handle h;
-    size_t index;  /* entry the shared handle is positioned at */
-    bool claimed;  /* a member has started reading that entry's data */
+    size_t index;    /* entry the shared handle is positioned at */
+    bool claimed;    /* a member has started reading that entry's data */
     bool compressed; /* the format compresses member data (7z, rar) */
     uint64_t ratio_base;
 };
@@ -226,8 +226,7 @@ static int ar_member_reset(void *state, custody_error *err)
     return 0;
 }
 
-static int ar_member_next(void *state, uint8_t *buf, size_t cap, size_t *got,
-                          custody_error *err)
+static int ar_member_next(void *state, uint8_t *buf, size_t cap, size_t *got, custody_error *err)
 {
     struct ar_member *m = state;
     *got = 0;
@@ -420,8 +419,12 @@ static int ar_set_add(struct ar_set *set, uint64_t h)
 
 /* ---- one entry ---- */
 
-static int ar_entry(struct cu_ctx *ctx, struct cu_source *src, struct ar_shared *sh,
-                    struct ar_set *seen, struct archive_entry *e, size_t index)
+static int ar_entry(struct cu_ctx *ctx,
+                    struct cu_source *src,
+                    struct ar_shared *sh,
+                    struct ar_set *seen,
+                    struct archive_entry *e,
+                    size_t index)
 {
     custody_error *err = cu_ctx_err(ctx);
     const char *raw = archive_entry_pathname_utf8(e);
@@ -498,8 +501,8 @@ static int ar_entry(struct cu_ctx *ctx, struct cu_source *src, struct ar_shared 
     if (hardlink != NULL) {
         bool esc = ar_link_escapes(name, hardlink, false) || ar_traversal(hardlink) != NULL;
         cu_emit(ctx, anchor, CU_NO_OFFSET, "archive/hardlink",
-                esc ? (int)CUSTODY_SEV_HIGH : CU_SEV_DEFAULT, hardlink,
-                "hard link to '%s'%s", hardlink, esc ? ", outside the archive root" : "");
+                esc ? (int)CUSTODY_SEV_HIGH : CU_SEV_DEFAULT, hardlink, "hard link to '%s'%s",
+                hardlink, esc ? ", outside the archive root" : "");
     } else if (ft == AE_IFLNK) {
         const char *target = archive_entry_symlink_utf8(e);
         if (target == NULL) {
@@ -510,9 +513,8 @@ static int ar_entry(struct cu_ctx *ctx, struct cu_source *src, struct ar_shared 
         }
         bool esc = ar_link_escapes(name, target, true);
         cu_emit(ctx, anchor, CU_NO_OFFSET, "archive/symlink",
-                esc ? (int)CUSTODY_SEV_HIGH : CU_SEV_DEFAULT, target,
-                "symbolic link to '%s'%s", target,
-                esc ? ", which points outside the archive" : "");
+                esc ? (int)CUSTODY_SEV_HIGH : CU_SEV_DEFAULT, target, "symbolic link to '%s'%s",
+                target, esc ? ", which points outside the archive" : "");
     } else if (ft == AE_IFCHR || ft == AE_IFBLK || ft == AE_IFIFO || ft == AE_IFSOCK) {
         const char *kind = ft == AE_IFCHR   ? "character device"
                            : ft == AE_IFBLK ? "block device"
@@ -617,8 +619,8 @@ static int ar_analyze(struct cu_ctx *ctx, struct cu_source *src)
             break;
         }
         int fmt = archive_format(sh.h.a) & ARCHIVE_FORMAT_BASE_MASK;
-        sh.compressed = fmt == ARCHIVE_FORMAT_7ZIP || fmt == ARCHIVE_FORMAT_RAR ||
-                        fmt == ARCHIVE_FORMAT_RAR_V5;
+        sh.compressed =
+            fmt == ARCHIVE_FORMAT_7ZIP || fmt == ARCHIVE_FORMAT_RAR || fmt == ARCHIVE_FORMAT_RAR_V5;
         sh.index = index;
         sh.claimed = false;
         free(last_name);

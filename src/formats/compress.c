@@ -15,7 +15,7 @@
 #include "core/util.h"
 #include "core/banned.h"
 
-#define CZ_CHUNK (64u << 10)
+#define CZ_CHUNK     (64u << 10)
 #define CZ_HINT_BASE "cu.compress.ratio_base"
 
 static const uint8_t cz_gzip_magic[2] = { 0x1f, 0x8b };
@@ -227,8 +227,8 @@ static bool cz_lzma_alone_header_ok(const uint8_t *p, size_t n)
     if (n < 13 || p[0] >= 9 * 5 * 5) {
         return false;
     }
-    uint32_t dict = (uint32_t)p[1] | (uint32_t)p[2] << 8 | (uint32_t)p[3] << 16 |
-                    (uint32_t)p[4] << 24;
+    uint32_t dict =
+        (uint32_t)p[1] | (uint32_t)p[2] << 8 | (uint32_t)p[3] << 16 | (uint32_t)p[4] << 24;
     bool dict_ok = false;
     for (unsigned b = 12; b <= 30 && !dict_ok; b++) {
         dict_ok = dict == (1u << b) || dict == ((1u << b) | (1u << (b - 1)));
@@ -432,8 +432,8 @@ static int cz_step(struct cz *st, uint8_t *out, size_t cap, size_t *produced, cu
     if (bad != NULL) {
         return cu_err_set(err, code, st->loc, cz_consumed(st), __FILE__, __LINE__,
                           "%s stream broken at input byte %llu: %s",
-                          cu_compress_kind_name(st->kind),
-                          (unsigned long long)cz_consumed(st), bad);
+                          cu_compress_kind_name(st->kind), (unsigned long long)cz_consumed(st),
+                          bad);
     }
     if (ended) {
         cz_lib_end(st);
@@ -455,10 +455,9 @@ static int cz_step(struct cz *st, uint8_t *out, size_t cap, size_t *produced, cu
     }
     if (used == 0 && *produced == 0) {
         if (st->in_eof && cz_avail(st) == 0) {
-            return cu_err_malformed(err, st->loc, cz_consumed(st),
-                                    "%s stream truncated after %llu input bytes",
-                                    cu_compress_kind_name(st->kind),
-                                    (unsigned long long)cz_consumed(st));
+            return cu_err_malformed(
+                err, st->loc, cz_consumed(st), "%s stream truncated after %llu input bytes",
+                cu_compress_kind_name(st->kind), (unsigned long long)cz_consumed(st));
         }
         return cu_err_malformed(err, st->loc, cz_consumed(st), "%s decoder made no progress",
                                 cu_compress_kind_name(st->kind));
@@ -555,9 +554,14 @@ static void cz_free(void *state)
 
 static const struct cu_decoder_ops cz_ops = { cz_reset, cz_next, cz_free };
 
-int cu_compress_source_ex(struct cu_source **out, struct cu_source *parent, uint64_t off,
-                          uint64_t len, const struct cu_compress_opts *opts, const char *loc,
-                          const char *name, custody_error *err)
+int cu_compress_source_ex(struct cu_source **out,
+                          struct cu_source *parent,
+                          uint64_t off,
+                          uint64_t len,
+                          const struct cu_compress_opts *opts,
+                          const char *loc,
+                          const char *name,
+                          custody_error *err)
 {
     *out = NULL;
     if (opts->kind <= CU_COMPRESS_NONE || opts->kind > CU_COMPRESS_LZ4) {
@@ -583,9 +587,16 @@ int cu_compress_source_ex(struct cu_source **out, struct cu_source *parent, uint
     return cu_source_decoded(out, &cz_ops, st, opts->size_hint, opts->budget, loc, name, err);
 }
 
-int cu_compress_source(struct cu_source **out, struct cu_source *parent, uint64_t off,
-                       uint64_t len, int kind, uint64_t size_hint, uint64_t *budget,
-                       const char *loc, const char *name, custody_error *err)
+int cu_compress_source(struct cu_source **out,
+                       struct cu_source *parent,
+                       uint64_t off,
+                       uint64_t len,
+                       int kind,
+                       uint64_t size_hint,
+                       uint64_t *budget,
+                       const char *loc,
+                       const char *name,
+                       custody_error *err)
 {
     struct cu_compress_opts o = { kind, size_hint, budget, 0, NULL };
     return cu_compress_source_ex(out, parent, off, len, &o, loc, name, err);
@@ -633,8 +644,8 @@ int cu_compress_sniff(const uint8_t *p, size_t n)
     /* "BZh" level, then a block magic (pi) or the end-of-stream magic (sqrt pi). */
     static const uint8_t blk[6] = { 0x31, 0x41, 0x59, 0x26, 0x53, 0x59 };
     static const uint8_t eos[6] = { 0x17, 0x72, 0x45, 0x38, 0x50, 0x90 };
-    if (n >= 10 && cz_bz2_magic(p, n) && (memcmp(p + 4, blk, 6) == 0 ||
-                                          memcmp(p + 4, eos, 6) == 0)) {
+    if (n >= 10 && cz_bz2_magic(p, n) &&
+        (memcmp(p + 4, blk, 6) == 0 || memcmp(p + 4, eos, 6) == 0)) {
         return CU_COMPRESS_BZ2;
     }
     if (n >= 13 && cz_lzma_alone_header_ok(p, n)) {
@@ -747,19 +758,17 @@ static bool cz_sniff_kind(const struct cu_sniff *in, int kind)
     return cu_compress_sniff(in->head, in->len) == kind;
 }
 
-#define CZ_ANALYZER(id, kind, ...)                                                         \
-    static const char *const cz_ext_##id[] = { __VA_ARGS__, ".joblib", ".pkl", ".pickle",  \
-                                               NULL };                                     \
-    static bool cz_sniff_##id(const struct cu_sniff *in)                                   \
-    {                                                                                      \
-        return cz_sniff_kind(in, kind);                                                    \
-    }                                                                                      \
-    static int cz_analyze_##id(struct cu_ctx *ctx, struct cu_source *src)                  \
-    {                                                                                      \
-        return cz_analyze(ctx, src, kind);                                                 \
-    }                                                                                      \
-    const struct cu_analyzer cu_analyzer_##id = { #id, cz_ext_##id, cz_sniff_##id,         \
-                                                  cz_analyze_##id }
+#define CZ_ANALYZER(id, kind, ...)                                                                \
+    static const char *const cz_ext_##id[] = { __VA_ARGS__, ".joblib", ".pkl", ".pickle", NULL }; \
+    static bool cz_sniff_##id(const struct cu_sniff *in)                                          \
+    {                                                                                             \
+        return cz_sniff_kind(in, kind);                                                           \
+    }                                                                                             \
+    static int cz_analyze_##id(struct cu_ctx *ctx, struct cu_source *src)                         \
+    {                                                                                             \
+        return cz_analyze(ctx, src, kind);                                                        \
+    }                                                                                             \
+    const struct cu_analyzer cu_analyzer_##id = { #id, cz_ext_##id, cz_sniff_##id, cz_analyze_##id }
 
 CZ_ANALYZER(gzip, CU_COMPRESS_GZIP, ".gz", ".tgz", ".gzip", ".taz");
 CZ_ANALYZER(zlib, CU_COMPRESS_ZLIB, ".z", ".zz", ".zlib");

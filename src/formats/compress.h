@@ -34,9 +34,9 @@ struct cu_compress_info {
 };
 
 struct cu_compress_opts {
-    int kind;                      /* enum cu_compress_kind */
-    uint64_t size_hint;            /* declared output size or CU_SIZE_UNKNOWN */
-    uint64_t *budget;              /* shared expansion allowance (may be NULL) */
+    int kind;           /* enum cu_compress_kind */
+    uint64_t size_hint; /* declared output size or CU_SIZE_UNKNOWN */
+    uint64_t *budget;   /* shared expansion allowance (may be NULL) */
     /* Output beyond CU_LIMIT_EXPAND_RATIO times this many input bytes (and past
      * CU_LIMIT_EXPAND_FLOOR) fails with ELIMIT. 0 = the stream's own consumed input. A nested
      * stream passes the outermost compressed size so that stacked compression is bounded. */
@@ -46,12 +46,24 @@ struct cu_compress_opts {
 
 /* A decoded source over parent bytes [off, off+len) (len may be CU_SIZE_UNKNOWN: to the end
  * of the parent). The parent must outlive the source. */
-int cu_compress_source(struct cu_source **out, struct cu_source *parent, uint64_t off,
-                       uint64_t len, int kind, uint64_t size_hint, uint64_t *budget,
-                       const char *loc, const char *name, custody_error *err);
-int cu_compress_source_ex(struct cu_source **out, struct cu_source *parent, uint64_t off,
-                          uint64_t len, const struct cu_compress_opts *opts, const char *loc,
-                          const char *name, custody_error *err);
+int cu_compress_source(struct cu_source **out,
+                       struct cu_source *parent,
+                       uint64_t off,
+                       uint64_t len,
+                       int kind,
+                       uint64_t size_hint,
+                       uint64_t *budget,
+                       const char *loc,
+                       const char *name,
+                       custody_error *err);
+int cu_compress_source_ex(struct cu_source **out,
+                          struct cu_source *parent,
+                          uint64_t off,
+                          uint64_t len,
+                          const struct cu_compress_opts *opts,
+                          const char *loc,
+                          const char *name,
+                          custody_error *err);
 
 /* The stream kind whose magic starts p[0..n), or CU_COMPRESS_NONE (raw deflate has no magic
  * and is never returned). zlib is accepted only with a valid header checksum and a head that

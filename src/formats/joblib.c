@@ -15,18 +15,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #include "core/limits.h"
 #include "core/rd.h"
 #include "core/util.h"
 #include "core/banned.h"
 
-#define JL_ZF_HDR 21u /* 'ZF' + len(hex(2**64)) */
+#define JL_ZF_HDR      21u /* 'ZF' + len(hex(2**64)) */
 #define JL_DTYPE_DEPTH 8u
 
 /* ---- the inline array ---- */
 
-int cu_joblib_consume_array(struct cu_ctx *ctx, struct cu_stream *st,
+int cu_joblib_consume_array(struct cu_ctx *ctx,
+                            struct cu_stream *st,
                             const struct cu_joblib_array *a)
 {
     custody_error *err = cu_ctx_err(ctx);
@@ -212,9 +212,9 @@ static int jl_bad_state(struct cu_ctx *ctx, struct cu_stream *st, const char *wh
     uint64_t at = cu_stream_tell(st);
     cu_emit(ctx, st->src, at, "joblib/array-data", CU_SEV_DEFAULT, NULL,
             "NumpyArrayWrapper state %s; the array bytes that follow cannot be sized, so the "
-            "rest of the stream is not analysed", why);
-    return cu_err_malformed(cu_ctx_err(ctx), "joblib array", at, "NumpyArrayWrapper state %s",
-                            why);
+            "rest of the stream is not analysed",
+            why);
+    return cu_err_malformed(cu_ctx_err(ctx), "joblib array", at, "NumpyArrayWrapper state %s", why);
 }
 
 static int jl_numpy_wrapper(struct cu_ctx *ctx, struct cu_stream *st, const struct cu_pv *obj)
@@ -258,13 +258,12 @@ static int jl_numpy_wrapper(struct cu_ctx *ctx, struct cu_stream *st, const stru
     return cu_joblib_consume_array(ctx, st, &a);
 }
 
-static void jl_side_file(struct cu_ctx *ctx, struct cu_stream *st, const struct cu_pv *obj,
-                         const char *cls)
+static void
+jl_side_file(struct cu_ctx *ctx, struct cu_stream *st, const struct cu_pv *obj, const char *cls)
 {
     const struct cu_pv *state = cu_pv_call_state(obj);
-    const struct cu_pv *fn = state != NULL && cu_pv_kind(state) == CU_PV_DICT
-                                 ? cu_pv_dict_get(state, "filename")
-                                 : NULL;
+    const struct cu_pv *fn =
+        state != NULL && cu_pv_kind(state) == CU_PV_DICT ? cu_pv_dict_get(state, "filename") : NULL;
     const uint8_t *p;
     size_t len;
     uint64_t full;
@@ -281,17 +280,19 @@ static void jl_side_file(struct cu_ctx *ctx, struct cu_stream *st, const struct 
                (len >= 2 && memcmp(p, "..", 2) == 0) || (len >= 2 && p[1] == ':');
     if (bad) {
         cu_emit(ctx, st->src, at, "joblib/side-file-traversal", CU_SEV_DEFAULT, cu_buf_str(&b),
-                "%s loads its array from '%s', a name with a path separator, '..' or a drive",
-                cls, cu_buf_str(&b));
+                "%s loads its array from '%s', a name with a path separator, '..' or a drive", cls,
+                cu_buf_str(&b));
     } else {
         cu_emit(ctx, st->src, at, "joblib/side-file", CU_SEV_DEFAULT, cu_buf_str(&b),
-                "%s loads its array from side file '%s' (numpy.load with allow_pickle=True)",
-                cls, cu_buf_str(&b));
+                "%s loads its array from side file '%s' (numpy.load with allow_pickle=True)", cls,
+                cu_buf_str(&b));
     }
     cu_buf_free(&b);
 }
 
-int cu_joblib_after_build(void *ud, struct cu_ctx *ctx, struct cu_stream *st,
+int cu_joblib_after_build(void *ud,
+                          struct cu_ctx *ctx,
+                          struct cu_stream *st,
                           const struct cu_pv *obj)
 {
     (void)ud;

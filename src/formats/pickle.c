@@ -610,7 +610,6 @@ static int dict_update(struct vm *vm, struct pv_seq *q, const struct cu_pv *kv, 
 /* ------------------------------------------------------------------------------------------ */
 /* imports */
 
-
 /* The spelling a current loader resolves (policy's mapping: `__builtin__.file` ->
  * `builtins.open`); kept as spelled when the mapping changes nothing or cannot say. */
 static bool imp_canonical(struct vm *vm, struct pv_imp *g)

@@ -45,9 +45,9 @@ static bool all_digits(const char *s)
 
 static bool is_meta(const char *rest)
 {
-    static const char *const meta[] = { "version", ".data/version", ".format_version",
-                                        "byteorder", ".data/serialization_id",
-                                        ".storage_alignment", NULL };
+    static const char *const meta[] = { "version",   ".data/version",          ".format_version",
+                                        "byteorder", ".data/serialization_id", ".storage_alignment",
+                                        NULL };
     for (size_t i = 0; meta[i] != NULL; i++) {
         if (strcmp(rest, meta[i]) == 0) {
             return true;
@@ -186,7 +186,9 @@ static int torch_dispatch_hinted(struct cu_ctx *ctx, struct cu_source *m, const 
     return rc;
 }
 
-int cu_torch_member(struct cu_ctx *ctx, struct cu_torch *t, struct cu_source *member,
+int cu_torch_member(struct cu_ctx *ctx,
+                    struct cu_torch *t,
+                    struct cu_source *member,
                     enum cu_torch_role role)
 {
     int rc;

@@ -50,7 +50,9 @@ void cu_torch_free(struct cu_torch *t); /* NULL is a no-op */
 enum cu_torch_role cu_torch_role(const struct cu_torch *t, const char *name);
 /* Analyses one member: metadata records are read (at most a few bytes) and checked, then the
  * member is dispatched to the engine with the hints above. Returns what cu_dispatch returns. */
-int cu_torch_member(struct cu_ctx *ctx, struct cu_torch *t, struct cu_source *member,
+int cu_torch_member(struct cu_ctx *ctx,
+                    struct cu_torch *t,
+                    struct cu_source *member,
                     enum cu_torch_role role);
 /* After every member: reports a missing data.pkl and the checkpoint facts (info). */
 void cu_torch_finish(struct cu_ctx *ctx, const struct cu_torch *t, const struct cu_source *zip);

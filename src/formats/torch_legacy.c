@@ -20,9 +20,9 @@
 static const uint8_t tl_magic[10] = { 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19 };
 static const char tl_magic_p0[] = "L119547037146038801333356L\n";
 
-#define TL_POSSET 64u           /* storage-record parses followed at once */
+#define TL_POSSET       64u        /* storage-record parses followed at once */
 #define TL_SMALL_PICKLE (1u << 20) /* key lists and record headers read whole */
-#define TL_MAX_NDIM 64u
+#define TL_MAX_NDIM     64u
 
 bool cu_torch_legacy_sniff_magic(const uint8_t *h, size_t n)
 {
@@ -46,8 +46,12 @@ static bool tl_sniff(const struct cu_sniff *in)
 }
 
 /* Reads [off, end) into a fresh buffer (small pickles only). */
-static int tl_read_span(struct cu_ctx *ctx, struct cu_source *src, uint64_t off, uint64_t end,
-                        uint8_t **out, size_t *len)
+static int tl_read_span(struct cu_ctx *ctx,
+                        struct cu_source *src,
+                        uint64_t off,
+                        uint64_t end,
+                        uint8_t **out,
+                        size_t *len)
 {
     custody_error *err = cu_ctx_err(ctx);
     *out = NULL;
@@ -149,21 +153,20 @@ static unsigned tl_storage_elem(const uint8_t *p, size_t n)
         const char *name;
         unsigned size;
     } st[] = {
-        { "DoubleStorage", 8 },      { "FloatStorage", 4 },  { "HalfStorage", 2 },
-        { "LongStorage", 8 },        { "IntStorage", 4 },    { "ShortStorage", 2 },
-        { "CharStorage", 1 },        { "ByteStorage", 1 },   { "BoolStorage", 1 },
-        { "BFloat16Storage", 2 },    { "ComplexFloatStorage", 8 },
-        { "ComplexDoubleStorage", 16 }, { "QInt8Storage", 1 }, { "QUInt8Storage", 1 },
-        { "QInt32Storage", 4 },      { "QUInt4x2Storage", 1 }, { "QUInt2x4Storage", 1 },
-        { "UntypedStorage", 1 },
+        { "DoubleStorage", 8 },   { "FloatStorage", 4 },        { "HalfStorage", 2 },
+        { "LongStorage", 8 },     { "IntStorage", 4 },          { "ShortStorage", 2 },
+        { "CharStorage", 1 },     { "ByteStorage", 1 },         { "BoolStorage", 1 },
+        { "BFloat16Storage", 2 }, { "ComplexFloatStorage", 8 }, { "ComplexDoubleStorage", 16 },
+        { "QInt8Storage", 1 },    { "QUInt8Storage", 1 },       { "QInt32Storage", 4 },
+        { "QUInt4x2Storage", 1 }, { "QUInt2x4Storage", 1 },     { "UntypedStorage", 1 },
     };
     unsigned found = 0;
     for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
         size_t l = strlen(st[i].name);
         for (size_t j = 1; j + l < n; j++) {
             /* the class name ends at '\n' (GLOBAL) and starts after '\n' or a length byte */
-            if (memcmp(p + j, st[i].name, l) == 0 && (p[j + l] == '\n' || p[j - 1] == '\n' ||
-                                                      p[j - 1] == l)) {
+            if (memcmp(p + j, st[i].name, l) == 0 &&
+                (p[j + l] == '\n' || p[j - 1] == '\n' || p[j - 1] == l)) {
                 if (found != 0 && found != st[i].size) {
                     return 0; /* two different storage types: ambiguous */
                 }
@@ -179,8 +182,8 @@ static const unsigned tl_elem_sizes[] = { 1, 2, 4, 8, 16 };
 /* Follows the raw storage records of the sequential format from `off`: `nkeys` records of
  * (int64 count, count * elem bytes) with elem unknown (a dtype's size), keeping every parse
  * that fits. */
-static int tl_storages(struct cu_ctx *ctx, struct cu_source *src, uint64_t off, uint64_t size,
-                       long nkeys)
+static int
+tl_storages(struct cu_ctx *ctx, struct cu_source *src, uint64_t off, uint64_t size, long nkeys)
 {
     custody_error *err = cu_ctx_err(ctx);
     uint64_t set[TL_POSSET], next[TL_POSSET];
@@ -189,7 +192,8 @@ static int tl_storages(struct cu_ctx *ctx, struct cu_source *src, uint64_t off, 
     if (nkeys < 0) {
         cu_emit(ctx, src, off, "torch-legacy/storage-unverified", CU_SEV_DEFAULT, NULL,
                 "storage key list not understood; %llu bytes of raw storage data not matched "
-                "against it", (unsigned long long)(size - off));
+                "against it",
+                (unsigned long long)(size - off));
         return 0;
     }
     for (long k = 0; k < nkeys; k++) {
@@ -220,9 +224,9 @@ static int tl_storages(struct cu_ctx *ctx, struct cu_source *src, uint64_t off, 
                     continue;
                 }
                 if (nn == TL_POSSET) {
-                    cu_emit(ctx, src, off, "torch-legacy/storage-unverified", CU_SEV_DEFAULT,
-                            NULL, "storage records too ambiguous to follow past record %ld of %ld",
-                            k, nkeys);
+                    cu_emit(ctx, src, off, "torch-legacy/storage-unverified", CU_SEV_DEFAULT, NULL,
+                            "storage records too ambiguous to follow past record %ld of %ld", k,
+                            nkeys);
                     return 0;
                 }
                 next[nn++] = at;
@@ -232,7 +236,8 @@ static int tl_storages(struct cu_ctx *ctx, struct cu_source *src, uint64_t off, 
         if (nn == 0) {
             return cu_err_malformed(err, "torch legacy storages", set[0],
                                     "storage record %ld of %ld does not fit in the file "
-                                    "(truncated or corrupt)", k + 1, nkeys);
+                                    "(truncated or corrupt)",
+                                    k + 1, nkeys);
         }
         memcpy(set, next, nn * sizeof(set[0]));
         n = nn;
@@ -252,8 +257,8 @@ static int tl_storages(struct cu_ctx *ctx, struct cu_source *src, uint64_t off, 
 
 static int tl_analyze(struct cu_ctx *ctx, struct cu_source *src)
 {
-    static const char *const what[] = { "magic number", "protocol version", "sys_info",
-                                        "object", "storage keys" };
+    static const char *const what[] = { "magic number", "protocol version", "sys_info", "object",
+                                        "storage keys" };
     custody_error *err = cu_ctx_err(ctx);
     uint64_t size;
     int rc = cu_source_size(src, &size, err);
@@ -268,8 +273,8 @@ static int tl_analyze(struct cu_ctx *ctx, struct cu_source *src)
             keys_off = off;
         }
         if (off >= size) {
-            return cu_err_malformed(err, "torch legacy", off,
-                                    "file ends before the %s pickle", what[i]);
+            return cu_err_malformed(err, "torch legacy", off, "file ends before the %s pickle",
+                                    what[i]);
         }
         rc = cu_pickle_scan(ctx, src, off, &po, &end);
         if (rc < 0) {
@@ -279,7 +284,8 @@ static int tl_analyze(struct cu_ctx *ctx, struct cu_source *src)
             /* the VM reported the damage; nothing after it can be located */
             return cu_err_malformed(err, "torch legacy", off,
                                     "the %s pickle does not end cleanly; the rest of the "
-                                    "checkpoint cannot be located", what[i]);
+                                    "checkpoint cannot be located",
+                                    what[i]);
         }
         off = end;
     }
@@ -314,8 +320,8 @@ static bool tr_sniff(const struct cu_sniff *in)
 }
 
 /* Reads the non-negative int a count pickle holds (PROTO, BININT1/2/BININT, STOP). */
-static int tr_count(struct cu_ctx *ctx, struct cu_source *src, uint64_t off, uint64_t end,
-                    uint64_t *count)
+static int
+tr_count(struct cu_ctx *ctx, struct cu_source *src, uint64_t off, uint64_t end, uint64_t *count)
 {
     custody_error *err = cu_ctx_err(ctx);
     uint8_t *p;
@@ -350,8 +356,8 @@ static int tr_count(struct cu_ctx *ctx, struct cu_source *src, uint64_t off, uin
     return 0;
 }
 
-static int tr_pickle(struct cu_ctx *ctx, struct cu_source *src, uint64_t off, uint64_t size,
-                     uint64_t *end)
+static int
+tr_pickle(struct cu_ctx *ctx, struct cu_source *src, uint64_t off, uint64_t size, uint64_t *end)
 {
     if (off >= size) {
         return cu_err_malformed(cu_ctx_err(ctx), "torch legacy records", off,
@@ -421,8 +427,8 @@ static int tr_analyze(struct cu_ctx *ctx, struct cu_source *src)
                 cu_err_clear(err);
                 return cu_err_malformed(err, "torch legacy records", off,
                                         "storage %llu: its %llu elements do not fit before the "
-                                        "next record", (unsigned long long)i,
-                                        (unsigned long long)cnt);
+                                        "next record",
+                                        (unsigned long long)i, (unsigned long long)cnt);
             }
             off += 8 + bytes;
         } else {

@@ -37,22 +37,22 @@
 /* SPEC: APPNOTE 4.4.4 general purpose bits. 0 encrypted, 1-2 method options, 3 data
  * descriptor, 11 UTF-8 names. Everything else (4 enhanced deflate, 5 patched data, 6 strong
  * encryption, 13 masked headers, reserved bits) is something loaders disagree on. */
-#define FLAG_ENCRYPTED 0x0001u
+#define FLAG_ENCRYPTED  0x0001u
 #define FLAG_DESCRIPTOR 0x0008u
-#define FLAG_KNOWN     (0x0001u | 0x0002u | 0x0004u | 0x0008u | 0x0800u)
+#define FLAG_KNOWN      (0x0001u | 0x0002u | 0x0004u | 0x0008u | 0x0800u)
 
-#define CHUNK (64u << 10)
+#define CHUNK       (64u << 10)
 #define RATIO_FLOOR (1u << 20) /* outputs below this never trip the ratio limit */
 
 struct zent {
-    char *name;        /* display name: the raw name, escaped if it held control bytes */
-    uint64_t lho;      /* absolute offset of the local header */
+    char *name;   /* display name: the raw name, escaped if it held control bytes */
+    uint64_t lho; /* absolute offset of the local header */
     uint64_t csize, usize;
     uint64_t data_off; /* absolute; valid when local_ok */
     uint64_t end;      /* end of data and descriptor; valid when local_ok */
     uint32_t crc;
     uint16_t flags, method;
-    bool hidden;       /* found only through a local header */
+    bool hidden; /* found only through a local header */
     bool local_ok;
     bool size_unknown; /* sizes not known (hidden entry with a descriptor, truncated data) */
     bool overlaps;     /* shares bytes with another entry: not read whole (Fifield bombs) */
@@ -67,9 +67,9 @@ struct zip {
     size_t n, cap;
     uint64_t eocd_off, eocd_end;
     uint64_t cd_start, cd_end;
-    uint64_t tail_start; /* zip64 end record, or the end record: where the archive data ends */
-    uint64_t bias;       /* Python's "concat": offsets are relative to this many bytes in */
-    uint64_t declared;   /* entries declared in the end record */
+    uint64_t tail_start;    /* zip64 end record, or the end record: where the archive data ends */
+    uint64_t bias;          /* Python's "concat": offsets are relative to this many bytes in */
+    uint64_t declared;      /* entries declared in the end record */
     uint64_t other_eocd[8]; /* earlier plausible end records, judged once members are known */
     size_t n_other_eocd;
     bool have_eocd;
@@ -143,8 +143,16 @@ static bool name_traverses(const char *name)
 /* SPEC: APPNOTE 4.5.3: the zip64 extra holds, in order, only the fields whose 32-bit value is
  * 0xFFFFFFFF (0xFFFF for the disk). Returns false when the extra block is corrupt (Python's
  * zipfile raises on it) or a needed zip64 field is missing. */
-static bool extra_zip64(const uint8_t *x, size_t xlen, bool want_u, bool want_c, bool want_o,
-                        uint64_t *u, uint64_t *c, uint64_t *o, bool *found, const char **why)
+static bool extra_zip64(const uint8_t *x,
+                        size_t xlen,
+                        bool want_u,
+                        bool want_c,
+                        bool want_o,
+                        uint64_t *u,
+                        uint64_t *c,
+                        uint64_t *o,
+                        bool *found,
+                        const char **why)
 {
     struct cu_rd rd = CU_RD_INIT(x, xlen);
     *found = false;
@@ -236,8 +244,8 @@ static int local_read(struct zip *z, uint64_t off, struct lhdr *h)
     bool want_u = h->usize == 0xFFFFFFFFu, want_c = h->csize == 0xFFFFFFFFu;
     uint64_t dummy = 0;
     /* SPEC: APPNOTE 4.5.3: in a local header the zip64 extra holds both sizes. */
-    if (!extra_zip64(extra, xlen, want_u || want_c, want_u || want_c, false, &h->usize,
-                     &h->csize, &dummy, &h->zip64, &h->extra_why)) {
+    if (!extra_zip64(extra, xlen, want_u || want_c, want_u || want_c, false, &h->usize, &h->csize,
+                     &dummy, &h->zip64, &h->extra_why)) {
         h->extra_bad = true;
     }
 out:
@@ -260,8 +268,7 @@ static bool add_entry(struct zip *z, struct zent **out)
         if (!z->limit_hit) {
             z->limit_hit = true;
             cu_emit(z->ctx, z->src, CU_NO_OFFSET, "scan/limit-exceeded", CU_SEV_DEFAULT, NULL,
-                    "more than %u zip entries; the rest were not analysed",
-                    CU_LIMIT_ZIP_ENTRIES);
+                    "more than %u zip entries; the rest were not analysed", CU_LIMIT_ZIP_ENTRIES);
         }
         return false;
     }
@@ -484,8 +491,9 @@ static int cd_read(struct zip *z)
         }
         const uint8_t *p = cu_stream_ptr(&st);
         if (cu_load_u32le(p) != SIG_CENTRAL) {
-            cu_emit(z->ctx, z->src, at, parsed < z->declared ? "zip/malformed" :
-                    "zip/eocd-inconsistent", CU_SEV_DEFAULT, NULL,
+            cu_emit(z->ctx, z->src, at,
+                    parsed < z->declared ? "zip/malformed" : "zip/eocd-inconsistent",
+                    CU_SEV_DEFAULT, NULL,
                     "no central directory signature at %llu after %llu entries",
                     (unsigned long long)at, (unsigned long long)parsed);
             break;
@@ -611,9 +619,8 @@ static void local_check(struct zip *z, struct zent *e)
     if (rc < 0) {
         bool past = e->lho >= z->size;
         cu_emit(z->ctx, z->src, e->lho == UINT64_MAX ? CU_NO_OFFSET : e->lho,
-                past ? "zip/truncated" : "zip/malformed", CU_SEV_DEFAULT, e->name,
-                "entry '%s': %s", e->name, past ? "local header past the end of the file" :
-                err->msg);
+                past ? "zip/truncated" : "zip/malformed", CU_SEV_DEFAULT, e->name, "entry '%s': %s",
+                e->name, past ? "local header past the end of the file" : err->msg);
         cu_err_clear(err);
         return;
     }
@@ -637,9 +644,8 @@ static void local_check(struct zip *z, struct zent *e)
         cu_emit(z->ctx, z->src, e->lho, "zip/header-mismatch", CU_SEV_DEFAULT, e->name,
                 "local header of '%s' disagrees with the central directory (crc %08x/%08x, "
                 "compressed %llu/%llu, size %llu/%llu)",
-                e->name, h.crc, e->crc, (unsigned long long)h.csize,
-                (unsigned long long)e->csize, (unsigned long long)h.usize,
-                (unsigned long long)e->usize);
+                e->name, h.crc, e->crc, (unsigned long long)h.csize, (unsigned long long)e->csize,
+                (unsigned long long)h.usize, (unsigned long long)e->usize);
     }
     if (h.extra_bad) {
         cu_emit(z->ctx, z->src, e->lho, "zip/bad-extra-field", CU_SEV_DEFAULT, e->name,
@@ -719,8 +725,8 @@ static bool descriptor_find(struct zip *z, struct zent *e, uint64_t region_end)
 
 /* Parses a local header found by the scan as an entry of its own. Returns the offset to
  * resume scanning at. */
-static int hidden_add(struct zip *z, uint64_t off, uint64_t region_end, enum region_kind kind,
-                      uint64_t *resume)
+static int hidden_add(
+    struct zip *z, uint64_t off, uint64_t region_end, enum region_kind kind, uint64_t *resume)
 {
     struct lhdr h;
     *resume = off + 4;
@@ -785,8 +791,8 @@ static int hidden_add(struct zip *z, uint64_t off, uint64_t region_end, enum reg
 
 /* Scans [start, end) for local header signatures. Returns the count of bytes no header
  * explains in *unexplained. */
-static int region_scan(struct zip *z, uint64_t start, uint64_t end, enum region_kind kind,
-                       uint64_t *unexplained)
+static int region_scan(
+    struct zip *z, uint64_t start, uint64_t end, enum region_kind kind, uint64_t *unexplained)
 {
     uint8_t *buf = cu_malloc(CHUNK);
     int rc = 0;
@@ -855,8 +861,8 @@ static int cmp_name(const void *a, const void *b)
 }
 
 /* Sorted views over the entries (pointers stay valid: no entry is added meanwhile). */
-static int sorted_view(struct zip *z, size_t n, int (*cmp)(const void *, const void *),
-                       struct zent ***out)
+static int
+sorted_view(struct zip *z, size_t n, int (*cmp)(const void *, const void *), struct zent ***out)
 {
     *out = NULL;
     if (n == 0) {
@@ -926,8 +932,8 @@ static int layout_check(struct zip *z, size_t n)
         }
     }
     if (cursor > z->cd_start && prev != NULL) {
-        cu_emit(z->ctx, z->src, z->cd_start, "zip/overlapping-entries", CU_SEV_DEFAULT,
-                prev->name, "data of '%s' runs into the central directory", prev->name);
+        cu_emit(z->ctx, z->src, z->cd_start, "zip/overlapping-entries", CU_SEV_DEFAULT, prev->name,
+                "data of '%s' runs into the central directory", prev->name);
     } else if (cursor < z->cd_start) {
         if (!cu_grow((void **)&gaps, &capg, ng + 1, sizeof(*gaps))) {
             rc = cu_err_nomem(z->err);
@@ -945,8 +951,8 @@ static int layout_check(struct zip *z, size_t n)
     for (size_t g = 0; g < ng; g++) {
         bool prefix = gaps[g].a == 0 && prefix_done;
         uint64_t unexplained = 0;
-        rc = region_scan(z, gaps[g].a, gaps[g].b, prefix ? REGION_PREFIX : REGION_GAP,
-                         &unexplained);
+        rc =
+            region_scan(z, gaps[g].a, gaps[g].b, prefix ? REGION_PREFIX : REGION_GAP, &unexplained);
         if (rc < 0) {
             goto out;
         }
@@ -979,8 +985,7 @@ static int names_check(struct zip *z)
         struct zent *e = &z->e[i];
         if (name_traverses(e->name)) {
             cu_emit(z->ctx, z->src, e->lho, "zip/path-traversal", CU_SEV_DEFAULT, e->name,
-                    "member '%s' is absolute or climbs out of the extraction directory",
-                    e->name);
+                    "member '%s' is absolute or climbs out of the extraction directory", e->name);
         }
         if (i > 0 && strcmp(v[i]->name, v[i - 1]->name) == 0) {
             cu_emit(z->ctx, z->src, v[i]->lho, "zip/duplicate-name", CU_SEV_DEFAULT, v[i]->name,
@@ -998,13 +1003,13 @@ static int names_check(struct zip *z)
 struct zdec {
     struct cu_source *arc;
     char *loc;
-    uint64_t off, len;   /* compressed data in arc */
-    uint64_t in_pos;     /* compressed bytes fed */
+    uint64_t off, len; /* compressed data in arc */
+    uint64_t in_pos;   /* compressed bytes fed */
     uint64_t out_total;
-    uint64_t usize;      /* declared, or CU_SIZE_UNKNOWN */
+    uint64_t usize; /* declared, or CU_SIZE_UNKNOWN */
     uint16_t method;
     bool ready, ended;
-    size_t avail;        /* unconsumed bytes in inb */
+    size_t avail; /* unconsumed bytes in inb */
     size_t inb_off;
     z_stream z;
     bz_stream bz;
@@ -1149,8 +1154,9 @@ static int zdec_step(struct zdec *d, uint8_t *out, size_t cap, size_t *in_used, 
     lzma_ret r = lzma_code(&d->lz, LZMA_RUN);
     *in_used = d->avail - d->lz.avail_in;
     *produced = cap - d->lz.avail_out;
-    return r == LZMA_STREAM_END ? STEP_END : (r == LZMA_OK || r == LZMA_BUF_ERROR) ? STEP_OK
-                                                                                 : STEP_BAD;
+    return r == LZMA_STREAM_END                    ? STEP_END
+           : (r == LZMA_OK || r == LZMA_BUF_ERROR) ? STEP_OK
+                                                   : STEP_BAD;
 }
 
 static int zdec_next(void *state, uint8_t *buf, size_t cap, size_t *got, custody_error *err)
@@ -1214,8 +1220,7 @@ static const struct cu_decoder_ops zdec_ops = { zdec_reset, zdec_next, zdec_free
 
 /* ---- members ---- */
 
-static int member_open(struct zip *z, const struct zent *e, const char *loc,
-                       struct cu_source **out)
+static int member_open(struct zip *z, const struct zent *e, const char *loc, struct cu_source **out)
 {
     *out = NULL;
     if (e->method == M_STORED) {
@@ -1307,8 +1312,8 @@ static int member_analyse(struct zip *z, struct zent *e, struct cu_torch *torch)
                 "stored entry '%s' declares %llu bytes but holds %llu", e->name,
                 (unsigned long long)e->usize, (unsigned long long)e->csize);
     }
-    if (e->method != M_STORED && e->usize != CU_SIZE_UNKNOWN &&
-        e->usize > RATIO_FLOOR && e->usize / (e->csize > 0 ? e->csize : 1) > CU_LIMIT_EXPAND_RATIO) {
+    if (e->method != M_STORED && e->usize != CU_SIZE_UNKNOWN && e->usize > RATIO_FLOOR &&
+        e->usize / (e->csize > 0 ? e->csize : 1) > CU_LIMIT_EXPAND_RATIO) {
         cu_emit(z->ctx, z->src, e->lho, "scan/limit-exceeded", CU_SEV_DEFAULT, e->name,
                 "entry '%s' declares %llu bytes from %llu compressed (more than %u:1: a "
                 "decompression bomb); decoding stops at the limit",
@@ -1333,8 +1338,9 @@ static int member_analyse(struct zip *z, struct zent *e, struct cu_torch *torch)
         if (rc == CUSTODY_EMALFORMED || rc == CUSTODY_ELIMIT || rc == CUSTODY_EUNSUPPORTED) {
             custody_error *err = z->err;
             cu_emit(z->ctx, m, err->offset,
-                    rc == CUSTODY_ELIMIT ? "scan/limit-exceeded"
-                    : rc == CUSTODY_EUNSUPPORTED ? "scan/unsupported" : "scan/decode-error",
+                    rc == CUSTODY_ELIMIT         ? "scan/limit-exceeded"
+                    : rc == CUSTODY_EUNSUPPORTED ? "scan/unsupported"
+                                                 : "scan/decode-error",
                     CU_SEV_DEFAULT, NULL, "%s", err->msg[0] ? err->msg : custody_strerror(rc));
             cu_err_clear(err);
             rc = 0; /* the content before the damage is still analysed */
@@ -1545,7 +1551,8 @@ static int zip_analyze(struct cu_ctx *ctx, struct cu_source *src)
     }
     if (z.have_eocd && z.eocd_end < z.size) {
         cu_emit(ctx, src, z.eocd_end, "zip/appended-data", CU_SEV_DEFAULT, NULL,
-                "%llu bytes after the end of the archive", (unsigned long long)(z.size - z.eocd_end));
+                "%llu bytes after the end of the archive",
+                (unsigned long long)(z.size - z.eocd_end));
         rc = side_dispatch(&z, z.eocd_end, z.size, "[data after the archive]");
         if (rc < 0) {
             goto out;
@@ -1559,7 +1566,7 @@ out:
     return rc;
 }
 
-static const char *const zip_ext[] = { ".zip", ".pt",  ".pth", ".bin",   ".npz", ".whl",
+static const char *const zip_ext[] = { ".zip", ".pt",  ".pth",  ".bin",   ".npz", ".whl",
                                        ".jar", ".mar", ".ckpt", ".keras", NULL };
 
 const struct cu_analyzer cu_analyzer_zip = { "zip", zip_ext, zip_sniff, zip_analyze };

@@ -19,7 +19,9 @@ static const char *status_name(custody_file_status s)
     }
 }
 
-int cu_report_json(FILE *f, const custody_scan *scan, const custody_report_options *opts,
+int cu_report_json(FILE *f,
+                   const custody_scan *scan,
+                   const custody_report_options *opts,
                    custody_error *err)
 {
     json_t *root = json_object();
@@ -57,9 +59,9 @@ int cu_report_json(FILE *f, const custody_scan *scan, const custody_report_optio
         bad |= cu_json_set_str(o, "severity", custody_severity_name(fd->severity));
         bad |= cu_json_set_str(o, "path", fd->path);
         bad |= cu_json_set_str(o, "location", fd->location);
-        bad |= json_object_set_new(o, "offset", fd->offset == UINT64_MAX
-                                                    ? json_null()
-                                                    : json_integer((json_int_t)fd->offset));
+        bad |= json_object_set_new(o, "offset",
+                                   fd->offset == UINT64_MAX ? json_null()
+                                                            : json_integer((json_int_t)fd->offset));
         bad |= cu_json_set_str(o, "message", fd->message);
         bad |= cu_json_set_str(o, "evidence", fd->evidence);
         bad |= json_array_append_new(findings, o);
@@ -70,11 +72,11 @@ int cu_report_json(FILE *f, const custody_scan *scan, const custody_report_optio
     }
     uint64_t rd, total;
     custody_scan_totals(scan, &rd, &total);
-    json_t *summary = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:O}", "files",
-                                (json_int_t)custody_scan_file_count(scan), "scanned",
-                                (json_int_t)scanned, "skipped", (json_int_t)skipped, "errors",
-                                (json_int_t)errors, "bytes_read", (json_int_t)rd, "bytes_total",
-                                (json_int_t)total, "findings", counts);
+    json_t *summary =
+        json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:O}", "files",
+                  (json_int_t)custody_scan_file_count(scan), "scanned", (json_int_t)scanned,
+                  "skipped", (json_int_t)skipped, "errors", (json_int_t)errors, "bytes_read",
+                  (json_int_t)rd, "bytes_total", (json_int_t)total, "findings", counts);
     json_t *tool = json_pack("{s:s,s:s}", "name", "custody", "version", custody_version());
     bad |= summary == NULL || tool == NULL;
     if (!bad) {

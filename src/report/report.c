@@ -31,7 +31,9 @@ const char *cu_report_verdict(const custody_scan *scan, custody_severity fail_on
     return "pass";
 }
 
-int custody_report_write(FILE *f, const custody_scan *scan, const custody_report_options *opts,
+int custody_report_write(FILE *f,
+                         const custody_scan *scan,
+                         const custody_report_options *opts,
                          custody_error *err)
 {
     int rc;

@@ -67,13 +67,13 @@ static json_t *sarif_rules(void)
     json_t *rules = json_array();
     for (size_t i = 0; rules != NULL && i < custody_rule_count(); i++) {
         const custody_rule *r = custody_rule_at(i);
-        json_t *o = json_pack(
-            "{s:s,s:s,s:{s:s},s:{s:s},s:{s:s,s:s},s:{s:s},s:{s:s,s:[s],s:s}}", "id", r->id, "name",
-            r->id, "shortDescription", "text", r->title, "fullDescription", "text",
-            r->description, "help", "text", r->remediation, "markdown", r->remediation,
-            "defaultConfiguration", "level", sarif_level(r->severity), "properties",
-            "security-severity", security_severity(r->severity), "tags", "security",
-            "custody-severity", custody_severity_name(r->severity));
+        json_t *o =
+            json_pack("{s:s,s:s,s:{s:s},s:{s:s},s:{s:s,s:s},s:{s:s},s:{s:s,s:[s],s:s}}", "id",
+                      r->id, "name", r->id, "shortDescription", "text", r->title, "fullDescription",
+                      "text", r->description, "help", "text", r->remediation, "markdown",
+                      r->remediation, "defaultConfiguration", "level", sarif_level(r->severity),
+                      "properties", "security-severity", security_severity(r->severity), "tags",
+                      "security", "custody-severity", custody_severity_name(r->severity));
         if (o == NULL || json_array_append_new(rules, o) != 0) {
             json_decref(rules);
             return NULL;
@@ -106,8 +106,8 @@ static json_t *sarif_result(const custody_finding *fd)
     json_t *res = NULL;
     if (msg != NULL && loc_str != NULL && phys != NULL) {
         if (fd->offset != UINT64_MAX && strcmp(fd->location, fd->path) == 0) {
-            (void)json_object_set_new(
-                phys, "region", json_pack("{s:I}", "byteOffset", (json_int_t)fd->offset));
+            (void)json_object_set_new(phys, "region",
+                                      json_pack("{s:I}", "byteOffset", (json_int_t)fd->offset));
         }
         res = json_pack("{s:s,s:I,s:s,s:{s:o},s:[{s:o}],s:{s:s,s:o}}", "ruleId", fd->rule_id,
                         "ruleIndex", (json_int_t)rule_index(fd->rule_id), "level",
@@ -124,7 +124,9 @@ static json_t *sarif_result(const custody_finding *fd)
     return res;
 }
 
-int cu_report_sarif(FILE *f, const custody_scan *scan, const custody_report_options *opts,
+int cu_report_sarif(FILE *f,
+                    const custody_scan *scan,
+                    const custody_report_options *opts,
                     custody_error *err)
 {
     (void)opts;
@@ -151,14 +153,13 @@ int cu_report_sarif(FILE *f, const custody_scan *scan, const custody_report_opti
     bad |= notes == NULL;
     json_t *root = NULL;
     if (!bad) {
-        root = json_pack(
-            "{s:s,s:s,s:[{s:{s:{s:s,s:s,s:s,s:s,s:o}},s:o,s:[{s:b,s:o}],s:s}]}", "$schema",
-            "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs", "tool",
-            "driver", "name", "custody", "version", custody_version(), "semanticVersion",
-            custody_version(), "informationUri", "https://github.com/custody/custody", "rules",
-            rules, "results", results, "invocations", "executionSuccessful",
-            !custody_scan_had_errors(scan), "toolExecutionNotifications", notes, "columnKind",
-            "unicodeCodePoints");
+        root = json_pack("{s:s,s:s,s:[{s:{s:{s:s,s:s,s:s,s:s,s:o}},s:o,s:[{s:b,s:o}],s:s}]}",
+                         "$schema", "https://json.schemastore.org/sarif-2.1.0.json", "version",
+                         "2.1.0", "runs", "tool", "driver", "name", "custody", "version",
+                         custody_version(), "semanticVersion", custody_version(), "informationUri",
+                         "https://github.com/custody/custody", "rules", rules, "results", results,
+                         "invocations", "executionSuccessful", !custody_scan_had_errors(scan),
+                         "toolExecutionNotifications", notes, "columnKind", "unicodeCodePoints");
         rules = results = notes = NULL;
     }
     json_decref(rules);

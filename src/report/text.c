@@ -39,7 +39,9 @@ static const char *sev_upper(custody_severity s)
     }
 }
 
-int cu_report_text(FILE *f, const custody_scan *scan, const custody_report_options *opts,
+int cu_report_text(FILE *f,
+                   const custody_scan *scan,
+                   const custody_report_options *opts,
                    custody_error *err)
 {
     const char *on = "", *off = "", *bold = "";
@@ -57,8 +59,8 @@ int cu_report_text(FILE *f, const custody_scan *scan, const custody_report_optio
         if (fd->offset != UINT64_MAX) {
             (void)snprintf(offs, sizeof(offs), "@0x%" PRIx64, fd->offset);
         }
-        w |= fprintf(f, "%s%-8s%s %s%s%s%s\n", on, sev_upper(fd->severity), off, bold,
-                     fd->location, offs, off) < 0;
+        w |= fprintf(f, "%s%-8s%s %s%s%s%s\n", on, sev_upper(fd->severity), off, bold, fd->location,
+                     offs, off) < 0;
         w |= fprintf(f, "         %s: %s\n", fd->rule_id, fd->message) < 0;
         if (fd->evidence != NULL) {
             w |= fprintf(f, "         evidence: %s\n", fd->evidence) < 0;
@@ -90,8 +92,8 @@ int cu_report_text(FILE *f, const custody_scan *scan, const custody_report_optio
                  "\n%zu file(s): %zu scanned, %zu skipped, %zu error(s); read %" PRIu64
                  " of %" PRIu64 " bytes\n",
                  custody_scan_file_count(scan), scanned, skipped, errors, rd, total) < 0;
-    w |= fprintf(f, "findings: %zu critical, %zu high, %zu medium, %zu low, %zu info\n",
-                 counts[4], counts[3], counts[2], counts[1], counts[0]) < 0;
+    w |= fprintf(f, "findings: %zu critical, %zu high, %zu medium, %zu low, %zu info\n", counts[4],
+                 counts[3], counts[2], counts[1], counts[0]) < 0;
     const char *verdict = cu_report_verdict(scan, opts->fail_on);
     const char *vcol = "";
     if (opts->color) {

@@ -12,7 +12,8 @@ struct cu_rule_table {
     size_t n;
 };
 
-#define CU_RULE_TABLE(name, arr) const struct cu_rule_table name = { arr, sizeof(arr) / sizeof(arr[0]) }
+#define CU_RULE_TABLE(name, arr) \
+    const struct cu_rule_table name = { arr, sizeof(arr) / sizeof(arr[0]) }
 
 extern const struct cu_rule_table cu_rules_core;
 extern const struct cu_rule_table cu_rules_pickle;

@@ -14,58 +14,90 @@
 #include "rules/pickle_policy.h"
 #include "core/banned.h"
 
-#define D(m, n, w) { (m), (n), CUSTODY_PICKLE_DANGEROUS, (w) }
-#define S(m, n)    { (m), (n), CUSTODY_PICKLE_SAFE, NULL }
+#define D(m, n, w)                              \
+    {                                           \
+        (m), (n), CUSTODY_PICKLE_DANGEROUS, (w) \
+    }
+#define S(m, n)                             \
+    {                                       \
+        (m), (n), CUSTODY_PICKLE_SAFE, NULL \
+    }
 
-#define W_EXEC    "executes Python source or code objects"
-#define W_SHELL   "runs shell commands or spawns processes"
-#define W_IMPORT  "imports modules or resolves names to arbitrary callables"
-#define W_FILE    "reads, writes or deletes arbitrary files"
-#define W_NET     "opens network connections (download, exfiltration, SSRF)"
-#define W_PICKLE  "unpickles nested data with no restriction (pickle inside pickle)"
-#define W_NATIVE  "loads native libraries or touches raw memory"
-#define W_CALLER  "turns strings into attribute lookups or calls on any object"
+#define W_EXEC   "executes Python source or code objects"
+#define W_SHELL  "runs shell commands or spawns processes"
+#define W_IMPORT "imports modules or resolves names to arbitrary callables"
+#define W_FILE   "reads, writes or deletes arbitrary files"
+#define W_NET    "opens network connections (download, exfiltration, SSRF)"
+#define W_PICKLE "unpickles nested data with no restriction (pickle inside pickle)"
+#define W_NATIVE "loads native libraries or touches raw memory"
+#define W_CALLER "turns strings into attribute lookups or calls on any object"
 
 static const custody_pickle_policy_entry policy[] = {
     /* ---- generic rules (module "*") ---- */
-    D("*", "__*__",
+    D("*",
+      "__*__",
       "dunder attribute walk (__builtins__, __globals__, __loader__, __class__, __subclasses__) "
       "reaches builtins, import machinery or any object; fickling GHSA-5j3x-jp52-966f class"),
-    D("*", ".from_pretrained",
+    D("*",
+      ".from_pretrained",
       "method reference that downloads/loads a model, possibly with remote code (transformers "
       "trust_remote_code); generic loader gadget"),
     D("*", ".load", "method reference that loads a nested file or pickle (e.g. torch.jit, dill)"),
-    D("*", ".loads", "method reference that deserialises nested bytes (Grammar.loads, "
-                     "picklescan GHSA-f54q-57x4-jg88)"),
-    D("*", ".load_config", "method reference that unpickles config bytes (ConfigModule.load_config, "
-                           "picklescan GHSA-vv6j-3g6g-2pvj)"),
-    D("*", ".run", "method reference that runs code (Trace.run / Profile.run, picklescan "
-                   "GHSA-5qwp-399c-mjwf, GHSA-x696-vm39-cp64)"),
-    D("*", ".runctx", "method reference that runs code (Trace.runctx / Profile.runctx, picklescan "
-                      "GHSA-g344-hcph-8vgg, GHSA-6vqj-c2q5-j97w)"),
-    D("*", ".runcall", "method reference that calls an arbitrary callable under a profiler/debugger"),
-    D("*", ".runcode", "method reference that executes code (InteractiveInterpreter.runcode, "
-                       "idlelib Executive.runcode; picklescan GHSA-cj3c-v495-4xqh, GHSA-m869-42cg-3xwr)"),
-    D("*", ".runsource", "method reference that compiles and runs source (code.InteractiveInterpreter."
-                         "runsource; fickling GHSA-q5qq-mvfm-j35x)"),
-    D("*", ".runcommand", "method reference that runs source (idlelib ModifiedInterpreter.runcommand, "
-                          "picklescan GHSA-j343-8v2j-ff7w)"),
-    D("*", ".evaluate_guards_expression", "method reference that eval()s an expression (torch.fx "
-                                          "ShapeEnv, picklescan GHSA-f4x7-rfwp-v3xw)"),
+    D("*",
+      ".loads",
+      "method reference that deserialises nested bytes (Grammar.loads, "
+      "picklescan GHSA-f54q-57x4-jg88)"),
+    D("*",
+      ".load_config",
+      "method reference that unpickles config bytes (ConfigModule.load_config, "
+      "picklescan GHSA-vv6j-3g6g-2pvj)"),
+    D("*",
+      ".run",
+      "method reference that runs code (Trace.run / Profile.run, picklescan "
+      "GHSA-5qwp-399c-mjwf, GHSA-x696-vm39-cp64)"),
+    D("*",
+      ".runctx",
+      "method reference that runs code (Trace.runctx / Profile.runctx, picklescan "
+      "GHSA-g344-hcph-8vgg, GHSA-6vqj-c2q5-j97w)"),
+    D("*",
+      ".runcall",
+      "method reference that calls an arbitrary callable under a profiler/debugger"),
+    D("*",
+      ".runcode",
+      "method reference that executes code (InteractiveInterpreter.runcode, "
+      "idlelib Executive.runcode; picklescan GHSA-cj3c-v495-4xqh, GHSA-m869-42cg-3xwr)"),
+    D("*",
+      ".runsource",
+      "method reference that compiles and runs source (code.InteractiveInterpreter."
+      "runsource; fickling GHSA-q5qq-mvfm-j35x)"),
+    D("*",
+      ".runcommand",
+      "method reference that runs source (idlelib ModifiedInterpreter.runcommand, "
+      "picklescan GHSA-j343-8v2j-ff7w)"),
+    D("*",
+      ".evaluate_guards_expression",
+      "method reference that eval()s an expression (torch.fx "
+      "ShapeEnv, picklescan GHSA-f4x7-rfwp-v3xw)"),
     D("*", ".exec_module", "method reference that executes a module (importlib loaders)"),
     D("*", ".load_module", "method reference that executes a module (importlib/zipimport loaders)"),
     D("*", ".system", "method reference named like os.system reached through an alias"),
-    D("*", ".popen", "method reference named like os.popen/platform.popen reached through an alias"),
+    D("*",
+      ".popen",
+      "method reference named like os.popen/platform.popen reached through an alias"),
 
     /* ---- builtins (py2 __builtin__/__builtins__/exceptions map here) ---- */
     D("builtins", "eval", W_EXEC "; the classic pickle RCE, every scanner's first entry"),
     D("builtins", "exec", W_EXEC "; the classic pickle RCE"),
     D("builtins", "compile", "builds code objects for exec/eval/FunctionType"),
     D("builtins", "execfile", "Python 2 execfile: runs a file as code"),
-    D("builtins", "__import__", W_IMPORT "; fickling GHSA-h4rm-mm56-xf63, picklescan "
-                                "GHSA-955r-x9j8-7rhh (with operator.methodcaller)"),
-    D("builtins", "getattr", W_CALLER "; getattr(import_module('os'),'system') chains, fickling "
-                             "GHSA-q5qq-mvfm-j35x / GHSA-5hvc-6wx8-mvv4"),
+    D("builtins",
+      "__import__",
+      W_IMPORT "; fickling GHSA-h4rm-mm56-xf63, picklescan "
+               "GHSA-955r-x9j8-7rhh (with operator.methodcaller)"),
+    D("builtins",
+      "getattr",
+      W_CALLER "; getattr(import_module('os'),'system') chains, fickling "
+               "GHSA-q5qq-mvfm-j35x / GHSA-5hvc-6wx8-mvv4"),
     D("builtins", "setattr", "overwrites attributes of modules/classes (monkey-patching on load)"),
     D("builtins", "delattr", "deletes attributes of modules/classes"),
     D("builtins", "globals", "exposes a module namespace dict (reach any global by item access)"),
@@ -76,9 +108,13 @@ static const custody_pickle_policy_entry policy[] = {
     D("builtins", "file", "Python 2 file(): opens arbitrary files"),
     D("builtins", "input", "reads stdin / blocks the loader; listed by ModelAudit"),
     D("builtins", "raw_input", "Python 2 input; listed by ModelAudit"),
-    D("builtins", "breakpoint", "starts a debugger (pdb), which evaluates input; picklescan/modelscan"),
+    D("builtins",
+      "breakpoint",
+      "starts a debugger (pdb), which evaluates input; picklescan/modelscan"),
     D("builtins", "help", "starts pydoc, whose pager runs $PAGER through a shell"),
-    D("builtins", "apply", "Python 2 apply(f, args): a call primitive; picklescan/modelscan list it"),
+    D("builtins",
+      "apply",
+      "Python 2 apply(f, args): a call primitive; picklescan/modelscan list it"),
     D("builtins", "reload", "Python 2 reload(): re-executes a module"),
     D("builtins", "exit", "site.Quitter: terminates the loading process"),
     D("builtins", "quit", "site.Quitter: terminates the loading process"),
@@ -87,8 +123,9 @@ static const custody_pickle_policy_entry policy[] = {
     D("builtins", "memoryview", "raw buffer access to objects reached by other gadgets"),
 
     /* ---- processes and shells ---- */
-    D("os", "*", W_SHELL " (system, popen, exec*, spawn*, posix_spawn) and " W_FILE
-                 "; os.path is os too"),
+    D("os",
+      "*",
+      W_SHELL " (system, popen, exec*, spawn*, posix_spawn) and " W_FILE "; os.path is os too"),
     D("posix", "*", "os on POSIX: system/popen/exec*; picklescan/modelscan alias entry"),
     D("nt", "*", "os on Windows: system/startfile; picklescan/modelscan alias entry"),
     D("subprocess", "*", W_SHELL "; Popen, run, call, check_output, getoutput"),
@@ -96,35 +133,55 @@ static const custody_pickle_policy_entry policy[] = {
     D("_winapi", "*", "CreateProcess and raw handle access on Windows"),
     D("commands", "*", "Python 2 commands.getoutput runs shell commands; picklescan 2025 list"),
     D("popen2", "*", "Python 2 popen2 runs shell commands"),
-    D("pty", "*", "pty.spawn runs a program; fickling GHSA-r7v6-mfhq-g3m2, picklescan "
-                  "GHSA-vqmv-47xg-9wpr"),
+    D("pty",
+      "*",
+      "pty.spawn runs a program; fickling GHSA-r7v6-mfhq-g3m2, picklescan "
+      "GHSA-vqmv-47xg-9wpr"),
     D("pexpect", "*", "spawns processes; ModelAudit/fickling lists"),
     D("pipes", "*", "pipes.Template runs shell pipelines (fickling 2026 list)"),
-    D("platform", "*", "platform.popen and _syscmd_* run shell commands; fickling "
-                       "GHSA-5cxw-w2xg-2m8h, ModelAudit"),
-    D("uuid", "_*", "uuid._get_command_stdout/_popen run commands via subprocess; picklescan "
-                    "GHSA-g38g-8gr9-h9xp, fickling GHSA-5hwf-rc88-82xm"),
+    D("platform",
+      "*",
+      "platform.popen and _syscmd_* run shell commands; fickling "
+      "GHSA-5cxw-w2xg-2m8h, ModelAudit"),
+    D("uuid",
+      "_*",
+      "uuid._get_command_stdout/_popen run commands via subprocess; picklescan "
+      "GHSA-g38g-8gr9-h9xp, fickling GHSA-5hwf-rc88-82xm"),
     D("uuid", "getnode", "probes MAC address by running ifconfig/arp/netstat on some platforms"),
     D("uuid", "uuid1", "calls getnode(), which may run external commands"),
-    D("_osx_support", "*", "_read_output/_find_build_tool run shell commands; picklescan "
-                           "GHSA-g38g-8gr9-h9xp, fickling GHSA-5hwf-rc88-82xm"),
+    D("_osx_support",
+      "*",
+      "_read_output/_find_build_tool run shell commands; picklescan "
+      "GHSA-g38g-8gr9-h9xp, fickling GHSA-5hwf-rc88-82xm"),
     D("_aix_support", "*", "_read_cmd_output runs shell commands; picklescan GHSA-g38g-8gr9-h9xp"),
-    D("_pyrepl", "*", "pager.pipe_pager/tempfile_pager run shell commands; picklescan "
-                      "GHSA-g38g-8gr9-h9xp"),
-    D("pydoc", "*", "pydoc.locate imports any dotted name, pipepager/pager run shell commands; "
-                    "picklescan GHSA-84r2-jw7c-4r5q, fickling GHSA-5hvc-6wx8-mvv4"),
+    D("_pyrepl",
+      "*",
+      "pager.pipe_pager/tempfile_pager run shell commands; picklescan "
+      "GHSA-g38g-8gr9-h9xp"),
+    D("pydoc",
+      "*",
+      "pydoc.locate imports any dotted name, pipepager/pager run shell commands; "
+      "picklescan GHSA-84r2-jw7c-4r5q, fickling GHSA-5hvc-6wx8-mvv4"),
     D("webbrowser", "*", "opens URLs, runs browser commands ($BROWSER); modelscan/picklescan"),
-    D("imaplib", "IMAP4_stream", "runs its argument as a shell command; picklescan GHSA-g38g-8gr9-h9xp"),
+    D("imaplib",
+      "IMAP4_stream",
+      "runs its argument as a shell command; picklescan GHSA-g38g-8gr9-h9xp"),
     D("imaplib", "*", W_NET "; fickling/ModelAudit list"),
-    D("multiprocessing", "*", "spawns processes (util.spawnv_passfds; fickling GHSA-q5qq-mvfm-j35x)"),
+    D("multiprocessing",
+      "*",
+      "spawns processes (util.spawnv_passfds; fickling GHSA-q5qq-mvfm-j35x)"),
     D("_multiprocessing", "*", "multiprocessing internals"),
     D("concurrent.futures", "ProcessPoolExecutor", "spawns worker processes"),
     D("concurrent.futures.process", "*", "spawns worker processes"),
     D("concurrent.interpreters", "*", "runs code in a subinterpreter"),
-    D("_interpreters", "*", "run_string executes code in a subinterpreter; fickling GHSA-6ggj-6f2q-f7mx"),
+    D("_interpreters",
+      "*",
+      "run_string executes code in a subinterpreter; fickling GHSA-6ggj-6f2q-f7mx"),
     D("_xxsubinterpreters", "*", "run_string executes code; fickling GHSA-6ggj-6f2q-f7mx"),
-    D("asyncio", "*", "asyncio.unix_events._UnixSubprocessTransport._start / create_subprocess_* "
-                      "spawn processes; picklescan GHSA-q77w-mwjj-7mqx, CVE-2025-10157"),
+    D("asyncio",
+      "*",
+      "asyncio.unix_events._UnixSubprocessTransport._start / create_subprocess_* "
+      "spawn processes; picklescan GHSA-q77w-mwjj-7mqx, CVE-2025-10157"),
     D("signal", "*", "installs signal handlers / alarms that call arbitrary callables later"),
     D("_signal", "*", "signal internals"),
     D("threading", "*", "starts threads and timers running callables"),
@@ -136,67 +193,107 @@ static const custody_pickle_policy_entry policy[] = {
     D("sys", "*", "sys.modules reaches every loaded module; setprofile/settrace install callbacks"),
 
     /* ---- code execution, compilation, debuggers, profilers ---- */
-    D("code", "*", "InteractiveInterpreter.runsource/runcode and interact execute source; "
-                   "picklescan GHSA-cj3c-v495-4xqh, fickling GHSA-q5qq-mvfm-j35x"),
+    D("code",
+      "*",
+      "InteractiveInterpreter.runsource/runcode and interact execute source; "
+      "picklescan GHSA-cj3c-v495-4xqh, fickling GHSA-q5qq-mvfm-j35x"),
     D("codeop", "*", "compiles source into code objects"),
-    D("runpy", "*", "run_path/run_module/_run_code execute files or code; fickling "
-                    "GHSA-wfq2-52f7-7qvj, picklescan runpy entry"),
-    D("marshal", "*", "marshal.loads builds code objects for types.FunctionType; fickling "
-                      "GHSA-565g-hwwr-4pp3"),
+    D("runpy",
+      "*",
+      "run_path/run_module/_run_code execute files or code; fickling "
+      "GHSA-wfq2-52f7-7qvj, picklescan runpy entry"),
+    D("marshal",
+      "*",
+      "marshal.loads builds code objects for types.FunctionType; fickling "
+      "GHSA-565g-hwwr-4pp3"),
     D("types", "CodeType", "builds code objects; picklescan GHSA-9m3x-qqw2-h32h"),
-    D("types", "FunctionType", "turns a code object into a callable function; fickling "
-                               "GHSA-565g-hwwr-4pp3"),
+    D("types",
+      "FunctionType",
+      "turns a code object into a callable function; fickling "
+      "GHSA-565g-hwwr-4pp3"),
     D("types", "LambdaType", "alias of FunctionType"),
     D("types", "MethodType", "binds callables to objects"),
     D("types", "new_class", "calls exec_body callbacks while building a class"),
     D("types", "ModuleType", "creates module objects for import-system abuse"),
-    D("timeit", "*", "timeit.timeit/repeat/Timer compile and run statement strings; picklescan "
-                     "2025 list"),
-    D("cProfile", "*", "cProfile.run/runctx exec() strings; picklescan GHSA-49gj-c84q-6qm9, "
-                       "GHSA-9w88-8rmg-7g2p, fickling GHSA-p523-jq9w-64x9"),
-    D("profile", "*", "profile.run/runctx and Profile.run/runctx exec() strings; picklescan "
-                      "GHSA-7wx9-6375-f5wh, GHSA-x696-vm39-cp64, GHSA-6vqj-c2q5-j97w"),
-    D("trace", "*", "Trace.run/runctx exec() strings; picklescan GHSA-5qwp-399c-mjwf, "
-                    "GHSA-g344-hcph-8vgg"),
+    D("timeit",
+      "*",
+      "timeit.timeit/repeat/Timer compile and run statement strings; picklescan "
+      "2025 list"),
+    D("cProfile",
+      "*",
+      "cProfile.run/runctx exec() strings; picklescan GHSA-49gj-c84q-6qm9, "
+      "GHSA-9w88-8rmg-7g2p, fickling GHSA-p523-jq9w-64x9"),
+    D("profile",
+      "*",
+      "profile.run/runctx and Profile.run/runctx exec() strings; picklescan "
+      "GHSA-7wx9-6375-f5wh, GHSA-x696-vm39-cp64, GHSA-6vqj-c2q5-j97w"),
+    D("trace",
+      "*",
+      "Trace.run/runctx exec() strings; picklescan GHSA-5qwp-399c-mjwf, "
+      "GHSA-g344-hcph-8vgg"),
     D("pdb", "*", "pdb.run/runeval/runcall execute code; modelscan/picklescan debugger entry"),
     D("bdb", "*", "Bdb.run/runeval/runctx execute code; picklescan 2024 debugger entry"),
-    D("doctest", "*", "debug_script/run_docstring_examples execute code; picklescan "
-                      "GHSA-fqq6-7vqf-w3fg, fickling GHSA-pc6j-px3p-rrj4"),
+    D("doctest",
+      "*",
+      "debug_script/run_docstring_examples execute code; picklescan "
+      "GHSA-fqq6-7vqf-w3fg, fickling GHSA-pc6j-px3p-rrj4"),
     D("unittest", "*", "test loaders import and run code; fickling GHSA-pc6j-px3p-rrj4"),
-    D("test", "*", "test.support.script_helper.assert_python_ok spawns Python; picklescan "
-                   "GHSA-g38g-8gr9-h9xp, fickling GHSA-pc6j-px3p-rrj4"),
-    D("idlelib", "*", "run.Executive.runcode, pyshell.ModifiedInterpreter.runcode/runcommand, "
-                      "autocomplete/calltip get_entity eval(); picklescan GHSA-m869-42cg-3xwr, "
-                      "GHSA-3gf5-cxq9-w223, GHSA-j343-8v2j-ff7w, GHSA-6w4w-5w54-rjvr, "
-                      "GHSA-7cq8-mj8x-j263, GHSA-8r4j-24qv-fmq9, GHSA-9xph-j2h6-g47v, "
-                      "GHSA-3vg9-h568-4w9m"),
-    D("lib2to3", "*", "pgen2.grammar.Grammar.loads unpickles, pgen.ParserGenerator.make_label "
-                      "eval()s; picklescan GHSA-f54q-57x4-jg88, GHSA-p9w7-82w4-7q8m"),
+    D("test",
+      "*",
+      "test.support.script_helper.assert_python_ok spawns Python; picklescan "
+      "GHSA-g38g-8gr9-h9xp, fickling GHSA-pc6j-px3p-rrj4"),
+    D("idlelib",
+      "*",
+      "run.Executive.runcode, pyshell.ModifiedInterpreter.runcode/runcommand, "
+      "autocomplete/calltip get_entity eval(); picklescan GHSA-m869-42cg-3xwr, "
+      "GHSA-3gf5-cxq9-w223, GHSA-j343-8v2j-ff7w, GHSA-6w4w-5w54-rjvr, "
+      "GHSA-7cq8-mj8x-j263, GHSA-8r4j-24qv-fmq9, GHSA-9xph-j2h6-g47v, "
+      "GHSA-3vg9-h568-4w9m"),
+    D("lib2to3",
+      "*",
+      "pgen2.grammar.Grammar.loads unpickles, pgen.ParserGenerator.make_label "
+      "eval()s; picklescan GHSA-f54q-57x4-jg88, GHSA-p9w7-82w4-7q8m"),
     D("compileall", "*", "compiles and writes .pyc files"),
     D("py_compile", "*", "compiles and writes .pyc files"),
-    D("inspect", "*", "getattr-equivalent object introspection (getmembers, getattr_static); fickling"),
-    D("gc", "*", "gc.get_objects/get_referrers reach every live object; fickling GHSA-r48f-3986-4f9c"),
+    D("inspect",
+      "*",
+      "getattr-equivalent object introspection (getmembers, getattr_static); fickling"),
+    D("gc",
+      "*",
+      "gc.get_objects/get_referrers reach every live object; fickling GHSA-r48f-3986-4f9c"),
     D("linecache", "*", "reads arbitrary files (getline); fickling GHSA-r48f-3986-4f9c"),
     D("difflib", "*", "listed by fickling GHSA-r48f-3986-4f9c as a file/object reach gadget"),
 
     /* ---- imports and name resolution ---- */
-    D("importlib", "*", "import_module/reload/util.spec_from_file_location import or execute "
-                        "modules; fickling GHSA-q5qq-mvfm-j35x, ModelAudit"),
+    D("importlib",
+      "*",
+      "import_module/reload/util.spec_from_file_location import or execute "
+      "modules; fickling GHSA-q5qq-mvfm-j35x, ModelAudit"),
     D("_imp", "*", "import machinery internals (create_dynamic loads extension modules)"),
     D("imp", "*", "imp.load_source/load_dynamic execute files (fickling 2026 list)"),
     D("_frozen_importlib", "*", "import machinery (fickling 2026 list)"),
-    D("_frozen_importlib_external", "*", "SourceFileLoader etc. execute files (fickling 2026 list)"),
+    D("_frozen_importlib_external",
+      "*",
+      "SourceFileLoader etc. execute files (fickling 2026 list)"),
     D("zipimport", "*", "zipimporter.load_module executes code from an archive"),
-    D("pkgutil", "*", "resolve_name('os:system') resolves any callable; picklescan "
-                      "GHSA-vvpj-8cmc-gx39, ModelAudit"),
+    D("pkgutil",
+      "*",
+      "resolve_name('os:system') resolves any callable; picklescan "
+      "GHSA-vvpj-8cmc-gx39, ModelAudit"),
     D("pkg_resources", "*", "EntryPoint.load/resolve import arbitrary callables"),
     D("importlib_metadata", "*", "EntryPoint.load imports arbitrary callables"),
-    D("operator", "*", "attrgetter/methodcaller/itemgetter/call turn strings into calls; "
-                       "picklescan GHSA-46h3-79wf-xr6c, GHSA-955r-x9j8-7rhh, modelscan"),
-    D("_operator", "*", "C implementation of operator; picklescan GHSA-955r-x9j8-7rhh, "
-                        "GHSA-46h3-79wf-xr6c"),
-    D("functools", "partial", "binds arguments to any callable (partial(os.system, cmd)); picklescan "
-                              "2025 advisory (malicious17-20)"),
+    D("operator",
+      "*",
+      "attrgetter/methodcaller/itemgetter/call turn strings into calls; "
+      "picklescan GHSA-46h3-79wf-xr6c, GHSA-955r-x9j8-7rhh, modelscan"),
+    D("_operator",
+      "*",
+      "C implementation of operator; picklescan GHSA-955r-x9j8-7rhh, "
+      "GHSA-46h3-79wf-xr6c"),
+    D("functools",
+      "partial",
+      "binds arguments to any callable (partial(os.system, cmd)); picklescan "
+      "2025 advisory (malicious17-20)"),
     D("functools", "partialmethod", "binds arguments to any callable"),
     D("functools", "reduce", "calls a callable repeatedly; ModelAudit list"),
     D("copyreg", "add_extension", "rewrites the EXT opcode registry mid-load (EXT confusion)"),
@@ -204,8 +301,10 @@ static const custody_pickle_policy_entry policy[] = {
     D("copyreg", "clear_extension_cache", "rewrites the EXT opcode registry"),
     D("copyreg", "pickle", "registers reducers globally"),
     D("copyreg", "constructor", "registers constructors globally"),
-    D("logging.config", "*", "listen() evals received config; dictConfig '()' factories resolve "
-                             "strings to callables; fickling GHSA-mhc9-48gj-9gp3"),
+    D("logging.config",
+      "*",
+      "listen() evals received config; dictConfig '()' factories resolve "
+      "strings to callables; fickling GHSA-mhc9-48gj-9gp3"),
     D("logging.handlers", "*", "file, socket, SMTP and HTTP handlers"),
     D("logging", "FileHandler", "creates arbitrary files; picklescan GHSA-m7j5-r2p5-c39r"),
     D("logging", "basicConfig", "filename= creates arbitrary files"),
@@ -219,8 +318,10 @@ static const custody_pickle_policy_entry policy[] = {
     D("pickletools", "*", "pickle internals"),
     D("_pyio", "*", "pure-Python io: open/FileIO; " W_FILE),
     D("dill", "*", W_PICKLE " and rebuilds functions from code; ModelAudit/fickling"),
-    D("cloudpickle", "*", "_make_function/_builtin_type/subimport rebuild arbitrary code; "
-                          "picklescan GHSA-9m3x-qqw2-h32h"),
+    D("cloudpickle",
+      "*",
+      "_make_function/_builtin_type/subimport rebuild arbitrary code; "
+      "picklescan GHSA-9m3x-qqw2-h32h"),
     D("shelve", "*", "opens database files whose values are pickles"),
     D("dbm", "*", "opens/creates database files"),
     D("joblib", "load", W_PICKLE),
@@ -246,25 +347,35 @@ static const custody_pickle_policy_entry policy[] = {
     D("joblib._parallel_backends", "*", "process pools"),
     D("numpy", "load", "numpy.load(allow_pickle=True) unpickles nested data"),
     D("numpy", "loads", "old numpy.loads is pickle.loads"),
-    D("numpy", "save", W_FILE), D("numpy", "savez", W_FILE),
-    D("numpy", "savez_compressed", W_FILE), D("numpy", "savetxt", W_FILE),
-    D("numpy", "fromfile", "reads arbitrary files"), D("numpy", "memmap", "maps arbitrary files"),
+    D("numpy", "save", W_FILE),
+    D("numpy", "savez", W_FILE),
+    D("numpy", "savez_compressed", W_FILE),
+    D("numpy", "savetxt", W_FILE),
+    D("numpy", "fromfile", "reads arbitrary files"),
+    D("numpy", "memmap", "maps arbitrary files"),
     D("numpy.core.numeric", "loads", "old numpy.loads alias of pickle.loads"),
     D("numpy.lib.npyio", "*", "numpy.load/save implementation"),
     D("numpy.lib._npyio_impl", "*", "numpy.load/save implementation (numpy 2)"),
     D("numpy.lib.format", "read_array", "read_array(allow_pickle=True) unpickles"),
-    D("numpy.testing", "*", "numpy.testing._private.utils.runstring is exec(); picklescan 2025 list"),
-    D("numpy.f2py", "*", "crackfortran.getlincoef/_eval_length eval() strings, f2py compiles; "
-                         "picklescan GHSA-r8g5-cgf2-4m4m"),
+    D("numpy.testing",
+      "*",
+      "numpy.testing._private.utils.runstring is exec(); picklescan 2025 list"),
+    D("numpy.f2py",
+      "*",
+      "crackfortran.getlincoef/_eval_length eval() strings, f2py compiles; "
+      "picklescan GHSA-r8g5-cgf2-4m4m"),
     D("numpy.distutils", "*", "runs build commands; fickling ML list"),
     D("numpy.ctypeslib", "*", "load_library dlopens native code"),
-    D("pandas", "read_pickle", W_PICKLE), D("pandas", "eval", W_EXEC),
+    D("pandas", "read_pickle", W_PICKLE),
+    D("pandas", "eval", W_EXEC),
     D("pandas", "read_*", "reads files/URLs (read_csv, read_html, ...)"),
     D("pandas", "to_pickle", W_FILE),
     D("pandas.io", "*", "file/URL readers and pandas.io.pickle.read_pickle"),
     D("pandas.core.computation", "*", "pandas.eval engine: evaluates expressions"),
-    D("torch", "load", "torch.load of another file (weights_only=False before 2.6): picklescan "
-                       "advisory, fickling ML list"),
+    D("torch",
+      "load",
+      "torch.load of another file (weights_only=False before 2.6): picklescan "
+      "advisory, fickling ML list"),
     D("torch", "save", W_FILE),
     D("torch", "compile", "compiles and runs generated code (fickling ML list)"),
     D("torch", "hub", "torch.hub reached as an attribute"),
@@ -278,16 +389,22 @@ static const custody_pickle_policy_entry policy[] = {
     D("torch.serialization", "save", W_FILE),
     D("torch.serialization", "_save", W_FILE),
     D("torch.serialization", "_legacy_save", W_FILE),
-    D("torch.storage", "_load_from_bytes", "torch.load on embedded bytes: a nested, unrestricted "
-                                           "pickle before torch 2.6 (fickling ML list)"),
+    D("torch.storage",
+      "_load_from_bytes",
+      "torch.load on embedded bytes: a nested, unrestricted "
+      "pickle before torch 2.6 (fickling ML list)"),
     D("torch.hub", "*", "downloads and runs hubconf.py; fickling ML list"),
     D("torch.utils.cpp_extension", "*", "load_inline/load compile and dlopen C++"),
-    D("torch._inductor", "*", "codecache.compile_file runs compilers, generated code runs; "
-                              "picklescan 2025 advisory"),
+    D("torch._inductor",
+      "*",
+      "codecache.compile_file runs compilers, generated code runs; "
+      "picklescan 2025 advisory"),
     D("torch._dynamo", "*", "guards.GuardBuilder.get eval()s; picklescan GHSA-86cj-95qr-2p4f"),
-    D("torch.fx", "*", "graph_module.reduce_graph_module exec()s source; experimental."
-                       "symbolic_shapes.ShapeEnv.evaluate_guards_expression eval()s (picklescan "
-                       "GHSA-f4x7-rfwp-v3xw)"),
+    D("torch.fx",
+      "*",
+      "graph_module.reduce_graph_module exec()s source; experimental."
+      "symbolic_shapes.ShapeEnv.evaluate_guards_expression eval()s (picklescan "
+      "GHSA-f4x7-rfwp-v3xw)"),
     D("torch.jit", "load", "loads a TorchScript archive from a path"),
     D("torch.jit", "script", "compiles Python source"),
     D("torch.jit", "trace", "runs a callable to trace it"),
@@ -297,19 +414,31 @@ static const custody_pickle_policy_entry policy[] = {
     D("torch.jit._trace", "*", "runs callables"),
     D("torch.jit.frontend", "*", "parses/compiles source"),
     D("torch.jit.annotations", "*", "parse_type_line eval()s (CVE-2022-45907)"),
-    D("torch.jit.unsupported_tensor_ops", "*", "execWrapper exec()s; picklescan "
-                                               "GHSA-vr7h-p6mm-wpmh"),
-    D("torch.utils.bottleneck", "*", "__main__.run_cprofile/run_autograd_prof exec(); picklescan "
-                                     "GHSA-4r9r-ch6f-vxmx, GHSA-4whj-rm5r-c2v8"),
-    D("torch.utils.collect_env", "*", "run/run_and_read_all run shell commands; picklescan "
-                                      "GHSA-f745-w6jp-hpxx, GHSA-jhph-76pp-mggw"),
-    D("torch.utils._config_module", "*", "ConfigModule.load_config unpickles; picklescan "
-                                         "GHSA-vv6j-3g6g-2pvj"),
-    D("torch.utils.data.datapipes.utils.decoder", "*", "basichandlers unpickles; picklescan "
-                                                       "GHSA-h3qp-7fh3-f8h4"),
+    D("torch.jit.unsupported_tensor_ops",
+      "*",
+      "execWrapper exec()s; picklescan "
+      "GHSA-vr7h-p6mm-wpmh"),
+    D("torch.utils.bottleneck",
+      "*",
+      "__main__.run_cprofile/run_autograd_prof exec(); picklescan "
+      "GHSA-4r9r-ch6f-vxmx, GHSA-4whj-rm5r-c2v8"),
+    D("torch.utils.collect_env",
+      "*",
+      "run/run_and_read_all run shell commands; picklescan "
+      "GHSA-f745-w6jp-hpxx, GHSA-jhph-76pp-mggw"),
+    D("torch.utils._config_module",
+      "*",
+      "ConfigModule.load_config unpickles; picklescan "
+      "GHSA-vv6j-3g6g-2pvj"),
+    D("torch.utils.data.datapipes.utils.decoder",
+      "*",
+      "basichandlers unpickles; picklescan "
+      "GHSA-h3qp-7fh3-f8h4"),
     D("torch.utils.benchmark", "*", "Timer compiles and runs statement strings"),
-    D("torch.distributed", "*", "rpc/RemoteModule/elastic run remote calls (CVE-2024-5480, "
-                                "CVE-2024-48063); fickling ML list"),
+    D("torch.distributed",
+      "*",
+      "rpc/RemoteModule/elastic run remote calls (CVE-2024-5480, "
+      "CVE-2024-48063); fickling ML list"),
     D("torch.multiprocessing", "*", "spawns processes"),
     D("torch.package", "*", "PackageImporter imports code from an archive"),
     D("torch.testing._internal", "*", "test helpers that spawn processes and run code"),
@@ -343,7 +472,8 @@ static const custody_pickle_policy_entry policy[] = {
     D("_io", "open", W_FILE),
     D("_io", "open_code", "opens files for execution"),
     D("_io", "FileIO", W_FILE "; io.FileIO pickles as _io.FileIO, picklescan GHSA-9726-w42j-3qjr"),
-    D("codecs", "open", W_FILE), D("codecs", "EncodedFile", "wraps file objects"),
+    D("codecs", "open", W_FILE),
+    D("codecs", "EncodedFile", "wraps file objects"),
     D("shutil", "*", W_FILE " (rmtree, move, copy) and which(); modelscan/picklescan"),
     D("tempfile", "*", "creates files and directories"),
     D("glob", "*", "enumerates the file system; fickling GHSA-mhc9-48gj-9gp3"),
@@ -354,8 +484,10 @@ static const custody_pickle_policy_entry policy[] = {
     D("zipfile", "*", "extracts archives; fickling GHSA-mhc9-48gj-9gp3"),
     D("sqlite3", "*", "creates database files, load_extension dlopens"),
     D("_sqlite3", "*", "sqlite3 internals"),
-    D("distutils", "*", "file_util.write_file writes files, spawn runs commands; picklescan "
-                        "GHSA-m273-6v24-x4m4"),
+    D("distutils",
+      "*",
+      "file_util.write_file writes files, spawn runs commands; picklescan "
+      "GHSA-m273-6v24-x4m4"),
     D("setuptools", "*", "spawn/sandbox/run_setup run commands and setup.py"),
     D("pip", "*", "pip.main installs packages (setup.py runs); CVE-2025-1716 bypassed picklescan"),
     D("ensurepip", "*", "_run_pip runs pip; picklescan GHSA-xp4f-hrf8-rxw7"),
@@ -363,8 +495,10 @@ static const custody_pickle_policy_entry policy[] = {
     D("syslog", "*", "writes to the system log; fickling GHSA-mhc9-48gj-9gp3"),
 
     /* ---- native code ---- */
-    D("ctypes", "*", "CDLL/cdll/pythonapi call native code and raw memory; picklescan "
-                     "GHSA-4675-36f9-wf6r, fickling GHSA-5hvc-6wx8-mvv4"),
+    D("ctypes",
+      "*",
+      "CDLL/cdll/pythonapi call native code and raw memory; picklescan "
+      "GHSA-4675-36f9-wf6r, fickling GHSA-5hvc-6wx8-mvv4"),
     D("_ctypes", "*", "ctypes internals (dlopen, raw calls)"),
     D("cffi", "*", "dlopen and native calls"),
 
@@ -380,106 +514,222 @@ static const custody_pickle_policy_entry policy[] = {
     D("urllib", "urlopen", "Python 2 urllib.urlopen"),
     D("urllib", "urlretrieve", "Python 2 urllib.urlretrieve writes files"),
     D("urllib", "request", "urllib.request reached as an attribute"),
-    D("urllib.request", "*", "urlopen/urlretrieve: SSRF, exfiltration, downloads (urllib2 maps "
-                             "here); picklescan GHSA-9726-w42j-3qjr"),
-    D("urllib3", "*", W_NET), D("requests", "*", W_NET "; modelscan requests.api"),
-    D("httpx", "*", W_NET), D("aiohttp", "*", W_NET "; modelscan aiohttp.client"),
+    D("urllib.request",
+      "*",
+      "urlopen/urlretrieve: SSRF, exfiltration, downloads (urllib2 maps "
+      "here); picklescan GHSA-9726-w42j-3qjr"),
+    D("urllib3", "*", W_NET),
+    D("requests", "*", W_NET "; modelscan requests.api"),
+    D("httpx", "*", W_NET),
+    D("aiohttp", "*", W_NET "; modelscan aiohttp.client"),
     D("smtplib", "*", W_NET "; fickling GHSA-mxhj-88fx-4pcv (OBJ + smtplib.SMTP)"),
-    D("ftplib", "*", W_NET), D("poplib", "*", W_NET), D("telnetlib", "*", W_NET),
-    D("nntplib", "*", W_NET), D("xmlrpc", "*", W_NET " and servers"),
+    D("ftplib", "*", W_NET),
+    D("poplib", "*", W_NET),
+    D("telnetlib", "*", W_NET),
+    D("nntplib", "*", W_NET),
+    D("xmlrpc", "*", W_NET " and servers"),
 
     /* ================= allowlist: data-only constructors ================= */
-    S("builtins", "set"), S("builtins", "frozenset"), S("builtins", "complex"),
-    S("builtins", "range"), S("builtins", "slice"), S("builtins", "bytearray"),
-    S("builtins", "bytes"), S("builtins", "list"), S("builtins", "dict"), S("builtins", "tuple"),
-    S("builtins", "int"), S("builtins", "float"), S("builtins", "str"), S("builtins", "bool"),
+    S("builtins", "set"),
+    S("builtins", "frozenset"),
+    S("builtins", "complex"),
+    S("builtins", "range"),
+    S("builtins", "slice"),
+    S("builtins", "bytearray"),
+    S("builtins", "bytes"),
+    S("builtins", "list"),
+    S("builtins", "dict"),
+    S("builtins", "tuple"),
+    S("builtins", "int"),
+    S("builtins", "float"),
+    S("builtins", "str"),
+    S("builtins", "bool"),
     S("builtins", "object"),
-    S("copyreg", "_reconstructor"), S("copyreg", "__newobj__"), S("copyreg", "__newobj_ex__"),
+    S("copyreg", "_reconstructor"),
+    S("copyreg", "__newobj__"),
+    S("copyreg", "__newobj_ex__"),
     S("_codecs", "encode"),
-    S("collections", "OrderedDict"), S("collections", "defaultdict"), S("collections", "Counter"),
-    S("collections", "deque"), S("collections", "ChainMap"), S("collections", "UserDict"),
-    S("collections", "UserList"), S("collections", "UserString"),
-    S("datetime", "date"), S("datetime", "datetime"), S("datetime", "time"),
-    S("datetime", "timedelta"), S("datetime", "timezone"),
-    S("decimal", "Decimal"), S("fractions", "Fraction"), S("argparse", "Namespace"),
-    S("types", "SimpleNamespace"), S("uuid", "UUID"), S("uuid", "SafeUUID"),
-    S("pathlib", "PurePath"), S("pathlib", "PurePosixPath"), S("pathlib", "PureWindowsPath"),
-    S("re", "_compile"), S("_io", "BytesIO"),
+    S("collections", "OrderedDict"),
+    S("collections", "defaultdict"),
+    S("collections", "Counter"),
+    S("collections", "deque"),
+    S("collections", "ChainMap"),
+    S("collections", "UserDict"),
+    S("collections", "UserList"),
+    S("collections", "UserString"),
+    S("datetime", "date"),
+    S("datetime", "datetime"),
+    S("datetime", "time"),
+    S("datetime", "timedelta"),
+    S("datetime", "timezone"),
+    S("decimal", "Decimal"),
+    S("fractions", "Fraction"),
+    S("argparse", "Namespace"),
+    S("types", "SimpleNamespace"),
+    S("uuid", "UUID"),
+    S("uuid", "SafeUUID"),
+    S("pathlib", "PurePath"),
+    S("pathlib", "PurePosixPath"),
+    S("pathlib", "PureWindowsPath"),
+    S("re", "_compile"),
+    S("_io", "BytesIO"),
     /* torch.load(weights_only=True) */
-    S("torch", "Size"), S("torch", "device"), S("torch", "Tensor"), S("torch", "*Storage"),
-    S("torch", "float32"), S("torch", "float"), S("torch", "float64"), S("torch", "double"),
-    S("torch", "float16"), S("torch", "half"), S("torch", "bfloat16"), S("torch", "complex32"),
-    S("torch", "complex64"), S("torch", "complex128"), S("torch", "cfloat"), S("torch", "cdouble"),
-    S("torch", "chalf"), S("torch", "uint8"), S("torch", "uint16"), S("torch", "uint32"),
-    S("torch", "uint64"), S("torch", "int8"), S("torch", "int16"), S("torch", "short"),
-    S("torch", "int32"), S("torch", "int"), S("torch", "int64"), S("torch", "long"),
-    S("torch", "bool"), S("torch", "qint8"), S("torch", "quint8"), S("torch", "qint32"),
-    S("torch", "quint4x2"), S("torch", "quint2x4"), S("torch", "float8_e4m3fn"),
-    S("torch", "float8_e5m2"), S("torch", "float8_e4m3fnuz"), S("torch", "float8_e5m2fnuz"),
-    S("torch", "strided"), S("torch", "sparse_coo"), S("torch", "sparse_csr"),
-    S("torch", "sparse_csc"), S("torch", "sparse_bsr"), S("torch", "sparse_bsc"),
-    S("torch", "contiguous_format"), S("torch", "channels_last"), S("torch", "channels_last_3d"),
-    S("torch", "preserve_format"), S("torch", "per_tensor_affine"),
-    S("torch", "per_channel_affine"), S("torch", "per_channel_affine_float_qparams"),
-    S("torch.cuda", "*Storage"), S("torch.storage", "TypedStorage"),
+    S("torch", "Size"),
+    S("torch", "device"),
+    S("torch", "Tensor"),
+    S("torch", "*Storage"),
+    S("torch", "float32"),
+    S("torch", "float"),
+    S("torch", "float64"),
+    S("torch", "double"),
+    S("torch", "float16"),
+    S("torch", "half"),
+    S("torch", "bfloat16"),
+    S("torch", "complex32"),
+    S("torch", "complex64"),
+    S("torch", "complex128"),
+    S("torch", "cfloat"),
+    S("torch", "cdouble"),
+    S("torch", "chalf"),
+    S("torch", "uint8"),
+    S("torch", "uint16"),
+    S("torch", "uint32"),
+    S("torch", "uint64"),
+    S("torch", "int8"),
+    S("torch", "int16"),
+    S("torch", "short"),
+    S("torch", "int32"),
+    S("torch", "int"),
+    S("torch", "int64"),
+    S("torch", "long"),
+    S("torch", "bool"),
+    S("torch", "qint8"),
+    S("torch", "quint8"),
+    S("torch", "qint32"),
+    S("torch", "quint4x2"),
+    S("torch", "quint2x4"),
+    S("torch", "float8_e4m3fn"),
+    S("torch", "float8_e5m2"),
+    S("torch", "float8_e4m3fnuz"),
+    S("torch", "float8_e5m2fnuz"),
+    S("torch", "strided"),
+    S("torch", "sparse_coo"),
+    S("torch", "sparse_csr"),
+    S("torch", "sparse_csc"),
+    S("torch", "sparse_bsr"),
+    S("torch", "sparse_bsc"),
+    S("torch", "contiguous_format"),
+    S("torch", "channels_last"),
+    S("torch", "channels_last_3d"),
+    S("torch", "preserve_format"),
+    S("torch", "per_tensor_affine"),
+    S("torch", "per_channel_affine"),
+    S("torch", "per_channel_affine_float_qparams"),
+    S("torch.cuda", "*Storage"),
+    S("torch.storage", "TypedStorage"),
     S("torch.storage", "UntypedStorage"),
-    S("torch._utils", "_rebuild_tensor"), S("torch._utils", "_rebuild_tensor_v2"),
-    S("torch._utils", "_rebuild_tensor_v3"), S("torch._utils", "_rebuild_parameter"),
-    S("torch._utils", "_rebuild_parameter_with_state"), S("torch._utils", "_rebuild_qtensor"),
-    S("torch._utils", "_rebuild_sparse_tensor"), S("torch._utils", "_rebuild_sparse_csr_tensor"),
+    S("torch._utils", "_rebuild_tensor"),
+    S("torch._utils", "_rebuild_tensor_v2"),
+    S("torch._utils", "_rebuild_tensor_v3"),
+    S("torch._utils", "_rebuild_parameter"),
+    S("torch._utils", "_rebuild_parameter_with_state"),
+    S("torch._utils", "_rebuild_qtensor"),
+    S("torch._utils", "_rebuild_sparse_tensor"),
+    S("torch._utils", "_rebuild_sparse_csr_tensor"),
     S("torch._utils", "_rebuild_meta_tensor_no_storage"),
-    S("torch._utils", "_rebuild_wrapper_subclass"), S("torch._utils", "_rebuild_nested_tensor"),
+    S("torch._utils", "_rebuild_wrapper_subclass"),
+    S("torch._utils", "_rebuild_nested_tensor"),
     S("torch._utils", "_rebuild_device_tensor_from_numpy"),
     S("torch._utils", "_rebuild_device_tensor_from_cpu_tensor"),
-    S("torch._tensor", "_rebuild_from_type_v2"), S("torch.serialization", "_get_layout"),
-    S("torch.nn.parameter", "Parameter"), S("torch.nn.parameter", "Buffer"),
-    S("torch.nn.modules.*", "<Class>"), S("torch.optim.*", "<Class>"),
-    S("torch.jit._pickle", "build_intlist"), S("torch.jit._pickle", "build_tensorlist"),
-    S("torch.jit._pickle", "build_doublelist"), S("torch.jit._pickle", "build_boollist"),
-    S("torch.jit._pickle", "build_complexlist"), S("torch.jit._pickle", "build_tensor_from_id"),
+    S("torch._tensor", "_rebuild_from_type_v2"),
+    S("torch.serialization", "_get_layout"),
+    S("torch.nn.parameter", "Parameter"),
+    S("torch.nn.parameter", "Buffer"),
+    S("torch.nn.modules.*", "<Class>"),
+    S("torch.optim.*", "<Class>"),
+    S("torch.jit._pickle", "build_intlist"),
+    S("torch.jit._pickle", "build_tensorlist"),
+    S("torch.jit._pickle", "build_doublelist"),
+    S("torch.jit._pickle", "build_boollist"),
+    S("torch.jit._pickle", "build_complexlist"),
+    S("torch.jit._pickle", "build_tensor_from_id"),
     S("torch.jit._pickle", "restore_type_tag"),
-    S("__torch__", "*"), S("__torch__.*", "*"),
+    S("__torch__", "*"),
+    S("__torch__.*", "*"),
     /* NumPy (numpy._core.* maps to numpy.core.*) */
-    S("numpy", "ndarray"), S("numpy", "dtype"), S("numpy", "matrix"),
-    S("numpy.core.multiarray", "_reconstruct"), S("numpy.core.multiarray", "scalar"),
-    S("numpy.core.numeric", "_frombuffer"), S("numpy.ma.core", "_mareconstruct"),
-    S("numpy.ma.core", "MaskedArray"), S("numpy.dtypes", "*DType"),
-    S("numpy", "bool_"), S("numpy", "int8"), S("numpy", "int16"), S("numpy", "int32"),
-    S("numpy", "int64"), S("numpy", "uint8"), S("numpy", "uint16"), S("numpy", "uint32"),
-    S("numpy", "uint64"), S("numpy", "intc"), S("numpy", "intp"), S("numpy", "float16"),
-    S("numpy", "float32"), S("numpy", "float64"), S("numpy", "longdouble"),
-    S("numpy", "complex64"), S("numpy", "complex128"), S("numpy", "str_"), S("numpy", "bytes_"),
-    S("numpy", "datetime64"), S("numpy", "timedelta64"), S("numpy", "void"),
-    S("numpy.random._pickle", "__randomstate_ctor"), S("numpy.random._pickle", "__generator_ctor"),
-    S("numpy.random._pickle", "__bit_generator_ctor"), S("numpy.random.mtrand", "RandomState"),
-    S("numpy.random._generator", "Generator"), S("numpy.random._mt19937", "MT19937"),
-    S("numpy.random._pcg64", "PCG64"), S("numpy.random._pcg64", "PCG64DXSM"),
-    S("numpy.random._philox", "Philox"), S("numpy.random._sfc64", "SFC64"),
+    S("numpy", "ndarray"),
+    S("numpy", "dtype"),
+    S("numpy", "matrix"),
+    S("numpy.core.multiarray", "_reconstruct"),
+    S("numpy.core.multiarray", "scalar"),
+    S("numpy.core.numeric", "_frombuffer"),
+    S("numpy.ma.core", "_mareconstruct"),
+    S("numpy.ma.core", "MaskedArray"),
+    S("numpy.dtypes", "*DType"),
+    S("numpy", "bool_"),
+    S("numpy", "int8"),
+    S("numpy", "int16"),
+    S("numpy", "int32"),
+    S("numpy", "int64"),
+    S("numpy", "uint8"),
+    S("numpy", "uint16"),
+    S("numpy", "uint32"),
+    S("numpy", "uint64"),
+    S("numpy", "intc"),
+    S("numpy", "intp"),
+    S("numpy", "float16"),
+    S("numpy", "float32"),
+    S("numpy", "float64"),
+    S("numpy", "longdouble"),
+    S("numpy", "complex64"),
+    S("numpy", "complex128"),
+    S("numpy", "str_"),
+    S("numpy", "bytes_"),
+    S("numpy", "datetime64"),
+    S("numpy", "timedelta64"),
+    S("numpy", "void"),
+    S("numpy.random._pickle", "__randomstate_ctor"),
+    S("numpy.random._pickle", "__generator_ctor"),
+    S("numpy.random._pickle", "__bit_generator_ctor"),
+    S("numpy.random.mtrand", "RandomState"),
+    S("numpy.random._generator", "Generator"),
+    S("numpy.random._mt19937", "MT19937"),
+    S("numpy.random._pcg64", "PCG64"),
+    S("numpy.random._pcg64", "PCG64DXSM"),
+    S("numpy.random._philox", "Philox"),
+    S("numpy.random._sfc64", "SFC64"),
     /* pandas */
     S("pandas.core.*", "<Class>"),
     S("pandas.core.indexes.base", "_new_Index"),
     S("pandas.core.indexes.datetimes", "_new_DatetimeIndex"),
     S("pandas.core.indexes.period", "_new_PeriodIndex"),
     S("pandas.core.internals.blocks", "new_block"),
-    S("pandas.core.internals.blocks", "_unpickle_block"), S("pandas._libs.internals", "_unpickle_block"),
+    S("pandas.core.internals.blocks", "_unpickle_block"),
+    S("pandas._libs.internals", "_unpickle_block"),
     S("pandas.core.arrays.sparse.array", "_make_sparse"),
     S("pandas._libs.tslibs.timestamps", "_unpickle_timestamp"),
     S("pandas._libs.tslibs.timestamps", "Timestamp"),
     S("pandas._libs.tslibs.timedeltas", "_timedelta_unpickle"),
     S("pandas._libs.tslibs.timedeltas", "Timedelta"),
     S("pandas._libs.tslibs.nattype", "__nat_unpickle"),
-    S("pandas._libs.tslibs.offsets", "<Class>"), S("pandas._libs.tslibs.period", "Period"),
-    S("pandas._libs.interval", "Interval"), S("pandas._libs.arrays", "NDArrayBacked"),
+    S("pandas._libs.tslibs.offsets", "<Class>"),
+    S("pandas._libs.tslibs.period", "Period"),
+    S("pandas._libs.interval", "Interval"),
+    S("pandas._libs.arrays", "NDArrayBacked"),
     /* scikit-learn estimator and helper classes */
-    S("sklearn.*", "<Class>"), S("sklearn.utils._bunch", "Bunch"),
+    S("sklearn.*", "<Class>"),
+    S("sklearn.utils._bunch", "Bunch"),
     /* joblib wrappers (sklearn.externals.joblib maps here) */
-    S("joblib.numpy_pickle", "NumpyArrayWrapper"), S("joblib.numpy_pickle", "NDArrayWrapper"),
+    S("joblib.numpy_pickle", "NumpyArrayWrapper"),
+    S("joblib.numpy_pickle", "NDArrayWrapper"),
     S("joblib.numpy_pickle", "ZNDArrayWrapper"),
     S("joblib.numpy_pickle_compat", "NDArrayWrapper"),
     S("joblib.numpy_pickle_compat", "ZNDArrayWrapper"),
     /* SciPy sparse matrices and arrays */
-    S("scipy.sparse.*", "*_matrix"), S("scipy.sparse.*", "*_array"),
-    S("scipy.sparse", "*_matrix"), S("scipy.sparse", "*_array"),
+    S("scipy.sparse.*", "*_matrix"),
+    S("scipy.sparse.*", "*_array"),
+    S("scipy.sparse", "*_matrix"),
+    S("scipy.sparse", "*_array"),
 };
 
 /* ---- Python 2 and moved spellings ---- */
@@ -489,18 +739,38 @@ struct policy_map {
 
 /* Whole-module renames, as in Python's _compat_pickle.IMPORT_MAPPING plus aliases. */
 static const struct policy_map module_map[] = {
-    { "__builtin__", "builtins" }, { "__builtins__", "builtins" }, { "exceptions", "builtins" },
-    { "copy_reg", "copyreg" }, { "cPickle", "pickle" }, { "StringIO", "io" },
-    { "cStringIO", "io" }, { "Queue", "queue" }, { "UserDict", "collections" },
-    { "UserList", "collections" }, { "UserString", "collections" },
-    { "urllib2", "urllib.request" }, { "urlparse", "urllib.parse" }, { "httplib", "http.client" },
-    { "cookielib", "http.cookiejar" }, { "BaseHTTPServer", "http.server" },
-    { "SimpleHTTPServer", "http.server" }, { "CGIHTTPServer", "http.server" },
-    { "xmlrpclib", "xmlrpc.client" }, { "SimpleXMLRPCServer", "xmlrpc.server" },
-    { "SocketServer", "socketserver" }, { "thread", "_thread" }, { "dummy_thread", "_thread" },
-    { "anydbm", "dbm" }, { "whichdb", "dbm" }, { "dbhash", "dbm.bsd" }, { "dumbdbm", "dbm.dumb" },
-    { "gdbm", "dbm.gnu" }, { "Tkinter", "tkinter" }, { "ConfigParser", "configparser" },
-    { "repr", "reprlib" }, { "_winreg", "winreg" },
+    { "__builtin__", "builtins" },
+    { "__builtins__", "builtins" },
+    { "exceptions", "builtins" },
+    { "copy_reg", "copyreg" },
+    { "cPickle", "pickle" },
+    { "StringIO", "io" },
+    { "cStringIO", "io" },
+    { "Queue", "queue" },
+    { "UserDict", "collections" },
+    { "UserList", "collections" },
+    { "UserString", "collections" },
+    { "urllib2", "urllib.request" },
+    { "urlparse", "urllib.parse" },
+    { "httplib", "http.client" },
+    { "cookielib", "http.cookiejar" },
+    { "BaseHTTPServer", "http.server" },
+    { "SimpleHTTPServer", "http.server" },
+    { "CGIHTTPServer", "http.server" },
+    { "xmlrpclib", "xmlrpc.client" },
+    { "SimpleXMLRPCServer", "xmlrpc.server" },
+    { "SocketServer", "socketserver" },
+    { "thread", "_thread" },
+    { "dummy_thread", "_thread" },
+    { "anydbm", "dbm" },
+    { "whichdb", "dbm" },
+    { "dbhash", "dbm.bsd" },
+    { "dumbdbm", "dbm.dumb" },
+    { "gdbm", "dbm.gnu" },
+    { "Tkinter", "tkinter" },
+    { "ConfigParser", "configparser" },
+    { "repr", "reprlib" },
+    { "_winreg", "winreg" },
     /* scikit-learn < 0.22 public module paths that became private */
     { "sklearn.linear_model.logistic", "sklearn.linear_model._logistic" },
     { "sklearn.linear_model.base", "sklearn.linear_model._base" },
@@ -605,8 +875,12 @@ static bool policy_copy(char *out, size_t cap, const char *s)
     return true;
 }
 
-bool cu_pickle_canonical(const char *module, const char *name, char *mod_out, size_t mod_cap,
-                         char *name_out, size_t name_cap)
+bool cu_pickle_canonical(const char *module,
+                         const char *name,
+                         char *mod_out,
+                         size_t mod_cap,
+                         char *name_out,
+                         size_t name_cap)
 {
     if (mod_out == NULL || name_out == NULL || mod_cap == 0 || name_cap == 0) {
         return false;
@@ -675,8 +949,8 @@ struct policy_path {
     const char *s;                  /* "module.name" */
     size_t start[POLICY_MAX_PARTS]; /* component offsets */
     size_t len[POLICY_MAX_PARTS];
-    size_t n;                       /* components */
-    size_t m;                       /* components of the module part */
+    size_t n; /* components */
+    size_t m; /* components of the module part */
 };
 
 static bool policy_is_ident_char(char c)
@@ -743,8 +1017,8 @@ static bool policy_module_match(const char *pat, const char *mod, size_t mlen, b
 
 /* Name pattern match over components [a, b) of p (see pickle_policy.h). `deny` lets an exact
  * pattern cover qualnames beneath it. */
-static bool policy_name_match(const char *pat, const struct policy_path *p, size_t a, size_t b,
-                              bool deny)
+static bool
+policy_name_match(const char *pat, const struct policy_path *p, size_t a, size_t b, bool deny)
 {
     size_t nlen;
     const char *nm = policy_span(p, a, b, &nlen);
@@ -800,8 +1074,8 @@ static bool policy_dunder_exempt(const struct policy_path *p)
 
 /* First deny entry matching module = components [s, k), name = [k, n); NULL if none.
  * Generic "*" module entries apply only to the real split. */
-static const custody_pickle_policy_entry *policy_deny_at(const struct policy_path *p, size_t s,
-                                                         size_t k)
+static const custody_pickle_policy_entry *
+policy_deny_at(const struct policy_path *p, size_t s, size_t k)
 {
     size_t ml;
     const char *mod = policy_span(p, s, k, &ml);
@@ -865,8 +1139,8 @@ static bool policy_allow(const struct policy_path *p)
 }
 
 /* Joins module and name into buf and splits it; false when it does not fit or parse. */
-static bool policy_path_of(struct policy_path *p, char *buf, size_t cap, const char *module,
-                           const char *name)
+static bool
+policy_path_of(struct policy_path *p, char *buf, size_t cap, const char *module, const char *name)
 {
     size_t ml = strlen(module), nl = strlen(name);
     if (ml == 0 || nl == 0 || ml >= cap || nl >= cap - ml - 1) {
@@ -911,8 +1185,8 @@ static const custody_pickle_policy_entry *policy_deny_top(const char *module)
     return NULL;
 }
 
-static custody_pickle_class policy_result(const char **why, custody_pickle_class c,
-                                          const char *reason)
+static custody_pickle_class
+policy_result(const char **why, custody_pickle_class c, const char *reason)
 {
     if (why != NULL) {
         *why = reason;
@@ -920,8 +1194,7 @@ static custody_pickle_class policy_result(const char **why, custody_pickle_class
     return c;
 }
 
-custody_pickle_class custody_pickle_classify(const char *module, const char *name,
-                                             const char **why)
+custody_pickle_class custody_pickle_classify(const char *module, const char *name, const char **why)
 {
     char cmod[CU_PICKLE_NAME_MAX], cname[CU_PICKLE_NAME_MAX];
     char buf[2 * CU_PICKLE_NAME_MAX + 1];

@@ -25,7 +25,11 @@
  * private sklearn paths, `sklearn.externals.joblib` -> `joblib`). Writes NUL-terminated
  * results into mod_out/name_out (each of cap bytes). Returns false, writing "" to both, when
  * a result does not fit or an argument is NULL. */
-bool cu_pickle_canonical(const char *module, const char *name, char *mod_out, size_t mod_cap,
-                         char *name_out, size_t name_cap);
+bool cu_pickle_canonical(const char *module,
+                         const char *name,
+                         char *mod_out,
+                         size_t mod_cap,
+                         char *name_out,
+                         size_t name_cap);
 
 #endif

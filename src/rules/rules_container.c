@@ -12,8 +12,7 @@ static const custody_rule container_rules[] = {
       "truncation, corrupt compressed block). Members before the damage were analysed; what "
       "follows was not. Loaders and extractors may read such archives differently.",
       "Re-create the archive from a trusted source." },
-    { "archive/path-traversal", "Archive member escapes the extraction directory",
-      CUSTODY_SEV_HIGH,
+    { "archive/path-traversal", "Archive member escapes the extraction directory", CUSTODY_SEV_HIGH,
       "A member name is absolute or contains '..' components. Extracting the archive can write "
       "outside the target directory (e.g. overwrite code that is run later).",
       "Do not extract the archive; re-create it with relative member names." },

@@ -3,8 +3,7 @@
 
 static const custody_rule model_rules[] = {
     { "numpy/malformed", "Malformed NumPy file", CUSTODY_SEV_MEDIUM,
-      "The .npy header or payload is broken.",
-      "Re-create the array file from a trusted source." },
+      "The .npy header or payload is broken.", "Re-create the array file from a trusted source." },
 
     /* ---- NumPy, joblib, legacy PyTorch (models branch): keep this block last ---- */
     { "numpy/object-array", "NumPy array of Python objects", CUSTODY_SEV_MEDIUM,
@@ -64,14 +63,12 @@ static const custody_rule model_rules[] = {
       "torch.load stops after the last storage record; bytes after it are never read and are "
       "a place to hide content.",
       "Re-save the model; find out what the extra bytes are." },
-    { "torch-legacy/storage-unverified", "Legacy checkpoint storages not verified",
-      CUSTODY_SEV_LOW,
+    { "torch-legacy/storage-unverified", "Legacy checkpoint storages not verified", CUSTODY_SEV_LOW,
       "The raw storage section of a legacy checkpoint could not be matched record by record "
       "against its storage keys. Raw storage bytes are never unpickled, so this is no code "
       "path by itself, but content may hide there.",
       "Re-save the model with torch.save (zip format)." },
-    { "torch-legacy-records/malformed", "Malformed legacy PyTorch tar member",
-      CUSTODY_SEV_MEDIUM,
+    { "torch-legacy-records/malformed", "Malformed legacy PyTorch tar member", CUSTODY_SEV_MEDIUM,
       "A 'storages' or 'tensors' member of a pre-0.4 tar checkpoint is broken.",
       "Re-save the model with a current PyTorch from a trusted source." },
     { "torch/checkpoint", "PyTorch zip checkpoint", CUSTODY_SEV_INFO,

@@ -17,8 +17,8 @@
 #include "testutil.h"
 
 /* Number of findings of `rule` (at least `min`) whose location ends with `suffix`. */
-static size_t count_at(const custody_scan *s, const char *rule, const char *suffix,
-                       custody_severity min)
+static size_t
+count_at(const custody_scan *s, const char *rule, const char *suffix, custody_severity min)
 {
     size_t n = 0;
     size_t sl = strlen(suffix);
@@ -76,8 +76,7 @@ static void each_stream_kind_is_unwrapped(void **state)
     expect_at("archive/data.pkl.xz", "file/unrecognised-model", "data.pkl.xz!data.pkl");
     expect_at("archive/data.pkl.lzma", "file/unrecognised-model", "data.pkl.lzma!data.pkl");
     expect_at("archive/data.pkl.zlib", "file/unrecognised-model", "data.pkl.zlib!data.pkl");
-    expect_at("archive/model.tar.gz", "file/unrecognised-model",
-              "model.tar.gz!model.tar!data.pkl");
+    expect_at("archive/model.tar.gz", "file/unrecognised-model", "model.tar.gz!model.tar!data.pkl");
     expect_at("archive/model.tgz", "file/unrecognised-model", "model.tgz!model.tar!data.pkl");
     custody_scan *s = tu_scan_fixture("archive/data.pkl.lzma");
     assert_string_equal(custody_scan_file(s, 0)->format, "lzma");
@@ -110,9 +109,9 @@ static void trailing_garbage_is_reported(void **state)
     custody_scan *s = tu_scan_fixture("archive/trailing.pkl.gz");
     assert_int_equal(count_at(s, "compress/trailing-data", "trailing.pkl.gz", CUSTODY_SEV_MEDIUM),
                      1);
-    assert_int_equal(count_at(s, "file/unrecognised-model", "trailing.pkl.gz!trailing.pkl",
-                              CUSTODY_SEV_MEDIUM),
-                     1);
+    assert_int_equal(
+        count_at(s, "file/unrecognised-model", "trailing.pkl.gz!trailing.pkl", CUSTODY_SEV_MEDIUM),
+        1);
     custody_scan_free(s);
 }
 
@@ -138,8 +137,7 @@ static void broken_stream_keeps_content_before_damage(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         custody_scan *s = tu_scan_fixture(cases[i].fixture);
         bool ok = count_at(s, cases[i].rule, cases[i].rule_loc, CUSTODY_SEV_MEDIUM) == 1 &&
-                  count_at(s, "file/unrecognised-model", cases[i].member,
-                           CUSTODY_SEV_MEDIUM) == 1;
+                  count_at(s, "file/unrecognised-model", cases[i].member, CUSTODY_SEV_MEDIUM) == 1;
         if (!ok) {
             printf("%s\n", cases[i].fixture);
             tu_dump(s);
@@ -155,21 +153,17 @@ static void traversal_names(void **state)
     (void)state;
     custody_scan *s = tu_scan_fixture("archive/traversal.tar");
     assert_int_equal(tu_count(s, "archive/path-traversal", CUSTODY_SEV_HIGH), 3);
-    assert_int_equal(count_at(s, "archive/path-traversal", "traversal.tar!../evil.pkl",
-                              CUSTODY_SEV_HIGH),
-                     1);
-    assert_int_equal(count_at(s, "archive/path-traversal", "traversal.tar!/abs/x.pkl",
-                              CUSTODY_SEV_HIGH),
-                     1);
-    assert_int_equal(count_at(s, "archive/path-traversal", "traversal.tar!ok/../../up.txt",
-                              CUSTODY_SEV_HIGH),
-                     1);
-    assert_int_equal(count_at(s, "archive/path-traversal", "fine/name.txt", CUSTODY_SEV_INFO),
-                     0);
+    assert_int_equal(
+        count_at(s, "archive/path-traversal", "traversal.tar!../evil.pkl", CUSTODY_SEV_HIGH), 1);
+    assert_int_equal(
+        count_at(s, "archive/path-traversal", "traversal.tar!/abs/x.pkl", CUSTODY_SEV_HIGH), 1);
+    assert_int_equal(
+        count_at(s, "archive/path-traversal", "traversal.tar!ok/../../up.txt", CUSTODY_SEV_HIGH),
+        1);
+    assert_int_equal(count_at(s, "archive/path-traversal", "fine/name.txt", CUSTODY_SEV_INFO), 0);
     /* the members are still analysed */
-    assert_int_equal(count_at(s, "file/unrecognised-model", "traversal.tar!../evil.pkl",
-                              CUSTODY_SEV_MEDIUM),
-                     1);
+    assert_int_equal(
+        count_at(s, "file/unrecognised-model", "traversal.tar!../evil.pkl", CUSTODY_SEV_MEDIUM), 1);
     custody_scan_free(s);
 }
 
@@ -184,13 +178,10 @@ static void links_special_and_duplicate_entries(void **state)
     assert_int_equal(count_at(s, "archive/symlink", "links.tar!sub/rel", CUSTODY_SEV_MEDIUM), 1);
     assert_int_equal(count_at(s, "archive/symlink", "links.tar!sub/rel", CUSTODY_SEV_HIGH), 0);
     assert_int_equal(count_at(s, "archive/hardlink", "links.tar!hard", CUSTODY_SEV_HIGH), 1);
-    assert_int_equal(count_at(s, "archive/special-entry", "links.tar!fifo", CUSTODY_SEV_MEDIUM),
-                     1);
-    assert_int_equal(count_at(s, "archive/special-entry", "links.tar!dev", CUSTODY_SEV_MEDIUM),
-                     1);
-    assert_int_equal(count_at(s, "archive/duplicate-entry", "links.tar!dup.txt",
-                              CUSTODY_SEV_MEDIUM),
-                     1);
+    assert_int_equal(count_at(s, "archive/special-entry", "links.tar!fifo", CUSTODY_SEV_MEDIUM), 1);
+    assert_int_equal(count_at(s, "archive/special-entry", "links.tar!dev", CUSTODY_SEV_MEDIUM), 1);
+    assert_int_equal(
+        count_at(s, "archive/duplicate-entry", "links.tar!dup.txt", CUSTODY_SEV_MEDIUM), 1);
     custody_scan_free(s);
 }
 
@@ -198,9 +189,8 @@ static void encrypted_7z(void **state)
 {
     (void)state;
     custody_scan *s = tu_scan_fixture("archive/encrypted.7z");
-    assert_int_equal(count_at(s, "archive/encrypted-entry", "encrypted.7z!data.pkl",
-                              CUSTODY_SEV_MEDIUM),
-                     1);
+    assert_int_equal(
+        count_at(s, "archive/encrypted-entry", "encrypted.7z!data.pkl", CUSTODY_SEV_MEDIUM), 1);
     custody_scan_free(s);
     s = tu_scan_fixture("archive/encrypted-header.7z");
     assert_int_equal(tu_count(s, "archive/encrypted-entry", CUSTODY_SEV_MEDIUM), 1);
@@ -226,9 +216,8 @@ static void nesting_stops_at_the_depth_limit(void **state)
     assert_int_equal(custody_scan_add_path(s, path, &err), 0);
     assert_int_equal(custody_scan_run(s, &err), 0);
     assert_int_equal(tu_count(s, "scan/nesting-too-deep", CUSTODY_SEV_INFO), 0);
-    assert_int_equal(count_at(s, "file/unrecognised-model", "level0.tar!data.pkl",
-                              CUSTODY_SEV_MEDIUM),
-                     1);
+    assert_int_equal(
+        count_at(s, "file/unrecognised-model", "level0.tar!data.pkl", CUSTODY_SEV_MEDIUM), 1);
     custody_scan_free(s);
 }
 
@@ -381,8 +370,7 @@ static void decoder_delivers_bytes_before_the_error(void **state)
     /* and with no declared size it decodes cleanly */
     struct cu_compress_info info;
     struct cu_compress_opts o = { CU_COMPRESS_GZIP, CU_SIZE_UNKNOWN, &budget, 0, &info };
-    assert_int_equal(cu_compress_source_ex(&dec, mem, 0, CU_SIZE_UNKNOWN, &o, "m.gz!m", "m",
-                                           &err),
+    assert_int_equal(cu_compress_source_ex(&dec, mem, 0, CU_SIZE_UNKNOWN, &o, "m.gz!m", "m", &err),
                      0);
     assert_int_equal(cu_source_size(dec, &size, &err), 0);
     assert_int_equal(size, 100000);
@@ -394,8 +382,8 @@ static void decoder_delivers_bytes_before_the_error(void **state)
     cu_source_free(dec);
 
     /* a raw deflate window of the gzip (header 10 bytes, trailer 8) */
-    assert_int_equal(cu_compress_source(&dec, mem, 10, glen - 18, CU_COMPRESS_RAW_DEFLATE,
-                                        100000, &budget, "m!raw", "raw", &err),
+    assert_int_equal(cu_compress_source(&dec, mem, 10, glen - 18, CU_COMPRESS_RAW_DEFLATE, 100000,
+                                        &budget, "m!raw", "raw", &err),
                      0);
     assert_int_equal(cu_source_size(dec, &size, &err), 0);
     assert_int_equal(size, 100000);
@@ -412,9 +400,10 @@ static void empty_and_wrong_streams_are_errors(void **state)
     struct cu_source *mem = NULL, *dec = NULL;
     custody_error err;
     assert_int_equal(cu_source_from_mem(&mem, junk, sizeof(junk), false, "j", "j", &err), 0);
-    static const int kinds[] = { CU_COMPRESS_GZIP, CU_COMPRESS_ZLIB, CU_COMPRESS_BZ2,
-                                 CU_COMPRESS_XZ, CU_COMPRESS_LZMA_ALONE,
-                                 CU_COMPRESS_RAW_DEFLATE };
+    static const int kinds[] = {
+        CU_COMPRESS_GZIP, CU_COMPRESS_ZLIB,       CU_COMPRESS_BZ2,
+        CU_COMPRESS_XZ,   CU_COMPRESS_LZMA_ALONE, CU_COMPRESS_RAW_DEFLATE
+    };
     for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
         assert_int_equal(cu_compress_source(&dec, mem, 0, CU_SIZE_UNKNOWN, kinds[i],
                                             CU_SIZE_UNKNOWN, NULL, "j!x", "x", &err),
@@ -422,15 +411,15 @@ static void empty_and_wrong_streams_are_errors(void **state)
         uint64_t size;
         assert_int_equal(cu_source_size(dec, &size, &err), CUSTODY_EMALFORMED);
         cu_source_free(dec);
-        assert_int_equal(cu_compress_source(&dec, mem, 0, 0, kinds[i], CU_SIZE_UNKNOWN, NULL,
-                                            "j!x", "x", &err),
-                         0);
+        assert_int_equal(
+            cu_compress_source(&dec, mem, 0, 0, kinds[i], CU_SIZE_UNKNOWN, NULL, "j!x", "x", &err),
+            0);
         assert_int_equal(cu_source_size(dec, &size, &err), CUSTODY_EMALFORMED);
         cu_source_free(dec);
     }
-    assert_int_equal(cu_compress_source(&dec, mem, 0, 0, 99, CU_SIZE_UNKNOWN, NULL, "j!x", "x",
-                                        &err),
-                     CUSTODY_EINVAL);
+    assert_int_equal(
+        cu_compress_source(&dec, mem, 0, 0, 99, CU_SIZE_UNKNOWN, NULL, "j!x", "x", &err),
+        CUSTODY_EINVAL);
     assert_null(dec);
     cu_source_free(mem);
 }

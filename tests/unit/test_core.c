@@ -58,8 +58,7 @@ static void range_outside_parent_is_malformed(void **state)
     assert_int_equal(cu_source_from_mem(&m, data, sizeof(data), false, "m", "m", &err), 0);
     assert_int_equal(cu_source_range(&r, m, 10, 7, "m!r", "r", &err), CUSTODY_EMALFORMED);
     assert_null(r);
-    assert_int_equal(cu_source_range(&r, m, UINT64_MAX, 2, "m!r", "r", &err),
-                     CUSTODY_EMALFORMED);
+    assert_int_equal(cu_source_range(&r, m, UINT64_MAX, 2, "m!r", "r", &err), CUSTODY_EMALFORMED);
     assert_int_equal(cu_source_range(&r, m, 10, 6, "m!r", "r", &err), 0);
     uint8_t buf[8];
     size_t got;
@@ -112,8 +111,8 @@ static void decoded_source_reads_forward_restarts_backward(void **state)
     uint64_t budget = 1 << 20;
     struct cu_source *s = NULL;
     custody_error err;
-    assert_int_equal(
-        cu_source_decoded(&s, &count_ops, d, CU_SIZE_UNKNOWN, &budget, "x", "x", &err), 0);
+    assert_int_equal(cu_source_decoded(&s, &count_ops, d, CU_SIZE_UNKNOWN, &budget, "x", "x", &err),
+                     0);
     uint8_t b[10];
     assert_int_equal(cu_source_read_exact(s, 4000, b, 10, &err), 0);
     assert_int_equal(b[0], 4000 % 251);
@@ -135,8 +134,8 @@ static void decoded_source_enforces_budget_and_declared_size(void **state)
     uint64_t budget = 3000;
     struct cu_source *s = NULL;
     custody_error err;
-    assert_int_equal(
-        cu_source_decoded(&s, &count_ops, d, CU_SIZE_UNKNOWN, &budget, "x", "x", &err), 0);
+    assert_int_equal(cu_source_decoded(&s, &count_ops, d, CU_SIZE_UNKNOWN, &budget, "x", "x", &err),
+                     0);
     uint8_t b[4];
     assert_int_equal(cu_source_read_exact(s, 4500, b, 4, &err), CUSTODY_ELIMIT);
     cu_source_free(s);

@@ -21,8 +21,13 @@
 
 /* Builds a .npy with `hdr` padded the way numpy pads (spaces, '\n', 64-byte aligned) unless
  * raw, followed by `dlen` bytes of data. */
-static size_t mk_npy(uint8_t *out, size_t cap, unsigned major, const char *hdr, bool raw,
-                     const void *data, size_t dlen)
+static size_t mk_npy(uint8_t *out,
+                     size_t cap,
+                     unsigned major,
+                     const char *hdr,
+                     bool raw,
+                     const void *data,
+                     size_t dlen)
 {
     size_t pre = major == 1 ? 10 : 12;
     size_t hl = strlen(hdr);
@@ -109,8 +114,7 @@ static void test_npy_structured(void **state)
                            &h),
                      0);
     assert_true(h.hasobject);
-    assert_int_equal(parse("{'descr': ('<f4', (3,)), 'fortran_order': False, 'shape': (2,)}",
-                           &h),
+    assert_int_equal(parse("{'descr': ('<f4', (3,)), 'fortran_order': False, 'shape': (2,)}", &h),
                      0);
     assert_int_equal(h.nbytes, 24);
 }
@@ -132,17 +136,17 @@ static void test_npy_malformed(void **state)
     (void)state;
     struct cu_npy_header h;
     static const char *const bad[] = {
-        "{'descr': '<f8', 'fortran_order': False}",                                /* missing */
-        "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), 'x': 1}",          /* extra */
-        "{'descr': '<f8', 'descr': '|O', 'fortran_order': False, 'shape': (1,)}",  /* dup */
-        "{'descr': '<f8', 'fortran_order': 0, 'shape': (1,)}",                     /* bool */
-        "{'descr': '<f8', 'fortran_order': False, 'shape': (-1,)}",                /* neg */
-        "{'descr': '<f8', 'fortran_order': False, 'shape': (3)}",                  /* not tuple */
+        "{'descr': '<f8', 'fortran_order': False}",                               /* missing */
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), 'x': 1}",        /* extra */
+        "{'descr': '<f8', 'descr': '|O', 'fortran_order': False, 'shape': (1,)}", /* dup */
+        "{'descr': '<f8', 'fortran_order': 0, 'shape': (1,)}",                    /* bool */
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (-1,)}",               /* neg */
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (3)}",                 /* not tuple */
         "{'descr': '<f8', 'fortran_order': False, 'shape': [3]}",
         "{'descr': '<f8', 'fortran_order': False, 'shape': (1.5,)}",
         "{'descr': '<f8', 'fortran_order': False, 'shape': (1,)} junk",
         "{'descr': '<f8', 'fortran_order': False, 'shape': (1,)",
-        "{'descr': '<f8', 'fortran_order': __import__('os'), 'shape': (1,)}",       /* no eval */
+        "{'descr': '<f8', 'fortran_order': __import__('os'), 'shape': (1,)}", /* no eval */
         "{'descr': '<f8' 'fortran_order': False, 'shape': (1,)}",
         "{'descr': 7, 'fortran_order': False, 'shape': (1,)}",
         "{'descr': [], 'fortran_order': False, 'shape': (1,)}",
@@ -234,16 +238,16 @@ static void test_npy_scan(void **state)
     assert_int_equal(tu_count(s, "numpy/malformed", CUSTODY_SEV_MEDIUM), 1);
     custody_scan_free(s);
 
-    n = mk_npy(buf, sizeof(buf), 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1,)}",
-               true, data, 8);
+    n = mk_npy(buf, sizeof(buf), 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1,)}", true,
+               data, 8);
     s = tu_scan_buffer("a.npy", buf, n);
     assert_int_equal(tu_count(s, "numpy/header-quirk", CUSTODY_SEV_LOW), 1);
     assert_int_equal(tu_count(s, NULL, CUSTODY_SEV_MEDIUM), 0);
     custody_scan_free(s);
 
     /* an object array: pickle payload (here the smallest: None) */
-    n = mk_npy(buf, sizeof(buf), 1, "{'descr': '|O', 'fortran_order': False, 'shape': (1,)}",
-               false, "\x80\x02N.", 4);
+    n = mk_npy(buf, sizeof(buf), 1, "{'descr': '|O', 'fortran_order': False, 'shape': (1,)}", false,
+               "\x80\x02N.", 4);
     s = tu_scan_buffer("a.npy", buf, n);
     assert_int_equal(tu_count(s, "numpy/object-array", CUSTODY_SEV_MEDIUM), 1);
     custody_scan_free(s);
@@ -263,8 +267,8 @@ static void test_npy_scan(void **state)
 
 /* ---- joblib ZF ---- */
 
-static size_t mk_zf(uint8_t *out, size_t cap, const void *data, size_t dlen, uint64_t declare,
-                    bool space)
+static size_t
+mk_zf(uint8_t *out, size_t cap, const void *data, size_t dlen, uint64_t declare, bool space)
 {
     char hdr[32];
     int hn = snprintf(hdr, sizeof(hdr), "ZF0x%llx", (unsigned long long)declare);
@@ -347,18 +351,18 @@ static void test_zf_scan(void **state)
 
 /* ---- legacy torch ---- */
 
-static const uint8_t magic_p2[] = { 0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9,
-                                    0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e };
+static const uint8_t magic_p2[] = { 0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46,
+                                    0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e };
 
 static void test_torch_legacy_sniff(void **state)
 {
     (void)state;
     assert_true(cu_torch_legacy_sniff_magic(magic_p2, sizeof(magic_p2)));
-    static const uint8_t p4[] = { 0x80, 0x04, 0x95, 0x0d, 0, 0, 0, 0, 0, 0, 0, 0x8a, 0x0a, 0x6c,
-                                  0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e };
+    static const uint8_t p4[] = { 0x80, 0x04, 0x95, 0x0d, 0,    0,    0,    0,
+                                  0,    0,    0,    0x8a, 0x0a, 0x6c, 0xfc, 0x9c,
+                                  0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e };
     assert_true(cu_torch_legacy_sniff_magic(p4, sizeof(p4)));
-    assert_true(cu_torch_legacy_sniff_magic((const uint8_t *)"L119547037146038801333356L\n.",
-                                            28));
+    assert_true(cu_torch_legacy_sniff_magic((const uint8_t *)"L119547037146038801333356L\n.", 28));
     uint8_t bad[sizeof(magic_p2)];
     memcpy(bad, magic_p2, sizeof(bad));
     bad[13] = 0x18;
@@ -368,7 +372,9 @@ static void test_torch_legacy_sniff(void **state)
     bad[1] = 0x06;
     assert_false(cu_torch_legacy_sniff_magic(bad, sizeof(bad)));
 
-    static const uint8_t keys[] = "\x80\x02]q\x00(X\x01\x00\x00\x00" "aq\x01X\x01\x00\x00\x00" "bq\x02e.";
+    static const uint8_t keys[] = "\x80\x02]q\x00(X\x01\x00\x00\x00"
+                                  "aq\x01X\x01\x00\x00\x00"
+                                  "bq\x02e.";
     assert_int_equal(cu_torch_legacy_count_str_list(keys, sizeof(keys) - 1), 2);
     assert_int_equal(cu_torch_legacy_count_str_list((const uint8_t *)"\x80\x02].", 4), 0);
     assert_int_equal(cu_torch_legacy_count_str_list((const uint8_t *)"\x80\x02]K\x01a.", 6), -1);
@@ -408,7 +414,10 @@ static void test_torch_legacy_scan(void **state)
     assert_int_equal(tu_count(s, "torch-legacy/malformed", CUSTODY_SEV_INFO), 0);
     custody_scan_free(s);
 
-    memcpy(buf + n, "\x80\x02" "cos\nsystem\n.", 14);
+    memcpy(buf + n,
+           "\x80\x02"
+           "cos\nsystem\n.",
+           14);
     s = tu_scan_buffer("old.pt", buf, n + 14);
     assert_int_equal(tu_count(s, "torch-legacy/trailing-data", CUSTODY_SEV_MEDIUM), 1);
     custody_scan_free(s);
@@ -448,7 +457,8 @@ static void test_torch_legacy_records(void **state)
     size_t n = 0;
     memcpy(m + n, "\x80\x02K\x01.", 5);
     n += 5;
-    static const char args[] = "\x80\x02X\x01\x00\x00\x00kX\x03\x00\x00\x00" "cpuctorch\n"
+    static const char args[] = "\x80\x02X\x01\x00\x00\x00kX\x03\x00\x00\x00"
+                               "cpuctorch\n"
                                "FloatStorage\n\x87.";
     memcpy(m + n, args, sizeof(args) - 1);
     n += sizeof(args) - 1;
@@ -474,8 +484,8 @@ static void test_torch_legacy_records(void **state)
 static bool full_engine(void)
 {
     return cu_registry_find("zip") != NULL && cu_registry_find("pickle") != NULL &&
-           cu_registry_find("pickle")->sniff(&(struct cu_sniff){
-               (const uint8_t *)"\x80\x02N.", 4, 4, "x.pkl", 0 });
+           cu_registry_find("pickle")->sniff(
+               &(struct cu_sniff){ (const uint8_t *)"\x80\x02N.", 4, 4, "x.pkl", 0 });
 }
 
 static void check_folder(const char *folder, custody_severity expect_max, const char *rule)

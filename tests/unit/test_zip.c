@@ -68,8 +68,7 @@ static void expect_rule(const char *fixture, const char *rule, size_t min_count)
 static void normal_zip_has_no_findings(void **state)
 {
     (void)state;
-    const char *clean[] = { "normal.zip", "empty.zip", "methods_ok.zip", "zip64.zip",
-                            "lzma.zip" };
+    const char *clean[] = { "normal.zip", "empty.zip", "methods_ok.zip", "zip64.zip", "lzma.zip" };
     for (size_t i = 0; i < sizeof(clean) / sizeof(clean[0]); i++) {
         custody_scan *s = scan_zip(clean[i]);
         if (tu_count(s, NULL, CUSTODY_SEV_INFO) != 0) {
@@ -186,8 +185,9 @@ static void torch_checkpoint_facts_and_checks(void **state)
     (void)state;
     custody_scan *s = scan_zip("torch_min.zip");
     assert_int_equal(tu_count(s, "torch/checkpoint", CUSTODY_SEV_INFO), 1);
-    assert_true(tu_has_text(s, "version=3 byteorder=little serialization_id=1234567890 "
-                               "storages=1",
+    assert_true(tu_has_text(s,
+                            "version=3 byteorder=little serialization_id=1234567890 "
+                            "storages=1",
                             CUSTODY_SEV_INFO));
     assert_int_equal(count_prefix(s, "zip/", CUSTODY_SEV_INFO), 0);
     assert_int_equal(count_prefix(s, "torch/", CUSTODY_SEV_LOW), 0);
