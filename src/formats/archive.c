@@ -460,6 +460,7 @@ static int ar_entry(struct cu_ctx *ctx,
         char *mloc = cu_strdup(loc);
         if (m == NULL || mloc == NULL) {
             free(m);
+            m = NULL; /* `out:` frees m too */
             free(mloc);
             rc = cu_err_nomem(err);
             goto out;

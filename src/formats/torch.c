@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "formats/pickle.h"
+#include "core/limits.h"
 #include "core/banned.h"
 
 #define META_MAX 64u /* torch's metadata records are a few bytes */
@@ -186,6 +188,30 @@ static int torch_dispatch_hinted(struct cu_ctx *ctx, struct cu_source *m, const 
     return rc;
 }
 
+/* torch reads a storage as raw tensor bytes and never interprets it: random floats would match
+ * weak magics (lzma-alone, zlib) and raise false alarms, so the only thing looked for is a
+ * complete pickle hidden there (probe mode, see the hint). */
+static int torch_storage(struct cu_ctx *ctx, struct cu_source *m)
+{
+    uint8_t head[CU_LIMIT_SNIFF];
+    size_t got = 0;
+    int rc = cu_source_read(m, 0, head, sizeof(head), &got, cu_ctx_err(ctx));
+    if (rc == CUSTODY_EIO || rc == CUSTODY_ENOMEM) {
+        return rc;
+    }
+    if (rc < 0) {
+        cu_err_clear(cu_ctx_err(ctx)); /* raw bytes torch would fail on: not our business */
+        return 0;
+    }
+    if (!cu_pickle_sniff(head, got)) {
+        return 0;
+    }
+    const void *old = cu_ctx_set_hint(ctx, CU_HINT_TORCH_STORAGE, m);
+    rc = cu_dispatch_as(ctx, m, "pickle");
+    (void)cu_ctx_set_hint(ctx, CU_HINT_TORCH_STORAGE, old);
+    return rc;
+}
+
 int cu_torch_member(struct cu_ctx *ctx,
                     struct cu_torch *t,
                     struct cu_source *member,
@@ -195,7 +221,7 @@ int cu_torch_member(struct cu_ctx *ctx,
     switch (role) {
     case CU_TORCH_STORAGE:
         t->storages++;
-        return torch_dispatch_hinted(ctx, member, CU_HINT_TORCH_STORAGE);
+        return torch_storage(ctx, member);
     case CU_TORCH_PICKLE:
         return torch_dispatch_hinted(ctx, member, CU_HINT_TORCH_PICKLE);
     case CU_TORCH_META:

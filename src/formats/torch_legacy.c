@@ -332,8 +332,8 @@ tr_count(struct cu_ctx *ctx, struct cu_source *src, uint64_t off, uint64_t end, 
     }
     struct cu_rd rd = CU_RD_INIT(p, n);
     uint8_t op, v8;
-    uint16_t v16;
-    uint32_t v32;
+    uint16_t v16 = 0;
+    uint32_t v32 = 0;
     bool ok = cu_rd_u8(&rd, &op) && op == 0x80 && cu_rd_u8(&rd, &v8) && cu_rd_u8(&rd, &op);
     if (ok && op == 'K') {
         ok = cu_rd_u8(&rd, &v8);
@@ -380,7 +380,7 @@ static int tr_analyze(struct cu_ctx *ctx, struct cu_source *src)
 {
     custody_error *err = cu_ctx_err(ctx);
     bool storages = strcmp(cu_basename(src->name), "storages") == 0;
-    uint64_t size, off = 0, end, count;
+    uint64_t size = 0, off = 0, end = 0, count = 0;
     int rc = cu_source_size(src, &size, err);
     if (rc < 0 || (rc = tr_pickle(ctx, src, 0, size, &end)) < 0 ||
         (rc = tr_count(ctx, src, 0, end, &count)) < 0) {

@@ -157,7 +157,7 @@ static bool extra_zip64(const uint8_t *x,
     struct cu_rd rd = CU_RD_INIT(x, xlen);
     *found = false;
     while (cu_rd_left(&rd) >= 4) {
-        uint16_t id, sz;
+        uint16_t id = 0, sz = 0;
         const uint8_t *body;
         (void)cu_rd_u16le(&rd, &id);
         (void)cu_rd_u16le(&rd, &sz);
@@ -324,7 +324,7 @@ static int eocd_find(struct zip *z, struct eocd *out, bool *found)
         if (cu_load_u32le(buf + i) != SIG_EOCD) {
             continue;
         }
-        struct eocd e;
+        struct eocd e = { 0 };
         eocd_parse(buf + i, start + i, &e);
         if (!*found) {
             *out = e;
@@ -1397,7 +1397,7 @@ static bool zip_sniff(const struct cu_sniff *in)
 
 static int zip_locate(struct zip *z)
 {
-    struct eocd e;
+    struct eocd e = { 0 };
     bool found = false;
     int rc = eocd_find(z, &e, &found);
     if (rc < 0 || !found) {

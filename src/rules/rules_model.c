@@ -6,7 +6,7 @@ static const custody_rule model_rules[] = {
       "The .npy header or payload is broken.", "Re-create the array file from a trusted source." },
 
     /* ---- NumPy, joblib, legacy PyTorch (models branch): keep this block last ---- */
-    { "numpy/object-array", "NumPy array of Python objects", CUSTODY_SEV_MEDIUM,
+    { "numpy/object-array", "NumPy array of Python objects", CUSTODY_SEV_LOW,
       "The array's dtype holds Python objects, so its payload is a pickle that "
       "numpy.load(allow_pickle=True) unpickles: loading it can run code. numpy refuses it by "
       "default; code that passes allow_pickle=True trusts the file completely. The embedded "
