@@ -24,6 +24,7 @@
 #define CU_LIMIT_PICKLE_NEST       8u            /* pickles nested in bytes values */
 #define CU_LIMIT_PICKLE_CONCAT     4096u         /* concatenated pickles in one stream */
 #define CU_LIMIT_PICKLE_ARENA      (1ull << 30)  /* symbolic values of one pickle */
+#define CU_LIMIT_SMALL_FILE       (256u << 10)          /* files read whole at open */
 #define CU_LIMIT_MEM_MEMBER        (64ull << 20) /* members held in memory, else spilled */
 #define CU_LIMIT_NPY_HEADER        (1u << 20)    /* numpy header bytes */
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/limits.h"
 #include "core/util.h"
 #include "core/banned.h"
 
@@ -26,6 +27,9 @@ struct cu_decoded {
     bool started;
     bool ended;
 };
+
+static int file_read(struct cu_source *s, uint64_t off, uint8_t *buf, size_t n, size_t *got,
+                     custody_error *err);
 
 static struct cu_source *source_new(int kind, const char *loc, const char *name)
 {
@@ -77,6 +81,24 @@ int cu_source_open_file(struct cu_source **out,
     s->fd = fd;
     s->size = (uint64_t)st.st_size;
     s->counter = counter;
+    if (s->size <= CU_LIMIT_SMALL_FILE) {
+        /* Small files (most model files in a repository) are read once, whole: every later
+         * read is a memcpy and streams read them in place. */
+        uint8_t *buf = cu_malloc((size_t)s->size);
+        size_t got = 0;
+        int rc = buf != NULL ? file_read(s, 0, buf, (size_t)s->size, &got, err) : CUSTODY_ENOMEM;
+        if (rc < 0) {
+            free(buf);
+            cu_source_free(s);
+            return rc == CUSTODY_ENOMEM ? cu_err_nomem(err) : rc;
+        }
+        (void)close(fd);
+        s->fd = -1;
+        s->kind = SRC_MEM;
+        s->owned = buf;
+        s->mem = buf;
+        s->size = got; /* a file that shrank under us is what we read */
+    }
     *out = s;
     return 0;
 }

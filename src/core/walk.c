@@ -29,9 +29,10 @@ static int walk_emit(struct walk *w,
     return w->fn(w->ud, &e);
 }
 
+/* Directory entries are stored as one byte of d_type followed by the name. */
 static int cmp_names(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
 }
 
 static bool inside_root(const struct walk *w, const char *real)
@@ -66,11 +67,14 @@ static int walk_dir(struct walk *w, const char *path, int depth)
             rc = CUSTODY_ENOMEM;
             break;
         }
-        names[n] = cu_strdup(de->d_name);
+        size_t len = strlen(de->d_name);
+        names[n] = cu_malloc(len + 2);
         if (names[n] == NULL) {
             rc = CUSTODY_ENOMEM;
             break;
         }
+        names[n][0] = (char)de->d_type;
+        memcpy(names[n] + 1, de->d_name, len + 1);
         n++;
     }
     closedir(d);
@@ -79,13 +83,22 @@ static int walk_dir(struct walk *w, const char *path, int depth)
     }
     for (size_t i = 0; i < n && rc == 0; i++) {
         size_t plen = strlen(path);
-        char *child = (plen > 0 && path[plen - 1] == '/') ? cu_asprintf("%s%s", path, names[i])
-                                                          : cu_asprintf("%s/%s", path, names[i]);
+        const char *nm = names[i] + 1;
+        char *child = (plen > 0 && path[plen - 1] == '/') ? cu_asprintf("%s%s", path, nm)
+                                                          : cu_asprintf("%s/%s", path, nm);
         if (child == NULL) {
             rc = CUSTODY_ENOMEM;
             break;
         }
-        rc = walk_path(w, child, depth + 1);
+        /* readdir already says what most entries are; lstat only links and the unknown. */
+        unsigned char type = (unsigned char)names[i][0];
+        if (type == DT_REG) {
+            rc = walk_emit(w, CU_WALK_FILE, child, NULL, NULL);
+        } else if (type == DT_DIR) {
+            rc = walk_dir(w, child, depth + 1);
+        } else {
+            rc = walk_path(w, child, depth + 1);
+        }
         free(child);
     }
     for (size_t i = 0; i < n; i++) {

@@ -9,6 +9,7 @@
 
 #include "core/limits.h"
 #include "core/util.h"
+#include "engine/classcache.h"
 #include "engine/scanfile.h"
 #include "rules/catalogue.h"
 #include "core/banned.h"
@@ -44,6 +45,12 @@ uint64_t *cu_ctx_budget(struct cu_ctx *ctx)
 uint64_t *cu_ctx_counter(struct cu_ctx *ctx)
 {
     return &ctx->counter;
+}
+
+custody_pickle_class cu_ctx_classify(struct cu_ctx *ctx, const char *module, const char *name,
+                                     const char **why)
+{
+    return cu_classcache_classify(ctx->lim->cache, module, name, why);
 }
 
 unsigned cu_ctx_depth(const struct cu_ctx *ctx)

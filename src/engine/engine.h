@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "custody/finding.h"
+#include "custody/rules.h"
 #include "core/error.h"
 #include "core/source.h"
 
@@ -73,6 +74,10 @@ unsigned cu_ctx_depth(const struct cu_ctx *ctx);
  * VM it is reading a checkpoint). Borrowed; the setter restores the previous value. */
 const void *cu_ctx_hint(const struct cu_ctx *ctx, const char *key);
 const void *cu_ctx_set_hint(struct cu_ctx *ctx, const char *key, const void *value);
+
+/* custody_pickle_classify(), remembered across the files of this scan. */
+custody_pickle_class cu_ctx_classify(struct cu_ctx *ctx, const char *module, const char *name,
+                                     const char **why);
 
 /* True when the name suggests something a model loader would open (.pt, .bin, .pkl, ...). */
 bool cu_name_is_model(const char *name);

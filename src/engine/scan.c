@@ -10,12 +10,14 @@
 #include "core/pool.h"
 #include "core/util.h"
 #include "core/walk.h"
+#include "engine/classcache.h"
 #include "engine/scanfile.h"
 #include "core/banned.h"
 
 struct custody_scan {
     custody_scan_options opts;
     struct cu_scan_limits lim;
+    struct cu_classcache cache;
     char **paths;
     size_t npaths, cappaths;
     struct cu_file_rec *files;
@@ -48,6 +50,12 @@ int custody_scan_new(custody_scan **out, const custody_scan_options *opts, custo
         free(s);
         return cu_err_nomem(err);
     }
+    if (cu_classcache_init(&s->cache) != 0) {
+        (void)pthread_mutex_destroy(&s->lock);
+        free(s);
+        return cu_err_nomem(err);
+    }
+    s->lim.cache = &s->cache;
     *out = s;
     return 0;
 }
@@ -66,6 +74,7 @@ void custody_scan_free(custody_scan *s)
     }
     free(s->files);
     free(s->findings);
+    cu_classcache_free(&s->cache);
     (void)pthread_mutex_destroy(&s->lock);
     free(s);
 }

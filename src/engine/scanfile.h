@@ -30,9 +30,13 @@ struct cu_file_rec {
     bool truncated;
 };
 
+struct cu_classcache;
+
+/* What every file of one scan shares: limits, and the classification memo. */
 struct cu_scan_limits {
     unsigned max_depth;
     uint64_t max_expand;
+    struct cu_classcache *cache; /* thread-safe; may be NULL */
 };
 
 /* Scans one file into rec (findings, status). Never fails: problems land in rec. */

@@ -740,7 +740,7 @@ static int vm_import(struct vm *vm,
         if (nl == 0) {
             g->flags |= IMP_MODULE;
         } else {
-            g->klass = (uint8_t)custody_pickle_classify(g->module, g->name, &g->why);
+            g->klass = (uint8_t)cu_ctx_classify(vm->ctx, g->module, g->name, &g->why);
             if (g->klass != CUSTODY_PICKLE_SAFE && !vm->quiet) {
                 struct cu_buf ev = CU_BUF_INIT(CU_LIMIT_EVIDENCE);
                 repr_name(&ev, g);

@@ -1,5 +1,6 @@
 /* The zip analyzer: see zip.h. Offsets read from the archive are uint64_t and checked
  * against the archive size before use; every structure is read through cu_rd or a stream. */
+#define _GNU_SOURCE /* memrchr */
 #include "formats/zip.h"
 
 #include <stdlib.h>
@@ -320,7 +321,14 @@ static int eocd_find(struct zip *z, struct eocd *out, bool *found)
         free(buf);
         return rc;
     }
-    for (size_t i = want - EOCD_LEN + 1; i-- > 0;) {
+    /* Walk back from one 'P' to the previous one (memrchr), testing the signature there. */
+    for (size_t lim = want - EOCD_LEN + 1; lim > 0;) {
+        const uint8_t *hit = memrchr(buf, 'P', lim);
+        if (hit == NULL) {
+            break;
+        }
+        size_t i = (size_t)(hit - buf);
+        lim = i;
         if (cu_load_u32le(buf + i) != SIG_EOCD) {
             continue;
         }

@@ -893,7 +893,7 @@ bool cu_pickle_canonical(const char *module,
     const char *mod = module;
     const char *rest = "";
     for (size_t i = 0; i < sizeof(module_map) / sizeof(module_map[0]); i++) {
-        if (strcmp(module, module_map[i].from) == 0) {
+        if (module[0] == module_map[i].from[0] && strcmp(module, module_map[i].from) == 0) {
             mod = module_map[i].to;
             break;
         }
@@ -902,7 +902,8 @@ bool cu_pickle_canonical(const char *module,
     if (mod == module) {
         for (size_t i = 0; i < sizeof(prefix_map) / sizeof(prefix_map[0]); i++) {
             size_t fl = strlen(prefix_map[i].from);
-            if (strncmp(module, prefix_map[i].from, fl) == 0 &&
+            if (module[0] == prefix_map[i].from[0] &&
+                strncmp(module, prefix_map[i].from, fl) == 0 &&
                 (module[fl] == '\0' || module[fl] == '.')) {
                 prefix = prefix_map[i].to;
                 rest = module + fl;
@@ -924,7 +925,8 @@ bool cu_pickle_canonical(const char *module,
     }
     const char *nm = name;
     for (size_t i = 0; i < sizeof(name_map) / sizeof(name_map[0]); i++) {
-        if (strcmp(mod_out, name_map[i].mod) == 0 && strcmp(name, name_map[i].name) == 0) {
+        if (name[0] == name_map[i].name[0] && strcmp(mod_out, name_map[i].mod) == 0 &&
+            strcmp(name, name_map[i].name) == 0) {
             if (!policy_copy(mod_out, mod_cap, name_map[i].to_mod)) {
                 mod_out[0] = '\0';
                 return false;
