@@ -26,6 +26,7 @@
 #define CU_LIMIT_PICKLE_ARENA      (1ull << 30)  /* symbolic values of one pickle */
 #define CU_LIMIT_SMALL_FILE       (256u << 10)          /* files read whole at open */
 #define CU_LIMIT_MEM_MEMBER        (64ull << 20) /* members held in memory, else spilled */
+#define CU_LIMIT_JSON             (64u << 20)           /* a JSON document parsed whole */
 #define CU_LIMIT_NPY_HEADER        (1u << 20)    /* numpy header bytes */
 
 #endif

@@ -34,6 +34,11 @@ static const custody_rule core_rules[] = {
       "The file name suggests one format but the content is another. Scanners that trust "
       "extensions have been bypassed this way; loaders go by content.",
       "Rename the file to match its content, or find out why it is disguised." },
+    { "json/malformed", "Invalid JSON document", CUSTODY_SEV_MEDIUM,
+      "A .json file (or a document named like a model file) does not parse as strict JSON: "
+      "syntax errors, duplicate keys or invalid UTF-8. Loaders differ in how they read such "
+      "documents (which duplicate wins), which hides settings from review.",
+      "Fix or regenerate the document; make keys unique." },
     { "fs/symlink-outside", "Symlink leaves the scanned tree", CUSTODY_SEV_MEDIUM,
       "A symbolic link points outside the scanned directory (or nowhere). It was not followed; a "
       "loader that follows it would read a file Custody did not see.",

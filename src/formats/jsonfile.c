@@ -1,0 +1,89 @@
+/* The JSON analyzer: strict parse, then the handlers. See jsonfile.h. */
+#include "formats/jsonfile.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/limits.h"
+#include "core/util.h"
+#include "core/banned.h"
+
+/* Every handler, in order. Step 2+ modules add theirs here (one line each). */
+const struct cu_json_handler *const cu_json_handlers[] = {
+    NULL, /* placeholder so the array is never empty; skipped below */
+};
+const size_t cu_json_handlers_len = sizeof(cu_json_handlers) / sizeof(cu_json_handlers[0]);
+
+static bool json_sniff(const struct cu_sniff *in)
+{
+    /* An object or array after optional whitespace (and a UTF-8 BOM); the parse decides. */
+    size_t i = 0;
+    if (in->len >= 3 && memcmp(in->head, "\xef\xbb\xbf", 3) == 0) {
+        i = 3;
+    }
+    while (i < in->len && (in->head[i] == ' ' || in->head[i] == '\t' || in->head[i] == '\n' ||
+                           in->head[i] == '\r')) {
+        i++;
+    }
+    if (i >= in->len || (in->head[i] != '{' && in->head[i] != '[')) {
+        return false;
+    }
+    /* Next significant byte must fit JSON: a string, a value or a close. */
+    for (i++; i < in->len; i++) {
+        uint8_t c = in->head[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            continue;
+        }
+        return c == '"' || c == '}' || c == ']' || c == '{' || c == '[' || c == '-' ||
+               (c >= '0' && c <= '9') || c == 't' || c == 'f' || c == 'n';
+    }
+    return in->len > 1;
+}
+
+static int json_analyze(struct cu_ctx *ctx, struct cu_source *src)
+{
+    custody_error *err = cu_ctx_err(ctx);
+    uint64_t size;
+    int rc = cu_source_size(src, &size, err);
+    if (rc < 0) {
+        return rc;
+    }
+    if (size > CU_LIMIT_JSON) {
+        return cu_err_limit(err, src->loc, 0, "JSON document of %llu bytes exceeds %u",
+                            (unsigned long long)size, CU_LIMIT_JSON);
+    }
+    uint8_t *buf = cu_malloc((size_t)size);
+    if (buf == NULL) {
+        return cu_err_nomem(err);
+    }
+    rc = cu_source_read_exact(src, 0, buf, (size_t)size, err);
+    if (rc < 0) {
+        free(buf);
+        return rc;
+    }
+    size_t skip = size >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+    json_error_t jerr;
+    json_t *doc = json_loadb((const char *)buf + skip, (size_t)size - skip,
+                             JSON_REJECT_DUPLICATES, &jerr);
+    free(buf);
+    if (doc == NULL) {
+        /* Not JSON after all is not a finding unless it claimed to be a model config. */
+        if (cu_name_is_model(src->name) || cu_has_suffix(src->name, ".json")) {
+            return cu_err_malformed(err, src->loc, (uint64_t)jerr.position + skip,
+                                    "invalid JSON: %s (line %d)", jerr.text, jerr.line);
+        }
+        return 0;
+    }
+    for (size_t i = 0; i < cu_json_handlers_len && rc == 0; i++) {
+        const struct cu_json_handler *h = cu_json_handlers[i];
+        if (h != NULL && h->match(doc, src->name)) {
+            rc = h->analyze(ctx, src, doc);
+        }
+    }
+    json_decref(doc);
+    return rc;
+}
+
+static const char *const json_ext[] = { ".json", NULL };
+
+const struct cu_analyzer cu_analyzer_json = { "json", json_ext, json_sniff, json_analyze };
