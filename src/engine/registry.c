@@ -14,7 +14,8 @@ extern const struct cu_analyzer cu_analyzer_tar, cu_analyzer_7z, cu_analyzer_ar,
 extern const struct cu_analyzer cu_analyzer_gzip, cu_analyzer_bzip2, cu_analyzer_xz,
     cu_analyzer_lzma, cu_analyzer_zlib, cu_analyzer_lz4;
 
-/* clang-format off: one entry per line keeps the order readable and merges clean */
+/* One entry per line keeps the order readable and merges clean. */
+/* clang-format off */
 const struct cu_analyzer *const cu_registry[] = {
     &cu_analyzer_zip,          /* before pickle: data.pkl lives inside */
     /* containers after zip (which owns PK\x03\x04) */
