@@ -18,14 +18,12 @@
 #define CU_LIMIT_STREAM_BUF        (256u << 10)  /* stream window */
 #define CU_LIMIT_PICKLE_STACK      1000000u      /* VM stack + memo entries */
 #define CU_LIMIT_PICKLE_MEMO       1000000u
-#define CU_LIMIT_PICKLE_STR        (16u << 20)   /* a string value kept whole */
 #define CU_LIMIT_PICKLE_KEEP       4096u         /* bytes of a large bytes value kept */
 #define CU_LIMIT_PICKLE_OPS        (1ull << 32)  /* opcodes per stream */
 #define CU_LIMIT_PICKLE_NEST       8u            /* pickles nested in bytes values */
 #define CU_LIMIT_PICKLE_CONCAT     4096u         /* concatenated pickles in one stream */
 #define CU_LIMIT_PICKLE_ARENA      (1ull << 30)  /* symbolic values of one pickle */
 #define CU_LIMIT_SMALL_FILE       (256u << 10)          /* files read whole at open */
-#define CU_LIMIT_MEM_MEMBER        (64ull << 20) /* members held in memory, else spilled */
 #define CU_LIMIT_JSON             (64u << 20)           /* a JSON document parsed whole */
 #define CU_LIMIT_NPY_HEADER        (1u << 20)    /* numpy header bytes */
 

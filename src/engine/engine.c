@@ -11,6 +11,7 @@
 #include "core/util.h"
 #include "engine/classcache.h"
 #include "engine/scanfile.h"
+#include "formats/zip.h"
 #include "rules/catalogue.h"
 #include "core/banned.h"
 
@@ -287,6 +288,20 @@ static void error_to_finding(struct cu_ctx *ctx,
     cu_err_clear(&ctx->err);
 }
 
+/* Python's zipfile finds an archive by its end record, whatever precedes it, so content of any
+ * format with a zip appended is also a zip to Keras, wheels and zipimport: a polyglot. */
+static int appended_zip(struct cu_ctx *ctx, struct cu_source *src, const struct cu_analyzer *a)
+{
+    if (a == &cu_analyzer_zip || !cu_zip_tail_sniff(src, &ctx->err)) {
+        return 0;
+    }
+    cu_emit(ctx, src, CU_NO_OFFSET, "file/polyglot", CU_SEV_DEFAULT, NULL,
+            "content is %s, and a zip archive is appended: zip readers that locate the archive "
+            "from its end (Python's zipfile) open it",
+            a->name);
+    return cu_dispatch_as(ctx, src, "zip");
+}
+
 static int dispatch(struct cu_ctx *ctx, struct cu_source *src, const char *format)
 {
     if (ctx->depth >= ctx->lim->max_depth) {
@@ -315,6 +330,9 @@ static int dispatch(struct cu_ctx *ctx, struct cu_source *src, const char *forma
                 a = cu_registry[i];
             }
         }
+    }
+    if (a == NULL && cu_zip_tail_sniff(src, &ctx->err)) {
+        a = &cu_analyzer_zip; /* a zip behind a prefix (self-extracting style): zipfile opens it */
     }
     if (a == NULL) {
         if (got == 0) {
@@ -352,7 +370,7 @@ static int dispatch(struct cu_ctx *ctx, struct cu_source *src, const char *forma
     if (rc < 0) {
         error_to_finding(ctx, src, a, rc);
     }
-    return 0;
+    return appended_zip(ctx, src, a);
 }
 
 int cu_dispatch(struct cu_ctx *ctx, struct cu_source *src)

@@ -677,7 +677,7 @@ static char *cz_inner_name(const char *name)
         { ".tgz", ".tar" }, { ".taz", ".tar" }, { ".tbz2", ".tar" }, { ".tbz", ".tar" },
         { ".txz", ".tar" }, { ".tlz", ".tar" }, { ".gz", "" },       { ".gzip", "" },
         { ".zz", "" },      { ".zlib", "" },    { ".z", "" },        { ".bz2", "" },
-        { ".bz", "" },      { ".xz", "" },      { ".lzma", "" },
+        { ".bz", "" },      { ".xz", "" },      { ".lzma", "" },     { ".lz4", "" },
     };
     size_t nlen = strlen(name);
     for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {

@@ -302,6 +302,49 @@ static void eocd_parse(const uint8_t *p, uint64_t off, struct eocd *e)
     e->clen = cu_load_u16le(p + 20);
 }
 
+bool cu_zip_tail_sniff(struct cu_source *src, custody_error *err)
+{
+    uint64_t size = src->size;
+    if (size == CU_SIZE_UNKNOWN || size < EOCD_LEN) {
+        return false;
+    }
+    size_t want = size < EOCD_SEARCH ? (size_t)size : EOCD_SEARCH;
+    uint64_t start = size - want;
+    uint8_t *buf = cu_malloc(want);
+    if (buf == NULL || cu_source_read_exact(src, start, buf, want, err) < 0) {
+        free(buf);
+        cu_err_clear(err);
+        return false;
+    }
+    bool found = false;
+    for (size_t lim = want - EOCD_LEN + 1; lim > 0 && !found;) {
+        const uint8_t *hit = memrchr(buf, 'P', lim);
+        if (hit == NULL) {
+            break;
+        }
+        size_t i = (size_t)(hit - buf);
+        lim = i;
+        if (cu_load_u32le(buf + i) != SIG_EOCD) {
+            continue;
+        }
+        /* SPEC: zipfile._EndRecData takes the last record; the directory ends where it starts. */
+        uint64_t eocd_off = start + i;
+        uint32_t cd_size = cu_load_u32le(buf + i + 12);
+        uint8_t sig[4];
+        if (cd_size < CENTRAL_LEN || cd_size > eocd_off) {
+            break;
+        }
+        if (cu_source_read_exact(src, eocd_off - cd_size, sig, 4, err) == 0 &&
+            cu_load_u32le(sig) == SIG_CENTRAL) {
+            found = true;
+        }
+        cu_err_clear(err);
+        break;
+    }
+    free(buf);
+    return found;
+}
+
 /* SPEC: APPNOTE 4.3.16. Python's zipfile and miniz both take the last signature with room for
  * a whole record in the final 64 KiB + 22 bytes; earlier plausible records are a finding. */
 static int eocd_find(struct zip *z, struct eocd *out, bool *found)

@@ -16,6 +16,12 @@
 
 #define CU_ZIP_CRC_ALWAYS (1u << 20) /* members up to this size always get a CRC check */
 
+/* True when src ends in a zip end-of-central-directory record whose central directory (allowing
+ * for bytes prepended to the archive, as Python's zipfile does) starts with a directory entry:
+ * a zip appended to other content. Reads at most the last 64 KiB + 22 bytes and one header.
+ * Errors read as false. */
+bool cu_zip_tail_sniff(struct cu_source *src, custody_error *err);
+
 extern const struct cu_analyzer cu_analyzer_zip;
 
 #endif

@@ -39,6 +39,12 @@ static const custody_rule core_rules[] = {
       "syntax errors, duplicate keys or invalid UTF-8. Loaders differ in how they read such "
       "documents (which duplicate wins), which hides settings from review.",
       "Fix or regenerate the document; make keys unique." },
+    { "file/polyglot", "Another format with a zip archive appended", CUSTODY_SEV_HIGH,
+      "The content is one format, and a zip archive ends the file. Zip readers that find the "
+      "archive from its end record (Python's zipfile, hence Keras, wheels, zipimport) open "
+      "the appended members, while loaders and scanners of the first format never see them. "
+      "The members are analysed too.",
+      "Find out why two formats share one file; rebuild the artifact from a trusted source." },
     { "fs/symlink-outside", "Symlink leaves the scanned tree", CUSTODY_SEV_MEDIUM,
       "A symbolic link points outside the scanned directory (or nowhere). It was not followed; a "
       "loader that follows it would read a file Custody did not see.",

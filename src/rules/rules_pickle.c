@@ -20,8 +20,8 @@ static const custody_rule pickle_rules[] = {
     { "pickle/unknown-import", "Pickle imports a callable on no allowlist", CUSTODY_SEV_MEDIUM,
       "The pickle imports a module attribute that is neither known safe nor known dangerous. "
       "Loading it imports that module and may run its code.",
-      "Check that the named class belongs to a library you trust; add it to the allowlist in "
-      ".custody.yaml if so." },
+      "Check that the named class belongs to a library you trust and that the file came from "
+      "where you expect; prefer a data-only format (safetensors) for weights." },
     { "pickle/unknown-call", "Pickle calls a callable on no allowlist", CUSTODY_SEV_LOW,
       "A call site invokes (or hands to a safe callable) a callable that is on no allowlist. "
       "The evidence shows the call with its constant arguments.",
