@@ -14,7 +14,9 @@
 
 enum { SRC_FILE = 1, SRC_MEM, SRC_RANGE, SRC_DECODED };
 
-#define DECODE_WINDOW (256u << 10)
+#define DECODE_WINDOW     (64u << 10) /* below glibc's mmap threshold */
+#define DECODE_WINDOW_MIN (16u << 10)
+#define SMALL_PROBE       (64u << 10) /* first read of every file, below the mmap threshold */
 
 struct cu_decoded {
     const struct cu_decoder_ops *ops;
@@ -22,14 +24,15 @@ struct cu_decoded {
     uint64_t *budget;
     uint64_t size_hint;
     uint8_t *win;
+    size_t wcap;
     uint64_t wstart; /* output offset of win[0] */
     size_t wlen;
     bool started;
     bool ended;
 };
 
-static int file_read(struct cu_source *s, uint64_t off, uint8_t *buf, size_t n, size_t *got,
-                     custody_error *err);
+static int file_read(
+    struct cu_source *s, uint64_t off, uint8_t *buf, size_t n, size_t *got, custody_error *err);
 
 static struct cu_source *source_new(int kind, const char *loc, const char *name)
 {
@@ -62,6 +65,31 @@ int cu_source_open_file(struct cu_source **out,
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         return cu_err_io(err, loc, "cannot open: %s", strerror(errno));
+    }
+    /* Most files in a model tree are small: one read that comes back short is the whole file
+     * and saves the fstat. pread fails on a directory (EISDIR) and a FIFO (ESPIPE); a device
+     * swapped in after the walk fills the buffer and meets the fstat check below. */
+    {
+        uint8_t *buf = cu_malloc(SMALL_PROBE);
+        ssize_t r;
+        do {
+            r = buf != NULL ? pread(fd, buf, SMALL_PROBE, 0) : -1;
+        } while (r < 0 && errno == EINTR);
+        if (buf == NULL || r < 0) {
+            int e = errno;
+            free(buf);
+            (void)close(fd);
+            return buf == NULL ? cu_err_nomem(err)
+                               : cu_err_io(err, loc, "read failed: %s", strerror(e));
+        }
+        if ((size_t)r < SMALL_PROBE) {
+            (void)close(fd);
+            if (counter != NULL) {
+                *counter += (uint64_t)r;
+            }
+            return cu_source_from_mem(out, buf, (size_t)r, true, loc, cu_basename(path), err);
+        }
+        free(buf);
     }
     struct stat st;
     if (fstat(fd, &st) != 0) {
@@ -166,7 +194,13 @@ int cu_source_decoded(struct cu_source **out,
     *out = NULL;
     struct cu_source *s = source_new(SRC_DECODED, loc, name);
     struct cu_decoded *d = cu_calloc(1, sizeof(*d));
-    uint8_t *win = cu_malloc(DECODE_WINDOW);
+    /* Size the window to a small declared output: a 256 KiB buffer is an mmap, a munmap and
+     * page faults per member, which dominates scans of many small compressed files. */
+    size_t wcap = DECODE_WINDOW;
+    if (size_hint != CU_SIZE_UNKNOWN && size_hint < DECODE_WINDOW) {
+        wcap = size_hint < DECODE_WINDOW_MIN ? DECODE_WINDOW_MIN : (size_t)size_hint;
+    }
+    uint8_t *win = cu_malloc(wcap);
     if (s == NULL || d == NULL || win == NULL) {
         cu_source_free(s);
         free(d);
@@ -179,6 +213,7 @@ int cu_source_decoded(struct cu_source **out,
     d->budget = budget;
     d->size_hint = size_hint;
     d->win = win;
+    d->wcap = wcap;
     s->dec = d;
     *out = s;
     return 0;
@@ -248,7 +283,7 @@ static int decoded_step(struct cu_source *s, custody_error *err)
     d->wstart += d->wlen;
     d->wlen = 0;
     size_t got = 0;
-    int rc = d->ops->next(d->state, d->win, DECODE_WINDOW, &got, err);
+    int rc = d->ops->next(d->state, d->win, d->wcap, &got, err);
     if (rc < 0) {
         return rc;
     }
@@ -428,6 +463,10 @@ int cu_stream_init(
         st->cap = 0; /* marks a borrowed window */
         st->eof = true;
         return 0;
+    }
+    /* No bigger than what the source can hold (plus one byte to see its end). */
+    if (src->size != CU_SIZE_UNKNOWN && src->size >= off && src->size - off < cap) {
+        cap = (size_t)(src->size - off) + 1;
     }
     if (cap < 64) {
         cap = 64;
