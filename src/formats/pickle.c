@@ -1164,9 +1164,10 @@ blob_mem(struct vm *vm, uint8_t kind, const uint8_t *p, size_t n, uint64_t full,
     return 0;
 }
 
-/* Hands a pickle found inside a bytes value to the engine. With mem, the value was decoded
+/* Hands a pickle (or a zip archive: torch.storage._load_from_bytes carries a whole torch.save
+ * output) found inside a bytes value to the engine. With mem, the value was decoded
  * (protocol-0 STRING) and is copied; otherwise it is a window of the source. */
-static int vm_nested(struct vm *vm, uint64_t voff, uint64_t n, const uint8_t *mem)
+static int vm_nested(struct vm *vm, uint64_t voff, uint64_t n, const uint8_t *mem, bool zip)
 {
     if (vm->quiet) {
         return 0;
@@ -1193,9 +1194,17 @@ static int vm_nested(struct vm *vm, uint64_t voff, uint64_t n, const uint8_t *me
     if (loc == NULL) {
         return VM_NOMEM(vm->err);
     }
-    vm_emit(vm, vm->op_off, "pickle/nested-pickle", CU_SEV_DEFAULT, NULL,
-            "a %llu-byte value holds another pickle; it runs if the program unpickles it",
-            (unsigned long long)n);
+    if (zip) {
+        vm_emit(vm, vm->op_off, "pickle/nested-archive", CU_SEV_DEFAULT, NULL,
+                "a %llu-byte value holds a zip archive (a torch.save checkpoint, typically); "
+                "its members are analysed",
+                (unsigned long long)n);
+    } else {
+        vm_emit(vm, vm->op_off, "pickle/nested-pickle", CU_SEV_DEFAULT, NULL,
+                "a %llu-byte value holds another pickle; it runs if the program unpickles it",
+                (unsigned long long)n);
+    }
+    const char *name = zip ? "data.pt" : "pickle";
     struct cu_source *r = NULL;
     int rc;
     if (mem != NULL) {
@@ -1205,12 +1214,12 @@ static int vm_nested(struct vm *vm, uint64_t voff, uint64_t n, const uint8_t *me
             return VM_NOMEM(vm->err);
         }
         memcpy(copy, mem, (size_t)n);
-        rc = cu_source_from_mem(&r, copy, (size_t)n, true, loc, "pickle", vm->err);
+        rc = cu_source_from_mem(&r, copy, (size_t)n, true, loc, name, vm->err);
         if (rc < 0) {
             free(copy);
         }
     } else {
-        rc = cu_source_range(&r, vm->src, voff, n, loc, "pickle", vm->err);
+        rc = cu_source_range(&r, vm->src, voff, n, loc, name, vm->err);
     }
     free(loc);
     if (rc == 0) {
@@ -1259,9 +1268,10 @@ static int vm_blob(struct vm *vm, uint8_t kind, uint64_t n, bool nested, struct 
     if (n > keep) {
         out->flags |= PVF_CUT;
     }
+    bool is_zip = keep >= 4 && memcmp(b->data, "PK\x03\x04", 4) == 0;
     if (nested && !vm->quiet && keep >= 2 &&
-        cu_pickle_sniff(b->data, keep < CU_LIMIT_SNIFF ? keep : CU_LIMIT_SNIFF)) {
-        rc = vm_nested(vm, voff, n, NULL);
+        (is_zip || cu_pickle_sniff(b->data, keep < CU_LIMIT_SNIFF ? keep : CU_LIMIT_SNIFF))) {
+        rc = vm_nested(vm, voff, n, NULL, is_zip);
         if (rc < 0) {
             return rc;
         }
@@ -1387,7 +1397,7 @@ static int op_string(struct vm *vm, struct cu_pv *out)
     rc = blob_mem(vm, CU_PV_STR, o, k, dfull, out);
     if (rc == 0 && !cut && !vm->quiet && k >= 2 &&
         cu_pickle_sniff(o, k < CU_LIMIT_SNIFF ? k : CU_LIMIT_SNIFF)) {
-        rc = vm_nested(vm, CU_NO_OFFSET, k, out->u.b->data);
+        rc = vm_nested(vm, CU_NO_OFFSET, k, out->u.b->data, false);
     }
     return rc;
 }

@@ -327,9 +327,16 @@ bool cu_zip_tail_sniff(struct cu_source *src, custody_error *err)
         if (cu_load_u32le(buf + i) != SIG_EOCD) {
             continue;
         }
-        /* SPEC: zipfile._EndRecData takes the last record; the directory ends where it starts. */
+        /* SPEC: zipfile._EndRecData takes the last record; the directory ends where it starts.
+         * Only an archive that ends the file counts: a zip embedded in another format's data
+         * (a tensor pickled with plain pickle carries a whole torch.save output) is that
+         * format's business, not an appended archive. */
         uint64_t eocd_off = start + i;
         uint32_t cd_size = cu_load_u32le(buf + i + 12);
+        uint16_t clen = cu_load_u16le(buf + i + 20);
+        if (eocd_off + EOCD_LEN + clen != size) {
+            break;
+        }
         uint8_t sig[4];
         if (cd_size < CENTRAL_LEN || cd_size > eocd_off) {
             break;

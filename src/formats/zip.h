@@ -16,7 +16,8 @@
 
 #define CU_ZIP_CRC_ALWAYS (1u << 20) /* members up to this size always get a CRC check */
 
-/* True when src ends in a zip end-of-central-directory record whose central directory (allowing
+/* True when src ends in a zip end-of-central-directory record (its comment reaching exactly the
+ * end of the file) whose central directory (allowing
  * for bytes prepended to the archive, as Python's zipfile does) starts with a directory entry:
  * a zip appended to other content. Reads at most the last 64 KiB + 22 bytes and one header.
  * Errors read as false. */

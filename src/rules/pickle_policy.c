@@ -389,10 +389,6 @@ static const custody_pickle_policy_entry policy[] = {
     D("torch.serialization", "save", W_FILE),
     D("torch.serialization", "_save", W_FILE),
     D("torch.serialization", "_legacy_save", W_FILE),
-    D("torch.storage",
-      "_load_from_bytes",
-      "torch.load on embedded bytes: a nested, unrestricted "
-      "pickle before torch 2.6 (fickling ML list)"),
     D("torch.hub", "*", "downloads and runs hubconf.py; fickling ML list"),
     D("torch.utils.cpp_extension", "*", "load_inline/load compile and dlopen C++"),
     D("torch._inductor",
@@ -630,6 +626,8 @@ static const custody_pickle_policy_entry policy[] = {
     S("torch.storage", "UntypedStorage"),
     S("torch._utils", "_rebuild_tensor"),
     S("torch._utils", "_rebuild_tensor_v2"),
+    /* Its bytes argument (a torch.save output) is analysed by the VM as a nested archive. */
+    S("torch.storage", "_load_from_bytes"),
     S("torch._utils", "_rebuild_tensor_v3"),
     S("torch._utils", "_rebuild_parameter"),
     S("torch._utils", "_rebuild_parameter_with_state"),

@@ -57,6 +57,11 @@ static const custody_rule pickle_rules[] = {
       "NEXT_BUFFER (protocol 5) takes data from buffers passed to the loader, not from the "
       "file. Loading without them fails; with them, content Custody did not see is used.",
       "Check where the out-of-band buffers come from." },
+    { "pickle/nested-archive", "Zip archive inside a pickle value", CUSTODY_SEV_INFO,
+      "A bytes value holds a zip archive, typically the torch.save output that "
+      "torch.storage._load_from_bytes loads when a tensor was pickled with plain pickle. Its "
+      "members are analysed like any checkpoint's.",
+      "Nothing to do unless its members raise findings." },
     { "pickle/nested-pickle", "Pickle nested in a bytes value", CUSTODY_SEV_INFO,
       "A bytes or string value holds another pickle, which runs if the program unpickles it "
       "after loading. It is analysed as its own location.",

@@ -249,7 +249,6 @@ static void representative_dangerous_names(void **state)
         { "code", "InteractiveInterpreter" },
         { "gc", "get_objects" },
         { "copyreg", "add_extension" },
-        { "torch.storage", "_load_from_bytes" },
     };
     for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
         expect_class(d[i][0], d[i][1], CUSTODY_PICKLE_DANGEROUS);
@@ -323,6 +322,7 @@ static void representative_allowlisted_names_are_safe(void **state)
     (void)state;
     static const char *const s[][2] = {
         { "torch._utils", "_rebuild_tensor_v2" },
+        { "torch.storage", "_load_from_bytes" }, /* argument analysed as a nested archive */
         { "torch._utils", "_rebuild_parameter" },
         { "torch", "FloatStorage" },
         { "torch", "BFloat16Storage" },
