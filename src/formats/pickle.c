@@ -861,6 +861,20 @@ call_getattr(struct vm *vm, uint64_t off, const struct cu_pv *args, bool *done, 
 }
 
 /* Records a call site: classifies the callable, reports, and pushes the result. */
+/* An unknown callable called as a plain call (REDUCE, INST, OBJ: callable(*args)) whose name
+ * reads as a function (the last component starts in lower case or '_'), rather than a class
+ * being instantiated. Data constructors in real checkpoints are classes or allowlisted
+ * reconstructors; a function run at load time is what gadget bypasses use. */
+static bool unknown_function(const struct pv_imp *g, enum pv_call_how how)
+{
+    if (how == CALL_NEWOBJ || how == CALL_NEWOBJ_EX || how == CALL_PERSID) {
+        return false; /* cls.__new__(cls, ...): only a class gets that far */
+    }
+    const char *last = strrchr(g->cname, '.');
+    last = last != NULL ? last + 1 : g->cname;
+    return !(last[0] >= 'A' && last[0] <= 'Z');
+}
+
 static int vm_call(struct vm *vm,
                    uint8_t how,
                    const struct cu_pv *callable,
@@ -916,8 +930,15 @@ static int vm_call(struct vm *vm,
             evidence(&ev, out);
             struct cu_buf nm = CU_BUF_INIT(256);
             repr_name(&nm, g);
-            vm_emit(vm, off, "pickle/unknown-call", CU_SEV_DEFAULT, cu_buf_str(&ev),
-                    "calls %s, which is on no allowlist", cu_buf_str(&nm));
+            if (unknown_function(g, how)) {
+                vm_emit(vm, off, "pickle/unknown-function-call", CU_SEV_DEFAULT, cu_buf_str(&ev),
+                        "calls the function %s on load, which is on no allowlist: unlisted "
+                        "functions are how denylist bypasses run code",
+                        cu_buf_str(&nm));
+            } else {
+                vm_emit(vm, off, "pickle/unknown-call", CU_SEV_DEFAULT, cu_buf_str(&ev),
+                        "calls %s, which is on no allowlist", cu_buf_str(&nm));
+            }
             cu_buf_free(&nm);
         } else if (g->klass == CUSTODY_PICKLE_SAFE) {
             scan_args(vm, off, out, g, args, 0);

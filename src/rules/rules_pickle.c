@@ -22,6 +22,13 @@ static const custody_rule pickle_rules[] = {
       "Loading it imports that module and may run its code.",
       "Check that the named class belongs to a library you trust and that the file came from "
       "where you expect; prefer a data-only format (safetensors) for weights." },
+    { "pickle/unknown-function-call", "Pickle calls a function on no allowlist", CUSTODY_SEV_HIGH,
+      "Loading the pickle calls a function (not a class constructor) that is neither known "
+      "safe nor known dangerous. Real checkpoints build data with classes and a few "
+      "allowlisted reconstructors; calling an unlisted function at load time is exactly how "
+      "published denylist bypasses run code (pip.main, timeit.timeit, runpy internals, ...).",
+      "Do not load the file unless you can show the function is harmless; obtain the artifact "
+      "from its publisher." },
     { "pickle/unknown-call", "Pickle calls a callable on no allowlist", CUSTODY_SEV_LOW,
       "A call site invokes (or hands to a safe callable) a callable that is on no allowlist. "
       "The evidence shows the call with its constant arguments.",

@@ -318,6 +318,32 @@ static void unknown_import_is_medium(void **state)
     custody_scan_free(s);
 }
 
+/* An unknown class instantiated is medium at most; an unknown function called on load is high
+ * (the shape of every unlisted-gadget bypass), however it is called, but NEWOBJ only reaches
+ * classes. */
+static void unknown_function_call_is_high(void **state)
+{
+    (void)state;
+    custody_scan *s = SCAN("\x80\x02"
+                           "cmadeup_mod_xyz\nrun_it\nX\x01\x00\x00\x00"
+                           "a\x85R.");
+    assert_int_equal(tu_count(s, "pickle/unknown-function-call", CUSTODY_SEV_HIGH), 1);
+    assert_true(tu_has_text(s, "madeup_mod_xyz.run_it('a')", CUSTODY_SEV_HIGH));
+    custody_scan_free(s);
+    s = SCAN("(imadeup_mod_xyz\n_helper\n."); /* INST calls klass(*args) too */
+    assert_int_equal(tu_count(s, "pickle/unknown-function-call", CUSTODY_SEV_HIGH), 1);
+    custody_scan_free(s);
+    s = SCAN("\x80\x02"
+             "cmadeup_mod_xyz\nThing\nX\x01\x00\x00\x00"
+             "a\x85R.");
+    assert_int_equal(tu_count(s, NULL, CUSTODY_SEV_HIGH), 0);
+    custody_scan_free(s);
+    s = SCAN("\x80\x02"
+             "cmadeup_mod_xyz\nmaker\n)\x81."); /* NEWOBJ: only a class survives cls.__new__ */
+    assert_int_equal(tu_count(s, NULL, CUSTODY_SEV_HIGH), 0);
+    custody_scan_free(s);
+}
+
 static void safe_only_is_clean(void **state)
 {
     (void)state;
@@ -887,6 +913,7 @@ int main(void)
         cmocka_unit_test(dynamic_imports),
         cmocka_unit_test(python2_names),
         cmocka_unit_test(unknown_import_is_medium),
+        cmocka_unit_test(unknown_function_call_is_high),
         cmocka_unit_test(safe_only_is_clean),
         cmocka_unit_test(safe_callable_given_dangerous_callable),
         cmocka_unit_test(torch_rebuild_is_safe),
