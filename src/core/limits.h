@@ -28,5 +28,7 @@
 #define CU_LIMIT_MEM_MEMBER        (64ull << 20) /* members held in memory, else spilled */
 #define CU_LIMIT_JSON             (64u << 20)           /* a JSON document parsed whole */
 #define CU_LIMIT_NPY_HEADER        (1u << 20)    /* numpy header bytes */
+#define CU_LIMIT_H5_CHUNKS         64u           /* HDF5 object header chunks (root group) */
+#define CU_LIMIT_H5_MESSAGES       65536u        /* HDF5 object header messages */
 
 #endif
