@@ -20,13 +20,13 @@
 
 static const uint8_t h5_magic[8] = { 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n' };
 
-#define H5_UNDEF          UINT64_MAX
-#define H5_MSG_CONT       0x0010u
-#define H5_MSG_ATTR       0x000cu
-#define H5_MSG_ATTR_INFO  0x0015u
-#define H5_CHUNK_MAX      (16u << 20) /* one object header chunk held in memory */
-#define H5_USERBLOCK_MAX  (1ull << 40)
-#define H5_CARVE_MAX      (16u << 20) /* bytes searched for a config in dense storage */
+#define H5_UNDEF         UINT64_MAX
+#define H5_MSG_CONT      0x0010u
+#define H5_MSG_ATTR      0x000cu
+#define H5_MSG_ATTR_INFO 0x0015u
+#define H5_CHUNK_MAX     (16u << 20) /* one object header chunk held in memory */
+#define H5_USERBLOCK_MAX (1ull << 40)
+#define H5_CARVE_MAX     (16u << 20) /* bytes searched for a config in dense storage */
 
 struct h5 {
     struct cu_ctx *ctx;
@@ -100,8 +100,7 @@ static int h5_abs(struct h5 *h, uint64_t addr, uint64_t need, const char *what, 
 
 /* ---- attribute messages ---- */
 
-static int h5_config_json(struct h5 *h, const char *aname, const uint8_t *s, size_t n,
-                          uint64_t off)
+static int h5_config_json(struct h5 *h, const char *aname, const uint8_t *s, size_t n, uint64_t off)
 {
     while (n > 0 && (s[n - 1] == '\0' || s[n - 1] == ' ')) {
         n--; /* null or space padding of fixed-length strings */
@@ -111,8 +110,7 @@ static int h5_config_json(struct h5 *h, const char *aname, const uint8_t *s, siz
     h->configs++;
     if (doc == NULL) {
         cu_emit(h->ctx, h->src, off, "keras/malformed-config", CU_SEV_DEFAULT, jerr.text,
-                "HDF5 attribute '%s' is not valid JSON (%s, line %d)", aname, jerr.text,
-                jerr.line);
+                "HDF5 attribute '%s' is not valid JSON (%s, line %d)", aname, jerr.text, jerr.line);
         return 0;
     }
     struct cu_source *msrc = NULL;
@@ -129,8 +127,8 @@ static int h5_config_json(struct h5 *h, const char *aname, const uint8_t *s, siz
 }
 
 /* Reads global heap object `index` of the collection at `addr` into a new buffer. */
-static int h5_gheap(struct h5 *h, uint64_t addr, uint32_t index, uint64_t want, uint8_t **out,
-                    uint64_t *where)
+static int
+h5_gheap(struct h5 *h, uint64_t addr, uint32_t index, uint64_t want, uint8_t **out, uint64_t *where)
 {
     uint64_t at, csize;
     uint8_t hdr[24];
@@ -278,8 +276,7 @@ static int h5_attribute(struct h5 *h, const uint8_t *d, size_t n, uint64_t off)
         return 0;
     }
     if (tlen < 8 || slen < 2) {
-        return cu_err_malformed(h->err, h->src->loc, off, "attribute '%s': short datatype",
-                                aname);
+        return cu_err_malformed(h->err, h->src->loc, off, "attribute '%s': short datatype", aname);
     }
     unsigned klass = dt[0] & 0x0fu;
     uint32_t esize = cu_load_u32le(dt + 4);
@@ -346,8 +343,8 @@ static int h5_add_chunk(struct h5 *h, uint64_t addr, uint64_t len, uint64_t off)
     return 0;
 }
 
-static int h5_message(
-    struct h5 *h, unsigned type, unsigned flags, const uint8_t *d, size_t n, uint64_t off)
+static int
+h5_message(struct h5 *h, unsigned type, unsigned flags, const uint8_t *d, size_t n, uint64_t off)
 {
     if (++h->nmsgs > CU_LIMIT_H5_MESSAGES) {
         return cu_err_limit(h->err, h->src->loc, off, "more than %u object header messages",
@@ -366,8 +363,8 @@ static int h5_message(
         struct cu_rd rd = CU_RD_INIT(d, n);
         uint8_t ver, fl;
         uint64_t heap;
-        if (!cu_rd_u8(&rd, &ver) || !cu_rd_u8(&rd, &fl) ||
-            ((fl & 1) != 0 && !cu_rd_skip(&rd, 2)) || !h5_rd_addr(h, &rd, &heap)) {
+        if (!cu_rd_u8(&rd, &ver) || !cu_rd_u8(&rd, &fl) || ((fl & 1) != 0 && !cu_rd_skip(&rd, 2)) ||
+            !h5_rd_addr(h, &rd, &heap)) {
             return cu_err_malformed(h->err, h->src->loc, off, "truncated attribute info");
         }
         if (heap != H5_UNDEF) {
@@ -424,8 +421,8 @@ static int h5_chunk(struct h5 *h, int ver, bool order, const uint8_t *buf, size_
 static int h5_read_chunk(struct h5 *h, uint64_t addr, uint64_t len, uint8_t **out, uint64_t *at)
 {
     if (len > H5_CHUNK_MAX) {
-        return cu_err_limit(h->err, h->src->loc, CU_NO_OFFSET,
-                            "object header chunk of %llu bytes", (unsigned long long)len);
+        return cu_err_limit(h->err, h->src->loc, CU_NO_OFFSET, "object header chunk of %llu bytes",
+                            (unsigned long long)len);
     }
     int rc = h5_abs(h, addr, len, "object header chunk", at);
     if (rc < 0) {
@@ -564,8 +561,7 @@ static int h5_superblock(struct h5 *h, uint64_t sb, uint64_t *root)
         return cu_err_malformed(h->err, h->src->loc, sb, "truncated superblock");
     }
     if ((so != 2 && so != 4 && so != 8) || (sl != 2 && sl != 4 && sl != 8)) {
-        return cu_err_malformed(h->err, h->src->loc, sb, "size of offsets %u / lengths %u", so,
-                                sl);
+        return cu_err_malformed(h->err, h->src->loc, sb, "size of offsets %u / lengths %u", so, sl);
     }
     h->so = so;
     h->sl = sl;

@@ -16,14 +16,13 @@
 /* Module roots that belong to Keras itself (or its first-party libraries, whose code is
  * installed, not carried by the file). Everything else is a custom object. */
 static const char *const keras_namespaces[] = {
-    "keras",     "tf_keras", "tensorflow.keras", "tensorflow.python.keras",
-    "keras_hub", "keras_nlp", "keras_cv",        NULL,
+    "keras",     "tf_keras",  "tensorflow.keras", "tensorflow.python.keras",
+    "keras_hub", "keras_nlp", "keras_cv",         NULL,
 };
 
 /* Sub-modules whose functions a benign config references (activation, loss, metric...). */
 static const char *const keras_function_modules[] = {
-    "activations", "losses", "metrics", "ops", "initializers", "regularizers", "constraints",
-    NULL,
+    "activations", "losses", "metrics", "ops", "initializers", "regularizers", "constraints", NULL,
 };
 
 /* Callables that turned a safe_mode load into code execution or file access. */
@@ -204,8 +203,8 @@ static size_t b64_decode(const char *s, size_t len, uint8_t *out)
 
 static bool ident_byte(uint8_t c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == '<' || c == '>' || c == '-' || c == ' ' || c == '/';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '<' || c == '>' || c == '-' || c == ' ' || c == '/';
 }
 
 /* Superficial look at marshal bytes: the short strings it holds (names, constants). No
@@ -394,8 +393,8 @@ static void kw_object(struct kw *w, const json_t *obj, const char *cls)
             if (p != NULL && p[0] != '\0') {
                 cu_emit(w->ctx, w->src, CU_NO_OFFSET, "keras/external-file", CU_SEV_DEFAULT, p,
                         "%s '%s' reads '%s' from the path in '%s' when loaded (%s, at %s)", cls,
-                        w->layer_name != NULL ? w->layer_name : "?", p, keras_path_keys[i],
-                        w->what, kw_where(w));
+                        w->layer_name != NULL ? w->layer_name : "?", p, keras_path_keys[i], w->what,
+                        kw_where(w));
             }
         }
     }
@@ -500,8 +499,8 @@ int cu_keras_analyze_config(struct cu_ctx *ctx,
     const char *cls = jstr(doc, "class_name");
     if (cls != NULL) {
         cu_emit(ctx, src, CU_NO_OFFSET, "keras/model", CU_SEV_DEFAULT, NULL,
-                "Keras %s config (%s): %u layers, %u Lambda bytecode, %u custom objects", cls,
-                what, w->layers, w->lambdas, w->customs);
+                "Keras %s config (%s): %u layers, %u Lambda bytecode, %u custom objects", cls, what,
+                w->layers, w->lambdas, w->customs);
     }
     free(w);
     return 0;

@@ -373,9 +373,9 @@ static void m_vlen_missing_heap(struct h5b *h, const void *arg)
     put_u(h, 1, 4);
     put_u(h, 1, 1);
     put_u(h, 0, 7);
-    put_u(h, 10, 4);         /* length */
-    put_u(h, 1u << 20, 8);   /* collection address: outside */
-    put_u(h, 1, 4);          /* index */
+    put_u(h, 10, 4);       /* length */
+    put_u(h, 1u << 20, 8); /* collection address: outside */
+    put_u(h, 1, 4);        /* index */
     while (h->n - start < 72) {
         put_u(h, 0, 1);
     }
@@ -440,10 +440,14 @@ static void hdf5_hand_built(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(benign_fixtures),       cmocka_unit_test(malicious_fixtures),
-        cmocka_unit_test(location_names_member), cmocka_unit_test(lambda_names_visible),
-        cmocka_unit_test(namespaces),            cmocka_unit_test(not_keras),
-        cmocka_unit_test(too_deep),              cmocka_unit_test(hdf5_hand_built),
+        cmocka_unit_test(benign_fixtures),
+        cmocka_unit_test(malicious_fixtures),
+        cmocka_unit_test(location_names_member),
+        cmocka_unit_test(lambda_names_visible),
+        cmocka_unit_test(namespaces),
+        cmocka_unit_test(not_keras),
+        cmocka_unit_test(too_deep),
+        cmocka_unit_test(hdf5_hand_built),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
