@@ -2,6 +2,7 @@
  * containers before their contents, pickle (the loosest sniff) last. */
 #include "engine/engine.h"
 #include "formats/joblib.h"
+#include "formats/hdf5.h"
 #include "formats/jsonfile.h"
 #include "formats/numpy.h"
 #include "formats/pickle.h"
@@ -33,6 +34,7 @@ const struct cu_analyzer *const cu_registry[] = {
     &cu_analyzer_joblib_zf,
     &cu_analyzer_torch_legacy,
     &cu_analyzer_torch_legacy_records,
+    &cu_analyzer_hdf5,         /* hdf5.c: legacy Keras .h5 (\x89HDF magic) */
     &cu_analyzer_zlib,         /* loosest magic of the streams */
     &cu_analyzer_json,         /* text: after every binary magic */
     &cu_analyzer_pickle,       /* loosest sniff of all: last */

@@ -4,13 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "formats/keras.h"
 #include "core/limits.h"
 #include "core/util.h"
 #include "core/banned.h"
 
 /* Every handler, in order. Step 2+ modules add theirs here (one line each). */
 const struct cu_json_handler *const cu_json_handlers[] = {
-    NULL, /* placeholder so the array is never empty; skipped below */
+    &cu_json_handler_keras, /* keras.c: .keras config.json/metadata.json */
 };
 const size_t cu_json_handlers_len = sizeof(cu_json_handlers) / sizeof(cu_json_handlers[0]);
 

@@ -1,0 +1,1 @@
+"$CUSTODY" scan --no-progress "$FIXTURES/keras/malicious/lambda_keras3.keras"
