@@ -27,6 +27,8 @@
 #define CU_LIMIT_SMALL_FILE       (256u << 10)          /* files read whole at open */
 #define CU_LIMIT_MEM_MEMBER        (64ull << 20) /* members held in memory, else spilled */
 #define CU_LIMIT_JSON             (64u << 20)           /* a JSON document parsed whole */
+#define CU_LIMIT_ST_HEADER         100000000u    /* safetensors header (reference limit) */
+#define CU_LIMIT_PYSRC             (16u << 20)   /* a Python source file read whole */
 #define CU_LIMIT_NPY_HEADER        (1u << 20)    /* numpy header bytes */
 
 #endif

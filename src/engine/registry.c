@@ -9,6 +9,8 @@
 #include "core/banned.h"
 
 extern const struct cu_analyzer cu_analyzer_zip;
+extern const struct cu_analyzer cu_analyzer_safetensors; /* safetensors.c */
+extern const struct cu_analyzer cu_analyzer_python;      /* pysrc.c */
 /* archive.c, compress.c */
 extern const struct cu_analyzer cu_analyzer_tar, cu_analyzer_7z, cu_analyzer_ar, cu_analyzer_rar;
 extern const struct cu_analyzer cu_analyzer_gzip, cu_analyzer_bzip2, cu_analyzer_xz,
@@ -29,12 +31,14 @@ const struct cu_analyzer *const cu_registry[] = {
     &cu_analyzer_lzma,
     &cu_analyzer_lz4,
     /* models: specific magics, then member names */
+    &cu_analyzer_safetensors,  /* u64 length + '{': before pickle/zlib magics */
     &cu_analyzer_numpy,
     &cu_analyzer_joblib_zf,
     &cu_analyzer_torch_legacy,
     &cu_analyzer_torch_legacy_records,
     &cu_analyzer_zlib,         /* loosest magic of the streams */
     &cu_analyzer_json,         /* text: after every binary magic */
+    &cu_analyzer_python,       /* *.py that tokenises as Python */
     &cu_analyzer_pickle,       /* loosest sniff of all: last */
 };
 /* clang-format on */
