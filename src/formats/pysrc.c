@@ -536,6 +536,7 @@ static enum py_class py_classify(const char *q, size_t *plen)
 {
     char buf[PY_CHAIN_MAX];
     size_t n = strlen(q);
+    size_t skipped = 0;
     if (n >= sizeof(buf)) {
         return PYC_NONE;
     }
@@ -545,6 +546,7 @@ static enum py_class py_classify(const char *q, size_t *plen)
         if (strncmp(q, pre, pl) == 0) {
             q += pl;
             n -= pl;
+            skipped = pl;
             break;
         }
     }
@@ -552,7 +554,7 @@ static enum py_class py_classify(const char *q, size_t *plen)
     for (;;) {
         enum py_class c = py_classify_one(buf);
         if (c != PYC_NONE) {
-            *plen = strlen(buf);
+            *plen = skipped + strlen(buf);
             return c;
         }
         char *dot = strrchr(buf, '.');
@@ -570,9 +572,10 @@ struct py_state {
     struct cu_source *src;
     const uint8_t *text; /* the whole file */
     size_t text_len;
-    struct py_map alias; /* local name -> qualified name */
-    struct py_map taint; /* names assigned from a decoder or a download */
-    int rc;              /* ENOMEM */
+    struct py_map alias;                   /* local name -> qualified name */
+    struct py_map taint;                   /* names assigned from a decoder or a download */
+    struct py_tok *toks[PY_EXEC_NEST + 1]; /* statement buffers, one per exec nesting */
+    int rc;                                /* ENOMEM */
 };
 
 /* One statement being analysed: tokens of one logical line of some text. */
@@ -794,7 +797,7 @@ static const char *py_class_text(enum py_class c)
     case PYC_DECODE:
         return "decoded data";
     default:
-        return "data";
+        return "a value assigned from a decoder or a download";
     }
 }
 
@@ -1001,8 +1004,14 @@ static void py_statement(struct py_state *st, const struct py_stmt *s)
     /* A source other than the sink itself (marshal.loads is both) feeding a sink. */
     bool fed = src.first != SIZE_MAX && (src.first != sink_at || src.other != SIZE_MAX);
     if (st->rc == 0 && sink_at != SIZE_MAX && fed) {
-        char what[160];
-        snprintf(what, sizeof(what), "%s is run, executed or deserialised", py_class_text(src.cls));
+        size_t from = src.first != sink_at ? src.first : src.other;
+        cu_buf_reset(&raw);
+        if (s->t[from].kind == PY_NAME) {
+            (void)py_chain(s, from, &raw);
+        }
+        char what[PY_CHAIN_MAX + 96];
+        snprintf(what, sizeof(what), "%s (%.64s) is run, executed or deserialised",
+                 py_class_text(src.cls), cu_buf_str(&raw));
         py_emit(st, s, sink_at, "python/decode-and-exec", CU_SEV_DEFAULT, what);
     }
     /* Names assigned from a source are sources themselves. */
@@ -1028,10 +1037,13 @@ static void py_statement(struct py_state *st, const struct py_stmt *s)
 static int py_run(struct py_state *st, const uint8_t *p, size_t n, size_t base, unsigned nest)
 {
     struct py_lex lx = { p, n, 0, 0, 1, false, NULL, 0 };
-    struct py_tok *toks = cu_calloc(PY_STMT_TOKENS, sizeof(*toks));
-    if (toks == NULL) {
-        return CUSTODY_ENOMEM;
+    if (st->toks[nest] == NULL) {
+        st->toks[nest] = cu_calloc(PY_STMT_TOKENS, sizeof(struct py_tok));
+        if (st->toks[nest] == NULL) {
+            return CUSTODY_ENOMEM;
+        }
     }
+    struct py_tok *toks = st->toks[nest];
     struct py_stmt s = { p, base, toks, 0, nest };
     int rc = 0;
     for (;;) {
@@ -1062,7 +1074,6 @@ static int py_run(struct py_state *st, const uint8_t *p, size_t n, size_t base, 
         }
         toks[s.n++] = t;
     }
-    free(toks);
     return rc;
 }
 
@@ -1160,7 +1171,7 @@ static int py_analyze(struct cu_ctx *ctx, struct cu_source *src)
     if (buf == NULL) {
         return cu_err_nomem(err);
     }
-    struct py_state st = { ctx, src, buf, (size_t)size, { 0 }, { 0 }, 0 };
+    struct py_state st = { ctx, src, buf, (size_t)size, { 0 }, { 0 }, { NULL }, 0 };
     rc = cu_source_read_exact(src, 0, buf, (size_t)size, err);
     if (rc == 0) {
         size_t skip = size >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
@@ -1171,6 +1182,9 @@ static int py_analyze(struct cu_ctx *ctx, struct cu_source *src)
     }
     py_map_free(&st.alias);
     py_map_free(&st.taint);
+    for (size_t i = 0; i <= PY_EXEC_NEST; i++) {
+        free(st.toks[i]);
+    }
     free(buf);
     return rc;
 }
