@@ -335,6 +335,10 @@ static int st_analyze(struct cu_ctx *ctx, struct cu_source *src)
                                 "header length %llu is larger than the %llu bytes that follow",
                                 (unsigned long long)n, (unsigned long long)(size - 8));
     }
+    if (n < 2) {
+        return cu_err_malformed(err, src->loc, 0, "header length %llu cannot hold a JSON object",
+                                (unsigned long long)n);
+    }
     if (n > CU_LIMIT_ST_HEADER) {
         cu_emit(ctx, src, 0, "safetensors/header-too-large", CU_SEV_DEFAULT, NULL,
                 "header of %llu bytes exceeds the reference reader's %u-byte limit; not parsed",

@@ -139,6 +139,31 @@ static void test_other_rules(void **state)
               "python/unsafe-deserialization", CUSTODY_SEV_MEDIUM, 1);
 }
 
+static void test_tokenizer_edges(void **state)
+{
+    (void)state;
+    /* CRLF lines and a CRLF continuation: still two statements, the call is found */
+    expect_py("import os\r\nx = 1 + \\\r\n    2\r\nos.system(x)\r\n", "python/process-exec",
+              CUSTODY_SEV_HIGH, 1);
+    /* brackets span lines; ';' separates statements */
+    expect_py("import base64\nd = base64.b64decode(\n    'aGk='\n); exec(d)\n",
+              "python/decode-and-exec", CUSTODY_SEV_CRITICAL, 1);
+    /* many aliases (the map grows and rehashes); the last one still resolves */
+    char buf[16384];
+    size_t n = 0;
+    for (int i = 0; i < 300; i++) {
+        n += (size_t)snprintf(buf + n, sizeof(buf) - n, "import m%d as a%d\n", i, i);
+    }
+    n += (size_t)snprintf(buf + n, sizeof(buf) - n, "from os import system as a299\na299('x')\n");
+    assert_true(n < sizeof(buf));
+    expect_py(buf, "python/process-exec", CUSTODY_SEV_HIGH, 1);
+    /* exec literals nest 3 deep, then stop */
+    expect_py("exec(\"exec('import os; os.system(1)')\")\n", "python/process-exec",
+              CUSTODY_SEV_HIGH, 1);
+    /* string prefixes: the body is a string, not code */
+    expect_py("x = Rb'os.system(1)' + F'{y}' + u'os.system(2)'\n", NULL, CUSTODY_SEV_LOW, 0);
+}
+
 static void test_selection(void **state)
 {
     (void)state;
@@ -247,11 +272,11 @@ static void test_repo_remote_code(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_process_exec),     cmocka_unit_test(test_exec_eval),
-        cmocka_unit_test(test_decode_and_exec),  cmocka_unit_test(test_other_rules),
-        cmocka_unit_test(test_selection),        cmocka_unit_test(test_malformed),
-        cmocka_unit_test(test_auto_map),         cmocka_unit_test(test_repo_benign),
-        cmocka_unit_test(test_repo_remote_code),
+        cmocka_unit_test(test_process_exec),    cmocka_unit_test(test_exec_eval),
+        cmocka_unit_test(test_decode_and_exec), cmocka_unit_test(test_other_rules),
+        cmocka_unit_test(test_tokenizer_edges), cmocka_unit_test(test_selection),
+        cmocka_unit_test(test_malformed),       cmocka_unit_test(test_auto_map),
+        cmocka_unit_test(test_repo_benign),     cmocka_unit_test(test_repo_remote_code),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
