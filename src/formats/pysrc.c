@@ -25,6 +25,7 @@
 #define PY_STMT_TOKENS 8192u /* tokens analysed together; longer statements are cut */
 #define PY_FSTR_NEST   16u   /* strings nested in f-string expressions */
 #define PY_EXEC_NEST   3u    /* exec("...") literals analysed as code, nested */
+#define PY_KWARG_SCAN  128u  /* tokens of a call searched for a keyword argument */
 
 /* ---- tokenizer ---- */
 
@@ -567,6 +568,13 @@ static enum py_class py_classify(const char *q, size_t *plen)
 
 /* ---- analysis ---- */
 
+static const char *const py_rule_ids[] = {
+    "python/process-exec", "python/dynamic-exec",           "python/dynamic-import",
+    "python/network",      "python/unsafe-deserialization", "python/decode-and-exec"
+};
+#define PY_NRULES   (sizeof(py_rule_ids) / sizeof(py_rule_ids[0]))
+#define PY_RULE_MAX 100u
+
 struct py_state {
     struct cu_ctx *ctx;
     struct cu_source *src;
@@ -575,6 +583,7 @@ struct py_state {
     struct py_map alias;                   /* local name -> qualified name */
     struct py_map taint;                   /* names assigned from a decoder or a download */
     struct py_tok *toks[PY_EXEC_NEST + 1]; /* statement buffers, one per exec nesting */
+    unsigned per_rule[PY_NRULES];          /* findings emitted per rule */
     int rc;                                /* ENOMEM */
 };
 
@@ -629,6 +638,21 @@ static void py_emit(struct py_state *st,
                     int sev,
                     const char *what)
 {
+    /* At most PY_RULE_MAX findings per rule and file, so that a flood of one kind can
+     * neither hide a later, worse one behind the per-file cap nor cost time. */
+    size_t r = 0;
+    while (r < PY_NRULES - 1 && strcmp(py_rule_ids[r], rule) != 0) {
+        r++;
+    }
+    if (st->per_rule[r] >= PY_RULE_MAX) {
+        return;
+    }
+    if (++st->per_rule[r] == PY_RULE_MAX) {
+        cu_emit(st->ctx, st->src, s->base + s->t[i].off, rule, sev, NULL,
+                "line %u: %u findings of this rule; later ones in this file are not listed",
+                (unsigned)s->t[i].line, PY_RULE_MAX);
+        return;
+    }
     char *ev = py_evidence(s, i);
     cu_emit(st->ctx, st->src, s->base + s->t[i].off, rule, sev, ev, "line %u%s: %s",
             (unsigned)s->t[i].line, s->nest > 0 ? " (inside an exec'd string)" : "", what);
@@ -705,9 +729,15 @@ static size_t py_close(const struct py_stmt *s, size_t i)
     return s->n;
 }
 
-/* Is the call's argument list at '(' i a keyword set to a NAME value? */
+/* Is the call's argument list at '(' i a keyword set to a NAME value? Looks at the first
+ * PY_KWARG_SCAN tokens only, so nested calls cannot make a statement quadratic. */
 static bool py_kwarg(const struct py_stmt *s, size_t i, const char *kw, const char *val)
 {
+    struct py_stmt w = *s;
+    if (w.n - i > PY_KWARG_SCAN) {
+        w.n = i + PY_KWARG_SCAN;
+    }
+    s = &w;
     size_t end = py_close(s, i);
     for (size_t k = i + 1; k + 2 < end; k++) {
         if (py_tok_is(s, k, PY_NAME, kw) && py_op(s, k + 1, "=") &&
@@ -1171,7 +1201,7 @@ static int py_analyze(struct cu_ctx *ctx, struct cu_source *src)
     if (buf == NULL) {
         return cu_err_nomem(err);
     }
-    struct py_state st = { ctx, src, buf, (size_t)size, { 0 }, { 0 }, { NULL }, 0 };
+    struct py_state st = { ctx, src, buf, (size_t)size, { 0 }, { 0 }, { NULL }, { 0 }, 0 };
     rc = cu_source_read_exact(src, 0, buf, (size_t)size, err);
     if (rc == 0) {
         size_t skip = size >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
