@@ -157,6 +157,15 @@ static void test_tokenizer_edges(void **state)
     n += (size_t)snprintf(buf + n, sizeof(buf) - n, "from os import system as a299\na299('x')\n");
     assert_true(n < sizeof(buf));
     expect_py(buf, "python/process-exec", CUSTODY_SEV_HIGH, 1);
+    /* a flood of one rule is capped at 100 and does not hide a later critical */
+    n = (size_t)snprintf(buf, sizeof(buf), "import os, base64\n");
+    for (int i = 0; i < 150; i++) {
+        n += (size_t)snprintf(buf + n, sizeof(buf) - n, "os.system(%d)\n", i);
+    }
+    n += (size_t)snprintf(buf + n, sizeof(buf) - n, "exec(base64.b64decode(z))\n");
+    assert_true(n < sizeof(buf));
+    expect_py(buf, "python/process-exec", CUSTODY_SEV_HIGH, 100);
+    expect_py(buf, "python/decode-and-exec", CUSTODY_SEV_CRITICAL, 1);
     /* exec literals nest 3 deep, then stop */
     expect_py("exec(\"exec('import os; os.system(1)')\")\n", "python/process-exec",
               CUSTODY_SEV_HIGH, 1);
