@@ -25,6 +25,8 @@
 #define CU_LIMIT_PICKLE_ARENA      (1ull << 30)  /* symbolic values of one pickle */
 #define CU_LIMIT_SMALL_FILE       (256u << 10)          /* files read whole at open */
 #define CU_LIMIT_JSON             (64u << 20)           /* a JSON document parsed whole */
+#define CU_LIMIT_ST_HEADER         100000000u    /* safetensors header (reference limit) */
+#define CU_LIMIT_PYSRC             (16u << 20)   /* a Python source file read whole */
 #define CU_LIMIT_NPY_HEADER        (1u << 20)    /* numpy header bytes */
 #define CU_LIMIT_H5_CHUNKS         64u           /* HDF5 object header chunks (root group) */
 #define CU_LIMIT_H5_MESSAGES       65536u        /* HDF5 object header messages */

@@ -10,6 +10,8 @@
 #include "core/banned.h"
 
 extern const struct cu_analyzer cu_analyzer_zip;
+extern const struct cu_analyzer cu_analyzer_safetensors; /* safetensors.c */
+extern const struct cu_analyzer cu_analyzer_python;      /* pysrc.c */
 /* archive.c, compress.c */
 extern const struct cu_analyzer cu_analyzer_tar, cu_analyzer_7z, cu_analyzer_ar, cu_analyzer_rar;
 extern const struct cu_analyzer cu_analyzer_gzip, cu_analyzer_bzip2, cu_analyzer_xz,
@@ -30,6 +32,7 @@ const struct cu_analyzer *const cu_registry[] = {
     &cu_analyzer_lzma,
     &cu_analyzer_lz4,
     /* models: specific magics, then member names */
+    &cu_analyzer_safetensors,  /* u64 length + '{': before pickle/zlib magics */
     &cu_analyzer_numpy,
     &cu_analyzer_joblib_zf,
     &cu_analyzer_torch_legacy,
@@ -37,6 +40,7 @@ const struct cu_analyzer *const cu_registry[] = {
     &cu_analyzer_hdf5,         /* hdf5.c: legacy Keras .h5 (\x89HDF magic) */
     &cu_analyzer_zlib,         /* loosest magic of the streams */
     &cu_analyzer_json,         /* text: after every binary magic */
+    &cu_analyzer_python,       /* *.py that tokenises as Python */
     &cu_analyzer_pickle,       /* loosest sniff of all: last */
 };
 /* clang-format on */

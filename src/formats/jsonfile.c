@@ -10,8 +10,11 @@
 #include "core/banned.h"
 
 /* Every handler, in order. Step 2+ modules add theirs here (one line each). */
+extern const struct cu_json_handler cu_json_hf_remote_code; /* hfrepo.c: auto_map */
+
 const struct cu_json_handler *const cu_json_handlers[] = {
     &cu_json_handler_keras, /* keras.c: .keras config.json/metadata.json */
+    &cu_json_hf_remote_code,
 };
 const size_t cu_json_handlers_len = sizeof(cu_json_handlers) / sizeof(cu_json_handlers[0]);
 

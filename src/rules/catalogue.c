@@ -10,6 +10,8 @@ static const struct cu_rule_table *const tables[] = {
     &cu_rules_container,
     &cu_rules_model,
     &cu_rules_keras,
+    &cu_rules_safetensors,
+    &cu_rules_hfrepo,
 };
 
 size_t custody_rule_count(void)

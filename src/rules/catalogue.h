@@ -20,5 +20,7 @@ extern const struct cu_rule_table cu_rules_pickle;
 extern const struct cu_rule_table cu_rules_container;
 extern const struct cu_rule_table cu_rules_model;
 extern const struct cu_rule_table cu_rules_keras;
+extern const struct cu_rule_table cu_rules_safetensors; /* rules_safetensors.c */
+extern const struct cu_rule_table cu_rules_hfrepo;      /* rules_hfrepo.c: hf/, python/ */
 
 #endif

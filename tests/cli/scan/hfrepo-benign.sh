@@ -1,0 +1,1 @@
+"$CUSTODY" scan -j 1 --fail-on medium "$FIXTURES/hfrepo" "$FIXTURES/safetensors/benign"

@@ -1,0 +1,1 @@
+"$CUSTODY" scan -j 1 "$FIXTURES/hfrepo-remote-code"
