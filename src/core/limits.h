@@ -28,5 +28,7 @@
 #define CU_LIMIT_MEM_MEMBER        (64ull << 20) /* members held in memory, else spilled */
 #define CU_LIMIT_JSON             (64u << 20)           /* a JSON document parsed whole */
 #define CU_LIMIT_NPY_HEADER        (1u << 20)    /* numpy header bytes */
+#define CU_LIMIT_PROTO_DEPTH       100u          /* protobuf message nesting (protobuf: 100) */
+#define CU_LIMIT_PROTO_ENTRIES     (1u << 22)    /* nodes remembered per protobuf graph */
 
 #endif
