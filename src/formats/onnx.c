@@ -258,7 +258,11 @@ static int onnx_entry(struct onnx *o, struct cu_pw *pw, char *key, char *val, si
             continue;
         }
         if (f.no == 1) {
-            rc = onnx_str(pw, &f, key, 32, NULL);
+            bool kclean;
+            rc = onnx_str(pw, &f, key, 32, &kclean);
+            if (rc == 0 && !kclean) {
+                memcpy(key, "(unprintable)", sizeof("(unprintable)"));
+            }
         } else if (f.no == 2) {
             rc = onnx_str(pw, &f, val, vcap, vclean);
         }
@@ -329,6 +333,14 @@ static int onnx_tensor(struct onnx *o, struct cu_pw *pw, uint64_t toff, bool ini
                 has_off = onnx_parse_dec(val, &ext_off);
             } else if (strcmp(key, "length") == 0) {
                 has_len = onnx_parse_dec(val, &ext_len);
+            } else if (strcmp(key, "checksum") != 0 && strcmp(key, "basepath") != 0) {
+                /* onnx's ExternalDataInfo does setattr(self, key, value) for every entry */
+                bool dunder = key[0] == '_';
+                cu_emit(o->ctx, o->src, f.off, "onnx/external-data",
+                        dunder ? (int)CUSTODY_SEV_HIGH : CU_SEV_DEFAULT, key,
+                        "tensor '%s': external data entry with the unknown key '%s'%s",
+                        name[0] ? name : "?", key,
+                        dunder ? ", which overwrites a Python attribute of onnx's loader" : "");
             }
         } else if (f.no == 14 && f.wt == CU_PW_VARINT) {
             location = f.v;

@@ -12,7 +12,8 @@ static const custody_rule proto_rules[] = {
       CUSTODY_SEV_CRITICAL,
       "A tensor's external data 'location' is an absolute path, climbs out of the model "
       "directory with '..', or resolves through a symlink to a file outside it. The loader "
-      "reads that file into the tensor (CVE-2022-25882, CVE-2024-27318 in onnx's loader): "
+      "reads that file into the tensor (CVE-2022-25882, CVE-2024-27318, and through symlinks "
+      "CVE-2026-27489 in onnx's loader; CVE-2025-51480 is the write direction): "
       "a model can read any file the user can (keys, credentials) and carry it in its outputs.",
       "Do not load the model. External data must be plain relative names inside the model "
       "directory." },
@@ -23,7 +24,9 @@ static const custody_rule proto_rules[] = {
       "Obtain the complete model directory and scan it again." },
     { "onnx/external-data", "Inconsistent ONNX external data reference", CUSTODY_SEV_MEDIUM,
       "A tensor's external data reference is unusable: empty location, a NUL byte or an "
-      "overlong name, not a regular file, or an offset/length outside the file.",
+      "overlong name, not a regular file, an offset/length outside the file, or a key other "
+      "than location/offset/length/checksum/basepath (onnx's ExternalDataInfo sets every key "
+      "as a Python attribute: CVE-2026-34445; dunder keys are reported as high).",
       "Re-export the model with onnx.save(..., save_as_external_data=True)." },
     { "onnx/custom-op", "ONNX operator from a non-standard domain", CUSTODY_SEV_LOW,
       "A node uses an operator outside the standard domains (ai.onnx, ai.onnx.ml, "

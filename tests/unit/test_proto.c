@@ -273,6 +273,8 @@ static void test_onnx_external_traversal(void **state)
                 "'/etc/passwd' is an absolute path");
     expect_rule("onnx/missing/model.onnx", "onnx/external-data-missing", CUSTODY_SEV_MEDIUM,
                 "weights.data");
+    expect_rule("onnx/attr_key/model.onnx", "onnx/external-data", CUSTODY_SEV_HIGH,
+                "unknown key '__dict__'");
     /* a buffer has no directory: the lexical checks still apply, existence is not judged */
     size_t len;
     uint8_t *buf = read_fixture("onnx/traversal.onnx", &len);
