@@ -32,7 +32,8 @@
 #include "core/banned.h"
 
 #define ONNX_STR      256u
-#define ONNX_MAX_KEEP 4096u /* distinct custom operators / local functions remembered */
+#define ONNX_MAX_KEEP   4096u /* distinct custom operators / local functions remembered */
+#define ONNX_HASH_SLOTS 16384u
 
 struct onnx_custom {
     char *domain;
@@ -63,6 +64,7 @@ struct onnx {
     struct cu_buf producer;
     struct onnx_custom *cust;
     size_t ncust, capcust;
+    uint32_t *slots; /* ONNX_HASH_SLOTS */
     struct onnx_fn *fns;
     size_t nfns, capfns;
 };
@@ -96,14 +98,37 @@ static bool onnx_std_domain(const char *d)
 
 static int onnx_graph(struct onnx *o, struct cu_pw *pw);
 
+static uint32_t onnx_hash(const char *domain, const char *op)
+{
+    uint32_t h = 2166136261u; /* FNV-1a over "domain\0op" */
+    for (const char *p = domain;; p++) {
+        h = (h ^ (uint8_t)*p) * 16777619u;
+        if (*p == '\0') {
+            break;
+        }
+    }
+    for (const char *p = op; *p != '\0'; p++) {
+        h = (h ^ (uint8_t)*p) * 16777619u;
+    }
+    return h;
+}
+
 static int onnx_custom_add(struct onnx *o, const char *domain, const char *op, const char *node,
                            uint64_t off)
 {
-    for (size_t i = 0; i < o->ncust; i++) {
-        if (strcmp(o->cust[i].domain, domain) == 0 && strcmp(o->cust[i].op, op) == 0) {
-            o->cust[i].count++;
+    /* open addressing over indexes + 1 into o->cust; ONNX_HASH_SLOTS > 2 * ONNX_MAX_KEEP */
+    uint32_t slot = onnx_hash(domain, op) & (ONNX_HASH_SLOTS - 1);
+    for (;;) {
+        uint32_t idx = o->slots[slot];
+        if (idx == 0) {
+            break;
+        }
+        struct onnx_custom *c = &o->cust[idx - 1];
+        if (strcmp(c->domain, domain) == 0 && strcmp(c->op, op) == 0) {
+            c->count++;
             return 0;
         }
+        slot = (slot + 1) & (ONNX_HASH_SLOTS - 1);
     }
     if (o->ncust >= ONNX_MAX_KEEP) {
         return 0; /* the first thousands are reported; the engine caps findings anyway */
@@ -124,6 +149,7 @@ static int onnx_custom_add(struct onnx *o, const char *domain, const char *op, c
         return cu_err_nomem(o->err);
     }
     o->ncust++;
+    o->slots[slot] = (uint32_t)o->ncust;
     return 0;
 }
 
@@ -732,7 +758,13 @@ static int onnx_analyze(struct cu_ctx *ctx, struct cu_source *src)
         }
         o.dir_real = realpath(o.dir, NULL);
     }
-    if ((rc = cu_stream_init(&o.st, src, 0, 64u << 10, o.err)) < 0) {
+    o.slots = cu_calloc(ONNX_HASH_SLOTS, sizeof(*o.slots));
+    if (o.slots == NULL) {
+        rc = cu_err_nomem(o.err);
+        goto out;
+    }
+    /* a small window: skipping a tensor's data costs one refill where the next field is */
+    if ((rc = cu_stream_init(&o.st, src, 0, 16u << 10, o.err)) < 0) {
         goto out;
     }
     struct cu_pw pw;
@@ -750,6 +782,7 @@ out:
         free(o.cust[i].node);
     }
     free(o.cust);
+    free(o.slots);
     for (size_t i = 0; i < o.nfns; i++) {
         free(o.fns[i].domain);
         free(o.fns[i].name);

@@ -249,19 +249,20 @@ static int tf_scope_add_ref(struct tf *o, struct tf_scope *s, const char *name, 
     return 0;
 }
 
+static int tf_ref_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct tf_ref *)a)->name, ((const struct tf_ref *)b)->name);
+}
+
 /* The constant string an input reduces to through Identity nodes, or NULL; *cname gets the
- * Const node's name. */
+ * Const node's name. The refs are sorted by name (tf_resolve_scope). */
 static const char *tf_resolve(const struct tf_scope *s, const char *input, const char **cname)
 {
     const char *cur = input;
     for (unsigned hop = 0; hop < 16; hop++) {
-        const struct tf_ref *r = NULL;
-        for (size_t i = s->nrefs; i-- > 0;) {
-            if (strcmp(s->refs[i].name, cur) == 0) {
-                r = &s->refs[i];
-                break;
-            }
-        }
+        struct tf_ref key = { (char *)(uintptr_t)cur, NULL, false };
+        const struct tf_ref *r =
+            s->nrefs == 0 ? NULL : bsearch(&key, s->refs, s->nrefs, sizeof(*s->refs), tf_ref_cmp);
         if (r == NULL) {
             return NULL;
         }
@@ -276,6 +277,12 @@ static const char *tf_resolve(const struct tf_scope *s, const char *input, const
 
 static void tf_resolve_scope(struct tf *o, struct tf_scope *s, const char *saver)
 {
+    if (s->npend == 0 || o->quiet) {
+        return;
+    }
+    if (s->nrefs > 1) {
+        qsort(s->refs, s->nrefs, sizeof(*s->refs), tf_ref_cmp);
+    }
     for (size_t i = 0; i < s->npend && !o->quiet; i++) {
         const struct tf_pend *p = &s->pend[i];
         const char *path = NULL, *cname = NULL;
@@ -747,7 +754,7 @@ static enum tf_kind tf_kind(const uint8_t *h, size_t len, const char *name)
         uint64_t nl, ol;
         size_t u2, u3;
         if (p + 1 < len && h[p] == 0x0a && cu_pw_mem_varint(h + p + 1, len - p - 1, &u2, &nl) &&
-            nl > 0 && nl < 256 && nl <= len - p - 1 - u2 - 1) {
+            nl > 0 && nl < 256 && nl < len - (p + 1 + u2)) { /* the name and a byte after it */
             size_t q = p + 1 + u2;
             const uint8_t *nm = h + q;
             q += (size_t)nl;

@@ -336,6 +336,69 @@ static void test_onnx_external_symlink(void **state)
     assert_int_equal(rmdir(dir), 0);
 }
 
+static size_t put_varint(uint8_t *p, uint64_t v)
+{
+    size_t n = 0;
+    while (v >= 0x80) {
+        p[n++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    p[n++] = (uint8_t)v;
+    return n;
+}
+
+/* A 10 GiB ONNX model (sparse file): one uint8 initializer of 10 GiB inline raw_data, then the
+ * opset after it. The walk skips the data by position: it reads less than 1 MiB. */
+static void test_onnx_huge_sparse(void **state)
+{
+    (void)state;
+    const uint64_t big = 10ull << 30;
+    uint8_t init[64], graph_hdr[32], head[64];
+    size_t ni = 0, ng = 0, nh = 0;
+    init[ni++] = 0x08; /* dims */
+    ni += put_varint(init + ni, big);
+    init[ni++] = 0x10; /* data_type uint8 */
+    init[ni++] = 0x02;
+    init[ni++] = 0x42; /* name "w" */
+    init[ni++] = 0x01;
+    init[ni++] = 'w';
+    init[ni++] = 0x4a; /* raw_data */
+    ni += put_varint(init + ni, big);
+    uint64_t init_len = ni + big;
+    graph_hdr[ng++] = 0x2a; /* initializer */
+    ng += put_varint(graph_hdr + ng, init_len);
+    uint64_t graph_len = ng + init_len;
+    head[nh++] = 0x08; /* ir_version 8 */
+    head[nh++] = 0x08;
+    head[nh++] = 0x3a; /* graph */
+    nh += put_varint(head + nh, graph_len);
+    static const uint8_t tail[] = { 0x42, 0x04, 0x0a, 0x00, 0x10, 0x0d }; /* opset "" 13 */
+    char path[] = "/tmp/custody-onnx-big-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, head, nh), (ssize_t)nh);
+    assert_int_equal(write(fd, graph_hdr, ng), (ssize_t)ng);
+    assert_int_equal(write(fd, init, ni), (ssize_t)ni);
+    off_t end = (off_t)(nh + ng + ni + big);
+    assert_int_equal(pwrite(fd, tail, sizeof(tail), end), (ssize_t)sizeof(tail));
+    assert_int_equal(close(fd), 0);
+
+    custody_scan *s = scan_path(path);
+    const custody_file *f = custody_scan_file(s, 0);
+    assert_non_null(f);
+    if (f->format == NULL || strcmp(f->format, "onnx") != 0 ||
+        !tu_has_text(s, "10737418240 parameters", CUSTODY_SEV_INFO) ||
+        !tu_has_text(s, "opsets [ai.onnx 13]", CUSTODY_SEV_INFO)) {
+        tu_dump(s);
+        fail_msg("huge sparse ONNX not analysed");
+    }
+    assert_int_equal(tu_count(s, NULL, CUSTODY_SEV_MEDIUM), 0);
+    assert_true(f->size > big);
+    assert_true(f->bytes_read < (1u << 20));
+    custody_scan_free(s);
+    assert_int_equal(unlink(path), 0);
+}
+
 static void test_onnx_custom_and_malformed(void **state)
 {
     (void)state;
@@ -427,6 +490,7 @@ int main(void)
         cmocka_unit_test(test_onnx_benign),
         cmocka_unit_test(test_onnx_external_traversal),
         cmocka_unit_test(test_onnx_external_symlink),
+        cmocka_unit_test(test_onnx_huge_sparse),
         cmocka_unit_test(test_onnx_custom_and_malformed),
         cmocka_unit_test(test_onnx_sniff),
         cmocka_unit_test(test_tf_benign),
