@@ -795,5 +795,5 @@ out:
     return rc;
 }
 
-static const char *const onnx_ext[] = { ".onnx", NULL };
+static const char *const onnx_ext[] = { ".onnx", ".pb", NULL }; /* old ONNX files are .pb too */
 const struct cu_analyzer cu_analyzer_onnx = { "onnx", onnx_ext, onnx_sniff, onnx_analyze };

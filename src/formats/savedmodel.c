@@ -730,6 +730,39 @@ static bool tf_fp_field(uint32_t no, unsigned wt, const uint8_t *payload, size_t
     return (no >= 1 && no <= 5 && wt == CU_PW_VARINT) || (no == 6 && wt == CU_PW_LEN);
 }
 
+/* MetaInfoDef: meta_graph_version 1, stripped_op_list 2, any_info 3, tags 4, versions 5-6
+ * (strings), stripped_default_attrs 7 (bool), function_aliases 8. */
+static bool tf_metainfo_field(uint32_t no, unsigned wt, const uint8_t *payload, size_t avail,
+                              uint64_t v)
+{
+    (void)payload;
+    (void)avail;
+    (void)v;
+    return (no >= 1 && no <= 8 && no != 7 && wt == CU_PW_LEN) || (no == 7 && wt == CU_PW_VARINT);
+}
+
+/* MetaGraphDef: meta_info_def 1 .. object_graph_def 7 are all messages. */
+static bool tf_meta_field(uint32_t no, unsigned wt, const uint8_t *payload, size_t avail,
+                          uint64_t v)
+{
+    (void)v;
+    if (no < 1 || no > 9 || wt != CU_PW_LEN) {
+        return false;
+    }
+    return no != 1 || avail == 0 || cu_pw_head_ok(payload, avail, tf_metainfo_field, 1);
+}
+
+/* SavedModel: saved_model_schema_version 1, meta_graphs 2. */
+static bool tf_saved_field(uint32_t no, unsigned wt, const uint8_t *payload, size_t avail,
+                           uint64_t v)
+{
+    if (no == 1) {
+        return wt == CU_PW_VARINT && v <= 16;
+    }
+    return no == 2 && wt == CU_PW_LEN && (avail == 0 || cu_pw_head_ok(payload, avail,
+                                                                       tf_meta_field, 1));
+}
+
 static enum tf_kind tf_kind(const uint8_t *h, size_t len, const char *name)
 {
     size_t off = 0, used;
@@ -744,7 +777,7 @@ static enum tf_kind tf_kind(const uint8_t *h, size_t len, const char *name)
     }
     if (off < len - 1 && h[off] == 0x12 && cu_pw_mem_varint(h + off + 1, len - off - 1, &used, &v) && v >= 2) {
         size_t p = off + 1 + used;
-        if (p < len && (h[p] == 0x0a || h[p] == 0x12)) {
+        if (p < len && (h[p] == 0x0a || h[p] == 0x12) && cu_pw_head_ok(h, len, tf_saved_field, 1)) {
             return TF_SAVEDMODEL;
         }
     }

@@ -423,6 +423,12 @@ static void test_onnx_sniff(void **state)
     assert_non_null(f);
     assert_true(f->format == NULL || strcmp(f->format, "onnx") != 0);
     custody_scan_free(s);
+    /* starts like a SavedModel (meta_graphs, then meta_info_def) but the MetaInfoDef is not */
+    static const uint8_t notsm[] = { 0x12, 0x05, 0x0a, 0x01, 0x02, 0x03, 0x04, 0x00 };
+    s = tu_scan_buffer("blob.dat", notsm, sizeof(notsm));
+    f = custody_scan_file(s, 0);
+    assert_true(f->format == NULL);
+    custody_scan_free(s);
     size_t len;
     uint8_t *buf = read_fixture("onnx/mlp.onnx", &len);
     s = tu_scan_buffer("whatever.bin", buf, len);
