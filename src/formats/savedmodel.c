@@ -5,12 +5,15 @@
  *     signature 1 (OpDef name 1), node_def 3;
  *   NodeDef (node_def.proto): name 1, op 2, input 3, attr 5 (map entry key 1, value 2) ->
  *     AttrValue: list 1 (ListValue s 2), s 2, tensor 8 -> TensorProto: dtype 1, string_val 8;
- *   FingerprintDef (fingerprint.proto): hashes 1-5 (varint), version 6.
+ *   FingerprintDef (fingerprint.proto): hashes 1-5 (varint), version 6;
+ *   keras_metadata.pb (keras/protobuf/saved_metadata.proto): SavedMetadata nodes 1 ->
+ *     SavedObject node_id 2, node_path 3, identifier 4, metadata 5 (JSON), version 6.
  * Every node of the main graph and of every function is classified by op (cu_tf_op_find).
  * String constants are probed as GraphDefs themselves: DatasetFromGraph and similar ops run a
  * graph serialised in a constant, which hides its nodes from scanners that walk one level. */
 #include "formats/savedmodel.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -707,9 +710,119 @@ static int tf_metagraph(struct tf *o, struct cu_pw *pw)
     return rc;
 }
 
+/* ---- keras_metadata.pb ---- */
+
+/* Finds Keras Lambda layers in a layer's JSON metadata: their config carries marshalled Python
+ * bytecode that Keras revives when it loads the SavedModel. */
+static void tf_keras_json(struct tf *o, uint64_t off, const char *path, const json_t *j,
+                          unsigned depth)
+{
+    if (depth > 64) {
+        return;
+    }
+    if (json_is_object(j)) {
+        const json_t *cls = json_object_get(j, "class_name");
+        if (json_is_string(cls) && strcmp(json_string_value(cls), "Lambda") == 0) {
+            const json_t *cfg = json_object_get(j, "config");
+            const json_t *nm = json_is_object(cfg) ? json_object_get(cfg, "name") : NULL;
+            cu_emit(o->ctx, o->src, off, "savedmodel/keras-lambda", CU_SEV_DEFAULT,
+                    json_is_string(nm) ? json_string_value(nm) : path,
+                    "Keras Lambda layer '%s' (object '%s'): its config holds Python bytecode "
+                    "that Keras unmarshals and runs when it loads the model",
+                    json_is_string(nm) ? json_string_value(nm) : "?", path);
+        }
+        const char *k;
+        const json_t *v;
+        json_object_foreach((json_t *)(uintptr_t)j, k, v)
+        {
+            tf_keras_json(o, off, path, v, depth + 1);
+        }
+    } else if (json_is_array(j)) {
+        size_t i;
+        const json_t *v;
+        json_array_foreach(j, i, v)
+        {
+            tf_keras_json(o, off, path, v, depth + 1);
+        }
+    }
+}
+
+/* SavedMetadata: nodes 1 -> SavedObject: node_id 2, node_path 3, identifier 4, metadata 5
+ * (a JSON string), version 6. */
+static int tf_keras_metadata(struct tf *o, struct cu_pw *pw)
+{
+    struct cu_pw_field f, g;
+    int rc;
+    while ((rc = cu_pw_next(pw, &f)) > 0) {
+        struct cu_pw sub;
+        if (f.no != 1 || f.wt != CU_PW_LEN) {
+            continue;
+        }
+        if ((rc = cu_pw_enter(pw, &f, &sub)) < 0) {
+            return rc;
+        }
+        char path[TF_STR] = "";
+        while ((rc = cu_pw_next(&sub, &g)) > 0) {
+            if (g.no == 3 && g.wt == CU_PW_LEN) {
+                if ((rc = tf_str(&sub, &g, path, sizeof(path))) < 0) {
+                    return rc;
+                }
+            } else if (g.no == 5 && g.wt == CU_PW_LEN) {
+                if (g.v > CU_LIMIT_JSON) {
+                    return cu_err_limit(o->err, o->src->loc, g.off,
+                                        "Keras metadata of %llu bytes is over the JSON limit",
+                                        (unsigned long long)g.v);
+                }
+                char *js = cu_malloc((size_t)g.v + 1);
+                size_t n;
+                bool cut;
+                if (js == NULL) {
+                    return cu_err_nomem(o->err);
+                }
+                if ((rc = cu_pw_str(&sub, &g, js, (size_t)g.v + 1, &n, &cut)) < 0) {
+                    free(js);
+                    return rc;
+                }
+                json_error_t jerr;
+                json_t *doc = json_loadb(js, n, JSON_REJECT_DUPLICATES, &jerr);
+                free(js);
+                if (doc == NULL) {
+                    return cu_err_malformed(o->err, o->src->loc, g.start,
+                                            "Keras metadata of '%s' is not valid JSON: %s", path,
+                                            jerr.text);
+                }
+                tf_keras_json(o, g.off, path[0] ? path : "?", doc, 0);
+                json_decref(doc);
+                o->nodes++;
+            }
+        }
+        if (rc < 0) {
+            return rc;
+        }
+    }
+    return rc;
+}
+
 /* ---- sniff ---- */
 
-enum tf_kind { TF_NONE, TF_SAVEDMODEL, TF_GRAPHDEF, TF_FINGERPRINT };
+enum tf_kind { TF_NONE, TF_SAVEDMODEL, TF_GRAPHDEF, TF_FINGERPRINT, TF_KERAS_META };
+
+static bool tf_savedobject_field(uint32_t no, unsigned wt, const uint8_t *payload, size_t avail,
+                                 uint64_t v)
+{
+    (void)payload;
+    (void)avail;
+    (void)v;
+    return (no == 2 && wt == CU_PW_VARINT) || (no >= 3 && no <= 6 && wt == CU_PW_LEN);
+}
+
+static bool tf_kmeta_field(uint32_t no, unsigned wt, const uint8_t *payload, size_t avail,
+                           uint64_t v)
+{
+    (void)v;
+    return no == 1 && wt == CU_PW_LEN &&
+           (avail == 0 || cu_pw_head_ok(payload, avail, tf_savedobject_field, 1));
+}
 
 static bool tf_ident_text(const uint8_t *p, size_t n)
 {
@@ -800,6 +913,10 @@ static enum tf_kind tf_kind(const uint8_t *h, size_t len, const char *name)
             }
         }
     }
+    if (name != NULL && strcmp(cu_basename(name), "keras_metadata.pb") == 0 &&
+        cu_pw_head_ok(h, len, tf_kmeta_field, 1)) {
+        return TF_KERAS_META;
+    }
     if (name != NULL && strcmp(cu_basename(name), "fingerprint.pb") == 0 &&
         cu_pw_head_ok(h, len, tf_fp_field, 1)) {
         return TF_FINGERPRINT;
@@ -859,6 +976,9 @@ static int tf_analyze(struct cu_ctx *ctx, struct cu_source *src)
         rc = tf_graphdef(&o, &pw, &scope);
         tf_resolve_scope(&o, &scope, NULL);
         tf_scope_free(&scope);
+    } else if (kind == TF_KERAS_META) {
+        what = "Keras metadata";
+        rc = tf_keras_metadata(&o, &pw);
     } else { /* fingerprint: hashes only; walked to be sure it is what it says */
         while ((rc = cu_pw_next(&pw, &f)) > 0) {
         }
@@ -870,7 +990,7 @@ static int tf_analyze(struct cu_ctx *ctx, struct cu_source *src)
         return rc;
     }
     cu_emit(ctx, src, CU_NO_OFFSET, "savedmodel/summary", CU_SEV_DEFAULT, NULL,
-            "TensorFlow %s%s: %llu meta graphs, %llu nodes, %llu functions", what,
+            "TensorFlow %s%s: %llu meta graphs, %llu nodes/objects, %llu functions", what,
             kind == TF_SAVEDMODEL ? (schema == 1 ? " (schema 1)" : " (unusual schema)") : "",
             (unsigned long long)o.metagraphs, (unsigned long long)o.nodes,
             (unsigned long long)o.functions);

@@ -66,6 +66,11 @@ static const custody_rule proto_rules[] = {
       "the graph instead of from the loader (the saver's filename placeholder, a function "
       "argument, an asset). The model writes or reads a path of its author's choosing.",
       "Do not run the model." },
+    { "savedmodel/keras-lambda", "Keras Lambda layer in a SavedModel", CUSTODY_SEV_HIGH,
+      "keras_metadata.pb describes a Lambda layer. Its config carries marshalled Python "
+      "bytecode that Keras unmarshals and runs when it revives the layer from the SavedModel "
+      "(tf.keras.models.load_model); safe_mode does not cover the SavedModel path.",
+      "Do not load the model with Keras; rebuild the layer in code from a trusted source." },
     { "savedmodel/summary", "TensorFlow graph facts", CUSTODY_SEV_INFO,
       "Meta graphs, nodes, functions, for the bill of materials.", "None needed." },
 

@@ -467,6 +467,8 @@ static void test_tf_malicious(void **state)
                 "serialised in constant 'graph_def'");
     expect_rule("tf/debug/frozen_graph.pb", "savedmodel/file-op", CUSTODY_SEV_HIGH,
                 "debug_urls=file:///tmp/custody-test/dump");
+    expect_rule("tf/lambda/keras_metadata.pb", "savedmodel/keras-lambda", CUSTODY_SEV_HIGH,
+                "Lambda layer 'lambda' (object 'root.layer-1')");
     expect_rule("tf/truncated/saved_model.pb", "savedmodel/malformed", CUSTODY_SEV_MEDIUM, NULL);
 }
 
