@@ -1,4 +1,5 @@
-/* Fuzzes the savedmodel analyzer (SavedModel, GraphDef, keras_metadata.pb, fingerprint.pb) (and whatever it dispatches) through the public scan API. */
+/* Fuzzes the savedmodel analyzer (SavedModel, GraphDef, keras_metadata.pb, fingerprint.pb) (and
+ * whatever it dispatches) through the public scan API. */
 #include "fuzz.h"
 
 #include <stdlib.h>

@@ -31,7 +31,7 @@
 #include "formats/protowire.h"
 #include "core/banned.h"
 
-#define ONNX_STR      256u
+#define ONNX_STR        256u
 #define ONNX_MAX_KEEP   4096u /* distinct custom operators / local functions remembered */
 #define ONNX_HASH_SLOTS 16384u
 
@@ -70,8 +70,8 @@ struct onnx {
 };
 
 /* A string field: copied, with `clean` false when it was cut or holds a NUL. */
-static int onnx_str(struct cu_pw *pw, const struct cu_pw_field *f, char *buf, size_t cap,
-                    bool *clean)
+static int
+onnx_str(struct cu_pw *pw, const struct cu_pw_field *f, char *buf, size_t cap, bool *clean)
 {
     size_t n;
     bool cut;
@@ -84,10 +84,14 @@ static int onnx_str(struct cu_pw *pw, const struct cu_pw_field *f, char *buf, si
 
 static bool onnx_std_domain(const char *d)
 {
-    static const char *const std_domains[] = {
-        "", "ai.onnx", "ai.onnx.ml", "ai.onnx.preview.training", "com.microsoft",
-        "com.microsoft.nchwc", "com.microsoft.experimental", NULL
-    };
+    static const char *const std_domains[] = { "",
+                                               "ai.onnx",
+                                               "ai.onnx.ml",
+                                               "ai.onnx.preview.training",
+                                               "com.microsoft",
+                                               "com.microsoft.nchwc",
+                                               "com.microsoft.experimental",
+                                               NULL };
     for (size_t i = 0; std_domains[i] != NULL; i++) {
         if (strcmp(d, std_domains[i]) == 0) {
             return true;
@@ -113,8 +117,8 @@ static uint32_t onnx_hash(const char *domain, const char *op)
     return h;
 }
 
-static int onnx_custom_add(struct onnx *o, const char *domain, const char *op, const char *node,
-                           uint64_t off)
+static int
+onnx_custom_add(struct onnx *o, const char *domain, const char *op, const char *node, uint64_t off)
 {
     /* open addressing over indexes + 1 into o->cust; ONNX_HASH_SLOTS > 2 * ONNX_MAX_KEEP */
     uint32_t slot = onnx_hash(domain, op) & (ONNX_HASH_SLOTS - 1);
@@ -161,8 +165,7 @@ static bool onnx_abs(const char *loc)
         return true;
     }
     /* "C:..." (drive letter) is absolute or drive-relative on Windows */
-    return ((loc[0] >= 'A' && loc[0] <= 'Z') || (loc[0] >= 'a' && loc[0] <= 'z')) &&
-           loc[1] == ':';
+    return ((loc[0] >= 'A' && loc[0] <= 'Z') || (loc[0] >= 'a' && loc[0] <= 'z')) && loc[1] == ':';
 }
 
 static bool onnx_dotdot(const char *loc)
@@ -181,8 +184,8 @@ static bool onnx_dotdot(const char *loc)
 }
 
 /* Lexical checks of one 'location' value; true when it may be resolved on disk. */
-static bool onnx_location_lexical(struct onnx *o, uint64_t off, const char *tensor,
-                                  const char *loc, bool clean)
+static bool
+onnx_location_lexical(struct onnx *o, uint64_t off, const char *tensor, const char *loc, bool clean)
 {
     if (!clean) {
         cu_emit(o->ctx, o->src, off, "onnx/external-data", CU_SEV_DEFAULT, loc,
@@ -215,8 +218,13 @@ static bool onnx_location_lexical(struct onnx *o, uint64_t off, const char *tens
 
 /* On-disk checks of a lexically clean location beside a model read from disk: lstat and
  * realpath only; the file is never opened. */
-static void onnx_location_disk(struct onnx *o, uint64_t off, const char *tensor, const char *loc,
-                               bool has_range, uint64_t ext_off, uint64_t ext_len)
+static void onnx_location_disk(struct onnx *o,
+                               uint64_t off,
+                               const char *tensor,
+                               const char *loc,
+                               bool has_range,
+                               uint64_t ext_off,
+                               uint64_t ext_len)
 {
     if (o->dir == NULL) {
         return;
@@ -228,8 +236,8 @@ static void onnx_location_disk(struct onnx *o, uint64_t off, const char *tensor,
     struct stat st;
     if (lstat(path, &st) != 0) {
         cu_emit(o->ctx, o->src, off, "onnx/external-data-missing", CU_SEV_DEFAULT, loc,
-                "tensor '%s': external data file '%s' does not exist beside the model (%s)",
-                tensor, loc, strerror(errno));
+                "tensor '%s': external data file '%s' does not exist beside the model (%s)", tensor,
+                loc, strerror(errno));
         free(path);
         return;
     }
@@ -253,11 +261,11 @@ static void onnx_location_disk(struct onnx *o, uint64_t off, const char *tensor,
     } else if (stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
         cu_emit(o->ctx, o->src, off, "onnx/external-data", CU_SEV_DEFAULT, loc,
                 "tensor '%s': external data location '%s' is not a regular file", tensor, loc);
-    } else if (has_range && (ext_off > (uint64_t)st.st_size ||
-                             ext_len > (uint64_t)st.st_size - ext_off)) {
+    } else if (has_range &&
+               (ext_off > (uint64_t)st.st_size || ext_len > (uint64_t)st.st_size - ext_off)) {
         cu_emit(o->ctx, o->src, off, "onnx/external-data", CU_SEV_DEFAULT, loc,
-                "tensor '%s': external data range %llu+%llu lies outside '%s' (%llu bytes)",
-                tensor, (unsigned long long)ext_off, (unsigned long long)ext_len, loc,
+                "tensor '%s': external data range %llu+%llu lies outside '%s' (%llu bytes)", tensor,
+                (unsigned long long)ext_off, (unsigned long long)ext_len, loc,
                 (unsigned long long)st.st_size);
     }
     free(real);
@@ -272,8 +280,8 @@ static bool onnx_parse_dec(const char *s, uint64_t *out)
 
 /* ---- messages ---- */
 
-static int onnx_entry(struct onnx *o, struct cu_pw *pw, char *key, char *val, size_t vcap,
-                      bool *vclean)
+static int
+onnx_entry(struct onnx *o, struct cu_pw *pw, char *key, char *val, size_t vcap, bool *vclean)
 {
     struct cu_pw_field f;
     int rc;
@@ -382,8 +390,8 @@ static int onnx_tensor(struct onnx *o, struct cu_pw *pw, uint64_t toff, bool ini
     if (have_loc) {
         o->ext_tensors++;
         if (loc_clean) {
-            onnx_location_disk(o, loc_off, name[0] ? name : "?", loc, has_off || has_len,
-                               ext_off, has_len ? ext_len : 0);
+            onnx_location_disk(o, loc_off, name[0] ? name : "?", loc, has_off || has_len, ext_off,
+                               has_len ? ext_len : 0);
         }
     }
     if (initializer) {
@@ -685,8 +693,8 @@ static bool onnx_text(const uint8_t *p, size_t n)
     return true;
 }
 
-static bool onnx_head_field(uint32_t no, unsigned wt, const uint8_t *payload, size_t avail,
-                            uint64_t v)
+static bool
+onnx_head_field(uint32_t no, unsigned wt, const uint8_t *payload, size_t avail, uint64_t v)
 {
     (void)v;
     switch (no) {
@@ -750,9 +758,9 @@ static int onnx_analyze(struct cu_ctx *ctx, struct cu_source *src)
     if (o.disk_path != NULL) {
         const char *slash = strrchr(o.disk_path, '/');
         o.dir = slash == NULL ? cu_strdup(".")
-                              : (slash == o.disk_path ? cu_strdup("/")
-                                                      : cu_strndup(o.disk_path,
-                                                                   (size_t)(slash - o.disk_path)));
+                              : (slash == o.disk_path
+                                     ? cu_strdup("/")
+                                     : cu_strndup(o.disk_path, (size_t)(slash - o.disk_path)));
         if (o.dir == NULL) {
             return cu_err_nomem(o.err);
         }

@@ -221,11 +221,11 @@ bool cu_pw_mem_varint(const uint8_t *p, size_t len, size_t *used, uint64_t *v)
     return false;
 }
 
-bool cu_pw_head_ok(const uint8_t *p,
-                   size_t len,
-                   bool (*ok)(uint32_t no, unsigned wt, const uint8_t *payload, size_t avail,
-                              uint64_t v),
-                   unsigned min_fields)
+bool cu_pw_head_ok(
+    const uint8_t *p,
+    size_t len,
+    bool (*ok)(uint32_t no, unsigned wt, const uint8_t *payload, size_t avail, uint64_t v),
+    unsigned min_fields)
 {
     size_t off = 0;
     unsigned seen = 0;

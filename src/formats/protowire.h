@@ -51,12 +51,8 @@ int cu_pw_enter(const struct cu_pw *pw, const struct cu_pw_field *f, struct cu_p
 /* Copies the first min(len, cap - 1) payload bytes of LEN field f into buf, NUL-terminated;
  * *n gets the bytes copied (a NUL inside shows as strlen(buf) < *n), *cut whether the payload
  * was longer. cap >= 1. */
-int cu_pw_str(struct cu_pw *pw,
-              const struct cu_pw_field *f,
-              char *buf,
-              size_t cap,
-              size_t *n,
-              bool *cut);
+int cu_pw_str(
+    struct cu_pw *pw, const struct cu_pw_field *f, char *buf, size_t cap, size_t *n, bool *cut);
 /* Reads the next varint of a packed repeated field (a cursor from cu_pw_enter): 1 with *v,
  * 0 at the end, or a negative error. */
 int cu_pw_packed_varint(struct cu_pw *pw, uint64_t *v);
@@ -64,11 +60,11 @@ int cu_pw_packed_varint(struct cu_pw *pw, uint64_t *v);
 /* True when the bytes [p, p+len) start like a message whose every field is allowed by
  * `ok(field_no, wire_type)`: tags walked until the buffer ends (a field cut by the end of the
  * buffer is accepted) and at least `min_fields` whole or cut fields seen. For sniffers. */
-bool cu_pw_head_ok(const uint8_t *p,
-                   size_t len,
-                   bool (*ok)(uint32_t no, unsigned wt, const uint8_t *payload, size_t avail,
-                              uint64_t v),
-                   unsigned min_fields);
+bool cu_pw_head_ok(
+    const uint8_t *p,
+    size_t len,
+    bool (*ok)(uint32_t no, unsigned wt, const uint8_t *payload, size_t avail, uint64_t v),
+    unsigned min_fields);
 /* A varint from memory; false on a truncated or overlong one. */
 bool cu_pw_mem_varint(const uint8_t *p, size_t len, size_t *used, uint64_t *v);
 

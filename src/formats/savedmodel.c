@@ -178,7 +178,7 @@ struct tf {
     custody_error *err;
     struct cu_stream st;
     unsigned nest;
-    bool quiet;      /* probing a constant: no findings */
+    bool quiet;              /* probing a constant: no findings */
     char where[TF_STR + 64]; /* "graph embedded in constant 'x' of ..." prefix, or "" */
     uint64_t nodes, functions, metagraphs, probe_nodes;
 };
@@ -228,8 +228,8 @@ static bool tf_path_escapes(const char *p)
     return false;
 }
 
-static int tf_scope_add_ref(struct tf *o, struct tf_scope *s, const char *name, const char *value,
-                            bool ident)
+static int
+tf_scope_add_ref(struct tf *o, struct tf_scope *s, const char *name, const char *value, bool ident)
 {
     if (s->nrefs >= CU_LIMIT_PROTO_ENTRIES) {
         return cu_err_limit(o->err, o->src->loc, CU_NO_OFFSET,
@@ -298,8 +298,8 @@ static void tf_resolve_scope(struct tf *o, struct tf_scope *s, const char *saver
         switch (p->k->risk) {
         case CU_TF_PYTHON:
             cu_emit(o->ctx, o->src, p->off, "savedmodel/python-op", CU_SEV_DEFAULT, p->k->op,
-                    "node '%s' (%s) %s when the graph runs, in %s%s", p->name, p->k->op,
-                    p->k->what, in_what, s->label);
+                    "node '%s' (%s) %s when the graph runs, in %s%s", p->name, p->k->op, p->k->what,
+                    in_what, s->label);
             break;
         case CU_TF_FILE:
         case CU_TF_NETWORK:
@@ -318,19 +318,18 @@ static void tf_resolve_scope(struct tf *o, struct tf_scope *s, const char *saver
             bool escapes = tf_path_escapes(path);
             bool fed = saver != NULL && cname != NULL && strcmp(cname, saver) == 0;
             if (escapes || (p->k->risk == CU_TF_PATH_CONST && !fed)) {
-                cu_emit(o->ctx, o->src, p->off, "savedmodel/checkpoint-path", CU_SEV_DEFAULT,
-                        path,
-                        "node '%s' (%s) %s at the fixed path '%s'%s, in %s%s", p->name,
-                        p->k->op, p->k->what, path,
-                        escapes ? " outside the model directory" : "", in_what, s->label);
+                cu_emit(o->ctx, o->src, p->off, "savedmodel/checkpoint-path", CU_SEV_DEFAULT, path,
+                        "node '%s' (%s) %s at the fixed path '%s'%s, in %s%s", p->name, p->k->op,
+                        p->k->what, path, escapes ? " outside the model directory" : "", in_what,
+                        s->label);
             }
             break;
         }
         case CU_TF_ATTR:
             if (p->attr != NULL) {
                 cu_emit(o->ctx, o->src, p->off, "savedmodel/file-op", CU_SEV_DEFAULT, p->attr,
-                        "node '%s' (%s) %s: %s, in %s%s", p->name, p->k->op, p->k->what,
-                        p->attr, in_what, s->label);
+                        "node '%s' (%s) %s: %s, in %s%s", p->name, p->k->op, p->k->what, p->attr,
+                        in_what, s->label);
             }
             break;
         }
@@ -349,8 +348,8 @@ static int tf_str(struct cu_pw *pw, const struct cu_pw_field *f, char *buf, size
 }
 
 /* Is the string at f a serialised GraphDef? Probe quietly; walk it for real if so. */
-static int tf_probe_graph(struct tf *o, struct cu_pw *pw, const struct cu_pw_field *f,
-                          const char *cname)
+static int
+tf_probe_graph(struct tf *o, struct cu_pw *pw, const struct cu_pw_field *f, const char *cname)
 {
     if (o->nest >= TF_MAX_NEST || f->v < 4) {
         return 0;
@@ -426,8 +425,8 @@ static int tf_tensor(struct tf *o, struct cu_pw *pw, const char *cname, char *fi
 }
 
 /* AttrValue: list 1 (ListValue s 2), s 2, tensor 8. `sval` gets the first non-empty string. */
-static int tf_attrvalue(struct tf *o, struct cu_pw *pw, const char *cname, char *sval,
-                        char *tval, bool *tstr)
+static int
+tf_attrvalue(struct tf *o, struct cu_pw *pw, const char *cname, char *sval, char *tval, bool *tstr)
 {
     struct cu_pw_field f;
     int rc;
@@ -570,8 +569,7 @@ static int tf_nodedef(struct tf *o, struct cu_pw *pw, struct tf_scope *scope, ui
                           CU_LIMIT_PROTO_ENTRIES);
         goto out;
     }
-    if (!cu_grow((void **)&scope->pend, &scope->cappend, scope->npend + 1,
-                 sizeof(*scope->pend))) {
+    if (!cu_grow((void **)&scope->pend, &scope->cappend, scope->npend + 1, sizeof(*scope->pend))) {
         free(attr);
         rc = cu_err_nomem(o->err);
         goto out;
@@ -714,8 +712,8 @@ static int tf_metagraph(struct tf *o, struct cu_pw *pw)
 
 /* Finds Keras Lambda layers in a layer's JSON metadata: their config carries marshalled Python
  * bytecode that Keras revives when it loads the SavedModel. */
-static void tf_keras_json(struct tf *o, uint64_t off, const char *path, const json_t *j,
-                          unsigned depth)
+static void
+tf_keras_json(struct tf *o, uint64_t off, const char *path, const json_t *j, unsigned depth)
 {
     if (depth > 64) {
         return;
@@ -807,8 +805,8 @@ static int tf_keras_metadata(struct tf *o, struct cu_pw *pw)
 
 enum tf_kind { TF_NONE, TF_SAVEDMODEL, TF_GRAPHDEF, TF_FINGERPRINT, TF_KERAS_META };
 
-static bool tf_savedobject_field(uint32_t no, unsigned wt, const uint8_t *payload, size_t avail,
-                                 uint64_t v)
+static bool
+tf_savedobject_field(uint32_t no, unsigned wt, const uint8_t *payload, size_t avail, uint64_t v)
 {
     (void)payload;
     (void)avail;
@@ -816,8 +814,8 @@ static bool tf_savedobject_field(uint32_t no, unsigned wt, const uint8_t *payloa
     return (no == 2 && wt == CU_PW_VARINT) || (no >= 3 && no <= 6 && wt == CU_PW_LEN);
 }
 
-static bool tf_kmeta_field(uint32_t no, unsigned wt, const uint8_t *payload, size_t avail,
-                           uint64_t v)
+static bool
+tf_kmeta_field(uint32_t no, unsigned wt, const uint8_t *payload, size_t avail, uint64_t v)
 {
     (void)v;
     return no == 1 && wt == CU_PW_LEN &&
@@ -834,8 +832,7 @@ static bool tf_ident_text(const uint8_t *p, size_t n)
     return true;
 }
 
-static bool tf_fp_field(uint32_t no, unsigned wt, const uint8_t *payload, size_t avail,
-                        uint64_t v)
+static bool tf_fp_field(uint32_t no, unsigned wt, const uint8_t *payload, size_t avail, uint64_t v)
 {
     (void)payload;
     (void)avail;
@@ -845,8 +842,8 @@ static bool tf_fp_field(uint32_t no, unsigned wt, const uint8_t *payload, size_t
 
 /* MetaInfoDef: meta_graph_version 1, stripped_op_list 2, any_info 3, tags 4, versions 5-6
  * (strings), stripped_default_attrs 7 (bool), function_aliases 8. */
-static bool tf_metainfo_field(uint32_t no, unsigned wt, const uint8_t *payload, size_t avail,
-                              uint64_t v)
+static bool
+tf_metainfo_field(uint32_t no, unsigned wt, const uint8_t *payload, size_t avail, uint64_t v)
 {
     (void)payload;
     (void)avail;
@@ -855,8 +852,8 @@ static bool tf_metainfo_field(uint32_t no, unsigned wt, const uint8_t *payload, 
 }
 
 /* MetaGraphDef: meta_info_def 1 .. object_graph_def 7 are all messages. */
-static bool tf_meta_field(uint32_t no, unsigned wt, const uint8_t *payload, size_t avail,
-                          uint64_t v)
+static bool
+tf_meta_field(uint32_t no, unsigned wt, const uint8_t *payload, size_t avail, uint64_t v)
 {
     (void)v;
     if (no < 1 || no > 9 || wt != CU_PW_LEN) {
@@ -866,14 +863,14 @@ static bool tf_meta_field(uint32_t no, unsigned wt, const uint8_t *payload, size
 }
 
 /* SavedModel: saved_model_schema_version 1, meta_graphs 2. */
-static bool tf_saved_field(uint32_t no, unsigned wt, const uint8_t *payload, size_t avail,
-                           uint64_t v)
+static bool
+tf_saved_field(uint32_t no, unsigned wt, const uint8_t *payload, size_t avail, uint64_t v)
 {
     if (no == 1) {
         return wt == CU_PW_VARINT && v <= 16;
     }
-    return no == 2 && wt == CU_PW_LEN && (avail == 0 || cu_pw_head_ok(payload, avail,
-                                                                       tf_meta_field, 1));
+    return no == 2 && wt == CU_PW_LEN &&
+           (avail == 0 || cu_pw_head_ok(payload, avail, tf_meta_field, 1));
 }
 
 static enum tf_kind tf_kind(const uint8_t *h, size_t len, const char *name)
@@ -888,7 +885,8 @@ static enum tf_kind tf_kind(const uint8_t *h, size_t len, const char *name)
     if (h[0] == 0x08) {
         off = h[1] <= 16 ? 2 : len; /* schema_version 1 (a one-byte varint) */
     }
-    if (off < len - 1 && h[off] == 0x12 && cu_pw_mem_varint(h + off + 1, len - off - 1, &used, &v) && v >= 2) {
+    if (off < len - 1 && h[off] == 0x12 &&
+        cu_pw_mem_varint(h + off + 1, len - off - 1, &used, &v) && v >= 2) {
         size_t p = off + 1 + used;
         if (p < len && (h[p] == 0x0a || h[p] == 0x12) && cu_pw_head_ok(h, len, tf_saved_field, 1)) {
             return TF_SAVEDMODEL;

@@ -8,13 +8,13 @@
 #include "engine/engine.h"
 
 enum cu_tf_risk {
-    CU_TF_PYTHON = 1, /* calls into the loading Python process: always critical */
-    CU_TF_FILE,       /* reads/writes files: always high */
-    CU_TF_NETWORK,    /* opens connections: always high */
-    CU_TF_PATH_CONST, /* checkpoint/cache ops: high when a path input is a graph constant */
+    CU_TF_PYTHON = 1,  /* calls into the loading Python process: always critical */
+    CU_TF_FILE,        /* reads/writes files: always high */
+    CU_TF_NETWORK,     /* opens connections: always high */
+    CU_TF_PATH_CONST,  /* checkpoint/cache ops: high when a path input is a graph constant */
     CU_TF_PATH_ESCAPE, /* asset ops (vocabularies): high when a constant path is absolute or
                           climbs with '..' */
-    CU_TF_ATTR,       /* file/network only through an attribute (debug URLs, print stream) */
+    CU_TF_ATTR,        /* file/network only through an attribute (debug URLs, print stream) */
 };
 
 struct cu_tf_op {

@@ -212,13 +212,15 @@ static int tfl_analyze(struct cu_ctx *ctx, struct cu_source *src)
     if ((rc = tfl_deref(&t, 0, &model)) < 0) {
         goto out;
     }
-    if ((rc = tfl_field(&t, model, 0, &at)) < 0 || (at != 0 && (rc = tfl_u32(&t, at, &version)) < 0)) {
+    if ((rc = tfl_field(&t, model, 0, &at)) < 0 ||
+        (at != 0 && (rc = tfl_u32(&t, at, &version)) < 0)) {
         goto out;
     }
     if ((rc = tfl_field(&t, model, 2, &at)) < 0) {
         goto out;
     }
-    if (at != 0 && ((rc = tfl_deref(&t, at, &vec)) < 0 || (rc = tfl_vector(&t, vec, 4, &nsub)) < 0)) {
+    if (at != 0 &&
+        ((rc = tfl_deref(&t, at, &vec)) < 0 || (rc = tfl_vector(&t, vec, 4, &nsub)) < 0)) {
         goto out;
     }
     if ((rc = tfl_field(&t, model, 1, &at)) < 0) {

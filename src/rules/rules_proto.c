@@ -59,8 +59,7 @@ static const custody_rule proto_rules[] = {
       "The graph holds an operation that opens network connections (tf.data service, RPC, "
       "SQL and BigQuery readers).",
       "Do not run the model; find out why it uses the network." },
-    { "savedmodel/checkpoint-path", "TensorFlow checkpoint op with a fixed path",
-      CUSTODY_SEV_HIGH,
+    { "savedmodel/checkpoint-path", "TensorFlow checkpoint op with a fixed path", CUSTODY_SEV_HIGH,
       "A checkpoint, vocabulary or cache operation (SaveV2, RestoreV2, MergeV2Checkpoints, "
       "InitializeTableFromTextFile, CacheDataset, ...) takes its file name from a constant in "
       "the graph instead of from the loader (the saver's filename placeholder, a function "

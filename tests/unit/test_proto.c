@@ -116,9 +116,9 @@ static void test_pw_fields(void **state)
 {
     (void)state;
     /* 1: varint 300, 2: "hi", 3: fixed32, 4: fixed64, 5: group {6: varint} skipped, 7: varint */
-    static const uint8_t msg[] = { 0x08, 0xac, 0x02, 0x12, 0x02, 'h', 'i', 0x1d, 1, 2, 3, 4,
-                                   0x21, 1, 2, 3, 4, 5, 6, 7, 8, 0x2b, 0x30, 0x01, 0x2c,
-                                   0x38, 0x05 };
+    static const uint8_t msg[] = { 0x08, 0xac, 0x02, 0x12, 0x02, 'h',  'i',  0x1d, 1,
+                                   2,    3,    4,    0x21, 1,    2,    3,    4,    5,
+                                   6,    7,    8,    0x2b, 0x30, 0x01, 0x2c, 0x38, 0x05 };
     struct pw_env e;
     struct cu_pw_field f;
     pw_open(&e, msg, sizeof(msg));
