@@ -17,7 +17,8 @@ void cu_pw_init(struct cu_pw *pw, struct cu_stream *st, uint64_t start, uint64_t
 
 static int pw_bad(const struct cu_pw *pw, uint64_t off, const char *what)
 {
-    return cu_err_malformed(pw->st->err, pw->st->src->loc, off, "protobuf: %s", what);
+    (void)cu_err_malformed(pw->st->err, pw->st->src->loc, off, "protobuf: %s", what);
+    return CUSTODY_EMALFORMED;
 }
 
 /* Reads a varint at *pos, which must end before `end`. */
@@ -126,7 +127,7 @@ static int pw_skip_group(const struct cu_pw *pw, uint64_t *pos, uint32_t no, uns
         }
         struct cu_pw_field f;
         int rc = pw_field(pw, pos, pw->end, &f);
-        if (rc < 0) {
+        if (rc != 0) {
             return rc;
         }
         if (f.wt == CU_PW_EGROUP) {

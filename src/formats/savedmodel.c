@@ -354,15 +354,15 @@ tf_probe_graph(struct tf *o, struct cu_pw *pw, const struct cu_pw_field *f, cons
     if (o->nest >= TF_MAX_NEST || f->v < 4) {
         return 0;
     }
-    uint8_t first;
+    uint8_t first = 0;
     int rc = cu_stream_seek(pw->st, f->start);
     if (rc == 0) {
-        rc = cu_stream_getc(pw->st, &first);
+        rc = cu_stream_getc(pw->st, &first); /* 1: a byte, 0: end (not a graph) */
     }
     if (rc < 0) {
         return rc;
     }
-    if (first != 0x0a) { /* GraphDef starts with a node (field 1, LEN) */
+    if (rc == 0 || first != 0x0a) { /* GraphDef starts with a node (field 1, LEN) */
         return 0;
     }
     struct cu_pw sub;

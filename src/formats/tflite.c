@@ -29,7 +29,8 @@ struct tfl {
 
 static int tfl_bad(struct tfl *t, uint64_t off, const char *what)
 {
-    return cu_err_malformed(t->err, t->src->loc, off, "flatbuffer: %s", what);
+    (void)cu_err_malformed(t->err, t->src->loc, off, "flatbuffer: %s", what);
+    return CUSTODY_EMALFORMED;
 }
 
 static int tfl_read(struct tfl *t, uint64_t off, size_t n, const uint8_t **p)
@@ -62,15 +63,16 @@ static int tfl_field(struct tfl *t, uint64_t tab, unsigned idx, uint64_t *at)
 {
     uint32_t so;
     const uint8_t *p;
+    *at = 0;
     int rc = tfl_u32(t, tab, &so);
-    if (rc < 0) {
+    if (rc != 0) {
         return rc;
     }
     int64_t vt = (int64_t)tab - (int64_t)(int32_t)so;
     if (vt < 0 || (uint64_t)vt > t->size - 4) {
         return tfl_bad(t, tab, "vtable outside the file");
     }
-    if ((rc = tfl_read(t, (uint64_t)vt, 4, &p)) < 0) {
+    if ((rc = tfl_read(t, (uint64_t)vt, 4, &p)) != 0) {
         return rc;
     }
     uint16_t vsize = cu_load_u16le(p), tsize = cu_load_u16le(p + 2);
@@ -79,10 +81,10 @@ static int tfl_field(struct tfl *t, uint64_t tab, unsigned idx, uint64_t *at)
         return tfl_bad(t, (uint64_t)vt, "vtable or table size out of range");
     }
     *at = 0;
-    if (4u + 2u * idx + 2u > vsize) {
+    if ((uint64_t)idx * 2u + 6u > vsize) {
         return 0;
     }
-    if ((rc = tfl_read(t, (uint64_t)vt + 4u + 2u * idx, 2, &p)) < 0) {
+    if ((rc = tfl_read(t, (uint64_t)vt + 4u + (uint64_t)idx * 2u, 2, &p)) != 0) {
         return rc;
     }
     uint16_t fo = cu_load_u16le(p);
@@ -101,7 +103,7 @@ static int tfl_deref(struct tfl *t, uint64_t at, uint64_t *out)
 {
     uint32_t u;
     int rc = tfl_u32(t, at, &u);
-    if (rc < 0) {
+    if (rc != 0) {
         return rc;
     }
     if (u == 0 || u > t->size - at) {
@@ -115,7 +117,7 @@ static int tfl_deref(struct tfl *t, uint64_t at, uint64_t *out)
 static int tfl_vector(struct tfl *t, uint64_t v, size_t elem, uint32_t *count)
 {
     int rc = tfl_u32(t, v, count);
-    if (rc < 0) {
+    if (rc != 0) {
         return rc;
     }
     if ((uint64_t)*count > (t->size - v - 4) / elem) {
@@ -129,13 +131,13 @@ static int tfl_string(struct tfl *t, uint64_t s, char *buf, size_t cap)
     uint32_t n;
     const uint8_t *p;
     int rc = tfl_vector(t, s, 1, &n);
-    if (rc < 0) {
+    if (rc != 0) {
         return rc;
     }
     size_t k = n < cap - 1 ? n : cap - 1;
     buf[0] = '\0';
     if (k > 0) {
-        if ((rc = tfl_read(t, s + 4, k, &p)) < 0) {
+        if ((rc = tfl_read(t, s + 4, k, &p)) != 0) {
             return rc;
         }
         memcpy(buf, p, k);
@@ -151,7 +153,7 @@ static int tfl_opcode(struct tfl *t, uint64_t tab, uint32_t index)
     int32_t code = 0;
     int rc = tfl_field(t, tab, 0, &at);
     if (rc == 0 && at != 0 && (rc = tfl_read(t, at, 1, &p)) == 0) {
-        code = (int8_t)p[0];
+        code = p[0] >= 128 ? (int32_t)p[0] - 256 : (int32_t)p[0]; /* byte: int8 */
     }
     if (rc == 0 && (rc = tfl_field(t, tab, 3, &at)) == 0 && at != 0) {
         uint32_t v;
@@ -159,16 +161,16 @@ static int tfl_opcode(struct tfl *t, uint64_t tab, uint32_t index)
             code = (int32_t)v;
         }
     }
-    if (rc < 0 || code != TFL_CUSTOM) {
+    if (rc != 0 || code != TFL_CUSTOM) {
         return rc;
     }
     char name[256] = "";
-    if ((rc = tfl_field(t, tab, 1, &at)) < 0) {
+    if ((rc = tfl_field(t, tab, 1, &at)) != 0) {
         return rc;
     }
     if (at != 0) {
         uint64_t s;
-        if ((rc = tfl_deref(t, at, &s)) < 0 || (rc = tfl_string(t, s, name, sizeof(name))) < 0) {
+        if ((rc = tfl_deref(t, at, &s)) != 0 || (rc = tfl_string(t, s, name, sizeof(name))) != 0) {
             return rc;
         }
     }
@@ -201,33 +203,33 @@ static int tfl_analyze(struct cu_ctx *ctx, struct cu_source *src)
     t.src = src;
     t.err = cu_ctx_err(ctx);
     int rc = cu_source_size(src, &t.size, t.err);
-    if (rc < 0) {
+    if (rc != 0) {
         return rc;
     }
-    if ((rc = cu_stream_init(&t.st, src, 0, 4096, t.err)) < 0) {
+    if ((rc = cu_stream_init(&t.st, src, 0, 4096, t.err)) != 0) {
         return rc;
     }
     uint64_t model, at, vec;
     uint32_t version = 0, nops = 0, nsub = 0;
-    if ((rc = tfl_deref(&t, 0, &model)) < 0) {
+    if ((rc = tfl_deref(&t, 0, &model)) != 0) {
         goto out;
     }
-    if ((rc = tfl_field(&t, model, 0, &at)) < 0 ||
-        (at != 0 && (rc = tfl_u32(&t, at, &version)) < 0)) {
+    if ((rc = tfl_field(&t, model, 0, &at)) != 0 ||
+        (at != 0 && (rc = tfl_u32(&t, at, &version)) != 0)) {
         goto out;
     }
-    if ((rc = tfl_field(&t, model, 2, &at)) < 0) {
+    if ((rc = tfl_field(&t, model, 2, &at)) != 0) {
         goto out;
     }
     if (at != 0 &&
-        ((rc = tfl_deref(&t, at, &vec)) < 0 || (rc = tfl_vector(&t, vec, 4, &nsub)) < 0)) {
+        ((rc = tfl_deref(&t, at, &vec)) != 0 || (rc = tfl_vector(&t, vec, 4, &nsub)) != 0)) {
         goto out;
     }
-    if ((rc = tfl_field(&t, model, 1, &at)) < 0) {
+    if ((rc = tfl_field(&t, model, 1, &at)) != 0) {
         goto out;
     }
     if (at != 0) {
-        if ((rc = tfl_deref(&t, at, &vec)) < 0 || (rc = tfl_vector(&t, vec, 4, &nops)) < 0) {
+        if ((rc = tfl_deref(&t, at, &vec)) != 0 || (rc = tfl_vector(&t, vec, 4, &nops)) != 0) {
             goto out;
         }
         if (nops > CU_LIMIT_PROTO_ENTRIES) {
@@ -237,8 +239,8 @@ static int tfl_analyze(struct cu_ctx *ctx, struct cu_source *src)
         }
         for (uint32_t i = 0; i < nops; i++) {
             uint64_t tab;
-            if ((rc = tfl_deref(&t, vec + 4 + 4ull * i, &tab)) < 0 ||
-                (rc = tfl_opcode(&t, tab, i)) < 0) {
+            if ((rc = tfl_deref(&t, vec + 4 + 4ull * i, &tab)) != 0 ||
+                (rc = tfl_opcode(&t, tab, i)) != 0) {
                 goto out;
             }
         }
