@@ -30,5 +30,7 @@
 #define CU_LIMIT_NPY_HEADER        (1u << 20)    /* numpy header bytes */
 #define CU_LIMIT_H5_CHUNKS         64u           /* HDF5 object header chunks (root group) */
 #define CU_LIMIT_H5_MESSAGES       65536u        /* HDF5 object header messages */
+#define CU_LIMIT_PROTO_DEPTH       100u          /* protobuf message nesting (protobuf: 100) */
+#define CU_LIMIT_PROTO_ENTRIES     (1u << 22)    /* nodes remembered per protobuf graph */
 
 #endif

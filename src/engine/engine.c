@@ -59,6 +59,16 @@ unsigned cu_ctx_depth(const struct cu_ctx *ctx)
     return ctx->depth;
 }
 
+const char *cu_ctx_disk_path(const struct cu_ctx *ctx, const struct cu_source *src)
+{
+    /* analyze() of the top-level source runs at depth 1 */
+    if (ctx->rec->mem != NULL || ctx->depth != 1 || src->parent != NULL ||
+        strcmp(src->loc, ctx->rec->path) != 0) {
+        return NULL;
+    }
+    return ctx->rec->open_path;
+}
+
 const void *cu_ctx_hint(const struct cu_ctx *ctx, const char *key)
 {
     for (size_t i = 0; i < CTX_HINTS; i++) {

@@ -69,6 +69,10 @@ uint64_t *cu_ctx_budget(struct cu_ctx *ctx);
 /* Counter of bytes read from disk for this top-level file. */
 uint64_t *cu_ctx_counter(struct cu_ctx *ctx);
 unsigned cu_ctx_depth(const struct cu_ctx *ctx);
+/* The path the top-level file was opened from, when `src` is that file read from disk (not a
+ * member, a decoded stream or a scanned buffer); NULL otherwise. For formats that name sibling
+ * files (ONNX external data): inspect them with lstat/realpath only, never open them. */
+const char *cu_ctx_disk_path(const struct cu_ctx *ctx, const struct cu_source *src);
 
 /* Per-file scratch an analyzer can leave for a nested one (e.g. the torch zip tells the pickle
  * VM it is reading a checkpoint). Borrowed; the setter restores the previous value. */

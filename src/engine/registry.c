@@ -16,6 +16,8 @@ extern const struct cu_analyzer cu_analyzer_python;      /* pysrc.c */
 extern const struct cu_analyzer cu_analyzer_tar, cu_analyzer_7z, cu_analyzer_ar, cu_analyzer_rar;
 extern const struct cu_analyzer cu_analyzer_gzip, cu_analyzer_bzip2, cu_analyzer_xz,
     cu_analyzer_lzma, cu_analyzer_zlib, cu_analyzer_lz4;
+/* onnx.c, savedmodel.c, tflite.c: protobuf / FlatBuffers graphs */
+extern const struct cu_analyzer cu_analyzer_onnx, cu_analyzer_savedmodel, cu_analyzer_tflite;
 
 /* One entry per line keeps the order readable and merges clean. */
 /* clang-format off */
@@ -38,6 +40,9 @@ const struct cu_analyzer *const cu_registry[] = {
     &cu_analyzer_torch_legacy,
     &cu_analyzer_torch_legacy_records,
     &cu_analyzer_hdf5,         /* hdf5.c: legacy Keras .h5 (\x89HDF magic) */
+    &cu_analyzer_tflite,       /* "TFL3" at offset 4 */
+    &cu_analyzer_onnx,         /* protobuf: ModelProto field walk from ir_version */
+    &cu_analyzer_savedmodel,   /* protobuf: SavedModel / GraphDef / fingerprint field walk */
     &cu_analyzer_zlib,         /* loosest magic of the streams */
     &cu_analyzer_json,         /* text: after every binary magic */
     &cu_analyzer_python,       /* *.py that tokenises as Python */

@@ -12,6 +12,7 @@ static const struct cu_rule_table *const tables[] = {
     &cu_rules_keras,
     &cu_rules_safetensors,
     &cu_rules_hfrepo,
+    &cu_rules_proto,
 };
 
 size_t custody_rule_count(void)

@@ -1,0 +1,8 @@
+
+
+inputPlaceholder
+L
+dbgDebugIdentityinput*/
+
+debug_urls!
+file:///tmp/custody-test/dump"¿
