@@ -18,19 +18,19 @@
 #define CU_LIMIT_STREAM_BUF        (256u << 10)  /* stream window */
 #define CU_LIMIT_PICKLE_STACK      1000000u      /* VM stack + memo entries */
 #define CU_LIMIT_PICKLE_MEMO       1000000u
-#define CU_LIMIT_PICKLE_KEEP       4096u         /* bytes of a large bytes value kept */
-#define CU_LIMIT_PICKLE_OPS        (1ull << 32)  /* opcodes per stream */
-#define CU_LIMIT_PICKLE_NEST       8u            /* pickles nested in bytes values */
-#define CU_LIMIT_PICKLE_CONCAT     4096u         /* concatenated pickles in one stream */
-#define CU_LIMIT_PICKLE_ARENA      (1ull << 30)  /* symbolic values of one pickle */
-#define CU_LIMIT_SMALL_FILE       (256u << 10)          /* files read whole at open */
-#define CU_LIMIT_JSON             (64u << 20)           /* a JSON document parsed whole */
-#define CU_LIMIT_ST_HEADER         100000000u    /* safetensors header (reference limit) */
-#define CU_LIMIT_PYSRC             (16u << 20)   /* a Python source file read whole */
-#define CU_LIMIT_NPY_HEADER        (1u << 20)    /* numpy header bytes */
-#define CU_LIMIT_H5_CHUNKS         64u           /* HDF5 object header chunks (root group) */
-#define CU_LIMIT_H5_MESSAGES       65536u        /* HDF5 object header messages */
-#define CU_LIMIT_PROTO_DEPTH       100u          /* protobuf message nesting (protobuf: 100) */
-#define CU_LIMIT_PROTO_ENTRIES     (1u << 22)    /* nodes remembered per protobuf graph */
+#define CU_LIMIT_PICKLE_KEEP       4096u        /* bytes of a large bytes value kept */
+#define CU_LIMIT_PICKLE_OPS        (1ull << 32) /* opcodes per stream */
+#define CU_LIMIT_PICKLE_NEST       8u           /* pickles nested in bytes values */
+#define CU_LIMIT_PICKLE_CONCAT     4096u        /* concatenated pickles in one stream */
+#define CU_LIMIT_PICKLE_ARENA      (1ull << 30) /* symbolic values of one pickle */
+#define CU_LIMIT_SMALL_FILE        (256u << 10) /* files read whole at open */
+#define CU_LIMIT_JSON              (64u << 20)  /* a JSON document parsed whole */
+#define CU_LIMIT_ST_HEADER         100000000u   /* safetensors header (reference limit) */
+#define CU_LIMIT_PYSRC             (16u << 20)  /* a Python source file read whole */
+#define CU_LIMIT_NPY_HEADER        (1u << 20)   /* numpy header bytes */
+#define CU_LIMIT_H5_CHUNKS         64u          /* HDF5 object header chunks (root group) */
+#define CU_LIMIT_H5_MESSAGES       65536u       /* HDF5 object header messages */
+#define CU_LIMIT_PROTO_DEPTH       100u         /* protobuf message nesting (protobuf: 100) */
+#define CU_LIMIT_PROTO_ENTRIES     (1u << 22)   /* nodes remembered per protobuf graph */
 
 #endif

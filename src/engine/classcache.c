@@ -49,8 +49,10 @@ static bool cc_key_eq(const char *key, const char *m, const char *n)
     return strncmp(key, m, ml) == 0 && key[ml] == '\n' && strcmp(key + ml + 1, n) == 0;
 }
 
-custody_pickle_class cu_classcache_classify(struct cu_classcache *c, const char *module,
-                                            const char *name, const char **why)
+custody_pickle_class cu_classcache_classify(struct cu_classcache *c,
+                                            const char *module,
+                                            const char *name,
+                                            const char **why)
 {
     if (c == NULL || c->slots == NULL) {
         return custody_pickle_classify(module, name, why);
@@ -86,8 +88,8 @@ custody_pickle_class cu_classcache_classify(struct cu_classcache *c, const char 
     (void)pthread_mutex_lock(&c->lock);
     if (c->used < CU_CLASSCACHE_SLOTS / 2) {
         size_t j = h & mask;
-        while (c->slots[j].key != NULL && !(c->slots[j].hash == h &&
-                                            cc_key_eq(c->slots[j].key, module, name))) {
+        while (c->slots[j].key != NULL &&
+               !(c->slots[j].hash == h && cc_key_eq(c->slots[j].key, module, name))) {
             j = (j + 1) & mask;
         }
         if (c->slots[j].key == NULL) {

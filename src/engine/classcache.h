@@ -27,7 +27,9 @@ struct cu_classcache {
 int cu_classcache_init(struct cu_classcache *c);
 void cu_classcache_free(struct cu_classcache *c);
 /* custody_pickle_classify(module, name, why), remembered. `c` may be NULL. */
-custody_pickle_class cu_classcache_classify(struct cu_classcache *c, const char *module,
-                                            const char *name, const char **why);
+custody_pickle_class cu_classcache_classify(struct cu_classcache *c,
+                                            const char *module,
+                                            const char *name,
+                                            const char **why);
 
 #endif

@@ -48,8 +48,8 @@ uint64_t *cu_ctx_counter(struct cu_ctx *ctx)
     return &ctx->counter;
 }
 
-custody_pickle_class cu_ctx_classify(struct cu_ctx *ctx, const char *module, const char *name,
-                                     const char **why)
+custody_pickle_class
+cu_ctx_classify(struct cu_ctx *ctx, const char *module, const char *name, const char **why)
 {
     return cu_classcache_classify(ctx->lim->cache, module, name, why);
 }

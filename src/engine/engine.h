@@ -80,8 +80,8 @@ const void *cu_ctx_hint(const struct cu_ctx *ctx, const char *key);
 const void *cu_ctx_set_hint(struct cu_ctx *ctx, const char *key, const void *value);
 
 /* custody_pickle_classify(), remembered across the files of this scan. */
-custody_pickle_class cu_ctx_classify(struct cu_ctx *ctx, const char *module, const char *name,
-                                     const char **why);
+custody_pickle_class
+cu_ctx_classify(struct cu_ctx *ctx, const char *module, const char *name, const char **why);
 
 /* True when the name suggests something a model loader would open (.pt, .bin, .pkl, ...). */
 bool cu_name_is_model(const char *name);

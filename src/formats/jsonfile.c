@@ -67,8 +67,8 @@ static int json_analyze(struct cu_ctx *ctx, struct cu_source *src)
     }
     size_t skip = size >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
     json_error_t jerr;
-    json_t *doc = json_loadb((const char *)buf + skip, (size_t)size - skip,
-                             JSON_REJECT_DUPLICATES, &jerr);
+    json_t *doc =
+        json_loadb((const char *)buf + skip, (size_t)size - skip, JSON_REJECT_DUPLICATES, &jerr);
     free(buf);
     if (doc == NULL) {
         /* Not JSON after all is not a finding unless it claimed to be a model config. */
