@@ -1,22 +1,8 @@
 /* Fuzzes the NumPy analyzer (and whatever it dispatches) through the public scan API. */
 #include "fuzz.h"
 
-#include <stdlib.h>
-
-#include "custody/custody.h"
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    custody_scan *s = NULL;
-    custody_error err;
-    custody_scan_options o = { 1, 0, 1u << 26, NULL, NULL };
-    if (custody_scan_new(&s, &o, &err) != 0) {
-        return 0;
-    }
-    if (custody_scan_buffer(s, "fuzz.npy", data, size, &err) != 0) {
-        custody_scan_free(s);
-        return 0;
-    }
-    custody_scan_free(s);
+    fuzz_scan_named("fuzz.npy", data, size);
     return 0;
 }
