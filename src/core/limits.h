@@ -27,6 +27,14 @@
 #define CU_LIMIT_SMALL_FILE       (256u << 10)          /* files read whole at open */
 #define CU_LIMIT_MEM_MEMBER        (64ull << 20) /* members held in memory, else spilled */
 #define CU_LIMIT_JSON             (64u << 20)           /* a JSON document parsed whole */
+#define CU_LIMIT_GGUF_TENSORS      (1u << 20)    /* GGUF tensor infos */
+#define CU_LIMIT_GGUF_KV           (1u << 20)    /* GGUF metadata key/values */
+#define CU_LIMIT_GGUF_ARRAY        (1ull << 32)  /* GGUF array elements (any type) */
+#define CU_LIMIT_GGUF_NEST         8u            /* GGUF arrays of arrays */
+#define CU_LIMIT_GGUF_KEYS_BYTES   (16u << 20)   /* GGUF key names kept for duplicate checks */
+#define CU_LIMIT_TEMPLATE          (4u << 20)    /* a chat template analysed whole */
+#define CU_LIMIT_JINJA_TOKENS      (1u << 20)    /* tokens in one template tag */
+#define CU_LIMIT_JINJA_HITS        64u           /* findings per template */
 #define CU_LIMIT_NPY_HEADER        (1u << 20)    /* numpy header bytes */
 
 #endif

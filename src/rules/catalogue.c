@@ -9,6 +9,7 @@ static const struct cu_rule_table *const tables[] = {
     &cu_rules_pickle,
     &cu_rules_container,
     &cu_rules_model,
+    &cu_rules_gguf,
 };
 
 size_t custody_rule_count(void)

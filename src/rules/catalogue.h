@@ -19,5 +19,6 @@ extern const struct cu_rule_table cu_rules_core;
 extern const struct cu_rule_table cu_rules_pickle;
 extern const struct cu_rule_table cu_rules_container;
 extern const struct cu_rule_table cu_rules_model;
+extern const struct cu_rule_table cu_rules_gguf; /* gguf/, template/ */
 
 #endif
