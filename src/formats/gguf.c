@@ -479,14 +479,16 @@ static int gguf_tensor_info(struct gguf *g, size_t index)
     if (rc < 0) {
         goto out;
     }
-    if (!cu_grow((void **)&g->names, &g->ncap, g->nlen + n + 1, 1) ||
+    /* Names are kept escaped (for messages and the duplicate check): up to 4 bytes a byte. */
+    size_t sl = strlen(cu_buf_str(&shown));
+    if (shown.oom || !cu_grow((void **)&g->names, &g->ncap, g->nlen + sl + 1, 1) ||
         !cu_grow((void **)&g->tens, &g->tcap, g->ntens + 1, sizeof(*g->tens))) {
         rc = cu_err_nomem(g->err);
         goto out;
     }
-    memcpy(g->names + g->nlen, cu_buf_str(&shown), strlen(cu_buf_str(&shown)) + 1);
-    g->tens[g->ntens++] = (struct gguf_tensor){ g->nlen, (size_t)n, ioff, off, size, index };
-    g->nlen += strlen(cu_buf_str(&shown)) + 1;
+    memcpy(g->names + g->nlen, cu_buf_str(&shown), sl + 1);
+    g->tens[g->ntens++] = (struct gguf_tensor){ g->nlen, sl, ioff, off, size, index };
+    g->nlen += sl + 1;
     if (__builtin_add_overflow(g->params, nelem, &g->params)) {
         g->params_big = true;
     }

@@ -356,12 +356,14 @@ static void check_string(struct jscan *js, size_t i, bool fmt_used)
     while (k < n && s[k] == '_') {
         k++;
     }
-    if (n > 0 && k == n) {
+    /* '__', or '_' repeated with '*': a lone '_' is ordinary (replace(' ', '_')), and one
+     * joined with others is caught by the tag-wide join below. */
+    if (n > 0 && k == n && (n >= 2 || tok_op(js, i + 1, "*"))) {
         jinja_hit(js, CU_JINJA_SSTI, tk->off, tk->len,
                   "string of underscores (builds a dunder name)");
     } else if (has_dunder(s, n)) {
         jinja_hit(js, CU_JINJA_SSTI, tk->off, tk->len, "string names a dunder attribute");
-    } else if (n > 0 && s[0] == '_' && all_ident(s, n)) {
+    } else if (n >= 2 && s[0] == '_' && all_ident(s, n)) {
         jinja_hit(js, CU_JINJA_SSTI, tk->off, tk->len, "string names a private attribute");
     } else if (IN_LIST(jinja_bad_strings, s, n)) {
         jinja_hit(js, CU_JINJA_SSTI, tk->off, tk->len, "string names a code execution primitive");

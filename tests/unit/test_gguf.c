@@ -164,6 +164,11 @@ static void tokenizer_corners(void **state)
     /* Tests are not variables: 'x is defined'. */
     h = jinja("{% if x is not defined or x is string %}{% endif %}");
     assert_int_equal(h.n[CU_JINJA_SSTI], 0);
+    /* A lone '_' is ordinary text; repeated or joined into a dunder it is not. */
+    h = jinja("{{ tool.name|replace('-', '_') }}");
+    assert_int_equal(h.n[CU_JINJA_SSTI], 0);
+    h = jinja("{{ x|attr('_'*2 ~ 'init' ~ '_'*2) }}");
+    assert_true(h.n[CU_JINJA_SSTI] >= 1);
     /* include/extends load other templates. */
     h = jinja("{% include 'other.jinja' %}");
     assert_int_equal(h.n[CU_JINJA_INCLUDE], 1);
