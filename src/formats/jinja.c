@@ -27,6 +27,8 @@
 
 enum { T_NAME, T_STR, T_NUM, T_OP };
 
+#define JINJA_KEY_SCAN 256u /* tokens of a subscript key examined */
+
 struct jtok {
     int type;
     size_t off, len;   /* source bytes */
@@ -45,6 +47,8 @@ struct jscan {
     size_t ntok, tcap;
     uint8_t *ar; /* decoded strings of the current tag */
     size_t an, acap;
+    size_t lc_off; /* position of lc_line/lc_col (line and column of the last hit) */
+    unsigned lc_line, lc_col;
 };
 
 /* ---- word lists ---- */
@@ -103,27 +107,39 @@ static bool is_space(uint8_t c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-/* "__" + a letter + identifier characters ending in "__" somewhere in s. */
+/* "__" + a letter + identifier characters ending in "__" somewhere in s. Linear: a maximal run
+ * of identifier characters is walked once (a run of underscores would otherwise be
+ * quadratic). */
 static bool has_dunder(const uint8_t *s, size_t n)
 {
-    for (size_t p = 0; n >= 5 && p <= n - 5; p++) {
-        if (s[p] != '_' || s[p + 1] != '_') {
+    size_t a = 0;
+    while (a < n) {
+        if (!is_ident(s[a])) {
+            a++;
             continue;
         }
-        size_t q = p + 2;
-        while (q < n && s[q] == '_') {
-            q++;
-        }
-        if (q >= n || !is_alpha(s[q])) {
-            continue;
-        }
-        size_t r = q;
+        size_t r = a;
         while (r < n && is_ident(s[r])) {
             r++;
         }
-        if (r - q >= 3 && s[r - 1] == '_' && s[r - 2] == '_') {
-            return true;
+        if (r - a >= 5 && s[r - 1] == '_' && s[r - 2] == '_') {
+            size_t p = a;
+            while (p + 1 < r) {
+                if (s[p] != '_' || s[p + 1] != '_') {
+                    p++;
+                    continue;
+                }
+                size_t q = p + 2;
+                while (q < r && s[q] == '_') {
+                    q++;
+                }
+                if (q < r && is_alpha(s[q]) && r - q >= 3) {
+                    return true;
+                }
+                p = q;
+            }
         }
+        a = r;
     }
     return false;
 }
@@ -141,15 +157,22 @@ static void jinja_hit(struct jscan *js, enum cu_jinja_kind kind, size_t off, siz
         return;
     }
     js->hits++;
-    unsigned line = 1, col = 1;
-    for (size_t i = 0; i < off && i < js->n; i++) {
+    /* Line and column, counted on from the previous hit when it came before this one. */
+    if (off < js->lc_off) {
+        js->lc_off = 0;
+        js->lc_line = 1;
+        js->lc_col = 1;
+    }
+    for (size_t i = js->lc_off; i < off && i < js->n; i++) {
         if (js->t[i] == '\n') {
-            line++;
-            col = 1;
+            js->lc_line++;
+            js->lc_col = 1;
         } else {
-            col++;
+            js->lc_col++;
         }
     }
+    js->lc_off = off;
+    unsigned line = js->lc_line, col = js->lc_col;
     struct cu_buf what = CU_BUF_INIT(120);
     if (off < js->n) {
         size_t l = len < js->n - off ? len : js->n - off;
@@ -373,11 +396,13 @@ static void check_string(struct jscan *js, size_t i, bool fmt_used)
     }
 }
 
-/* Index of the token closing the bracket opened at i, or ntok. */
-static size_t match_close(const struct jscan *js, size_t i)
+/* Index of the token closing the bracket opened at i, or where the search stopped (at most
+ * `max` tokens on, or ntok). */
+static size_t match_close(const struct jscan *js, size_t i, size_t max)
 {
     size_t depth = 0;
-    for (size_t k = i; k < js->ntok; k++) {
+    size_t stop = js->ntok - i > max ? i + max : js->ntok;
+    for (size_t k = i; k < stop; k++) {
         if (tok_op(js, k, "(") || tok_op(js, k, "[") || tok_op(js, k, "{")) {
             depth++;
         } else if (tok_op(js, k, ")") || tok_op(js, k, "]") || tok_op(js, k, "}")) {
@@ -386,7 +411,7 @@ static size_t match_close(const struct jscan *js, size_t i)
             }
         }
     }
-    return js->ntok;
+    return stop;
 }
 
 static void check_tag(struct jscan *js, bool block, size_t tag_off)
@@ -419,7 +444,8 @@ static void check_tag(struct jscan *js, bool block, size_t tag_off)
             bool postfix = i > 0 && (js->tok[i - 1].type == T_NAME || js->tok[i - 1].type == T_STR ||
                                      tok_op(js, i - 1, ")") || tok_op(js, i - 1, "]"));
             if (tok_op(js, i, "[") && postfix) {
-                size_t end = match_close(js, i);
+                /* Only the first tokens of the key: nested subscripts stay linear. */
+                size_t end = match_close(js, i, JINJA_KEY_SCAN);
                 for (size_t k = i + 1; k < end; k++) {
                     if (tok_op(js, k, "~") ||
                         (tok_op(js, k - 1, "|") && js->tok[k].type == T_NAME &&
@@ -685,6 +711,8 @@ int cu_jinja_scan(const uint8_t *text, size_t n, cu_jinja_fn fn, void *ud)
     js.n = n;
     js.fn = fn;
     js.ud = ud;
+    js.lc_line = 1;
+    js.lc_col = 1;
     size_t i = 0;
     while (i < n && !js.stop) {
         const uint8_t *p = text + i;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -223,6 +224,44 @@ static void hit_limit(void **state)
     t[n - 1] = '\0';
     struct hits h = jinja(t);
     assert_int_equal(h.n[CU_JINJA_SSTI], 64);
+    free(t);
+}
+
+/* Inputs that would be quadratic with a naive scan (a run of underscores, deeply nested
+ * subscripts, many hits far apart) finish quickly. */
+static void pathological_templates_stay_linear(void **state)
+{
+    (void)state;
+    size_t n = 2u << 20;
+    char *t = malloc(n + 1);
+    assert_non_null(t);
+    memcpy(t, "{{ '", 4);
+    memset(t + 4, '_', n - 8);
+    memcpy(t + n - 4, "' }}", 4);
+    t[n] = '\0';
+    clock_t c0 = clock();
+    struct hits h = jinja(t);
+    assert_int_equal(h.n[CU_JINJA_SSTI], 1); /* a string of underscores */
+    size_t depth = 200000; /* 400k tokens: under the per-tag token limit */
+    memcpy(t, "{{ ", 3);
+    for (size_t i = 0; i < depth; i++) {
+        t[3 + 2 * i] = 'x';
+        t[4 + 2 * i] = '[';
+    }
+    size_t k = 3 + 2 * depth;
+    t[k] = '\0';
+    h = jinja(t); /* unterminated: brackets never close */
+    assert_int_equal(h.n[CU_JINJA_MALFORMED], 1);
+    for (size_t i = 0; i < n; i++) {
+        t[i] = (i % 4096 == 0) ? '\n' : ' ';
+    }
+    memcpy(t + n - 40, "{{ a.__init__ }}{{ b.__init__ }}", 32);
+    t[n - 8] = '\0';
+    h = jinja(t);
+    assert_int_equal(h.n[CU_JINJA_SSTI], 2);
+    double secs = (double)(clock() - c0) / CLOCKS_PER_SEC;
+    printf("pathological templates: %.2f s\n", secs);
+    assert_true(secs < 20.0);
     free(t);
 }
 
@@ -504,6 +543,7 @@ int main(void)
         cmocka_unit_test(malformed_templates),
         cmocka_unit_test(callback_error_stops_the_scan),
         cmocka_unit_test(hit_limit),
+        cmocka_unit_test(pathological_templates_stay_linear),
         cmocka_unit_test(benign_gguf_clean),
         cmocka_unit_test(gguf_facts_text),
         cmocka_unit_test(malicious_gguf_twins),
