@@ -15,8 +15,8 @@ static bool chat_template_match(const json_t *doc, const char *name)
     return json_is_object(doc) && json_object_get(doc, "chat_template") != NULL;
 }
 
-static int chat_template_one(struct cu_ctx *ctx, struct cu_source *src, const char *where,
-                             const json_t *t)
+static int
+chat_template_one(struct cu_ctx *ctx, struct cu_source *src, const char *where, const json_t *t)
 {
     const char *s = json_string_value(t);
     size_t n = json_string_length(t);
@@ -37,7 +37,8 @@ static int chat_template_analyze(struct cu_ctx *ctx, struct cu_source *src, cons
     }
     size_t i;
     const json_t *e;
-    json_array_foreach (ct, i, e) {
+    json_array_foreach(ct, i, e)
+    {
         const json_t *nm = json_object_get(e, "name");
         const json_t *tp = json_object_get(e, "template");
         if (!json_is_string(tp)) {
@@ -48,8 +49,7 @@ static int chat_template_analyze(struct cu_ctx *ctx, struct cu_source *src, cons
         char where[160];
         struct cu_buf b = CU_BUF_INIT(100);
         if (json_is_string(nm)) {
-            cu_buf_add_escaped(&b, (const uint8_t *)json_string_value(nm),
-                               json_string_length(nm));
+            cu_buf_add_escaped(&b, (const uint8_t *)json_string_value(nm), json_string_length(nm));
         }
         (void)snprintf(where, sizeof(where), "chat_template[%zu] '%s'", i, cu_buf_str(&b));
         cu_buf_free(&b);

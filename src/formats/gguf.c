@@ -27,12 +27,24 @@
 #define GGUF_DEFAULT_ALIGN 32u    /* SPEC: general.alignment defaults to 32 */
 
 enum {
-    GT_U8, GT_I8, GT_U16, GT_I16, GT_U32, GT_I32, GT_F32, GT_BOOL, GT_STRING, GT_ARRAY,
-    GT_U64, GT_I64, GT_F64, GT_COUNT
+    GT_U8,
+    GT_I8,
+    GT_U16,
+    GT_I16,
+    GT_U32,
+    GT_I32,
+    GT_F32,
+    GT_BOOL,
+    GT_STRING,
+    GT_ARRAY,
+    GT_U64,
+    GT_I64,
+    GT_F64,
+    GT_COUNT
 };
 static const char *const gguf_vt_name[GT_COUNT] = {
-    "uint8", "int8", "uint16", "int16", "uint32", "int32", "float32",
-    "bool", "string", "array", "uint64", "int64", "float64",
+    "uint8", "int8",   "uint16", "int16",  "uint32", "int32",   "float32",
+    "bool",  "string", "array",  "uint64", "int64",  "float64",
 };
 /* Fixed sizes of the scalar value types; 0 for string and array. */
 static const uint8_t gguf_vt_size[GT_COUNT] = { 1, 1, 2, 2, 4, 4, 4, 1, 0, 0, 8, 8, 8 };
@@ -46,19 +58,19 @@ struct ggml_type_info {
 };
 #define QK_K 256u
 static const struct ggml_type_info ggml_types[] = {
-    { "F32", 1, 4 },          { "F16", 1, 2 },         { "Q4_0", 32, 18 },
-    { "Q4_1", 32, 20 },       { "Q4_2", 0, 0 },        { "Q4_3", 0, 0 },
-    { "Q5_0", 32, 22 },       { "Q5_1", 32, 24 },      { "Q8_0", 32, 34 },
-    { "Q8_1", 32, 36 },       { "Q2_K", QK_K, 84 },    { "Q3_K", QK_K, 110 },
-    { "Q4_K", QK_K, 144 },    { "Q5_K", QK_K, 176 },   { "Q6_K", QK_K, 210 },
-    { "Q8_K", QK_K, 292 },    { "IQ2_XXS", QK_K, 66 }, { "IQ2_XS", QK_K, 74 },
-    { "IQ3_XXS", QK_K, 98 },  { "IQ1_S", QK_K, 50 },   { "IQ4_NL", 32, 18 },
-    { "IQ3_S", QK_K, 110 },   { "IQ2_S", QK_K, 82 },   { "IQ4_XS", QK_K, 136 },
-    { "I8", 1, 1 },           { "I16", 1, 2 },         { "I32", 1, 4 },
-    { "I64", 1, 8 },          { "F64", 1, 8 },         { "IQ1_M", QK_K, 56 },
-    { "BF16", 1, 2 },         { "Q4_0_4_4", 0, 0 },    { "Q4_0_4_8", 0, 0 },
-    { "Q4_0_8_8", 0, 0 },     { "TQ1_0", QK_K, 54 },   { "TQ2_0", QK_K, 66 },
-    { "IQ4_NL_4_4", 0, 0 },   { "IQ4_NL_4_8", 0, 0 },  { "IQ4_NL_8_8", 0, 0 },
+    { "F32", 1, 4 },         { "F16", 1, 2 },         { "Q4_0", 32, 18 },
+    { "Q4_1", 32, 20 },      { "Q4_2", 0, 0 },        { "Q4_3", 0, 0 },
+    { "Q5_0", 32, 22 },      { "Q5_1", 32, 24 },      { "Q8_0", 32, 34 },
+    { "Q8_1", 32, 36 },      { "Q2_K", QK_K, 84 },    { "Q3_K", QK_K, 110 },
+    { "Q4_K", QK_K, 144 },   { "Q5_K", QK_K, 176 },   { "Q6_K", QK_K, 210 },
+    { "Q8_K", QK_K, 292 },   { "IQ2_XXS", QK_K, 66 }, { "IQ2_XS", QK_K, 74 },
+    { "IQ3_XXS", QK_K, 98 }, { "IQ1_S", QK_K, 50 },   { "IQ4_NL", 32, 18 },
+    { "IQ3_S", QK_K, 110 },  { "IQ2_S", QK_K, 82 },   { "IQ4_XS", QK_K, 136 },
+    { "I8", 1, 1 },          { "I16", 1, 2 },         { "I32", 1, 4 },
+    { "I64", 1, 8 },         { "F64", 1, 8 },         { "IQ1_M", QK_K, 56 },
+    { "BF16", 1, 2 },        { "Q4_0_4_4", 0, 0 },    { "Q4_0_4_8", 0, 0 },
+    { "Q4_0_8_8", 0, 0 },    { "TQ1_0", QK_K, 54 },   { "TQ2_0", QK_K, 66 },
+    { "IQ4_NL_4_4", 0, 0 },  { "IQ4_NL_4_8", 0, 0 },  { "IQ4_NL_8_8", 0, 0 },
     { "MXFP4", 32, 17 },
 };
 #define GGML_NTYPES (sizeof(ggml_types) / sizeof(ggml_types[0]))
@@ -208,8 +220,8 @@ static int gguf_skip_array(struct gguf *g, unsigned depth, const char *key)
     }
     if (count > gguf_left(g) / min) {
         return cu_err_malformed(g->err, g->src->loc, at,
-                                "%s: array of %llu %s elements runs past the end of the file",
-                                key, (unsigned long long)count, gguf_vt_name[et]);
+                                "%s: array of %llu %s elements runs past the end of the file", key,
+                                (unsigned long long)count, gguf_vt_name[et]);
     }
     if (count > CU_LIMIT_GGUF_ARRAY) {
         return cu_err_limit(g->err, g->src->loc, at, "%s: array of %llu elements", key,
@@ -367,8 +379,8 @@ static int gguf_kv(struct gguf *g)
     }
     /* SPEC: a key is a non-empty ASCII string of at most 2^16-1 bytes. */
     if (n == 0 || n > GGUF_MAX_KEY) {
-        rc = cu_err_malformed(g->err, g->src->loc, koff, "key of %llu bytes",
-                              (unsigned long long)n);
+        rc =
+            cu_err_malformed(g->err, g->src->loc, koff, "key of %llu bytes", (unsigned long long)n);
         goto out;
     }
     rc = gguf_read_str(g, n, &key);
@@ -392,8 +404,8 @@ static int gguf_kv(struct gguf *g)
         goto out;
     }
     if (type >= GT_COUNT) {
-        rc = cu_err_malformed(g->err, g->src->loc, toff, "key %s: unknown value type %u", key,
-                              type);
+        rc =
+            cu_err_malformed(g->err, g->src->loc, toff, "key %s: unknown value type %u", key, type);
         goto out;
     }
     rc = gguf_value(g, key, (size_t)n, type, koff);
@@ -440,10 +452,9 @@ static int gguf_tensor_info(struct gguf *g, size_t index)
             goto out;
         }
         /* ggml keeps dimensions in int64_t: the product must fit. */
-        if (dims[d] > INT64_MAX ||
-            (dims[d] != 0 && nelem > (uint64_t)INT64_MAX / dims[d])) {
-            rc = cu_err_malformed(g->err, g->src->loc, ioff,
-                                  "tensor '%s': element count overflows", cu_buf_str(&shown));
+        if (dims[d] > INT64_MAX || (dims[d] != 0 && nelem > (uint64_t)INT64_MAX / dims[d])) {
+            rc = cu_err_malformed(g->err, g->src->loc, ioff, "tensor '%s': element count overflows",
+                                  cu_buf_str(&shown));
             goto out;
         }
         nelem *= dims[d];

@@ -55,31 +55,33 @@ struct jscan {
 
 /* Free names that are escape gadgets or code execution wherever they appear. */
 static const char *const jinja_bad_names[] = {
-    "self",     "request", "config",   "url_for", "get_flashed_messages", "lipsum",
-    "os",       "sys",     "subprocess", "builtins", "eval",              "exec",
-    "popen",    "getattr", "setattr",  "delattr", "globals",              "locals",
-    "vars",     "open",    "compile",  "import",  "importlib",
+    "self",    "request", "config",    "url_for",    "get_flashed_messages",
+    "lipsum",  "os",      "sys",       "subprocess", "builtins",
+    "eval",    "exec",    "popen",     "getattr",    "setattr",
+    "delattr", "globals", "locals",    "vars",       "open",
+    "compile", "import",  "importlib",
 };
 /* Globals that are benign when called but gadgets as objects. */
 static const char *const jinja_call_only[] = { "cycler", "joiner", "namespace", "range", "dict" };
 /* Attribute names (after '.', in |attr(), as subscript strings) that reach code. */
 static const char *const jinja_bad_attrs[] = {
-    "mro",      "popen",     "system",   "eval",      "exec",     "os",        "subprocess",
-    "builtins", "globals",   "func_globals", "f_globals", "f_locals", "f_back", "f_builtins",
-    "f_code",   "gi_frame",  "gi_code",  "cr_frame",  "cr_code",  "ag_frame",  "tb_frame",
-    "tb_next",  "co_code",   "im_func",  "func_code", "import_module", "load_module",
-    "getattr",  "environment", "module", "spawn",     "check_output", "from_pyfile",
+    "mro",        "popen",         "system",      "eval",         "exec",        "os",
+    "subprocess", "builtins",      "globals",     "func_globals", "f_globals",   "f_locals",
+    "f_back",     "f_builtins",    "f_code",      "gi_frame",     "gi_code",     "cr_frame",
+    "cr_code",    "ag_frame",      "tb_frame",    "tb_next",      "co_code",     "im_func",
+    "func_code",  "import_module", "load_module", "getattr",      "environment", "module",
+    "spawn",      "check_output",  "from_pyfile",
 };
 /* String values that name code execution even inside a plain literal ('system' and 'open'
  * are left out: they are chat roles and prose). */
 static const char *const jinja_bad_strings[] = {
-    "os",      "popen",     "eval", "exec",     "subprocess", "__import__", "builtins",
-    "globals", "importlib", "mro",  "getattr",  "check_output",
+    "os",       "popen",   "eval",      "exec", "subprocess", "__import__",
+    "builtins", "globals", "importlib", "mro",  "getattr",    "check_output",
 };
 /* Filters that build or transform strings (a computed attribute or key name). */
 static const char *const jinja_builders[] = {
-    "join", "format", "replace", "reverse", "string", "attr", "lower", "upper",
-    "title", "capitalize", "urlencode", "center", "indent", "trim",
+    "join",  "format", "replace",    "reverse",   "string", "attr",   "lower",
+    "upper", "title",  "capitalize", "urlencode", "center", "indent", "trim",
 };
 
 static bool in_list(const char *const *list, size_t n, const uint8_t *s, size_t len)
@@ -95,8 +97,8 @@ static bool in_list(const char *const *list, size_t n, const uint8_t *s, size_t 
 
 static bool is_ident(uint8_t c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c >= 0x80;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c >= 0x80;
 }
 static bool is_alpha(uint8_t c)
 {
@@ -146,8 +148,8 @@ static bool has_dunder(const uint8_t *s, size_t n)
 
 /* ---- reporting ---- */
 
-static void jinja_hit(struct jscan *js, enum cu_jinja_kind kind, size_t off, size_t len,
-                      const char *why)
+static void
+jinja_hit(struct jscan *js, enum cu_jinja_kind kind, size_t off, size_t len, const char *why)
 {
     if (js->stop) {
         return;
@@ -311,8 +313,7 @@ static bool decode_string(struct jscan *js, size_t b, size_t e)
     return true;
 }
 
-static bool push_tok(struct jscan *js, int type, size_t off, size_t len, size_t soff,
-                     size_t slen)
+static bool push_tok(struct jscan *js, int type, size_t off, size_t len, size_t soff, size_t slen)
 {
     if (js->ntok >= CU_LIMIT_JINJA_TOKENS) {
         jinja_hit(js, CU_JINJA_LIMIT, off, len, "too many tokens in one tag");
@@ -441,8 +442,9 @@ static void check_tag(struct jscan *js, bool block, size_t tag_off)
         }
         if (tk->type == T_OP) {
             /* A postfix subscript whose key is computed from strings. */
-            bool postfix = i > 0 && (js->tok[i - 1].type == T_NAME || js->tok[i - 1].type == T_STR ||
-                                     tok_op(js, i - 1, ")") || tok_op(js, i - 1, "]"));
+            bool postfix =
+                i > 0 && (js->tok[i - 1].type == T_NAME || js->tok[i - 1].type == T_STR ||
+                          tok_op(js, i - 1, ")") || tok_op(js, i - 1, "]"));
             if (tok_op(js, i, "[") && postfix) {
                 /* Only the first tokens of the key: nested subscripts stay linear. */
                 size_t end = match_close(js, i, JINJA_KEY_SCAN);
@@ -450,7 +452,8 @@ static void check_tag(struct jscan *js, bool block, size_t tag_off)
                     if (tok_op(js, k, "~") ||
                         (tok_op(js, k - 1, "|") && js->tok[k].type == T_NAME &&
                          IN_LIST(jinja_builders, js->t + js->tok[k].off, js->tok[k].len))) {
-                        jinja_hit(js, CU_JINJA_SSTI, tk->off, js->tok[k].off + js->tok[k].len - tk->off,
+                        jinja_hit(js, CU_JINJA_SSTI, tk->off,
+                                  js->tok[k].off + js->tok[k].len - tk->off,
                                   "subscript with a computed key (builds an attribute name)");
                         break;
                     }

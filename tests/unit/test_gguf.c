@@ -242,7 +242,7 @@ static void pathological_templates_stay_linear(void **state)
     clock_t c0 = clock();
     struct hits h = jinja(t);
     assert_int_equal(h.n[CU_JINJA_SSTI], 1); /* a string of underscores */
-    size_t depth = 200000; /* 400k tokens: under the per-tag token limit */
+    size_t depth = 200000;                   /* 400k tokens: under the per-tag token limit */
     memcpy(t, "{{ ", 3);
     for (size_t i = 0; i < depth; i++) {
         t[3 + 2 * i] = 'x';
@@ -271,9 +271,10 @@ static void benign_gguf_clean(void **state)
 {
     (void)state;
     static const char *const files[] = {
-        "benign-v3-llama3.gguf", "benign-v2-chatml.gguf", "benign-v1.gguf",
-        "benign-align64-templates.gguf", "benign-no-tensors.gguf",
-        "hf-benign", "hf-benign-list",
+        "benign-v3-llama3.gguf",  "benign-v2-chatml.gguf",
+        "benign-v1.gguf",         "benign-align64-templates.gguf",
+        "benign-no-tensors.gguf", "hf-benign",
+        "hf-benign-list",
     };
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         custody_scan *s = scan_gguf(files[i]);
