@@ -49,6 +49,11 @@ struct jscan {
     size_t an, acap;
     size_t lc_off; /* position of lc_line/lc_col (line and column of the last hit) */
     unsigned lc_line, lc_col;
+    /* Strings that begin or end with '_' (pieces of a dunder name kept in variables across
+     * tags), in template order, and where the first one was. */
+    struct cu_buf frag;
+    size_t frag_off;
+    bool ssti_seen;
 };
 
 /* ---- word lists ---- */
@@ -77,6 +82,7 @@ static const char *const jinja_bad_attrs[] = {
 static const char *const jinja_bad_strings[] = {
     "os",       "popen",   "eval",      "exec", "subprocess", "__import__",
     "builtins", "globals", "importlib", "mro",  "getattr",    "check_output",
+    "subclasses", "getattribute", "class",
 };
 /* Filters that build or transform strings (a computed attribute or key name). */
 static const char *const jinja_builders[] = {
@@ -159,6 +165,9 @@ jinja_hit(struct jscan *js, enum cu_jinja_kind kind, size_t off, size_t len, con
         return;
     }
     js->hits++;
+    if (kind == CU_JINJA_SSTI) {
+        js->ssti_seen = true;
+    }
     /* Line and column, counted on from the previous hit when it came before this one. */
     if (off < js->lc_off) {
         js->lc_off = 0;
@@ -394,6 +403,11 @@ static void check_string(struct jscan *js, size_t i, bool fmt_used)
     } else if (fmt_used && memmem(s, n, "%c", 2) != NULL) {
         jinja_hit(js, CU_JINJA_SSTI, tk->off, tk->len,
                   "'%c' formatting builds a name from character codes");
+    } else if (n > 0 && (s[0] == '_' || s[n - 1] == '_')) {
+        if (js->frag.len == 0) {
+            js->frag_off = tk->off;
+        }
+        cu_buf_add(&js->frag, s, n);
     }
 }
 
@@ -716,6 +730,7 @@ int cu_jinja_scan(const uint8_t *text, size_t n, cu_jinja_fn fn, void *ud)
     js.ud = ud;
     js.lc_line = 1;
     js.lc_col = 1;
+    js.frag = (struct cu_buf)CU_BUF_INIT(64u << 10);
     size_t i = 0;
     while (i < n && !js.stop) {
         const uint8_t *p = text + i;
@@ -750,6 +765,15 @@ int cu_jinja_scan(const uint8_t *text, size_t n, cu_jinja_fn fn, void *ud)
             i = skip_raw(&js, i);
         }
     }
+    if (!js.ssti_seen && !js.stop && js.frag.len > 0 &&
+        has_dunder((const uint8_t *)js.frag.p, js.frag.len)) {
+        jinja_hit(&js, CU_JINJA_SSTI, js.frag_off, 2,
+                  "string pieces across the template join into a dunder name");
+    }
+    if (js.frag.oom && js.rc == 0) {
+        js.rc = CUSTODY_ENOMEM;
+    }
+    cu_buf_free(&js.frag);
     free(js.tok);
     free(js.ar);
     return js.rc;
