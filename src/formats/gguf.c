@@ -143,7 +143,7 @@ static int gguf_u64(struct gguf *g, uint64_t *out)
 static int gguf_len(struct gguf *g, uint64_t *out)
 {
     if (g->version == 1) {
-        uint32_t v;
+        uint32_t v = 0;
         int rc = gguf_u32(g, &v);
         *out = v;
         return rc;
@@ -194,8 +194,8 @@ static int gguf_skip_value(struct gguf *g, uint32_t type, unsigned depth, const 
 static int gguf_skip_array(struct gguf *g, unsigned depth, const char *key)
 {
     uint64_t at = cu_stream_tell(&g->st);
-    uint32_t et;
-    uint64_t count;
+    uint32_t et = 0;
+    uint64_t count = 0;
     int rc = gguf_u32(g, &et);
     if (rc == 0) {
         rc = gguf_len(g, &count);
@@ -241,7 +241,7 @@ static int gguf_skip_array(struct gguf *g, unsigned depth, const char *key)
 
 static int gguf_skip_value(struct gguf *g, uint32_t type, unsigned depth, const char *key)
 {
-    uint64_t n;
+    uint64_t n = 0;
     int rc;
     if (type == GT_STRING) {
         rc = gguf_strlen(g, key, &n);
@@ -299,7 +299,7 @@ static int gguf_value(struct gguf *g, const char *key, size_t klen, uint32_t typ
                 (klen > 24 && memcmp(key, "tokenizer.chat_template.", 24) == 0);
     if (strcmp(key, "general.alignment") == 0) {
         /* SPEC: general.alignment is a uint32, a non-zero power of two (multiple of 8). */
-        uint32_t a;
+        uint32_t a = 0;
         if (type != GT_U32) {
             return cu_err_malformed(g->err, g->src->loc, koff,
                                     "general.alignment has type %s, not uint32",
@@ -323,7 +323,7 @@ static int gguf_value(struct gguf *g, const char *key, size_t klen, uint32_t typ
         return gguf_skip_value(g, type, 0, key);
     }
     if (strcmp(key, "general.architecture") == 0) {
-        uint64_t n;
+        uint64_t n = 0;
         rc = gguf_strlen(g, key, &n);
         if (rc < 0) {
             return rc;
@@ -342,7 +342,7 @@ static int gguf_value(struct gguf *g, const char *key, size_t klen, uint32_t typ
         return cu_stream_skip(&g->st, n - keep);
     }
     if (tmpl) {
-        uint64_t n;
+        uint64_t n = 0;
         rc = gguf_strlen(g, key, &n);
         if (rc < 0) {
             return rc;
@@ -370,8 +370,8 @@ static int gguf_value(struct gguf *g, const char *key, size_t klen, uint32_t typ
 static int gguf_kv(struct gguf *g)
 {
     uint64_t koff = cu_stream_tell(&g->st);
-    uint64_t n;
-    uint32_t type;
+    uint64_t n = 0;
+    uint32_t type = 0;
     char *key = NULL;
     int rc = gguf_strlen(g, "key", &n);
     if (rc < 0) {
@@ -417,8 +417,8 @@ out:
 static int gguf_tensor_info(struct gguf *g, size_t index)
 {
     uint64_t ioff = cu_stream_tell(&g->st);
-    uint64_t n, dims[GGUF_MAX_DIMS];
-    uint32_t nd, type;
+    uint64_t n = 0, dims[GGUF_MAX_DIMS] = { 0 };
+    uint32_t nd = 0, type = 0;
     char name[GGUF_MAX_NAME + 1];
     int rc = gguf_strlen(g, "tensor name", &n);
     if (rc < 0) {
@@ -485,7 +485,7 @@ static int gguf_tensor_info(struct gguf *g, size_t index)
                               cu_buf_str(&shown));
         goto out;
     }
-    uint64_t off;
+    uint64_t off = 0;
     rc = gguf_u64(g, &off);
     if (rc < 0) {
         goto out;
