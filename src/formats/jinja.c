@@ -80,9 +80,9 @@ static const char *const jinja_bad_attrs[] = {
 /* String values that name code execution even inside a plain literal ('system' and 'open'
  * are left out: they are chat roles and prose). */
 static const char *const jinja_bad_strings[] = {
-    "os",       "popen",   "eval",      "exec", "subprocess", "__import__",
-    "builtins", "globals", "importlib", "mro",  "getattr",    "check_output",
-    "subclasses", "getattribute", "class",
+    "os",         "popen",        "eval",       "exec",         "subprocess",
+    "__import__", "builtins",     "globals",    "importlib",    "mro",
+    "getattr",    "check_output", "subclasses", "getattribute", "class",
 };
 /* Filters that build or transform strings (a computed attribute or key name). */
 static const char *const jinja_builders[] = {
@@ -498,6 +498,14 @@ static void check_tag(struct jscan *js, bool block, size_t tag_off)
                     jinja_hit(js, CU_JINJA_SSTI, tk->off, tk->len + 16,
                               "attr() with a computed attribute name");
                 }
+            } else if (tk->len == 6 && memcmp(s, "string", 6) == 0 &&
+                       (tok_op(js, i + 1, "[") ||
+                        (tok_op(js, i + 1, ")") && tok_op(js, i + 2, "[")) ||
+                        (tok_op(js, i + 1, "|") && tok_name(js, i + 2, "list")))) {
+                /* (()|select|string)[24] is '_': characters harvested from an object's
+                 * repr build names that appear nowhere as literals. */
+                jinja_hit(js, CU_JINJA_SSTI, tk->off, tk->len + 4,
+                          "indexes into an object's string form (harvests characters)");
             }
             continue; /* a filter name, not a variable */
         }
