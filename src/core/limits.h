@@ -32,5 +32,13 @@
 #define CU_LIMIT_H5_MESSAGES       65536u       /* HDF5 object header messages */
 #define CU_LIMIT_PROTO_DEPTH       100u         /* protobuf message nesting (protobuf: 100) */
 #define CU_LIMIT_PROTO_ENTRIES     (1u << 22)   /* nodes remembered per protobuf graph */
+#define CU_LIMIT_GGUF_TENSORS      (1u << 20)   /* GGUF tensor infos */
+#define CU_LIMIT_GGUF_KV           (1u << 20)   /* GGUF metadata key/values */
+#define CU_LIMIT_GGUF_ARRAY        (1ull << 32) /* GGUF array elements (any type) */
+#define CU_LIMIT_GGUF_NEST         8u           /* GGUF arrays of arrays */
+#define CU_LIMIT_GGUF_KEYS_BYTES   (16u << 20)  /* GGUF key names kept for duplicate checks */
+#define CU_LIMIT_TEMPLATE          (4u << 20)   /* a chat template analysed whole */
+#define CU_LIMIT_JINJA_TOKENS      (1u << 20)   /* tokens in one template tag */
+#define CU_LIMIT_JINJA_HITS        64u          /* findings per template */
 
 #endif

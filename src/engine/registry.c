@@ -12,6 +12,7 @@
 extern const struct cu_analyzer cu_analyzer_zip;
 extern const struct cu_analyzer cu_analyzer_safetensors; /* safetensors.c */
 extern const struct cu_analyzer cu_analyzer_python;      /* pysrc.c */
+extern const struct cu_analyzer cu_analyzer_gguf; /* gguf.c */
 /* archive.c, compress.c */
 extern const struct cu_analyzer cu_analyzer_tar, cu_analyzer_7z, cu_analyzer_ar, cu_analyzer_rar;
 extern const struct cu_analyzer cu_analyzer_gzip, cu_analyzer_bzip2, cu_analyzer_xz,
@@ -35,6 +36,7 @@ const struct cu_analyzer *const cu_registry[] = {
     &cu_analyzer_lz4,
     /* models: specific magics, then member names */
     &cu_analyzer_safetensors,  /* u64 length + '{': before pickle/zlib magics */
+    &cu_analyzer_gguf,         /* "GGUF" magic; chat templates -> Jinja analyzer */
     &cu_analyzer_numpy,
     &cu_analyzer_joblib_zf,
     &cu_analyzer_torch_legacy,
