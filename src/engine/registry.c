@@ -12,7 +12,7 @@
 extern const struct cu_analyzer cu_analyzer_zip;
 extern const struct cu_analyzer cu_analyzer_safetensors; /* safetensors.c */
 extern const struct cu_analyzer cu_analyzer_python;      /* pysrc.c */
-extern const struct cu_analyzer cu_analyzer_gguf; /* gguf.c */
+extern const struct cu_analyzer cu_analyzer_gguf;        /* gguf.c */
 /* archive.c, compress.c */
 extern const struct cu_analyzer cu_analyzer_tar, cu_analyzer_7z, cu_analyzer_ar, cu_analyzer_rar;
 extern const struct cu_analyzer cu_analyzer_gzip, cu_analyzer_bzip2, cu_analyzer_xz,
