@@ -130,7 +130,7 @@ static int h5_config_json(struct h5 *h, const char *aname, const uint8_t *s, siz
 static int
 h5_gheap(struct h5 *h, uint64_t addr, uint32_t index, uint64_t want, uint8_t **out, uint64_t *where)
 {
-    uint64_t at, csize;
+    uint64_t at = 0, csize = 0;
     uint8_t hdr[24];
     int rc = h5_abs(h, addr, 8 + h->sl, "global heap collection", &at);
     if (rc < 0) {
@@ -444,7 +444,7 @@ static int h5_read_chunk(struct h5 *h, uint64_t addr, uint64_t len, uint8_t **ou
 static int h5_object_header(struct h5 *h, uint64_t addr)
 {
     uint8_t pre[16];
-    uint64_t at;
+    uint64_t at = 0;
     int rc = h5_abs(h, addr, 16, "root object header", &at);
     if (rc < 0) {
         return rc;
@@ -490,7 +490,7 @@ static int h5_object_header(struct h5 *h, uint64_t addr)
     rc = h5_add_chunk(h, first, flen, at);
     for (unsigned i = 0; rc == 0 && i < h->nchunks; i++) {
         uint8_t *buf = NULL;
-        uint64_t cat;
+        uint64_t cat = 0;
         rc = h5_read_chunk(h, h->chunk_addr[i], h->chunk_len[i], &buf, &cat);
         if (rc < 0) {
             break;
