@@ -970,6 +970,21 @@ static int vm_call(struct vm *vm,
         report_dyn(vm, off, "pickle/dynamic-import", CU_SEV_DEFAULT, out,
                    "imports a module whose name is computed at load time");
     }
+    /* numpy < 1.20 pickled ufuncs as _ufunc_reconstruct(module, name), which is
+     * getattr(__import__(module), name): resolve it as that import, so 'os', 'system' is
+     * os.system and 'numpy', 'log1p' is the ufunc. */
+    if (how == CALL_REDUCE && (imp_is(g, "numpy.core", "_ufunc_reconstruct") ||
+                               imp_is(g, "numpy._core", "_ufunc_reconstruct"))) {
+        const struct cu_pv *a0 = cu_pv_item(args, 0), *a1 = cu_pv_item(args, 1);
+        if (a0 != NULL && a1 != NULL && a0->kind == CU_PV_STR && a1->kind == CU_PV_STR &&
+            !(a0->flags & PVF_CUT) && !(a1->flags & PVF_CUT) && a0->n > 0 && a1->n > 0) {
+            return vm_import(vm, off, a0->u.b->data, a0->n, a1->u.b->data, a1->n,
+                             "_ufunc_reconstruct", out);
+        }
+        report_dyn(vm, off, "pickle/dynamic-import", CU_SEV_DEFAULT, out,
+                   "_ufunc_reconstruct on operands that are not constants: imports and "
+                   "resolves an attribute at load time");
+    }
     return 0;
 }
 

@@ -661,6 +661,9 @@ static const custody_pickle_policy_entry policy[] = {
     S("numpy.core.multiarray", "_reconstruct"),
     S("numpy.core.multiarray", "scalar"),
     S("numpy.core.numeric", "_frombuffer"),
+    /* getattr(__import__(m), n) in numpy < 1.20 ufunc pickles: the VM resolves its constant
+     * arguments as the import m.n and classifies that. */
+    S("numpy.core", "_ufunc_reconstruct"),
     S("numpy.ma.core", "_mareconstruct"),
     S("numpy.ma.core", "MaskedArray"),
     S("numpy.dtypes", "*DType"),
