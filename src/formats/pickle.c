@@ -872,7 +872,11 @@ static bool unknown_function(const struct pv_imp *g, enum pv_call_how how)
     }
     const char *last = strrchr(g->cname, '.');
     last = last != NULL ? last + 1 : g->cname;
-    return !(last[0] >= 'A' && last[0] <= 'Z');
+    if (strncmp(last, "__pyx_unpickle_", 15) == 0) {
+        return false; /* Cython's generated unpickler of one extension type: a constructor */
+    }
+    size_t k = last[0] == '_' && last[1] != '_' ? 1 : 0; /* private classes: _BinMapper */
+    return !(last[k] >= 'A' && last[k] <= 'Z');
 }
 
 static int vm_call(struct vm *vm,

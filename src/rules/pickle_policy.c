@@ -644,6 +644,33 @@ static const custody_pickle_policy_entry policy[] = {
     S("torch.nn.parameter", "Parameter"),
     S("torch.nn.parameter", "Buffer"),
     S("torch.nn.modules.*", "<Class>"),
+    /* Pure activation functions that whole-model pickles store as attributes
+     * (TransformerEncoderLayer.activation = F.relu). */
+    S("torch.nn.functional", "relu"),
+    S("torch.nn.functional", "relu6"),
+    S("torch.nn.functional", "gelu"),
+    S("torch.nn.functional", "silu"),
+    S("torch.nn.functional", "elu"),
+    S("torch.nn.functional", "selu"),
+    S("torch.nn.functional", "celu"),
+    S("torch.nn.functional", "leaky_relu"),
+    S("torch.nn.functional", "prelu"),
+    S("torch.nn.functional", "rrelu"),
+    S("torch.nn.functional", "glu"),
+    S("torch.nn.functional", "mish"),
+    S("torch.nn.functional", "hardswish"),
+    S("torch.nn.functional", "hardsigmoid"),
+    S("torch.nn.functional", "hardtanh"),
+    S("torch.nn.functional", "sigmoid"),
+    S("torch.nn.functional", "tanh"),
+    S("torch.nn.functional", "softplus"),
+    S("torch.nn.functional", "softsign"),
+    S("torch.nn.functional", "softmax"),
+    S("torch.nn.functional", "log_softmax"),
+    S("torch.nn.functional", "logsigmoid"),
+    S("torch.nn.functional", "tanhshrink"),
+    S("torch.nn.functional", "softshrink"),
+    S("torch.nn.functional", "hardshrink"),
     S("torch.optim.*", "<Class>"),
     S("torch.jit._pickle", "build_intlist"),
     S("torch.jit._pickle", "build_tensorlist"),
@@ -719,6 +746,10 @@ static const custody_pickle_policy_entry policy[] = {
     S("pandas._libs.arrays", "NDArrayBacked"),
     /* scikit-learn estimator and helper classes */
     S("sklearn.*", "<Class>"),
+    /* Cython extension types pickle through generated __pyx_unpickle_<Class> functions and
+     * sklearn's newObj(cls) helper: both only create an instance of their own class. */
+    S("sklearn.*", "__pyx_unpickle_*"),
+    S("sklearn.*", "newObj"),
     S("sklearn.utils._bunch", "Bunch"),
     /* joblib wrappers (sklearn.externals.joblib maps here) */
     S("joblib.numpy_pickle", "NumpyArrayWrapper"),
@@ -1034,7 +1065,9 @@ policy_name_match(const char *pat, const struct policy_path *p, size_t a, size_t
         return deny || single;
     }
     if (strcmp(pat, "<Class>") == 0) {
-        return single && first[0] >= 'A' && first[0] <= 'Z';
+        /* A class name: capitalised, also private ones (`_BinMapper`, `_CalibratedClassifier`). */
+        size_t k = flen > 1 && first[0] == '_' && first[1] != '_' ? 1 : 0;
+        return single && first[k] >= 'A' && first[k] <= 'Z';
     }
     if (strcmp(pat, "__*__") == 0) {
         for (size_t i = a; i < b; i++) {

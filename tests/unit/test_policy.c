@@ -403,7 +403,8 @@ static void made_up_and_unlisted_names_are_unknown(void **state)
         { "mypkg", "Model" },
         { "evil_module", "run_me" },
         { "__main__", "Net" },
-        { "torch.nn.functional", "relu" },       /* a function, not a layer class */
+        { "torch.nn.functional", "conv2d" },
+        /* activations are allowlisted; other functions not */ /* a function, not a layer class */
         { "torch.nn.modules.linear", "helper" }, /* lower-case: not a class by convention */
         { "sklearn.linear_model", "lasso_path" },
         { "collections", "namedtuple" },
