@@ -2331,7 +2331,16 @@ static void report_end(struct cu_ctx *ctx, struct cu_source *src, uint64_t off, 
                        : rc == CUSTODY_EUNSUPPORTED ? "scan/unsupported"
                                                     : "scan/internal";
     if (!quiet && err->msg[0] != '\0') {
-        cu_emit(ctx, src, off, rule, CU_SEV_DEFAULT, NULL, "%s", err->msg);
+        /* A "pickle" found inside a bytes value may be data that only starts like one (float
+         * arrays do): what it imports before the damage is still reported, the damage itself
+         * is only a note there. */
+        bool nested = cu_ctx_hint(ctx, HINT_NEST) != NULL;
+        if (nested && (rc == CUSTODY_EMALFORMED || rc == CUSTODY_ELIMIT)) {
+            cu_emit(ctx, src, off, rule, CUSTODY_SEV_INFO, NULL,
+                    "%s (a bytes value that starts like a pickle; probably data)", err->msg);
+        } else {
+            cu_emit(ctx, src, off, rule, CU_SEV_DEFAULT, NULL, "%s", err->msg);
+        }
     }
     cu_err_clear(err);
 }
