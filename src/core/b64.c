@@ -37,12 +37,8 @@ size_t cu_b64_decoded_max(size_t inlen)
     return inlen / 4 * 3;
 }
 
-int cu_b64_decode(uint8_t *out,
-                  size_t cap,
-                  size_t *outlen,
-                  const char *in,
-                  size_t inlen,
-                  custody_error *err)
+int cu_b64_decode(
+    uint8_t *out, size_t cap, size_t *outlen, const char *in, size_t inlen, custody_error *err)
 {
     size_t o = 0;
 
@@ -76,16 +72,15 @@ int cu_b64_decode(uint8_t *out,
             v[k] = b64_val(c);
             if (v[k] < 0) {
                 return cu_err_malformed(err, "base64", i + k,
-                                        "invalid base64 character 0x%02x at offset %zu", c,
-                                        i + k);
+                                        "invalid base64 character 0x%02x at offset %zu", c, i + k);
             }
         }
         /* SPEC: RFC 4648 §3.5: the pad bits of the last symbol are zero in canonical form. */
         if ((pad == 1 && (v[2] & 0x3) != 0) || (pad == 2 && (v[1] & 0xf) != 0)) {
             return cu_err_malformed(err, "base64", i, "non-canonical base64: pad bits set");
         }
-        const uint32_t w = ((uint32_t)v[0] << 18) | ((uint32_t)v[1] << 12) |
-                           ((uint32_t)v[2] << 6) | (uint32_t)v[3];
+        const uint32_t w = ((uint32_t)v[0] << 18) | ((uint32_t)v[1] << 12) | ((uint32_t)v[2] << 6) |
+                           (uint32_t)v[3];
         out[o++] = (uint8_t)(w >> 16);
         if (pad < 2) {
             out[o++] = (uint8_t)(w >> 8);
@@ -98,11 +93,8 @@ int cu_b64_decode(uint8_t *out,
     return 0;
 }
 
-int cu_b64_decode_alloc(uint8_t **out,
-                        size_t *outlen,
-                        const char *in,
-                        size_t inlen,
-                        custody_error *err)
+int cu_b64_decode_alloc(
+    uint8_t **out, size_t *outlen, const char *in, size_t inlen, custody_error *err)
 {
     const size_t cap = cu_b64_decoded_max(inlen);
     uint8_t *buf = cu_malloc(cap > 0 ? cap : 1);

@@ -20,20 +20,13 @@ size_t cu_b64_decoded_max(size_t inlen);
 /* Decodes in[0..inlen) into out (capacity `cap` >= cu_b64_decoded_max(inlen)); *outlen gets the
  * byte count. Returns 0, CUSTODY_EMALFORMED (err says which character), or CUSTODY_EINVAL when
  * cap is too small. Writes nothing past cap; out may be partly written on failure. */
-CUSTODY_NODISCARD int cu_b64_decode(uint8_t *out,
-                                    size_t cap,
-                                    size_t *outlen,
-                                    const char *in,
-                                    size_t inlen,
-                                    custody_error *err);
+CUSTODY_NODISCARD int cu_b64_decode(
+    uint8_t *out, size_t cap, size_t *outlen, const char *in, size_t inlen, custody_error *err);
 
 /* As cu_b64_decode into a fresh buffer: *out is the caller's (free()); never NULL on success,
  * even for an empty result. Returns 0, CUSTODY_EMALFORMED or CUSTODY_ENOMEM. */
-CUSTODY_NODISCARD int cu_b64_decode_alloc(uint8_t **out,
-                                          size_t *outlen,
-                                          const char *in,
-                                          size_t inlen,
-                                          custody_error *err);
+CUSTODY_NODISCARD int cu_b64_decode_alloc(
+    uint8_t **out, size_t *outlen, const char *in, size_t inlen, custody_error *err);
 
 /* Canonical padded base64 of data[0..n) as a NUL-terminated string the caller frees, or NULL on
  * ENOMEM or overflow. */

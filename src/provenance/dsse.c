@@ -234,10 +234,8 @@ int cu_sig_verify(EVP_PKEY *key,
         goto out;
     }
     if (EVP_DigestVerifyInit(ctx, NULL, md, NULL, key) != 1) {
-        rc = cu_err_unsupported(err, DSSE_WHERE, CU_NO_OFFSET,
-                                "cannot verify with this %s key",
-                                EVP_PKEY_get0_type_name(key) ? EVP_PKEY_get0_type_name(key)
-                                                             : "?");
+        rc = cu_err_unsupported(err, DSSE_WHERE, CU_NO_OFFSET, "cannot verify with this %s key",
+                                EVP_PKEY_get0_type_name(key) ? EVP_PKEY_get0_type_name(key) : "?");
         goto out;
     }
     v = EVP_DigestVerify(ctx, s, slen, msg, len);
@@ -288,11 +286,8 @@ static bool pem_has(const char *pem, size_t len, const char *marker)
     return false;
 }
 
-int cu_pem_load_pubkey(EVP_PKEY **out,
-                       const char *pem,
-                       size_t len,
-                       const char *where,
-                       custody_error *err)
+int cu_pem_load_pubkey(
+    EVP_PKEY **out, const char *pem, size_t len, const char *where, custody_error *err)
 {
     BIO *bio = NULL;
     EVP_PKEY *key = NULL;

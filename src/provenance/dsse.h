@@ -64,10 +64,7 @@ CUSTODY_NODISCARD int cu_dsse_verify(EVP_PKEY *key,
  * text before the BEGIN line is skipped. *out is the caller's (EVP_PKEY_free). Returns 0,
  * CUSTODY_EMALFORMED (no PEM block, or not a public key: the message says which) or
  * CUSTODY_ENOMEM. `where` names the input in err (a file name), may be NULL. */
-CUSTODY_NODISCARD int cu_pem_load_pubkey(EVP_PKEY **out,
-                                         const char *pem,
-                                         size_t len,
-                                         const char *where,
-                                         custody_error *err);
+CUSTODY_NODISCARD int cu_pem_load_pubkey(
+    EVP_PKEY **out, const char *pem, size_t len, const char *where, custody_error *err);
 
 #endif

@@ -22,8 +22,7 @@ int cu_merkle_leaf_hash(uint8_t out[CU_MERKLE_HASH_LEN], const uint8_t *leaf, si
     if (md == NULL) {
         return CUSTODY_ENOMEM;
     }
-    if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
-        EVP_DigestUpdate(md, &prefix, 1) == 1 &&
+    if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 && EVP_DigestUpdate(md, &prefix, 1) == 1 &&
         (len == 0 || EVP_DigestUpdate(md, leaf, len) == 1) &&
         EVP_DigestFinal_ex(md, out, &outlen) == 1 && outlen == CU_MERKLE_HASH_LEN) {
         rc = 0;
@@ -180,8 +179,7 @@ int cu_merkle_verify_consistency(uint64_t size1,
     }
     if (size1 == size2) {
         if (nproof != 0) {
-            return merkle_fail(err, "equal tree sizes need an empty proof, got %zu nodes",
-                               nproof);
+            return merkle_fail(err, "equal tree sizes need an empty proof, got %zu nodes", nproof);
         }
         if (root1.len != root2.len ||
             (root1.len != 0 && CRYPTO_memcmp(root1.p, root2.p, root1.len) != 0)) {

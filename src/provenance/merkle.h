@@ -20,9 +20,8 @@ struct cu_bytes {
 };
 
 /* SPEC: RFC 9162 §2.1.1: leaf hash = SHA-256(0x00 || leaf). Returns 0 or CUSTODY_ENOMEM. */
-CUSTODY_NODISCARD int cu_merkle_leaf_hash(uint8_t out[CU_MERKLE_HASH_LEN],
-                                          const uint8_t *leaf,
-                                          size_t len);
+CUSTODY_NODISCARD int
+cu_merkle_leaf_hash(uint8_t out[CU_MERKLE_HASH_LEN], const uint8_t *leaf, size_t len);
 /* SPEC: RFC 9162 §2.1.1: node hash = SHA-256(0x01 || left || right). Returns 0 or ENOMEM. */
 CUSTODY_NODISCARD int cu_merkle_node_hash(uint8_t out[CU_MERKLE_HASH_LEN],
                                           const uint8_t left[CU_MERKLE_HASH_LEN],

@@ -23,8 +23,8 @@ static void decodes_rfc4648_vectors(void **state)
 {
     (void)state;
     /* SPEC: RFC 4648 §10 test vectors. */
-    static const char *const enc[] = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=",
-                                       "Zm9vYmFy" };
+    static const char *const enc[] = { "",         "Zg==",     "Zm8=",    "Zm9v",
+                                       "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy" };
     static const char *const plain[] = { "", "f", "fo", "foo", "foob", "fooba", "foobar" };
     for (size_t i = 0; i < sizeof(enc) / sizeof(enc[0]); i++) {
         uint8_t out[64];
@@ -80,8 +80,8 @@ static void rejects_bad_characters_and_whitespace(void **state)
 {
     (void)state;
     static const char *const bad[] = {
-        "Zm9v\n",   "Zm 9v",  " Zm9v", "Zm9v\r\nYmFy", "Zm9-", /* URL-safe alphabet */
-        "Zm9_",     "Zm9\x80", "Zm\t9v",
+        "Zm9v\n", "Zm 9v",   " Zm9v",  "Zm9v\r\nYmFy", "Zm9-", /* URL-safe alphabet */
+        "Zm9_",   "Zm9\x80", "Zm\t9v",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         uint8_t out[64];

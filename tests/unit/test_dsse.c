@@ -89,9 +89,9 @@ static void pae_matches_spec_and_examples(void **state)
     custody_error err;
     const char *type = str(spec, "payloadType"), *body = str(spec, "serialized_body");
 
-    assert_int_equal(cu_dsse_pae(&pae, &paelen, type, strlen(type), (const uint8_t *)body,
-                                 strlen(body), &err),
-                     0);
+    assert_int_equal(
+        cu_dsse_pae(&pae, &paelen, type, strlen(type), (const uint8_t *)body, strlen(body), &err),
+        0);
     want = unhex(str(der, "pae_hex"), &wantlen);
     assert_int_equal(paelen, json_integer_value(json_object_get(der, "pae_length")));
     assert_int_equal(paelen, wantlen);
@@ -168,9 +168,9 @@ static void must_verify_and_must_fail(void **state)
                          CU_EVERIFY);
         /* the wrong encoding is refused: DER is not 64 bytes, raw is not DER */
         const enum cu_sig_encoding other = enc_of(c) == CU_SIG_RAW ? CU_SIG_DER : CU_SIG_RAW;
-        assert_int_equal(cu_dsse_verify(spec_key, NULL, other, type, strlen(type), payload, pl,
-                                        sig, sl, &err),
-                         CUSTODY_EMALFORMED);
+        assert_int_equal(
+            cu_dsse_verify(spec_key, NULL, other, type, strlen(type), payload, pl, sig, sl, &err),
+            CUSTODY_EMALFORMED);
         free(payload);
         free(sig);
         nv++;
@@ -202,9 +202,9 @@ static void spec_envelope_and_der_forms(void **state)
     custody_error err;
 
     assert_int_equal(sl, 64);
-    assert_int_equal(cu_dsse_verify(spec_key, NULL, CU_SIG_RAW, type, strlen(type), payload, pl,
-                                    sig, sl, &err),
-                     0);
+    assert_int_equal(
+        cu_dsse_verify(spec_key, NULL, CU_SIG_RAW, type, strlen(type), payload, pl, sig, sl, &err),
+        0);
     /* trailing byte after the DER value: not canonical, refused before verifying */
     uint8_t *longer = malloc(dl + 1);
     assert_non_null(longer);
@@ -217,9 +217,9 @@ static void spec_envelope_and_der_forms(void **state)
     assert_int_equal(cu_dsse_verify(spec_key, NULL, CU_SIG_RAW, type, strlen(type), payload, pl,
                                     sig, sl - 1, &err),
                      CUSTODY_EMALFORMED);
-    assert_int_equal(cu_dsse_verify(spec_key, NULL, CU_SIG_AUTO, type, strlen(type), payload, pl,
-                                    sig, 0, &err),
-                     CUSTODY_EMALFORMED);
+    assert_int_equal(
+        cu_dsse_verify(spec_key, NULL, CU_SIG_AUTO, type, strlen(type), payload, pl, sig, 0, &err),
+        CUSTODY_EMALFORMED);
     free(longer);
     free(payload);
     free(sig);
@@ -259,10 +259,8 @@ static void curves_pick_their_digest(void **state)
         assert_true(EVP_MD_is_a(md, cases[i].md));
         size_t sl = 0;
         uint8_t *sig = sign(key, md, msg, sizeof(msg), &sl);
-        assert_int_equal(cu_sig_verify(key, NULL, CU_SIG_DER, msg, sizeof(msg), sig, sl, &err),
-                         0);
-        assert_int_equal(cu_sig_verify(key, NULL, CU_SIG_AUTO, msg, sizeof(msg), sig, sl, &err),
-                         0);
+        assert_int_equal(cu_sig_verify(key, NULL, CU_SIG_DER, msg, sizeof(msg), sig, sl, &err), 0);
+        assert_int_equal(cu_sig_verify(key, NULL, CU_SIG_AUTO, msg, sizeof(msg), sig, sl, &err), 0);
         /* another digest than the one signed with does not verify */
         const EVP_MD *wrong = i == 0 ? EVP_sha384() : EVP_sha256();
         assert_int_equal(cu_sig_verify(key, wrong, CU_SIG_DER, msg, sizeof(msg), sig, sl, &err),
@@ -343,8 +341,7 @@ static void pem_loading_errors_are_clear(void **state)
     assert_non_null(bad);
     bad[40] = '!';
     assert_int_equal(cu_pem_load_pubkey(&k, bad, strlen(bad), NULL, &err), CUSTODY_EMALFORMED);
-    assert_int_equal(cu_pem_load_pubkey(&k, pub, strlen(pub) - 20, NULL, &err),
-                     CUSTODY_EMALFORMED);
+    assert_int_equal(cu_pem_load_pubkey(&k, pub, strlen(pub) - 20, NULL, &err), CUSTODY_EMALFORMED);
     assert_null(k);
     free(bad);
 }

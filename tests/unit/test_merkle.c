@@ -35,9 +35,8 @@ static struct blob b64field(json_t *obj, const char *key)
     json_t *v = json_object_get(obj, key);
     custody_error err;
     assert_true(json_is_string(v));
-    assert_int_equal(cu_b64_decode_alloc(&b.p, &b.len, json_string_value(v),
-                                         json_string_length(v), &err),
-                     0);
+    assert_int_equal(
+        cu_b64_decode_alloc(&b.p, &b.len, json_string_value(v), json_string_length(v), &err), 0);
     return b;
 }
 
@@ -120,9 +119,8 @@ static void run_probe(const char *path, struct tally *t)
         for (size_t i = 0; i < nproof; i++) {
             json_t *e = json_array_get(pj, i);
             assert_true(json_is_string(e));
-            assert_int_equal(cu_b64_decode_alloc(&proof[i].p, &proof[i].len,
-                                                 json_string_value(e), json_string_length(e),
-                                                 &err),
+            assert_int_equal(cu_b64_decode_alloc(&proof[i].p, &proof[i].len, json_string_value(e),
+                                                 json_string_length(e), &err),
                              0);
             refs[i] = (struct cu_bytes){ proof[i].p, proof[i].len };
         }
@@ -138,8 +136,8 @@ static void run_probe(const char *path, struct tally *t)
         t->inclusion++;
     } else {
         struct blob r1 = b64field(j, "root1"), r2 = b64field(j, "root2");
-        rc = cu_merkle_verify_consistency(u64field(j, "size1"), u64field(j, "size2"), refs,
-                                          nproof, (struct cu_bytes){ r1.p, r1.len },
+        rc = cu_merkle_verify_consistency(u64field(j, "size1"), u64field(j, "size2"), refs, nproof,
+                                          (struct cu_bytes){ r1.p, r1.len },
                                           (struct cu_bytes){ r2.p, r2.len }, &err);
         free(r1.p);
         free(r2.p);
@@ -255,8 +253,8 @@ static void ref_mth(uint8_t out[CU_MERKLE_HASH_LEN], uint64_t lo, uint64_t n)
 }
 
 /* PATH(m, D[lo:lo+n]) appended to p[*np] */
-static void ref_path(uint8_t p[][CU_MERKLE_HASH_LEN], size_t *np, uint64_t m, uint64_t lo,
-                     uint64_t n)
+static void
+ref_path(uint8_t p[][CU_MERKLE_HASH_LEN], size_t *np, uint64_t m, uint64_t lo, uint64_t n)
 {
     if (n <= 1) {
         return;
@@ -272,8 +270,8 @@ static void ref_path(uint8_t p[][CU_MERKLE_HASH_LEN], size_t *np, uint64_t m, ui
 }
 
 /* SUBPROOF(m, D[lo:lo+n], b) */
-static void ref_subproof(uint8_t p[][CU_MERKLE_HASH_LEN], size_t *np, uint64_t m, uint64_t lo,
-                         uint64_t n, int b)
+static void ref_subproof(
+    uint8_t p[][CU_MERKLE_HASH_LEN], size_t *np, uint64_t m, uint64_t lo, uint64_t n, int b)
 {
     if (m == n) {
         if (!b) {
@@ -317,9 +315,9 @@ static void reference_tree_all_sizes(void **state)
             assert_int_equal(cu_merkle_verify_inclusion(m, size, leaf, refs, np, rootb, &err), 0);
             /* wrong index, one node short, one node extra, a flipped bit: all refused */
             if (size > 1) {
-                assert_int_equal(cu_merkle_verify_inclusion((m + 1) % size, size, leaf, refs, np,
-                                                            rootb, &err),
-                                 CU_EVERIFY);
+                assert_int_equal(
+                    cu_merkle_verify_inclusion((m + 1) % size, size, leaf, refs, np, rootb, &err),
+                    CU_EVERIFY);
                 assert_int_equal(
                     cu_merkle_verify_inclusion(m, size, leaf, refs, np - 1, rootb, &err),
                     CU_EVERIFY);
