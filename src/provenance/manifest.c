@@ -129,6 +129,7 @@ static int mf_add(struct mf_walk *w, const char *name, const char *path)
     }
     struct cu_mf_entry *e = &m->v[m->n];
     memset(e, 0, sizeof(*e));
+    e->nofollow = !w->opts->allow_symlinks;
     e->name = cu_strdup(name);
     e->path = cu_strdup(path);
     if (e->name == NULL || e->path == NULL) {
@@ -273,9 +274,10 @@ out:
 
 /* ---- hashing ----------------------------------------------------------------------------- */
 
-static int mf_open(const char *path)
+static int mf_open(const char *path, bool nofollow)
 {
-    int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK; /* never block on a FIFO swapped in */
+    /* O_NONBLOCK: never block on a FIFO swapped in after listing (fstat rejects it) */
+    int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | (nofollow ? O_NOFOLLOW : 0);
     int fd = open(path, flags | O_NOATIME);
     if (fd < 0 && errno == EPERM) {
         fd = open(path, flags);
@@ -288,7 +290,7 @@ static void mf_hash_one(void *ud, size_t i)
     struct cu_mf_entry *e = &((struct custody_manifest *)ud)->v[i];
     uint8_t *buf = NULL;
     EVP_MD_CTX *ctx = NULL;
-    int fd = mf_open(e->path);
+    int fd = mf_open(e->path, e->nofollow);
     if (fd < 0) {
         e->rc = CUSTODY_EIO;
         e->sys_errno = errno;

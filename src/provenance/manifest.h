@@ -1,6 +1,7 @@
 #ifndef CU_MANIFEST_H
 #define CU_MANIFEST_H
 /* OMS "files" manifest: listing a model the way model_signing does, and hashing it. */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "custody/provenance.h"
@@ -10,6 +11,7 @@ struct cu_mf_entry {
     char *path;    /* what to open */
     int rc;        /* hashing outcome: 0 or CUSTODY_E* */
     int sys_errno; /* errno behind an EIO */
+    bool nofollow; /* open with O_NOFOLLOW: symlinks were refused when listing */
     uint8_t digest[32];
 };
 
