@@ -102,13 +102,14 @@ static char *mf_norm(const char *p, bool *nomem)
 
 static bool mf_ignored(const struct mf_walk *w, const char *rel)
 {
+    size_t rlen = strlen(rel);
     for (size_t i = 0; i < w->n_ignore; i++) {
         const char *ig = w->ignore[i];
         size_t n = strlen(ig);
         if (n == 0) {
             return true;
         }
-        if (strncmp(rel, ig, n) == 0 && (rel[n] == 0 || rel[n] == '/')) {
+        if (n <= rlen && memcmp(rel, ig, n) == 0 && (n == rlen || rel[n] == '/')) {
             return true;
         }
     }
