@@ -39,9 +39,8 @@ CUSTODY_API const char *custody_manifest_name(const custody_manifest *m, size_t 
 CUSTODY_API const uint8_t *custody_manifest_digest(const custody_manifest *m, size_t i);
 /* Root digest: SHA-256 over the raw entry digests concatenated in order. An empty manifest is
  * CUSTODY_EINVAL (the OMS conformance suite refuses to sign nothing). */
-CUSTODY_API CUSTODY_NODISCARD int custody_manifest_root(const custody_manifest *m,
-                                                        uint8_t out[32],
-                                                        custody_error *err);
+CUSTODY_API CUSTODY_NODISCARD int
+custody_manifest_root(const custody_manifest *m, uint8_t out[32], custody_error *err);
 CUSTODY_API void custody_manifest_free(custody_manifest *m);
 
 /* custody_manifest_build + custody_manifest_root: the root digest `model_signing digest`

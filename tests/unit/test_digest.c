@@ -15,9 +15,9 @@
 #include "custody/provenance.h"
 #include "provenance/manifest.h"
 
-#define MT_DIR CUSTODY_SHARED_DIR "/interop/model-transparency"
+#define MT_DIR     CUSTODY_SHARED_DIR "/interop/model-transparency"
 #define BIG_SHA256 "b01669d77761c4dfdfc8fb927821087bcf5c9ef1f917c4f1f8504e529f19edab"
-#define GOLDEN MT_DIR "/goldens/serialization/file/TestSerializer/"
+#define GOLDEN     MT_DIR "/goldens/serialization/file/TestSerializer/"
 
 static void hex(const uint8_t *d, char out[65])
 {
@@ -129,8 +129,8 @@ static char *sub(const char *rel)
     return r;
 }
 
-static void names_are(const char *model, const custody_digest_opts *o, const char *const *want,
-                      size_t n)
+static void
+names_are(const char *model, const custody_digest_opts *o, const char *const *want, size_t n)
 {
     custody_manifest *m = NULL;
     custody_error err = { 0 };
@@ -192,8 +192,7 @@ static void fifo_is_an_error(void **state)
     custody_manifest *m = NULL;
     custody_error err = { 0 };
     custody_digest_opts allow = { .allow_symlinks = true };
-    assert_int_equal(custody_manifest_build(&m, sub("fifo_model"), &allow, &err),
-                     CUSTODY_EINVAL);
+    assert_int_equal(custody_manifest_build(&m, sub("fifo_model"), &allow, &err), CUSTODY_EINVAL);
     assert_non_null(strstr(err.msg, "pipe"));
 }
 
@@ -235,9 +234,11 @@ static void ignore_rules(void **state)
     names_are(sub("ign"), NULL, dflt, 5);
 
     custody_digest_opts all = { .include_git_paths = true };
-    static const char *const every[] = { ".git/config", ".gitattributes", ".gitfoo",
-                                         ".github/workflows/x.yml",       ".gitignore", "keep",
-                                         "sub/.gitignore", "sub/deep/f",  "subway" };
+    static const char *const every[] = { ".git/config",    ".gitattributes",
+                                         ".gitfoo",        ".github/workflows/x.yml",
+                                         ".gitignore",     "keep",
+                                         "sub/.gitignore", "sub/deep/f",
+                                         "subway" };
     names_are(sub("ign"), &all, every, 9);
 
     const char *ig1[] = { "sub" };
@@ -270,7 +271,8 @@ static void conformance_simple_root_digest(void **state)
     custody_digest_opts o = { .ignore_paths = ig, .n_ignore_paths = 1 };
     uint8_t d[32];
     custody_error err = { 0 };
-    assert_int_equal(custody_digest(d, CUSTODY_SHARED_DIR
+    assert_int_equal(custody_digest(d,
+                                    CUSTODY_SHARED_DIR
                                     "/interop/model-signing-conformance/assets/models/simple",
                                     &o, &err),
                      0);
