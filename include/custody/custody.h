@@ -3,6 +3,7 @@
 /* Custody: trust for the AI software supply chain. This header includes the whole API. */
 #include "custody/common.h"
 #include "custody/finding.h"
+#include "custody/provenance.h"
 #include "custody/report.h"
 #include "custody/rules.h"
 #include "custody/scan.h"
