@@ -223,28 +223,6 @@ static void test_sniff(void **state)
 }
 
 /* A sparse file of `total` bytes whose first bytes are `head`. */
-static void mk_sparse(char *path, const uint8_t *head, size_t hlen, uint64_t total)
-{
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, head, hlen), (ssize_t)hlen);
-    if (ftruncate(fd, (off_t)total) != 0) {
-        close(fd);
-        unlink(path);
-        fail_msg("ftruncate failed");
-    }
-    close(fd);
-}
-
-static custody_scan *scan_path(const char *path)
-{
-    custody_scan *s = NULL;
-    custody_error err;
-    assert_int_equal(custody_scan_new(&s, NULL, &err), 0);
-    assert_int_equal(custody_scan_add_path(s, path, &err), 0);
-    assert_int_equal(custody_scan_run(s, &err), 0);
-    return s;
-}
 
 static void test_10gb_sparse(void **state)
 {
@@ -258,10 +236,7 @@ static void test_10gb_sparse(void **state)
     assert_true(hl > 0 && (size_t)hl < sizeof(hdr));
     uint8_t head[300];
     size_t n = mk(head, sizeof(head), hdr, NULL, 0);
-    char path[] = "/tmp/custody-st-XXXXXX";
-    mk_sparse(path, head, n, n + data);
-    custody_scan *s = scan_path(path);
-    unlink(path);
+    custody_scan *s = tu_scan_sparse(head, n, n + data, NULL, 0);
     const custody_file *f = custody_scan_file(s, 0);
     print_message("10 GiB safetensors: size %llu, bytes_read %llu\n", (unsigned long long)f->size,
                   (unsigned long long)f->bytes_read);
@@ -283,10 +258,7 @@ static void test_header_too_large(void **state)
         head[i] = (uint8_t)(hlen >> (8 * i));
     }
     memcpy(head + 8, "{\"a\":{}}", 8);
-    char path[] = "/tmp/custody-st-XXXXXX";
-    mk_sparse(path, head, sizeof(head), 8 + hlen);
-    custody_scan *s = scan_path(path);
-    unlink(path);
+    custody_scan *s = tu_scan_sparse(head, sizeof(head), 8 + hlen, NULL, 0);
     const custody_file *f = custody_scan_file(s, 0);
     assert_int_equal(tu_count(s, "safetensors/header-too-large", CUSTODY_SEV_MEDIUM), 1);
     assert_true(f->bytes_read < (1u << 20));

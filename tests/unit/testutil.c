@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -19,16 +20,44 @@ custody_scan *tu_scan_buffer(const char *name, const uint8_t *data, size_t len)
     return s;
 }
 
-custody_scan *tu_scan_fixture(const char *rel)
+custody_scan *tu_scan_path(const char *path)
 {
-    char path[4096];
-    int n = snprintf(path, sizeof(path), "%s/%s", CUSTODY_FIXTURES, rel);
-    assert_true(n > 0 && (size_t)n < sizeof(path));
     custody_scan *s = NULL;
     custody_error err;
     assert_int_equal(custody_scan_new(&s, NULL, &err), 0);
     assert_int_equal(custody_scan_add_path(s, path, &err), 0);
     assert_int_equal(custody_scan_run(s, &err), 0);
+    return s;
+}
+
+custody_scan *tu_scan_fixture(const char *rel)
+{
+    char path[4096];
+    int n = snprintf(path, sizeof(path), "%s/%s", CUSTODY_FIXTURES, rel);
+    assert_true(n > 0 && (size_t)n < sizeof(path));
+    return tu_scan_path(path);
+}
+
+custody_scan *
+tu_scan_sparse(const uint8_t *head, size_t hlen, uint64_t total, const uint8_t *tail, size_t tlen)
+{
+    char path[] = "/tmp/custody-sparse-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_true(hlen <= total && tlen <= total - hlen);
+    bool ok = write(fd, head, hlen) == (ssize_t)hlen;
+    if (ok && tail != NULL) {
+        ok = pwrite(fd, tail, tlen, (off_t)(total - tlen)) == (ssize_t)tlen;
+    } else if (ok) {
+        ok = ftruncate(fd, (off_t)total) == 0;
+    }
+    assert_int_equal(close(fd), 0);
+    if (!ok) {
+        (void)unlink(path);
+        fail_msg("cannot write the sparse file %s", path);
+    }
+    custody_scan *s = tu_scan_path(path);
+    (void)unlink(path);
     return s;
 }
 

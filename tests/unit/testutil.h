@@ -12,6 +12,12 @@
 custody_scan *tu_scan_buffer(const char *name, const uint8_t *data, size_t len);
 /* Scans a path (file or directory) relative to tests/fixtures. */
 custody_scan *tu_scan_fixture(const char *rel);
+/* Scans a path as given (file or directory). */
+custody_scan *tu_scan_path(const char *path);
+/* Writes a sparse temporary file of `total` bytes: `head` at offset 0 and, when tail is not
+ * NULL, `tail` ending exactly at `total` (the rest is a hole), scans it, removes it. */
+custody_scan *
+tu_scan_sparse(const uint8_t *head, size_t hlen, uint64_t total, const uint8_t *tail, size_t tlen);
 /* Number of findings with this rule id (NULL = any) at or above `min`. */
 size_t tu_count(const custody_scan *s, const char *rule_id, custody_severity min);
 /* True when some finding of at least `min` has evidence or message containing `needle`. */
