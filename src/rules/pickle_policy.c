@@ -685,6 +685,11 @@ static const custody_pickle_policy_entry policy[] = {
     S("numpy", "ndarray"),
     S("numpy", "dtype"),
     S("numpy", "matrix"),
+    S("numpy.matrixlib.defmatrix", "matrix"),
+    S("numpy", "record"),   /* record arrays: np.rec.array */
+    S("numpy", "recarray"),
+    S("numpy.core.records", "record"),
+    S("numpy.core.records", "recarray"),
     S("numpy.core.multiarray", "_reconstruct"),
     S("numpy.core.multiarray", "scalar"),
     S("numpy.core.numeric", "_frombuffer"),
