@@ -644,6 +644,15 @@ static const custody_pickle_policy_entry policy[] = {
     S("torch.nn.parameter", "Parameter"),
     S("torch.nn.parameter", "Buffer"),
     S("torch.nn.modules.*", "<Class>"),
+    /* Quantized and older-path module classes in whole-model pickles. */
+    S("torch.ao.nn.*", "<Class>"),
+    S("torch.nn.quantized.*", "<Class>"),
+    S("torch.nn.intrinsic.*", "<Class>"),
+    S("torch._C._nn", "gelu"),
+    S("torch._C._nn", "silu"),
+    S("torch._C._nn", "hardswish"),
+    S("torch._C._nn", "elu"),
+    S("torch._C._nn", "leaky_relu"),
     /* Pure activation functions that whole-model pickles store as attributes
      * (TransformerEncoderLayer.activation = F.relu). */
     S("torch.nn.functional", "relu"),
