@@ -162,8 +162,10 @@ int cmd_scan(int argc, char **argv)
 
     struct progress prog = { !no_progress && isatty(STDERR_FILENO), { 0, 0 }, 0 };
     (void)clock_gettime(CLOCK_MONOTONIC, &prog.start);
-    sopts.progress = on_progress;
-    sopts.progress_ud = &prog;
+    if (prog.enabled) { /* no callback, no per-file lock, when nobody watches */
+        sopts.progress = on_progress;
+        sopts.progress_ud = &prog;
+    }
 
     custody_error err;
     memset(&err, 0, sizeof(err));

@@ -10,7 +10,7 @@ int cu_classcache_init(struct cu_classcache *c)
 {
     c->used = 0;
     c->slots = cu_calloc(CU_CLASSCACHE_SLOTS, sizeof(*c->slots));
-    if (pthread_mutex_init(&c->lock, NULL) != 0) {
+    if (pthread_rwlock_init(&c->lock, NULL) != 0) {
         free(c->slots);
         c->slots = NULL;
         return CUSTODY_ENOMEM;
@@ -27,7 +27,7 @@ void cu_classcache_free(struct cu_classcache *c)
         free(c->slots);
         c->slots = NULL;
     }
-    (void)pthread_mutex_destroy(&c->lock);
+    (void)pthread_rwlock_destroy(&c->lock);
 }
 
 static uint32_t cc_hash(const char *m, const char *n)
@@ -59,7 +59,7 @@ custody_pickle_class cu_classcache_classify(struct cu_classcache *c,
     }
     uint32_t h = cc_hash(module, name);
     size_t mask = CU_CLASSCACHE_SLOTS - 1;
-    (void)pthread_mutex_lock(&c->lock);
+    (void)pthread_rwlock_rdlock(&c->lock);
     for (size_t j = h & mask;; j = (j + 1) & mask) {
         struct cu_classcache_slot *s = &c->slots[j];
         if (s->key == NULL) {
@@ -70,11 +70,11 @@ custody_pickle_class cu_classcache_classify(struct cu_classcache *c,
             if (why != NULL) {
                 *why = s->why;
             }
-            (void)pthread_mutex_unlock(&c->lock);
+            (void)pthread_rwlock_unlock(&c->lock);
             return k;
         }
     }
-    (void)pthread_mutex_unlock(&c->lock);
+    (void)pthread_rwlock_unlock(&c->lock);
 
     const char *w = NULL;
     custody_pickle_class k = custody_pickle_classify(module, name, &w);
@@ -85,7 +85,7 @@ custody_pickle_class cu_classcache_classify(struct cu_classcache *c,
     if (key == NULL) {
         return k;
     }
-    (void)pthread_mutex_lock(&c->lock);
+    (void)pthread_rwlock_wrlock(&c->lock);
     if (c->used < CU_CLASSCACHE_SLOTS / 2) {
         size_t j = h & mask;
         while (c->slots[j].key != NULL &&
@@ -101,7 +101,7 @@ custody_pickle_class cu_classcache_classify(struct cu_classcache *c,
             key = NULL;
         }
     }
-    (void)pthread_mutex_unlock(&c->lock);
+    (void)pthread_rwlock_unlock(&c->lock);
     free(key);
     return k;
 }

@@ -19,7 +19,7 @@ struct cu_classcache_slot {
 };
 
 struct cu_classcache {
-    pthread_mutex_t lock;
+    pthread_rwlock_t lock; /* readers share the hits; a miss inserts under the write lock */
     struct cu_classcache_slot *slots; /* NULL when the cache could not be allocated */
     size_t used;
 };
