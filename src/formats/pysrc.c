@@ -946,7 +946,7 @@ static void py_statement(struct py_state *st, const struct py_stmt *s)
         char what[PY_CHAIN_MAX + 96];
         switch (cls) {
         case PYC_PROC:
-            snprintf(what, sizeof(what), "runs a process: %.*s", (int)plen, qs);
+            (void)snprintf(what, sizeof(what), "runs a process: %.*s", (int)plen, qs);
             py_emit(st, s, i, "python/process-exec", CU_SEV_DEFAULT, what);
             sink_at = sink_at == SIZE_MAX ? i : sink_at;
             break;
@@ -956,7 +956,7 @@ static void py_statement(struct py_state *st, const struct py_stmt *s)
                 if (is_compile || py_op(s, after, "=") || is_target) {
                     break; /* a variable called compile, or a keyword argument */
                 }
-                snprintf(what, sizeof(what), "takes a reference to %.*s", (int)plen, qs);
+                (void)snprintf(what, sizeof(what), "takes a reference to %.*s", (int)plen, qs);
                 py_emit(st, s, i, "python/dynamic-exec", CU_SEV_DEFAULT, what);
                 sink_at = sink_at == SIZE_MAX ? i : sink_at;
                 break;
@@ -978,17 +978,18 @@ static void py_statement(struct py_state *st, const struct py_stmt *s)
                 }
                 break;
             }
-            snprintf(what, sizeof(what), "%.*s() of a value computed at run time", (int)plen, qs);
+            (void)snprintf(what, sizeof(what), "%.*s() of a value computed at run time", (int)plen,
+                           qs);
             py_emit(st, s, i, "python/dynamic-exec", CU_SEV_DEFAULT, what);
             sink_at = sink_at == SIZE_MAX ? i : sink_at;
             break;
         }
         case PYC_IMPORT:
-            snprintf(what, sizeof(what), "imports code dynamically: %.*s", (int)plen, qs);
+            (void)snprintf(what, sizeof(what), "imports code dynamically: %.*s", (int)plen, qs);
             py_emit(st, s, i, "python/dynamic-import", CU_SEV_DEFAULT, what);
             break;
         case PYC_NET:
-            snprintf(what, sizeof(what), "network access: %.*s", (int)plen, qs);
+            (void)snprintf(what, sizeof(what), "network access: %.*s", (int)plen, qs);
             py_emit(st, s, i, "python/network", CU_SEV_DEFAULT, what);
             if (!is_target) {
                 py_note(&src, i, PYC_NET);
@@ -1012,7 +1013,8 @@ static void py_statement(struct py_state *st, const struct py_stmt *s)
                 report = called && py_kwarg(s, after, "allow_pickle", "True");
             }
             if (report) {
-                snprintf(what, sizeof(what), "unpickles or unmarshals data: %.*s", (int)plen, qs);
+                (void)snprintf(what, sizeof(what), "unpickles or unmarshals data: %.*s", (int)plen,
+                               qs);
                 py_emit(st, s, i, "python/unsafe-deserialization", sev, what);
             }
             if (report || called) {
@@ -1040,8 +1042,8 @@ static void py_statement(struct py_state *st, const struct py_stmt *s)
             (void)py_chain(s, from, &raw);
         }
         char what[PY_CHAIN_MAX + 96];
-        snprintf(what, sizeof(what), "%s (%.64s) is run, executed or deserialised",
-                 py_class_text(src.cls), cu_buf_str(&raw));
+        (void)snprintf(what, sizeof(what), "%s (%.64s) is run, executed or deserialised",
+                       py_class_text(src.cls), cu_buf_str(&raw));
         py_emit(st, s, sink_at, "python/decode-and-exec", CU_SEV_DEFAULT, what);
     }
     /* Names assigned from a source are sources themselves. */

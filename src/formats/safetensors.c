@@ -301,9 +301,9 @@ static void st_summary(struct st_state *st, size_t ntensors)
     }
     char params[32];
     if (st->params_overflow) {
-        snprintf(params, sizeof(params), "more than 2^64");
+        (void)snprintf(params, sizeof(params), "more than 2^64");
     } else {
-        snprintf(params, sizeof(params), "%llu", (unsigned long long)st->params);
+        (void)snprintf(params, sizeof(params), "%llu", (unsigned long long)st->params);
     }
     cu_emit(st->ctx, st->src, CU_NO_OFFSET, "safetensors/summary", CU_SEV_DEFAULT, cu_buf_str(&b),
             "%zu tensors, %s parameters; dtypes: %s", ntensors, params,

@@ -13,7 +13,7 @@ struct cu_rule_table {
 };
 
 #define CU_RULE_TABLE(name, arr) \
-    const struct cu_rule_table name = { arr, sizeof(arr) / sizeof(arr[0]) }
+    const struct cu_rule_table name = { (arr), sizeof(arr) / sizeof((arr)[0]) }
 
 extern const struct cu_rule_table cu_rules_core;
 extern const struct cu_rule_table cu_rules_pickle;
