@@ -695,7 +695,7 @@ static const custody_pickle_policy_entry policy[] = {
     S("numpy", "dtype"),
     S("numpy", "matrix"),
     S("numpy.matrixlib.defmatrix", "matrix"),
-    S("numpy", "record"),   /* record arrays: np.rec.array */
+    S("numpy", "record"), /* record arrays: np.rec.array */
     S("numpy", "recarray"),
     S("numpy.core.records", "record"),
     S("numpy.core.records", "recarray"),
