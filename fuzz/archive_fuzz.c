@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     custody_scan *s = NULL;
     custody_error err;
     /* A small expansion budget keeps each run fast; the ratio bound is exercised too. */
-    custody_scan_options o = { 1, 0, 64u << 20, NULL, NULL };
+    custody_scan_options o = { .threads = 1, .max_expand = 64u << 20 };
     if (custody_scan_new(&s, &o, &err) != 0) {
         return 0;
     }

@@ -11,7 +11,7 @@ void fuzz_scan_named(const char *name, const uint8_t *data, size_t size)
 {
     custody_scan *s = NULL;
     custody_error err;
-    custody_scan_options o = { 1, 0, 1u << 26, NULL, NULL };
+    custody_scan_options o = { .threads = 1, .max_expand = 1u << 26 };
     if (custody_scan_new(&s, &o, &err) != 0) {
         abort();
     }

@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     custody_scan *s = NULL;
     custody_error err;
-    custody_scan_options o = { 1, 0, 0, NULL, NULL };
+    custody_scan_options o = { .threads = 1 };
     if (custody_scan_new(&s, &o, &err) != 0) {
         return 0;
     }

@@ -13,7 +13,7 @@ static custody_scan *scan_once(const uint8_t *data, size_t size)
 {
     custody_scan *s = NULL;
     custody_error err;
-    custody_scan_options o = { 1, 0, 0, NULL, NULL };
+    custody_scan_options o = { .threads = 1 };
     if (custody_scan_new(&s, &o, &err) != 0) {
         abort();
     }

@@ -24,6 +24,7 @@ typedef struct custody_finding {
     const char *path;     /* the top-level file as given on the command line (walked) */
     const char *location; /* path plus "!member" for each container level entered */
     uint64_t offset;      /* byte offset inside `location`, UINT64_MAX if none */
+    uint32_t line;        /* 1-based line inside `location` (text formats), 0 if none */
     const char *message;  /* one line, human readable */
     const char *evidence; /* e.g. "os.system('echo pwned')"; may be NULL */
 } custody_finding;

@@ -12,7 +12,7 @@ typedef enum custody_report_format {
 } custody_report_format;
 
 /* Version of the JSON report schema (docs/json-schema.md). */
-#define CUSTODY_JSON_SCHEMA_VERSION "1.0"
+#define CUSTODY_JSON_SCHEMA_VERSION "1.1"
 
 typedef struct custody_report_options {
     custody_report_format format;

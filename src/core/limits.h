@@ -13,6 +13,8 @@
 #define CU_LIMIT_ZIP_ENTRIES       200000u       /* central directory entries */
 #define CU_LIMIT_ARCHIVE_ENTRIES   200000u       /* tar/7z entries */
 #define CU_LIMIT_FINDINGS_PER_FILE 1000u         /* then one "truncated" finding */
+#define CU_LIMIT_COMPONENTS_PER_FILE 200000u    /* a 10,000-package lockfile fits many times */
+#define CU_LIMIT_FACTS_PER_FILE 256u
 #define CU_LIMIT_EVIDENCE          512u          /* bytes of evidence text */
 #define CU_LIMIT_SNIFF             512u          /* bytes given to sniff() */
 #define CU_LIMIT_STREAM_BUF        (256u << 10)  /* stream window */

@@ -106,24 +106,25 @@ static bool finding_equal(const struct cu_finding_rec *a,
                           const char *rule,
                           const char *loc,
                           uint64_t off,
+                          uint32_t line,
                           const char *msg,
                           const char *ev)
 {
-    return a->rule_id == rule && a->offset == off && strcmp(a->location, loc) == 0 &&
-           strcmp(a->message, msg) == 0 &&
+    return a->rule_id == rule && a->offset == off && a->line == line &&
+           strcmp(a->location, loc) == 0 && strcmp(a->message, msg) == 0 &&
            ((a->evidence == NULL && ev == NULL) ||
             (a->evidence != NULL && ev != NULL && strcmp(a->evidence, ev) == 0));
 }
 
-static void emit_rec(struct cu_ctx *ctx,
-                     const char *location,
-                     uint64_t off,
-                     const char *rule_id,
-                     int severity,
-                     const char *evidence,
-                     const char *msg)
+bool cu_file_rec_emit(struct cu_file_rec *rec,
+                      const char *location,
+                      uint64_t off,
+                      uint32_t line,
+                      const char *rule_id,
+                      int severity,
+                      const char *evidence,
+                      const char *msg)
 {
-    struct cu_file_rec *rec = ctx->rec;
     const custody_rule *rule = custody_rule_find(rule_id);
     assert(rule != NULL && "rule id missing from the catalogue");
     if (rule == NULL) {
@@ -134,27 +135,25 @@ static void emit_rec(struct cu_ctx *ctx,
         ev = strlen(evidence) > CU_LIMIT_EVIDENCE ? cu_strndup(evidence, CU_LIMIT_EVIDENCE)
                                                   : cu_strdup(evidence);
         if (ev == NULL) {
-            ctx->fatal = true;
-            return;
+            return false;
         }
     }
     /* The last few findings are checked for repeats (a payload called in a loop). */
     size_t from = rec->nf > 64 ? rec->nf - 64 : 0;
     for (size_t i = from; i < rec->nf; i++) {
-        if (finding_equal(&rec->f[i], rule->id, location, off, msg, ev)) {
+        if (finding_equal(&rec->f[i], rule->id, location, off, line, msg, ev)) {
             free(ev);
-            return;
+            return true;
         }
     }
     if (rec->nf >= CU_LIMIT_FINDINGS_PER_FILE) {
         rec->truncated = true;
         free(ev);
-        return;
+        return true;
     }
     if (!cu_grow((void **)&rec->f, &rec->capf, rec->nf + 1, sizeof(*rec->f))) {
         free(ev);
-        ctx->fatal = true;
-        return;
+        return false;
     }
     struct cu_finding_rec *f = &rec->f[rec->nf];
     f->rule_id = rule->id;
@@ -162,15 +161,60 @@ static void emit_rec(struct cu_ctx *ctx,
     f->location = cu_strdup(location);
     f->message = cu_strdup(msg);
     f->offset = off;
+    f->line = line;
     f->evidence = ev;
     if (f->location == NULL || f->message == NULL) {
         free(f->location);
         free(f->message);
         free(ev);
+        return false;
+    }
+    rec->nf++;
+    return true;
+}
+
+static void emit_rec(struct cu_ctx *ctx,
+                     const char *location,
+                     uint64_t off,
+                     uint32_t line,
+                     const char *rule_id,
+                     int severity,
+                     const char *evidence,
+                     const char *msg)
+{
+    if (!cu_file_rec_emit(ctx->rec, location, off, line, rule_id, severity, evidence, msg)) {
+        ctx->fatal = true;
+    }
+}
+
+static void emit_va(struct cu_ctx *ctx,
+                    const struct cu_source *src,
+                    uint64_t off,
+                    uint32_t line,
+                    const char *rule_id,
+                    int severity,
+                    const char *evidence,
+                    const char *fmt,
+                    va_list ap) CUSTODY_PRINTF(8, 0);
+
+static void emit_va(struct cu_ctx *ctx,
+                    const struct cu_source *src,
+                    uint64_t off,
+                    uint32_t line,
+                    const char *rule_id,
+                    int severity,
+                    const char *evidence,
+                    const char *fmt,
+                    va_list ap)
+{
+    char *msg = cu_vasprintf(fmt, ap);
+    if (msg == NULL) {
         ctx->fatal = true;
         return;
     }
-    rec->nf++;
+    emit_rec(ctx, src != NULL ? src->loc : ctx->rec->path, off, line, rule_id, severity, evidence,
+             msg);
+    free(msg);
 }
 
 void cu_emit(struct cu_ctx *ctx,
@@ -184,14 +228,140 @@ void cu_emit(struct cu_ctx *ctx,
 {
     va_list ap;
     va_start(ap, fmt);
-    char *msg = cu_vasprintf(fmt, ap);
+    emit_va(ctx, src, off, 0, rule_id, severity, evidence, fmt, ap);
     va_end(ap);
-    if (msg == NULL) {
+}
+
+void cu_emit_line(struct cu_ctx *ctx,
+                  const struct cu_source *src,
+                  uint32_t line,
+                  const char *rule_id,
+                  int severity,
+                  const char *evidence,
+                  const char *fmt,
+                  ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    emit_va(ctx, src, CU_NO_OFFSET, line, rule_id, severity, evidence, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- components and facts ---- */
+
+static char *dup_opt(const char *s, bool *fail)
+{
+    if (s == NULL) {
+        return NULL;
+    }
+    char *d = cu_strdup(s);
+    if (d == NULL) {
+        *fail = true;
+    }
+    return d;
+}
+
+static void component_rec_clear(struct cu_component_rec *c)
+{
+    free((char *)c->pub.kind);
+    free((char *)c->pub.ecosystem);
+    free((char *)c->pub.name);
+    free((char *)c->pub.version);
+    free((char *)c->pub.purl);
+    free((char *)c->pub.location);
+    for (size_t i = 0; i < c->pub.nprops; i++) {
+        free((char *)c->props[i].key);
+        free((char *)c->props[i].value);
+    }
+    free(c->props);
+    memset(c, 0, sizeof(*c));
+}
+
+void cu_component(struct cu_ctx *ctx,
+                  const struct cu_source *src,
+                  const struct cu_component_desc *d)
+{
+    struct cu_file_rec *rec = ctx->rec;
+    if (d->kind == NULL || d->name == NULL) {
+        return;
+    }
+    if (rec->nc >= CU_LIMIT_COMPONENTS_PER_FILE) {
+        emit_rec(ctx, rec->path, CU_NO_OFFSET, 0, "scan/components-truncated", CU_SEV_DEFAULT,
+                 NULL, "more components than the per-file limit; the rest were dropped");
+        return;
+    }
+    if (!cu_grow((void **)&rec->c, &rec->capc, rec->nc + 1, sizeof(*rec->c))) {
         ctx->fatal = true;
         return;
     }
-    emit_rec(ctx, src != NULL ? src->loc : ctx->rec->path, off, rule_id, severity, evidence, msg);
-    free(msg);
+    struct cu_component_rec *c = &rec->c[rec->nc];
+    memset(c, 0, sizeof(*c));
+    bool fail = false;
+    c->pub.kind = dup_opt(d->kind, &fail);
+    c->pub.ecosystem = dup_opt(d->ecosystem, &fail);
+    c->pub.name = dup_opt(d->name, &fail);
+    c->pub.version = dup_opt(d->version, &fail);
+    c->pub.purl = dup_opt(d->purl, &fail);
+    c->pub.location = dup_opt(src != NULL ? src->loc : rec->path, &fail);
+    c->pub.line = d->line;
+    if (!fail && d->nprops > 0) {
+        c->props = cu_calloc(d->nprops, sizeof(*c->props));
+        fail = c->props == NULL;
+        for (size_t i = 0; !fail && i < d->nprops; i++) {
+            c->props[i].key = dup_opt(d->props[i].key != NULL ? d->props[i].key : "", &fail);
+            c->props[i].value =
+                dup_opt(d->props[i].value != NULL ? d->props[i].value : "", &fail);
+            c->pub.nprops = i + 1;
+        }
+    }
+    c->pub.props = c->props;
+    if (fail) {
+        component_rec_clear(c);
+        ctx->fatal = true;
+        return;
+    }
+    rec->nc++;
+}
+
+void cu_fact(struct cu_ctx *ctx, const char *key, const char *fmt, ...)
+{
+    struct cu_file_rec *rec = ctx->rec;
+    if (rec->nfacts >= CU_LIMIT_FACTS_PER_FILE) {
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    char *v = cu_vasprintf(fmt, ap);
+    va_end(ap);
+    char *k = cu_strdup(key);
+    if (v == NULL || k == NULL ||
+        !cu_grow((void **)&rec->facts, &rec->capfacts, rec->nfacts + 1, sizeof(*rec->facts))) {
+        free(v);
+        free(k);
+        ctx->fatal = true;
+        return;
+    }
+    rec->facts[rec->nfacts].key = k;
+    rec->facts[rec->nfacts].value = v;
+    rec->nfacts++;
+}
+
+const char *cu_settings_get(const custody_prop *s, size_t n, const char *key, size_t i)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (s[k].key != NULL && strcmp(s[k].key, key) == 0) {
+            if (i == 0) {
+                return s[k].value;
+            }
+            i--;
+        }
+    }
+    return NULL;
+}
+
+const char *cu_ctx_setting(const struct cu_ctx *ctx, const char *key, size_t i)
+{
+    return cu_settings_get(ctx->lim->settings, ctx->lim->nsettings, key, i);
 }
 
 const struct cu_analyzer *cu_registry_find(const char *name)
@@ -293,7 +463,7 @@ static void error_to_finding(struct cu_ctx *ctx,
         }
         msg = text;
     }
-    emit_rec(ctx, is_loc ? where : src->loc, ctx->err.offset, rule, CU_SEV_DEFAULT, NULL, msg);
+    emit_rec(ctx, is_loc ? where : src->loc, ctx->err.offset, 0, rule, CU_SEV_DEFAULT, NULL, msg);
     free(text);
     cu_err_clear(&ctx->err);
 }
@@ -399,19 +569,19 @@ static void walk_findings(struct cu_ctx *ctx, struct cu_file_rec *rec)
 {
     switch (rec->walk_kind) {
     case CU_WALK_SYMLINK_OUT:
-        emit_rec(ctx, rec->path, CU_NO_OFFSET, "fs/symlink-outside", CU_SEV_DEFAULT, rec->walk_note,
+        emit_rec(ctx, rec->path, CU_NO_OFFSET, 0, "fs/symlink-outside", CU_SEV_DEFAULT, rec->walk_note,
                  "symlink points outside the scanned tree and was not followed");
         rec->pub.status = CUSTODY_FILE_SKIPPED;
         rec->reason = cu_strdup("symlink out of the tree");
         break;
     case CU_WALK_SYMLINK_DIR:
-        emit_rec(ctx, rec->path, CU_NO_OFFSET, "fs/symlink-dir", CU_SEV_DEFAULT, rec->walk_note,
+        emit_rec(ctx, rec->path, CU_NO_OFFSET, 0, "fs/symlink-dir", CU_SEV_DEFAULT, rec->walk_note,
                  "symlink to a directory was not followed");
         rec->pub.status = CUSTODY_FILE_SKIPPED;
         rec->reason = cu_strdup("symlink to a directory");
         break;
     case CU_WALK_SPECIAL:
-        emit_rec(ctx, rec->path, CU_NO_OFFSET, "fs/special-file", CU_SEV_DEFAULT, NULL,
+        emit_rec(ctx, rec->path, CU_NO_OFFSET, 0, "fs/special-file", CU_SEV_DEFAULT, NULL,
                  "not a regular file; not opened");
         rec->pub.status = CUSTODY_FILE_SKIPPED;
         rec->reason = cu_strdup("not a regular file");
@@ -431,6 +601,9 @@ static int cmp_findings(const void *pa, const void *pb)
     int c = strcmp(a->location, b->location);
     if (c != 0) {
         return c;
+    }
+    if (a->line != b->line) {
+        return a->line < b->line ? -1 : 1;
     }
     if (a->offset != b->offset) {
         return a->offset < b->offset ? -1 : 1;
@@ -479,6 +652,38 @@ void cu_engine_scan_file(struct cu_file_rec *rec, const struct cu_scan_limits *l
         cu_source_free(src);
         rec->pub.bytes_read = ctx.counter;
     }
+    if (ctx.fatal) {
+        rec->pub.status = CUSTODY_FILE_ERROR;
+        free(rec->reason);
+        rec->reason = cu_strdup("out of memory while recording findings");
+    }
+    cu_file_rec_finish(rec);
+}
+
+static int cmp_str0(const char *a, const char *b)
+{
+    return strcmp(a != NULL ? a : "", b != NULL ? b : "");
+}
+
+static int cmp_components(const void *pa, const void *pb)
+{
+    const custody_component *a = &((const struct cu_component_rec *)pa)->pub;
+    const custody_component *b = &((const struct cu_component_rec *)pb)->pub;
+    int c = strcmp(a->location, b->location);
+    if (c != 0) {
+        return c;
+    }
+    if (a->line != b->line) {
+        return a->line < b->line ? -1 : 1;
+    }
+    if ((c = strcmp(a->kind, b->kind)) != 0 || (c = strcmp(a->name, b->name)) != 0) {
+        return c;
+    }
+    return cmp_str0(a->version, b->version);
+}
+
+void cu_file_rec_finish(struct cu_file_rec *rec)
+{
     if (rec->truncated) {
         rec->truncated = false;
         size_t keep = rec->nf;
@@ -488,16 +693,20 @@ void cu_engine_scan_file(struct cu_file_rec *rec, const struct cu_scan_limits *l
             free(rec->f[i].message);
             free(rec->f[i].evidence);
         }
-        emit_rec(&ctx, rec->path, CU_NO_OFFSET, "scan/findings-truncated", CU_SEV_DEFAULT, NULL,
-                 "more findings than the per-file limit; the rest were dropped");
-    }
-    if (ctx.fatal) {
-        rec->pub.status = CUSTODY_FILE_ERROR;
-        free(rec->reason);
-        rec->reason = cu_strdup("out of memory while recording findings");
+        if (!cu_file_rec_emit(rec, rec->path, CU_NO_OFFSET, 0, "scan/findings-truncated",
+                              CU_SEV_DEFAULT, NULL,
+                              "more findings than the per-file limit; the rest were dropped")) {
+            rec->pub.status = CUSTODY_FILE_ERROR;
+        }
     }
     if (rec->nf > 1) {
         qsort(rec->f, rec->nf, sizeof(*rec->f), cmp_findings);
+    }
+    if (rec->nc > 1) {
+        qsort(rec->c, rec->nc, sizeof(*rec->c), cmp_components);
+    }
+    for (size_t i = 0; i < rec->nc; i++) {
+        rec->c[i].pub.path = rec->path;
     }
     rec->pub.finding_count = rec->nf;
     rec->pub.max_severity = CUSTODY_SEV_INFO;
@@ -506,12 +715,23 @@ void cu_engine_scan_file(struct cu_file_rec *rec, const struct cu_scan_limits *l
             rec->pub.max_severity = rec->f[i].severity;
         }
     }
+    rec->pub.facts = rec->facts;
+    rec->pub.nfacts = rec->nfacts;
     rec->pub.reason = rec->reason;
     rec->pub.path = rec->path;
 }
 
 void cu_file_rec_clear(struct cu_file_rec *rec)
 {
+    for (size_t i = 0; i < rec->nc; i++) {
+        component_rec_clear(&rec->c[i]);
+    }
+    free(rec->c);
+    for (size_t i = 0; i < rec->nfacts; i++) {
+        free((char *)rec->facts[i].key);
+        free((char *)rec->facts[i].value);
+    }
+    free(rec->facts);
     for (size_t i = 0; i < rec->nf; i++) {
         free(rec->f[i].location);
         free(rec->f[i].message);

@@ -9,6 +9,7 @@
 
 #include "custody/finding.h"
 #include "custody/rules.h"
+#include "custody/scan.h"
 #include "core/error.h"
 #include "core/source.h"
 
@@ -52,6 +53,74 @@ void cu_emit(struct cu_ctx *ctx,
              const char *evidence,
              const char *fmt,
              ...) CUSTODY_PRINTF(7, 8);
+
+/* As cu_emit, with a 1-based line number in src for text formats (lockfiles, configs, prompts);
+ * SARIF needs it for a physical location. line 0 = none. */
+void cu_emit_line(struct cu_ctx *ctx,
+                  const struct cu_source *src,
+                  uint32_t line,
+                  const char *rule_id,
+                  int severity,
+                  const char *evidence,
+                  const char *fmt,
+                  ...) CUSTODY_PRINTF(7, 8);
+
+/* A component found in src (a dependency, a skill, an MCP server or tool): see
+ * custody_component. Everything is copied. Never fails: on ENOMEM the component is dropped and
+ * the file is marked failed. */
+struct cu_component_desc {
+    const char *kind; /* required */
+    const char *ecosystem;
+    const char *name; /* required */
+    const char *version;
+    const char *purl;
+    uint32_t line;
+    const custody_prop *props;
+    size_t nprops;
+};
+void cu_component(struct cu_ctx *ctx,
+                  const struct cu_source *src,
+                  const struct cu_component_desc *d);
+
+/* A fact about the top-level file (custody_file.facts): key (static string, see docs/facts.md)
+ * and a formatted value. Never fails, as cu_component. */
+void cu_fact(struct cu_ctx *ctx, const char *key, const char *fmt, ...) CUSTODY_PRINTF(3, 4);
+
+/* The i-th value (0-based) given for setting `key` in the scan options, NULL when none. */
+const char *cu_ctx_setting(const struct cu_ctx *ctx, const char *key, size_t i);
+
+/* ---- project passes: cross-file checks after every file was scanned ----
+ * A pass runs once per scan, single-threaded, after all files: it sees every file and every
+ * component (a manifest without a lockfile, node_modules against the lockfile's integrity, an
+ * .npmrc that maps a scope) and may add findings to any file. Registered in registry.c. */
+struct cu_project;
+size_t cu_project_file_count(const struct cu_project *p);
+const custody_file *cu_project_file(const struct cu_project *p, size_t i);
+/* The path to open file i with (custody_file.path is the display path); NULL for a buffer. */
+const char *cu_project_open_path(const struct cu_project *p, size_t i);
+size_t cu_project_component_count(const struct cu_project *p);
+/* Components in custody_scan_component order; `file` gets the index of the file that named
+ * it (may be NULL). */
+const custody_component *cu_project_component(const struct cu_project *p, size_t i, size_t *file);
+const char *cu_project_setting(const struct cu_project *p, const char *key, size_t i);
+/* A finding on file `file` (location NULL = the file itself). */
+void cu_project_emit(struct cu_project *p,
+                     size_t file,
+                     const char *location,
+                     uint32_t line,
+                     const char *rule_id,
+                     int severity,
+                     const char *evidence,
+                     const char *fmt,
+                     ...) CUSTODY_PRINTF(8, 9);
+
+struct cu_project_pass {
+    const char *name;
+    /* Returns 0, or CUSTODY_ENOMEM (the scan fails). */
+    int (*run)(struct cu_project *p);
+};
+extern const struct cu_project_pass *const cu_project_passes[];
+extern const size_t cu_project_passes_len;
 
 /* Sniffs a container member (or nested stream) and analyses it one level deeper. Member
  * failures become findings here, so the caller carries on with its other members; returns

@@ -52,3 +52,4 @@ const struct cu_analyzer *const cu_registry[] = {
 };
 /* clang-format on */
 const size_t cu_registry_len = sizeof(cu_registry) / sizeof(cu_registry[0]);
+

@@ -1,6 +1,7 @@
 /* The public scan API: collects paths, walks them, runs files on the thread pool, and exposes
  * the sorted results. */
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "core/util.h"
 #include "core/walk.h"
 #include "engine/classcache.h"
+#include "engine/engine.h"
 #include "engine/scanfile.h"
 #include "core/banned.h"
 
@@ -24,6 +26,9 @@ struct custody_scan {
     size_t nfiles, capfiles;
     custody_finding *findings; /* flattened view, built after the run */
     size_t nfindings;
+    const custody_component **components; /* flattened view, pointers into the file records */
+    size_t *component_file;
+    size_t ncomponents;
     pthread_mutex_t lock;
     size_t done;
     bool ran;
@@ -41,6 +46,8 @@ int custody_scan_new(custody_scan **out, const custody_scan_options *opts, custo
     }
     s->lim.max_depth = s->opts.max_depth != 0 ? s->opts.max_depth : CU_LIMIT_DEPTH;
     s->lim.max_expand = s->opts.max_expand != 0 ? s->opts.max_expand : CU_LIMIT_EXPAND;
+    s->lim.settings = s->opts.settings;
+    s->lim.nsettings = s->opts.nsettings;
     if (s->lim.max_depth > 64) {
         unsigned depth = s->lim.max_depth;
         free(s);
@@ -74,6 +81,8 @@ void custody_scan_free(custody_scan *s)
     }
     free(s->files);
     free(s->findings);
+    free(s->components);
+    free(s->component_file);
     cu_classcache_free(&s->cache);
     (void)pthread_mutex_destroy(&s->lock);
     free(s);
@@ -158,12 +167,142 @@ static int flatten(custody_scan *s, custody_error *err)
             o->path = r->path;
             o->location = f->location;
             o->offset = f->offset;
+            o->line = f->line;
             o->message = f->message;
             o->evidence = f->evidence;
         }
     }
     s->nfindings = k;
     return 0;
+}
+
+static int flatten_components(custody_scan *s, custody_error *err)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < s->nfiles; i++) {
+        total += s->files[i].nc;
+    }
+    free(s->components);
+    free(s->component_file);
+    s->components = cu_calloc(total, sizeof(*s->components));
+    s->component_file = cu_calloc(total, sizeof(*s->component_file));
+    if (s->components == NULL || s->component_file == NULL) {
+        return cu_err_nomem(err);
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < s->nfiles; i++) {
+        for (size_t j = 0; j < s->files[i].nc; j++) {
+            s->component_file[k] = i;
+            s->components[k++] = &s->files[i].c[j].pub;
+        }
+    }
+    s->ncomponents = k;
+    return 0;
+}
+
+/* ---- project passes ---- */
+
+struct cu_project {
+    custody_scan *scan;
+    bool fatal;
+};
+
+size_t cu_project_file_count(const struct cu_project *p)
+{
+    return p->scan->nfiles;
+}
+
+const custody_file *cu_project_file(const struct cu_project *p, size_t i)
+{
+    return i < p->scan->nfiles ? &p->scan->files[i].pub : NULL;
+}
+
+const char *cu_project_open_path(const struct cu_project *p, size_t i)
+{
+    if (i >= p->scan->nfiles || p->scan->files[i].mem != NULL) {
+        return NULL;
+    }
+    return p->scan->files[i].open_path;
+}
+
+size_t cu_project_component_count(const struct cu_project *p)
+{
+    return p->scan->ncomponents;
+}
+
+const custody_component *cu_project_component(const struct cu_project *p, size_t i, size_t *file)
+{
+    if (i >= p->scan->ncomponents) {
+        return NULL;
+    }
+    if (file != NULL) {
+        *file = p->scan->component_file[i];
+    }
+    return p->scan->components[i];
+}
+
+const char *cu_project_setting(const struct cu_project *p, const char *key, size_t i)
+{
+    return cu_settings_get(p->scan->lim.settings, p->scan->lim.nsettings, key, i);
+}
+
+void cu_project_emit(struct cu_project *p,
+                     size_t file,
+                     const char *location,
+                     uint32_t line,
+                     const char *rule_id,
+                     int severity,
+                     const char *evidence,
+                     const char *fmt,
+                     ...)
+{
+    if (file >= p->scan->nfiles) {
+        return;
+    }
+    struct cu_file_rec *rec = &p->scan->files[file];
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = cu_vasprintf(fmt, ap);
+    va_end(ap);
+    if (msg == NULL || !cu_file_rec_emit(rec, location != NULL ? location : rec->path,
+                                         CU_NO_OFFSET, line, rule_id, severity, evidence, msg)) {
+        p->fatal = true;
+    }
+    free(msg);
+}
+
+static int run_project_passes(custody_scan *s, custody_error *err)
+{
+    if (cu_project_passes_len == 0) {
+        return 0;
+    }
+    int rc = flatten_components(s, err);
+    if (rc < 0) {
+        return rc;
+    }
+    struct cu_project p = { .scan = s, .fatal = false };
+    for (size_t i = 0; i < cu_project_passes_len; i++) {
+        rc = cu_project_passes[i]->run(&p);
+        if (rc < 0 || p.fatal) {
+            return cu_err_nomem(err);
+        }
+    }
+    for (size_t i = 0; i < s->nfiles; i++) {
+        cu_file_rec_finish(&s->files[i]);
+    }
+    return 0;
+}
+
+static int finish_run(custody_scan *s, custody_error *err)
+{
+    int rc = run_project_passes(s, err);
+    if (rc == 0) {
+        rc = flatten_components(s, err);
+    }
+    if (rc == 0) {
+        rc = flatten(s, err);
+    }
+    return rc;
 }
 
 int custody_scan_run(custody_scan *s, custody_error *err)
@@ -181,7 +320,7 @@ int custody_scan_run(custody_scan *s, custody_error *err)
     if (s->nfiles > 0) {
         (void)cu_pool_run(s->opts.threads, s->nfiles, scan_one, s);
     }
-    return flatten(s, err);
+    return finish_run(s, err);
 }
 
 int custody_scan_buffer(
@@ -200,7 +339,7 @@ int custody_scan_buffer(
         return cu_err_nomem(err);
     }
     scan_one(s, s->nfiles - 1);
-    return flatten(s, err);
+    return finish_run(s, err);
 }
 
 size_t custody_scan_finding_count(const custody_scan *s)
@@ -221,6 +360,16 @@ size_t custody_scan_file_count(const custody_scan *s)
 const custody_file *custody_scan_file(const custody_scan *s, size_t i)
 {
     return i < s->nfiles ? &s->files[i].pub : NULL;
+}
+
+size_t custody_scan_component_count(const custody_scan *s)
+{
+    return s->ncomponents;
+}
+
+const custody_component *custody_scan_component(const custody_scan *s, size_t i)
+{
+    return i < s->ncomponents ? s->components[i] : NULL;
 }
 
 custody_severity custody_scan_max_severity(const custody_scan *s)

@@ -62,6 +62,9 @@ int cu_report_json(FILE *f,
         bad |= json_object_set_new(o, "offset",
                                    fd->offset == UINT64_MAX ? json_null()
                                                             : json_integer((json_int_t)fd->offset));
+        if (fd->line > 0) {
+            bad |= json_object_set_new(o, "line", json_integer((json_int_t)fd->line));
+        }
         bad |= cu_json_set_str(o, "message", fd->message);
         bad |= cu_json_set_str(o, "evidence", fd->evidence);
         bad |= json_array_append_new(findings, o);

@@ -105,7 +105,10 @@ static json_t *sarif_result(const custody_finding *fd)
     json_t *phys = json_pack("{s:{s:s}}", "artifactLocation", "uri", uri);
     json_t *res = NULL;
     if (msg != NULL && loc_str != NULL && phys != NULL) {
-        if (fd->offset != UINT64_MAX && strcmp(fd->location, fd->path) == 0) {
+        if (fd->line > 0 && strcmp(fd->location, fd->path) == 0) {
+            (void)json_object_set_new(phys, "region",
+                                      json_pack("{s:I}", "startLine", (json_int_t)fd->line));
+        } else if (fd->offset != UINT64_MAX && strcmp(fd->location, fd->path) == 0) {
             (void)json_object_set_new(phys, "region",
                                       json_pack("{s:I}", "byteOffset", (json_int_t)fd->offset));
         }

@@ -56,7 +56,9 @@ int cu_report_text(FILE *f,
             bold = "\033[1m";
         }
         char offs[32] = "";
-        if (fd->offset != UINT64_MAX) {
+        if (fd->line > 0) {
+            (void)snprintf(offs, sizeof(offs), ":%" PRIu32, fd->line);
+        } else if (fd->offset != UINT64_MAX) {
             (void)snprintf(offs, sizeof(offs), "@0x%" PRIx64, fd->offset);
         }
         w |= fprintf(f, "%s%-8s%s %s%s%s%s\n", on, sev_upper(fd->severity), off, bold, fd->location,

@@ -23,6 +23,10 @@ static const custody_rule core_rules[] = {
     { "scan/findings-truncated", "Too many findings in one file", CUSTODY_SEV_INFO,
       "The per-file finding limit was reached and further findings were dropped.",
       "Fix the reported findings and scan again." },
+    { "scan/components-truncated", "Too many components in one file", CUSTODY_SEV_MEDIUM,
+      "The per-file component limit was reached: dependencies or tools past it were not "
+      "listed or checked.",
+      "Split the file, or audit the components past the limit by other means." },
     { "scan/internal", "Internal error", CUSTODY_SEV_HIGH,
       "Custody hit an internal inconsistency while recording a finding.",
       "Report a bug with the input that caused it." },

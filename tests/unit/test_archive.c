@@ -210,7 +210,7 @@ static void nesting_stops_at_the_depth_limit(void **state)
     char path[4096];
     int n = snprintf(path, sizeof(path), "%s/archive/deep.tar", CUSTODY_FIXTURES);
     assert_true(n > 0 && (size_t)n < sizeof(path));
-    custody_scan_options o = { 1, 32, 0, NULL, NULL };
+    custody_scan_options o = { .threads = 1, .max_depth = 32 };
     custody_error err;
     assert_int_equal(custody_scan_new(&s, &o, &err), 0);
     assert_int_equal(custody_scan_add_path(s, path, &err), 0);

@@ -14,7 +14,7 @@ custody_scan *tu_scan_buffer(const char *name, const uint8_t *data, size_t len)
 {
     custody_scan *s = NULL;
     custody_error err;
-    custody_scan_options o = { 1, 0, 0, NULL, NULL };
+    custody_scan_options o = { .threads = 1 };
     assert_int_equal(custody_scan_new(&s, &o, &err), 0);
     assert_int_equal(custody_scan_buffer(s, name, data, len, &err), 0);
     return s;

@@ -1,0 +1,13 @@
+/* The table of project passes: cross-file checks run after every file was scanned (engine.h).
+ * Kept apart from registry.c so a test may replace the analyzer table alone. */
+#include "engine/engine.h"
+#include "core/banned.h"
+
+/* Cross-file checks, run in this order after every file was scanned. */
+/* clang-format off */
+const struct cu_project_pass *const cu_project_passes[] = {
+    NULL, /* end: keeps the array non-empty while no pass is registered */
+};
+/* clang-format on */
+const size_t cu_project_passes_len =
+    sizeof(cu_project_passes) / sizeof(cu_project_passes[0]) - 1;
