@@ -1,7 +1,7 @@
 /* Hard-coded credentials (agents.h). (Placeholder until Step 5 lands: finds nothing.) */
 #include "agents/agents.h"
 
-#include "core/util.h"
+#include "core/redact.h"
 #include "core/banned.h"
 
 size_t cu_secrets_find(const char *text, size_t len, struct cu_secret_hit *hits, size_t max)
@@ -15,7 +15,5 @@ size_t cu_secrets_find(const char *text, size_t len, struct cu_secret_hit *hits,
 
 char *cu_secret_redact(const char *s, size_t len)
 {
-    (void)s;
-    (void)len;
-    return cu_strdup("[redacted]");
+    return cu_redact(s, len);
 }
