@@ -50,4 +50,6 @@ CUSTODY_API CUSTODY_NODISCARD int custody_digest(uint8_t out[32],
                                                  const custody_digest_opts *opts,
                                                  custody_error *err);
 
+#include "custody/sigstore.h"
+
 #endif

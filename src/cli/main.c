@@ -14,6 +14,7 @@ static const char usage[] =
     "  scan PATH...     statically analyse model files, archives and pickles (never executes "
     "them)\n"
     "  digest MODEL     print the OpenSSF model-signing (OMS) root digest of a model\n"
+    "  verify-bundle    verify a Sigstore bundle offline (sigstore-conformance shape)\n"
     "  rules            print the rule catalogue and the pickle policy (markdown or json)\n"
     "  version          print the version\n"
     "  help [COMMAND]   show help for a command\n"
@@ -46,6 +47,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "digest") == 0) {
         return cmd_digest(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "verify-bundle") == 0) {
+        return cmd_verify_bundle(argc - 1, argv + 1);
     }
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         if (printf("custody %s\n", custody_version()) < 0) {
