@@ -242,7 +242,17 @@ static int parse_log(const json_t *j, struct cu_tr_log *l, const char *what, con
         return rc;
     }
     const uint8_t *p = der;
-    l->key = der_len > LONG_MAX ? NULL : d2i_PUBKEY(NULL, &p, (long)der_len);
+    const char *kd = json_string_value(json_object_get(pk, "keyDetails"));
+    if (der_len > LONG_MAX) {
+        rc = cu_err_limit(err, where, CU_NO_OFFSET, "%s: key too large", what);
+        goto out;
+    }
+    if (kd != NULL && strncmp(kd, "PKCS1_RSA", 9) == 0) {
+        /* PKCS#1 RSAPublicKey, not an SPKI */
+        l->key = d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, (long)der_len);
+    } else {
+        l->key = d2i_PUBKEY(NULL, &p, (long)der_len);
+    }
     if (l->key == NULL || p != der + der_len) {
         rc = cu_err_malformed(err, where, CU_NO_OFFSET, "%s: publicKey is not a DER SPKI", what);
         goto out;
