@@ -115,7 +115,21 @@ static int jb64(const json_t *o, const char *k, uint8_t **out, size_t *len, cust
     if (!json_is_string(v)) {
         return cu_err_malformed(err, "bundle", CU_NO_OFFSET, "%s missing", k);
     }
-    int rc = cu_b64_decode_alloc(out, len, json_string_value(v), json_string_length(v), err);
+    /* protobuf JSON readers (Go protojson, Python json_format) skip line breaks in bytes
+     * fields, and tools write wrapped base64 (`base64 file`): drop CR/LF, nothing else */
+    const char *s = json_string_value(v);
+    size_t n = json_string_length(v), m = 0;
+    char *flat = cu_malloc(n + 1);
+    if (flat == NULL) {
+        return cu_err_nomem(err);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '\n' && s[i] != '\r') {
+            flat[m++] = s[i];
+        }
+    }
+    int rc = cu_b64_decode_alloc(out, len, flat, m, err);
+    free(flat);
     if (rc == CUSTODY_EMALFORMED) {
         return cu_err_malformed(err, "bundle", CU_NO_OFFSET, "%s: bad base64", k);
     }

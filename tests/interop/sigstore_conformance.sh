@@ -9,6 +9,7 @@ tsv="$dir/cases.tsv"
 [ -f "$tsv" ] || { echo "no $tsv"; exit 77; }
 prod="${SHARED}/interop/sigstore/trusted_root.json"
 fail=0; total=0; ok=0
+tmp=$(mktemp)
 printf '%-58s %-6s %-9s %-9s %s\n' case expect path digest result
 while IFS=$'\t' read -r name expect bundle artifact sha verify_by identity issuer key troot mt content; do
     [ "$name" = case ] && continue
@@ -22,7 +23,7 @@ while IFS=$'\t' read -r name expect bundle artifact sha verify_by identity issue
     res=()
     for input in "$dir/$artifact" "sha256:$sha"; do
         "$CUSTODY" verify-bundle --bundle "$dir/$bundle" "${pol[@]}" --trusted-root "$root" \
-            "$input" >/tmp/sc.$$.out 2>&1
+            "$input" >"$tmp" 2>&1
         rc=$?
         got=fail
         [ $rc -eq 0 ] && got=pass
@@ -30,7 +31,7 @@ while IFS=$'\t' read -r name expect bundle artifact sha verify_by identity issue
         res+=("$got")
         if [ "$got" = "$expect" ]; then ok=$((ok + 1)); else
             fail=$((fail + 1))
-            echo "  MISMATCH $name ($input): $(tail -c 300 /tmp/sc.$$.out)"
+            echo "  MISMATCH $name ($input): $(tail -c 300 "$tmp")"
         fi
         total=$((total + 1))
     done
@@ -38,6 +39,6 @@ while IFS=$'\t' read -r name expect bundle artifact sha verify_by identity issue
     { [ "${res[0]}" = "$expect" ] && [ "${res[1]}" = "$expect" ]; } || verdict=MISMATCH
     printf '%-58s %-6s %-9s %-9s %s\n' "$name" "$expect" "${res[0]}" "${res[1]}" "$verdict"
 done <"$tsv"
-rm -f /tmp/sc.$$.out
+rm -f "$tmp"
 echo "sigstore-conformance: $ok/$total runs as expected, $fail mismatches"
 [ $fail -eq 0 ]
