@@ -11,6 +11,8 @@ int cmd_scan(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_digest(int argc, char **argv);
 int cmd_verify_bundle(int argc, char **argv);
+int cmd_attest(int argc, char **argv);
+int cmd_verify_attestation(int argc, char **argv);
 
 /* sha256:<hex> into 32 bytes; 0 or -1. */
 int cli_parse_digest(const char *s, unsigned char out[32]);

@@ -14,6 +14,8 @@ static const char usage[] =
     "  scan PATH...     statically analyse model files, archives and pickles (never executes "
     "them)\n"
     "  digest MODEL     print the OpenSSF model-signing (OMS) root digest of a model\n"
+    "  attest ARTIFACT...  write signed SLSA provenance v1 (DSSE Sigstore bundle)\n"
+    "  verify-attestation  verify SLSA provenance like slsa-verifier (offline)\n"
     "  verify-bundle    verify a Sigstore bundle offline (sigstore-conformance shape)\n"
     "  rules            print the rule catalogue and the pickle policy (markdown or json)\n"
     "  version          print the version\n"
@@ -47,6 +49,12 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "digest") == 0) {
         return cmd_digest(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "attest") == 0) {
+        return cmd_attest(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "verify-attestation") == 0) {
+        return cmd_verify_attestation(argc - 1, argv + 1);
     }
     if (strcmp(cmd, "verify-bundle") == 0) {
         return cmd_verify_bundle(argc - 1, argv + 1);

@@ -974,33 +974,54 @@ out:
     return rc;
 }
 
+char *cu_cert_ext_string(X509 *x, const char *oid, bool der_utf8)
+{
+    ASN1_OBJECT *o = OBJ_txt2obj(oid, 1);
+    int pos = o == NULL ? -1 : X509_get_ext_by_OBJ(x, o, -1);
+    ASN1_OBJECT_free(o);
+    if (pos < 0) {
+        return NULL;
+    }
+    ASN1_OCTET_STRING *os = X509_EXTENSION_get_data(X509_get_ext(x, pos));
+    const uint8_t *p = ASN1_STRING_get0_data(os);
+    int n = ASN1_STRING_length(os);
+    if (!der_utf8) {
+        return memchr(p, 0, (size_t)n) != NULL ? NULL : cu_strndup((const char *)p, (size_t)n);
+    }
+    ASN1_UTF8STRING *u = d2i_ASN1_UTF8STRING(NULL, &p, n);
+    char *s = NULL;
+    if (u != NULL && p == ASN1_STRING_get0_data(os) + n &&
+        memchr(ASN1_STRING_get0_data(u), 0, (size_t)ASN1_STRING_length(u)) == NULL) {
+        s = cu_strndup((const char *)ASN1_STRING_get0_data(u), (size_t)ASN1_STRING_length(u));
+    }
+    ASN1_UTF8STRING_free(u);
+    ERR_clear_error();
+    return s;
+}
+
 /* The OIDC issuer: OID 1.3.6.1.4.1.57264.1.8 (DER UTF8String) or legacy .1.1 (raw). */
 static char *cert_issuer(X509 *x)
 {
-    static const char *oids[] = {"1.3.6.1.4.1.57264.1.8", "1.3.6.1.4.1.57264.1.1"};
-    for (size_t k = 0; k < 2; k++) {
-        ASN1_OBJECT *o = OBJ_txt2obj(oids[k], 1);
-        int pos = o == NULL ? -1 : X509_get_ext_by_OBJ(x, o, -1);
-        ASN1_OBJECT_free(o);
-        if (pos < 0) {
-            continue;
+    char *s = cu_cert_ext_string(x, "1.3.6.1.4.1.57264.1.8", true);
+    return s != NULL ? s : cu_cert_ext_string(x, "1.3.6.1.4.1.57264.1.1", false);
+}
+
+char *cu_cert_san(X509 *x)
+{
+    GENERAL_NAMES *gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+    char *out = NULL;
+    for (int i = 0; i < sk_GENERAL_NAME_num(gens) && out == NULL; i++) {
+        GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
+        ASN1_STRING *s = g->type == GEN_URI     ? g->d.uniformResourceIdentifier
+                         : g->type == GEN_EMAIL ? g->d.rfc822Name
+                                                : NULL;
+        if (s != NULL) {
+            out = cu_strndup((const char *)ASN1_STRING_get0_data(s),
+                             (size_t)ASN1_STRING_length(s));
         }
-        ASN1_OCTET_STRING *os = X509_EXTENSION_get_data(X509_get_ext(x, pos));
-        const uint8_t *p = ASN1_STRING_get0_data(os);
-        int n = ASN1_STRING_length(os);
-        if (k == 0) {
-            ASN1_UTF8STRING *u = d2i_ASN1_UTF8STRING(NULL, &p, n);
-            char *s = NULL;
-            if (u != NULL && p == ASN1_STRING_get0_data(os) + n) {
-                s = cu_strndup((const char *)ASN1_STRING_get0_data(u),
-                               (size_t)ASN1_STRING_length(u));
-            }
-            ASN1_UTF8STRING_free(u);
-            return s;
-        }
-        return cu_strndup((const char *)p, (size_t)n);
     }
-    return NULL;
+    GENERAL_NAMES_free(gens);
+    return out;
 }
 
 static int verify_identity(struct vctx *v, const struct cu_identity_policy *pol)

@@ -65,4 +65,10 @@ CUSTODY_NODISCARD int cu_sigstore_verify_ex(const struct cu_bundle *b,
                                             int64_t *signing_time,
                                             custody_error *err);
 
+/* A Fulcio extension's text (OID dotted): DER UTF8String for 1.3.6.1.4.1.57264.1.8 and later,
+ * raw bytes for the legacy .1.1-.1.6. Fresh string or NULL (absent, malformed, NUL inside). */
+char *cu_cert_ext_string(X509 *x, const char *oid, bool der_utf8);
+/* The first URI or email SAN of a certificate (fresh), or NULL. */
+char *cu_cert_san(X509 *x);
+
 #endif
