@@ -1126,6 +1126,18 @@ static int check_subject(struct vctx *v)
     return ok ? 0 : VFAIL("artifact digest is not a subject of the in-toto statement");
 }
 
+static bool is_trusted_ca(const struct cu_trust_root *tr, X509 *c)
+{
+    for (size_t i = 0; i < tr->n_cas; i++) {
+        for (int k = 0; k < sk_X509_num(tr->cas[i].chain); k++) {
+            if (X509_cmp(sk_X509_value(tr->cas[i].chain, k), c) == 0) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 int cu_sigstore_verify_ex(const struct cu_bundle *b, const struct cu_trust_root *tr,
                           const struct cu_identity_policy *pol, EVP_PKEY *key,
                           const uint8_t *artifact_sha256, int64_t *signing_time,
@@ -1152,9 +1164,16 @@ int cu_sigstore_verify_ex(const struct cu_bundle *b, const struct cu_trust_root 
         }
         for (int k = 0; k < sk_X509_num(b->certs); k++) {
             X509 *c = sk_X509_value(b->certs, k);
-            if (X509_check_issued(c, c) == X509_V_OK) {
+            /* a root in the bundle's chain is refused unless it is one of the trusted root's
+             * own CA certificates (old v0.1 bundles carry leaf, intermediate and root) */
+            if (k > 0 && X509_check_issued(c, c) == X509_V_OK && !is_trusted_ca(tr, c)) {
                 ERR_clear_error();
-                return VFAIL("bundle certificate chain contains a root certificate");
+                return VFAIL("bundle certificate chain contains a root certificate that is not "
+                             "a trusted CA");
+            }
+            if (k == 0 && X509_check_issued(c, c) == X509_V_OK) {
+                ERR_clear_error();
+                return VFAIL("bundle signing certificate is self-signed");
             }
         }
         ERR_clear_error();
