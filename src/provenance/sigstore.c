@@ -803,13 +803,8 @@ static int verify_timestamp(struct vctx *v, const json_t *ts, size_t idx)
             rc = cu_err_nomem(err);
             goto out;
         }
-        /* the leaf of the TSA chain is given so tokens without embedded certs verify */
-        X509 *tleaf = sk_X509_value(tsa->chain, 0);
-        if (sk_X509_num(tsa->chain) == 1 || !X509_up_ref(tleaf) ||
-            !sk_X509_push(untrusted, tleaf)) {
-            /* single-certificate chain: the leaf is the anchor, already in the store */
-            (void)0;
-        }
+        /* store_for put the TSA chain's leaf and intermediates among the untrusted certificates,
+         * so tokens without embedded certificates verify too */
         TS_VERIFY_CTX_set_flags(vc, TS_VFY_VERSION | TS_VFY_SIGNATURE | TS_VFY_DATA);
         TS_VERIFY_CTX_set_data(vc, data);
         TS_VERIFY_CTX_set_store(vc, st);
@@ -1185,6 +1180,10 @@ int cu_sigstore_verify_ex(const struct cu_bundle *b, const struct cu_trust_root 
     }
     /* 1. the signature */
     if (b->content == CU_BUNDLE_DSSE) {
+        if (b->payload_type == NULL || b->payload == NULL) {
+            rc = cu_err_malformed(err, "bundle", CU_NO_OFFSET, "DSSE envelope incomplete");
+            goto out;
+        }
         rc = cu_dsse_pae(&v.pae, &v.pae_len, b->payload_type, strlen(b->payload_type),
                          b->payload, b->payload_len, err);
         if (rc || (rc = sha256(v.pae, v.pae_len, v.pae_sha256)) != 0) {
