@@ -14,15 +14,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const uint8_t *nul = memchr(data, 0, size);
     struct cu_trust_root *tr = NULL;
     struct cu_bundle *b = NULL;
-    custody_error err = {0};
-    static const uint8_t digest[32] = {0xa0, 0xcf, 0xc7, 0x12};
+    custody_error err = { 0 };
+    static const uint8_t digest[32] = { 0xa0, 0xcf, 0xc7, 0x12 };
     if (nul == NULL) {
         return 0;
     }
     size_t rl = (size_t)(nul - data);
     if (cu_trust_root_parse(&tr, data, rl, "fuzz", &err) == 0 &&
         cu_bundle_parse(&b, nul + 1, size - rl - 1, &err) == 0) {
-        struct cu_identity_policy pol = {NULL, NULL};
+        struct cu_identity_policy pol = { NULL, NULL };
         int64_t t = -1;
         if (cu_sigstore_verify(b, tr, &pol, digest, &t, &err) == 0 && t <= 0) {
             abort();

@@ -8,7 +8,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct cu_trust_root *tr = NULL;
-    custody_error err = {0};
+    custody_error err = { 0 };
     int rc = cu_trust_root_parse(&tr, data, size, "fuzz", &err);
     if ((rc == 0) != (tr != NULL)) {
         abort();

@@ -43,9 +43,9 @@ custody_sha256_file(const char *path, uint8_t out[32], custody_error *err);
 typedef struct custody_attest_opts {
     const char *const *artifacts; /* files; each becomes a subject (basename, sha256) */
     size_t n_artifacts;
-    const char *private_key;      /* PEM private key file (ECDSA P-256/384/521 or Ed25519) */
-    const char *builder_id;       /* runDetails.builder.id (required) */
-    const char *build_type;       /* buildDefinition.buildType; NULL = custody's generic type */
+    const char *private_key; /* PEM private key file (ECDSA P-256/384/521 or Ed25519) */
+    const char *builder_id;  /* runDetails.builder.id (required) */
+    const char *build_type;  /* buildDefinition.buildType; NULL = custody's generic type */
     const char *const *external_params; /* "key=value" into externalParameters */
     size_t n_external_params;
     const char *const *resolved_deps; /* "uri@sha256:<64 hex>" into resolvedDependencies */
@@ -67,7 +67,7 @@ typedef struct custody_slsa_policy {
     const char *source_uri;   /* "github.com/owner/repo" */
     const char *source_ref;   /* full ref ("refs/heads/main") or short name */
     const char *source_branch, *source_tag, *source_versioned_tag;
-    bool bundle_only;         /* signature and log checks only: no builder/source policy */
+    bool bundle_only; /* signature and log checks only: no builder/source policy */
 } custody_slsa_policy;
 
 /* Verifies provenance for an artifact (artifact_sha256 NULL: no subject check). On success

@@ -48,14 +48,14 @@ static const char *optv(int argc, char **argv, int *i, const char *name)
 
 int cmd_attest(int argc, char **argv)
 {
-    custody_attest_opts o = {0};
+    custody_attest_opts o = { 0 };
     const char **arts = calloc((size_t)argc + 1, sizeof *arts);
     const char **ext = calloc((size_t)argc + 1, sizeof *ext);
     const char **deps = calloc((size_t)argc + 1, sizeof *deps);
     const char *outp = NULL, *v;
     char *json = NULL;
     int rc = CLI_EXIT_USAGE;
-    custody_error err = {0};
+    custody_error err = { 0 };
 
     if (arts == NULL || ext == NULL || deps == NULL) {
         cli_errorf("out of memory");
@@ -124,9 +124,9 @@ out:
 
 int cmd_verify_attestation(int argc, char **argv)
 {
-    custody_slsa_policy pol = {0};
+    custody_slsa_policy pol = { 0 };
     const char *art = NULL, *v;
-    custody_error err = {0};
+    custody_error err = { 0 };
     uint8_t d[32];
     char *summary = NULL;
 

@@ -78,9 +78,9 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name)
 int cmd_verify_bundle(int argc, char **argv)
 {
     const char *bundle = NULL, *art = NULL, *v;
-    custody_bundle_policy pol = {0};
+    custody_bundle_policy pol = { 0 };
     uint8_t d[32];
-    custody_error err = {0};
+    custody_error err = { 0 };
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -132,7 +132,6 @@ int cmd_verify_bundle(int argc, char **argv)
     if (custody_verify_bundle(bundle, d, &pol, &t, &err) != 0) {
         return cli_verify_status(&err, "verify-bundle");
     }
-    return printf("OK: %s verified (signed at %lld)\n", bundle, (long long)t) < 0
-               ? CLI_EXIT_USAGE
-               : CLI_EXIT_OK;
+    return printf("OK: %s verified (signed at %lld)\n", bundle, (long long)t) < 0 ? CLI_EXIT_USAGE
+                                                                                  : CLI_EXIT_OK;
 }

@@ -26,16 +26,16 @@
 #include "provenance/merkle.h"
 #include "core/banned.h"
 
-#define MAX_TIMES       32u
-#define MAX_ENTRIES     16u
-#define MAX_PROOF       64u
-#define FUTURE_SLACK    60 /* seconds a log's clock may run ahead of ours */
+#define MAX_TIMES    32u
+#define MAX_ENTRIES  16u
+#define MAX_PROOF    64u
+#define FUTURE_SLACK 60 /* seconds a log's clock may run ahead of ours */
 
 struct vctx {
     const struct cu_bundle *b;
     const struct cu_trust_root *tr;
-    X509 *leaf;    /* NULL in key mode */
-    EVP_PKEY *key; /* the signer's key (borrowed) */
+    X509 *leaf;         /* NULL in key mode */
+    EVP_PKEY *key;      /* the signer's key (borrowed) */
     const uint8_t *art; /* artifact SHA-256, may be NULL for DSSE */
     uint8_t *pae;
     size_t pae_len;
@@ -45,7 +45,8 @@ struct vctx {
     custody_error *err;
 };
 
-#define VFAIL(...) cu_err_set(err, CU_EVERIFY, "bundle", CU_NO_OFFSET, __FILE__, __LINE__, __VA_ARGS__)
+#define VFAIL(...) \
+    cu_err_set(err, CU_EVERIFY, "bundle", CU_NO_OFFSET, __FILE__, __LINE__, __VA_ARGS__)
 
 static int sha256(const uint8_t *p, size_t n, uint8_t out[32])
 {
@@ -376,8 +377,8 @@ static int body_matches(struct vctx *v, const json_t *body, const char *kind, co
 
 /* ---- transparency log entries ---- */
 
-static const struct cu_tr_log *find_log(const struct cu_tr_log *logs, size_t n, const uint8_t *id,
-                                        size_t id_len)
+static const struct cu_tr_log *
+find_log(const struct cu_tr_log *logs, size_t n, const uint8_t *id, size_t id_len)
 {
     for (size_t i = 0; i < n; i++) {
         if (logs[i].id_len == id_len && memcmp(logs[i].id, id, id_len) == 0) {
@@ -388,8 +389,12 @@ static const struct cu_tr_log *find_log(const struct cu_tr_log *logs, size_t n, 
 }
 
 /* ECDSA with SHA-256 (DER) or Ed25519 over msg with a log key. */
-static int log_sig_verify(EVP_PKEY *key, const uint8_t *msg, size_t n, const uint8_t *sig,
-                          size_t siglen, custody_error *err)
+static int log_sig_verify(EVP_PKEY *key,
+                          const uint8_t *msg,
+                          size_t n,
+                          const uint8_t *sig,
+                          size_t siglen,
+                          custody_error *err)
 {
     const EVP_MD *md = EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519 ? NULL : EVP_sha256();
     return cu_sig_verify(key, md, CU_SIG_DER, msg, n, sig, siglen, err);
@@ -397,8 +402,13 @@ static int log_sig_verify(EVP_PKEY *key, const uint8_t *msg, size_t n, const uin
 
 /* SPEC: Rekor v1 SET = signature over the canonical JSON of
  * {body, integratedTime, logID (hex), logIndex} (keys sorted, no spaces). */
-static int verify_set(const struct cu_tr_log *log, const char *body_b64, int64_t itime,
-                      int64_t index, const uint8_t *set, size_t set_len, custody_error *err)
+static int verify_set(const struct cu_tr_log *log,
+                      const char *body_b64,
+                      int64_t itime,
+                      int64_t index,
+                      const uint8_t *set,
+                      size_t set_len,
+                      custody_error *err)
 {
     char idhex[65];
     hex(log->id, log->id_len, idhex);
@@ -418,8 +428,8 @@ static int verify_set(const struct cu_tr_log *log, const char *body_b64, int64_t
 
 /* Note key hint of a log key: SHA-256(DER SPKI)[:4] for ECDSA; for Ed25519 the C2SP signed-note
  * key id SHA-256(name || "\n" || 0x01 || key)[:4] (name = the signature line's name). */
-static bool hint_matches(const struct cu_tr_log *log, const uint8_t *hint, const char *name,
-                         size_t name_len)
+static bool
+hint_matches(const struct cu_tr_log *log, const uint8_t *hint, const char *name, size_t name_len)
 {
     if (log->id_len >= 4 && memcmp(log->id, hint, 4) == 0) {
         return true;
@@ -444,8 +454,11 @@ static bool hint_matches(const struct cu_tr_log *log, const uint8_t *hint, const
 /* SPEC: C2SP tlog-checkpoint / signed-note: "origin\nsize\nroot-b64\n[ext lines]\n\n" then
  * signature lines "— name base64(keyhint[4] || sig)\n". Checks one signature by the log's key
  * and that size and root hash equal the proof's. */
-static int verify_checkpoint(const struct cu_tr_log *log, const char *env, uint64_t size,
-                             const uint8_t *root, custody_error *err)
+static int verify_checkpoint(const struct cu_tr_log *log,
+                             const char *env,
+                             uint64_t size,
+                             const uint8_t *root,
+                             custody_error *err)
 {
     const char *sep = strstr(env, "\n\n");
     size_t body_len;
@@ -533,12 +546,15 @@ static int verify_checkpoint(const struct cu_tr_log *log, const char *env, uint6
     return 0;
 }
 
-static int verify_inclusion(const struct cu_tr_log *log, const json_t *ip, const uint8_t *body,
-                            size_t body_len, custody_error *err)
+static int verify_inclusion(const struct cu_tr_log *log,
+                            const json_t *ip,
+                            const uint8_t *body,
+                            size_t body_len,
+                            custody_error *err)
 {
     int64_t index, size;
     const json_t *hashes = json_object_get(ip, "hashes"), *h;
-    uint8_t *root = NULL, *bufs[MAX_PROOF] = {0};
+    uint8_t *root = NULL, *bufs[MAX_PROOF] = { 0 };
     size_t root_len = 0, i, n = 0;
     struct cu_bytes proof[MAX_PROOF];
     uint8_t leaf[32];
@@ -572,9 +588,8 @@ static int verify_inclusion(const struct cu_tr_log *log, const json_t *ip, const
     if (rc) {
         goto out;
     }
-    rc = cu_merkle_verify_inclusion((uint64_t)index, (uint64_t)size,
-                                    (struct cu_bytes){leaf, 32}, proof, n,
-                                    (struct cu_bytes){root, root_len}, err);
+    rc = cu_merkle_verify_inclusion((uint64_t)index, (uint64_t)size, (struct cu_bytes){ leaf, 32 },
+                                    proof, n, (struct cu_bytes){ root, root_len }, err);
     if (rc == CU_EVERIFY) {
         char m[200];
         (void)snprintf(m, sizeof m, "%.190s", err->msg);
@@ -714,7 +729,7 @@ static int64_t asn1_to_unix(const ASN1_TIME *t)
 
 /* X509_STORE trusting the last certificate of `chain` (partial chains allowed, so a CA given as
  * an intermediate is an anchor too), the others untrusted; verification time t. */
-static X509_STORE *store_for(STACK_OF(X509) *chain, int64_t t, STACK_OF(X509) **untrusted)
+static X509_STORE *store_for(STACK_OF(X509) * chain, int64_t t, STACK_OF(X509) * *untrusted)
 {
     X509_STORE *st = X509_STORE_new();
     int n = sk_X509_num(chain);
@@ -865,8 +880,7 @@ static int verify_chain_at(struct vctx *v, int64_t t, X509 **issuer)
         }
     }
     if (!in_any) {
-        return VFAIL("no certificate authority of the trusted root is valid at %lld",
-                     (long long)t);
+        return VFAIL("no certificate authority of the trusted root is valid at %lld", (long long)t);
     }
     return VFAIL("certificate does not chain to a trusted CA at the signing time %lld (expired, "
                  "not yet valid, or unknown issuer)",
@@ -907,7 +921,8 @@ static int verify_scts(struct vctx *v, X509 *issuer)
     X509_EXTENSION_free(X509_delete_ext(pre, pos));
     tbs_len = i2d_re_X509_tbs(pre, &tbs);
     spki_len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(issuer), &spki);
-    if (tbs_len <= 0 || spki_len <= 0 || tbs_len > 0xffffff || sha256(spki, (size_t)spki_len, ikh)) {
+    if (tbs_len <= 0 || spki_len <= 0 || tbs_len > 0xffffff ||
+        sha256(spki, (size_t)spki_len, ikh)) {
         rc = cu_err_malformed(err, "bundle", CU_NO_OFFSET, "cannot re-encode the certificate");
         goto out;
     }
@@ -1011,8 +1026,7 @@ char *cu_cert_san(X509 *x)
                          : g->type == GEN_EMAIL ? g->d.rfc822Name
                                                 : NULL;
         if (s != NULL) {
-            out = cu_strndup((const char *)ASN1_STRING_get0_data(s),
-                             (size_t)ASN1_STRING_length(s));
+            out = cu_strndup((const char *)ASN1_STRING_get0_data(s), (size_t)ASN1_STRING_length(s));
         }
     }
     GENERAL_NAMES_free(gens);
@@ -1133,12 +1147,15 @@ static bool is_trusted_ca(const struct cu_trust_root *tr, X509 *c)
     return false;
 }
 
-int cu_sigstore_verify_ex(const struct cu_bundle *b, const struct cu_trust_root *tr,
-                          const struct cu_identity_policy *pol, EVP_PKEY *key,
-                          const uint8_t *artifact_sha256, int64_t *signing_time,
+int cu_sigstore_verify_ex(const struct cu_bundle *b,
+                          const struct cu_trust_root *tr,
+                          const struct cu_identity_policy *pol,
+                          EVP_PKEY *key,
+                          const uint8_t *artifact_sha256,
+                          int64_t *signing_time,
                           custody_error *err)
 {
-    struct vctx v = {.b = b, .tr = tr, .art = artifact_sha256, .err = err};
+    struct vctx v = { .b = b, .tr = tr, .art = artifact_sha256, .err = err };
     X509 *issuer = NULL;
     size_t i;
     const json_t *e;
@@ -1184,8 +1201,8 @@ int cu_sigstore_verify_ex(const struct cu_bundle *b, const struct cu_trust_root 
             rc = cu_err_malformed(err, "bundle", CU_NO_OFFSET, "DSSE envelope incomplete");
             goto out;
         }
-        rc = cu_dsse_pae(&v.pae, &v.pae_len, b->payload_type, strlen(b->payload_type),
-                         b->payload, b->payload_len, err);
+        rc = cu_dsse_pae(&v.pae, &v.pae_len, b->payload_type, strlen(b->payload_type), b->payload,
+                         b->payload_len, err);
         if (rc || (rc = sha256(v.pae, v.pae_len, v.pae_sha256)) != 0) {
             goto out;
         }
@@ -1266,9 +1283,12 @@ out:
     return rc;
 }
 
-int cu_sigstore_verify(const struct cu_bundle *b, const struct cu_trust_root *tr,
-                       const struct cu_identity_policy *pol, const uint8_t *artifact_sha256,
-                       int64_t *signing_time, custody_error *err)
+int cu_sigstore_verify(const struct cu_bundle *b,
+                       const struct cu_trust_root *tr,
+                       const struct cu_identity_policy *pol,
+                       const uint8_t *artifact_sha256,
+                       int64_t *signing_time,
+                       custody_error *err)
 {
     return cu_sigstore_verify_ex(b, tr, pol, NULL, artifact_sha256, signing_time, err);
 }

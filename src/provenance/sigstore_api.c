@@ -57,8 +57,10 @@ out:
     return rc;
 }
 
-int custody_verify_bundle(const char *bundle_path, const uint8_t artifact_sha256[32],
-                          const custody_bundle_policy *pol, int64_t *signing_time,
+int custody_verify_bundle(const char *bundle_path,
+                          const uint8_t artifact_sha256[32],
+                          const custody_bundle_policy *pol,
+                          int64_t *signing_time,
                           custody_error *err)
 {
     uint8_t *data = NULL, *pem = NULL;
@@ -99,7 +101,7 @@ int custody_verify_bundle(const char *bundle_path, const uint8_t artifact_sha256
         }
         goto out;
     }
-    struct cu_identity_policy ip = {pol->identity, pol->issuer};
+    struct cu_identity_policy ip = { pol->identity, pol->issuer };
     rc = cu_sigstore_verify_ex(b, tr, &ip, key, artifact_sha256, &t, err);
     if (rc == CU_EVERIFY) {
         (void)snprintf(err->where, sizeof err->where, "%s", bundle_path);

@@ -26,7 +26,7 @@ struct cu_tr_log {
 /* A certificate authority (Fulcio) or timestamp authority: chain leaf first, root last. */
 struct cu_tr_ca {
     char *uri;
-    STACK_OF(X509) *chain;
+    STACK_OF(X509) * chain;
     int64_t start, end;
 };
 

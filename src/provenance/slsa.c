@@ -22,17 +22,18 @@
 #include "provenance/sigstore_int.h"
 #include "core/banned.h"
 
-#define INTOTO_TYPE      "application/vnd.in-toto+json"
-#define STATEMENT_V1     "https://in-toto.io/Statement/v1"
-#define STATEMENT_V01    "https://in-toto.io/Statement/v0.1"
-#define SLSA_V1          "https://slsa.dev/provenance/v1"
-#define SLSA_V02         "https://slsa.dev/provenance/v0.2"
-#define DEFAULT_BUILD    "https://custody.dev/attest/generic/v1"
-#define GH_ISSUER        "https://token.actions.githubusercontent.com"
-#define GENERATOR_PREFIX "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/"
+#define INTOTO_TYPE   "application/vnd.in-toto+json"
+#define STATEMENT_V1  "https://in-toto.io/Statement/v1"
+#define STATEMENT_V01 "https://in-toto.io/Statement/v0.1"
+#define SLSA_V1       "https://slsa.dev/provenance/v1"
+#define SLSA_V02      "https://slsa.dev/provenance/v0.2"
+#define DEFAULT_BUILD "https://custody.dev/attest/generic/v1"
+#define GH_ISSUER     "https://token.actions.githubusercontent.com"
+#define GENERATOR_PREFIX \
+    "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/"
 
-#define PFAIL(...) cu_err_set(err, CU_EVERIFY, "provenance", CU_NO_OFFSET, __FILE__, __LINE__, \
-                              __VA_ARGS__)
+#define PFAIL(...) \
+    cu_err_set(err, CU_EVERIFY, "provenance", CU_NO_OFFSET, __FILE__, __LINE__, __VA_ARGS__)
 
 static void to_hex(const uint8_t *p, size_t n, char *out)
 {
@@ -97,8 +98,8 @@ static int key_hint(EVP_PKEY *key, char out[65])
     return rc;
 }
 
-static int sign_pae(EVP_PKEY *key, const uint8_t *pae, size_t n, uint8_t **sig, size_t *siglen,
-                    custody_error *err)
+static int sign_pae(
+    EVP_PKEY *key, const uint8_t *pae, size_t n, uint8_t **sig, size_t *siglen, custody_error *err)
 {
     const EVP_MD *md = NULL;
     if (EVP_PKEY_get_base_id(key) != EVP_PKEY_ED25519) {
@@ -181,16 +182,16 @@ static json_t *build_statement(const custody_attest_opts *o, custody_error *err,
             char c = at[8 + k];
             lower[k] = (char)(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
         }
-        json_t *d = uri == NULL ? NULL
-                                : json_pack("{s:s, s:{s:s}}", "uri", uri, "digest", "sha256", lower);
+        json_t *d =
+            uri == NULL ? NULL : json_pack("{s:s, s:{s:s}}", "uri", uri, "digest", "sha256", lower);
         free(uri);
         if (d == NULL || json_array_append_new(deps, d)) {
             *rc = cu_err_inval(err, "--resolved-dep '%s': bad URI (UTF-8)", dep);
             goto fail;
         }
     }
-    const char *times[2] = {o->started_on, o->finished_on};
-    const char *tnames[2] = {"startedOn", "finishedOn"};
+    const char *times[2] = { o->started_on, o->finished_on };
+    const char *tnames[2] = { "startedOn", "finishedOn" };
     for (size_t i = 0; i < 2; i++) {
         int64_t t;
         if (times[i] == NULL) {
@@ -207,8 +208,8 @@ static json_t *build_statement(const custody_attest_opts *o, custody_error *err,
     }
     if (jset(bd, "buildType", json_string(o->build_type ? o->build_type : DEFAULT_BUILD)) ||
         json_object_set_new(bd, "externalParameters", ext) ||
-        (ext = NULL, json_array_size(deps) > 0 ? json_object_set(bd, "resolvedDependencies", deps)
-                                               : 0) ||
+        (ext = NULL,
+         json_array_size(deps) > 0 ? json_object_set(bd, "resolvedDependencies", deps) : 0) ||
         jset(builder, "id", json_string(o->builder_id)) ||
         json_object_set_new(rd, "builder", builder) ||
         (builder = NULL, json_object_size(meta) > 0 ? json_object_set(rd, "metadata", meta) : 0) ||
@@ -307,10 +308,10 @@ out:
 struct prov {
     json_t *statement;
     const json_t *pred;
-    bool v1;               /* SLSA v1 predicate (else v0.2) */
-    const char *builder;   /* builder id in the provenance, may be NULL */
-    char *source;          /* "github.com/owner/repo" from the provenance, may be NULL */
-    char *ref;             /* source ref from the provenance, may be NULL */
+    bool v1;             /* SLSA v1 predicate (else v0.2) */
+    const char *builder; /* builder id in the provenance, may be NULL */
+    char *source;        /* "github.com/owner/repo" from the provenance, may be NULL */
+    char *ref;           /* source ref from the provenance, may be NULL */
 };
 
 /* "git+https://github.com/o/r@refs/heads/main" / "https://github.com/o/r.git" ->
@@ -368,8 +369,9 @@ static int parse_statement(struct prov *p, const uint8_t *payload, size_t len, c
     const char *type = json_string_value(json_object_get(p->statement, "_type"));
     const char *pt = json_string_value(json_object_get(p->statement, "predicateType"));
     if (!json_is_object(p->statement) || type == NULL) {
-        return cu_err_malformed(err, "provenance", CU_NO_OFFSET, "payload is not an in-toto "
-                                                                 "statement");
+        return cu_err_malformed(err, "provenance", CU_NO_OFFSET,
+                                "payload is not an in-toto "
+                                "statement");
     }
     if (strcmp(type, STATEMENT_V1) != 0 && strcmp(type, STATEMENT_V01) != 0) {
         return cu_err_unsupported(err, "provenance", CU_NO_OFFSET, "statement type '%s'", type);
@@ -496,17 +498,18 @@ static bool versioned_tag_ok(const char *want, const char *tag)
 
 static int check_ref(const custody_slsa_policy *pol, const char *ref, custody_error *err)
 {
-    if (pol->source_branch == NULL && pol->source_tag == NULL && pol->source_versioned_tag == NULL &&
-        pol->source_ref == NULL) {
+    if (pol->source_branch == NULL && pol->source_tag == NULL &&
+        pol->source_versioned_tag == NULL && pol->source_ref == NULL) {
         return 0;
     }
     if (ref == NULL) {
         return PFAIL("provenance and certificate name no source ref");
     }
     if (pol->source_ref != NULL) {
-        bool ok = strcmp(ref, pol->source_ref) == 0 ||
-                  (strncmp(ref, "refs/heads/", 11) == 0 && strcmp(ref + 11, pol->source_ref) == 0) ||
-                  (strncmp(ref, "refs/tags/", 10) == 0 && strcmp(ref + 10, pol->source_ref) == 0);
+        bool ok =
+            strcmp(ref, pol->source_ref) == 0 ||
+            (strncmp(ref, "refs/heads/", 11) == 0 && strcmp(ref + 11, pol->source_ref) == 0) ||
+            (strncmp(ref, "refs/tags/", 10) == 0 && strcmp(ref + 10, pol->source_ref) == 0);
         if (!ok) {
             return PFAIL("source ref mismatch: built from %s, expected %s", ref, pol->source_ref);
         }
@@ -533,16 +536,19 @@ static int check_ref(const custody_slsa_policy *pol, const char *ref, custody_er
 }
 
 static const char *const trusted_workflows[] = {
-    "generator_generic_slsa3.yml",     "generator_container_slsa3.yml",
-    "builder_go_slsa3.yml",            "builder_container-based_slsa3.yml",
-    "builder_nodejs_slsa3.yml",        "delegator_generic_slsa3.yml",
+    "generator_generic_slsa3.yml",
+    "generator_container_slsa3.yml",
+    "builder_go_slsa3.yml",
+    "builder_container-based_slsa3.yml",
+    "builder_nodejs_slsa3.yml",
+    "delegator_generic_slsa3.yml",
     "delegator_lowperms-generic_slsa3.yml",
 };
 
 /* Keyless GitHub Actions policy: the certificate names a trusted slsa-github-generator
  * workflow at a release tag; builder id, source repository and ref match. */
-static int keyless_policy(const custody_slsa_policy *pol, X509 *leaf, struct prov *p,
-                          custody_error *err)
+static int
+keyless_policy(const custody_slsa_policy *pol, X509 *leaf, struct prov *p, custody_error *err)
 {
     char *san = cu_cert_san(leaf);
     char *repo_uri = NULL, *cert_repo = NULL, *cert_ref = NULL;
@@ -676,8 +682,12 @@ static int key_policy(const custody_slsa_policy *pol, struct prov *p, custody_er
 }
 
 /* A DSSE envelope read from .intoto.jsonl: {payloadType, payload, signatures[{keyid, sig}]}. */
-static int verify_jsonl(const custody_slsa_policy *pol, EVP_PKEY *key, const json_t *env,
-                        uint8_t **payload, size_t *plen, custody_error *err)
+static int verify_jsonl(const custody_slsa_policy *pol,
+                        EVP_PKEY *key,
+                        const json_t *env,
+                        uint8_t **payload,
+                        size_t *plen,
+                        custody_error *err)
 {
     const char *pt = json_string_value(json_object_get(env, "payloadType"));
     const char *pl = json_string_value(json_object_get(env, "payload"));
@@ -717,7 +727,9 @@ static int verify_jsonl(const custody_slsa_policy *pol, EVP_PKEY *key, const jso
     return ok ? 0 : PFAIL("no DSSE signature verifies with the key");
 }
 
-int custody_verify_attestation(const uint8_t *art, const custody_slsa_policy *pol, char **summary,
+int custody_verify_attestation(const uint8_t *art,
+                               const custody_slsa_policy *pol,
+                               char **summary,
                                custody_error *err)
 {
     uint8_t *data = NULL, *pem = NULL, *jpayload = NULL;
@@ -726,7 +738,7 @@ int custody_verify_attestation(const uint8_t *art, const custody_slsa_policy *po
     struct cu_trust_root *tr = NULL;
     struct cu_bundle *b = NULL;
     json_t *doc = NULL;
-    struct prov p = {0};
+    struct prov p = { 0 };
     int64_t t = 0;
     int rc;
 
@@ -795,7 +807,7 @@ int custody_verify_attestation(const uint8_t *art, const custody_slsa_policy *po
                 rc = cu_sigstore_verify_ex(b, tr, NULL, key, NULL, &t, err);
             }
         } else {
-            struct cu_identity_policy ip = {NULL, pol->bundle_only ? NULL : GH_ISSUER};
+            struct cu_identity_policy ip = { NULL, pol->bundle_only ? NULL : GH_ISSUER };
             rc = cu_sigstore_verify_ex(b, tr, &ip, NULL, NULL, &t, err);
         }
         if (rc) {

@@ -52,10 +52,9 @@ int cu_rfc3339_parse(const char *s, bool round_up, int64_t *out)
     size_t n = strlen(s), i = 19;
     bool frac = false;
 
-    if (n < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') ||
-        s[13] != ':' || s[16] != ':' || digits(s, 4, &y) || digits(s + 5, 2, &mo) ||
-        digits(s + 8, 2, &d) || digits(s + 11, 2, &h) || digits(s + 14, 2, &mi) ||
-        digits(s + 17, 2, &se)) {
+    if (n < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' ||
+        s[16] != ':' || digits(s, 4, &y) || digits(s + 5, 2, &mo) || digits(s + 8, 2, &d) ||
+        digits(s + 11, 2, &h) || digits(s + 14, 2, &mi) || digits(s + 17, 2, &se)) {
         return -1;
     }
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) {
@@ -94,7 +93,8 @@ int cu_rfc3339_parse(const char *s, bool round_up, int64_t *out)
     return 0;
 }
 
-int cu_read_small_file(const char *path, size_t limit, uint8_t **out, size_t *len, custody_error *err)
+int cu_read_small_file(
+    const char *path, size_t limit, uint8_t **out, size_t *len, custody_error *err)
 {
     FILE *f = NULL;
     uint8_t *buf = NULL;
@@ -173,8 +173,12 @@ void cu_trust_root_free(struct cu_trust_root *tr)
 }
 
 /* validFor {start (required), end (optional)} into a closed interval. */
-static int parse_valid_for(const json_t *obj, const char *what, const char *where, int64_t *start,
-                           int64_t *end, custody_error *err)
+static int parse_valid_for(const json_t *obj,
+                           const char *what,
+                           const char *where,
+                           int64_t *start,
+                           int64_t *end,
+                           custody_error *err)
 {
     const json_t *vf = json_object_get(obj, "validFor");
     const json_t *s, *e;
@@ -203,8 +207,12 @@ static int parse_valid_for(const json_t *obj, const char *what, const char *wher
     return 0;
 }
 
-static int b64_field(const json_t *s, uint8_t **out, size_t *len, const char *what,
-                     const char *where, custody_error *err)
+static int b64_field(const json_t *s,
+                     uint8_t **out,
+                     size_t *len,
+                     const char *what,
+                     const char *where,
+                     custody_error *err)
 {
     if (!json_is_string(s)) {
         return cu_err_malformed(err, where, CU_NO_OFFSET, "%s missing", what);
@@ -216,8 +224,8 @@ static int b64_field(const json_t *s, uint8_t **out, size_t *len, const char *wh
     return rc;
 }
 
-static int parse_log(const json_t *j, struct cu_tr_log *l, const char *what, const char *where,
-                     custody_error *err)
+static int parse_log(
+    const json_t *j, struct cu_tr_log *l, const char *what, const char *where, custody_error *err)
 {
     const json_t *pk = json_object_get(j, "publicKey");
     const json_t *url = json_object_get(j, "baseUrl");
@@ -275,8 +283,8 @@ out:
     return rc;
 }
 
-static int parse_ca(const json_t *j, struct cu_tr_ca *c, const char *what, const char *where,
-                    custody_error *err)
+static int parse_ca(
+    const json_t *j, struct cu_tr_ca *c, const char *what, const char *where, custody_error *err)
 {
     const json_t *certs = json_object_get(json_object_get(j, "certChain"), "certificates");
     const json_t *uri = json_object_get(j, "uri");
@@ -319,8 +327,12 @@ static int parse_ca(const json_t *j, struct cu_tr_ca *c, const char *what, const
     return 0;
 }
 
-static int parse_logs(const json_t *root, const char *key, struct cu_tr_log **out, size_t *n,
-                      const char *where, custody_error *err)
+static int parse_logs(const json_t *root,
+                      const char *key,
+                      struct cu_tr_log **out,
+                      size_t *n,
+                      const char *where,
+                      custody_error *err)
 {
     const json_t *arr = json_object_get(root, key), *v;
     size_t i;
@@ -348,8 +360,12 @@ static int parse_logs(const json_t *root, const char *key, struct cu_tr_log **ou
     return 0;
 }
 
-static int parse_cas(const json_t *root, const char *key, struct cu_tr_ca **out, size_t *n,
-                     const char *where, custody_error *err)
+static int parse_cas(const json_t *root,
+                     const char *key,
+                     struct cu_tr_ca **out,
+                     size_t *n,
+                     const char *where,
+                     custody_error *err)
 {
     const json_t *arr = json_object_get(root, key), *v;
     size_t i;
@@ -377,8 +393,11 @@ static int parse_cas(const json_t *root, const char *key, struct cu_tr_ca **out,
     return 0;
 }
 
-int cu_trust_root_parse(struct cu_trust_root **out, const uint8_t *data, size_t len,
-                        const char *where, custody_error *err)
+int cu_trust_root_parse(struct cu_trust_root **out,
+                        const uint8_t *data,
+                        size_t len,
+                        const char *where,
+                        custody_error *err)
 {
     json_error_t jerr;
     json_t *root = NULL;
@@ -396,9 +415,9 @@ int cu_trust_root_parse(struct cu_trust_root **out, const uint8_t *data, size_t 
         goto out;
     }
     mt = json_object_get(root, "mediaType");
-    if (mt != NULL && (!json_is_string(mt) ||
-                       strncmp(json_string_value(mt), "application/vnd.dev.sigstore.trustedroot",
-                               40) != 0)) {
+    if (mt != NULL &&
+        (!json_is_string(mt) ||
+         strncmp(json_string_value(mt), "application/vnd.dev.sigstore.trustedroot", 40) != 0)) {
         rc = cu_err_unsupported(err, where, CU_NO_OFFSET, "unknown trusted root mediaType");
         goto out;
     }

@@ -19,11 +19,11 @@
 #include "provenance/bundle.h"
 #include "provenance/sigstore_int.h"
 
-#define SC       CUSTODY_SHARED_DIR "/interop/sigstore-conformance/bundle-verify/"
-#define PROD     CUSTODY_SHARED_DIR "/interop/sigstore/trusted_root.json"
-#define HAPPY    SC "happy-path-v0.3/bundle.sigstore.json"
-#define IDENTITY                                                                                  \
-    "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/"     \
+#define SC    CUSTODY_SHARED_DIR "/interop/sigstore-conformance/bundle-verify/"
+#define PROD  CUSTODY_SHARED_DIR "/interop/sigstore/trusted_root.json"
+#define HAPPY SC "happy-path-v0.3/bundle.sigstore.json"
+#define IDENTITY                                                                              \
+    "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/" \
     "workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
 #define ISSUER "https://token.actions.githubusercontent.com"
 
@@ -35,8 +35,12 @@ static const uint8_t a_txt_sha256[32] = {
 typedef void (*mutate_fn)(json_t *bundle);
 
 /* Loads the bundle, applies `mut`, verifies against `root`; returns the code, err filled. */
-static int verify_mut(const char *bundle_path, const char *root, mutate_fn mut, const char *san,
-                      const char *issuer, custody_error *err)
+static int verify_mut(const char *bundle_path,
+                      const char *root,
+                      mutate_fn mut,
+                      const char *san,
+                      const char *issuer,
+                      custody_error *err)
 {
     json_error_t je;
     json_t *j = json_load_file(bundle_path, 0, &je);
@@ -52,9 +56,9 @@ static int verify_mut(const char *bundle_path, const char *root, mutate_fn mut, 
     assert_int_equal(cu_trust_root_load(&tr, root, err), 0);
     int rc = cu_bundle_parse(&b, (const uint8_t *)text, strlen(text), err);
     if (rc == 0) {
-        struct cu_identity_policy pol = {san, issuer};
-        rc = cu_sigstore_verify(b, tr, &pol, b->content == CU_BUNDLE_DSSE ? NULL : a_txt_sha256,
-                                &t, err);
+        struct cu_identity_policy pol = { san, issuer };
+        rc = cu_sigstore_verify(b, tr, &pol, b->content == CU_BUNDLE_DSSE ? NULL : a_txt_sha256, &t,
+                                err);
         if (rc == 0) {
             assert_true(t > 1700000000);
         }
@@ -66,10 +70,14 @@ static int verify_mut(const char *bundle_path, const char *root, mutate_fn mut, 
     return rc;
 }
 
-static void expect_fail(const char *bundle_path, const char *root, mutate_fn mut,
-                        const char *san, const char *issuer, const char *cause)
+static void expect_fail(const char *bundle_path,
+                        const char *root,
+                        mutate_fn mut,
+                        const char *san,
+                        const char *issuer,
+                        const char *cause)
 {
-    custody_error err = {0};
+    custody_error err = { 0 };
     int rc = verify_mut(bundle_path, root, mut, san, issuer, &err);
     if (rc != CU_EVERIFY || strstr(err.msg, cause) == NULL) {
         print_error("rc %d, msg '%s', expected '%s'\n", rc, err.msg, cause);
@@ -80,9 +88,8 @@ static void expect_fail(const char *bundle_path, const char *root, mutate_fn mut
 
 static json_t *entry0(json_t *b)
 {
-    return json_array_get(json_object_get(json_object_get(b, "verificationMaterial"),
-                                          "tlogEntries"),
-                          0);
+    return json_array_get(
+        json_object_get(json_object_get(b, "verificationMaterial"), "tlogEntries"), 0);
 }
 
 /* Flips one base64 character of a string field (keeps it valid base64). */
@@ -148,15 +155,15 @@ static void m_body(json_t *b)
 
 static void m_no_entries(json_t *b)
 {
-    assert_int_equal(json_object_set_new(json_object_get(b, "verificationMaterial"),
-                                         "tlogEntries", json_array()),
+    assert_int_equal(json_object_set_new(json_object_get(b, "verificationMaterial"), "tlogEntries",
+                                         json_array()),
                      0);
 }
 
 static void happy(void **state)
 {
     (void)state;
-    custody_error err = {0};
+    custody_error err = { 0 };
     int rc = verify_mut(HAPPY, PROD, NULL, IDENTITY, ISSUER, &err);
     if (rc != 0) {
         print_error("%s\n", err.msg);
@@ -227,7 +234,7 @@ static void trust_root_missing_start(void **state)
 {
     (void)state;
     struct cu_trust_root *tr = NULL;
-    custody_error err = {0};
+    custody_error err = { 0 };
     assert_int_equal(
         cu_trust_root_load(&tr, SC "trust-root-tlog-missing-validity-start_fail/trusted_root.json",
                            &err),
@@ -261,7 +268,7 @@ static void trust_root_malformed(void **state)
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         struct cu_trust_root *tr = NULL;
-        custody_error err = {0};
+        custody_error err = { 0 };
         int rc = cu_trust_root_parse(&tr, (const uint8_t *)bad[i], strlen(bad[i]), "t", &err);
         assert_true(rc == CUSTODY_EMALFORMED || rc == CUSTODY_EUNSUPPORTED);
         assert_null(tr);
