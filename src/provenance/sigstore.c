@@ -42,6 +42,10 @@ struct vctx {
     uint8_t pae_sha256[32];
     int64_t times[MAX_TIMES];
     size_t ntimes;
+    /* logs of entries without an integrated time (Rekor v2): their key validity is checked
+     * against the verified timestamps */
+    const struct cu_tr_log *untimed[MAX_ENTRIES];
+    size_t nuntimed;
     custody_error *err;
 };
 
@@ -700,6 +704,9 @@ static int verify_entry(struct vctx *v, const json_t *e, size_t idx)
         rc = VFAIL("tlog entry %zu: neither SET nor inclusion proof", idx);
         goto out;
     }
+    if (itime == 0 && v->nuntimed < MAX_ENTRIES) {
+        v->untimed[v->nuntimed++] = log;
+    }
     if (itime != 0) {
         if (promise == NULL) {
             /* an integrated time without a SET is not signed by the log: not a verified time */
@@ -1254,6 +1261,17 @@ int cu_sigstore_verify_ex(const struct cu_bundle *b,
         rc = VFAIL("no verified signing time (no SET-backed integrated time, no RFC 3161 "
                    "timestamp)");
         goto out;
+    }
+    /* a log without integrated times must have been valid at a verified time */
+    for (i = 0; i < v.nuntimed; i++) {
+        bool ok = false;
+        for (size_t k = 0; k < v.ntimes; k++) {
+            ok = ok || in_range(v.times[k], v.untimed[i]->start, v.untimed[i]->end);
+        }
+        if (!ok) {
+            rc = VFAIL("transparency log key is not valid at the verified signing time");
+            goto out;
+        }
     }
     /* 4. certificate at every verified time, SCTs, identity */
     if (v.leaf != NULL) {
