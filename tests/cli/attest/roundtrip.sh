@@ -29,4 +29,13 @@ printf 'model bytes' >model.bin
 "$CUSTODY" verify-attestation model.bin --provenance prov.json --key other.pub; [ $? = 1 ] || exit 13
 "$CUSTODY" attest model.bin --key k.pem --builder-id b --resolved-dep nohash -o x.json; [ $? = 2 ] || exit 14
 "$CUSTODY" attest model.bin --key k.pem --builder-id b --started-on yesterday -o x.json; [ $? = 2 ] || exit 15
+if command -v node >/dev/null; then
+    # the DSSE envelope alone, as a .intoto.jsonl line: verifies with the key, not keyless
+    node -e 'const b=JSON.parse(require("fs").readFileSync("prov.json"));
+             process.stdout.write(JSON.stringify(b.dsseEnvelope)+"\n")' >prov.intoto.jsonl
+    "$CUSTODY" verify-attestation model.bin --provenance prov.intoto.jsonl --key k.pub || exit 16
+    "$CUSTODY" verify-attestation model.bin --provenance prov.intoto.jsonl \
+        --trusted-root "$SHARED/interop/sigstore/trusted_root.json" --source-uri github.com/a/b
+    [ $? = 1 ] || exit 17
+fi
 echo roundtrip-ok
