@@ -37,6 +37,9 @@ static const char va_usage[] =
 static const char *optv(int argc, char **argv, int *i, const char *name)
 {
     size_t n = strlen(name);
+    if (argv[*i] == NULL) {
+        return NULL;
+    }
     if (strcmp(argv[*i], name) == 0) {
         return *i + 1 < argc ? argv[++*i] : NULL;
     }

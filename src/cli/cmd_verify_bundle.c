@@ -63,6 +63,9 @@ int cli_verify_status(const custody_error *err, const char *what)
 static const char *opt_value(int argc, char **argv, int *i, const char *name)
 {
     size_t n = strlen(name);
+    if (argv[*i] == NULL) {
+        return NULL;
+    }
     if (strcmp(argv[*i], name) == 0) {
         if (*i + 1 >= argc) {
             return NULL;

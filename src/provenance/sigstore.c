@@ -385,7 +385,7 @@ static const struct cu_tr_log *
 find_log(const struct cu_tr_log *logs, size_t n, const uint8_t *id, size_t id_len)
 {
     for (size_t i = 0; i < n; i++) {
-        if (logs[i].id_len == id_len && memcmp(logs[i].id, id, id_len) == 0) {
+        if (id != NULL && logs[i].id_len == id_len && memcmp(logs[i].id, id, id_len) == 0) {
             return &logs[i];
         }
     }

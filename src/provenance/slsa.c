@@ -825,7 +825,9 @@ int custody_verify_attestation(const uint8_t *art,
         goto out;
     }
     if (!pol->bundle_only) {
-        if (key == NULL) {
+        if (key == NULL && b == NULL) {
+            rc = PFAIL("keyless provenance needs a Sigstore bundle");
+        } else if (key == NULL) {
             rc = keyless_policy(pol, sk_X509_value(b->certs, 0), &p, err);
         } else {
             rc = key_policy(pol, &p, err);

@@ -43,7 +43,7 @@ static int64_t days_from_civil(int64_t y, int m, int d)
 
 int64_t cu_civil_to_unix(int y, int mo, int d, int h, int mi, int s)
 {
-    return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+    return days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + s;
 }
 
 int cu_rfc3339_parse(const char *s, bool round_up, int64_t *out)
@@ -84,7 +84,8 @@ int cu_rfc3339_parse(const char *s, bool round_up, int64_t *out)
     } else {
         return -1;
     }
-    int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + (se > 59 ? 59 : se);
+    int64_t t = days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 +
+                (se > 59 ? 59 : se);
     t -= (int64_t)oh * 3600 + (int64_t)om * 60;
     if (frac && round_up) {
         t++;
@@ -132,7 +133,7 @@ int cu_read_small_file(
     buf = NULL;
 out:
     free(buf);
-    fclose(f);
+    (void)fclose(f);
     return rc;
 }
 
