@@ -1611,7 +1611,7 @@ static int oms_report_ignored(custody_verify_result *r,
     struct custody_manifest all = { 0 };
     custody_digest_opts d = { 0 };
     d.include_git_paths = true;
-    d.allow_symlinks = false;
+    d.allow_symlinks = o->digest.allow_symlinks; /* as the listing it complements */
     custody_error e2 = { 0 };
     if (cu_mf_list(&all, model, &d, &e2) != 0) {
         vr_note(r, "could not list the ignored files to report them: %s%s%s", e2.where,
