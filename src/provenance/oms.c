@@ -1817,6 +1817,27 @@ out:
     return rc;
 }
 
+int cu_oms_parse_only(const uint8_t *data, size_t len, custody_error *err)
+{
+    struct cu_bundle *b = NULL;
+    struct oms_stmt s = { 0 };
+    int rc = cu_bundle_parse(&b, data, len, err);
+    if (rc != 0) {
+        return rc;
+    }
+    custody_verify_result *r = cu_calloc(1, sizeof(*r));
+    if (r == NULL) {
+        cu_bundle_free(b);
+        return cu_err_nomem(err);
+    }
+    r->notes = (struct cu_buf)CU_BUF_INIT(1u << 20);
+    rc = oms_parse_statement(&s, b, r, err);
+    oms_stmt_free(&s);
+    custody_vr_free(r);
+    cu_bundle_free(b);
+    return rc;
+}
+
 int custody_verify(custody_verify_result **out,
                    const char *model,
                    const char *sig_path,
