@@ -1603,6 +1603,7 @@ static void oms_mf_free(struct custody_manifest *m)
  * the report can name each such file. Best effort: a listing error becomes a note. */
 static int oms_report_ignored(custody_verify_result *r,
                               const char *model,
+                              const char *sig_path,
                               const struct custody_manifest *a,
                               const custody_verify_opts *o,
                               const struct oms_stmt *s,
@@ -1620,12 +1621,21 @@ static int oms_report_ignored(custody_verify_result *r,
         return 0;
     }
     int rc = 0;
+    char *mreal = realpath(model, NULL), *sreal = realpath(sig_path, NULL);
+    const char *sig_rel = NULL;
+    if (mreal != NULL && sreal != NULL && strncmp(sreal, mreal, strlen(mreal)) == 0 &&
+        sreal[strlen(mreal)] == '/') {
+        sig_rel = sreal + strlen(mreal) + 1;
+    }
     for (size_t i = 0; i < all.n && rc == 0; i++) {
         const char *nm = all.v[i].name;
         if (oms_find(a, nm) != SIZE_MAX) {
             continue;
         }
         char *why = NULL;
+        if (sig_rel != NULL && strcmp(nm, sig_rel) == 0) {
+            why = cu_strdup("the signature file");
+        }
         for (size_t g = 0; !o->digest.include_git_paths && why == NULL && g < 4; g++) {
             if (oms_under(nm, oms_git_paths[g])) {
                 why = cu_asprintf("git path '%s'", oms_git_paths[g]);
@@ -1650,12 +1660,15 @@ static int oms_report_ignored(custody_verify_result *r,
         rc = why == NULL ? cu_err_nomem(err) : vr_add(r, nm, CUSTODY_VFILE_IGNORED, why, err);
         free(why);
     }
+    free(mreal);
+    free(sreal);
     oms_mf_free(&all);
     return rc;
 }
 
 static int oms_check_files(custody_verify_result *r,
                            const char *model,
+                           const char *sig_path,
                            struct oms_stmt *s,
                            const custody_verify_opts *o,
                            custody_error *err)
@@ -1802,7 +1815,7 @@ static int oms_check_files(custody_verify_result *r,
             goto out;
         }
     }
-    rc = oms_report_ignored(r, model, &a, o, s, err);
+    rc = oms_report_ignored(r, model, sig_path, &a, o, s, err);
     if (rc == 0 && changed + removed + added > 0) {
         rc = vfail(err,
                    "the model does not match the signature: %zu changed, %zu removed, %zu "
@@ -1899,7 +1912,7 @@ int custody_verify(custody_verify_result **out,
         rc = vfail(err, "%s", err->msg);
     }
     if (rc == 0) {
-        rc = oms_check_files(r, model, &s, opts, err);
+        rc = oms_check_files(r, model, sig_path, &s, opts, err);
     }
 out:
     oms_stmt_free(&s);
