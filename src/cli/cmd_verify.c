@@ -220,8 +220,8 @@ static void verify_text(const struct verify_args *v,
     }
     size_t uncovered = counts[CUSTODY_VFILE_IGNORED] + counts[CUSTODY_VFILE_UNSIGNED];
     if (rc == 0) {
-        (void)printf("verified: %zu file%s match the signature", counts[CUSTODY_VFILE_OK],
-                     counts[CUSTODY_VFILE_OK] == 1 ? "" : "s");
+        (void)printf("verified: %zu file%s the signature", counts[CUSTODY_VFILE_OK],
+                     counts[CUSTODY_VFILE_OK] == 1 ? " matches" : "s match");
         if (uncovered > 0) {
             (void)printf("; %zu file%s on disk not covered (listed above)", uncovered,
                          uncovered == 1 ? "" : "s");

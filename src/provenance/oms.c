@@ -1603,6 +1603,7 @@ static void oms_mf_free(struct custody_manifest *m)
  * the report can name each such file. Best effort: a listing error becomes a note. */
 static int oms_report_ignored(custody_verify_result *r,
                               const char *model,
+                              const char *sig_path,
                               const struct custody_manifest *a,
                               const custody_verify_opts *o,
                               const struct oms_stmt *s,
@@ -1611,7 +1612,7 @@ static int oms_report_ignored(custody_verify_result *r,
     struct custody_manifest all = { 0 };
     custody_digest_opts d = { 0 };
     d.include_git_paths = true;
-    d.allow_symlinks = false;
+    d.allow_symlinks = o->digest.allow_symlinks; /* as the listing it complements */
     custody_error e2 = { 0 };
     if (cu_mf_list(&all, model, &d, &e2) != 0) {
         vr_note(r, "could not list the ignored files to report them: %s%s%s", e2.where,
@@ -1620,12 +1621,21 @@ static int oms_report_ignored(custody_verify_result *r,
         return 0;
     }
     int rc = 0;
+    char *mreal = realpath(model, NULL), *sreal = realpath(sig_path, NULL);
+    const char *sig_rel = NULL;
+    if (mreal != NULL && sreal != NULL && strncmp(sreal, mreal, strlen(mreal)) == 0 &&
+        sreal[strlen(mreal)] == '/') {
+        sig_rel = sreal + strlen(mreal) + 1;
+    }
     for (size_t i = 0; i < all.n && rc == 0; i++) {
         const char *nm = all.v[i].name;
         if (oms_find(a, nm) != SIZE_MAX) {
             continue;
         }
         char *why = NULL;
+        if (sig_rel != NULL && strcmp(nm, sig_rel) == 0) {
+            why = cu_strdup("the signature file");
+        }
         for (size_t g = 0; !o->digest.include_git_paths && why == NULL && g < 4; g++) {
             if (oms_under(nm, oms_git_paths[g])) {
                 why = cu_asprintf("git path '%s'", oms_git_paths[g]);
@@ -1650,12 +1660,15 @@ static int oms_report_ignored(custody_verify_result *r,
         rc = why == NULL ? cu_err_nomem(err) : vr_add(r, nm, CUSTODY_VFILE_IGNORED, why, err);
         free(why);
     }
+    free(mreal);
+    free(sreal);
     oms_mf_free(&all);
     return rc;
 }
 
 static int oms_check_files(custody_verify_result *r,
                            const char *model,
+                           const char *sig_path,
                            struct oms_stmt *s,
                            const custody_verify_opts *o,
                            custody_error *err)
@@ -1802,7 +1815,7 @@ static int oms_check_files(custody_verify_result *r,
             goto out;
         }
     }
-    rc = oms_report_ignored(r, model, &a, o, s, err);
+    rc = oms_report_ignored(r, model, sig_path, &a, o, s, err);
     if (rc == 0 && changed + removed + added > 0) {
         rc = vfail(err,
                    "the model does not match the signature: %zu changed, %zu removed, %zu "
@@ -1814,6 +1827,27 @@ out:
     free(t.v);
     free(ign);
     oms_mf_free(&a);
+    return rc;
+}
+
+int cu_oms_parse_only(const uint8_t *data, size_t len, custody_error *err)
+{
+    struct cu_bundle *b = NULL;
+    struct oms_stmt s = { 0 };
+    int rc = cu_bundle_parse(&b, data, len, err);
+    if (rc != 0) {
+        return rc;
+    }
+    custody_verify_result *r = cu_calloc(1, sizeof(*r));
+    if (r == NULL) {
+        cu_bundle_free(b);
+        return cu_err_nomem(err);
+    }
+    r->notes = (struct cu_buf)CU_BUF_INIT(1u << 20);
+    rc = oms_parse_statement(&s, b, r, err);
+    oms_stmt_free(&s);
+    custody_vr_free(r);
+    cu_bundle_free(b);
     return rc;
 }
 
@@ -1878,7 +1912,7 @@ int custody_verify(custody_verify_result **out,
         rc = vfail(err, "%s", err->msg);
     }
     if (rc == 0) {
-        rc = oms_check_files(r, model, &s, opts, err);
+        rc = oms_check_files(r, model, sig_path, &s, opts, err);
     }
 out:
     oms_stmt_free(&s);

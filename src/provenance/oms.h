@@ -37,6 +37,11 @@ CUSTODY_NODISCARD int cu_oms_pae_compat(uint8_t **out,
                                         size_t len,
                                         custody_error *err);
 
+/* Parses data as a Sigstore bundle and, when it holds a DSSE envelope, its payload as an OMS
+ * statement (no signature check, no files): the parsing surface of `custody verify`, for the
+ * fuzzer. Returns 0 when both parse, else the first error. */
+CUSTODY_NODISCARD int cu_oms_parse_only(const uint8_t *data, size_t len, custody_error *err);
+
 /* Appends s as a JSON string the way Python's json.dumps(ensure_ascii=True) writes it.
  * Returns false when s is not valid UTF-8. */
 struct cu_buf;

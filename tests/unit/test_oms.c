@@ -147,15 +147,13 @@ static void test_pae_compat(void **state)
     size_t n = 0;
     custody_error err = { 0 };
     const char *p1 = "{\n  \"a\": 'x'\\\t\x01\xc3\xa9}";
-    assert_int_equal(
-        cu_oms_pae_compat(&out, &n, "t/x", (const uint8_t *)p1, strlen(p1), &err), 0);
+    assert_int_equal(cu_oms_pae_compat(&out, &n, "t/x", (const uint8_t *)p1, strlen(p1), &err), 0);
     const char *want1 = "DSSEV1 3 t/x 18 b'{\\n  \"a\": \\'x\\'\\\\\\t\\x01\\xc3\\xa9}'";
     assert_int_equal(n, strlen(want1));
     assert_memory_equal(out, want1, n);
     free(out);
     const char *p2 = "it's";
-    assert_int_equal(
-        cu_oms_pae_compat(&out, &n, "t", (const uint8_t *)p2, strlen(p2), &err), 0);
+    assert_int_equal(cu_oms_pae_compat(&out, &n, "t", (const uint8_t *)p2, strlen(p2), &err), 0);
     assert_int_equal(n, strlen("DSSEV1 1 t 4 b\"it's\""));
     assert_memory_equal(out, "DSSEV1 1 t 4 b\"it's\"", n);
     free(out);
@@ -171,8 +169,12 @@ static void write_file(const char *dir, const char *name, const char *text)
     fclose(f);
 }
 
-static int verify_key(const char *model, const char *sig, const char *pub, bool unsigned_ok,
-                      custody_error *err, custody_verify_result **out)
+static int verify_key(const char *model,
+                      const char *sig,
+                      const char *pub,
+                      bool unsigned_ok,
+                      custody_error *err,
+                      custody_verify_result **out)
 {
     custody_verify_opts v = { 0 };
     v.method = CUSTODY_VERIFY_KEY;
@@ -317,7 +319,7 @@ static void test_refusals(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_goldens),   cmocka_unit_test(test_json_escape),
+        cmocka_unit_test(test_goldens),    cmocka_unit_test(test_json_escape),
         cmocka_unit_test(test_pae_compat), cmocka_unit_test(test_roundtrip),
         cmocka_unit_test(test_refusals),
     };
