@@ -40,7 +40,9 @@ LIST="find model -type f ! -name .complete -print0"
 speed=$(openssl speed -seconds 3 -evp sha256 -bytes 1048576 2>/dev/null | awk '/^sha256/ {print $2}')
 speed_gbs=$(awk -v k="${speed%k}" 'BEGIN {printf "%.2f", k * 1000 / 1e9}')
 cpus=$(nproc)
-load=$(cut -d' ' -f1-3 /proc/loadavg)
+[ "${REPORT_ONLY:-0}" = 1 ] || cut -d' ' -f1-3 /proc/loadavg >"$DIR/digest.load"
+load=$(cat "$DIR/digest.load" 2>/dev/null || echo unknown)
+RUNS=$(jq '.results[0].times | length' "$DIR/digest.json")
 
 echo "## custody digest: OMS hashing of a 4 GiB model"
 echo
