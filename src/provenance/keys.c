@@ -298,6 +298,9 @@ int custody_keygen(const char *key_path,
     }
     pf = key_create(pub_path, 0644, force, err);
     if (pf == NULL) {
+        (void)fclose(kf); /* created empty just now: remove it again */
+        kf = NULL;
+        (void)unlink(key_path);
         rc = CUSTODY_EIO;
         goto out;
     }
