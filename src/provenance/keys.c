@@ -88,7 +88,9 @@ static int key_pass_cb(char *buf, int size, int rwflag, void *u)
     if (n > (size_t)size) {
         return -1;
     }
-    memcpy(buf, p, n);
+    for (size_t i = 0; i < n; i++) { /* a passphrase buffer, not a string */
+        buf[i] = p[i];
+    }
     return (int)n;
 }
 

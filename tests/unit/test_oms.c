@@ -19,6 +19,7 @@
 #include "core/util.h"
 #include "custody/provenance.h"
 #include "provenance/oms.h"
+#include "provenance/prov.h"
 
 #define MT      CUSTODY_SHARED_DIR "/interop/model-transparency/"
 #define GOLDENS MT "goldens/signing/TestPayload/"
@@ -127,6 +128,7 @@ static void test_goldens(void **state)
 static void test_json_escape(void **state)
 {
     (void)state;
+    assert_int_equal(CUSTODY_EVERIFY, CU_EVERIFY); /* the public and the library code agree */
     struct cu_buf b = CU_BUF_INIT(4096);
     assert_true(cu_oms_json_str(&b, "\xe6\xa8\xa1\xe5\x9e\x8b.bin"));
     assert_string_equal(cu_buf_str(&b), "\"\\u6a21\\u578b.bin\"");
