@@ -367,12 +367,13 @@ static void root_of(char out[65], const char *const *hex, size_t n)
     EVP_MD_CTX *c = EVP_MD_CTX_new();
     assert_int_equal(EVP_DigestInit_ex(c, EVP_sha256(), NULL), 1);
     for (size_t i = 0; i < n; i++) {
-        uint8_t d[32];
-        for (size_t j = 0; j < 32; j++) {
+        uint8_t d[64];
+        size_t dn = strlen(hex[i]) / 2;
+        for (size_t j = 0; j < dn; j++) {
             d[j] = (uint8_t)(cu_hexval((uint8_t)hex[i][2 * j]) << 4 |
                              cu_hexval((uint8_t)hex[i][2 * j + 1]));
         }
-        EVP_DigestUpdate(c, d, 32);
+        EVP_DigestUpdate(c, d, dn);
     }
     uint8_t r[32];
     unsigned int l = 0;
@@ -399,6 +400,8 @@ static void test_hostile_statements(void **state)
     write_file(model, "a", "hello"); /* sha256 2cf24dba... */
     write_file(tmpdir, "secret", "hello");
     static const char ha[] = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+    static const char hb[] = "e4cfa39a3d37be31c59609e807970799caa68a19bfaa15135f165085e01d41a6"
+                             "5ba1e1b146aeb6bd0092b49eac214c103ccfa3a365954bbbe52f74a2b3620c94";
     static const char files[] = "{\"method\":\"files\",\"hash_type\":\"sha256\","
                                 "\"allow_symlinks\":false}";
     static const struct {
@@ -407,45 +410,57 @@ static void test_hostile_statements(void **state)
         const char *ser;   /* serialization JSON (NULL: files, sha256) */
         int n;             /* digests the subject's root is computed over */
         const char *cause; /* expected in err.msg; NULL: verifies */
+        bool blake;        /* digests are BLAKE2b-512 of "hello" */
     } cases[] = {
-        { "sha256", "a", NULL, 1, NULL },
-        { "sha256", "../secret", NULL, 1, "not a plain relative path" },
-        { "sha256", "/etc/hostname", NULL, 1, "not a plain relative path" },
-        { "sha256", "./a", NULL, 1, "not a plain relative path" },
-        { "sha256", "a|a", NULL, 2, "listed twice" },
-        { "sha256", "a", NULL, 2, "inconsistent" },
+        { "sha256", "a", NULL, 1, NULL, false },
+        { "sha256", "../secret", NULL, 1, "not a plain relative path", false },
+        { "sha256", "/etc/hostname", NULL, 1, "not a plain relative path", false },
+        { "sha256", "./a", NULL, 1, "not a plain relative path", false },
+        { "sha256", "a|a", NULL, 2, "listed twice", false },
+        { "sha256", "a", NULL, 2, "inconsistent", false },
         { "blake3", "a", "{\"method\":\"files\",\"hash_type\":\"blake3\",\"allow_symlinks\":false}",
-          1, "not supported" },
+          1, "not supported", false },
         { "sha256-sharded-5", "a:0:5",
           "{\"method\":\"shards\",\"hash_type\":\"sha256\",\"allow_symlinks\":false,"
           "\"shard_size\":5.0}",
-          1, NULL },
+          1, NULL, false },
         { "sha256-sharded-5", "a:0:5|a:0:5",
           "{\"method\":\"shards\",\"hash_type\":\"sha256\",\"allow_symlinks\":false,"
           "\"shard_size\":5.0}",
-          2, "1 changed" },
+          2, "1 changed", false },
         { "sha256-sharded-9", "a:0:5",
           "{\"method\":\"shards\",\"hash_type\":\"sha256\",\"allow_symlinks\":false,"
           "\"shard_size\":9.0}",
-          1, NULL },
+          1, NULL, false },
         { "sha256-sharded-4", "a:0:5",
           "{\"method\":\"shards\",\"hash_type\":\"sha256\",\"allow_symlinks\":false,"
           "\"shard_size\":4.0}",
-          1, "1 changed" },
+          1, "1 changed", false },
+        { "blake2b", "a",
+          "{\"method\":\"files\",\"hash_type\":\"blake2b\",\"allow_symlinks\":false}", 1, NULL,
+          true },
+        { "blake2b-sharded-5", "a:0:5",
+          "{\"method\":\"shards\",\"hash_type\":\"blake2b\",\"allow_symlinks\":false,"
+          "\"shard_size\":5.0}",
+          1, NULL, true },
+        { "sha256", "a",
+          "{\"method\":\"files\",\"hash_type\":\"blake2b\",\"allow_symlinks\":false}", 1,
+          "lacks a name, algorithm", false },
         { "sha256", "a",
           "{\"method\":\"tensors\",\"hash_type\":\"sha256\",\"allow_symlinks\":false}", 1,
-          "unknown serialization" },
+          "unknown serialization", false },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char res[1024] = "", stmt[4096], root[65];
-        const char *digs[2] = { ha, ha };
+        const char *dg = cases[i].blake ? hb : ha;
+        const char *digs[2] = { dg, dg };
         size_t off = 0;
         for (const char *nm = cases[i].names; nm != NULL && *nm != 0;) {
             const char *bar = strchr(nm, '|');
             int len = (int)(bar != NULL ? (size_t)(bar - nm) : strlen(nm));
             off += (size_t)snprintf(res + off, sizeof(res) - off,
                                     "%s{\"algorithm\":\"%s\",\"digest\":\"%s\",\"name\":\"%.*s\"}",
-                                    off > 0 ? "," : "", cases[i].alg, ha, len, nm);
+                                    off > 0 ? "," : "", cases[i].alg, dg, len, nm);
             nm = bar != NULL ? bar + 1 : NULL;
         }
         root_of(root, digs, (size_t)cases[i].n);
