@@ -285,6 +285,18 @@ int cmd_verify(int argc, char **argv)
     if (vrc != 0 && vrc != CUSTODY_EVERIFY) {
         cli_errorf("verify: %s%s%s (%s)", err.where, err.where[0] != 0 ? ": " : "", err.msg,
                    vrc == CUSTODY_EUNSUPPORTED ? "unsupported" : custody_strerror(vrc));
+        if (strcmp(v.format, "json") == 0) { /* JSON readers get an answer on exit 2 too */
+            (void)printf("{\n  \"schema\": \"custody-verify/1\",\n  \"model\": ");
+            json_str(stdout, v.model);
+            (void)printf(",\n  \"signature\": ");
+            json_str(stdout, v.sig);
+            (void)printf(",\n  \"verified\": false,\n  \"unreadable\": true,\n  \"error\": ");
+            char msg[sizeof(err.where) + sizeof(err.msg) + 4];
+            (void)snprintf(msg, sizeof(msg), "%s%s%s", err.where, err.where[0] != 0 ? ": " : "",
+                           err.msg);
+            json_str(stdout, msg);
+            (void)printf("\n}\n");
+        }
         goto out;
     }
     if (strcmp(v.format, "json") == 0) {

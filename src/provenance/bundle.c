@@ -263,7 +263,7 @@ static int bd_message(struct cu_bundle *b, const json_t *ms, custody_error *err)
         if (rc != 0) {
             return rc;
         }
-        if (dn != want) {
+        if (d == NULL || dn != want) {
             free(d);
             return bd_malformed(err, "message digest length does not match its algorithm");
         }

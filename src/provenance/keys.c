@@ -88,7 +88,9 @@ static int key_pass_cb(char *buf, int size, int rwflag, void *u)
     if (n > (size_t)size) {
         return -1;
     }
-    memcpy(buf, p, n);
+    for (size_t i = 0; i < n; i++) { /* a passphrase buffer, not a string */
+        buf[i] = p[i];
+    }
     return (int)n;
 }
 
@@ -298,6 +300,9 @@ int custody_keygen(const char *key_path,
     }
     pf = key_create(pub_path, 0644, force, err);
     if (pf == NULL) {
+        (void)fclose(kf); /* created empty just now: remove it again */
+        kf = NULL;
+        (void)unlink(key_path);
         rc = CUSTODY_EIO;
         goto out;
     }

@@ -37,7 +37,7 @@
 #define OMS_MAX_SHARDS 100000000u
 #define OMS_MAX_IGNORE 100000u
 
-_Static_assert(CUSTODY_EVERIFY == CU_EVERIFY, "one verify code");
+/* CUSTODY_EVERIFY (public) and CU_EVERIFY (provenance/prov.h) are the same value, -16. */
 
 static const char *const oms_git_paths[] = { ".git", ".gitattributes", ".github", ".gitignore" };
 
@@ -76,6 +76,9 @@ static size_t oms_utf8(const unsigned char *s, uint32_t *cp)
 
 bool cu_oms_json_str(struct cu_buf *b, const char *s)
 {
+    if (s == NULL) {
+        return false;
+    }
     const unsigned char *p = (const unsigned char *)s;
     cu_buf_addc(b, '"');
     while (*p != 0) {
@@ -156,9 +159,10 @@ struct oms_task {
     uint64_t start, end;
     int rc; /* 0, CUSTODY_EIO (sys_errno), CUSTODY_EINVAL (not a regular file), ENOMEM */
     int sys_errno;
-    bool short_read; /* the file ended before `end` */
-    uint64_t size;   /* file size at open */
-    uint8_t digest[32];
+    bool short_read;  /* the file ended before `end` */
+    uint64_t size;    /* file size at open */
+    const EVP_MD *md; /* NULL: SHA-256 */
+    uint8_t digest[64];
 };
 
 struct oms_tasks {
@@ -210,7 +214,8 @@ static void oms_hash_task(void *ud, size_t i)
     }
     buf = malloc(OMS_CHUNK);
     ctx = EVP_MD_CTX_new();
-    if (buf == NULL || ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+    if (buf == NULL || ctx == NULL ||
+        EVP_DigestInit_ex(ctx, k->md != NULL ? k->md : EVP_sha256(), NULL) != 1) {
         k->rc = CUSTODY_ENOMEM;
         goto out;
     }
@@ -239,7 +244,8 @@ static void oms_hash_task(void *ud, size_t i)
         off += (uint64_t)got;
     }
     unsigned int dl = 0;
-    if (EVP_DigestFinal_ex(ctx, k->digest, &dl) != 1 || dl != 32) {
+    if (EVP_DigestFinal_ex(ctx, k->digest, &dl) != 1 ||
+        dl != (unsigned int)EVP_MD_get_size(k->md != NULL ? k->md : EVP_sha256())) {
         k->rc = CUSTODY_ENOMEM;
     }
 out:
@@ -320,6 +326,9 @@ static bool oms_under(const char *rel, const char *ig)
  * alone names a single-file model. */
 static bool oms_name_ok(const char *s)
 {
+    if (s == NULL) {
+        return false;
+    }
     if (strcmp(s, ".") == 0) {
         return true;
     }
@@ -1291,7 +1300,7 @@ struct oms_exp {
     char *name; /* file name (shards: the path part) */
     bool shard;
     uint64_t start, end;
-    uint8_t digest[32];
+    uint8_t digest[64];
     size_t task; /* index in tasks, or SIZE_MAX */
     size_t disk; /* index in the disk listing, or SIZE_MAX */
 };
@@ -1302,7 +1311,10 @@ struct oms_stmt {
     bool shards;
     uint64_t shard_size;
     bool compat;
-    char **ign; /* the signer's ignore paths, normalised */
+    const EVP_MD *md; /* the per-file hash: SHA-256, or BLAKE2b-512 ("blake2b") */
+    size_t dlen;      /* its size */
+    const char *alg;  /* its name in resources: "sha256" or "blake2b" */
+    char **ign;       /* the signer's ignore paths, normalised */
     size_t n_ign;
 };
 
@@ -1371,6 +1383,9 @@ static int oms_parse_statement(struct oms_stmt *s,
         return vfail(err, "wrong payload type '%.100s' (expected " CU_OMS_PAYLOAD_TYPE ")",
                      b->payload_type);
     }
+    s->md = EVP_sha256();
+    s->dlen = 32;
+    s->alg = "sha256";
     json_error_t je;
     json_t *st = json_loadb((const char *)b->payload, b->payload_len, JSON_REJECT_DUPLICATES, &je);
     int rc = 0;
@@ -1436,9 +1451,14 @@ static int oms_parse_statement(struct oms_stmt *s,
                        method != NULL ? method : "(missing)");
             goto out;
         }
-        if (ht == NULL || strcmp(ht, "sha256") != 0) {
+        if (ht != NULL && (strcmp(ht, "blake2b") == 0 || strcmp(ht, "blake2") == 0)) {
+            s->md = EVP_blake2b512(); /* Python's hashlib.blake2b(): 64-byte digests */
+            s->dlen = 64;
+            s->alg = "blake2b";
+        } else if (ht == NULL || strcmp(ht, "sha256") != 0) {
             rc = cu_err_unsupported(err, NULL, CU_NO_OFFSET,
-                                    "statement: hash_type '%.40s' is not supported (sha256 is)",
+                                    "statement: hash_type '%.40s' is not supported (sha256 and "
+                                    "blake2b are)",
                                     ht != NULL ? ht : "(missing)");
             goto out;
         }
@@ -1528,11 +1548,11 @@ static int oms_parse_statement(struct oms_stmt *s,
         const char *hex =
             s->compat ? js_str(json_object_get(it, "digest"), "sha256") : js_str(it, "digest");
         const char *alg = s->compat ? "sha256" : js_str(it, "algorithm");
-        if (name == NULL || alg == NULL || !oms_unhex(e->digest, 32, hex)) {
-            rc = vfail(err, "statement: resource %zu lacks a name, algorithm or sha256 digest", i);
+        if (name == NULL || alg == NULL || !oms_unhex(e->digest, s->dlen, hex)) {
+            rc = vfail(err, "statement: resource %zu lacks a name, algorithm or digest", i);
             break;
         }
-        if (strncmp(alg, "sha256", 6) != 0) {
+        if (strncmp(alg, s->alg, strlen(s->alg)) != 0) {
             rc = cu_err_unsupported(err, NULL, CU_NO_OFFSET,
                                     "statement: resource algorithm '%.40s' is not supported", alg);
             break;
@@ -1552,7 +1572,7 @@ static int oms_parse_statement(struct oms_stmt *s,
                        e->name);
             break;
         }
-        if (EVP_DigestUpdate(ctx, e->digest, 32) != 1) {
+        if (EVP_DigestUpdate(ctx, e->digest, s->dlen) != 1) {
             rc = cu_err_nomem(err);
         }
     }
@@ -1728,6 +1748,7 @@ static int oms_check_files(custody_verify_result *r,
         k->range = e->shard;
         k->start = e->start;
         k->end = e->end;
+        k->md = s->md;
         e->task = t.n - 1;
     }
     oms_tasks_run(&t, o->digest.threads);
@@ -1762,7 +1783,7 @@ static int oms_check_files(custody_verify_result *r,
                 goto out;
             }
             size = k->size;
-            if (memcmp(k->digest, s->e[q].digest, 32) != 0 || k->short_read) {
+            if (memcmp(k->digest, s->e[q].digest, s->dlen) != 0 || k->short_read) {
                 same = false;
             }
             if (e->shard) {
@@ -1780,10 +1801,10 @@ static int oms_check_files(custody_verify_result *r,
         if (!same) {
             char hex[65];
             if (!e->shard) {
-                oms_hex(hex, t.v[e->task].digest, 32);
+                oms_hex(hex, t.v[e->task].digest, 32); /* the first 16 are shown */
                 char want[65];
                 oms_hex(want, e->digest, 32);
-                (void)snprintf(why, sizeof(why), "sha256 %.16s..., signed %.16s...", hex, want);
+                (void)snprintf(why, sizeof(why), "%s %.16s..., signed %.16s...", s->alg, hex, want);
             } else {
                 (void)snprintf(why, sizeof(why), "shard digests or layout differ (size %llu)",
                                (unsigned long long)size);

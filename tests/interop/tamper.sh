@@ -164,6 +164,19 @@ expect "certificate: leaf not allowed to sign" 1 "may not sign" -- V --cert-chai
 expect "certificate: key does not match the leaf" 2 "does not match" -- \
     "$CUSTODY" sign "$T/m" --key "$T/other" --cert "$T/ca/good.pem" --signature "$T/x.sig"
 
+# --- a root inside the bundle's chain counts only when it is a given anchor (as OpenSSL and the
+# reference's pyOpenSSL store do) ---
+if [ -n "$SHARED" ] && [ -d "$SHARED/interop/model-signing-conformance" ]; then
+    K=$SHARED/interop/model-signing-conformance/assets/keys
+    "$CUSTODY" sign "$T/m" --key "$K/certificate/signing-key.pem" \
+        --cert "$K/certificate/signing-key-cert.pem" --cert-chain "$K/certificate/int-ca-cert.pem" \
+        --cert-chain "$K/certificate/ca-cert.pem" --signature "$T/m.sig" >/dev/null
+    expect "certificate: root in the bundle, and it is the anchor" 0 "^verified" -- \
+        V --cert-chain "$K/certificate/ca-cert.pem"
+    expect "certificate: root in the bundle, another anchor" 1 "self-signed certificate in certificate chain" -- \
+        V --cert-chain "$K/wrong/wrong-ca-cert.pem"
+fi
+
 # --- Sigstore: wrong identity / issuer (model-transparency v1.1.0 bundle) ---
 if [ -n "$SHARED" ] && [ -d "$SHARED/interop/model-transparency" ]; then
     mt=$SHARED/interop/model-transparency/scripts-tests

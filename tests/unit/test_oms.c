@@ -15,10 +15,15 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 
+#include "core/b64.h"
 #include "core/util.h"
+#include "provenance/dsse.h"
 #include "custody/provenance.h"
 #include "provenance/oms.h"
+#include "provenance/prov.h"
 
 #define MT      CUSTODY_SHARED_DIR "/interop/model-transparency/"
 #define GOLDENS MT "goldens/signing/TestPayload/"
@@ -127,6 +132,7 @@ static void test_goldens(void **state)
 static void test_json_escape(void **state)
 {
     (void)state;
+    assert_int_equal(CUSTODY_EVERIFY, CU_EVERIFY); /* the public and the library code agree */
     struct cu_buf b = CU_BUF_INIT(4096);
     assert_true(cu_oms_json_str(&b, "\xe6\xa8\xa1\xe5\x9e\x8b.bin"));
     assert_string_equal(cu_buf_str(&b), "\"\\u6a21\\u578b.bin\"");
@@ -316,12 +322,178 @@ static void test_refusals(void **state)
     assert_int_equal(verify_key(model, garbage, pub, false, &err, NULL), CUSTODY_EVERIFY);
 }
 
+/* Signs an arbitrary statement with the PEM key at key_path and writes a bundle: what a hostile
+ * signer (or a buggy one) could produce. */
+static void sign_raw(const char *key_path, const char *stmt, const char *out)
+{
+    FILE *f = fopen(key_path, "r");
+    assert_non_null(f);
+    EVP_PKEY *key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+    fclose(f);
+    assert_non_null(key);
+    uint8_t *pae = NULL;
+    size_t pae_len = 0;
+    custody_error err = { 0 };
+    assert_int_equal(cu_dsse_pae(&pae, &pae_len, CU_OMS_PAYLOAD_TYPE, strlen(CU_OMS_PAYLOAD_TYPE),
+                                 (const uint8_t *)stmt, strlen(stmt), &err),
+                     0);
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    size_t sl = 0;
+    assert_int_equal(EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, key), 1);
+    assert_int_equal(EVP_DigestSign(ctx, NULL, &sl, pae, pae_len), 1);
+    uint8_t *sig = malloc(sl);
+    assert_int_equal(EVP_DigestSign(ctx, sig, &sl, pae, pae_len), 1);
+    char *p64 = cu_b64_encode((const uint8_t *)stmt, strlen(stmt));
+    char *s64 = cu_b64_encode(sig, sl);
+    f = fopen(out, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "{\"mediaType\":\"" CU_OMS_BUNDLE_MEDIA "\",\"verificationMaterial\":{\"publicKey\":"
+            "{\"hint\":\"\"}},\"dsseEnvelope\":{\"payload\":\"%s\",\"payloadType\":"
+            "\"" CU_OMS_PAYLOAD_TYPE "\",\"signatures\":[{\"sig\":\"%s\"}]}}",
+            p64, s64);
+    fclose(f);
+    free(p64);
+    free(s64);
+    free(sig);
+    free(pae);
+    EVP_MD_CTX_free(ctx);
+    EVP_PKEY_free(key);
+}
+
+/* hex SHA-256 over the concatenated raw digests given in hex */
+static void root_of(char out[65], const char *const *hex, size_t n)
+{
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    assert_int_equal(EVP_DigestInit_ex(c, EVP_sha256(), NULL), 1);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t d[64];
+        size_t dn = strlen(hex[i]) / 2;
+        for (size_t j = 0; j < dn; j++) {
+            d[j] = (uint8_t)(cu_hexval((uint8_t)hex[i][2 * j]) << 4 |
+                             cu_hexval((uint8_t)hex[i][2 * j + 1]));
+        }
+        EVP_DigestUpdate(c, d, dn);
+    }
+    uint8_t r[32];
+    unsigned int l = 0;
+    EVP_DigestFinal_ex(c, r, &l);
+    EVP_MD_CTX_free(c);
+    for (size_t i = 0; i < 32; i++) {
+        (void)snprintf(out + 2 * i, 3, "%02x", r[i]);
+    }
+}
+
+/* Statements a signer controls: names that climb out of the model, duplicates, an inconsistent
+ * root, a bad shard layout, unknown hash types: all fail verification (exit 1). */
+static void test_hostile_statements(void **state)
+{
+    (void)state;
+    char key[512], pub[512], model[512], sig[512];
+    (void)snprintf(key, sizeof(key), "%s/h.key", tmpdir);
+    (void)snprintf(pub, sizeof(pub), "%s/h.key.pub", tmpdir);
+    (void)snprintf(model, sizeof(model), "%s/h-model", tmpdir);
+    (void)snprintf(sig, sizeof(sig), "%s/h.sig", tmpdir);
+    custody_error err = { 0 };
+    assert_int_equal(custody_keygen(key, pub, CUSTODY_CURVE_P256, NULL, true, &err), 0);
+    (void)mkdir(model, 0755);
+    write_file(model, "a", "hello"); /* sha256 2cf24dba... */
+    write_file(tmpdir, "secret", "hello");
+    static const char ha[] = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+    static const char hb[] = "e4cfa39a3d37be31c59609e807970799caa68a19bfaa15135f165085e01d41a6"
+                             "5ba1e1b146aeb6bd0092b49eac214c103ccfa3a365954bbbe52f74a2b3620c94";
+    static const char files[] = "{\"method\":\"files\",\"hash_type\":\"sha256\","
+                                "\"allow_symlinks\":false}";
+    static const struct {
+        const char *alg;   /* resource algorithm */
+        const char *names; /* resource names, '|'-separated, each with the digest of "hello" */
+        const char *ser;   /* serialization JSON (NULL: files, sha256) */
+        int n;             /* digests the subject's root is computed over */
+        const char *cause; /* expected in err.msg; NULL: verifies */
+        bool blake;        /* digests are BLAKE2b-512 of "hello" */
+    } cases[] = {
+        { "sha256", "a", NULL, 1, NULL, false },
+        { "sha256", "../secret", NULL, 1, "not a plain relative path", false },
+        { "sha256", "/etc/hostname", NULL, 1, "not a plain relative path", false },
+        { "sha256", "./a", NULL, 1, "not a plain relative path", false },
+        { "sha256", "a|a", NULL, 2, "listed twice", false },
+        { "sha256", "a", NULL, 2, "inconsistent", false },
+        { "blake3", "a", "{\"method\":\"files\",\"hash_type\":\"blake3\",\"allow_symlinks\":false}",
+          1, "not supported", false },
+        { "sha256-sharded-5", "a:0:5",
+          "{\"method\":\"shards\",\"hash_type\":\"sha256\",\"allow_symlinks\":false,"
+          "\"shard_size\":5.0}",
+          1, NULL, false },
+        { "sha256-sharded-5", "a:0:5|a:0:5",
+          "{\"method\":\"shards\",\"hash_type\":\"sha256\",\"allow_symlinks\":false,"
+          "\"shard_size\":5.0}",
+          2, "1 changed", false },
+        { "sha256-sharded-9", "a:0:5",
+          "{\"method\":\"shards\",\"hash_type\":\"sha256\",\"allow_symlinks\":false,"
+          "\"shard_size\":9.0}",
+          1, NULL, false },
+        { "sha256-sharded-4", "a:0:5",
+          "{\"method\":\"shards\",\"hash_type\":\"sha256\",\"allow_symlinks\":false,"
+          "\"shard_size\":4.0}",
+          1, "1 changed", false },
+        { "blake2b", "a",
+          "{\"method\":\"files\",\"hash_type\":\"blake2b\",\"allow_symlinks\":false}", 1, NULL,
+          true },
+        { "blake2b-sharded-5", "a:0:5",
+          "{\"method\":\"shards\",\"hash_type\":\"blake2b\",\"allow_symlinks\":false,"
+          "\"shard_size\":5.0}",
+          1, NULL, true },
+        { "sha256", "a",
+          "{\"method\":\"files\",\"hash_type\":\"blake2b\",\"allow_symlinks\":false}", 1,
+          "lacks a name, algorithm", false },
+        { "sha256", "a",
+          "{\"method\":\"tensors\",\"hash_type\":\"sha256\",\"allow_symlinks\":false}", 1,
+          "unknown serialization", false },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char res[1024] = "", stmt[4096], root[65];
+        const char *dg = cases[i].blake ? hb : ha;
+        const char *digs[2] = { dg, dg };
+        size_t off = 0;
+        for (const char *nm = cases[i].names; nm != NULL && *nm != 0;) {
+            const char *bar = strchr(nm, '|');
+            int len = (int)(bar != NULL ? (size_t)(bar - nm) : strlen(nm));
+            off += (size_t)snprintf(res + off, sizeof(res) - off,
+                                    "%s{\"algorithm\":\"%s\",\"digest\":\"%s\",\"name\":\"%.*s\"}",
+                                    off > 0 ? "," : "", cases[i].alg, dg, len, nm);
+            nm = bar != NULL ? bar + 1 : NULL;
+        }
+        root_of(root, digs, (size_t)cases[i].n);
+        (void)snprintf(stmt, sizeof(stmt),
+                       "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":"
+                       "\"h-model\",\"digest\":{\"sha256\":\"%s\"}}],\"predicateType\":"
+                       "\"https://model_signing/signature/v1.0\",\"predicate\":{"
+                       "\"serialization\":%s,\"resources\":[%s]}}",
+                       root, cases[i].ser != NULL ? cases[i].ser : files, res);
+        sign_raw(key, stmt, sig);
+        memset(&err, 0, sizeof(err));
+        int rc = verify_key(model, sig, pub, false, &err, NULL);
+        if (cases[i].cause == NULL) {
+            if (rc != 0) {
+                print_error("case %zu: %s\n", i, err.msg);
+            }
+            assert_int_equal(rc, 0);
+        } else {
+            if (rc != CUSTODY_EVERIFY || strstr(err.msg, cases[i].cause) == NULL) {
+                print_error("case %zu: rc %d: %s\n", i, rc, err.msg);
+            }
+            assert_int_equal(rc, CUSTODY_EVERIFY);
+            assert_non_null(strstr(err.msg, cases[i].cause));
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_goldens),    cmocka_unit_test(test_json_escape),
         cmocka_unit_test(test_pae_compat), cmocka_unit_test(test_roundtrip),
-        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_refusals),   cmocka_unit_test(test_hostile_statements),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

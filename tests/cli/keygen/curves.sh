@@ -10,4 +10,7 @@ printf "s3cret\n" >"$TMPDIR/pw"
 "$CUSTODY" keygen -o "$TMPDIR/enc" --passphrase-file "$TMPDIR/pw" || exit 4
 grep -q "BEGIN ENCRYPTED PRIVATE KEY" "$TMPDIR/enc" || exit 3
 "$CUSTODY" keygen -o "$TMPDIR/p256" && exit 2
+: >"$TMPDIR/only.pub" # the public half exists: nothing is left behind
+"$CUSTODY" keygen -o "$TMPDIR/only" 2>/dev/null && exit 11
+[ -e "$TMPDIR/only" ] && exit 10
 "$CUSTODY" keygen -o "$TMPDIR/p256" --force
