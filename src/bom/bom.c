@@ -124,16 +124,16 @@ static bool is_model_file(const custody_file *cf)
                    strcmp(cf->facts[i].value, "hdf5") != 0;
         }
     }
-    if (cf->format == NULL) {
-        return false;
-    }
-    for (size_t i = 0; fmts[i] != NULL; i++) {
+    for (size_t i = 0; cf->format != NULL && fmts[i] != NULL; i++) {
         if (strcmp(cf->format, fmts[i]) == 0) {
             return strcmp(cf->format, "hdf5") != 0 || cu_name_is_model(cf->path) ||
                    cu_has_suffix_ci(cf->path, ".h5") || cu_has_suffix_ci(cf->path, ".hdf5");
         }
     }
-    return cf->format != NULL && strcmp(cf->format, "zip") == 0 && cu_name_is_model(cf->path);
+    /* named like a model but not (or no longer) readable as one: still listed, never dropped
+     * (its scan verdict says why) */
+    return cu_name_is_model(cf->path) && !cu_has_suffix_ci(cf->path, ".npy") &&
+           !cu_has_suffix_ci(cf->path, ".npz");
 }
 
 static bool is_data_file(const char *path)
@@ -505,7 +505,9 @@ static int build(struct cu_bom *b,
         ix[i].cf = custody_scan_file(scan, i);
         ix[i].path = ix[i].cf->path;
     }
-    qsort(ix, nf, sizeof(*ix), ix_cmp);
+    if (nf > 1) {
+        qsort(ix, nf, sizeof(*ix), ix_cmp);
+    }
 
     /* model directories: a directory holding a model file and a card/config */
     for (size_t i = 0; i < nf && rc == 0; i++) {
@@ -582,7 +584,9 @@ static int build(struct cu_bom *b,
     if (rc < 0) {
         goto out;
     }
-    qsort(b->items, b->nitems, sizeof(*b->items), item_cmp);
+    if (b->nitems > 1) {
+        qsort(b->items, b->nitems, sizeof(*b->items), item_cmp);
+    }
 
     for (size_t i = 0; i < b->nitems && rc == 0; i++) {
         struct cu_bom_item *it = &b->items[i];
@@ -708,7 +712,9 @@ static int build(struct cu_bom *b,
         b->comps[b->ncomps].ref = ref;
         b->ncomps++;
     }
-    qsort(b->comps, b->ncomps, sizeof(*b->comps), comp_cmp);
+    if (b->ncomps > 1) {
+        qsort(b->comps, b->ncomps, sizeof(*b->comps), comp_cmp);
+    }
 out:
     free(ix);
     return rc;

@@ -104,15 +104,15 @@ static int cdx_read(const json_t *doc, json_t *recs)
         if (r == NULL) {
             return CUSTODY_ENOMEM;
         }
-        const char *digest = cdx_prop(c, "custody:oms-root-digest");
-        if (digest == NULL) {
-            digest = cdx_prop(c, "custody:root-digest");
-        }
+        /* a file's own SHA-256, else a directory's root digest (as the SPDX writer) */
         const json_t *h0 = json_array_get(json_object_get(c, "hashes"), 0);
         char *hd = NULL;
-        if (digest == NULL && jstr(h0, "content") != NULL) {
+        const char *digest = NULL;
+        if (jstr(h0, "content") != NULL) {
             hd = cu_asprintf("sha256:%s", jstr(h0, "content"));
             digest = hd;
+        } else if ((digest = cdx_prop(c, "custody:oms-root-digest")) == NULL) {
+            digest = cdx_prop(c, "custody:root-digest");
         }
         struct cu_buf lic = CU_BUF_INIT(4096);
         const json_t *l;
@@ -408,60 +408,100 @@ static int cmp_entry(const void *a, const void *b)
     return strcmp(x->field != NULL ? x->field : "", y->field != NULL ? y->field : "");
 }
 
+static const char *const diff_fields[] = { "digest", "version", "license", "verdict",
+                                          "signature" };
+
+/* The differences between two records of one component. */
+static int compare_rec(struct custody_bom_diff *d, const char *key, json_t *ra, json_t *rb)
+{
+    int rc = 0;
+    for (size_t i = 0; i < sizeof(diff_fields) / sizeof(diff_fields[0]); i++) {
+        const char *o = jstr(ra, diff_fields[i]), *n = jstr(rb, diff_fields[i]);
+        char *on = NULL, *nn = NULL;
+        if (i == 2) {
+            on = norm_license(o);
+            nn = norm_license(n);
+        }
+        const char *oc = i == 2 ? on : o, *nc = i == 2 ? nn : n;
+        if ((oc == NULL) != (nc == NULL) || (oc != NULL && strcmp(oc, nc) != 0)) {
+            rc |= add(d, CUSTODY_BOM_CHANGED, key, rb, diff_fields[i], o, n);
+        }
+        free(on);
+        free(nn);
+    }
+    json_t *fa = json_object_get(ra, "files"), *fb = json_object_get(rb, "files");
+    const char *fname;
+    json_t *fv;
+    json_object_foreach(fa, fname, fv)
+    {
+        const char *n = jstr(fb, fname);
+        if (n == NULL || strcmp(n, json_string_value(fv)) != 0) {
+            char *f = cu_asprintf("file:%s", fname);
+            rc |= f == NULL ||
+                  add(d, CUSTODY_BOM_CHANGED, key, rb, f, json_string_value(fv), n) != 0;
+            free(f);
+        }
+    }
+    json_object_foreach(fb, fname, fv)
+    {
+        if (json_object_get(fa, fname) == NULL) {
+            char *f = cu_asprintf("file:%s", fname);
+            rc |= f == NULL ||
+                  add(d, CUSTODY_BOM_CHANGED, key, rb, f, NULL, json_string_value(fv)) != 0;
+            free(f);
+        }
+    }
+    return rc;
+}
+
+/* The one record of `recs` not in `other` with this type and name, or NULL (none or several). */
+static const char *unique_unmatched(const json_t *recs, const json_t *other, const json_t *like)
+{
+    const char *key, *hit = NULL;
+    json_t *r;
+    json_object_foreach((json_t *)recs, key, r)
+    {
+        if (json_object_get(other, key) == NULL &&
+            strcmp(jstr(r, "type"), jstr(like, "type")) == 0 &&
+            strcmp(jstr(r, "name"), jstr(like, "name")) == 0) {
+            if (hit != NULL) {
+                return NULL;
+            }
+            hit = key;
+        }
+    }
+    return hit;
+}
+
+/* Components are matched by key (path of a model or dataset as scanned, package URL without
+ * version); one left unmatched on both sides with the same type and name is the same
+ * component moved (a model scanned under another directory in deployment). */
 static int compare(struct custody_bom_diff *d, const json_t *a, const json_t *b)
 {
-    static const char *const fields[] = { "digest", "version", "license", "verdict",
-                                          "signature" };
     const char *key;
     json_t *ra;
     int rc = 0;
     json_object_foreach((json_t *)a, key, ra)
     {
         json_t *rb = json_object_get(b, key);
-        if (rb == NULL) {
-            rc |= add(d, CUSTODY_BOM_REMOVED, key, ra, NULL, NULL, NULL);
+        if (rb != NULL) {
+            rc |= compare_rec(d, key, ra, rb);
             continue;
         }
-        for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-            const char *o = jstr(ra, fields[i]), *n = jstr(rb, fields[i]);
-            char *on = NULL, *nn = NULL;
-            if (i == 2) {
-                on = norm_license(o);
-                nn = norm_license(n);
-            }
-            const char *oc = i == 2 ? on : o, *nc = i == 2 ? nn : n;
-            if ((oc == NULL) != (nc == NULL) || (oc != NULL && strcmp(oc, nc) != 0)) {
-                rc |= add(d, CUSTODY_BOM_CHANGED, key, rb, fields[i], o, n);
-            }
-            free(on);
-            free(nn);
-        }
-        json_t *fa = json_object_get(ra, "files"), *fb = json_object_get(rb, "files");
-        const char *fname;
-        json_t *fv;
-        json_object_foreach(fa, fname, fv)
-        {
-            const char *n = jstr(fb, fname);
-            if (n == NULL || strcmp(n, json_string_value(fv)) != 0) {
-                char *f = cu_asprintf("file:%s", fname);
-                rc |= f == NULL || add(d, CUSTODY_BOM_CHANGED, key, rb, f,
-                                       json_string_value(fv), n) != 0;
-                free(f);
-            }
-        }
-        json_object_foreach(fb, fname, fv)
-        {
-            if (json_object_get(fa, fname) == NULL) {
-                char *f = cu_asprintf("file:%s", fname);
-                rc |= f == NULL ||
-                      add(d, CUSTODY_BOM_CHANGED, key, rb, f, NULL, json_string_value(fv)) != 0;
-                free(f);
-            }
+        const char *kb = unique_unmatched(b, a, ra);
+        if (kb != NULL && unique_unmatched(a, b, json_object_get(b, kb)) == key) {
+            rc |= compare_rec(d, kb, ra, json_object_get(b, kb));
+        } else {
+            rc |= add(d, CUSTODY_BOM_REMOVED, key, ra, NULL, NULL, NULL);
         }
     }
     json_object_foreach((json_t *)b, key, ra)
     {
-        if (json_object_get(a, key) == NULL) {
+        if (json_object_get(a, key) != NULL) {
+            continue;
+        }
+        const char *ka = unique_unmatched(a, b, ra);
+        if (ka == NULL || unique_unmatched(b, a, json_object_get(a, ka)) != key) {
             rc |= add(d, CUSTODY_BOM_ADDED, key, ra, NULL, NULL, NULL);
         }
     }

@@ -150,6 +150,8 @@ function cdxExpect(doc) {
             check(byName(v).some((x) => x.type === want), `no ${want} component named ${v}`);
         } else if (k === 'components') {
             check(comps.length === Number(v), `${comps.length} components, expected ${v}`);
+        } else if (k === 'comment') {
+            /* SPDX-only expectation */
         } else if (!c) {
             problems.push(`no component named ${name} (for ${e})`);
         } else if (k === 'prop' || k === 'noprop') {
