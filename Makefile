@@ -36,8 +36,8 @@ deps:
 
 test-deps: deps
 	$(call apt_install,$(TEST_DEPS))
-	@if [ ! -d tests/node_modules/ajv-formats ]; then \
-	  echo "installing the report schema validators (npm: ajv, ajv-draft-04, ajv-formats)"; \
+	@if [ ! -d tests/node_modules/ajv-formats ] || [ ! -d tests/node_modules/@cyclonedx/cyclonedx-library ]; then \
+	  echo "installing the report and BOM schema validators (npm: ajv, ajv-draft-04, ajv-formats, @cyclonedx/cyclonedx-library)"; \
 	  (cd tests && npm install --no-audit --no-fund --silent); \
 	fi
 
