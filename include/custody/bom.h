@@ -22,6 +22,9 @@ typedef struct custody_bom_options {
      * equal time give byte-identical BOMs. */
     int64_t created;
     unsigned threads; /* hashing threads; 0 = one per online CPU */
+    /* What the BOM describes (CycloneDX metadata.component, SPDX document name), e.g. the base
+     * name of the one PATH scanned; NULL = unnamed. */
+    const char *subject;
 } custody_bom_options;
 
 /* Writes the BOM of `scan` (custody_scan_run() done) to `out`. Groups the scan's files into
@@ -68,7 +71,7 @@ CUSTODY_API CUSTODY_NODISCARD int custody_bom_diff_files(custody_bom_diff **out,
 CUSTODY_API size_t custody_bom_diff_count(const custody_bom_diff *d);
 /* Entries sorted by (key, change, field). Borrowed; NULL when i is out of range. */
 CUSTODY_API const custody_bom_diff_entry *custody_bom_diff_entry_at(const custody_bom_diff *d,
-                                                                     size_t i);
+                                                                    size_t i);
 CUSTODY_API void custody_bom_diff_free(custody_bom_diff *d); /* NULL is a no-op */
 
 #endif

@@ -75,8 +75,8 @@ const char *cu_spdx_id(const char *s)
     if (s == NULL) {
         return NULL;
     }
-    const char *const *hit = bsearch(s, cu_spdx_ids, cu_spdx_ids_len, sizeof(cu_spdx_ids[0]),
-                                     spdx_cmp);
+    const char *const *hit =
+        bsearch(s, cu_spdx_ids, cu_spdx_ids_len, sizeof(cu_spdx_ids[0]), spdx_cmp);
     return hit != NULL ? *hit : NULL;
 }
 
@@ -112,9 +112,9 @@ void cu_bom_hex(const uint8_t d[32], char out[65])
 
 static bool is_model_file(const custody_file *cf)
 {
-    static const char *const fmts[] = { "pickle",   "joblib-zf", "torch-legacy", "hdf5",
-                                         "tflite",   "onnx",      "gguf",         "safetensors",
-                                         "savedmodel", NULL };
+    static const char *const fmts[] = { "pickle",     "joblib-zf", "torch-legacy", "hdf5",
+                                        "tflite",     "onnx",      "gguf",         "safetensors",
+                                        "savedmodel", NULL };
     if (cf->status != CUSTODY_FILE_SCANNED) {
         return false;
     }
@@ -138,7 +138,7 @@ static bool is_model_file(const custody_file *cf)
 
 static bool is_data_file(const char *path)
 {
-    static const char *const ext[] = { ".parquet", ".arrow", ".jsonl", ".csv", ".tsv",
+    static const char *const ext[] = { ".parquet",  ".arrow",  ".jsonl",   ".csv", ".tsv",
                                        ".jsonl.gz", ".csv.gz", ".feather", NULL };
     for (size_t i = 0; ext[i] != NULL; i++) {
         if (cu_has_suffix_ci(path, ext[i])) {
@@ -200,8 +200,8 @@ static const char *rel_to(const char *path, const char *dir)
     return path[n] == '/' ? path + n + 1 : path + n;
 }
 
-static struct cu_bom_item *new_item(struct cu_bom *b, enum cu_bom_kind kind, const char *path,
-                                    bool is_dir)
+static struct cu_bom_item *
+new_item(struct cu_bom *b, enum cu_bom_kind kind, const char *path, bool is_dir)
 {
     if (!cu_grow((void **)&b->items, &b->capitems, b->nitems + 1, sizeof(*b->items))) {
         return NULL;
@@ -287,7 +287,7 @@ static const custody_file *ix_find(const struct path_ix *ix, size_t n, const cha
 /* Does directory `dir` hold a model card or config (config.json, README.md, saved_model.pb)? */
 static bool is_model_dir(const struct path_ix *ix, size_t n, const char *dir)
 {
-    static const char *const marks[] = { "config.json", "README.md", "readme.md",
+    static const char *const marks[] = { "config.json",    "README.md",        "readme.md",
                                          "saved_model.pb", "model_index.json", NULL };
     for (size_t i = 0; marks[i] != NULL; i++) {
         char *p = strcmp(dir, ".") == 0 ? cu_strdup(marks[i]) : cu_asprintf("%s/%s", dir, marks[i]);
@@ -358,8 +358,8 @@ static int hash_item(struct cu_bom_item *it,
         struct cu_bom_file *f = &it->files[i];
         if (it->is_dir) {
             f->rel = cu_strdup(name);
-            f->path = strcmp(it->path, ".") == 0 ? cu_strdup(name)
-                                                 : cu_asprintf("%s/%s", it->path, name);
+            f->path =
+                strcmp(it->path, ".") == 0 ? cu_strdup(name) : cu_asprintf("%s/%s", it->path, name);
         } else {
             f->rel = cu_strdup(cu_basename(it->path));
             f->path = cu_strdup(it->path);
@@ -466,7 +466,7 @@ static int gather(struct cu_bom_item *it)
     }
     if (rc == 0) {
         const char *nm = it->is_dir ? NULL : cu_bom_fact(it, "model.name");
-        it->name = cu_strdup(nm != NULL ? nm
+        it->name = cu_strdup(nm != NULL                   ? nm
                              : strcmp(it->path, ".") == 0 ? "."
                                                           : cu_basename(it->path));
         rc = it->name == NULL ? CUSTODY_ENOMEM : 0;
@@ -596,12 +596,13 @@ static int build(struct cu_bom *b,
                 const char *p = ix[k].path;
                 char *d = dir_of(it->path);
                 const char *base = cu_basename(p);
-                bool hit = d != NULL && is_signature(base) &&
-                           (it->is_dir ? under(p, it->path) && strchr(rel_to(p, it->path), '/') == NULL
-                                       : under(p, d) && strchr(rel_to(p, d), '/') == NULL &&
-                                             (strcmp(base, "model.sig") == 0 ||
-                                              strncmp(base, cu_basename(it->path),
-                                                      strlen(cu_basename(it->path))) == 0));
+                bool hit =
+                    d != NULL && is_signature(base) &&
+                    (it->is_dir ? under(p, it->path) && strchr(rel_to(p, it->path), '/') == NULL
+                                : under(p, d) && strchr(rel_to(p, d), '/') == NULL &&
+                                      (strcmp(base, "model.sig") == 0 ||
+                                       strncmp(base, cu_basename(it->path),
+                                               strlen(cu_basename(it->path))) == 0));
                 if (hit) {
                     it->signature = cu_strdup(it->is_dir ? rel_to(p, it->path) : base);
                 }
@@ -806,6 +807,7 @@ int custody_bom_write(FILE *out,
         strftime(b.created, sizeof(b.created), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
         return cu_err_inval(err, "creation time %lld cannot be written", (long long)opts.created);
     }
+    b.subject = opts.subject;
     int rc = build(&b, scan, &opts, err);
     json_t *doc = NULL;
     if (rc == 0) {

@@ -38,7 +38,7 @@ struct cu_bom_item {
     custody_severity max_sev; /* over all findings (nall of them) */
     size_t nall;
     size_t nfindings; /* at or above low; their rule ids in rules */
-    char **rules; /* sorted, unique */
+    char **rules;     /* sorted, unique */
     size_t nrules, caprules;
     char *signature; /* relative name of a signature file next to the model, or NULL */
     char *card;      /* relative name of README.md, or NULL */
@@ -58,6 +58,7 @@ struct cu_bom {
     char created[32]; /* ISO 8601 UTC */
     char uuid[37];    /* derived from the content: serial number / SPDX namespace */
     const char *spec;
+    const char *subject; /* metadata.component name, or NULL */
 };
 
 /* A fact's first value, NULL when none. */

@@ -82,12 +82,17 @@ int cu_bom_read_card(struct cu_bom_item *it, const char *path)
         const char *key;
         const char *fact;
     } keys[] = {
-        { "license", "model.license" },       { "license_name", "model.license.name" },
-        { "license_link", "model.license.link" }, { "base_model", "model.base_model" },
+        { "license", "model.license" },
+        { "license_name", "model.license.name" },
+        { "license_link", "model.license.link" },
+        { "base_model", "model.base_model" },
         { "base_model_relation", "model.base_model.relation" },
-        { "datasets", "model.datasets" },     { "pipeline_tag", "model.task" },
-        { "library_name", "framework" },      { "language", "model.language" },
+        { "datasets", "model.datasets" },
+        { "pipeline_tag", "model.task" },
+        { "library_name", "framework" },
+        { "language", "model.language" },
         { "model_name", "model.name" },
+        { "tags", "model.tags" },
     };
     size_t len = 0;
     char *text = read_head(path, &len);
@@ -106,8 +111,7 @@ int cu_bom_read_card(struct cu_bom_item *it, const char *path)
     const char *body = strchr(p, '\n');
     const char *end = NULL;
     for (const char *l = body; l != NULL; l = strchr(l + 1, '\n')) {
-        if (strncmp(l + 1, "---", 3) == 0 &&
-            (l[4] == '\n' || l[4] == '\r' || l[4] == '\0')) {
+        if (strncmp(l + 1, "---", 3) == 0 && (l[4] == '\n' || l[4] == '\r' || l[4] == '\0')) {
             end = l + 1;
             break;
         }
@@ -197,8 +201,7 @@ int cu_bom_read_license(struct cu_bom_item *it, const char *path)
         { "boost software license - version 1.0", NULL, "BSL-1.0" },
         { "this is free and unencumbered software released into the public domain", NULL,
           "Unlicense" },
-        { "redistribution and use in source and binary forms", "neither the name",
-          "BSD-3-Clause" },
+        { "redistribution and use in source and binary forms", "neither the name", "BSD-3-Clause" },
         { "redistribution and use in source and binary forms", NULL, "BSD-2-Clause" },
         { "permission is hereby granted, free of charge", "the above copyright notice", "MIT" },
         { "openrail", NULL, "openrail" },

@@ -30,8 +30,8 @@ static void prop(json_t *props, const char *name, const char *value, int *bad)
 }
 
 /* Every value of a fact as properties. */
-static void prop_all(json_t *props, const struct cu_bom_item *it, const char *key,
-                     const char *name, int *bad)
+static void
+prop_all(json_t *props, const struct cu_bom_item *it, const char *key, const char *name, int *bad)
 {
     for (size_t i = 0; i < cu_bom_fact_count(it, key); i++) {
         prop(props, name, cu_bom_fact_at(it, key, i), bad);
@@ -88,6 +88,11 @@ static json_t *licenses_json(const struct cu_bom_item *it, int *bad)
             seen[nseen++] = shown;
             json_t *lic = json_object();
             put(lic, id != NULL ? "id" : "name", json_string(shown), bad);
+            if (id != NULL) {
+                char *u = cu_asprintf("https://spdx.org/licenses/%s.html", id);
+                put(lic, "url", u != NULL ? json_string(u) : NULL, bad);
+                free(u);
+            }
             const char *link = cu_bom_fact(it, "model.license.link");
             if (link != NULL && id == NULL && k == 0 &&
                 (strncmp(link, "https://", 8) == 0 || strncmp(link, "http://", 7) == 0)) {
@@ -99,6 +104,73 @@ static json_t *licenses_json(const struct cu_bom_item *it, int *bad)
     return a;
 }
 
+/* Input/output modalities of the Hugging Face pipeline tags (huggingface.js tasks), as
+ * CycloneDX inputs/outputs formats; "+" separates several. NULL: not a modality. */
+struct task_io {
+    const char *task, *in, *out;
+};
+static const struct task_io task_table[] = {
+    { "text-generation", "text", "text" },
+    { "text2text-generation", "text", "text" },
+    { "summarization", "text", "text" },
+    { "translation", "text", "text" },
+    { "fill-mask", "text", "text" },
+    { "question-answering", "text", "text" },
+    { "table-question-answering", "table+text", "text" },
+    { "conversational", "text", "text" },
+    { "text-classification", "text", NULL },
+    { "token-classification", "text", NULL },
+    { "zero-shot-classification", "text", NULL },
+    { "sentence-similarity", "text", NULL },
+    { "feature-extraction", "text", NULL },
+    { "text-to-image", "text", "image" },
+    { "image-to-text", "image", "text" },
+    { "image-text-to-text", "image+text", "text" },
+    { "visual-question-answering", "image+text", "text" },
+    { "document-question-answering", "image+text", "text" },
+    { "image-classification", "image", NULL },
+    { "object-detection", "image", NULL },
+    { "image-segmentation", "image", "image" },
+    { "image-to-image", "image", "image" },
+    { "depth-estimation", "image", "image" },
+    { "zero-shot-image-classification", "image+text", NULL },
+    { "automatic-speech-recognition", "audio", "text" },
+    { "text-to-speech", "text", "audio" },
+    { "text-to-audio", "text", "audio" },
+    { "audio-classification", "audio", NULL },
+    { "audio-to-audio", "audio", "audio" },
+    { "text-to-video", "text", "video" },
+    { "video-classification", "video", NULL },
+};
+
+static const struct task_io *task_lookup(const char *task)
+{
+    for (size_t i = 0; i < sizeof(task_table) / sizeof(task_table[0]); i++) {
+        if (strcmp(task_table[i].task, task) == 0) {
+            return &task_table[i];
+        }
+    }
+    return NULL;
+}
+
+static json_t *io_json(const char *spec)
+{
+    json_t *a = json_array();
+    const char *p = spec;
+    while (a != NULL && *p != '\0') {
+        size_t n = strcspn(p, "+");
+        char *f = cu_strndup(p, n);
+        if (f == NULL || json_array_append_new(a, json_pack("{s:s}", "format", f)) != 0) {
+            free(f);
+            json_decref(a);
+            return NULL;
+        }
+        free(f);
+        p += n + (p[n] == '+');
+    }
+    return a;
+}
+
 static json_t *model_json(const struct cu_bom *b, const struct cu_bom_item *it, int *bad)
 {
     json_t *c = json_object();
@@ -106,6 +178,13 @@ static json_t *model_json(const struct cu_bom *b, const struct cu_bom_item *it, 
     put(c, "type", json_string(model ? "machine-learning-model" : "data"), bad);
     put(c, "bom-ref", json_string(it->ref), bad);
     put(c, "name", json_string(it->name), bad);
+    if (cu_bom_fact_count(it, "model.tags") > 0) {
+        json_t *tags = json_array();
+        for (size_t i = 0; i < cu_bom_fact_count(it, "model.tags"); i++) {
+            push(tags, json_string(cu_bom_fact_at(it, "model.tags", i)), bad);
+        }
+        put(c, "tags", tags, bad);
+    }
     /* a lone file: its SHA-256; a directory: the files below carry theirs */
     if (!it->is_dir && it->nfiles == 1) {
         put(c, "hashes", json_pack("[o]", hash_json(it->files[0].sha256)), bad);
@@ -122,8 +201,17 @@ static json_t *model_json(const struct cu_bom *b, const struct cu_bom_item *it, 
         json_t *anc = json_array();
         for (size_t i = 0; i < nbase; i++) {
             const char *base = cu_bom_fact_at(it, "model.base_model", i);
-            json_t *a = json_pack("{s:s,s:s}", "type", "machine-learning-model", "name", base);
             char *purl = hf_purl(base);
+            json_t *a;
+            if (purl != NULL) { /* a Hugging Face id: org is the group */
+                const char *slash = strchr(base, '/');
+                char *grp = cu_strndup(base, (size_t)(slash - base));
+                a = json_pack("{s:s,s:s?,s:s}", "type", "machine-learning-model", "group", grp,
+                              "name", slash + 1);
+                free(grp);
+            } else {
+                a = json_pack("{s:s,s:s}", "type", "machine-learning-model", "name", base);
+            }
             if (purl != NULL) {
                 put(a, "purl", json_string(purl), bad);
             }
@@ -219,10 +307,27 @@ static json_t *model_json(const struct cu_bom *b, const struct cu_bom_item *it, 
             }
             put(mp, "datasets", ds, bad);
         }
+        const struct task_io *io = task != NULL ? task_lookup(task) : NULL;
+        if (io != NULL && io->in != NULL) {
+            put(mp, "inputs", io_json(io->in), bad);
+        }
+        if (io != NULL && io->out != NULL) {
+            put(mp, "outputs", io_json(io->out), bad);
+        }
+        json_t *card = json_object();
         if (json_object_size(mp) > 0) {
-            put(c, "modelCard", json_pack("{s:o}", "modelParameters", mp), bad);
+            put(card, "modelParameters", mp, bad);
         } else {
             json_decref(mp);
+        }
+        if (task != NULL) {
+            /* the card's declared use: its pipeline tag */
+            put(card, "considerations", json_pack("{s:[s]}", "useCases", task), bad);
+        }
+        if (json_object_size(card) > 0) {
+            put(c, "modelCard", card, bad);
+        } else {
+            json_decref(card);
         }
     } else {
         put(c, "data", json_pack("[{s:s,s:s}]", "type", "dataset", "name", it->name), bad);
@@ -242,12 +347,15 @@ static json_t *model_json(const struct cu_bom *b, const struct cu_bom_item *it, 
     prop_all(props, it, "model.architecture", "custody:architecture", bad);
     prop_all(props, it, "model.language", "custody:language", bad);
     prop_all(props, it, "model.base_model.url", "custody:base-model-url", bad);
+    prop_all(props, it, "model.context_length", "custody:context-length", bad);
+    prop_all(props, it, "model.tokenizer", "custody:tokenizer", bad);
+    prop_all(props, it, "model.chat_template", "custody:chat-template", bad);
     if (it->have_root) {
         char hex[65], v[80];
         cu_bom_hex(it->root, hex);
         (void)snprintf(v, sizeof(v), "sha256:%s", hex);
-        prop(props, it->kind == CU_BOM_MODEL ? "custody:oms-root-digest" : "custody:root-digest",
-             v, bad);
+        prop(props, it->kind == CU_BOM_MODEL ? "custody:oms-root-digest" : "custody:root-digest", v,
+             bad);
     }
     char num[32];
     (void)snprintf(num, sizeof(num), "%zu", it->nfiles);
@@ -270,6 +378,21 @@ static json_t *model_json(const struct cu_bom *b, const struct cu_bom_item *it, 
              bad);
     }
     put(c, "properties", props, bad);
+    /* evidence: the files whose content gave the facts */
+    json_t *occ = json_array();
+    for (size_t i = 0; i < it->nfiles; i++) {
+        const struct cu_bom_file *f = &it->files[i];
+        const char *base = cu_basename(f->rel);
+        if ((f->cf != NULL && f->cf->nfacts > 0) || strcasecmp(base, "README.md") == 0 ||
+            strcasecmp(base, "LICENSE") == 0) {
+            push(occ, json_pack("{s:s}", "location", f->path), bad);
+        }
+    }
+    if (json_array_size(occ) > 0) {
+        put(c, "evidence", json_pack("{s:o}", "occurrences", occ), bad);
+    } else {
+        json_decref(occ);
+    }
     (void)b;
     return c;
 }
@@ -300,11 +423,22 @@ static void card_datasets(json_t *comps, const struct cu_bom *b, int *bad)
     }
     for (size_t i = 0; i < n; i++) {
         char *ref = cu_asprintf("dataset:%s", names[i]);
-        json_t *c = json_pack("{s:s,s:s?,s:s,s:[{s:s,s:s}],s:[{s:s,s:s}]}", "type", "data",
-                              "bom-ref", ref, "name", names[i], "data", "type", "dataset", "name",
-                              names[i], "properties", "name", "custody:source", "value",
-                              "model card (README.md datasets)");
+        json_t *c =
+            json_pack("{s:s,s:s?,s:s,s:[{s:s,s:s}],s:[{s:s,s:s}]}", "type", "data", "bom-ref", ref,
+                      "name", names[i], "data", "type", "dataset", "name", names[i], "properties",
+                      "name", "custody:source", "value", "model card (README.md datasets)");
         free(ref);
+        /* a Hub id ("org/name"): the card's datasets field names Hugging Face datasets */
+        char *purl = hf_purl(names[i]);
+        if (purl != NULL && c != NULL) {
+            char *url = cu_asprintf("https://huggingface.co/datasets/%s", names[i]);
+            put(c, "externalReferences",
+                json_pack("[{s:s,s:s?}]", "type", "distribution", "url", url), bad);
+            put(json_array_get(json_object_get(c, "data"), 0), "contents",
+                json_pack("{s:s?}", "url", url), bad);
+            free(url);
+        }
+        free(purl);
         push(comps, c, bad);
     }
     free(names);
@@ -326,8 +460,8 @@ static json_t *comp_json(const struct cu_bom_comp *bc, int *bad)
     json_t *props = json_array();
     prop(props, "custody:kind", c->kind, bad);
     prop(props, "custody:ecosystem", c->ecosystem, bad);
-    char *src = c->line > 0 ? cu_asprintf("%s:%u", c->location, (unsigned)c->line)
-                            : cu_strdup(c->location);
+    char *src =
+        c->line > 0 ? cu_asprintf("%s:%u", c->location, (unsigned)c->line) : cu_strdup(c->location);
     prop(props, "custody:source", src, bad);
     free(src);
     for (size_t i = 0; i < c->nprops; i++) {
@@ -354,8 +488,15 @@ json_t *cu_bom_cyclonedx(const struct cu_bom *b)
     put(doc, "version", json_integer(1), &bad);
     json_t *tool = json_pack("{s:s,s:s,s:s}", "type", "application", "name", "custody", "version",
                              custody_version());
-    put(doc, "metadata",
-        json_pack("{s:s,s:{s:[o]}}", "timestamp", b->created, "tools", "components", tool), &bad);
+    json_t *meta =
+        json_pack("{s:s,s:{s:[o]}}", "timestamp", b->created, "tools", "components", tool);
+    if (b->subject != NULL) {
+        put(meta, "component",
+            json_pack("{s:s,s:s,s:s}", "type", "application", "bom-ref", "custody:subject", "name",
+                      b->subject),
+            &bad);
+    }
+    put(doc, "metadata", meta, &bad);
     json_t *comps = json_array();
     for (size_t i = 0; i < b->nitems; i++) {
         push(comps, model_json(b, &b->items[i], &bad), &bad);
@@ -365,6 +506,27 @@ json_t *cu_bom_cyclonedx(const struct cu_bom *b)
         push(comps, comp_json(&b->comps[i], &bad), &bad);
     }
     put(doc, "components", comps, &bad);
+    /* dependencies: a model on the datasets its card names */
+    json_t *deps = json_array();
+    for (size_t i = 0; i < b->nitems; i++) {
+        const struct cu_bom_item *it = &b->items[i];
+        size_t nds = cu_bom_fact_count(it, "model.datasets");
+        if (it->kind != CU_BOM_MODEL || nds == 0) {
+            continue;
+        }
+        json_t *on = json_array();
+        for (size_t k = 0; k < nds; k++) {
+            char *r = cu_asprintf("dataset:%s", cu_bom_fact_at(it, "model.datasets", k));
+            push(on, r != NULL ? json_string(r) : NULL, &bad);
+            free(r);
+        }
+        push(deps, json_pack("{s:s,s:o}", "ref", it->ref, "dependsOn", on), &bad);
+    }
+    if (json_array_size(deps) > 0) {
+        put(doc, "dependencies", deps, &bad);
+    } else {
+        json_decref(deps);
+    }
     if (bad) {
         json_decref(doc);
         return NULL;

@@ -130,12 +130,11 @@ static int cdx_read(const json_t *doc, json_t *recs)
         char *verdict = NULL;
         if (cdx_prop(c, "custody:scan:max-severity") != NULL) {
             const char *rules = cdx_prop(c, "custody:scan:rules");
-            verdict = cu_asprintf("max-severity=%s findings=%s%s%s",
-                                  cdx_prop(c, "custody:scan:max-severity"),
-                                  cdx_prop(c, "custody:scan:findings") != NULL
-                                      ? cdx_prop(c, "custody:scan:findings")
-                                      : "?",
-                                  rules != NULL ? " rules=" : "", rules != NULL ? rules : "");
+            verdict = cu_asprintf(
+                "max-severity=%s findings=%s%s%s", cdx_prop(c, "custody:scan:max-severity"),
+                cdx_prop(c, "custody:scan:findings") != NULL ? cdx_prop(c, "custody:scan:findings")
+                                                             : "?",
+                rules != NULL ? " rules=" : "", rules != NULL ? rules : "");
         }
         int rc = rec_set(r, "version", jstr(c, "version"));
         rc |= rec_set(r, "digest", digest);
@@ -185,7 +184,7 @@ static char *comment_field(const char *comment, const char *key)
 static int spdx_read(const json_t *doc, json_t *recs)
 {
     const json_t *graph = json_object_get(doc, "@graph");
-    json_t *byid = json_object(); /* spdxId -> element */
+    json_t *byid = json_object();  /* spdxId -> element */
     json_t *keyof = json_object(); /* spdxId -> record key */
     int rc = 0;
     size_t i, k;
@@ -372,15 +371,20 @@ static int load(const char *path, json_t **recs, custody_error *err)
     return rc;
 }
 
-static int add(struct custody_bom_diff *d, custody_bom_change ch, const char *key,
-               const json_t *r, const char *field, const char *o, const char *n)
+static int add(struct custody_bom_diff *d,
+               custody_bom_change ch,
+               const char *key,
+               const json_t *r,
+               const char *field,
+               const char *o,
+               const char *n)
 {
     if (!cu_grow((void **)&d->e, &d->cap, d->n + 1, sizeof(*d->e))) {
         return CUSTODY_ENOMEM;
     }
     /* copies kept alive in d->keep */
-    json_t *strs = json_pack("[s,s?,s?,s?,s?,s?]", key, jstr(r, "type"), jstr(r, "name"), field,
-                             o, n);
+    json_t *strs =
+        json_pack("[s,s?,s?,s?,s?,s?]", key, jstr(r, "type"), jstr(r, "name"), field, o, n);
     if (strs == NULL || json_array_append_new(d->keep, strs) != 0) {
         return CUSTODY_ENOMEM;
     }
@@ -408,8 +412,7 @@ static int cmp_entry(const void *a, const void *b)
     return strcmp(x->field != NULL ? x->field : "", y->field != NULL ? y->field : "");
 }
 
-static const char *const diff_fields[] = { "digest", "version", "license", "verdict",
-                                          "signature" };
+static const char *const diff_fields[] = { "digest", "version", "license", "verdict", "signature" };
 
 /* The differences between two records of one component. */
 static int compare_rec(struct custody_bom_diff *d, const char *key, json_t *ra, json_t *rb)
@@ -437,8 +440,8 @@ static int compare_rec(struct custody_bom_diff *d, const char *key, json_t *ra, 
         const char *n = jstr(fb, fname);
         if (n == NULL || strcmp(n, json_string_value(fv)) != 0) {
             char *f = cu_asprintf("file:%s", fname);
-            rc |= f == NULL ||
-                  add(d, CUSTODY_BOM_CHANGED, key, rb, f, json_string_value(fv), n) != 0;
+            rc |=
+                f == NULL || add(d, CUSTODY_BOM_CHANGED, key, rb, f, json_string_value(fv), n) != 0;
             free(f);
         }
     }

@@ -135,8 +135,7 @@ static char *summary(const struct cu_bom_item *it)
         cu_buf_addf(&b, "%s%s", i == 0 ? "; scan-rules=" : ",", it->rules[i]);
     }
     if (it->kind == CU_BOM_MODEL) {
-        cu_buf_addf(&b, "; signature=%s",
-                    it->signature != NULL ? "present-unverified" : "absent");
+        cu_buf_addf(&b, "; signature=%s", it->signature != NULL ? "present-unverified" : "absent");
     }
     char *r = b.oom ? NULL : cu_strdup(cu_buf_str(&b));
     cu_buf_free(&b);
@@ -211,8 +210,7 @@ static void item(struct sp *s, const struct cu_bom_item *it, size_t n, json_t *d
         for (size_t i = 0; i < it->nfiles; i++) {
             char *fid = cu_asprintf("%s-file-%zu", id, i + 1);
             json_t *f = element(s, "software_File", fid, it->files[i].rel);
-            put(f, "verifiedUsing", json_pack("[o]", sha256(it->files[i].sha256, NULL)),
-                &s->bad);
+            put(f, "verifiedUsing", json_pack("[o]", sha256(it->files[i].sha256, NULL)), &s->bad);
             push(s->graph, f, &s->bad);
             push(to, json_string(fid), &s->bad);
             free(fid);
@@ -334,21 +332,22 @@ json_t *cu_bom_spdx(const struct cu_bom *b)
         if (c->purl != NULL) {
             put(p, "software_packageUrl", json_string(c->purl), &s.bad);
         }
-        char *cm = c->line > 0
-                       ? cu_asprintf("custody: kind=%s; source=%s:%u", c->kind, c->location,
-                                     (unsigned)c->line)
-                       : cu_asprintf("custody: kind=%s; source=%s", c->kind, c->location);
+        char *cm = c->line > 0 ? cu_asprintf("custody: kind=%s; source=%s:%u", c->kind, c->location,
+                                             (unsigned)c->line)
+                               : cu_asprintf("custody: kind=%s; source=%s", c->kind, c->location);
         put(p, "comment", cm != NULL ? json_string(cm) : NULL, &s.bad);
         free(cm);
         push(s.graph, p, &s.bad);
         push(s.roots, json_string(id), &s.bad);
         free(id);
     }
-    json_t *doc = json_pack("{s:s,s:s,s:s,s:s}", "type", "SpdxDocument", "spdxId", docid,
-                            "creationInfo", CI, "name", "custody AI bill of materials");
-    put(doc, "profileConformance", json_pack("[s,s,s,s,s]", "core", "software", "ai", "dataset",
-                                             "simpleLicensing"),
-        &s.bad);
+    char *dname = b->subject != NULL ? cu_asprintf("AI bill of materials of %s", b->subject)
+                                     : cu_strdup("custody AI bill of materials");
+    json_t *doc = json_pack("{s:s,s:s,s:s,s:s?}", "type", "SpdxDocument", "spdxId", docid,
+                            "creationInfo", CI, "name", dname);
+    free(dname);
+    put(doc, "profileConformance",
+        json_pack("[s,s,s,s,s]", "core", "software", "ai", "dataset", "simpleLicensing"), &s.bad);
     put(doc, "element", json_incref(s.elements), &s.bad);
     put(doc, "rootElement", json_incref(s.roots), &s.bad);
     push(s.graph, doc, &s.bad);

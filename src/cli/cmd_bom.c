@@ -113,8 +113,8 @@ static int cmd_bom_diff(int argc, char **argv)
             }
             bad |= o == NULL || json_array_append_new(arr, o) != 0;
         }
-        json_t *root = json_pack("{s:s,s:s,s:I,s:o}", "old", argv[optind], "new",
-                                 argv[optind + 1], "changes", (json_int_t)n, "differences", arr);
+        json_t *root = json_pack("{s:s,s:s,s:I,s:o}", "old", argv[optind], "new", argv[optind + 1],
+                                 "changes", (json_int_t)n, "differences", arr);
         bad |= root == NULL ||
                json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) !=
                    0 ||
@@ -225,8 +225,8 @@ int cmd_bom(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     if (bopts.spec_version != NULL &&
-        !(bopts.format == CUSTODY_BOM_CYCLONEDX && (strcmp(bopts.spec_version, "1.6") == 0 ||
-                                                    strcmp(bopts.spec_version, "1.7") == 0)) &&
+        !(bopts.format == CUSTODY_BOM_CYCLONEDX &&
+          (strcmp(bopts.spec_version, "1.6") == 0 || strcmp(bopts.spec_version, "1.7") == 0)) &&
         !(bopts.format == CUSTODY_BOM_SPDX && strcmp(bopts.spec_version, "3.0.1") == 0)) {
         cli_errorf("bom: --spec-version %s is not one %s writes (%s)", bopts.spec_version,
                    bopts.format == CUSTODY_BOM_SPDX ? "SPDX" : "CycloneDX",
@@ -237,6 +237,26 @@ int cmd_bom(int argc, char **argv)
     if (bopts.created == -2) {
         cli_errorf("bom: SOURCE_DATE_EPOCH is not a number of seconds");
         return CLI_EXIT_USAGE;
+    }
+    /* the subject: the base name of the one PATH (of its real path for "." and "..") */
+    char subject[256] = "";
+    if (argc - optind == 1) {
+        char *real = realpath(argv[optind], NULL);
+        const char *p = real != NULL ? real : argv[optind];
+        size_t n = strlen(p);
+        while (n > 1 && p[n - 1] == '/') {
+            n--;
+        }
+        size_t s = n;
+        while (s > 0 && p[s - 1] != '/') {
+            s--;
+        }
+        if (n > s && n - s < sizeof(subject)) {
+            memcpy(subject, p + s, n - s);
+            subject[n - s] = '\0';
+        }
+        free(real);
+        bopts.subject = subject[0] != '\0' ? subject : NULL;
     }
     custody_error err;
     memset(&err, 0, sizeof(err));

@@ -312,6 +312,9 @@ static const char *gguf_fact_key(const char *key)
     if (strcmp(key, "general.license") == 0) {
         return "model.license";
     }
+    if (strcmp(key, "tokenizer.ggml.model") == 0) {
+        return "model.tokenizer";
+    }
     if (strncmp(key, bm, sizeof(bm) - 1) == 0) {
         const char *dot = strrchr(key, '.');
         if (strcmp(dot, ".name") == 0) {
@@ -384,6 +387,21 @@ static int gguf_value(struct gguf *g, const char *key, size_t klen, uint32_t typ
             gguf_ftypes[ft] != NULL) {
             cu_fact(g->ctx, "model.quantization", "%s", gguf_ftypes[ft]);
             g->ftype = true;
+        }
+        return rc;
+    }
+    if (klen > 15 && strcmp(key + klen - 15, ".context_length") == 0 &&
+        (type == GT_U32 || type == GT_U64)) {
+        uint64_t v = 0;
+        if (type == GT_U32) {
+            uint32_t v32 = 0;
+            rc = gguf_u32(g, &v32);
+            v = v32;
+        } else {
+            rc = gguf_u64(g, &v);
+        }
+        if (rc == 0) {
+            cu_fact(g->ctx, "model.context_length", "%llu", (unsigned long long)v);
         }
         return rc;
     }
@@ -752,6 +770,9 @@ static void gguf_facts(struct gguf *g, uint64_t nkv)
     }
     if (best < GGML_NTYPES) {
         cu_fact(g->ctx, "model.dtype", "%s", ggml_types[best].name);
+    }
+    if (g->templates > 0) {
+        cu_fact(g->ctx, "model.chat_template", "present");
     }
 }
 

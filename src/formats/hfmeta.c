@@ -66,6 +66,10 @@ static int hfm_analyze(struct cu_ctx *ctx, struct cu_source *src, const json_t *
     if (s != NULL) {
         cu_fact(ctx, "model.dtype", "%s", s);
     }
+    const json_t *ctxlen = json_object_get(doc, "max_position_embeddings");
+    if (json_is_integer(ctxlen) && json_integer_value(ctxlen) > 0) {
+        cu_fact(ctx, "model.context_length", "%lld", (long long)json_integer_value(ctxlen));
+    }
     const json_t *q = json_object_get(doc, "quantization_config");
     if (json_is_object(q)) {
         s = hfm_str(json_object_get(q, "quant_method"));

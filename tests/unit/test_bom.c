@@ -193,11 +193,18 @@ static void components_render(void **state)
     custody_prop props[] = { { "integrity", "sha512-abc" }, { "license", "MIT" } };
     custody_component c[2];
     memset(c, 0, sizeof(c));
-    c[0] = (custody_component){ "library", "npm", "left-pad", "1.3.0",
-                                "pkg:npm/left-pad@1.3.0", "package-lock.json",
-                                "package-lock.json", 12, props, 2 };
-    c[1] = (custody_component){ "mcp-server", NULL, "files", NULL, NULL, ".mcp.json",
-                                ".mcp.json", 3, NULL, 0 };
+    c[0] = (custody_component){ "library",
+                                "npm",
+                                "left-pad",
+                                "1.3.0",
+                                "pkg:npm/left-pad@1.3.0",
+                                "package-lock.json",
+                                "package-lock.json",
+                                12,
+                                props,
+                                2 };
+    c[1] = (custody_component){ "mcp-server", NULL,        "files", NULL, NULL,
+                                ".mcp.json",  ".mcp.json", 3,       NULL, 0 };
     struct cu_bom b;
     memset(&b, 0, sizeof(b));
     struct cu_bom_comp comps[2] = { { &c[1], (char *)"mcp-server:-/files@" },
@@ -251,7 +258,7 @@ static void api_errors(void **state)
     custody_error err;
     memset(&err, 0, sizeof(err));
     custody_scan *s = tu_scan_fixture("onnx/mlp.onnx");
-    custody_bom_options o = { CUSTODY_BOM_CYCLONEDX, "1.5", 0, 1 };
+    custody_bom_options o = { CUSTODY_BOM_CYCLONEDX, "1.5", 0, 1, "subject" };
     FILE *f = tmpfile();
     assert_non_null(f);
     assert_int_equal(custody_bom_write(f, s, &o, &err), CUSTODY_EINVAL);

@@ -167,7 +167,7 @@ function cdxExpect(doc) {
             const ls = (c.licenses || []).map((l) => (l.license || {}).id || (l.license || {}).name || l.expression);
             check(ls.includes(rest), `${name}: licences ${JSON.stringify(ls)} lack ${rest}`);
         } else if (k === 'ancestor') {
-            const an = ((c.pedigree || {}).ancestors || []).map((a) => a.name);
+            const an = ((c.pedigree || {}).ancestors || []).map((a) => (a.group ? a.group + '/' : '') + a.name);
             check(an.includes(rest), `${name}: ancestors ${JSON.stringify(an)} lack ${rest}`);
         } else if (k === 'card') {
             const [f, fv] = split(rest);
