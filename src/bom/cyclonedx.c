@@ -324,6 +324,11 @@ static json_t *model_json(const struct cu_bom *b, const struct cu_bom_item *it, 
             /* the card's declared use: its pipeline tag */
             put(card, "considerations", json_pack("{s:[s]}", "useCases", task), bad);
         }
+        if (cu_bom_fact_count(it, "model.language") > 0) {
+            json_t *cp = json_array();
+            prop_all(cp, it, "model.language", "custody:language", bad);
+            put(card, "properties", cp, bad);
+        }
         if (json_object_size(card) > 0) {
             put(c, "modelCard", card, bad);
         } else {
@@ -350,6 +355,9 @@ static json_t *model_json(const struct cu_bom *b, const struct cu_bom_item *it, 
     prop_all(props, it, "model.context_length", "custody:context-length", bad);
     prop_all(props, it, "model.tokenizer", "custody:tokenizer", bad);
     prop_all(props, it, "model.chat_template", "custody:chat-template", bad);
+    prop_all(props, it, "gguf.version", "custody:gguf:version", bad);
+    prop_all(props, it, "gguf.tensor_count", "custody:gguf:tensor-count", bad);
+    prop_all(props, it, "gguf.kv_count", "custody:gguf:metadata-count", bad);
     if (it->have_root) {
         char hex[65], v[80];
         cu_bom_hex(it->root, hex);

@@ -751,6 +751,9 @@ static void gguf_facts(struct gguf *g, uint64_t nkv)
     /* BOM facts (docs/facts.md) */
     cu_fact(g->ctx, "format", "gguf");
     cu_fact(g->ctx, "framework", "gguf");
+    cu_fact(g->ctx, "gguf.version", "%u", g->version);
+    cu_fact(g->ctx, "gguf.tensor_count", "%zu", g->ntens);
+    cu_fact(g->ctx, "gguf.kv_count", "%llu", (unsigned long long)nkv);
     if (g->arch[0] != '\0') {
         cu_fact(g->ctx, "model.architecture", "%s", g->arch);
     }
