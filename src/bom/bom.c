@@ -270,6 +270,7 @@ static void bom_free(struct cu_bom *b)
 struct path_ix {
     const char *path;
     const custody_file *cf;
+    size_t item; /* the BOM item holding the file, SIZE_MAX for none */
 };
 
 static int ix_cmp(const void *a, const void *b)
@@ -277,10 +278,15 @@ static int ix_cmp(const void *a, const void *b)
     return strcmp(((const struct path_ix *)a)->path, ((const struct path_ix *)b)->path);
 }
 
+static struct path_ix *ix_entry(struct path_ix *ix, size_t n, const char *path)
+{
+    struct path_ix k = { path, NULL, 0 };
+    return bsearch(&k, ix, n, sizeof(*ix), ix_cmp);
+}
+
 static const custody_file *ix_find(const struct path_ix *ix, size_t n, const char *path)
 {
-    struct path_ix k = { path, NULL };
-    const struct path_ix *hit = bsearch(&k, ix, n, sizeof(*ix), ix_cmp);
+    const struct path_ix *hit = ix_entry((struct path_ix *)ix, n, path);
     return hit != NULL ? hit->cf : NULL;
 }
 
@@ -485,7 +491,12 @@ static int item_cmp(const void *a, const void *b)
 
 static int comp_cmp(const void *a, const void *b)
 {
-    return strcmp(((const struct cu_bom_comp *)a)->ref, ((const struct cu_bom_comp *)b)->ref);
+    const struct cu_bom_comp *x = a, *y = b;
+    int c = strcmp(x->ref, y->ref);
+    if (c != 0) {
+        return c;
+    }
+    return x->order < y->order ? -1 : x->order > y->order;
 }
 
 static int build(struct cu_bom *b,
@@ -504,6 +515,7 @@ static int build(struct cu_bom *b,
     for (size_t i = 0; i < nf; i++) {
         ix[i].cf = custody_scan_file(scan, i);
         ix[i].path = ix[i].cf->path;
+        ix[i].item = SIZE_MAX;
     }
     if (nf > 1) {
         qsort(ix, nf, sizeof(*ix), ix_cmp);
@@ -592,12 +604,16 @@ static int build(struct cu_bom *b,
         struct cu_bom_item *it = &b->items[i];
         if (it->kind == CU_BOM_MODEL) {
             /* a signature next to the model: recorded, not verified */
+            char *d = dir_of(it->path);
+            if (d == NULL) {
+                rc = cu_err_nomem(err);
+                break;
+            }
             for (size_t k = 0; k < nf && it->signature == NULL; k++) {
                 const char *p = ix[k].path;
-                char *d = dir_of(it->path);
                 const char *base = cu_basename(p);
                 bool hit =
-                    d != NULL && is_signature(base) &&
+                    is_signature(base) &&
                     (it->is_dir ? under(p, it->path) && strchr(rel_to(p, it->path), '/') == NULL
                                 : under(p, d) && strchr(rel_to(p, d), '/') == NULL &&
                                       (strcmp(base, "model.sig") == 0 ||
@@ -606,8 +622,8 @@ static int build(struct cu_bom *b,
                 if (hit) {
                     it->signature = cu_strdup(it->is_dir ? rel_to(p, it->path) : base);
                 }
-                free(d);
             }
+            free(d);
             rc = hash_item(it, ix, nf, opts, err);
         } else {
             /* dataset: each data file of the directory, hashed alone */
@@ -656,23 +672,29 @@ static int build(struct cu_bom *b,
         goto out;
     }
 
-    /* verdicts: findings of each item's files */
+    /* verdicts: findings of each item's files (file -> item through the index) */
+    for (size_t k = 0; k < b->nitems; k++) {
+        for (size_t j = 0; j < b->items[k].nfiles; j++) {
+            struct path_ix *e = ix_entry(ix, nf, b->items[k].files[j].path);
+            if (e != NULL && e->item == SIZE_MAX) {
+                e->item = k;
+            }
+        }
+    }
     for (size_t i = 0; i < custody_scan_finding_count(scan) && rc == 0; i++) {
         const custody_finding *fd = custody_scan_finding(scan, i);
-        for (size_t k = 0; k < b->nitems && rc == 0; k++) {
-            struct cu_bom_item *it = &b->items[k];
-            if (!(it->is_dir ? under(fd->path, it->path) : strcmp(fd->path, it->path) == 0)) {
-                continue;
-            }
-            it->nall++;
-            if (fd->severity > it->max_sev) {
-                it->max_sev = fd->severity;
-            }
-            if (fd->severity >= CUSTODY_SEV_LOW) {
-                it->nfindings++;
-                rc = add_rule(it, fd->rule_id) < 0 ? cu_err_nomem(err) : 0;
-            }
-            break;
+        const struct path_ix *e = ix_entry(ix, nf, fd->path);
+        if (e == NULL || e->item == SIZE_MAX) {
+            continue;
+        }
+        struct cu_bom_item *it = &b->items[e->item];
+        it->nall++;
+        if (fd->severity > it->max_sev) {
+            it->max_sev = fd->severity;
+        }
+        if (fd->severity >= CUSTODY_SEV_LOW) {
+            it->nfindings++;
+            rc = add_rule(it, fd->rule_id) < 0 ? cu_err_nomem(err) : 0;
         }
     }
     for (size_t k = 0; k < b->nitems; k++) {
@@ -701,21 +723,24 @@ static int build(struct cu_bom *b,
             rc = cu_err_nomem(err);
             goto out;
         }
-        bool dup = false;
-        for (size_t k = 0; k < b->ncomps && !dup; k++) {
-            dup = strcmp(b->comps[k].ref, ref) == 0;
-        }
-        if (dup) {
-            free(ref);
-            continue;
-        }
         b->comps[b->ncomps].c = c;
         b->comps[b->ncomps].ref = ref;
+        b->comps[b->ncomps].order = i;
         b->ncomps++;
     }
+    /* sorted by ref, the scan's order among equal refs; the first of each ref is kept */
     if (b->ncomps > 1) {
         qsort(b->comps, b->ncomps, sizeof(*b->comps), comp_cmp);
     }
+    size_t kept = 0;
+    for (size_t i = 0; i < b->ncomps; i++) {
+        if (kept > 0 && strcmp(b->comps[kept - 1].ref, b->comps[i].ref) == 0) {
+            free(b->comps[i].ref);
+            continue;
+        }
+        b->comps[kept++] = b->comps[i];
+    }
+    b->ncomps = kept;
 out:
     free(ix);
     return rc;

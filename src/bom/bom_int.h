@@ -48,6 +48,7 @@ struct cu_bom_item {
 struct cu_bom_comp {
     const custody_component *c;
     char *ref;
+    size_t order; /* index in the scan's components */
 };
 
 struct cu_bom {

@@ -207,8 +207,8 @@ static void components_render(void **state)
                                 ".mcp.json",  ".mcp.json", 3,       NULL, 0 };
     struct cu_bom b;
     memset(&b, 0, sizeof(b));
-    struct cu_bom_comp comps[2] = { { &c[1], (char *)"mcp-server:-/files@" },
-                                    { &c[0], (char *)"pkg:npm/left-pad@1.3.0" } };
+    struct cu_bom_comp comps[2] = { { &c[1], (char *)"mcp-server:-/files@", 1 },
+                                    { &c[0], (char *)"pkg:npm/left-pad@1.3.0", 0 } };
     b.comps = comps;
     b.ncomps = 2;
     b.spec = "1.6";
