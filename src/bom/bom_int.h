@@ -86,6 +86,10 @@ json_t *cu_bom_spdx(const struct cu_bom *b);
 
 /* Reads README.md front matter / a LICENSE text into facts (card.c). */
 int cu_bom_read_card(struct cu_bom_item *it, const char *path);
+/* The same on a NUL-terminated text of len bytes (at most what read_card reads). */
+int cu_bom_parse_card(struct cu_bom_item *it, const char *text, size_t len);
+/* bom diff's reader on a buffer: 0, CUSTODY_EMALFORMED or CUSTODY_ENOMEM (fuzzing). */
+int cu_bom_diff_parse(const uint8_t *data, size_t len);
 int cu_bom_read_license(struct cu_bom_item *it, const char *path);
 /* Adds a fact (copied; duplicates of key+value ignored). Returns 0 or CUSTODY_ENOMEM. */
 int cu_bom_add_fact(struct cu_bom_item *it, const char *key, const char *value);

@@ -78,6 +78,18 @@ static int add_node(struct cu_bom_item *it, yaml_document_t *doc, yaml_node_t *n
 
 int cu_bom_read_card(struct cu_bom_item *it, const char *path)
 {
+    size_t len = 0;
+    char *text = read_head(path, &len);
+    if (text == NULL) {
+        return 0;
+    }
+    int rc = cu_bom_parse_card(it, text, len);
+    free(text);
+    return rc;
+}
+
+int cu_bom_parse_card(struct cu_bom_item *it, const char *text, size_t len)
+{
     static const struct {
         const char *key;
         const char *fact;
@@ -94,11 +106,6 @@ int cu_bom_read_card(struct cu_bom_item *it, const char *path)
         { "model_name", "model.name" },
         { "tags", "model.tags" },
     };
-    size_t len = 0;
-    char *text = read_head(path, &len);
-    if (text == NULL) {
-        return 0;
-    }
     /* front matter: "---" on the first line, up to the next line that is "---" */
     const char *p = text;
     if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
@@ -149,7 +156,6 @@ int cu_bom_read_card(struct cu_bom_item *it, const char *path)
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
 out:
-    free(text);
     return rc;
 }
 

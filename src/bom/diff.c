@@ -323,6 +323,37 @@ static char *norm_license(const char *v)
     return r;
 }
 
+/* One parsed document to records: 0, CUSTODY_EMALFORMED or CUSTODY_ENOMEM. */
+static int records(const json_t *doc, json_t *recs)
+{
+    if (json_is_object(doc) && jstr(doc, "bomFormat") != NULL &&
+        strcmp(jstr(doc, "bomFormat"), "CycloneDX") == 0) {
+        /* a CycloneDX BOM without components has nothing to compare */
+        const json_t *c = json_object_get(doc, "components");
+        return c == NULL ? 0 : json_is_array(c) ? cdx_read(doc, recs) : CUSTODY_EMALFORMED;
+    }
+    if (json_is_object(doc) && jstr(doc, "@context") != NULL &&
+        strstr(jstr(doc, "@context"), "spdx.org/rdf/3.0") != NULL &&
+        json_is_array(json_object_get(doc, "@graph"))) {
+        return spdx_read(doc, recs);
+    }
+    return CUSTODY_EMALFORMED;
+}
+
+int cu_bom_diff_parse(const uint8_t *data, size_t len)
+{
+    json_error_t jerr;
+    json_t *doc = json_loadb((const char *)data, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (doc == NULL) {
+        return CUSTODY_EMALFORMED;
+    }
+    json_t *recs = json_object();
+    int rc = recs != NULL ? records(doc, recs) : CUSTODY_ENOMEM;
+    json_decref(recs);
+    json_decref(doc);
+    return rc;
+}
+
 static int load(const char *path, json_t **recs, custody_error *err)
 {
     json_error_t jerr;
@@ -337,25 +368,7 @@ static int load(const char *path, json_t **recs, custody_error *err)
                                 jerr.text, jerr.line);
     }
     *recs = json_object();
-    int rc;
-    if (*recs == NULL) {
-        rc = cu_err_nomem(err);
-    } else if (json_is_object(doc) && jstr(doc, "bomFormat") != NULL &&
-               strcmp(jstr(doc, "bomFormat"), "CycloneDX") == 0 &&
-               json_is_array(json_object_get(doc, "components"))) {
-        rc = cdx_read(doc, *recs);
-    } else if (json_is_object(doc) && jstr(doc, "@context") != NULL &&
-               strstr(jstr(doc, "@context"), "spdx.org/rdf/3.0") != NULL &&
-               json_is_array(json_object_get(doc, "@graph"))) {
-        rc = spdx_read(doc, *recs);
-    } else if (json_is_object(doc) && json_object_get(doc, "bomFormat") != NULL) {
-        rc = CUSTODY_EMALFORMED; /* a CycloneDX BOM without components: nothing to compare */
-        if (json_object_get(doc, "components") == NULL) {
-            rc = 0;
-        }
-    } else {
-        rc = CUSTODY_EMALFORMED;
-    }
+    int rc = *recs != NULL ? records(doc, *recs) : CUSTODY_ENOMEM;
     json_decref(doc);
     if (rc == CUSTODY_EMALFORMED) {
         rc = cu_err_malformed(err, path, UINT64_MAX,
