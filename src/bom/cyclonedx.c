@@ -350,6 +350,9 @@ static json_t *model_json(const struct cu_bom *b, const struct cu_bom_item *it, 
     }
     prop_all(props, it, "model.quantization", "custody:quantization", bad);
     prop_all(props, it, "model.architecture", "custody:architecture", bad);
+    if (it->is_dir) {
+        prop_all(props, it, "model.name", "custody:model-name", bad); /* GGUF general.name */
+    }
     prop_all(props, it, "model.language", "custody:language", bad);
     prop_all(props, it, "model.base_model.url", "custody:base-model-url", bad);
     prop_all(props, it, "model.context_length", "custody:context-length", bad);
