@@ -448,6 +448,11 @@ static void card_datasets(json_t *comps, const struct cu_bom *b, int *bad)
             put(json_array_get(json_object_get(c, "data"), 0), "contents",
                 json_pack("{s:s?}", "url", url), bad);
             free(url);
+            const char *slash = strchr(names[i], '/');
+            char *grp = cu_strndup(names[i], (size_t)(slash - names[i]));
+            put(c, "group", grp != NULL ? json_string(grp) : NULL, bad);
+            put(c, "name", json_string(slash + 1), bad);
+            free(grp);
         }
         free(purl);
         push(comps, c, bad);

@@ -99,8 +99,11 @@ static int cdx_read(const json_t *doc, json_t *recs)
         } else {
             key = cu_asprintf("%s:%s", type, name);
         }
-        json_t *r = key != NULL ? rec_new(recs, key, type, name) : NULL;
+        char *full = jstr(c, "group") != NULL ? cu_asprintf("%s/%s", jstr(c, "group"), name)
+                                              : NULL; /* as SPDX names it */
+        json_t *r = key != NULL ? rec_new(recs, key, type, full != NULL ? full : name) : NULL;
         free(key);
+        free(full);
         if (r == NULL) {
             return CUSTODY_ENOMEM;
         }

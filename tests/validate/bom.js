@@ -151,7 +151,8 @@ function cdxExpect(doc) {
         const c = byName(v.includes(':') ? name : v)[0];
         if (k === 'model' || k === 'data') {
             const want = k === 'model' ? 'machine-learning-model' : 'data';
-            check(byName(v).some((x) => x.type === want), `no ${want} component named ${v}`);
+            check(comps.some((x) => x.type === want && (x.name === v || `${x.group}/${x.name}` === v)),
+                `no ${want} component named ${v}`);
         } else if (k === 'components') {
             check(comps.length === Number(v), `${comps.length} components, expected ${v}`);
         } else if (k === 'comment') {
