@@ -66,6 +66,9 @@ static void facts_onnx_torch(void **state)
     s = tu_scan_fixture("hfrepo/pytorch_model.bin");
     assert_string_equal(fact(s, "pytorch_model.bin", "format", 0), "pytorch");
     assert_string_equal(fact(s, "pytorch_model.bin", "framework", 0), "pytorch");
+    /* from the storages the checkpoint's persistent ids name (3x3 weight + 3 bias) */
+    assert_string_equal(fact(s, "pytorch_model.bin", "model.parameters", 0), "12");
+    assert_string_equal(fact(s, "pytorch_model.bin", "model.dtype", 0), "float32");
     custody_scan_free(s);
 }
 
