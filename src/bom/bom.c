@@ -296,7 +296,7 @@ static bool is_model_dir(const struct path_ix *ix, size_t n, const char *dir)
     static const char *const marks[] = { "config.json",    "README.md",        "readme.md",
                                          "saved_model.pb", "model_index.json", NULL };
     for (size_t i = 0; marks[i] != NULL; i++) {
-        char *p = strcmp(dir, ".") == 0 ? cu_strdup(marks[i]) : cu_asprintf("%s/%s", dir, marks[i]);
+        char *p = cu_asprintf("%s/%s", dir, marks[i]); /* "./config.json" when walking "." */
         bool hit = p != NULL && ix_find(ix, n, p) != NULL;
         free(p);
         if (hit) {
@@ -364,8 +364,7 @@ static int hash_item(struct cu_bom_item *it,
         struct cu_bom_file *f = &it->files[i];
         if (it->is_dir) {
             f->rel = cu_strdup(name);
-            f->path =
-                strcmp(it->path, ".") == 0 ? cu_strdup(name) : cu_asprintf("%s/%s", it->path, name);
+            f->path = cu_asprintf("%s/%s", it->path, name); /* as the walk spells it */
         } else {
             f->rel = cu_strdup(cu_basename(it->path));
             f->path = cu_strdup(it->path);
@@ -472,9 +471,18 @@ static int gather(struct cu_bom_item *it)
     }
     if (rc == 0) {
         const char *nm = it->is_dir ? NULL : cu_bom_fact(it, "model.name");
-        it->name = cu_strdup(nm != NULL                   ? nm
-                             : strcmp(it->path, ".") == 0 ? "."
-                                                          : cu_basename(it->path));
+        const char *base = cu_basename(it->path);
+        if (nm != NULL) {
+            it->name = cu_strdup(nm);
+        } else if (base[0] == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+            /* "." or "dir/..": the directory's own name */
+            char *real = realpath(it->path, NULL);
+            it->name = cu_strdup(real != NULL && cu_basename(real)[0] != '\0' ? cu_basename(real)
+                                                                             : base);
+            free(real);
+        } else {
+            it->name = cu_strdup(base);
+        }
         rc = it->name == NULL ? CUSTODY_ENOMEM : 0;
     }
     return rc;
