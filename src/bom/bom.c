@@ -120,8 +120,10 @@ static bool is_model_file(const custody_file *cf)
     }
     for (size_t i = 0; i < cf->nfacts; i++) {
         if (strcmp(cf->facts[i].key, "format") == 0) {
-            return strcmp(cf->facts[i].value, "numpy") != 0 &&
-                   strcmp(cf->facts[i].value, "hdf5") != 0;
+            if (strcmp(cf->facts[i].value, "hdf5") == 0) { /* Keras .h5, or HDF5 data */
+                return cu_name_is_model(cf->path) || cu_has_suffix_ci(cf->path, ".hdf5");
+            }
+            return strcmp(cf->facts[i].value, "numpy") != 0;
         }
     }
     for (size_t i = 0; cf->format != NULL && fmts[i] != NULL; i++) {
