@@ -19,11 +19,12 @@ int main(void)
 {
     double build = cu_typosquat_build_ms();
     size_t n = cu_typosquat_count(CU_ECO_NPM) + cu_typosquat_count(CU_ECO_PYPI);
-    static const char *const q[] = { "express",  "expresss",      "lodash",        "1odash",
-                                     "react",    "my-private-lib", "@types/node",  "@typess/node",
-                                     "crossenv", "webpack-cli",    "left-pad-x",   "electorn" };
-    static const char *const qp[] = { "requests", "reqeusts", "numpy", "nurnpy", "django",
-                                      "internal-tool-x", "python-dateutils", "torch" };
+    static const char *const q[] = { "express",  "expresss",       "lodash",      "1odash",
+                                     "react",    "my-private-lib", "@types/node", "@typess/node",
+                                     "crossenv", "webpack-cli",    "left-pad-x",  "electorn" };
+    static const char *const qp[] = { "requests",         "reqeusts", "numpy",
+                                      "nurnpy",           "django",   "internal-tool-x",
+                                      "python-dateutils", "torch" };
     size_t iters = 20000, hits = 0;
     double t0 = now_ms();
     for (size_t i = 0; i < iters; i++) {

@@ -4,13 +4,13 @@
  * text file without comment and blank lines, '\n'-terminated lines, followed by a NUL. */
 #include <stddef.h>
 
-extern const unsigned char cu_data_npm_popular[];   /* data/npm-popular/names.txt */
+extern const unsigned char cu_data_npm_popular[]; /* data/npm-popular/names.txt */
 extern const size_t cu_data_npm_popular_len;
-extern const unsigned char cu_data_pypi_popular[];  /* data/pypi-popular/names.txt */
+extern const unsigned char cu_data_pypi_popular[]; /* data/pypi-popular/names.txt */
 extern const size_t cu_data_pypi_popular_len;
-extern const unsigned char cu_data_mal_npm[];       /* data/malicious/npm.txt */
+extern const unsigned char cu_data_mal_npm[]; /* data/malicious/npm.txt */
 extern const size_t cu_data_mal_npm_len;
-extern const unsigned char cu_data_mal_pypi[];      /* data/malicious/pypi.txt */
+extern const unsigned char cu_data_mal_pypi[]; /* data/malicious/pypi.txt */
 extern const size_t cu_data_mal_pypi_len;
 extern const unsigned char cu_data_worm_packages[]; /* data/shai-hulud/packages.txt */
 extern const size_t cu_data_worm_packages_len;

@@ -278,8 +278,8 @@ static bool read_partial(const char **p, bool loose, struct sv_partial *out)
     return true;
 }
 
-static bool set_add(struct sv_set *st, enum sv_op op, uint64_t M, uint64_t m, uint64_t pt,
-                    const char *pre)
+static bool
+set_add(struct sv_set *st, enum sv_op op, uint64_t M, uint64_t m, uint64_t pt, const char *pre)
 {
     if (st->n >= SV_MAX_CMPS || M > SV_MAX_SAFE || m > SV_MAX_SAFE || pt > SV_MAX_SAFE) {
         return false;
@@ -460,8 +460,7 @@ static bool parse_set(const char *s, size_t n, unsigned flags, struct sv_set *st
         }
         size_t k = 0;
         /* operator characters, then optional spaces, then the version */
-        while (i < n && (s[i] == '<' || s[i] == '>' || s[i] == '=' || s[i] == '~' ||
-                         s[i] == '^')) {
+        while (i < n && (s[i] == '<' || s[i] == '>' || s[i] == '=' || s[i] == '~' || s[i] == '^')) {
             if (k + 1 >= sizeof(buf)) {
                 return false;
             }

@@ -25,7 +25,7 @@
 #include "deps/typosquat.h"
 #include "core/banned.h"
 
-#define SQ_MAXLEN   64u  /* longer names are only matched exactly */
+#define SQ_MAXLEN   64u /* longer names are only matched exactly */
 #define SQ_IDX_BITS 24u
 #define SQ_IDX_MASK ((UINT64_C(1) << SQ_IDX_BITS) - 1)
 #define SQ_RANK_D1  10000u /* a distance-1 target must rank above this */
@@ -37,13 +37,13 @@ struct sq_set {
     uint32_t n;
     uint32_t *exact; /* open addressing: rank + 1, 0 = empty */
     uint32_t *skel;
-    size_t cap;      /* power of two, for exact and skel */
-    uint64_t *dels;  /* sorted (hash & ~IDX_MASK) | rank */
+    size_t cap;     /* power of two, for exact and skel */
+    uint64_t *dels; /* sorted (hash & ~IDX_MASK) | rank */
     size_t ndels;
     uint32_t *weight; /* scopes: how many popular packages use it; NULL for names */
 };
 
-static struct sq_set sets[2];   /* by enum cu_eco */
+static struct sq_set sets[2]; /* by enum cu_eco */
 static struct sq_set npm_scopes;
 static pthread_once_t sq_once = PTHREAD_ONCE_INIT;
 static bool sq_ok;
@@ -407,12 +407,11 @@ static void sq_build(void)
 {
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    sq_ok = set_load(&sets[CU_ECO_NPM], CU_ECO_NPM, cu_data_npm_popular,
-                     cu_data_npm_popular_len) &&
-            set_load(&sets[CU_ECO_PYPI], CU_ECO_PYPI, cu_data_pypi_popular,
-                     cu_data_pypi_popular_len) &&
-            set_index(&sets[CU_ECO_NPM], true) && set_index(&sets[CU_ECO_PYPI], true) &&
-            scopes_load(&sets[CU_ECO_NPM]);
+    sq_ok =
+        set_load(&sets[CU_ECO_NPM], CU_ECO_NPM, cu_data_npm_popular, cu_data_npm_popular_len) &&
+        set_load(&sets[CU_ECO_PYPI], CU_ECO_PYPI, cu_data_pypi_popular, cu_data_pypi_popular_len) &&
+        set_index(&sets[CU_ECO_NPM], true) && set_index(&sets[CU_ECO_PYPI], true) &&
+        scopes_load(&sets[CU_ECO_NPM]);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     sq_build_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 }
@@ -517,8 +516,8 @@ static int64_t find_first(const uint64_t *a, size_t n, uint64_t key)
 
 /* The best popular name q imitates in st (rank limit `maxrank` for distance 1; scaled for
  * distance 2), or UINT32_MAX. q is normalised, not in the set. */
-static uint32_t set_squat(const struct sq_set *st, const char *q, size_t n, uint32_t maxrank1,
-                          uint32_t maxrank2)
+static uint32_t
+set_squat(const struct sq_set *st, const char *q, size_t n, uint32_t maxrank1, uint32_t maxrank2)
 {
     if (n < 4 || n > SQ_MAXLEN) {
         return UINT32_MAX;
@@ -542,8 +541,7 @@ static uint32_t set_squat(const struct sq_set *st, const char *q, size_t n, uint
         if (at < 0) {
             continue;
         }
-        for (size_t e = (size_t)at; e < st->ndels && (st->dels[e] & ~SQ_IDX_MASK) == keys[k];
-             e++) {
+        for (size_t e = (size_t)at; e < st->ndels && (st->dels[e] & ~SQ_IDX_MASK) == keys[k]; e++) {
             uint32_t r = (uint32_t)(st->dels[e] & SQ_IDX_MASK);
             if (r >= maxrank1 || (best != UINT32_MAX && r >= best && bestd <= 1)) {
                 continue;
@@ -630,9 +628,8 @@ bool cu_typosquat_check(enum cu_eco eco, const char *name, const char **target)
             char full[512];
             const char *sc = set_name(&npm_scopes, s);
             int w = snprintf(full, sizeof(full), "%s%s", sc, slash);
-            uint32_t p = w > 0 && (size_t)w < sizeof(full)
-                             ? exact_get(st, full, (size_t)w)
-                             : UINT32_MAX;
+            uint32_t p =
+                w > 0 && (size_t)w < sizeof(full) ? exact_get(st, full, (size_t)w) : UINT32_MAX;
             *target = p != UINT32_MAX ? set_name(st, p) : sc;
             return true;
         }

@@ -25,7 +25,7 @@ int cu_semver_cmp(const struct cu_semver *a, const struct cu_semver *b);
 /* Compares two version strings (strict); returns false when either is invalid. */
 bool cu_semver_compare_str(const char *a, const char *b, int *out);
 
-#define CU_SEMVER_LOOSE      1u
+#define CU_SEMVER_LOOSE       1u
 #define CU_SEMVER_INCLUDE_PRE 2u
 /* node-semver satisfies(version, range, options): 1 when version satisfies range, 0 when it
  * does not or the version is invalid, -1 when the range is invalid. */

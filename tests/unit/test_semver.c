@@ -75,8 +75,7 @@ static void comparisons_table(void **state)
         if (!cu_semver_parse(sv_comparisons[i].a, loose, &a) ||
             !cu_semver_parse(sv_comparisons[i].b, loose, &b) || cu_semver_cmp(&a, &b) <= 0 ||
             cu_semver_cmp(&b, &a) >= 0 || cu_semver_cmp(&a, &a) != 0) {
-            print_message("compare '%s' > '%s' failed\n", sv_comparisons[i].a,
-                          sv_comparisons[i].b);
+            print_message("compare '%s' > '%s' failed\n", sv_comparisons[i].a, sv_comparisons[i].b);
             bad++;
         }
     }
@@ -87,10 +86,10 @@ static void spec_examples(void **state)
 {
     (void)state;
     /* semver 2.0.0 §11 precedence chain */
-    static const char *const chain[] = { "1.0.0-alpha",      "1.0.0-alpha.1", "1.0.0-alpha.beta",
-                                         "1.0.0-beta",       "1.0.0-beta.2",  "1.0.0-beta.11",
-                                         "1.0.0-rc.1",       "1.0.0",         "2.0.0",
-                                         "2.1.0",            "2.1.1" };
+    static const char *const chain[] = { "1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta",
+                                         "1.0.0-beta",  "1.0.0-beta.2",  "1.0.0-beta.11",
+                                         "1.0.0-rc.1",  "1.0.0",         "2.0.0",
+                                         "2.1.0",       "2.1.1" };
     for (size_t i = 0; i + 1 < N(chain); i++) {
         int c = 0;
         assert_true(cu_semver_compare_str(chain[i], chain[i + 1], &c));

@@ -52,10 +52,10 @@ static void lists_are_loaded(void **state)
 static void finds_edit_distance_squats(void **state)
 {
     (void)state;
-    expect_squat(CU_ECO_NPM, "expresss", "express");  /* doubled letter */
-    expect_squat(CU_ECO_NPM, "expres", "express");    /* missing letter */
-    expect_squat(CU_ECO_NPM, "axois", "axios");       /* adjacent swap */
-    expect_squat(CU_ECO_NPM, "lodahs", "lodash");     /* adjacent swap */
+    expect_squat(CU_ECO_NPM, "expresss", "express");   /* doubled letter */
+    expect_squat(CU_ECO_NPM, "expres", "express");     /* missing letter */
+    expect_squat(CU_ECO_NPM, "axois", "axios");        /* adjacent swap */
+    expect_squat(CU_ECO_NPM, "lodahs", "lodash");      /* adjacent swap */
     expect_squat(CU_ECO_NPM, "crossenv", "cross-env"); /* the 2017 squat */
     expect_squat(CU_ECO_NPM, "electorn", "electron");
     expect_squat(CU_ECO_PYPI, "reqeusts", "requests");
@@ -70,9 +70,9 @@ static void finds_edit_distance_squats(void **state)
 static void finds_transform_squats(void **state)
 {
     (void)state;
-    expect_squat(CU_ECO_NPM, "c0l0rs", "colors");           /* homoglyphs, two edits */
-    expect_squat(CU_ECO_NPM, "1odash", "lodash");           /* 1/l */
-    expect_squat(CU_ECO_NPM, "rnoment", "moment");          /* rn/m */
+    expect_squat(CU_ECO_NPM, "c0l0rs", "colors");             /* homoglyphs, two edits */
+    expect_squat(CU_ECO_NPM, "1odash", "lodash");             /* 1/l */
+    expect_squat(CU_ECO_NPM, "rnoment", "moment");            /* rn/m */
     expect_squat(CU_ECO_NPM, "lodash_merge", "lodash.merge"); /* separator swap */
     expect_squat(CU_ECO_PYPI, "pythondateutil", "python-dateutil");
     expect_squat(CU_ECO_PYPI, "nurnpy", "numpy");
@@ -85,14 +85,15 @@ static void near_misses_stay_clean(void **state)
 {
     (void)state;
     /* popular packages whose names are close to each other */
-    static const char *const npm_ok[] = { "react",  "preact", "request", "lodash", "lodash-es",
-                                          "colors", "color",  "chalk",   "debug",  "@types/node",
-                                          "@babel/core", "vue", "ms", "qs", "ws" };
+    static const char *const npm_ok[] = { "react",     "preact",      "request",     "lodash",
+                                          "lodash-es", "colors",      "color",       "chalk",
+                                          "debug",     "@types/node", "@babel/core", "vue",
+                                          "ms",        "qs",          "ws" };
     for (size_t i = 0; i < sizeof(npm_ok) / sizeof(npm_ok[0]); i++) {
         expect_clean(CU_ECO_NPM, npm_ok[i]);
     }
-    static const char *const pypi_ok[] = { "requests", "urllib3", "numpy", "pyyaml", "pyaml",
-                                           "PyYAML",   "Django", "python_dateutil" };
+    static const char *const pypi_ok[] = { "requests", "urllib3", "numpy",  "pyyaml",
+                                           "pyaml",    "PyYAML",  "Django", "python_dateutil" };
     for (size_t i = 0; i < sizeof(pypi_ok) / sizeof(pypi_ok[0]); i++) {
         expect_clean(CU_ECO_PYPI, pypi_ok[i]);
     }
