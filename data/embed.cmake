@@ -6,7 +6,7 @@ set(CUSTODY_DATASETS
     "pypi-popular/names.txt:cu_data_pypi_popular"
     "malicious/npm.txt:cu_data_mal_npm"
     "malicious/pypi.txt:cu_data_mal_pypi"
-    "shai-hulud/packages.txt:cu_data_worm_packages")
+    "shai-hulud/npm.txt:cu_data_worm_npm")
 foreach(entry ${CUSTODY_DATASETS})
     string(REPLACE ":" ";" parts ${entry})
     list(GET parts 0 rel)

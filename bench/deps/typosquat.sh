@@ -13,8 +13,8 @@ $CC -O2 -o "$W/embed" "$ROOT/tools/embed.c"
 "$W/embed" "$ROOT/data/pypi-popular/names.txt" "$W/pypi.c" cu_data_pypi_popular
 cat > "$W/rest.c" <<'C'
 #include <stddef.h>
-const unsigned char cu_data_mal_npm[1], cu_data_mal_pypi[1], cu_data_worm_packages[1];
-const size_t cu_data_mal_npm_len, cu_data_mal_pypi_len, cu_data_worm_packages_len;
+const unsigned char cu_data_mal_npm[1], cu_data_mal_pypi[1], cu_data_worm_npm[1];
+const size_t cu_data_mal_npm_len, cu_data_mal_pypi_len, cu_data_worm_npm_len;
 C
 $CC -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$ROOT/src" -I"$ROOT/include" \
     -o "$W/bench" "$ROOT/bench/deps/typosquat_bench.c" "$ROOT/src/deps/typosquat.c" \

@@ -12,7 +12,7 @@ extern const unsigned char cu_data_mal_npm[]; /* data/malicious/npm.txt */
 extern const size_t cu_data_mal_npm_len;
 extern const unsigned char cu_data_mal_pypi[]; /* data/malicious/pypi.txt */
 extern const size_t cu_data_mal_pypi_len;
-extern const unsigned char cu_data_worm_packages[]; /* data/shai-hulud/packages.txt */
-extern const size_t cu_data_worm_packages_len;
+extern const unsigned char cu_data_worm_npm[]; /* data/shai-hulud/npm.txt */
+extern const size_t cu_data_worm_npm_len;
 
 #endif
