@@ -6,7 +6,8 @@ set(CUSTODY_DATASETS
     "pypi-popular/names.txt:cu_data_pypi_popular"
     "malicious/npm.txt:cu_data_mal_npm"
     "malicious/pypi.txt:cu_data_mal_pypi"
-    "shai-hulud/npm.txt:cu_data_worm_npm")
+    "shai-hulud/npm.txt:cu_data_worm_npm"
+    "shai-hulud/indicators.txt:cu_data_worm_indicators")
 foreach(entry ${CUSTODY_DATASETS})
     string(REPLACE ":" ";" parts ${entry})
     list(GET parts 0 rel)

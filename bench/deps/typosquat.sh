@@ -14,7 +14,9 @@ $CC -O2 -o "$W/embed" "$ROOT/tools/embed.c"
 cat > "$W/rest.c" <<'C'
 #include <stddef.h>
 const unsigned char cu_data_mal_npm[1], cu_data_mal_pypi[1], cu_data_worm_npm[1];
+const unsigned char cu_data_worm_indicators[1];
 const size_t cu_data_mal_npm_len, cu_data_mal_pypi_len, cu_data_worm_npm_len;
+const size_t cu_data_worm_indicators_len;
 C
 $CC -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$ROOT/src" -I"$ROOT/include" \
     -o "$W/bench" "$ROOT/bench/deps/typosquat_bench.c" "$ROOT/src/deps/typosquat.c" \

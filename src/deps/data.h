@@ -14,5 +14,7 @@ extern const unsigned char cu_data_mal_pypi[]; /* data/malicious/pypi.txt */
 extern const size_t cu_data_mal_pypi_len;
 extern const unsigned char cu_data_worm_npm[]; /* data/shai-hulud/npm.txt */
 extern const size_t cu_data_worm_npm_len;
+extern const unsigned char cu_data_worm_indicators[]; /* data/shai-hulud/indicators.txt */
+extern const size_t cu_data_worm_indicators_len;
 
 #endif

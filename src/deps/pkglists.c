@@ -146,3 +146,66 @@ size_t cu_pkglist_find(enum cu_pkglist list,
     *first = n > 0 ? &pl->e[lo] : NULL;
     return n;
 }
+
+/* ---- worm indicators: kind<TAB>value<TAB>what<TAB>source ---- */
+
+struct indicator {
+    const char *kind, *value, *what;
+};
+static struct indicator *indicators;
+static size_t nindicators;
+static char *ind_arena;
+static pthread_once_t ind_once = PTHREAD_ONCE_INIT;
+
+static void load_indicators(void)
+{
+    size_t len = cu_data_worm_indicators_len, lines = 0;
+    for (size_t i = 0; i < len; i++) {
+        lines += cu_data_worm_indicators[i] == '\n';
+    }
+    ind_arena = cu_malloc(len + 1);
+    indicators = cu_calloc(lines + 1, sizeof(*indicators));
+    if (ind_arena == NULL || indicators == NULL) {
+        return;
+    }
+    memcpy(ind_arena, cu_data_worm_indicators, len);
+    ind_arena[len] = '\0';
+    char *p = ind_arena;
+    char *nl;
+    while ((nl = strchr(p, '\n')) != NULL) {
+        *nl = '\0';
+        char *f[3] = { p, NULL, NULL };
+        for (int k = 1; k < 3; k++) {
+            char *tab = strchr(f[k - 1], '\t');
+            if (tab == NULL) {
+                break;
+            }
+            *tab = '\0';
+            f[k] = tab + 1;
+        }
+        if (f[2] != NULL) {
+            char *tab = strchr(f[2], '\t');
+            if (tab != NULL) {
+                *tab = '\0';
+            }
+            indicators[nindicators++] = (struct indicator){ f[0], f[1], f[2] };
+        }
+        p = nl + 1;
+    }
+}
+
+bool cu_worm_indicator(const char *kind, const char *value, const char **what)
+{
+    *what = NULL;
+    if (kind == NULL || value == NULL) {
+        return false;
+    }
+    pthread_once(&ind_once, load_indicators);
+    for (size_t i = 0; i < nindicators; i++) {
+        if (strcmp(indicators[i].kind, kind) == 0 && strcmp(indicators[i].value, value) == 0) {
+            *what = indicators[i].what;
+            return true;
+        }
+    }
+    return false;
+}

@@ -132,7 +132,7 @@ static void check_list(const struct cu_pkg *p, const char *ver, enum cu_pkglist 
 {
     const struct cu_pkglist_entry *e;
     size_t n = cu_pkglist_find(list, p->eco, p->name, &e);
-    struct cu_buf ids = { 0 };
+    struct cu_buf ids = CU_BUF_INIT(1024);
     size_t nid = 0;
     const char *matched = NULL;
     char first[CU_SEMVER_MAX_LEN + 1] = "";
@@ -289,7 +289,7 @@ static int osv_cb(void *arg, const struct cu_osv_affect *a)
 static void check_store(const struct cu_pkg *p, const char *ver, struct cu_store *store,
                         cu_deps_hit_fn fn, void *arg)
 {
-    struct osv_q q = { .p = p, .ver = ver };
+    struct osv_q q = { .p = p, .ver = ver, .mal = CU_BUF_INIT(1024), .vuln = CU_BUF_INIT(1024) };
     custody_error err;
     memset(&err, 0, sizeof(err));
     if (cu_store_advisories(store, eco_osv(p->eco), p->name, osv_cb, &q, &err) == 0) {
