@@ -27,6 +27,7 @@ static const char scan_usage[] =
     "      --color WHEN      auto (default), always or never\n"
     "      --no-progress     no progress line on standard error\n"
     "  -v, --verbose         also list every scanned file in text output\n"
+    "      --db PATH         advisory store for deps/ checks (custody db import-osv)\n"
     "  -h, --help            show this help\n"
     "\n"
     "exit status:\n"
@@ -70,6 +71,7 @@ int cmd_scan(int argc, char **argv)
         { "color", required_argument, NULL, 'C' },
         { "no-progress", no_argument, NULL, 'P' },
         { "verbose", no_argument, NULL, 'v' },
+        { "db", required_argument, NULL, 'B' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -77,6 +79,7 @@ int cmd_scan(int argc, char **argv)
     custody_scan_options sopts;
     memset(&sopts, 0, sizeof(sopts));
     const char *out_path = NULL;
+    custody_prop settings[1];
     const char *color = "auto";
     int no_progress = 0;
     int c;
@@ -131,6 +134,17 @@ int cmd_scan(int argc, char **argv)
             break;
         case 'v':
             ropts.verbose = 1;
+            break;
+        case 'B':
+            if (access(optarg, R_OK) != 0) {
+                cli_errorf("scan: cannot read the store '%s' (create it with custody db "
+                           "import-osv)",
+                           optarg);
+                return CLI_EXIT_USAGE;
+            }
+            settings[0] = (custody_prop){ "store.path", optarg };
+            sopts.settings = settings;
+            sopts.nsettings = 1;
             break;
         case 'h':
             return fputs(scan_usage, stdout) < 0 ? CLI_EXIT_USAGE : CLI_EXIT_OK;

@@ -20,9 +20,9 @@
 #include "store/store.h"
 #include "core/banned.h"
 
-#define OSV_MAX_MEMBER   (16u << 20) /* one advisory JSON */
-#define OSV_MAX_MEMBERS  2000000u
-#define NAMES_MAX_LINE   1024u
+#define OSV_MAX_MEMBER  (16u << 20) /* one advisory JSON */
+#define OSV_MAX_MEMBERS 2000000u
+#define NAMES_MAX_LINE  1024u
 
 struct cu_store {
     sqlite3 *db;
@@ -156,8 +156,11 @@ int cu_store_pin(struct cu_store *s,
     return cu_store_pin_accept(s, kind, key, digest_hex, err);
 }
 
-int cu_store_pin_accept(
-    struct cu_store *s, const char *kind, const char *key, const char *digest_hex, custody_error *err)
+int cu_store_pin_accept(struct cu_store *s,
+                        const char *kind,
+                        const char *key,
+                        const char *digest_hex,
+                        custody_error *err)
 {
     if (s == NULL || kind == NULL || key == NULL || digest_hex == NULL ||
         strlen(digest_hex) > 128) {
@@ -239,8 +242,13 @@ static bool exec_del(struct imp *im, const char *id)
     return true;
 }
 
-static bool put_event(struct imp *im, const char *id, const char *eco, const char *name,
-                      int rng, const char *type, const char *version)
+static bool put_event(struct imp *im,
+                      const char *id,
+                      const char *eco,
+                      const char *name,
+                      int rng,
+                      const char *type,
+                      const char *version)
 {
     sqlite3_reset(im->ev);
     sqlite3_bind_text(im->ev, 1, id, -1, SQLITE_TRANSIENT);
@@ -253,8 +261,8 @@ static bool put_event(struct imp *im, const char *id, const char *eco, const cha
 }
 
 /* Imports one advisory document. Returns 1 imported, 0 skipped, negative on error. */
-static int import_doc(struct imp *im, json_t *doc, const char *member, bool *malicious,
-                      custody_error *err)
+static int
+import_doc(struct imp *im, json_t *doc, const char *member, bool *malicious, custody_error *err)
 {
     const char *id = json_string_value(json_object_get(doc, "id"));
     json_t *affected = json_object_get(doc, "affected");
@@ -432,8 +440,7 @@ int cu_store_import_osv(struct cu_store *s,
         json_error_t je;
         json_t *doc = json_loadb(buf, n, JSON_REJECT_DUPLICATES, &je);
         if (doc == NULL) {
-            rc = cu_err_malformed(err, member, (uint64_t)je.position, "invalid JSON: %s",
-                                  je.text);
+            rc = cu_err_malformed(err, member, (uint64_t)je.position, "invalid JSON: %s", je.text);
             goto rollback;
         }
         bool mal = false;
@@ -623,8 +630,13 @@ int cu_store_advisories(struct cu_store *s,
         goto out;
     }
     for (size_t i = 0; i < n && rc == 0; i++) {
-        struct cu_osv_affect af = { rows[i].id, rows[i].summary, rows[i].mal, rows[i].ev,
-                                    rows[i].rlen, rows[i].nr, (const char *const *)rows[i].vers,
+        struct cu_osv_affect af = { rows[i].id,
+                                    rows[i].summary,
+                                    rows[i].mal,
+                                    rows[i].ev,
+                                    rows[i].rlen,
+                                    rows[i].nr,
+                                    (const char *const *)rows[i].vers,
                                     rows[i].nv };
         rc = fn(arg, &af);
     }
@@ -635,11 +647,8 @@ out:
     return rc;
 }
 
-int cu_store_import_names(struct cu_store *s,
-                          const char *eco,
-                          const char *path,
-                          size_t *count,
-                          custody_error *err)
+int cu_store_import_names(
+    struct cu_store *s, const char *eco, const char *path, size_t *count, custody_error *err)
 {
     *count = 0;
     const char *e = osv_eco(eco);
@@ -759,8 +768,9 @@ int cu_store_info(struct cu_store *s, struct cu_store_info *info, custody_error 
     info->advisories = count_query(s, "SELECT COUNT(*) FROM advisories", NULL);
     info->malicious = count_query(s, "SELECT COUNT(*) FROM advisories WHERE malicious=1", NULL);
     info->affected = count_query(
-        s, "SELECT COUNT(*) FROM (SELECT DISTINCT eco, name FROM osv_events UNION SELECT eco, "
-           "name FROM osv_versions)",
+        s,
+        "SELECT COUNT(*) FROM (SELECT DISTINCT eco, name FROM osv_events UNION SELECT eco, "
+        "name FROM osv_versions)",
         NULL);
     info->names = count_query(s, "SELECT COUNT(*) FROM names", NULL);
     info->pins = count_query(s, "SELECT COUNT(*) FROM pins", NULL);
