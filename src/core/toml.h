@@ -31,12 +31,12 @@
 struct cu_toml;
 
 enum cu_toml_kind {
-    CU_TOML_OTHER = 0,       /* not a tagged string: a table, array, string, number, bool */
-    CU_TOML_DATETIME,        /* offset date-time: 1979-05-27T07:32:00Z */
-    CU_TOML_DATETIME_LOCAL,  /* 1979-05-27T07:32:00 */
-    CU_TOML_DATE_LOCAL,      /* 1979-05-27 */
-    CU_TOML_TIME_LOCAL,      /* 07:32:00 */
-    CU_TOML_FLOAT_SPECIAL,   /* inf / nan (jansson has no non-finite reals) */
+    CU_TOML_OTHER = 0,      /* not a tagged string: a table, array, string, number, bool */
+    CU_TOML_DATETIME,       /* offset date-time: 1979-05-27T07:32:00Z */
+    CU_TOML_DATETIME_LOCAL, /* 1979-05-27T07:32:00 */
+    CU_TOML_DATE_LOCAL,     /* 1979-05-27 */
+    CU_TOML_TIME_LOCAL,     /* 07:32:00 */
+    CU_TOML_FLOAT_SPECIAL,  /* inf / nan (jansson has no non-finite reals) */
 };
 
 /* Parses `len` bytes (no NUL needed; a leading UTF-8 BOM is skipped). On success *out owns
