@@ -20,6 +20,8 @@ int cu_parse_bun_lock(struct cu_depfile *out, const uint8_t *data, size_t len, c
         rc = cu_err_malformed(err, "bun.lock", 0, "not a JSON object");
         goto out;
     }
+    if (json_object_size(root) == 0)
+        goto out; /* "{}" */
     const json_t *lv = json_object_get(root, "lockfileVersion");
     if ((rc = cu_depfile_set_version(out, lv)))
         goto nomem;

@@ -44,6 +44,13 @@ static void add_hashes_table(struct cu_buf *b, const json_t *hashes)
     }
 }
 
+/* The line of a [[package]] entry's name key (what a reader looks for), else its header. */
+static uint32_t entry_line(const struct cu_toml *doc, const json_t *arr, size_t i, const json_t *e)
+{
+    uint32_t l = cu_toml_key_line(doc, e, "name");
+    return l ? l : cu_toml_item_line(doc, arr, i);
+}
+
 static int toml_open(struct cu_toml **doc, const uint8_t *data, size_t len, custody_error *err)
 {
     return cu_toml_parse(data, len, doc, err);
@@ -304,7 +311,7 @@ int cu_parse_poetry_lock(struct cu_depfile *out,
     const json_t *mfiles = json_object_get(meta, "files"); /* lock-version 1.x */
     for (size_t i = 0; i < json_array_size(pk); i++) {
         const json_t *e = json_array_get(pk, i);
-        uint32_t line = cu_toml_item_line(doc, pk, i);
+        uint32_t line = entry_line(doc, pk, i, e);
         const char *name = cu_jstr(e, "name"), *ver = cu_jstr(e, "version");
         if (!name || !ver) {
             rc = cu_err_malformed(err, "poetry.lock", CU_NO_OFFSET,
@@ -387,12 +394,12 @@ int cu_parse_uv_lock(struct cu_depfile *out, const uint8_t *data, size_t len, cu
     }
     for (size_t i = 0; i < json_array_size(pk); i++) {
         const json_t *e = json_array_get(pk, i);
-        uint32_t line = cu_toml_item_line(doc, pk, i);
+        uint32_t line = entry_line(doc, pk, i, e);
         const char *name = cu_jstr(e, "name"), *ver = cu_jstr(e, "version");
         const json_t *src = json_object_get(e, "source");
-        if (!name || !json_is_object(src)) {
+        if (!name || (src && !json_is_object(src))) {
             rc = cu_err_malformed(err, "uv.lock", CU_NO_OFFSET,
-                                  "line %u: package without name or source", line);
+                                  "line %u: package without a name, or a bad source", line);
             goto out;
         }
         /* the project itself (and its workspace members) */
@@ -418,10 +425,12 @@ int cu_parse_uv_lock(struct cu_depfile *out, const uint8_t *data, size_t len, cu
         } else if (cu_jstr(src, "url")) {
             p.source = CU_DEP_URL;
             p.resolved = (char *)cu_jstr(src, "url");
-        } else {
+        } else if (src) {
             p.source = CU_DEP_PATH;
             p.resolved = (char *)(cu_jstr(src, "path") ? cu_jstr(src, "path")
                                                        : cu_jstr(src, "directory"));
+        } else {
+            p.source = CU_DEP_UNKNOWN;
         }
         rc = cu_depfile_add(out, &p);
         cu_buf_free(&h);
@@ -465,7 +474,7 @@ int cu_parse_pylock(struct cu_depfile *out, const uint8_t *data, size_t len, cus
     }
     for (size_t i = 0; i < json_array_size(pk); i++) {
         const json_t *e = json_array_get(pk, i);
-        uint32_t line = cu_toml_item_line(doc, pk, i);
+        uint32_t line = entry_line(doc, pk, i, e);
         const char *name = cu_jstr(e, "name");
         if (!name) {
             rc = cu_err_malformed(err, "pylock.toml", CU_NO_OFFSET,
@@ -474,6 +483,8 @@ int cu_parse_pylock(struct cu_depfile *out, const uint8_t *data, size_t len, cus
         }
         const json_t *vcs = json_object_get(e, "vcs"), *arc = json_object_get(e, "archive"),
                      *dir = json_object_get(e, "directory"), *sd = json_object_get(e, "sdist");
+        if (dir && cu_jtrue(dir, "editable"))
+            continue; /* the project itself, installed editable */
         struct cu_buf h = CU_BUF_INIT(1u << 20);
         add_hashes_table(&h, json_object_get(sd, "hashes"));
         add_hashes_table(&h, json_object_get(arc, "hashes"));

@@ -134,7 +134,24 @@ int cu_pep508_parse(const char *s, size_t n, struct cu_req *r)
             semi = i;
             break;
         }
-    if (!alnum(s[0]) || looks_like_url_or_path(s, semi)) {
+    /* "name @ url" is PEP 508; anything else holding a URL or path is a bare one */
+    bool named_url = false;
+    if (alnum(s[0])) {
+        size_t j = 0;
+        while (j < semi && (alnum(s[j]) || s[j] == '.' || s[j] == '-' || s[j] == '_'))
+            j++;
+        while (j < semi && sp(s[j]))
+            j++;
+        if (j < semi && s[j] == '[')
+            while (j < semi && s[j] != ']')
+                j++;
+        if (j < semi && s[j] == ']')
+            j++;
+        while (j < semi && sp(s[j]))
+            j++;
+        named_url = j < semi && s[j] == '@';
+    }
+    if (!named_url && (!alnum(s[0]) || looks_like_url_or_path(s, semi))) {
         size_t ul = semi;
         while (ul > 0 && sp(s[ul - 1]))
             ul--;

@@ -177,6 +177,13 @@ static int parse_v1(struct cu_depfile *df, const uint8_t *data, size_t len, cust
             kl++;
         if (kl >= fl || f[kl] == ':')
             continue; /* "dependencies:" block */
+        const char *val = f + kl + 1; /* the value after the key */
+        size_t vl = fl - kl - 1;
+        if (kl >= 2 && f[0] == '"' && f[kl - 1] == '"') {
+            /* a quoted key: "version" "1.0.0" */
+            f++;
+            kl -= 2;
+        }
         char **dst = NULL;
         if (kl == 7 && memcmp(f, "version", 7) == 0)
             dst = &e.version;
@@ -187,7 +194,7 @@ static int parse_v1(struct cu_depfile *df, const uint8_t *data, size_t len, cust
         if (!dst)
             continue;
         free(*dst);
-        if (!(*dst = v1_value(f + kl + 1, fl - kl - 1))) {
+        if (!(*dst = v1_value(val, vl))) {
             rc = cu_err_nomem(err);
             break;
         }
