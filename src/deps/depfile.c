@@ -45,8 +45,7 @@ int cu_depfile_add(struct cu_depfile *df, const struct cu_pkg *p)
 
 int cu_depfile_add_index(struct cu_depfile *df, const struct cu_dep_index *ix)
 {
-    if (!cu_grow((void **)&df->indexes, &df->cap_indexes, df->nindexes + 1,
-                 sizeof(*df->indexes)))
+    if (!cu_grow((void **)&df->indexes, &df->cap_indexes, df->nindexes + 1, sizeof(*df->indexes)))
         return CUSTODY_ENOMEM;
     struct cu_dep_index *q = &df->indexes[df->nindexes];
     *q = *ix;
@@ -59,11 +58,9 @@ int cu_depfile_add_index(struct cu_depfile *df, const struct cu_dep_index *ix)
     return 0;
 }
 
-int cu_depfile_add_script(struct cu_depfile *df, const char *name, const char *cmd,
-                          uint32_t line)
+int cu_depfile_add_script(struct cu_depfile *df, const char *name, const char *cmd, uint32_t line)
 {
-    if (!cu_grow((void **)&df->scripts, &df->cap_scripts, df->nscripts + 1,
-                 sizeof(*df->scripts)))
+    if (!cu_grow((void **)&df->scripts, &df->cap_scripts, df->nscripts + 1, sizeof(*df->scripts)))
         return CUSTODY_ENOMEM;
     struct cu_dep_script *q = &df->scripts[df->nscripts];
     q->line = line;
@@ -216,18 +213,18 @@ cu_depfile_parse_fn cu_deps_parser_for_name(const char *path, const char **forma
         const char *name, *format;
         cu_depfile_parse_fn fn;
     } exact[] = {
-        {"package-lock.json", "package-lock", cu_parse_npm_lock},
-        {"npm-shrinkwrap.json", "npm-shrinkwrap", cu_parse_npm_lock},
-        {"yarn.lock", "yarn", cu_parse_yarn_lock},
-        {"pnpm-lock.yaml", "pnpm-lock", cu_parse_pnpm_lock},
-        {"bun.lock", "bun-lock", cu_parse_bun_lock},
-        {"package.json", "package-json", cu_parse_package_json},
-        {"pyproject.toml", "pyproject", cu_parse_pyproject},
-        {"poetry.lock", "poetry-lock", cu_parse_poetry_lock},
-        {"uv.lock", "uv-lock", cu_parse_uv_lock},
-        {"Pipfile.lock", "pipfile-lock", cu_parse_pipfile_lock},
-        {"pylock.toml", "pylock", cu_parse_pylock},
-        {"constraints.txt", "requirements", cu_parse_requirements},
+        { "package-lock.json", "package-lock", cu_parse_npm_lock },
+        { "npm-shrinkwrap.json", "npm-shrinkwrap", cu_parse_npm_lock },
+        { "yarn.lock", "yarn", cu_parse_yarn_lock },
+        { "pnpm-lock.yaml", "pnpm-lock", cu_parse_pnpm_lock },
+        { "bun.lock", "bun-lock", cu_parse_bun_lock },
+        { "package.json", "package-json", cu_parse_package_json },
+        { "pyproject.toml", "pyproject", cu_parse_pyproject },
+        { "poetry.lock", "poetry-lock", cu_parse_poetry_lock },
+        { "uv.lock", "uv-lock", cu_parse_uv_lock },
+        { "Pipfile.lock", "pipfile-lock", cu_parse_pipfile_lock },
+        { "pylock.toml", "pylock", cu_parse_pylock },
+        { "constraints.txt", "requirements", cu_parse_requirements },
     };
     if (format)
         *format = NULL;

@@ -26,11 +26,16 @@ static bool deps_sniff(const struct cu_sniff *in)
 static const char *source_name(enum cu_dep_source s)
 {
     switch (s) {
-    case CU_DEP_REGISTRY: return "registry";
-    case CU_DEP_GIT: return "git";
-    case CU_DEP_URL: return "url";
-    case CU_DEP_PATH: return "path";
-    default: return "unknown";
+    case CU_DEP_REGISTRY:
+        return "registry";
+    case CU_DEP_GIT:
+        return "git";
+    case CU_DEP_URL:
+        return "url";
+    case CU_DEP_PATH:
+        return "path";
+    default:
+        return "unknown";
     }
 }
 
@@ -39,27 +44,25 @@ static void emit_pkg(struct cu_ctx *ctx, const struct cu_source *src, const stru
     custody_prop props[7];
     size_t n = 0;
     if (p->integrity)
-        props[n++] = (custody_prop){"integrity", p->integrity};
+        props[n++] = (custody_prop){ "integrity", p->integrity };
     if (p->resolved)
-        props[n++] = (custody_prop){"resolved", p->resolved};
-    props[n++] = (custody_prop){"source", source_name(p->source)};
-    props[n++] = (custody_prop){"scope", p->dev        ? "dev"
-                                         : p->optional ? "optional"
-                                                       : "required"};
+        props[n++] = (custody_prop){ "resolved", p->resolved };
+    props[n++] = (custody_prop){ "source", source_name(p->source) };
+    props[n++] = (custody_prop){ "scope", p->dev ? "dev" : p->optional ? "optional" : "required" };
     if (p->index)
-        props[n++] = (custody_prop){"index", p->index};
-    props[n++] = (custody_prop){"direct", p->direct ? "true" : "false"};
+        props[n++] = (custody_prop){ "index", p->index };
+    props[n++] = (custody_prop){ "direct", p->direct ? "true" : "false" };
     if (p->spec)
-        props[n++] = (custody_prop){"spec", p->spec};
+        props[n++] = (custody_prop){ "spec", p->spec };
     char *purl = cu_pkg_purl(p->eco, p->name, p->version);
-    struct cu_component_desc d = {.kind = "library",
-                                  .ecosystem = p->eco == CU_ECO_NPM ? "npm" : "pypi",
-                                  .name = p->name,
-                                  .version = p->version,
-                                  .purl = purl,
-                                  .line = p->line,
-                                  .props = props,
-                                  .nprops = n};
+    struct cu_component_desc d = { .kind = "library",
+                                   .ecosystem = p->eco == CU_ECO_NPM ? "npm" : "pypi",
+                                   .name = p->name,
+                                   .version = p->version,
+                                   .purl = purl,
+                                   .line = p->line,
+                                   .props = props,
+                                   .nprops = n };
     cu_component(ctx, src, &d);
     free(purl);
 }
@@ -109,15 +112,17 @@ static int deps_analyze(struct cu_ctx *ctx, struct cu_source *src)
     free(data);
     if (rc == CUSTODY_EMALFORMED || rc == CUSTODY_EUNSUPPORTED) {
         /* a finding with the line the parser named ("line N: ..."), never an empty result */
-        const char *l = strstr(err->msg, "line ");
+        const char *l = strncmp(err->msg, "line ", 5) == 0 ? err->msg + 5 : NULL;
+        const char *msg = err->msg;
         uint32_t line = 0;
-        for (l = l ? l + 5 : NULL; l && *l >= '0' && *l <= '9' && line < 100000000u; l++)
+        for (; l && *l >= '0' && *l <= '9' && line < 100000000u; l++)
             line = line * 10u + (uint32_t)(*l - '0');
+        if (l && l[0] == ':' && l[1] == ' ')
+            msg = l + 2; /* the line goes into the location */
         cu_emit_line(ctx, src, line,
                      rc == CUSTODY_EMALFORMED ? "deps/malformed" : "deps/unsupported-version",
                      CU_SEV_DEFAULT, NULL, "%s %s: %s", format,
-                     rc == CUSTODY_EMALFORMED ? "cannot be parsed" : "has an unknown version",
-                     err->msg);
+                     rc == CUSTODY_EMALFORMED ? "cannot be parsed" : "has an unknown version", msg);
         cu_fact(ctx, "deps.format", "%s", format);
         cu_err_clear(err);
         cu_depfile_clear(&df);
@@ -140,11 +145,11 @@ static int deps_analyze(struct cu_ctx *ctx, struct cu_source *src)
         /* an installed package: the package itself is the component, its manifest's
          * dependency ranges are not */
         if (df.project_name) {
-            struct cu_pkg self = {.eco = CU_ECO_NPM,
-                                  .name = df.project_name,
-                                  .version = df.project_version,
-                                  .line = 1,
-                                  .source = CU_DEP_PATH};
+            struct cu_pkg self = { .eco = CU_ECO_NPM,
+                                   .name = df.project_name,
+                                   .version = df.project_version,
+                                   .line = 1,
+                                   .source = CU_DEP_PATH };
             emit_pkg(ctx, src, &self);
         }
     } else {
@@ -157,6 +162,6 @@ static int deps_analyze(struct cu_ctx *ctx, struct cu_source *src)
     return 0;
 }
 
-static const char *const deps_ext[] = {".lock", ".json", ".yaml", ".toml", ".txt", NULL};
+static const char *const deps_ext[] = { ".lock", ".json", ".yaml", ".toml", ".txt", NULL };
 
-const struct cu_analyzer cu_analyzer_deps = {"deps", deps_ext, deps_sniff, deps_analyze};
+const struct cu_analyzer cu_analyzer_deps = { "deps", deps_ext, deps_sniff, deps_analyze };

@@ -64,7 +64,7 @@ static int lset(struct cu_ltree *t, const void *c, uint64_t h, size_t idx, uint3
     struct cu_lt_ent *e = lfind(t, c, h, idx);
     if (!e->used)
         t->n++;
-    *e = (struct cu_lt_ent){.c = c, .h = h, .idx = idx, .line = line, .used = true};
+    *e = (struct cu_lt_ent){ .c = c, .h = h, .idx = idx, .line = line, .used = true };
     return 0;
 }
 
@@ -219,14 +219,30 @@ static int jstring(struct jp *p)
         uint8_t e = p->s[p->pos + 1];
         p->pos += 2;
         switch (e) {
-        case '"': cu_buf_addc(&p->sb, '"'); break;
-        case '\\': cu_buf_addc(&p->sb, '\\'); break;
-        case '/': cu_buf_addc(&p->sb, '/'); break;
-        case 'b': cu_buf_addc(&p->sb, '\b'); break;
-        case 'f': cu_buf_addc(&p->sb, '\f'); break;
-        case 'n': cu_buf_addc(&p->sb, '\n'); break;
-        case 'r': cu_buf_addc(&p->sb, '\r'); break;
-        case 't': cu_buf_addc(&p->sb, '\t'); break;
+        case '"':
+            cu_buf_addc(&p->sb, '"');
+            break;
+        case '\\':
+            cu_buf_addc(&p->sb, '\\');
+            break;
+        case '/':
+            cu_buf_addc(&p->sb, '/');
+            break;
+        case 'b':
+            cu_buf_addc(&p->sb, '\b');
+            break;
+        case 'f':
+            cu_buf_addc(&p->sb, '\f');
+            break;
+        case 'n':
+            cu_buf_addc(&p->sb, '\n');
+            break;
+        case 'r':
+            cu_buf_addc(&p->sb, '\r');
+            break;
+        case 't':
+            cu_buf_addc(&p->sb, '\t');
+            break;
         case 'u': {
             uint32_t cp, lo;
             int rc = hex4(p, &cp);
@@ -254,8 +270,7 @@ static int jstring(struct jp *p)
     if (p->sb.oom)
         return cu_err_nomem(p->err);
     if (p->sb.cut)
-        return cu_err_limit(p->err, "json", p->pos, "line %u: string too long",
-                            (unsigned)p->line);
+        return cu_err_limit(p->err, "json", p->pos, "line %u: string too long", (unsigned)p->line);
     return 0;
 }
 
@@ -345,7 +360,8 @@ static int jcontainer(struct jp *p, json_t **out, unsigned depth)
     for (;;) {
         if ((rc = jws(p)))
             goto fail;
-        if (p->jsonc && p->pos < p->len && p->s[p->pos] == close && (obj ? json_object_size(c) : json_array_size(c)) > 0) {
+        if (p->jsonc && p->pos < p->len && p->s[p->pos] == close &&
+            (obj ? json_object_size(c) : json_array_size(c)) > 0) {
             p->pos++;
             break; /* trailing comma */
         }
@@ -425,8 +441,7 @@ fail:
 static int jvalue(struct jp *p, json_t **out, unsigned depth)
 {
     if (depth > CU_LIMIT_DEPS_DEPTH)
-        return cu_err_limit(p->err, "json", p->pos, "line %u: nesting too deep",
-                            (unsigned)p->line);
+        return cu_err_limit(p->err, "json", p->pos, "line %u: nesting too deep", (unsigned)p->line);
     if (p->pos >= p->len)
         return jerr(p, "unexpected end");
     switch (p->s[p->pos]) {
@@ -455,8 +470,13 @@ int cu_lt_parse_json(
     struct cu_ltree *t, const uint8_t *data, size_t len, bool jsonc, custody_error *err)
 {
     memset(t, 0, sizeof(*t));
-    struct jp p = {.s = data, .len = len, .line = 1, .jsonc = jsonc, .t = t, .err = err,
-                   .sb = CU_BUF_INIT(CU_LIMIT_DEPFILE)};
+    struct jp p = { .s = data,
+                    .len = len,
+                    .line = 1,
+                    .jsonc = jsonc,
+                    .t = t,
+                    .err = err,
+                    .sb = CU_BUF_INIT(CU_LIMIT_DEPFILE) };
     if (len >= 3 && data[0] == 0xef && data[1] == 0xbb && data[2] == 0xbf)
         p.pos = 3;
     json_t *root = NULL;
@@ -485,8 +505,8 @@ struct yframe {
     uint32_t key_line;
 };
 
-static int yattach(struct cu_ltree *t, struct yframe *f, json_t *v, uint32_t line,
-                   custody_error *err)
+static int
+yattach(struct cu_ltree *t, struct yframe *f, json_t *v, uint32_t line, custody_error *err)
 {
     if (json_is_object(f->c)) {
         if (json_object_get(f->c, f->key)) {
@@ -554,8 +574,8 @@ int cu_lt_parse_yaml(struct cu_ltree *t, const uint8_t *data, size_t len, custod
         case YAML_SCALAR_EVENT:
             if (depth > 0 && json_is_object(st[depth - 1].c) && !st[depth - 1].key) {
                 if (strlen((const char *)ev.data.scalar.value) != ev.data.scalar.length) {
-                    rc = cu_err_malformed(err, "yaml", ev.start_mark.index,
-                                          "line %u: NUL in key", (unsigned)line);
+                    rc = cu_err_malformed(err, "yaml", ev.start_mark.index, "line %u: NUL in key",
+                                          (unsigned)line);
                     break;
                 }
                 st[depth - 1].key = cu_strdup((const char *)ev.data.scalar.value);
@@ -569,8 +589,8 @@ int cu_lt_parse_yaml(struct cu_ltree *t, const uint8_t *data, size_t len, custod
             else
                 v = json_stringn((const char *)ev.data.scalar.value, ev.data.scalar.length);
             if (!v)
-                rc = cu_err_malformed(err, "yaml", ev.start_mark.index,
-                                      "line %u: invalid scalar", (unsigned)line);
+                rc = cu_err_malformed(err, "yaml", ev.start_mark.index, "line %u: invalid scalar",
+                                      (unsigned)line);
             break;
         case YAML_MAPPING_START_EVENT:
         case YAML_SEQUENCE_START_EVENT:
@@ -610,7 +630,7 @@ int cu_lt_parse_yaml(struct cu_ltree *t, const uint8_t *data, size_t len, custod
                 json_decref(v);
             }
             if (!rc && push)
-                st[depth++] = (struct yframe){.c = v};
+                st[depth++] = (struct yframe){ .c = v };
         } else if (v) {
             json_decref(v);
         }

@@ -10,8 +10,7 @@
 #include "core/error.h"
 
 int cu_depfile_add_index(struct cu_depfile *df, const struct cu_dep_index *ix);
-int cu_depfile_add_script(struct cu_depfile *df, const char *name, const char *cmd,
-                          uint32_t line);
+int cu_depfile_add_script(struct cu_depfile *df, const char *name, const char *cmd, uint32_t line);
 int cu_depfile_add_include(struct cu_depfile *df, const char *path);
 
 /* The string value of obj[key], or NULL when absent or not a string. */

@@ -40,7 +40,8 @@ int cu_parse_bun_lock(struct cu_depfile *out, const uint8_t *data, size_t len, c
     }
     const char *key;
     json_t *e;
-    json_object_foreach((json_t *)pk, key, e) {
+    json_object_foreach((json_t *)pk, key, e)
+    {
         uint32_t line = cu_lt_key_line(&t, pk, key);
         const char *id = json_is_array(e) ? json_string_value(json_array_get(e, 0)) : NULL;
         if (!id) {
@@ -51,8 +52,8 @@ int cu_parse_bun_lock(struct cu_depfile *out, const uint8_t *data, size_t len, c
         }
         const char *at = strchr(id + (id[0] == '@'), '@');
         if (!at || at == id) {
-            rc = cu_err_malformed(err, "bun.lock", CU_NO_OFFSET,
-                                  "line %u: bad package id \"%s\"", line, id);
+            rc = cu_err_malformed(err, "bun.lock", CU_NO_OFFSET, "line %u: bad package id \"%s\"",
+                                  line, id);
             goto out;
         }
         const char *spec = at + 1;
@@ -61,7 +62,7 @@ int cu_parse_bun_lock(struct cu_depfile *out, const uint8_t *data, size_t len, c
         char *name = cu_strndup(id, (size_t)(at - id));
         if (!name)
             goto nomem;
-        struct cu_pkg p = {.eco = CU_ECO_NPM, .name = name, .line = line};
+        struct cu_pkg p = { .eco = CU_ECO_NPM, .name = name, .line = line };
         p.source = cu_npm_source(spec);
         if (spec[0] >= '0' && spec[0] <= '9') {
             p.version = (char *)spec;

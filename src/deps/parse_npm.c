@@ -12,10 +12,9 @@ enum cu_dep_source cu_npm_source(const char *s)
 {
     if (!s || !*s)
         return CU_DEP_REGISTRY;
-    if (strncmp(s, "git+", 4) == 0 || strncmp(s, "git:", 4) == 0 ||
-        strncmp(s, "github:", 7) == 0 || strncmp(s, "gitlab:", 7) == 0 ||
-        strncmp(s, "bitbucket:", 10) == 0 || strncmp(s, "gist:", 5) == 0 ||
-        strncmp(s, "git@", 4) == 0 || strncmp(s, "ssh://", 6) == 0)
+    if (strncmp(s, "git+", 4) == 0 || strncmp(s, "git:", 4) == 0 || strncmp(s, "github:", 7) == 0 ||
+        strncmp(s, "gitlab:", 7) == 0 || strncmp(s, "bitbucket:", 10) == 0 ||
+        strncmp(s, "gist:", 5) == 0 || strncmp(s, "git@", 4) == 0 || strncmp(s, "ssh://", 6) == 0)
         return CU_DEP_GIT;
     if (strncmp(s, "file:", 5) == 0 || strncmp(s, "link:", 5) == 0 ||
         strncmp(s, "workspace:", 10) == 0 || strncmp(s, "portal:", 7) == 0 || s[0] == '.' ||
@@ -76,13 +75,13 @@ int cu_depfile_set_version(struct cu_depfile *df, const json_t *v)
 
 /* One package from a lockfile entry. `key_name` is the name the entry is installed under;
  * `version` may be an alias ("npm:real@1.0.0"), a git URL or file: path (v1). */
-static int add_npm(struct cu_depfile *df, const char *key_name, const json_t *e, uint32_t line,
-                   bool direct)
+static int
+add_npm(struct cu_depfile *df, const char *key_name, const json_t *e, uint32_t line, bool direct)
 {
     const char *ver = cu_jstr(e, "version");
     const char *resolved = cu_jstr(e, "resolved");
     char *aname = NULL, *aver = NULL;
-    struct cu_pkg p = {.eco = CU_ECO_NPM, .line = line, .direct = direct};
+    struct cu_pkg p = { .eco = CU_ECO_NPM, .line = line, .direct = direct };
     p.name = (char *)key_name;
     const char *n = cu_jstr(e, "name");
     if (n && *n)
@@ -111,8 +110,12 @@ static int add_npm(struct cu_depfile *df, const char *key_name, const json_t *e,
     return rc;
 }
 
-static int walk_v1(struct cu_depfile *df, const struct cu_ltree *t, const json_t *deps,
-                   unsigned depth, bool top, custody_error *err)
+static int walk_v1(struct cu_depfile *df,
+                   const struct cu_ltree *t,
+                   const json_t *deps,
+                   unsigned depth,
+                   bool top,
+                   custody_error *err)
 {
     if (!deps)
         return 0;
@@ -123,7 +126,8 @@ static int walk_v1(struct cu_depfile *df, const struct cu_ltree *t, const json_t
         return cu_err_limit(err, "package-lock", CU_NO_OFFSET, "dependency tree too deep");
     const char *key;
     json_t *e;
-    json_object_foreach((json_t *)deps, key, e) {
+    json_object_foreach((json_t *)deps, key, e)
+    {
         if (!json_is_object(e))
             return cu_err_malformed(err, "package-lock", CU_NO_OFFSET,
                                     "line %u: dependency \"%s\" is not an object",
@@ -155,8 +159,8 @@ static const char *name_from_path(const char *path)
 
 static bool root_lists(const json_t *root, const char *name)
 {
-    static const char *const fields[] = {"dependencies", "devDependencies",
-                                         "optionalDependencies", "peerDependencies"};
+    static const char *const fields[] = { "dependencies", "devDependencies", "optionalDependencies",
+                                          "peerDependencies" };
     for (size_t i = 0; i < 4; i++)
         if (json_object_get(json_object_get(root, fields[i]), name))
             return true;
@@ -213,7 +217,8 @@ int cu_parse_npm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, c
     const json_t *rootpkg = json_object_get(pk, "");
     const char *key;
     json_t *e;
-    json_object_foreach((json_t *)pk, key, e) {
+    json_object_foreach((json_t *)pk, key, e)
+    {
         uint32_t line = cu_lt_key_line(&t, pk, key);
         if (!json_is_object(e)) {
             rc = cu_err_malformed(err, "package-lock", CU_NO_OFFSET,
@@ -243,8 +248,8 @@ nomem:
 
 static bool lifecycle(const char *name)
 {
-    static const char *const l[] = {"preinstall", "install", "postinstall", "prepare",
-                                    "prepublish", "preprepare", "postprepare"};
+    static const char *const l[] = { "preinstall", "install",    "postinstall", "prepare",
+                                     "prepublish", "preprepare", "postprepare" };
     for (size_t i = 0; i < sizeof(l) / sizeof(l[0]); i++)
         if (strcmp(name, l[i]) == 0)
             return true;
@@ -277,7 +282,8 @@ int cu_parse_package_json(struct cu_depfile *out,
     if (json_is_object(scripts)) {
         const char *key;
         json_t *v;
-        json_object_foreach((json_t *)scripts, key, v) {
+        json_object_foreach((json_t *)scripts, key, v)
+        {
             if (!json_is_string(v))
                 continue;
             if (lifecycle(key))
@@ -290,8 +296,8 @@ int cu_parse_package_json(struct cu_depfile *out,
         }
     }
     (void)has_lifecycle;
-    static const char *const fields[] = {"dependencies", "devDependencies",
-                                         "optionalDependencies", "peerDependencies"};
+    static const char *const fields[] = { "dependencies", "devDependencies", "optionalDependencies",
+                                          "peerDependencies" };
     for (size_t f = 0; f < 4; f++) {
         const json_t *deps = json_object_get(root, fields[f]);
         if (!deps)
@@ -304,16 +310,17 @@ int cu_parse_package_json(struct cu_depfile *out,
         }
         const char *key;
         json_t *v;
-        json_object_foreach((json_t *)deps, key, v) {
+        json_object_foreach((json_t *)deps, key, v)
+        {
             const char *spec = json_is_string(v) ? json_string_value(v) : NULL;
             char *aname = NULL, *aver = NULL;
-            struct cu_pkg p = {.eco = CU_ECO_NPM,
-                               .name = (char *)key,
-                               .spec = (char *)spec,
-                               .line = cu_lt_key_line(&t, deps, key),
-                               .direct = true,
-                               .dev = f == 1,
-                               .optional = f == 2};
+            struct cu_pkg p = { .eco = CU_ECO_NPM,
+                                .name = (char *)key,
+                                .spec = (char *)spec,
+                                .line = cu_lt_key_line(&t, deps, key),
+                                .direct = true,
+                                .dev = f == 1,
+                                .optional = f == 2 };
             p.source = cu_npm_source(spec);
             if (p.source != CU_DEP_REGISTRY)
                 p.resolved = (char *)spec;

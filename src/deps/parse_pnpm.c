@@ -64,7 +64,8 @@ static enum cu_dep_source pnpm_source(const char *key, const json_t *res, const 
     const char *tb = cu_jstr(res, "tarball"), *repo = cu_jstr(res, "repo"),
                *dir = cu_jstr(res, "directory");
     *resolved = NULL;
-    if (repo || json_object_get(res, "commit") || (cu_jstr(res, "type") && strcmp(cu_jstr(res, "type"), "git") == 0)) {
+    if (repo || json_object_get(res, "commit") ||
+        (cu_jstr(res, "type") && strcmp(cu_jstr(res, "type"), "git") == 0)) {
         *resolved = repo ? repo : tb;
         return CU_DEP_GIT;
     }
@@ -103,24 +104,25 @@ int cu_parse_pnpm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, 
     if (json_object_size(root) == 0)
         goto out; /* an empty file */
     const char *v = out->format_version;
-    long major = v ? cu_small_uint((char[]){v[0], '\0'}) : -1;
+    long major = v ? cu_small_uint((char[]){ v[0], '\0' }) : -1;
     if (!v || major < 5 || major > 9 || (v[1] != '\0' && v[1] != '.')) {
         rc = cu_err_unsupported(err, "pnpm-lock.yaml", 0, "line %u: lockfileVersion %s",
-                                cu_lt_key_line(&t, root, "lockfileVersion"),
-                                v ? v : "(none)");
+                                cu_lt_key_line(&t, root, "lockfileVersion"), v ? v : "(none)");
         goto out;
     }
     const json_t *pk = json_object_get(root, "packages");
     if (!pk || json_is_null(pk))
         goto out;
     if (!json_is_object(pk)) {
-        rc = cu_err_malformed(err, "pnpm-lock.yaml", CU_NO_OFFSET, "line %u: packages is not a mapping",
+        rc = cu_err_malformed(err, "pnpm-lock.yaml", CU_NO_OFFSET,
+                              "line %u: packages is not a mapping",
                               cu_lt_key_line(&t, root, "packages"));
         goto out;
     }
     const char *key;
     json_t *e;
-    json_object_foreach((json_t *)pk, key, e) {
+    json_object_foreach((json_t *)pk, key, e)
+    {
         uint32_t line = cu_lt_key_line(&t, pk, key);
         if (!json_is_object(e) && !json_is_null(e)) {
             rc = cu_err_malformed(err, "pnpm-lock.yaml", CU_NO_OFFSET,
@@ -141,14 +143,14 @@ int cu_parse_pnpm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, 
         }
         const json_t *res = json_object_get(e, "resolution");
         const char *resolved = NULL;
-        struct cu_pkg p = {.eco = CU_ECO_NPM,
-                           .name = (char *)name,
-                           .version = (char *)ver,
-                           .line = line,
-                           .integrity = (char *)cu_jstr(res, "integrity"),
-                           .dev = cu_jtrue(e, "dev"),
-                           .optional = cu_jtrue(e, "optional"),
-                           .install_script = cu_jtrue(e, "requiresBuild")};
+        struct cu_pkg p = { .eco = CU_ECO_NPM,
+                            .name = (char *)name,
+                            .version = (char *)ver,
+                            .line = line,
+                            .integrity = (char *)cu_jstr(res, "integrity"),
+                            .dev = cu_jtrue(e, "dev"),
+                            .optional = cu_jtrue(e, "optional"),
+                            .install_script = cu_jtrue(e, "requiresBuild") };
         p.source = pnpm_source(key, res, &resolved);
         p.resolved = (char *)resolved;
         rc = cu_depfile_add(out, &p);

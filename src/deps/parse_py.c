@@ -35,7 +35,8 @@ static void add_hashes_table(struct cu_buf *b, const json_t *hashes)
     json_t *v;
     if (!json_is_object(hashes))
         return;
-    json_object_foreach((json_t *)hashes, alg, v) {
+    json_object_foreach((json_t *)hashes, alg, v)
+    {
         if (!json_is_string(v))
             continue;
         if (b->len)
@@ -58,22 +59,26 @@ static int toml_open(struct cu_toml **doc, const uint8_t *data, size_t len, cust
 
 /* ---- pyproject.toml ---- */
 
-static int add_pep508(struct cu_depfile *df, const char *s, uint32_t line, bool optional,
-                      bool dev, custody_error *err)
+static int add_pep508(struct cu_depfile *df,
+                      const char *s,
+                      uint32_t line,
+                      bool optional,
+                      bool dev,
+                      custody_error *err)
 {
     struct cu_req r;
     int rc = cu_pep508_parse(s, strlen(s), &r);
     if (rc == 0) {
-        struct cu_pkg p = {.eco = CU_ECO_PYPI,
-                           .name = r.name,
-                           .version = r.version,
-                           .spec = r.spec,
-                           .line = line,
-                           .source = r.url ? r.source : CU_DEP_REGISTRY,
-                           .resolved = r.url,
-                           .optional = optional,
-                           .dev = dev,
-                           .direct = true};
+        struct cu_pkg p = { .eco = CU_ECO_PYPI,
+                            .name = r.name,
+                            .version = r.version,
+                            .spec = r.spec,
+                            .line = line,
+                            .source = r.url ? r.source : CU_DEP_REGISTRY,
+                            .resolved = r.url,
+                            .optional = optional,
+                            .dev = dev,
+                            .direct = true };
         rc = cu_depfile_add(df, &p) ? cu_err_nomem(err) : 0;
     } else if (rc == CUSTODY_EMALFORMED) {
         rc = cu_err_malformed(err, "pyproject.toml", CU_NO_OFFSET,
@@ -85,8 +90,12 @@ static int add_pep508(struct cu_depfile *df, const char *s, uint32_t line, bool 
     return rc;
 }
 
-static int pep508_list(struct cu_depfile *df, const struct cu_toml *doc, const json_t *arr,
-                       bool optional, bool dev, custody_error *err)
+static int pep508_list(struct cu_depfile *df,
+                       const struct cu_toml *doc,
+                       const json_t *arr,
+                       bool optional,
+                       bool dev,
+                       custody_error *err)
 {
     if (!arr)
         return 0;
@@ -101,8 +110,8 @@ static int pep508_list(struct cu_depfile *df, const struct cu_toml *doc, const j
             return cu_err_malformed(err, "pyproject.toml", CU_NO_OFFSET,
                                     "line %u: dependency is not a string",
                                     cu_toml_item_line(doc, arr, i));
-        int rc = add_pep508(df, json_string_value(v), cu_toml_item_line(doc, arr, i), optional,
-                            dev, err);
+        int rc = add_pep508(df, json_string_value(v), cu_toml_item_line(doc, arr, i), optional, dev,
+                            err);
         if (rc)
             return rc;
     }
@@ -111,8 +120,8 @@ static int pep508_list(struct cu_depfile *df, const struct cu_toml *doc, const j
 
 static bool verchar_ok(char c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           c == '.' || c == '+' || c == '!' || c == '-' || c == '_';
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' ||
+           c == '+' || c == '!' || c == '-' || c == '_';
 }
 
 /* Poetry's caret/tilde/exact constraint: "1.2.3" or "==1.2.3" is a pin. */
@@ -132,26 +141,30 @@ static char *poetry_pin(const char *c)
     return cu_strdup(c);
 }
 
-static int poetry_deps(struct cu_depfile *df, const struct cu_toml *doc, const json_t *deps,
-                       bool dev, custody_error *err)
+static int poetry_deps(struct cu_depfile *df,
+                       const struct cu_toml *doc,
+                       const json_t *deps,
+                       bool dev,
+                       custody_error *err)
 {
     const char *name;
     json_t *v;
     if (!json_is_object(deps))
         return 0;
-    json_object_foreach((json_t *)deps, name, v) {
+    json_object_foreach((json_t *)deps, name, v)
+    {
         if (strcmp(name, "python") == 0)
             continue;
         const json_t *e = json_is_array(v) ? json_array_get(v, 0) : v; /* multiple constraints */
         const char *spec = json_is_string(e) ? json_string_value(e) : cu_jstr(e, "version");
-        struct cu_pkg p = {.eco = CU_ECO_PYPI,
-                           .name = (char *)name,
-                           .spec = (char *)spec,
-                           .line = cu_toml_key_line(doc, deps, name),
-                           .dev = dev,
-                           .optional = cu_jtrue(e, "optional"),
-                           .direct = true,
-                           .index = (char *)cu_jstr(e, "source")};
+        struct cu_pkg p = { .eco = CU_ECO_PYPI,
+                            .name = (char *)name,
+                            .spec = (char *)spec,
+                            .line = cu_toml_key_line(doc, deps, name),
+                            .dev = dev,
+                            .optional = cu_jtrue(e, "optional"),
+                            .direct = true,
+                            .index = (char *)cu_jstr(e, "source") };
         if (cu_jstr(e, "git")) {
             p.source = CU_DEP_GIT;
             p.resolved = (char *)cu_jstr(e, "git");
@@ -196,13 +209,15 @@ int cu_parse_pyproject(struct cu_depfile *out, const uint8_t *data, size_t len, 
     const char *k;
     json_t *v;
     if (json_is_object(opt))
-        json_object_foreach((json_t *)opt, k, v) {
+        json_object_foreach((json_t *)opt, k, v)
+        {
             if ((rc = pep508_list(out, doc, v, true, false, err)))
                 goto out;
         }
     const json_t *groups = json_object_get(root, "dependency-groups"); /* PEP 735 */
     if (json_is_object(groups))
-        json_object_foreach((json_t *)groups, k, v) {
+        json_object_foreach((json_t *)groups, k, v)
+        {
             if ((rc = pep508_list(out, doc, v, false, true, err)))
                 goto out;
         }
@@ -215,7 +230,8 @@ int cu_parse_pyproject(struct cu_depfile *out, const uint8_t *data, size_t len, 
         goto out;
     const json_t *pg = json_object_get(poetry, "group");
     if (json_is_object(pg))
-        json_object_foreach((json_t *)pg, k, v) {
+        json_object_foreach((json_t *)pg, k, v)
+        {
             if ((rc = poetry_deps(out, doc, json_object_get(v, "dependencies"),
                                   strcmp(k, "main") != 0, err)))
                 goto out;
@@ -226,11 +242,11 @@ int cu_parse_pyproject(struct cu_depfile *out, const uint8_t *data, size_t len, 
         const json_t *e = json_array_get(uvix, i);
         if (!cu_jstr(e, "url"))
             continue;
-        struct cu_dep_index ix = {.name = (char *)cu_jstr(e, "name"),
-                                  .url = (char *)cu_jstr(e, "url"),
-                                  .explicit_only = cu_jtrue(e, "explicit"),
-                                  .is_default = cu_jtrue(e, "default"),
-                                  .line = cu_toml_item_line(doc, uvix, i)};
+        struct cu_dep_index ix = { .name = (char *)cu_jstr(e, "name"),
+                                   .url = (char *)cu_jstr(e, "url"),
+                                   .explicit_only = cu_jtrue(e, "explicit"),
+                                   .is_default = cu_jtrue(e, "default"),
+                                   .line = cu_toml_item_line(doc, uvix, i) };
         if (cu_depfile_add_index(out, &ix)) {
             rc = cu_err_nomem(err);
             goto out;
@@ -242,13 +258,13 @@ int cu_parse_pyproject(struct cu_depfile *out, const uint8_t *data, size_t len, 
         const char *prio = cu_jstr(e, "priority");
         if (!cu_jstr(e, "url"))
             continue;
-        struct cu_dep_index ix = {
-            .name = (char *)cu_jstr(e, "name"),
-            .url = (char *)cu_jstr(e, "url"),
-            .explicit_only = prio && strcmp(prio, "explicit") == 0,
-            .is_default = cu_jtrue(e, "default") || (prio && (strcmp(prio, "default") == 0 ||
-                                                             strcmp(prio, "primary") == 0)),
-            .line = cu_toml_item_line(doc, psrc, i)};
+        struct cu_dep_index ix = { .name = (char *)cu_jstr(e, "name"),
+                                   .url = (char *)cu_jstr(e, "url"),
+                                   .explicit_only = prio && strcmp(prio, "explicit") == 0,
+                                   .is_default = cu_jtrue(e, "default") ||
+                                                 (prio && (strcmp(prio, "default") == 0 ||
+                                                           strcmp(prio, "primary") == 0)),
+                                   .line = cu_toml_item_line(doc, psrc, i) };
         if (cu_depfile_add_index(out, &ix)) {
             rc = cu_err_nomem(err);
             goto out;
@@ -327,12 +343,12 @@ int cu_parse_poetry_lock(struct cu_depfile *out,
         for (size_t j = 0; json_is_array(files) && j < json_array_size(files); j++)
             add_hash(&h, cu_jstr(json_array_get(files, j), "hash"));
         char *resolved = NULL;
-        struct cu_pkg p = {.eco = CU_ECO_PYPI,
-                           .name = (char *)name,
-                           .version = (char *)ver,
-                           .line = line,
-                           .integrity = h.len ? (char *)cu_buf_str(&h) : NULL,
-                           .optional = cu_jtrue(e, "optional")};
+        struct cu_pkg p = { .eco = CU_ECO_PYPI,
+                            .name = (char *)name,
+                            .version = (char *)ver,
+                            .line = line,
+                            .integrity = h.len ? (char *)cu_buf_str(&h) : NULL,
+                            .optional = cu_jtrue(e, "optional") };
         const char *cat = cu_jstr(e, "category");
         p.dev = cat && strcmp(cat, "dev") == 0;
         if (!st || strcmp(st, "legacy") == 0) {
@@ -410,11 +426,11 @@ int cu_parse_uv_lock(struct cu_depfile *out, const uint8_t *data, size_t len, cu
         const json_t *wh = json_object_get(e, "wheels");
         for (size_t j = 0; json_is_array(wh) && j < json_array_size(wh); j++)
             add_hash(&h, cu_jstr(json_array_get(wh, j), "hash"));
-        struct cu_pkg p = {.eco = CU_ECO_PYPI,
-                           .name = (char *)name,
-                           .version = (char *)ver,
-                           .line = line,
-                           .integrity = h.len ? (char *)cu_buf_str(&h) : NULL};
+        struct cu_pkg p = { .eco = CU_ECO_PYPI,
+                            .name = (char *)name,
+                            .version = (char *)ver,
+                            .line = line,
+                            .integrity = h.len ? (char *)cu_buf_str(&h) : NULL };
         if (cu_jstr(src, "registry")) {
             p.source = CU_DEP_REGISTRY;
             p.index = (char *)cu_jstr(src, "registry");
@@ -427,8 +443,8 @@ int cu_parse_uv_lock(struct cu_depfile *out, const uint8_t *data, size_t len, cu
             p.resolved = (char *)cu_jstr(src, "url");
         } else if (src) {
             p.source = CU_DEP_PATH;
-            p.resolved = (char *)(cu_jstr(src, "path") ? cu_jstr(src, "path")
-                                                       : cu_jstr(src, "directory"));
+            p.resolved =
+                (char *)(cu_jstr(src, "path") ? cu_jstr(src, "path") : cu_jstr(src, "directory"));
         } else {
             p.source = CU_DEP_UNKNOWN;
         }
@@ -492,12 +508,12 @@ int cu_parse_pylock(struct cu_depfile *out, const uint8_t *data, size_t len, cus
         for (size_t j = 0; json_is_array(wh) && j < json_array_size(wh); j++)
             add_hashes_table(&h, json_object_get(json_array_get(wh, j), "hashes"));
         char *resolved = NULL;
-        struct cu_pkg p = {.eco = CU_ECO_PYPI,
-                           .name = (char *)name,
-                           .version = (char *)cu_jstr(e, "version"),
-                           .line = line,
-                           .index = (char *)cu_jstr(e, "index"),
-                           .integrity = h.len ? (char *)cu_buf_str(&h) : NULL};
+        struct cu_pkg p = { .eco = CU_ECO_PYPI,
+                            .name = (char *)name,
+                            .version = (char *)cu_jstr(e, "version"),
+                            .line = line,
+                            .index = (char *)cu_jstr(e, "index"),
+                            .integrity = h.len ? (char *)cu_buf_str(&h) : NULL };
         if (vcs) {
             p.source = CU_DEP_GIT;
             const char *u = cu_jstr(vcs, "url"), *c = cu_jstr(vcs, "commit-id");
@@ -549,8 +565,8 @@ int cu_parse_pipfile_lock(struct cu_depfile *out,
     const json_t *spec = json_object_get(meta, "pipfile-spec");
     if ((rc = cu_depfile_set_version(out, spec)))
         goto nomem;
-    if (spec && (!json_is_integer(spec) || json_integer_value(spec) < 1 ||
-                 json_integer_value(spec) > 6)) {
+    if (spec &&
+        (!json_is_integer(spec) || json_integer_value(spec) < 1 || json_integer_value(spec) > 6)) {
         rc = cu_err_unsupported(err, "Pipfile.lock", 0, "line %u: pipfile-spec %s",
                                 cu_lt_key_line(&t, meta, "pipfile-spec"),
                                 out->format_version ? out->format_version : "(not a number)");
@@ -561,14 +577,14 @@ int cu_parse_pipfile_lock(struct cu_depfile *out,
         const json_t *s = json_array_get(srcs, i);
         if (!cu_jstr(s, "url"))
             continue;
-        struct cu_dep_index ix = {.name = (char *)cu_jstr(s, "name"),
-                                  .url = (char *)cu_jstr(s, "url"),
-                                  .is_default = i == 0,
-                                  .line = cu_lt_item_line(&t, srcs, i)};
+        struct cu_dep_index ix = { .name = (char *)cu_jstr(s, "name"),
+                                   .url = (char *)cu_jstr(s, "url"),
+                                   .is_default = i == 0,
+                                   .line = cu_lt_item_line(&t, srcs, i) };
         if (cu_depfile_add_index(out, &ix))
             goto nomem;
     }
-    static const char *const groups[] = {"default", "develop"};
+    static const char *const groups[] = { "default", "develop" };
     for (size_t g = 0; g < 2; g++) {
         const json_t *deps = json_object_get(root, groups[g]);
         if (!deps)
@@ -580,7 +596,8 @@ int cu_parse_pipfile_lock(struct cu_depfile *out,
         }
         const char *name;
         json_t *e;
-        json_object_foreach((json_t *)deps, name, e) {
+        json_object_foreach((json_t *)deps, name, e)
+        {
             uint32_t line = cu_lt_key_line(&t, deps, name);
             if (!json_is_object(e)) {
                 rc = cu_err_malformed(err, "Pipfile.lock", CU_NO_OFFSET,
@@ -595,13 +612,13 @@ int cu_parse_pipfile_lock(struct cu_depfile *out,
             for (size_t j = 0; json_is_array(hs) && j < json_array_size(hs); j++)
                 add_hash(&h, json_string_value(json_array_get(hs, j)));
             char *resolved = NULL;
-            struct cu_pkg p = {.eco = CU_ECO_PYPI,
-                               .name = (char *)name,
-                               .version = (char *)ver,
-                               .line = line,
-                               .dev = g == 1,
-                               .index = (char *)cu_jstr(e, "index"),
-                               .integrity = h.len ? (char *)cu_buf_str(&h) : NULL};
+            struct cu_pkg p = { .eco = CU_ECO_PYPI,
+                                .name = (char *)name,
+                                .version = (char *)ver,
+                                .line = line,
+                                .dev = g == 1,
+                                .index = (char *)cu_jstr(e, "index"),
+                                .integrity = h.len ? (char *)cu_buf_str(&h) : NULL };
             if (cu_jstr(e, "git")) {
                 p.source = CU_DEP_GIT;
                 const char *ref = cu_jstr(e, "ref");

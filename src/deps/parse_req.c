@@ -43,7 +43,8 @@ static char *name_from_url(const char *u, size_t n)
             egg = u + i + 5;
     if (egg) {
         size_t l = 0;
-        while (egg + l < u + n && (alnum(egg[l]) || egg[l] == '.' || egg[l] == '-' || egg[l] == '_'))
+        while (egg + l < u + n &&
+               (alnum(egg[l]) || egg[l] == '.' || egg[l] == '-' || egg[l] == '_'))
             l++;
         return l ? cu_strndup(egg, l) : NULL;
     }
@@ -83,10 +84,10 @@ static char *version_from_url(const char *u, size_t n)
         return NULL;
     const char *v = d1 + 1;
     size_t vl = 0;
-    while (v + vl < f + fl && v[vl] != '-' && !(v[vl] == '.' && (v + vl + 4 <= f + fl) &&
-                                                 (memcmp(v + vl, ".tar", 4) == 0 ||
-                                                  memcmp(v + vl, ".zip", 4) == 0 ||
-                                                  memcmp(v + vl, ".whl", 4) == 0)))
+    while (v + vl < f + fl && v[vl] != '-' &&
+           !(v[vl] == '.' && (v + vl + 4 <= f + fl) &&
+             (memcmp(v + vl, ".tar", 4) == 0 || memcmp(v + vl, ".zip", 4) == 0 ||
+              memcmp(v + vl, ".whl", 4) == 0)))
         vl++;
     return vl && v[0] >= '0' && v[0] <= '9' ? cu_strndup(v, vl) : NULL;
 }
@@ -233,8 +234,8 @@ int cu_pep508_parse(const char *s, size_t n, struct cu_req *r)
         while (k < sl && sp(sp0[k]))
             k++;
         size_t ost = k;
-        while (k < sl && (sp0[k] == '=' || sp0[k] == '<' || sp0[k] == '>' || sp0[k] == '!' ||
-                          sp0[k] == '~'))
+        while (k < sl &&
+               (sp0[k] == '=' || sp0[k] == '<' || sp0[k] == '>' || sp0[k] == '!' || sp0[k] == '~'))
             k++;
         size_t ol = k - ost;
         const char *op = sp0 + ost;
@@ -318,8 +319,13 @@ struct reqline {
 };
 
 /* The value of an option: glued (--x=v) or the next token. */
-static int opt_value(struct reqline *rl, const char **p, const char *end, const char *glued,
-                     const char *t, size_t tl, char **out)
+static int opt_value(struct reqline *rl,
+                     const char **p,
+                     const char *end,
+                     const char *glued,
+                     const char *t,
+                     size_t tl,
+                     char **out)
 {
     if (glued) {
         *out = cu_strndup(glued, tl - (size_t)(glued - t));
@@ -336,15 +342,15 @@ static int opt_value(struct reqline *rl, const char **p, const char *end, const 
 
 static int add_req(struct reqline *rl, struct cu_req *r, const char *hashes, bool editable)
 {
-    struct cu_pkg p = {.eco = CU_ECO_PYPI,
-                       .name = r->name,
-                       .version = r->version,
-                       .spec = r->spec,
-                       .line = rl->line,
-                       .source = r->url ? r->source : CU_DEP_REGISTRY,
-                       .resolved = r->url,
-                       .integrity = hashes && *hashes ? (char *)hashes : NULL,
-                       .direct = true};
+    struct cu_pkg p = { .eco = CU_ECO_PYPI,
+                        .name = r->name,
+                        .version = r->version,
+                        .spec = r->spec,
+                        .line = rl->line,
+                        .source = r->url ? r->source : CU_DEP_REGISTRY,
+                        .resolved = r->url,
+                        .integrity = hashes && *hashes ? (char *)hashes : NULL,
+                        .direct = true };
     (void)editable;
     return cu_depfile_add(rl->df, &p) ? cu_err_nomem(rl->err) : 0;
 }
@@ -370,7 +376,7 @@ static int req_line(struct reqline *rl, const char *s, size_t n)
             bool def = t[1] == 'i' || (tl >= 11 && memcmp(t, "--index-url", 11) == 0);
             if ((rc = opt_value(rl, &p, end, g, t, tl, &val)))
                 return rc;
-            struct cu_dep_index ix = {.url = val, .is_default = def, .line = rl->line};
+            struct cu_dep_index ix = { .url = val, .is_default = def, .line = rl->line };
             rc = cu_depfile_add_index(rl->df, &ix) ? cu_err_nomem(rl->err) : 0;
         } else if (opt_is(t, tl, "-e", &g) || opt_is(t, tl, "--editable", &g)) {
             if ((rc = opt_value(rl, &p, end, g, t, tl, &val)))
@@ -495,7 +501,7 @@ int cu_parse_requirements(struct cu_depfile *out,
             rc = cu_err_limit(err, "requirements", CU_NO_OFFSET, "line %u: too long", first);
             break;
         }
-        struct reqline rl = {.df = out, .err = err, .line = first};
+        struct reqline rl = { .df = out, .err = err, .line = first };
         rc = req_line(&rl, l.p ? l.p : "", l.len);
     }
     cu_buf_free(&l);

@@ -85,13 +85,13 @@ static int v1_flush(struct cu_depfile *df, struct v1entry *e, custody_error *err
             rc = cu_err_malformed(err, "yarn.lock", CU_NO_OFFSET,
                                   "line %u: entry \"%s\" has no version", e->line, e->name);
         } else {
-            struct cu_pkg p = {.eco = CU_ECO_NPM,
-                               .name = e->name,
-                               .version = e->version,
-                               .resolved = e->resolved,
-                               .integrity = e->integrity,
-                               .line = e->line,
-                               .source = cu_npm_source(e->resolved)};
+            struct cu_pkg p = { .eco = CU_ECO_NPM,
+                                .name = e->name,
+                                .version = e->version,
+                                .resolved = e->resolved,
+                                .integrity = e->integrity,
+                                .line = e->line,
+                                .source = cu_npm_source(e->resolved) };
             if (cu_depfile_add(df, &p))
                 rc = cu_err_nomem(err);
         }
@@ -108,7 +108,7 @@ static int parse_v1(struct cu_depfile *df, const uint8_t *data, size_t len, cust
     const char *s = (const char *)data;
     size_t pos = 0;
     uint32_t line = 0;
-    struct v1entry e = {0};
+    struct v1entry e = { 0 };
     int rc = 0;
     while (pos < len) {
         size_t st = pos;
@@ -165,8 +165,7 @@ static int parse_v1(struct cu_depfile *df, const uint8_t *data, size_t len, cust
             continue;
         }
         if (!e.name) {
-            rc = cu_err_malformed(err, "yarn.lock", st, "line %u: field outside an entry",
-                                  line);
+            rc = cu_err_malformed(err, "yarn.lock", st, "line %u: field outside an entry", line);
             break;
         }
         if (ind != 2)
@@ -176,7 +175,7 @@ static int parse_v1(struct cu_depfile *df, const uint8_t *data, size_t len, cust
         while (kl < fl && f[kl] != ' ' && f[kl] != ':')
             kl++;
         if (kl >= fl || f[kl] == ':')
-            continue; /* "dependencies:" block */
+            continue;                 /* "dependencies:" block */
         const char *val = f + kl + 1; /* the value after the key */
         size_t vl = fl - kl - 1;
         if (kl >= 2 && f[0] == '"' && f[kl - 1] == '"') {
@@ -222,8 +221,7 @@ static enum cu_dep_source berry_source(const char *res)
     return cu_npm_source(p);
 }
 
-static int parse_berry(struct cu_depfile *df, const uint8_t *data, size_t len,
-                       custody_error *err)
+static int parse_berry(struct cu_depfile *df, const uint8_t *data, size_t len, custody_error *err)
 {
     struct cu_ltree t;
     int rc = cu_lt_parse_yaml(&t, data, len, err);
@@ -246,13 +244,14 @@ static int parse_berry(struct cu_depfile *df, const uint8_t *data, size_t len,
     }
     const char *key;
     json_t *e;
-    json_object_foreach((json_t *)root, key, e) {
+    json_object_foreach((json_t *)root, key, e)
+    {
         if (strcmp(key, "__metadata") == 0)
             continue;
         uint32_t line = cu_lt_key_line(&t, root, key);
         if (!json_is_object(e)) {
-            rc = cu_err_malformed(err, "yarn.lock", CU_NO_OFFSET,
-                                  "line %u: entry is not a mapping", line);
+            rc = cu_err_malformed(err, "yarn.lock", CU_NO_OFFSET, "line %u: entry is not a mapping",
+                                  line);
             goto out;
         }
         const char *res = cu_jstr(e, "resolution"), *ver = cu_jstr(e, "version");
@@ -263,8 +262,8 @@ static int parse_berry(struct cu_depfile *df, const uint8_t *data, size_t len,
         }
         size_t nl = spec_name_len(res, strlen(res));
         if (nl == 0) {
-            rc = cu_err_malformed(err, "yarn.lock", CU_NO_OFFSET,
-                                  "line %u: bad resolution \"%s\"", line, res);
+            rc = cu_err_malformed(err, "yarn.lock", CU_NO_OFFSET, "line %u: bad resolution \"%s\"",
+                                  line, res);
             goto out;
         }
         if (strcmp(res + nl, "@workspace:.") == 0)
@@ -272,13 +271,13 @@ static int parse_berry(struct cu_depfile *df, const uint8_t *data, size_t len,
         char *name = cu_strndup(res, nl);
         if (!name)
             goto nomem;
-        struct cu_pkg p = {.eco = CU_ECO_NPM,
-                           .name = name,
-                           .version = (char *)ver,
-                           .resolved = (char *)res,
-                           .integrity = (char *)cu_jstr(e, "checksum"),
-                           .line = line,
-                           .source = berry_source(res)};
+        struct cu_pkg p = { .eco = CU_ECO_NPM,
+                            .name = name,
+                            .version = (char *)ver,
+                            .resolved = (char *)res,
+                            .integrity = (char *)cu_jstr(e, "checksum"),
+                            .line = line,
+                            .source = berry_source(res) };
         const json_t *dm = json_object_get(e, "dependenciesMeta");
         (void)dm;
         rc = cu_depfile_add(df, &p);

@@ -6,10 +6,10 @@
 #include "deps/deps.h"
 
 struct cu_req {
-    char *name;    /* as written; for a bare URL: #egg=, the archive name, or the URL */
-    char *spec;    /* version specifier as written, NULL when none */
-    char *version; /* the pinned version (a single "==X" / "===X" clause), else NULL */
-    char *url;     /* "name @ url" or a bare URL/path, else NULL */
+    char *name;                /* as written; for a bare URL: #egg=, the archive name, or the URL */
+    char *spec;                /* version specifier as written, NULL when none */
+    char *version;             /* the pinned version (a single "==X" / "===X" clause), else NULL */
+    char *url;                 /* "name @ url" or a bare URL/path, else NULL */
     enum cu_dep_source source; /* of url */
 };
 

@@ -26,11 +26,11 @@ struct fmt {
 };
 
 static const struct fmt formats[] = {
-    {"package-lock", cu_parse_npm_lock, false}, {"yarn", cu_parse_yarn_lock, false},
-    {"pnpm", cu_parse_pnpm_lock, false},        {"bun", cu_parse_bun_lock, false},
-    {"requirements", cu_parse_requirements, true}, {"pyproject", cu_parse_pyproject, true},
-    {"poetry", cu_parse_poetry_lock, false},    {"uv", cu_parse_uv_lock, false},
-    {"pipfile", cu_parse_pipfile_lock, false},  {"pylock", cu_parse_pylock, false},
+    { "package-lock", cu_parse_npm_lock, false },    { "yarn", cu_parse_yarn_lock, false },
+    { "pnpm", cu_parse_pnpm_lock, false },           { "bun", cu_parse_bun_lock, false },
+    { "requirements", cu_parse_requirements, true }, { "pyproject", cu_parse_pyproject, true },
+    { "poetry", cu_parse_poetry_lock, false },       { "uv", cu_parse_uv_lock, false },
+    { "pipfile", cu_parse_pipfile_lock, false },     { "pylock", cu_parse_pylock, false },
     /* package-json is not compared: scalibr's extractor reports an installed package
      * (the manifest's own name@version), ours a manifest's dependency ranges. */
 };
@@ -73,7 +73,7 @@ static size_t read_tsv(const char *path, struct row *rows, size_t max, int ncols
         buf[strcspn(buf, "\r\n")] = '\0';
         if (!buf[0] || buf[0] == '#')
             continue;
-        char *cols[4] = {buf, "", "", ""};
+        char *cols[4] = { buf, "", "", "" };
         int c = 1;
         for (char *p = buf; *p && c < 4; p++)
             if (*p == '\t') {
@@ -114,8 +114,12 @@ static bool pkg_matches(const struct cu_pkg *p, const struct row *r, bool manife
 static unsigned g_files, g_passed, g_lines, g_lines_ok;
 
 /* Compares one fixture; returns true when it agrees. */
-static bool check_file(const struct fmt *f, const char *file, const struct row *exp, size_t nexp,
-                       const struct row *div, size_t ndiv)
+static bool check_file(const struct fmt *f,
+                       const char *file,
+                       const struct row *exp,
+                       size_t nexp,
+                       const struct row *div,
+                       size_t ndiv)
 {
     char path[1024];
     snprintf(path, sizeof(path), "%s/deps/scalibr/%s/%s", CUSTODY_FIXTURES, f->dir, file);
@@ -163,8 +167,7 @@ static bool check_file(const struct fmt *f, const char *file, const struct row *
             if (!found) {
                 ok = false;
                 if (!whole)
-                    printf("  %s/%s: missing %s@%s\n", f->dir, file, exp[i].name,
-                           exp[i].version);
+                    printf("  %s/%s: missing %s@%s\n", f->dir, file, exp[i].name, exp[i].version);
             }
         }
         for (size_t j = 0; j < df.npkgs; j++) {
@@ -223,8 +226,8 @@ static void scalibr_sets(void **state)
         g_passed += passed;
         failed += files - passed;
     }
-    printf("scalibr total: %u/%u fixtures; lines equal to scalibr's: %u/%u\n", g_passed,
-           g_files, g_lines_ok, g_lines);
+    printf("scalibr total: %u/%u fixtures; lines equal to scalibr's: %u/%u\n", g_passed, g_files,
+           g_lines_ok, g_lines);
     assert_int_equal(failed, 0);
 }
 
