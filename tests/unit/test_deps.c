@@ -68,23 +68,24 @@ static void purl_and_names(void **state)
 static void npm_lock_v3(void **state)
 {
     (void)state;
-    const char *t = "{\n"
-                    "  \"name\": \"app\",\n"
-                    "  \"lockfileVersion\": 3,\n"
-                    "  \"packages\": {\n"
-                    "    \"\": {\"dependencies\": {\"a\": \"^1\", \"cjs\": \"npm:b@2\"},\n"
-                    "           \"devDependencies\": {\"@s/d\": \"^1\"}},\n"
-                    "    \"node_modules/a\": {\"version\": \"1.0.0\", \"resolved\": "
-                    "\"https://registry.npmjs.org/a/-/a-1.0.0.tgz\", \"integrity\": \"sha512-x\","
-                    " \"hasInstallScript\": true},\n"
-                    "    \"node_modules/cjs\": {\"name\": \"b\", \"version\": \"2.0.0\"},\n"
-                    "    \"node_modules/@s/d\": {\"version\": \"1.2.0\", \"dev\": true},\n"
-                    "    \"node_modules/a/node_modules/@s/d\": {\"version\": \"0.1.0\", \"resolved\": "
-                    "\"git+ssh://git@github.com/s/d.git#0123456789abcdef0123456789abcdef01234567\"},\n"
-                    "    \"node_modules/w\": {\"resolved\": \"packages/w\", \"link\": true},\n"
-                    "    \"packages/w\": {\"name\": \"w\", \"version\": \"0.0.1\"}\n"
-                    "  }\n"
-                    "}\n";
+    const char *t =
+        "{\n"
+        "  \"name\": \"app\",\n"
+        "  \"lockfileVersion\": 3,\n"
+        "  \"packages\": {\n"
+        "    \"\": {\"dependencies\": {\"a\": \"^1\", \"cjs\": \"npm:b@2\"},\n"
+        "           \"devDependencies\": {\"@s/d\": \"^1\"}},\n"
+        "    \"node_modules/a\": {\"version\": \"1.0.0\", \"resolved\": "
+        "\"https://registry.npmjs.org/a/-/a-1.0.0.tgz\", \"integrity\": \"sha512-x\","
+        " \"hasInstallScript\": true},\n"
+        "    \"node_modules/cjs\": {\"name\": \"b\", \"version\": \"2.0.0\"},\n"
+        "    \"node_modules/@s/d\": {\"version\": \"1.2.0\", \"dev\": true},\n"
+        "    \"node_modules/a/node_modules/@s/d\": {\"version\": \"0.1.0\", \"resolved\": "
+        "\"git+ssh://git@github.com/s/d.git#0123456789abcdef0123456789abcdef01234567\"},\n"
+        "    \"node_modules/w\": {\"resolved\": \"packages/w\", \"link\": true},\n"
+        "    \"packages/w\": {\"name\": \"w\", \"version\": \"0.0.1\"}\n"
+        "  }\n"
+        "}\n";
     struct cu_depfile df;
     assert_int_equal(run(cu_parse_npm_lock, t, &df), 0);
     assert_string_equal(df.format_version, "3");
@@ -127,8 +128,7 @@ static void npm_lock_v3(void **state)
     cu_depfile_clear(&df);
     assert_int_equal(run(cu_parse_npm_lock, "", &df), CUSTODY_EMALFORMED);
     cu_depfile_clear(&df);
-    assert_int_equal(run(cu_parse_npm_lock, "{\"lockfileVersion\": 1,}", &df),
-                     CUSTODY_EMALFORMED);
+    assert_int_equal(run(cu_parse_npm_lock, "{\"lockfileVersion\": 1,}", &df), CUSTODY_EMALFORMED);
     cu_depfile_clear(&df);
 }
 
@@ -196,8 +196,7 @@ static void requirements(void **state)
     assert_string_equal(w->version, "2.0");
     cu_depfile_clear(&df);
 
-    assert_int_equal(run(cu_parse_requirements, "ok==1\nbad line here\n", &df),
-                     CUSTODY_EMALFORMED);
+    assert_int_equal(run(cu_parse_requirements, "ok==1\nbad line here\n", &df), CUSTODY_EMALFORMED);
     cu_depfile_clear(&df);
     assert_int_equal(run(cu_parse_requirements, "x==\n", &df), CUSTODY_EMALFORMED);
     cu_depfile_clear(&df);
@@ -374,10 +373,10 @@ static void analyzer(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(purl_and_names), cmocka_unit_test(npm_lock_v3),
+        cmocka_unit_test(purl_and_names),   cmocka_unit_test(npm_lock_v3),
         cmocka_unit_test(npm_lock_v1_tree), cmocka_unit_test(requirements),
-        cmocka_unit_test(pyproject),       cmocka_unit_test(yarn_and_pnpm),
-        cmocka_unit_test(bun_lock),        cmocka_unit_test(analyzer),
+        cmocka_unit_test(pyproject),        cmocka_unit_test(yarn_and_pnpm),
+        cmocka_unit_test(bun_lock),         cmocka_unit_test(analyzer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
