@@ -297,6 +297,25 @@ static void yarn_and_pnpm(void **state)
     assert_int_equal(df.pkgs[0].line, 3);
     assert_int_equal(df.pkgs[1].source, CU_DEP_URL);
     cu_depfile_clear(&df);
+    const char *imp = "lockfileVersion: '9.0'\n"
+                      "importers:\n"
+                      "  .:\n"
+                      "    dependencies:\n"
+                      "      a: {specifier: ^1.0.0, version: 1.0.0(b@2.0.0)}\n"
+                      "    devDependencies:\n"
+                      "      b: {specifier: ^2.0.0, version: 2.0.0}\n"
+                      "packages:\n"
+                      "  a@1.0.0: {resolution: {integrity: sha512-a}}\n"
+                      "  b@2.0.0: {resolution: {integrity: sha512-b}}\n"
+                      "  c@3.0.0: {resolution: {integrity: sha512-c}}\n";
+    assert_int_equal(run(cu_parse_pnpm_lock, imp, &df), 0);
+    assert_int_equal(df.npkgs, 3);
+    assert_true(find(&df, "a")->direct);
+    assert_false(find(&df, "a")->dev);
+    assert_true(find(&df, "b")->direct);
+    assert_true(find(&df, "b")->dev);
+    assert_false(find(&df, "c")->direct);
+    cu_depfile_clear(&df);
     const char *v6 = "lockfileVersion: '6.0'\npackages:\n  /x@1.0.0(y@2.0.0):\n    dev: true\n";
     assert_int_equal(run(cu_parse_pnpm_lock, v6, &df), 0);
     assert_int_equal(df.npkgs, 1);
@@ -358,6 +377,10 @@ static void analyzer(void **state)
     const char *v9 = "[metadata]\nlock-version = \"9.0\"\n";
     s = tu_scan_buffer("poetry.lock", (const uint8_t *)v9, strlen(v9));
     assert_int_equal(tu_count(s, "deps/unsupported-version", CUSTODY_SEV_HIGH), 1);
+    custody_scan_free(s);
+    /* binary bytes under a lockfile name: malformed, not skipped */
+    s = tu_scan_buffer("yarn.lock", (const uint8_t *)"\x00\x01\x02", 3);
+    assert_int_equal(tu_count(s, "deps/malformed", CUSTODY_SEV_HIGH), 1);
     custody_scan_free(s);
     /* the same bytes under another name are not a lockfile */
     s = tu_scan_buffer("notes.txt", (const uint8_t *)v9, strlen(v9));
