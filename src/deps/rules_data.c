@@ -369,6 +369,7 @@ static const char *scope_joined(const struct cu_pkg *p, char *buf, size_t cap)
 static void check_names(const struct cu_pkg *p,
                         const struct cu_depfile *df,
                         const struct cu_deps_data_opts *o,
+                        const bool has_names[2],
                         cu_deps_hit_fn fn,
                         void *arg)
 {
@@ -410,7 +411,7 @@ static void check_names(const struct cu_pkg *p,
         free(msg);
         return;
     }
-    if (o->store != NULL && p->direct && cu_store_names_count(o->store, eco_osv(p->eco)) > 0 &&
+    if (o->store != NULL && p->direct && has_names[p->eco] &&
         cu_store_known(o->store, eco_osv(p->eco), p->name) == 0) {
         char *msg = cu_asprintf("%s is not a known %s package (hallucinated or unpublished name)",
                                 p->name, eco_osv(p->eco));
@@ -431,6 +432,12 @@ void cu_deps_data_run(const struct cu_depfile *df,
     if (df == NULL) {
         return;
     }
+    /* asked once per file: the name lists can hold millions of rows */
+    bool has_names[2] = { false, false };
+    if (o->store != NULL) {
+        has_names[CU_ECO_NPM] = cu_store_names_count(o->store, "npm") > 0;
+        has_names[CU_ECO_PYPI] = cu_store_names_count(o->store, "PyPI") > 0;
+    }
     for (size_t i = 0; i < df->npkgs; i++) {
         const struct cu_pkg *p = &df->pkgs[i];
         if (p->name == NULL || p->name[0] == '\0' ||
@@ -446,7 +453,7 @@ void cu_deps_data_run(const struct cu_depfile *df,
         if (o->store != NULL && (p->source == CU_DEP_REGISTRY || p->source == CU_DEP_UNKNOWN)) {
             check_store(p, ver, o->store, fn, arg);
         }
-        check_names(p, df, o, fn, arg);
+        check_names(p, df, o, has_names, fn, arg);
     }
 }
 

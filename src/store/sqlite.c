@@ -731,6 +731,7 @@ long cu_store_names_count(struct cu_store *s, const char *eco)
     if (s == NULL || eco == NULL) {
         return -1;
     }
+    /* the primary key (eco, name) makes this an index range count */
     return count_query(s, "SELECT COUNT(*) FROM names WHERE eco=?1", eco);
 }
 
