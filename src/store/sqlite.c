@@ -1,5 +1,6 @@
 /* SQLite inventory backend (store.h): WAL journal, one connection per cu_store (opened with
- * SQLITE_OPEN_FULLMUTEX, so one store may be shared by scan threads). Tables:
+ * SQLITE_OPEN_FULLMUTEX; the query statements are prepared once per cu_store, so one cu_store
+ * serves one thread at a time — the scan opens one per file). Tables:
  *   pins(kind, key, digest)
  *   advisories(id, summary, modified, malicious)
  *   osv_events(adv, eco, name, rng, type, version)   OSV range events (SEMVER/ECOSYSTEM)
@@ -26,7 +27,21 @@
 
 struct cu_store {
     sqlite3 *db;
+    sqlite3_stmt *q_events, *q_versions, *q_known; /* prepared on first use */
 };
+
+/* Returns the cached statement *st, preparing it on first use (NULL on failure). */
+static sqlite3_stmt *cached(struct cu_store *s, sqlite3_stmt **st, const char *sql)
+{
+    if (*st == NULL &&
+        sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK) {
+        *st = NULL;
+        return NULL;
+    }
+    sqlite3_reset(*st);
+    sqlite3_clear_bindings(*st);
+    return *st;
+}
 
 static const char schema[] =
     "PRAGMA journal_mode=WAL;"
@@ -108,6 +123,9 @@ void cu_store_close(struct cu_store *s)
     if (s == NULL) {
         return;
     }
+    sqlite3_finalize(s->q_events);
+    sqlite3_finalize(s->q_versions);
+    sqlite3_finalize(s->q_known);
     sqlite3_close(s->db);
     free(s);
 }
@@ -549,11 +567,11 @@ int cu_store_advisories(struct cu_store *s,
     int rc = 0;
     sqlite3_stmt *st = NULL;
     /* events ordered by advisory and range (the caller sorts within a range) */
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT e.adv, e.rng, e.type, e.version, a.summary, a.malicious FROM "
-                           "osv_events e JOIN advisories a ON a.id = e.adv WHERE e.eco=?1 AND "
-                           "e.name=?2 ORDER BY e.adv, e.rng, e.rowid",
-                           -1, &st, NULL) != SQLITE_OK) {
+    st = cached(s, &s->q_events,
+                "SELECT e.adv, e.rng, e.type, e.version, a.summary, a.malicious FROM "
+                "osv_events e JOIN advisories a ON a.id = e.adv WHERE e.eco=?1 AND "
+                "e.name=?2 ORDER BY e.adv, e.rng, e.rowid");
+    if (st == NULL) {
         rc = db_err(err, s->db, "query");
         goto out;
     }
@@ -597,12 +615,11 @@ int cu_store_advisories(struct cu_store *s,
         rc = db_err(err, s->db, "query");
         goto out;
     }
-    sqlite3_finalize(st);
-    st = NULL;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT v.adv, v.version, a.summary, a.malicious FROM osv_versions v "
-                           "JOIN advisories a ON a.id = v.adv WHERE v.eco=?1 AND v.name=?2",
-                           -1, &st, NULL) != SQLITE_OK) {
+    sqlite3_reset(st);
+    st = cached(s, &s->q_versions,
+                "SELECT v.adv, v.version, a.summary, a.malicious FROM osv_versions v "
+                "JOIN advisories a ON a.id = v.adv WHERE v.eco=?1 AND v.name=?2");
+    if (st == NULL) {
         rc = db_err(err, s->db, "query");
         goto out;
     }
@@ -641,7 +658,9 @@ int cu_store_advisories(struct cu_store *s,
         rc = fn(arg, &af);
     }
 out:
-    sqlite3_finalize(st);
+    if (st != NULL) {
+        sqlite3_reset(st);
+    }
     adv_free(rows, n);
     free(key);
     return rc;
@@ -744,18 +763,17 @@ int cu_store_known(struct cu_store *s, const char *eco, const char *name)
     if (key == NULL) {
         return -1;
     }
-    sqlite3_stmt *st = NULL;
     int rc = -1;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT 1 FROM names WHERE eco=?1 AND name=?2 UNION ALL SELECT 1 FROM "
-                           "osv_events WHERE eco=?1 AND name=?2 LIMIT 1",
-                           -1, &st, NULL) == SQLITE_OK) {
+    sqlite3_stmt *st = cached(s, &s->q_known,
+                              "SELECT 1 FROM names WHERE eco=?1 AND name=?2 UNION ALL SELECT 1 "
+                              "FROM osv_events WHERE eco=?1 AND name=?2 LIMIT 1");
+    if (st != NULL) {
         sqlite3_bind_text(st, 1, eco, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
         int step = sqlite3_step(st);
         rc = step == SQLITE_ROW ? 1 : (step == SQLITE_DONE ? 0 : -1);
+        sqlite3_reset(st);
     }
-    sqlite3_finalize(st);
     free(key);
     return rc;
 }
