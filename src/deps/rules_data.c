@@ -11,6 +11,7 @@
 #include "core/util.h"
 #include "deps/pkglists.h"
 #include "deps/rules_data.h"
+#include "deps/typosquat.h"
 #include "deps/versions.h"
 #include "engine/engine.h"
 #include "store/store.h"
@@ -359,9 +360,21 @@ static const char *scope_joined(const struct cu_pkg *p, char *buf, size_t cap)
         memcpy(buf + 1, p->name, i);
         buf[i + 1] = '/';
         memcpy(buf + i + 2, p->name + i + 1, n - i);
-        if (cu_popular_name(CU_ECO_NPM, buf)) {
-            return buf;
+        if (!cu_popular_name(CU_ECO_NPM, buf)) {
+            continue;
         }
+        /* a scope that replaced a family of unscoped packages (babel-core and @babel/core,
+         * rollup-plugin-*, jest-*) is not imitated by the old names; @types always is */
+        char prefix[256];
+        if (i + 2 > sizeof(prefix)) {
+            continue;
+        }
+        memcpy(prefix, p->name, i + 1);
+        prefix[i + 1] = '\0';
+        if (strcmp(prefix, "types-") != 0 && cu_popular_prefix_count(CU_ECO_NPM, prefix) >= 3) {
+            continue;
+        }
+        return buf;
     }
     return NULL;
 }

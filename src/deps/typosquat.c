@@ -663,3 +663,16 @@ bool cu_typosquat_check(enum cu_eco eco, const char *name, const char **target)
     }
     return false;
 }
+
+size_t cu_popular_prefix_count(enum cu_eco eco, const char *prefix)
+{
+    if (prefix == NULL || (eco != CU_ECO_NPM && eco != CU_ECO_PYPI) || !sq_ready()) {
+        return 0;
+    }
+    size_t n = strlen(prefix), count = 0;
+    const struct sq_set *st = &sets[eco];
+    for (uint32_t i = 0; i < st->n; i++) {
+        count += strncmp(set_name(st, i), prefix, n) == 0;
+    }
+    return count;
+}

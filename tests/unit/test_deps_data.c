@@ -166,6 +166,11 @@ static void typosquats_and_scopes(void **state)
     EXPECT(h, "deps/scope-confusion", "@types/node");
     h = run1(CU_ECO_NPM, "types-node", "1.0.0", NULL, true, true, NULL);
     EXPECT(h, "deps/scope-confusion", "@types/node");
+    /* an old unscoped family that a scope replaced is not confusion */
+    h = run1(CU_ECO_NPM, "babel-helper-module-imports", "6.0.0", NULL, true, true, NULL);
+    EXPECT_NONE(h);
+    h = run1(CU_ECO_NPM, "rollup-rollup-linux-x64-musl", "1.0.0", NULL, true, true, NULL);
+    EXPECT_NONE(h);
     /* near misses: popular packages close to each other, private scopes */
     static const char *const npm_ok[] = { "react",
                                           "preact",
