@@ -3,6 +3,7 @@
 /* Custody: trust for the AI software supply chain. This header includes the whole API. */
 #include "custody/bom.h"
 #include "custody/common.h"
+#include "custody/db.h"
 #include "custody/finding.h"
 #include "custody/provenance.h"
 #include "custody/report.h"

@@ -1,6 +1,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,6 +28,7 @@ static const char scan_usage[] =
     "      --color WHEN      auto (default), always or never\n"
     "      --no-progress     no progress line on standard error\n"
     "  -v, --verbose         also list every scanned file in text output\n"
+    "      --db PATH         advisory store for deps/ checks (custody db import-osv)\n"
     "  -h, --help            show this help\n"
     "\n"
     "exit status:\n"
@@ -59,6 +61,22 @@ static void on_progress(void *ud, const char *path, size_t done, size_t total)
     (void)fprintf(stderr, "\r\033[K[%zu/%zu] %s%s", done, total, len > 60 ? "..." : "", tail);
 }
 
+/* A manifest or lockfile named on the command line that could not be parsed (deps/malformed,
+ * deps/unsupported-version) fails closed: exit 2, as an unreadable file does. */
+static bool named_depfile_unreadable(const custody_scan *scan, int n, char **paths)
+{
+    for (size_t i = 0; i < custody_scan_finding_count(scan); i++) {
+        const custody_finding *f = custody_scan_finding(scan, i);
+        if (strcmp(f->rule_id, "deps/malformed") != 0 &&
+            strcmp(f->rule_id, "deps/unsupported-version") != 0)
+            continue;
+        for (int k = 0; k < n; k++)
+            if (strcmp(f->path, paths[k]) == 0 && strcmp(f->location, f->path) == 0)
+                return true;
+    }
+    return false;
+}
+
 int cmd_scan(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -70,6 +88,7 @@ int cmd_scan(int argc, char **argv)
         { "color", required_argument, NULL, 'C' },
         { "no-progress", no_argument, NULL, 'P' },
         { "verbose", no_argument, NULL, 'v' },
+        { "db", required_argument, NULL, 'B' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -77,6 +96,7 @@ int cmd_scan(int argc, char **argv)
     custody_scan_options sopts;
     memset(&sopts, 0, sizeof(sopts));
     const char *out_path = NULL;
+    custody_prop settings[1];
     const char *color = "auto";
     int no_progress = 0;
     int c;
@@ -131,6 +151,17 @@ int cmd_scan(int argc, char **argv)
             break;
         case 'v':
             ropts.verbose = 1;
+            break;
+        case 'B':
+            if (access(optarg, R_OK) != 0) {
+                cli_errorf("scan: cannot read the store '%s' (create it with custody db "
+                           "import-osv)",
+                           optarg);
+                return CLI_EXIT_USAGE;
+            }
+            settings[0] = (custody_prop){ "store.path", optarg };
+            sopts.settings = settings;
+            sopts.nsettings = 1;
             break;
         case 'h':
             return fputs(scan_usage, stdout) < 0 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
@@ -198,7 +229,8 @@ int cmd_scan(int argc, char **argv)
             cli_errorf("%s: %s", f->path, f->reason != NULL ? f->reason : "cannot be scanned");
         }
     }
-    if (custody_scan_had_errors(scan)) {
+    if (custody_scan_had_errors(scan) ||
+        named_depfile_unreadable(scan, argc - optind, argv + optind)) {
         status = CLI_EXIT_USAGE;
     } else if (custody_scan_finding_count(scan) > 0 &&
                custody_scan_max_severity(scan) >= ropts.fail_on) {
