@@ -174,6 +174,7 @@ static int read_entry(struct npm *n, struct entry *e, struct cu_depfile *v1df, u
     static const char *const strs[] = { "version", "resolved", "integrity", "name" };
     static const char *const bools[] = { "dev", "optional", "devOptional", "hasInstallScript",
                                          "link" };
+    static const size_t slen[] = { 7, 8, 9, 4 }, blen[] = { 3, 8, 11, 16, 4 };
     unsigned seen = 0;
     bool more, first = true;
     uint32_t line;
@@ -181,12 +182,13 @@ static int read_entry(struct npm *n, struct entry *e, struct cu_depfile *v1df, u
     while (!rc && !(rc = cu_jp_obj_next(&n->p, first, &more, &line)) && more) {
         first = false;
         const char *k = cu_buf_str(&n->p.kb);
+        size_t kl = n->p.kb.len;
         int hit = -1;
         for (int i = 0; i < 4 && hit < 0; i++)
-            if (strcmp(k, strs[i]) == 0)
+            if (kl == slen[i] && memcmp(k, strs[i], kl) == 0)
                 hit = i;
         for (int i = 0; i < 5 && hit < 0; i++)
-            if (strcmp(k, bools[i]) == 0)
+            if (kl == blen[i] && memcmp(k, bools[i], kl) == 0)
                 hit = 4 + i;
         bool deps = v1df && strcmp(k, "dependencies") == 0;
         if (deps)

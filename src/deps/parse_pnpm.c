@@ -89,8 +89,8 @@ static enum cu_dep_source pnpm_source(const char *key, const json_t *res, const 
  * ones. Versions are compared with the peer suffix ("(...)", "_...") cut. */
 static void mark_direct(struct cu_depfile *df, const json_t *root)
 {
-    static const char *const groups[] = {"dependencies", "optionalDependencies",
-                                         "devDependencies"};
+    static const char *const groups[] = { "dependencies", "optionalDependencies",
+                                          "devDependencies" };
     const json_t *imp = json_object_get(root, "importers");
     size_t nimp = json_is_object(imp) ? json_object_size(imp) : 1;
     void *it = json_is_object(imp) ? json_object_iter((json_t *)imp) : NULL;
@@ -104,15 +104,16 @@ static void mark_direct(struct cu_depfile *df, const json_t *root)
             json_t *v;
             if (!json_is_object(deps))
                 continue;
-            json_object_foreach((json_t *)deps, name, v) {
+            json_object_foreach((json_t *)deps, name, v)
+            {
                 const char *ver = json_is_string(v) ? json_string_value(v) : cu_jstr(v, "version");
                 if (!ver)
                     continue;
                 size_t vl = strcspn(ver, "(_");
                 for (size_t k = 0; k < df->npkgs; k++) {
                     struct cu_pkg *p = &df->pkgs[k];
-                    if (strcmp(p->name, name) != 0 || !p->version ||
-                        strlen(p->version) != vl || memcmp(p->version, ver, vl) != 0)
+                    if (strcmp(p->name, name) != 0 || !p->version || strlen(p->version) != vl ||
+                        memcmp(p->version, ver, vl) != 0)
                         continue;
                     if (!p->direct)
                         p->dev = g == 2;

@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
+#include "core/util.h"
 #include "deps/deps.h"
 #include "testutil.h"
 
@@ -348,6 +350,38 @@ static void bun_lock(void **state)
     cu_depfile_clear(&df);
 }
 
+/* 20,000 packages (nested and scoped): linear work, nothing quadratic. The bound is loose
+ * (sanitizer builds, loaded CI machines); a quadratic parser takes minutes. bench/deps.sh
+ * gives the real figure. */
+static void large_lockfile(void **state)
+{
+    (void)state;
+    struct cu_buf b = CU_BUF_INIT(64u << 20);
+    cu_buf_adds(&b, "{\"lockfileVersion\": 3, \"packages\": {\"\": {\"dependencies\": {}}");
+    for (unsigned i = 0; i < 20000; i++)
+        cu_buf_addf(&b,
+                    ",\n\"node_modules/%s%u%s\": {\"version\": \"1.%u.0\", \"resolved\": "
+                    "\"https://registry.npmjs.org/p/-/p-1.0.0.tgz\", \"integrity\": "
+                    "\"sha512-AAAA\", \"dependencies\": {\"x\": \"^1\"}}",
+                    i % 5 ? "" : "@s/", i, i % 10 == 3 ? "/node_modules/n" : "", i % 7);
+    cu_buf_adds(&b, "}}");
+    assert_false(b.oom || b.cut);
+    struct cu_depfile df;
+    memset(&df, 0, sizeof(df));
+    custody_error err;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_int_equal(cu_parse_npm_lock(&df, (const uint8_t *)b.p, b.len, &err), 0);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    printf("20000-package package-lock.json: %.1f ms\n", ms);
+    assert_int_equal(df.npkgs, 20000);
+    assert_int_equal(df.pkgs[19999].line, 20001);
+    assert_true(ms < 10000.0);
+    cu_depfile_clear(&df);
+    cu_buf_free(&b);
+}
+
 static void analyzer(void **state)
 {
     (void)state;
@@ -400,6 +434,7 @@ int main(void)
         cmocka_unit_test(npm_lock_v1_tree), cmocka_unit_test(requirements),
         cmocka_unit_test(pyproject),        cmocka_unit_test(yarn_and_pnpm),
         cmocka_unit_test(bun_lock),         cmocka_unit_test(analyzer),
+        cmocka_unit_test(large_lockfile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
