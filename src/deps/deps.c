@@ -40,7 +40,7 @@ static const char *source_name(enum cu_dep_source s)
 
 static void emit_pkg(struct cu_ctx *ctx, const struct cu_source *src, const struct cu_pkg *p)
 {
-    custody_prop props[7];
+    custody_prop props[8];
     size_t n = 0;
     if (p->integrity)
         props[n++] = (custody_prop){ "integrity", p->integrity };
@@ -53,6 +53,8 @@ static void emit_pkg(struct cu_ctx *ctx, const struct cu_source *src, const stru
     props[n++] = (custody_prop){ "direct", p->direct ? "true" : "false" };
     if (p->spec)
         props[n++] = (custody_prop){ "spec", p->spec };
+    if (p->install_script)
+        props[n++] = (custody_prop){ "install-script", "true" };
     char *purl = cu_pkg_purl(p->eco, p->name, p->version);
     struct cu_component_desc d = { .kind = "library",
                                    .ecosystem = p->eco == CU_ECO_NPM ? "npm" : "pypi",
@@ -149,6 +151,12 @@ static int deps_analyze(struct cu_ctx *ctx, struct cu_source *src)
                                    .version = df.project_version,
                                    .line = 1,
                                    .source = CU_DEP_PATH };
+            for (size_t i = 0; i < df.nscripts; i++) {
+                const char *sn = df.scripts[i].name;
+                self.install_script |= strcmp(sn, "preinstall") == 0 ||
+                                       strcmp(sn, "install") == 0 ||
+                                       strcmp(sn, "postinstall") == 0;
+            }
             emit_pkg(ctx, src, &self);
         }
     } else {
@@ -161,6 +169,6 @@ static int deps_analyze(struct cu_ctx *ctx, struct cu_source *src)
     return 0;
 }
 
-static const char *const deps_ext[] = { ".lock", ".json", ".yaml", ".toml", ".txt", NULL };
-
-const struct cu_analyzer cu_analyzer_deps = { "deps", deps_ext, deps_sniff, deps_analyze };
+/* No extensions: the analyzer goes by whole file names (package-lock.json, uv.lock, ...), so a
+ * generic .txt/.toml/.yaml holding another format is no "extension mismatch" of ours. */
+const struct cu_analyzer cu_analyzer_deps = { "deps", NULL, deps_sniff, deps_analyze };
