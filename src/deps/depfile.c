@@ -191,6 +191,60 @@ char *cu_pkg_purl(enum cu_eco eco, const char *name, const char *version)
     return r;
 }
 
+/* ---- hash sets ---- */
+
+uint64_t cu_strhash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 1099511628211ull;
+    h ^= h >> 31;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 29;
+    return h ? h : 1;
+}
+
+/* Adds h; returns 1 when it was new, 0 when present, CUSTODY_ENOMEM. */
+int cu_hset_add(struct cu_hset *s, uint64_t h)
+{
+    if ((s->n + 1) * 2 >= s->cap) {
+        size_t ncap = s->cap ? s->cap * 2 : 256;
+        uint64_t *nv = cu_calloc(ncap, sizeof(*nv));
+        if (!nv)
+            return CUSTODY_ENOMEM;
+        for (size_t i = 0; i < s->cap; i++) {
+            if (!s->v[i])
+                continue;
+            size_t j = (size_t)s->v[i] & (ncap - 1);
+            while (nv[j])
+                j = (j + 1) & (ncap - 1);
+            nv[j] = s->v[i];
+        }
+        free(s->v);
+        s->v = nv;
+        s->cap = ncap;
+    }
+    size_t j = (size_t)h & (s->cap - 1);
+    while (s->v[j]) {
+        if (s->v[j] == h)
+            return 0;
+        j = (j + 1) & (s->cap - 1);
+    }
+    s->v[j] = h;
+    s->n++;
+    return 1;
+}
+
+bool cu_hset_has(const struct cu_hset *s, uint64_t h)
+{
+    if (!s->cap)
+        return false;
+    for (size_t j = (size_t)h & (s->cap - 1); s->v[j]; j = (j + 1) & (s->cap - 1))
+        if (s->v[j] == h)
+            return true;
+    return false;
+}
+
 /* ---- file names ---- */
 
 static bool eq_ci(const char *a, const char *b)

@@ -154,8 +154,7 @@ static int deps_analyze(struct cu_ctx *ctx, struct cu_source *src)
             for (size_t i = 0; i < df.nscripts; i++) {
                 const char *sn = df.scripts[i].name;
                 self.install_script |= strcmp(sn, "preinstall") == 0 ||
-                                       strcmp(sn, "install") == 0 ||
-                                       strcmp(sn, "postinstall") == 0;
+                                       strcmp(sn, "install") == 0 || strcmp(sn, "postinstall") == 0;
             }
             emit_pkg(ctx, src, &self);
         }

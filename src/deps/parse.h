@@ -49,6 +49,17 @@ enum cu_dep_source cu_npm_source(const char *s);
  * are fresh strings. */
 bool cu_npm_alias(const char *s, char **name, char **version);
 
+/* A set of 64-bit string hashes (duplicate keys, direct dependency names): linear lookups
+ * where a nested loop would be quadratic on hostile input. Zero-initialise; free(s.v). */
+struct cu_hset {
+    uint64_t *v;
+    size_t cap, n;
+};
+uint64_t cu_strhash(const char *s);
+/* Adds h: 1 when new, 0 when present, CUSTODY_ENOMEM. */
+int cu_hset_add(struct cu_hset *s, uint64_t h);
+bool cu_hset_has(const struct cu_hset *s, uint64_t h);
+
 /* Sets df->format_version from a JSON/TOML/YAML scalar (string or integer). 0 or ENOMEM. */
 int cu_depfile_set_version(struct cu_depfile *df, const json_t *v);
 

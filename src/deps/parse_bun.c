@@ -62,7 +62,7 @@ int cu_parse_bun_lock(struct cu_depfile *out, const uint8_t *data, size_t len, c
         char *name = cu_strndup(id, (size_t)(at - id));
         if (!name)
             goto nomem;
-        struct cu_pkg p = { .eco = CU_ECO_NPM, .name = name, .line = line };
+        struct cu_pkg p = { .eco = CU_ECO_NPM, .name = name, .line = line, .spec = (char *)key };
         p.source = cu_npm_source(spec);
         if (spec[0] >= '0' && spec[0] <= '9') {
             p.version = (char *)spec;
@@ -83,6 +83,51 @@ int cu_parse_bun_lock(struct cu_depfile *out, const uint8_t *data, size_t len, c
         if (rc)
             goto nomem;
     }
+    /* direct dependencies and their scope: the workspaces' dependency maps name packages by
+     * their top-level key (kept in spec until here; bun.lock holds no range per package) */
+    struct cu_hset prod = { 0 }, dev = { 0 }, opt = { 0 };
+    const json_t *ws = json_object_get(root, "workspaces");
+    const char *wk;
+    json_t *w;
+    if (json_is_object(ws))
+        json_object_foreach((json_t *)ws, wk, w)
+        {
+            static const char *const groups[] = { "dependencies", "peerDependencies",
+                                                  "optionalDependencies", "devDependencies" };
+            for (size_t g = 0; g < 4; g++) {
+                const json_t *deps = json_object_get(w, groups[g]);
+                const char *dn;
+                json_t *dv;
+                if (!json_is_object(deps))
+                    continue;
+                json_object_foreach((json_t *)deps, dn, dv)
+                {
+                    struct cu_hset *set = g == 3 ? &dev : g == 2 ? &opt : &prod;
+                    if (cu_hset_add(set, cu_strhash(dn)) < 0) {
+                        free(prod.v);
+                        free(dev.v);
+                        free(opt.v);
+                        goto nomem;
+                    }
+                }
+            }
+        }
+    for (size_t i = 0; i < out->npkgs; i++) {
+        struct cu_pkg *p = &out->pkgs[i];
+        if (p->spec) {
+            uint64_t h = cu_strhash(p->spec);
+            bool inp = cu_hset_has(&prod, h), ind = cu_hset_has(&dev, h),
+                 ino = cu_hset_has(&opt, h);
+            p->direct = inp || ind || ino;
+            p->dev = ind && !inp && !ino;
+            p->optional = ino && !inp;
+        }
+        free(p->spec);
+        p->spec = NULL;
+    }
+    free(prod.v);
+    free(dev.v);
+    free(opt.v);
 out:
     cu_lt_free(&t);
     return rc;

@@ -78,68 +78,10 @@ int cu_depfile_set_version(struct cu_depfile *df, const json_t *v)
  * A 10,000-package lockfile is read without building a tree: each "packages" entry (v2/v3)
  * or "dependencies" entry (v1, recursively) is read field by field, unused values skipped. */
 
-/* A set of 64-bit hashes (duplicate package paths, the root's direct dependency names). */
-struct hset {
-    uint64_t *v;
-    size_t cap, n;
-};
-
-static uint64_t strhash(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (uint8_t)*s) * 1099511628211ull;
-    h ^= h >> 31;
-    h *= 0xbf58476d1ce4e5b9ull;
-    h ^= h >> 29;
-    return h ? h : 1;
-}
-
-/* Adds h; returns 1 when it was new, 0 when present, CUSTODY_ENOMEM. */
-static int hset_add(struct hset *s, uint64_t h)
-{
-    if ((s->n + 1) * 2 >= s->cap) {
-        size_t ncap = s->cap ? s->cap * 2 : 256;
-        uint64_t *nv = cu_calloc(ncap, sizeof(*nv));
-        if (!nv)
-            return CUSTODY_ENOMEM;
-        for (size_t i = 0; i < s->cap; i++) {
-            if (!s->v[i])
-                continue;
-            size_t j = (size_t)s->v[i] & (ncap - 1);
-            while (nv[j])
-                j = (j + 1) & (ncap - 1);
-            nv[j] = s->v[i];
-        }
-        free(s->v);
-        s->v = nv;
-        s->cap = ncap;
-    }
-    size_t j = (size_t)h & (s->cap - 1);
-    while (s->v[j]) {
-        if (s->v[j] == h)
-            return 0;
-        j = (j + 1) & (s->cap - 1);
-    }
-    s->v[j] = h;
-    s->n++;
-    return 1;
-}
-
-static bool hset_has(const struct hset *s, uint64_t h)
-{
-    if (!s->cap)
-        return false;
-    for (size_t j = (size_t)h & (s->cap - 1); s->v[j]; j = (j + 1) & (s->cap - 1))
-        if (s->v[j] == h)
-            return true;
-    return false;
-}
-
 struct npm {
     struct cu_jp p;
     custody_error *err;
-    struct hset paths, rootdeps;
+    struct cu_hset paths, rootdeps;
 };
 
 struct entry {
@@ -280,7 +222,7 @@ static int walk_deps_v1(struct npm *n, struct cu_depfile *df, unsigned depth, bo
 {
     if (depth > CU_LIMIT_DEPS_DEPTH)
         return cu_err_limit(n->err, "package-lock", n->p.pos, "dependency tree too deep");
-    struct hset keys = { 0 };
+    struct cu_hset keys = { 0 };
     bool more, first = true;
     uint32_t line;
     int rc = cu_jp_obj_begin(&n->p);
@@ -291,7 +233,7 @@ static int walk_deps_v1(struct npm *n, struct cu_depfile *df, unsigned depth, bo
             rc = cu_err_nomem(n->err);
             break;
         }
-        int added = hset_add(&keys, strhash(key));
+        int added = cu_hset_add(&keys, cu_strhash(key));
         struct entry e = { 0 };
         if (added < 0)
             rc = cu_err_nomem(n->err);
@@ -346,7 +288,7 @@ static int read_root(struct npm *n)
         rc = cu_jp_obj_begin(&n->p);
         while (!rc && !(rc = cu_jp_obj_next(&n->p, f2, &m2, &line)) && m2) {
             f2 = false;
-            if (hset_add(&n->rootdeps, strhash(cu_buf_str(&n->p.kb))) < 0)
+            if (cu_hset_add(&n->rootdeps, cu_strhash(cu_buf_str(&n->p.kb))) < 0)
                 return cu_err_nomem(n->err);
             rc = cu_jp_skip(&n->p);
         }
@@ -369,7 +311,7 @@ static int read_packages(struct npm *n, struct cu_depfile *df)
         char *key = cu_strdup(cu_buf_str(&n->p.kb));
         if (!key)
             return cu_err_nomem(n->err);
-        int added = hset_add(&n->paths, strhash(key));
+        int added = cu_hset_add(&n->paths, cu_strhash(key));
         if (added <= 0) {
             free(key);
             return added < 0 ? cu_err_nomem(n->err) : cu_jp_error(&n->p, "duplicate package");
@@ -482,7 +424,7 @@ int cu_parse_npm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, c
     if (!rc && v >= 2 && have_pk)
         for (size_t i = 0; i < out->npkgs; i++)
             if (out->pkgs[i].direct)
-                out->pkgs[i].direct = hset_has(&n.rootdeps, strhash(out->pkgs[i].name));
+                out->pkgs[i].direct = cu_hset_has(&n.rootdeps, cu_strhash(out->pkgs[i].name));
     cu_depfile_clear(&v1);
     free(n.paths.v);
     free(n.rootdeps.v);

@@ -85,20 +85,34 @@ static enum cu_dep_source pnpm_source(const char *key, const json_t *res, const 
     return CU_DEP_REGISTRY;
 }
 
+/* "name@version" hash; the version is cut at a peer suffix ("(...)", "_..."). */
+static uint64_t nv_hash(const char *name, const char *ver, size_t vl)
+{
+    struct cu_buf b = CU_BUF_INIT(8192);
+    cu_buf_adds(&b, name);
+    cu_buf_addc(&b, '@');
+    cu_buf_add(&b, ver, vl);
+    uint64_t h = cu_strhash(cu_buf_str(&b));
+    cu_buf_free(&b);
+    return h;
+}
+
 /* Marks direct dependencies (root "dependencies"... in v5, importers.* in v6+) and dev-only
- * ones. Versions are compared with the peer suffix ("(...)", "_...") cut. */
-static void mark_direct(struct cu_depfile *df, const json_t *root)
+ * ones, through hash sets (a monorepo has hundreds of importers). */
+static int mark_direct(struct cu_depfile *df, const json_t *root)
 {
     static const char *const groups[] = { "dependencies", "optionalDependencies",
                                           "devDependencies" };
+    struct cu_hset prod = { 0 }, dev = { 0 };
     const json_t *imp = json_object_get(root, "importers");
     size_t nimp = json_is_object(imp) ? json_object_size(imp) : 1;
     void *it = json_is_object(imp) ? json_object_iter((json_t *)imp) : NULL;
-    for (size_t i = 0; i < nimp; i++) {
+    int rc = 0;
+    for (size_t i = 0; i < nimp && !rc; i++) {
         const json_t *o = it ? json_object_iter_value(it) : root;
         if (it)
             it = json_object_iter_next((json_t *)imp, it);
-        for (size_t g = 0; g < 3; g++) {
+        for (size_t g = 0; g < 3 && !rc; g++) {
             const json_t *deps = json_object_get(o, groups[g]);
             const char *name;
             json_t *v;
@@ -109,21 +123,28 @@ static void mark_direct(struct cu_depfile *df, const json_t *root)
                 const char *ver = json_is_string(v) ? json_string_value(v) : cu_jstr(v, "version");
                 if (!ver)
                     continue;
-                size_t vl = strcspn(ver, "(_");
-                for (size_t k = 0; k < df->npkgs; k++) {
-                    struct cu_pkg *p = &df->pkgs[k];
-                    if (strcmp(p->name, name) != 0 || !p->version || strlen(p->version) != vl ||
-                        memcmp(p->version, ver, vl) != 0)
-                        continue;
-                    if (!p->direct)
-                        p->dev = g == 2;
-                    else if (g != 2)
-                        p->dev = false;
-                    p->direct = true;
+                if (cu_hset_add(g == 2 ? &dev : &prod, nv_hash(name, ver, strcspn(ver, "(_"))) <
+                    0) {
+                    rc = CUSTODY_ENOMEM;
+                    break;
                 }
             }
         }
     }
+    for (size_t k = 0; k < df->npkgs && !rc; k++) {
+        struct cu_pkg *p = &df->pkgs[k];
+        if (!p->version)
+            continue;
+        uint64_t h = nv_hash(p->name, p->version, strlen(p->version));
+        bool inp = cu_hset_has(&prod, h), ind = cu_hset_has(&dev, h);
+        if (inp || ind) {
+            p->direct = true;
+            p->dev = !inp;
+        }
+    }
+    free(prod.v);
+    free(dev.v);
+    return rc;
 }
 
 int cu_parse_pnpm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err)
@@ -201,7 +222,8 @@ int cu_parse_pnpm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, 
             goto nomem;
     }
     /* v9 packages carry no dev flag: take it (and directness) from the importers */
-    mark_direct(out, root);
+    if (mark_direct(out, root))
+        goto nomem;
 out:
     cu_lt_free(&t);
     return rc;

@@ -214,6 +214,9 @@ static enum cu_dep_source berry_source(const char *res)
     const char *p = at + 1;
     if (strncmp(p, "npm:", 4) == 0)
         return CU_DEP_REGISTRY;
+    /* patch:name@npm%3A1.0.0#...: a registry package with a local patch applied */
+    if (strncmp(p, "patch:", 6) == 0 && strstr(p, "@npm%3A"))
+        return CU_DEP_REGISTRY;
     if (strncmp(p, "workspace:", 10) == 0 || strncmp(p, "file:", 5) == 0 ||
         strncmp(p, "link:", 5) == 0 || strncmp(p, "portal:", 7) == 0 ||
         strncmp(p, "patch:", 6) == 0 || strncmp(p, "exec:", 5) == 0)

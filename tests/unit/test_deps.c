@@ -267,13 +267,19 @@ static void yarn_and_pnpm(void **state)
                         "  resolution: \"left-pad@npm:1.3.0\"\n"
                         "  checksum: 10c0/abcd\n"
                         "\n"
+                        "\"p@patch:p@npm%3A1.0.0#./x.patch::locator=app\":\n"
+                        "  version: 1.0.0\n"
+                        "  resolution: \"p@patch:p@npm%3A1.0.0#./x.patch::version=1.0.0\"\n"
+                        "\n"
                         "\"app@workspace:.\":\n"
                         "  version: 0.0.0-use.local\n"
                         "  resolution: \"app@workspace:.\"\n";
     struct cu_depfile df;
     assert_int_equal(run(cu_parse_yarn_lock, berry, &df), 0);
     assert_string_equal(df.format, "yarn-berry");
-    assert_int_equal(df.npkgs, 1);
+    assert_int_equal(df.npkgs, 2);
+    assert_string_equal(df.pkgs[1].name, "p");
+    assert_int_equal(df.pkgs[1].source, CU_DEP_REGISTRY); /* a patched registry package */
     assert_int_equal(df.pkgs[0].line, 5);
     assert_string_equal(df.pkgs[0].integrity, "10c0/abcd");
     cu_depfile_clear(&df);
@@ -336,15 +342,21 @@ static void yarn_and_pnpm(void **state)
 static void bun_lock(void **state)
 {
     (void)state;
-    const char *t = "{\n  \"lockfileVersion\": 1,\n  \"packages\": {\n"
+    const char *t = "{\n  \"lockfileVersion\": 1,\n"
+                    "  \"workspaces\": {\"\": {\"devDependencies\": {\"a\": \"^1\"}}},\n"
+                    "  \"packages\": {\n"
                     "    \"a\": [\"a@1.0.0\", \"\", {}, \"sha512-z\"],\n"
                     "    \"g\": [\"g@github:u/g#abc\", {}, \"u-g-abc\"],\n"
                     "  },\n}\n";
     struct cu_depfile df;
     assert_int_equal(run(cu_parse_bun_lock, t, &df), 0);
     assert_int_equal(df.npkgs, 2);
-    assert_int_equal(df.pkgs[0].line, 4);
+    assert_int_equal(df.pkgs[0].line, 5);
     assert_string_equal(df.pkgs[0].integrity, "sha512-z");
+    assert_true(df.pkgs[0].direct);
+    assert_true(df.pkgs[0].dev);
+    assert_null(df.pkgs[0].spec);
+    assert_false(df.pkgs[1].direct);
     assert_int_equal(df.pkgs[1].source, CU_DEP_GIT);
     assert_null(df.pkgs[1].version);
     cu_depfile_clear(&df);
