@@ -24,8 +24,9 @@ static inline const char *cu_jstr(const json_t *obj, const char *key)
 static inline bool cu_jtrue(const json_t *obj, const char *key)
 {
     const json_t *v = json_object_get(obj, key);
-    if (json_is_true(v))
+    if (json_is_true(v)) {
         return true;
+    }
     return json_is_string(v) && strcmp(json_string_value(v), "true") == 0;
 }
 
@@ -33,11 +34,13 @@ static inline bool cu_jtrue(const json_t *obj, const char *key)
 static inline long cu_small_uint(const char *s)
 {
     long v = 0;
-    if (!s || !*s)
+    if (!s || !*s) {
         return -1;
+    }
     for (; *s; s++) {
-        if (*s < '0' || *s > '9' || v > 100000)
+        if (*s < '0' || *s > '9' || v > 100000) {
             return -1;
+        }
         v = v * 10 + (*s - '0');
     }
     return v;
