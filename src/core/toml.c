@@ -29,7 +29,9 @@ enum { M_KEYLINE = 1, M_ITEMLINE, M_KIND, M_FLAGS };
 
 struct ment {
     const void *c;
-    char *key; /* owned; NULL for index / pointer entries */
+    uint64_t kh; /* hash of the key (0 for index / pointer entries): lines are keyed by
+                  * (container, key hash); a 64-bit collision inside one table only mixes up
+                  * two line numbers, never the tree */
     size_t idx;
     uint32_t val;
     uint8_t type;
@@ -42,36 +44,44 @@ struct cu_toml {
     size_t cap, n;
 };
 
-static uint64_t mhash(const void *c, const char *key, size_t idx, uint8_t type)
+static uint64_t keyhash(const char *key)
 {
-    uint64_t h = 1469598103934665603ull ^ (uint64_t)(uintptr_t)c;
-    h = (h ^ type) * 1099511628211ull;
-    h = (h ^ (uint64_t)idx) * 1099511628211ull;
-    if (key) {
-        for (const unsigned char *s = (const unsigned char *)key; *s; s++) {
-            h = (h ^ *s) * 1099511628211ull;
-        }
+    uint64_t h = 1469598103934665603ull;
+    if (!key) {
+        return 0;
     }
-    h ^= h >> 29;
-    h *= 0xbf58476d1ce4e5b9ull;
-    h ^= h >> 32;
-    return h;
+    for (const unsigned char *s = (const unsigned char *)key; *s; s++) {
+        h = (h ^ *s) * 1099511628211ull;
+    }
+    return h | 1u;
+}
+
+static size_t mslot(const void *c, uint64_t kh, size_t idx, uint8_t type, size_t mask)
+{
+    /* splitmix64 over all the fields */
+    uint64_t x = (uint64_t)(uintptr_t)c ^ (kh * 0x9e3779b97f4a7c15ull) ^
+                 ((uint64_t)idx * 0xc2b2ae3d27d4eb4full) ^ ((uint64_t)type << 56);
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    x ^= x >> 31;
+    return (size_t)x & mask;
 }
 
 static struct ment *
-mfind(const struct cu_toml *d, const void *c, const char *key, size_t idx, uint8_t type)
+mfind(const struct cu_toml *d, const void *c, uint64_t kh, size_t idx, uint8_t type)
 {
     if (!d->cap) {
         return NULL;
     }
     size_t mask = d->cap - 1;
-    for (size_t i = (size_t)mhash(c, key, idx, type) & mask;; i = (i + 1) & mask) {
+    for (size_t i = mslot(c, kh, idx, type, mask);; i = (i + 1) & mask) {
         struct ment *e = &d->tab[i];
         if (!e->used) {
             return e;
         }
-        if (e->c == c && e->type == type && e->idx == idx &&
-            ((!key && !e->key) || (key && e->key && strcmp(key, e->key) == 0))) {
+        if (e->c == c && e->type == type && e->idx == idx && e->kh == kh) {
             return e;
         }
     }
@@ -92,7 +102,7 @@ static int mgrow(struct cu_toml *d)
         if (!old[i].used) {
             continue;
         }
-        struct ment *e = mfind(d, old[i].c, old[i].key, old[i].idx, old[i].type);
+        struct ment *e = mfind(d, old[i].c, old[i].kh, old[i].idx, old[i].type);
         *e = old[i];
     }
     free(old);
@@ -102,17 +112,14 @@ static int mgrow(struct cu_toml *d)
 static int
 mset(struct cu_toml *d, const void *c, const char *key, size_t idx, uint8_t type, uint32_t val)
 {
-    if ((d->n + 1) * 4 >= d->cap * 3 && mgrow(d) != 0) {
+    if ((d->n + 1) * 2 >= d->cap && mgrow(d) != 0) {
         return CUSTODY_ENOMEM;
     }
-    struct ment *e = mfind(d, c, key, idx, type);
+    uint64_t kh = keyhash(key);
+    struct ment *e = mfind(d, c, kh, idx, type);
     if (!e->used) {
-        char *k = NULL;
-        if (key && !(k = cu_strdup(key))) {
-            return CUSTODY_ENOMEM;
-        }
         e->c = c;
-        e->key = k;
+        e->kh = kh;
         e->idx = idx;
         e->type = type;
         e->used = 1;
@@ -128,7 +135,7 @@ mget(const struct cu_toml *d, const void *c, const char *key, size_t idx, uint8_
     if (!d || !c) {
         return 0;
     }
-    const struct ment *e = mfind(d, c, key, idx, type);
+    const struct ment *e = mfind(d, c, keyhash(key), idx, type);
     return e && e->used ? e->val : 0;
 }
 
@@ -164,11 +171,6 @@ void cu_toml_free(struct cu_toml *doc)
 {
     if (!doc) {
         return;
-    }
-    for (size_t i = 0; i < doc->cap; i++) {
-        if (doc->tab[i].used) {
-            free(doc->tab[i].key);
-        }
     }
     free(doc->tab);
     json_decref(doc->root);
