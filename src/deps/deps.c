@@ -121,7 +121,7 @@ static int deps_analyze(struct cu_ctx *ctx, struct cu_source *src)
     memset(&df, 0, sizeof(df));
     rc = parse(&df, data, len, err);
     free(data);
-    if (rc == CUSTODY_EMALFORMED || rc == CUSTODY_EUNSUPPORTED) {
+    if (rc == CUSTODY_EMALFORMED || rc == CUSTODY_EUNSUPPORTED || rc == CUSTODY_ELIMIT) {
         /* a finding with the line the parser named ("line N: ..."), never an empty result */
         const char *l = strncmp(err->msg, "line ", 5) == 0 ? err->msg + 5 : NULL;
         const char *msg = err->msg;
@@ -132,10 +132,15 @@ static int deps_analyze(struct cu_ctx *ctx, struct cu_source *src)
         if (l && l[0] == ':' && l[1] == ' ') {
             msg = l + 2; /* the line goes into the location */
         }
+        /* a parser limit (nesting, string length) on a lockfile is no benign overflow: it is
+         * reported as malformed, so a named file still fails closed */
         cu_emit_line(ctx, src, line,
-                     rc == CUSTODY_EMALFORMED ? "deps/malformed" : "deps/unsupported-version",
+                     rc == CUSTODY_EUNSUPPORTED ? "deps/unsupported-version" : "deps/malformed",
                      CU_SEV_DEFAULT, NULL, "%s %s: %s", format,
-                     rc == CUSTODY_EMALFORMED ? "cannot be parsed" : "has an unknown version", msg);
+                     rc == CUSTODY_EUNSUPPORTED ? "has an unknown version"
+                     : rc == CUSTODY_ELIMIT     ? "exceeds a parser limit"
+                                                : "cannot be parsed",
+                     msg);
         cu_fact(ctx, "deps.format", "%s", format);
         cu_err_clear(err);
         cu_depfile_clear(&df);

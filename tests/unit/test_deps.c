@@ -424,6 +424,18 @@ static void analyzer(void **state)
     s = tu_scan_buffer("poetry.lock", (const uint8_t *)v9, strlen(v9));
     assert_int_equal(tu_count(s, "deps/unsupported-version", CUSTODY_SEV_HIGH), 1);
     custody_scan_free(s);
+    /* nesting past the limit: malformed too (fails closed), with the line */
+    {
+        struct cu_buf deep = CU_BUF_INIT(1u << 20);
+        cu_buf_adds(&deep, "{\"lockfileVersion\": 1, \"dependencies\": {\n");
+        for (int i = 0; i < 300; i++)
+            cu_buf_addf(&deep, "\"p%d\": {\"version\": \"1.0.0\", \"dependencies\": {\n", i);
+        s = tu_scan_buffer("package-lock.json", (const uint8_t *)deep.p, deep.len);
+        assert_int_equal(tu_count(s, "deps/malformed", CUSTODY_SEV_HIGH), 1);
+        assert_true(tu_has_text(s, "limit", CUSTODY_SEV_HIGH));
+        custody_scan_free(s);
+        cu_buf_free(&deep);
+    }
     /* binary bytes under a lockfile name: malformed, not skipped */
     s = tu_scan_buffer("yarn.lock", (const uint8_t *)"\x00\x01\x02", 3);
     assert_int_equal(tu_count(s, "deps/malformed", CUSTODY_SEV_HIGH), 1);
