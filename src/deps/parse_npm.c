@@ -360,6 +360,9 @@ static int read_packages(struct npm *n, struct cu_depfile *df)
                     strncmp(key, "node_modules/", 13) == 0 && !strstr(key + 13, "/node_modules/");
                 if (add_npm(df, name_from_path(key), &e, line, top)) {
                     rc = cu_err_nomem(n->err);
+                } else if (!strstr(key, "node_modules/") && !e.resolved) {
+                    /* a workspace folder ("packages/foo"): local source */
+                    df->pkgs[df->npkgs - 1].source = CU_DEP_PATH;
                 }
             }
             entry_clear(&e);

@@ -217,7 +217,10 @@ int cu_parse_pnpm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, 
         if (!ver && kver && starts_digit(kver)) {
             ver = kver;
         }
-        if (!name || !ver || (!ok && !cu_jstr(e, "name"))) {
+        /* v6+: "name@file:../x" / "name@https://..." without a version field is still a
+         * package (a local or URL one); v5 keys without a version are skipped, as pnpm does */
+        bool unversioned = !ver && ok && major >= 6 && kver && *kver;
+        if (!name || (!ver && !unversioned) || (!ok && !cu_jstr(e, "name"))) {
             free(kname);
             free(kver);
             continue; /* a key that names no versioned package (pnpm skips it too) */
@@ -234,6 +237,10 @@ int cu_parse_pnpm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, 
                             .install_script = cu_jtrue(e, "requiresBuild") };
         p.source = pnpm_source(key, res, &resolved);
         p.resolved = (char *)resolved;
+        if (unversioned && !resolved) {
+            p.resolved = kver;
+            p.source = cu_npm_source(kver);
+        }
         rc = cu_depfile_add(out, &p);
         free(kname);
         free(kver);

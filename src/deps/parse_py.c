@@ -184,9 +184,17 @@ static int poetry_deps(struct cu_depfile *df,
                             .optional = cu_jtrue(e, "optional"),
                             .direct = true,
                             .index = (char *)cu_jstr(e, "source") };
+        char *gitref = NULL;
         if (cu_jstr(e, "git")) {
+            /* "url#rev" so that a pin to a full commit is visible (rev, else tag/branch) */
+            const char *ref = cu_jstr(e, "rev")   ? cu_jstr(e, "rev")
+                              : cu_jstr(e, "tag") ? cu_jstr(e, "tag")
+                                                  : cu_jstr(e, "branch");
             p.source = CU_DEP_GIT;
             p.resolved = (char *)cu_jstr(e, "git");
+            if (ref && !(p.resolved = gitref = cu_asprintf("%s#%s", cu_jstr(e, "git"), ref))) {
+                return cu_err_nomem(err);
+            }
         } else if (cu_jstr(e, "url")) {
             p.source = CU_DEP_URL;
             p.resolved = (char *)cu_jstr(e, "url");
@@ -198,6 +206,7 @@ static int poetry_deps(struct cu_depfile *df,
         p.version = pin;
         int rc = cu_depfile_add(df, &p);
         free(pin);
+        free(gitref);
         if (rc) {
             return cu_err_nomem(err);
         }

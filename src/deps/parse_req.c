@@ -5,6 +5,7 @@
 
 #include "deps/parse.h"
 #include "deps/pep508.h"
+#include "core/limits.h"
 #include "core/util.h"
 #include "core/banned.h"
 
@@ -523,10 +524,97 @@ static int req_line(struct reqline *rl, const char *s, size_t n)
     return rc;
 }
 
+/* UTF-16 with a BOM (PowerShell's `pip freeze > requirements.txt` writes UTF-16LE; pip
+ * decodes it) into UTF-8. Returns 0, CUSTODY_EMALFORMED (odd length, lone surrogate) or
+ * CUSTODY_ENOMEM. */
+static int utf16_to_utf8(const uint8_t *d, size_t len, char **out, size_t *olen)
+{
+    bool le = d[0] == 0xff;
+    if ((len - 2) % 2 != 0) {
+        return CUSTODY_EMALFORMED;
+    }
+    struct cu_buf b = CU_BUF_INIT((size_t)CU_LIMIT_DEPFILE * 2);
+    for (size_t i = 2; i < len; i += 2) {
+        uint32_t u = le ? (uint32_t)(d[i] | (d[i + 1] << 8)) : (uint32_t)((d[i] << 8) | d[i + 1]);
+        if (u >= 0xd800 && u <= 0xdbff) {
+            if (i + 3 >= len) {
+                cu_buf_free(&b);
+                return CUSTODY_EMALFORMED;
+            }
+            uint32_t lo = le ? (uint32_t)(d[i + 2] | (d[i + 3] << 8))
+                             : (uint32_t)((d[i + 2] << 8) | d[i + 3]);
+            if (lo < 0xdc00 || lo > 0xdfff) {
+                cu_buf_free(&b);
+                return CUSTODY_EMALFORMED;
+            }
+            u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+            i += 2;
+        } else if (u >= 0xdc00 && u <= 0xdfff) {
+            cu_buf_free(&b);
+            return CUSTODY_EMALFORMED;
+        }
+        char o[4];
+        size_t n;
+        if (u < 0x80) {
+            o[0] = (char)u;
+            n = 1;
+        } else if (u < 0x800) {
+            o[0] = (char)(0xc0 | (u >> 6));
+            o[1] = (char)(0x80 | (u & 0x3f));
+            n = 2;
+        } else if (u < 0x10000) {
+            o[0] = (char)(0xe0 | (u >> 12));
+            o[1] = (char)(0x80 | ((u >> 6) & 0x3f));
+            o[2] = (char)(0x80 | (u & 0x3f));
+            n = 3;
+        } else {
+            o[0] = (char)(0xf0 | (u >> 18));
+            o[1] = (char)(0x80 | ((u >> 12) & 0x3f));
+            o[2] = (char)(0x80 | ((u >> 6) & 0x3f));
+            o[3] = (char)(0x80 | (u & 0x3f));
+            n = 4;
+        }
+        cu_buf_add(&b, o, n);
+    }
+    if (b.oom || b.cut) {
+        cu_buf_free(&b);
+        return CUSTODY_ENOMEM;
+    }
+    *olen = b.len;
+    *out = b.p ? b.p : cu_strdup("");
+    return *out ? 0 : CUSTODY_ENOMEM;
+}
+
+static int parse_requirements_utf8(struct cu_depfile *out,
+                                   const uint8_t *data,
+                                   size_t len,
+                                   custody_error *err);
+
 int cu_parse_requirements(struct cu_depfile *out,
                           const uint8_t *data,
                           size_t len,
                           custody_error *err)
+{
+    if (len >= 2 &&
+        ((data[0] == 0xff && data[1] == 0xfe) || (data[0] == 0xfe && data[1] == 0xff))) {
+        char *u8 = NULL;
+        size_t n = 0;
+        int rc = utf16_to_utf8(data, len, &u8, &n);
+        if (rc == CUSTODY_EMALFORMED) {
+            return cu_err_malformed(err, "requirements", 0, "invalid UTF-16");
+        }
+        if (rc) {
+            return cu_err_nomem(err);
+        }
+        rc = parse_requirements_utf8(out, (const uint8_t *)u8, n, err);
+        free(u8);
+        return rc;
+    }
+    return parse_requirements_utf8(out, data, len, err);
+}
+
+static int
+parse_requirements_utf8(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err)
 {
     out->format = "requirements";
     if (memchr(data, '\0', len)) {

@@ -71,7 +71,7 @@ static char *v1_value(const char *s, size_t n)
 }
 
 struct v1entry {
-    char *name, *version, *resolved, *integrity;
+    char *name, *version, *resolved, *integrity, *range;
     uint32_t line;
 };
 
@@ -81,6 +81,7 @@ static void v1_reset(struct v1entry *e)
     free(e->version);
     free(e->resolved);
     free(e->integrity);
+    free(e->range);
     memset(e, 0, sizeof(*e));
 }
 
@@ -98,7 +99,7 @@ static int v1_flush(struct cu_depfile *df, struct v1entry *e, custody_error *err
                                 .resolved = e->resolved,
                                 .integrity = e->integrity,
                                 .line = e->line,
-                                .source = cu_npm_source(e->resolved) };
+                                .source = cu_npm_source(e->resolved ? e->resolved : e->range) };
             if (cu_depfile_add(df, &p)) {
                 rc = cu_err_nomem(err);
             }
@@ -175,6 +176,11 @@ static int parse_v1(struct cu_depfile *df, const uint8_t *data, size_t len, cust
                 break;
             }
             if (!(e.name = spec_name(l + k, end - k))) {
+                rc = cu_err_nomem(err);
+                break;
+            }
+            size_t nl = spec_name_len(l + k, end - k);
+            if (nl && !(e.range = cu_strndup(l + k + nl + 1, end - k - nl - 1))) {
                 rc = cu_err_nomem(err);
                 break;
             }

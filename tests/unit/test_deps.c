@@ -110,6 +110,7 @@ static void npm_lock_v3(void **state)
     assert_false(df.pkgs[3].direct);
     assert_int_equal(df.pkgs[3].source, CU_DEP_GIT);
     assert_string_equal(df.pkgs[4].name, "w"); /* the workspace folder, not the link */
+    assert_int_equal(df.pkgs[4].source, CU_DEP_PATH);
     cu_depfile_clear(&df);
 
     /* fail closed: duplicate keys, unknown versions, wrong shapes */
@@ -198,6 +199,27 @@ static void requirements(void **state)
     assert_string_equal(w->version, "2.0");
     cu_depfile_clear(&df);
 
+    /* UTF-16LE with a BOM (PowerShell redirection), as pip reads it */
+    {
+        const char u16[] = "\xff\xfe"
+                           "a\0=\0=\0"
+                           "1\0\n\0"
+                           "b\0\n\0";
+        custody_error err;
+        memset(&df, 0, sizeof(df));
+        assert_int_equal(cu_parse_requirements(&df, (const uint8_t *)u16, sizeof(u16) - 1, &err),
+                         0);
+        assert_int_equal(df.npkgs, 2);
+        assert_string_equal(df.pkgs[0].version, "1");
+        assert_int_equal(df.pkgs[1].line, 2);
+        cu_depfile_clear(&df);
+        assert_int_equal(cu_parse_requirements(&df,
+                                               (const uint8_t *)"\xff\xfe"
+                                                                "a",
+                                               3, &err),
+                         CUSTODY_EMALFORMED);
+        cu_depfile_clear(&df);
+    }
     assert_int_equal(run(cu_parse_requirements, "ok==1\nbad line here\n", &df), CUSTODY_EMALFORMED);
     cu_depfile_clear(&df);
     assert_int_equal(run(cu_parse_requirements, "x==\n", &df), CUSTODY_EMALFORMED);
@@ -227,6 +249,7 @@ static void pyproject(void **state)
                     "python = \"^3.10\"\n"
                     "numpy = \"1.26.4\"\n"
                     "priv = { version = \"^1\", source = \"corp\" }\n"
+                    "g = { git = \"https://github.com/o/g.git\", rev = \"0123abc\" }\n"
                     "[[tool.poetry.source]]\n"
                     "name = \"corp\"\n"
                     "url = \"https://corp.example/simple\"\n"
@@ -234,7 +257,9 @@ static void pyproject(void **state)
     struct cu_depfile df;
     assert_int_equal(run(cu_parse_pyproject, t, &df), 0);
     assert_string_equal(df.project_name, "app");
-    assert_int_equal(df.npkgs, 5);
+    assert_int_equal(df.npkgs, 6);
+    assert_string_equal(find(&df, "g")->resolved, "https://github.com/o/g.git#0123abc");
+    assert_int_equal(find(&df, "g")->source, CU_DEP_GIT);
     assert_string_equal(find(&df, "torch")->version, "2.3.0");
     assert_int_equal(find(&df, "torch")->line, 4);
     assert_string_equal(find(&df, "internal-lib")->index, "internal");
@@ -286,6 +311,13 @@ static void yarn_and_pnpm(void **state)
     assert_int_equal(run(cu_parse_yarn_lock, "__metadata:\n  version: 42\n", &df),
                      CUSTODY_EUNSUPPORTED);
     cu_depfile_clear(&df);
+    assert_int_equal(run(cu_parse_yarn_lock,
+                         "# yarn lockfile v1\n\n\"f@file:../f\":\n  version \"1.0.0\"\n", &df),
+                     0);
+    assert_int_equal(df.npkgs, 1);
+    assert_int_equal(df.pkgs[0].line, 3);
+    assert_int_equal(df.pkgs[0].source, CU_DEP_PATH);
+    cu_depfile_clear(&df);
     assert_int_equal(run(cu_parse_yarn_lock, "a@^1:\n  resolved \"x\"\n", &df),
                      CUSTODY_EMALFORMED); /* v1 entry without a version */
     cu_depfile_clear(&df);
@@ -296,10 +328,15 @@ static void yarn_and_pnpm(void **state)
                      "    resolution: {integrity: sha512-q}\n"
                      "  b@2.0.0:\n"
                      "    resolution: {tarball: https://example.com/b.tgz}\n"
+                     "  loc@file:../loc:\n"
+                     "    resolution: {directory: ../loc, type: directory}\n"
                      "snapshots:\n"
                      "  '@s/a@1.0.0(b@2.0.0)': {}\n";
     assert_int_equal(run(cu_parse_pnpm_lock, v9, &df), 0);
-    assert_int_equal(df.npkgs, 2);
+    assert_int_equal(df.npkgs, 3);
+    assert_string_equal(df.pkgs[2].name, "loc");
+    assert_null(df.pkgs[2].version);
+    assert_int_equal(df.pkgs[2].source, CU_DEP_PATH);
     assert_string_equal(df.pkgs[0].name, "@s/a");
     assert_string_equal(df.pkgs[0].integrity, "sha512-q");
     assert_int_equal(df.pkgs[0].line, 3);
