@@ -61,7 +61,13 @@ static uint32_t entry_line(const struct cu_toml *doc, const json_t *arr, size_t 
 
 static int toml_open(struct cu_toml **doc, const uint8_t *data, size_t len, custody_error *err)
 {
-    return cu_toml_parse(data, len, doc, err);
+    int rc = cu_toml_parse(data, len, doc, err);
+    if (rc == CUSTODY_EUNSUPPORTED) {
+        /* valid TOML we cannot represent (a key holding NUL): not a version question */
+        err->code = CUSTODY_EMALFORMED;
+        rc = CUSTODY_EMALFORMED;
+    }
+    return rc;
 }
 
 /* ---- pyproject.toml ---- */
