@@ -64,7 +64,9 @@ static int toml_open(struct cu_toml **doc, const uint8_t *data, size_t len, cust
     int rc = cu_toml_parse(data, len, doc, err);
     if (rc == CUSTODY_EUNSUPPORTED) {
         /* valid TOML we cannot represent (a key holding NUL): not a version question */
-        err->code = CUSTODY_EMALFORMED;
+        if (err) {
+            err->code = CUSTODY_EMALFORMED;
+        }
         rc = CUSTODY_EMALFORMED;
     }
     return rc;
