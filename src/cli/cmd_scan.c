@@ -68,11 +68,14 @@ static bool named_depfile_unreadable(const custody_scan *scan, int n, char **pat
     for (size_t i = 0; i < custody_scan_finding_count(scan); i++) {
         const custody_finding *f = custody_scan_finding(scan, i);
         if (strcmp(f->rule_id, "deps/malformed") != 0 &&
-            strcmp(f->rule_id, "deps/unsupported-version") != 0)
+            strcmp(f->rule_id, "deps/unsupported-version") != 0) {
             continue;
-        for (int k = 0; k < n; k++)
-            if (strcmp(f->path, paths[k]) == 0 && strcmp(f->location, f->path) == 0)
+        }
+        for (int k = 0; k < n; k++) {
+            if (strcmp(f->path, paths[k]) == 0 && strcmp(f->location, f->path) == 0) {
                 return true;
+            }
+        }
     }
     return false;
 }

@@ -29,7 +29,9 @@ enum { M_KEYLINE = 1, M_ITEMLINE, M_KIND, M_FLAGS };
 
 struct ment {
     const void *c;
-    char *key; /* owned; NULL for index / pointer entries */
+    uint64_t kh; /* hash of the key (0 for index / pointer entries): lines are keyed by
+                  * (container, key hash); a 64-bit collision inside one table only mixes up
+                  * two line numbers, never the tree */
     size_t idx;
     uint32_t val;
     uint8_t type;
@@ -42,33 +44,46 @@ struct cu_toml {
     size_t cap, n;
 };
 
-static uint64_t mhash(const void *c, const char *key, size_t idx, uint8_t type)
+static uint64_t keyhash(const char *key)
 {
-    uint64_t h = 1469598103934665603ull ^ (uint64_t)(uintptr_t)c;
-    h = (h ^ type) * 1099511628211ull;
-    h = (h ^ (uint64_t)idx) * 1099511628211ull;
-    if (key)
-        for (const unsigned char *s = (const unsigned char *)key; *s; s++)
-            h = (h ^ *s) * 1099511628211ull;
-    h ^= h >> 29;
-    h *= 0xbf58476d1ce4e5b9ull;
-    h ^= h >> 32;
-    return h;
+    uint64_t h = 1469598103934665603ull;
+    if (!key) {
+        return 0;
+    }
+    for (const unsigned char *s = (const unsigned char *)key; *s; s++) {
+        h = (h ^ *s) * 1099511628211ull;
+    }
+    return h | 1u;
+}
+
+static size_t mslot(const void *c, uint64_t kh, size_t idx, uint8_t type, size_t mask)
+{
+    /* splitmix64 over all the fields */
+    uint64_t x = (uint64_t)(uintptr_t)c ^ (kh * 0x9e3779b97f4a7c15ull) ^
+                 ((uint64_t)idx * 0xc2b2ae3d27d4eb4full) ^ ((uint64_t)type << 56);
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    x ^= x >> 31;
+    return (size_t)x & mask;
 }
 
 static struct ment *
-mfind(const struct cu_toml *d, const void *c, const char *key, size_t idx, uint8_t type)
+mfind(const struct cu_toml *d, const void *c, uint64_t kh, size_t idx, uint8_t type)
 {
-    if (!d->cap)
+    if (!d->cap) {
         return NULL;
+    }
     size_t mask = d->cap - 1;
-    for (size_t i = (size_t)mhash(c, key, idx, type) & mask;; i = (i + 1) & mask) {
+    for (size_t i = mslot(c, kh, idx, type, mask);; i = (i + 1) & mask) {
         struct ment *e = &d->tab[i];
-        if (!e->used)
+        if (!e->used) {
             return e;
-        if (e->c == c && e->type == type && e->idx == idx &&
-            ((!key && !e->key) || (key && e->key && strcmp(key, e->key) == 0)))
+        }
+        if (e->c == c && e->type == type && e->idx == idx && e->kh == kh) {
             return e;
+        }
     }
 }
 
@@ -76,16 +91,18 @@ static int mgrow(struct cu_toml *d)
 {
     size_t ncap = d->cap ? d->cap * 2 : 256;
     struct ment *nt = cu_calloc(ncap, sizeof(*nt));
-    if (!nt)
+    if (!nt) {
         return CUSTODY_ENOMEM;
+    }
     struct ment *old = d->tab;
     size_t ocap = d->cap;
     d->tab = nt;
     d->cap = ncap;
     for (size_t i = 0; i < ocap; i++) {
-        if (!old[i].used)
+        if (!old[i].used) {
             continue;
-        struct ment *e = mfind(d, old[i].c, old[i].key, old[i].idx, old[i].type);
+        }
+        struct ment *e = mfind(d, old[i].c, old[i].kh, old[i].idx, old[i].type);
         *e = old[i];
     }
     free(old);
@@ -95,15 +112,14 @@ static int mgrow(struct cu_toml *d)
 static int
 mset(struct cu_toml *d, const void *c, const char *key, size_t idx, uint8_t type, uint32_t val)
 {
-    if ((d->n + 1) * 4 >= d->cap * 3 && mgrow(d) != 0)
+    if ((d->n + 1) * 2 >= d->cap && mgrow(d) != 0) {
         return CUSTODY_ENOMEM;
-    struct ment *e = mfind(d, c, key, idx, type);
+    }
+    uint64_t kh = keyhash(key);
+    struct ment *e = mfind(d, c, kh, idx, type);
     if (!e->used) {
-        char *k = NULL;
-        if (key && !(k = cu_strdup(key)))
-            return CUSTODY_ENOMEM;
         e->c = c;
-        e->key = k;
+        e->kh = kh;
         e->idx = idx;
         e->type = type;
         e->used = 1;
@@ -116,9 +132,10 @@ mset(struct cu_toml *d, const void *c, const char *key, size_t idx, uint8_t type
 static uint32_t
 mget(const struct cu_toml *d, const void *c, const char *key, size_t idx, uint8_t type)
 {
-    if (!d || !c)
+    if (!d || !c) {
         return 0;
-    const struct ment *e = mfind(d, c, key, idx, type);
+    }
+    const struct ment *e = mfind(d, c, keyhash(key), idx, type);
     return e && e->used ? e->val : 0;
 }
 
@@ -131,8 +148,9 @@ const json_t *cu_toml_root(const struct cu_toml *doc)
 
 uint32_t cu_toml_key_line(const struct cu_toml *doc, const json_t *table, const char *key)
 {
-    if (!key)
+    if (!key) {
         return 0;
+    }
     return mget(doc, table, key, 0, M_KEYLINE);
 }
 
@@ -143,18 +161,17 @@ uint32_t cu_toml_item_line(const struct cu_toml *doc, const json_t *array, size_
 
 enum cu_toml_kind cu_toml_kind(const struct cu_toml *doc, const json_t *value)
 {
-    if (!value || !json_is_string(value))
+    if (!value || !json_is_string(value)) {
         return CU_TOML_OTHER;
+    }
     return (enum cu_toml_kind)mget(doc, value, NULL, 0, M_KIND);
 }
 
 void cu_toml_free(struct cu_toml *doc)
 {
-    if (!doc)
+    if (!doc) {
         return;
-    for (size_t i = 0; i < doc->cap; i++)
-        if (doc->tab[i].used)
-            free(doc->tab[i].key);
+    }
     free(doc->tab);
     json_decref(doc->root);
     free(doc);
@@ -189,22 +206,26 @@ static int peek_at(const struct ps *p, size_t k)
 
 static void skip_ws(struct ps *p)
 {
-    while (p->pos < p->len && (p->s[p->pos] == ' ' || p->s[p->pos] == '\t'))
+    while (p->pos < p->len && (p->s[p->pos] == ' ' || p->s[p->pos] == '\t')) {
         p->pos++;
+    }
 }
 
 /* A comment from '#' to the end of the line (not consuming the newline). */
 static int skip_comment(struct ps *p)
 {
-    if (peek(p) != '#')
+    if (peek(p) != '#') {
         return 0;
+    }
     p->pos++;
     while (p->pos < p->len) {
         uint8_t c = p->s[p->pos];
-        if (c == '\n' || (c == '\r' && peek_at(p, 1) == '\n'))
+        if (c == '\n' || (c == '\r' && peek_at(p, 1) == '\n')) {
             return 0;
-        if ((c < 0x20 && c != '\t') || c == 0x7f)
+        }
+        if ((c < 0x20 && c != '\t') || c == 0x7f) {
             return perr(p, "control character in comment");
+        }
         p->pos++;
     }
     return 0;
@@ -220,8 +241,9 @@ static int eat_newline(struct ps *p)
         return 1;
     }
     if (c == '\r') {
-        if (peek_at(p, 1) != '\n')
+        if (peek_at(p, 1) != '\n') {
             return perr(p, "bare carriage return");
+        }
         p->pos += 2;
         p->line++;
         return 1;
@@ -235,13 +257,16 @@ static int skip_wscnl(struct ps *p)
     for (;;) {
         skip_ws(p);
         int rc = skip_comment(p);
-        if (rc)
+        if (rc) {
             return rc;
+        }
         rc = eat_newline(p);
-        if (rc < 0)
+        if (rc < 0) {
             return rc;
-        if (rc == 0)
+        }
+        if (rc == 0) {
             return 0;
+        }
     }
 }
 
@@ -328,14 +353,16 @@ static int parse_string(struct ps *p, struct cu_buf *b, bool allow_multi)
         p->pos += 3;
         /* a newline right after the opening delimiter is trimmed */
         int rc = eat_newline(p);
-        if (rc < 0)
+        if (rc < 0) {
             return rc;
+        }
     } else {
         p->pos++;
     }
     for (;;) {
-        if (p->pos >= p->len)
+        if (p->pos >= p->len) {
             return perr(p, "unterminated string");
+        }
         uint8_t c = p->s[p->pos];
         if (c == q) {
             if (!multi) {
@@ -343,32 +370,39 @@ static int parse_string(struct ps *p, struct cu_buf *b, bool allow_multi)
                 break;
             }
             size_t run = 0;
-            while (peek_at(p, run) == q)
+            while (peek_at(p, run) == q) {
                 run++;
+            }
             if (run >= 3) {
-                if (run > 5)
+                if (run > 5) {
                     return perr(p, "too many quotes closing a multi-line string");
-                for (size_t i = 0; i < run - 3; i++)
+                }
+                for (size_t i = 0; i < run - 3; i++) {
                     cu_buf_addc(b, (char)q);
+                }
                 p->pos += run;
                 break;
             }
-            for (size_t i = 0; i < run; i++)
+            for (size_t i = 0; i < run; i++) {
                 cu_buf_addc(b, (char)q);
+            }
             p->pos += run;
             continue;
         }
         if (c == '\n' || c == '\r') {
-            if (!multi)
+            if (!multi) {
                 return perr(p, "newline in a single-line string");
+            }
             int rc = eat_newline(p);
-            if (rc < 0)
+            if (rc < 0) {
                 return rc;
+            }
             cu_buf_addc(b, '\n');
             continue;
         }
-        if ((c < 0x20 && c != '\t') || c == 0x7f)
+        if ((c < 0x20 && c != '\t') || c == 0x7f) {
             return perr(p, "control character in string");
+        }
         if (c == '\\' && q == '"') {
             int e = peek_at(p, 1);
             p->pos += 2;
@@ -397,19 +431,23 @@ static int parse_string(struct ps *p, struct cu_buf *b, bool allow_multi)
             case 'u':
             case 'U': {
                 size_t nd = e == 'u' ? 4 : 8;
-                if (nd > p->len - p->pos)
+                if (nd > p->len - p->pos) {
                     return perr(p, "short unicode escape");
+                }
                 uint32_t cp = 0;
                 for (size_t i = 0; i < nd; i++) {
                     int h = cu_hexval(p->s[p->pos + i]);
-                    if (h < 0)
+                    if (h < 0) {
                         return perr(p, "bad unicode escape");
-                    if (cp > 0x10ffffu)
+                    }
+                    if (cp > 0x10ffffu) {
                         return perr(p, "unicode escape out of range");
+                    }
                     cp = (cp << 4) | (uint32_t)h;
                 }
-                if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+                if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
                     return perr(p, "unicode escape is not a scalar value");
+                }
                 p->pos += nd;
                 utf8_put(b, cp);
                 break;
@@ -418,23 +456,28 @@ static int parse_string(struct ps *p, struct cu_buf *b, bool allow_multi)
             case '\t':
             case '\n':
             case '\r': {
-                if (!multi)
+                if (!multi) {
                     return perr(p, "bad escape");
+                }
                 /* line-ending backslash: only whitespace may follow it on its line */
                 p->pos--;
                 skip_ws(p);
                 int rc = eat_newline(p);
-                if (rc < 0)
+                if (rc < 0) {
                     return rc;
-                if (rc == 0)
+                }
+                if (rc == 0) {
                     return perr(p, "backslash followed by text on the line");
+                }
                 for (;;) {
                     skip_ws(p);
                     rc = eat_newline(p);
-                    if (rc < 0)
+                    if (rc < 0) {
                         return rc;
-                    if (rc == 0)
+                    }
+                    if (rc == 0) {
                         break;
+                    }
                 }
                 break;
             }
@@ -446,8 +489,9 @@ static int parse_string(struct ps *p, struct cu_buf *b, bool allow_multi)
         cu_buf_addc(b, (char)c);
         p->pos++;
     }
-    if (b->oom || b->cut)
+    if (b->oom || b->cut) {
         return cu_err_nomem(p->err);
+    }
     return 0;
 }
 
@@ -464,8 +508,9 @@ struct keypath {
 
 static void keypath_free(struct keypath *kp)
 {
-    for (size_t i = 0; i < kp->n; i++)
+    for (size_t i = 0; i < kp->n; i++) {
         free(kp->k[i]);
+    }
     kp->n = 0;
 }
 
@@ -475,9 +520,10 @@ static int parse_key(struct ps *p, struct keypath *kp)
     kp->n = 0;
     for (;;) {
         skip_ws(p);
-        if (kp->n >= MAXKEYS)
+        if (kp->n >= MAXKEYS) {
             return cu_err_limit(p->err, "toml", p->pos, "line %u: too many dotted key parts",
                                 (unsigned)p->line);
+        }
         int c = peek(p);
         char *k = NULL;
         if (c == '"' || c == '\'') {
@@ -497,18 +543,21 @@ static int parse_key(struct ps *p, struct keypath *kp)
             cu_buf_free(&b);
         } else if (is_bare(c)) {
             size_t st = p->pos;
-            while (is_bare(peek(p)))
+            while (is_bare(peek(p))) {
                 p->pos++;
+            }
             k = cu_strndup((const char *)p->s + st, p->pos - st);
         } else {
             return perr(p, "expected a key");
         }
-        if (!k)
+        if (!k) {
             return cu_err_nomem(p->err);
+        }
         kp->k[kp->n++] = k;
         skip_ws(p);
-        if (peek(p) != '.')
+        if (peek(p) != '.') {
             return 0;
+        }
         p->pos++;
     }
 }
@@ -520,32 +569,39 @@ static uint32_t flags_of(struct ps *p, const json_t *t)
 
 static int set_flags(struct ps *p, const json_t *t, uint32_t f)
 {
-    if (mset(p->doc, t, NULL, 0, M_FLAGS, f))
+    if (mset(p->doc, t, NULL, 0, M_FLAGS, f)) {
         return cu_err_nomem(p->err);
+    }
     return 0;
 }
 
 /* Adds `v` (reference stolen) under `key` of object `t`, recording its line. */
 static int put_key(struct ps *p, json_t *t, const char *key, json_t *v, uint32_t line)
 {
-    if (!v)
+    if (!v) {
         return cu_err_nomem(p->err);
-    if (json_object_set_new(t, key, v) != 0)
+    }
+    if (json_object_set_new(t, key, v) != 0) {
         return cu_err_nomem(p->err);
-    if (mset(p->doc, t, key, 0, M_KEYLINE, line))
+    }
+    if (mset(p->doc, t, key, 0, M_KEYLINE, line)) {
         return cu_err_nomem(p->err);
+    }
     return 0;
 }
 
 static int append_item(struct ps *p, json_t *a, json_t *v, uint32_t line)
 {
-    if (!v)
+    if (!v) {
         return cu_err_nomem(p->err);
+    }
     size_t i = json_array_size(a);
-    if (json_array_append_new(a, v) != 0)
+    if (json_array_append_new(a, v) != 0) {
         return cu_err_nomem(p->err);
-    if (mset(p->doc, a, NULL, i, M_ITEMLINE, line))
+    }
+    if (mset(p->doc, a, NULL, i, M_ITEMLINE, line)) {
         return cu_err_nomem(p->err);
+    }
     return 0;
 }
 
@@ -553,9 +609,11 @@ static int parse_value(struct ps *p, json_t **out, unsigned depth);
 
 static bool all_digits(const uint8_t *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') {
             return false;
+        }
+    }
     return n > 0;
 }
 
@@ -568,15 +626,18 @@ static unsigned dig2(const uint8_t *s)
 static bool valid_date(const uint8_t *s)
 {
     if (!all_digits(s, 4) || s[4] != '-' || !all_digits(s + 5, 2) || s[7] != '-' ||
-        !all_digits(s + 8, 2))
+        !all_digits(s + 8, 2)) {
         return false;
+    }
     unsigned y = dig2(s) * 100u + dig2(s + 2), m = dig2(s + 5), d = dig2(s + 8);
     static const unsigned mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    if (m < 1 || m > 12 || d < 1)
+    if (m < 1 || m > 12 || d < 1) {
         return false;
+    }
     unsigned md = mdays[m - 1];
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) {
         md = 29;
+    }
     return d <= md;
 }
 
@@ -584,18 +645,22 @@ static bool valid_date(const uint8_t *s)
 static size_t valid_time(const uint8_t *s, size_t n)
 {
     if (n < 8 || !all_digits(s, 2) || s[2] != ':' || !all_digits(s + 3, 2) || s[5] != ':' ||
-        !all_digits(s + 6, 2))
+        !all_digits(s + 6, 2)) {
         return 0;
-    if (dig2(s) > 23 || dig2(s + 3) > 59 || dig2(s + 6) > 60)
+    }
+    if (dig2(s) > 23 || dig2(s + 3) > 59 || dig2(s + 6) > 60) {
         return 0;
+    }
     size_t i = 8;
     if (i < n && s[i] == '.') {
         i++;
         size_t st = i;
-        while (i < n && s[i] >= '0' && s[i] <= '9')
+        while (i < n && s[i] >= '0' && s[i] <= '9') {
             i++;
-        if (i == st)
+        }
+        if (i == st) {
             return 0;
+        }
     }
     return i;
 }
@@ -603,11 +668,14 @@ static size_t valid_time(const uint8_t *s, size_t n)
 /* Decimal digits with single underscores between digits; returns false on a bad layout. */
 static bool digits_us(const uint8_t *s, size_t n, bool (*isd)(uint8_t))
 {
-    if (n == 0 || !isd(s[0]) || !isd(s[n - 1]))
+    if (n == 0 || !isd(s[0]) || !isd(s[n - 1])) {
         return false;
-    for (size_t i = 1; i < n; i++)
-        if (s[i] == '_' ? (s[i - 1] == '_') : !isd(s[i]))
+    }
+    for (size_t i = 1; i < n; i++) {
+        if (s[i] == '_' ? (s[i - 1] == '_') : !isd(s[i])) {
             return false;
+        }
+    }
     return true;
 }
 
@@ -632,8 +700,9 @@ static int
 tag_string(struct ps *p, json_t **out, const uint8_t *s, size_t n, enum cu_toml_kind kind)
 {
     json_t *v = json_stringn((const char *)s, n);
-    if (!v)
+    if (!v) {
         return cu_err_nomem(p->err);
+    }
     if (mset(p->doc, v, NULL, 0, M_KIND, (uint32_t)kind)) {
         json_decref(v);
         return cu_err_nomem(p->err);
@@ -647,10 +716,12 @@ static int parse_scalar(struct ps *p, json_t **out)
 {
     const uint8_t *s = p->s + p->pos;
     size_t avail = p->len - p->pos, n = 0;
-    while (n < avail && (is_bare(s[n]) || s[n] == '+' || s[n] == '.' || s[n] == ':'))
+    while (n < avail && (is_bare(s[n]) || s[n] == '+' || s[n] == '.' || s[n] == ':')) {
         n++;
-    if (n == 0)
+    }
+    if (n == 0) {
         return perr(p, "expected a value");
+    }
     /* date / date-time / time */
     if (n >= 10 && s[4] == '-' && valid_date(s)) {
         size_t i = 10;
@@ -666,8 +737,9 @@ static int parse_scalar(struct ps *p, json_t **out)
                     kind = CU_TOML_DATETIME;
                 } else if (i < avail && (s[i] == '+' || s[i] == '-')) {
                     if (6 > avail - i || !all_digits(s + i + 1, 2) || s[i + 3] != ':' ||
-                        !all_digits(s + i + 4, 2) || dig2(s + i + 1) > 23 || dig2(s + i + 4) > 59)
+                        !all_digits(s + i + 4, 2) || dig2(s + i + 1) > 23 || dig2(s + i + 4) > 59) {
                         return perr(p, "bad time offset");
+                    }
                     i += 6;
                     kind = CU_TOML_DATETIME;
                 }
@@ -675,15 +747,17 @@ static int parse_scalar(struct ps *p, json_t **out)
                 return perr(p, "bad date-time");
             }
         }
-        if (i < avail && (is_bare(s[i]) || s[i] == '.' || s[i] == ':' || s[i] == '+'))
+        if (i < avail && (is_bare(s[i]) || s[i] == '.' || s[i] == ':' || s[i] == '+')) {
             return perr(p, "bad date-time");
+        }
         p->pos += i;
         return tag_string(p, out, s, i, kind);
     }
     if (n >= 3 && s[2] == ':') {
         size_t tl = valid_time(s, avail);
-        if (!tl || tl != n)
+        if (!tl || tl != n) {
             return perr(p, "bad time");
+        }
         p->pos += tl;
         return tag_string(p, out, s, tl, CU_TOML_TIME_LOCAL);
     }
@@ -698,22 +772,26 @@ static int parse_scalar(struct ps *p, json_t **out)
     }
     {
         size_t o = (s[0] == '+' || s[0] == '-') ? 1 : 0;
-        if (n - o == 3 && (memcmp(s + o, "inf", 3) == 0 || memcmp(s + o, "nan", 3) == 0))
+        if (n - o == 3 && (memcmp(s + o, "inf", 3) == 0 || memcmp(s + o, "nan", 3) == 0)) {
             return tag_string(p, out, s, n, CU_TOML_FLOAT_SPECIAL);
+        }
     }
     /* integers in base 16/8/2 */
     if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o' || s[1] == 'b')) {
         bool (*isd)(uint8_t) = s[1] == 'x' ? ishex : s[1] == 'o' ? isoct : isbin;
         unsigned base = s[1] == 'x' ? 16u : s[1] == 'o' ? 8u : 2u;
-        if (!digits_us(s + 2, n - 2, isd))
+        if (!digits_us(s + 2, n - 2, isd)) {
             return perr(p, "bad integer");
+        }
         uint64_t v = 0;
         for (size_t i = 2; i < n; i++) {
-            if (s[i] == '_')
+            if (s[i] == '_') {
                 continue;
+            }
             uint64_t d = (uint64_t)cu_hexval(s[i]);
-            if (v > (UINT64_C(0x7fffffffffffffff) - d) / base)
+            if (v > (UINT64_C(0x7fffffffffffffff) - d) / base) {
                 return perr(p, "integer out of range");
+            }
             v = v * base + d;
         }
         *out = json_integer((json_int_t)v);
@@ -722,55 +800,68 @@ static int parse_scalar(struct ps *p, json_t **out)
     /* decimal integer or float */
     size_t i = (s[0] == '+' || s[0] == '-') ? 1 : 0;
     size_t ist = i;
-    while (i < n && (isdec(s[i]) || s[i] == '_'))
+    while (i < n && (isdec(s[i]) || s[i] == '_')) {
         i++;
-    if (!digits_us(s + ist, i - ist, isdec))
+    }
+    if (!digits_us(s + ist, i - ist, isdec)) {
         return perr(p, "bad number");
-    if (i - ist > 1 && s[ist] == '0')
+    }
+    if (i - ist > 1 && s[ist] == '0') {
         return perr(p, "leading zero");
+    }
     bool isfloat = false;
     if (i < n && s[i] == '.') {
         isfloat = true;
         size_t fst = ++i;
-        while (i < n && (isdec(s[i]) || s[i] == '_'))
+        while (i < n && (isdec(s[i]) || s[i] == '_')) {
             i++;
-        if (!digits_us(s + fst, i - fst, isdec))
+        }
+        if (!digits_us(s + fst, i - fst, isdec)) {
             return perr(p, "bad fraction");
+        }
     }
     if (i < n && (s[i] == 'e' || s[i] == 'E')) {
         isfloat = true;
         i++;
-        if (i < n && (s[i] == '+' || s[i] == '-'))
+        if (i < n && (s[i] == '+' || s[i] == '-')) {
             i++;
+        }
         size_t est = i;
-        while (i < n && (isdec(s[i]) || s[i] == '_'))
+        while (i < n && (isdec(s[i]) || s[i] == '_')) {
             i++;
-        if (!digits_us(s + est, i - est, isdec))
+        }
+        if (!digits_us(s + est, i - est, isdec)) {
             return perr(p, "bad exponent");
+        }
     }
-    if (i != n)
+    if (i != n) {
         return perr(p, "bad value");
+    }
     char tmp[128];
     size_t t = 0;
     for (size_t k = 0; k < n; k++) {
-        if (s[k] == '_')
+        if (s[k] == '_') {
             continue;
-        if (t + 1 >= sizeof(tmp))
+        }
+        if (t + 1 >= sizeof(tmp)) {
             return perr(p, "number too long");
+        }
         tmp[t++] = (char)s[k];
     }
     tmp[t] = '\0';
     if (isfloat) {
         errno = 0;
         double d = strtod(tmp, NULL);
-        if (!isfinite(d))
+        if (!isfinite(d)) {
             return perr(p, "float out of range");
+        }
         *out = json_real(d);
     } else {
         errno = 0;
         long long v = strtoll(tmp, NULL, 10);
-        if (errno == ERANGE)
+        if (errno == ERANGE) {
             return perr(p, "integer out of range");
+        }
         *out = json_integer((json_int_t)v);
     }
     return *out ? 0 : cu_err_nomem(p->err);
@@ -780,24 +871,29 @@ static int parse_array(struct ps *p, json_t **out, unsigned depth)
 {
     json_t *a = json_array();
     int rc;
-    if (!a)
+    if (!a) {
         return cu_err_nomem(p->err);
+    }
     p->pos++; /* [ */
     for (;;) {
-        if ((rc = skip_wscnl(p)))
+        if ((rc = skip_wscnl(p))) {
             goto fail;
+        }
         if (peek(p) == ']') {
             p->pos++;
             break;
         }
         uint32_t line = p->line;
         json_t *v = NULL;
-        if ((rc = parse_value(p, &v, depth + 1)))
+        if ((rc = parse_value(p, &v, depth + 1))) {
             goto fail;
-        if ((rc = append_item(p, a, v, line)))
+        }
+        if ((rc = append_item(p, a, v, line))) {
             goto fail;
-        if ((rc = skip_wscnl(p)))
+        }
+        if ((rc = skip_wscnl(p))) {
             goto fail;
+        }
         if (peek(p) == ',') {
             p->pos++;
             continue;
@@ -851,8 +947,9 @@ static int parse_inline_table(struct ps *p, json_t **out, unsigned depth)
     json_t *t = json_object();
     struct keypath kp = { 0 };
     int rc;
-    if (!t)
+    if (!t) {
         return cu_err_nomem(p->err);
+    }
     p->pos++; /* { */
     skip_ws(p);
     if (peek(p) == '}') {
@@ -861,8 +958,9 @@ static int parse_inline_table(struct ps *p, json_t **out, unsigned depth)
     }
     for (;;) {
         uint32_t line = p->line;
-        if ((rc = parse_key(p, &kp)))
+        if ((rc = parse_key(p, &kp))) {
             goto fail;
+        }
         if (depth + kp.n > CU_LIMIT_TOML_DEPTH) {
             rc = cu_err_limit(p->err, "toml", p->pos, "line %u: nesting too deep",
                               (unsigned)p->line);
@@ -875,10 +973,12 @@ static int parse_inline_table(struct ps *p, json_t **out, unsigned depth)
         p->pos++;
         skip_ws(p);
         json_t *v = NULL;
-        if ((rc = parse_value(p, &v, depth + (unsigned)kp.n)))
+        if ((rc = parse_value(p, &v, depth + (unsigned)kp.n))) {
             goto fail;
-        if ((rc = set_dotted(p, t, &kp, v, line)))
+        }
+        if ((rc = set_dotted(p, t, &kp, v, line))) {
             goto fail;
+        }
         keypath_free(&kp);
         skip_ws(p);
         if (peek(p) == ',') {
@@ -898,8 +998,9 @@ static int parse_inline_table(struct ps *p, json_t **out, unsigned depth)
         goto fail;
     }
 done:
-    if ((rc = set_flags(p, t, T_INLINE)))
+    if ((rc = set_flags(p, t, T_INLINE))) {
         goto fail;
+    }
     *out = t;
     return 0;
 fail:
@@ -910,24 +1011,28 @@ fail:
 
 static int parse_value(struct ps *p, json_t **out, unsigned depth)
 {
-    if (depth > CU_LIMIT_TOML_DEPTH)
+    if (depth > CU_LIMIT_TOML_DEPTH) {
         return cu_err_limit(p->err, "toml", p->pos, "line %u: nesting too deep", (unsigned)p->line);
+    }
     int c = peek(p);
     if (c == '"' || c == '\'') {
         struct cu_buf b = CU_BUF_INIT(CU_LIMIT_TOML);
         int rc = parse_string(p, &b, true);
         if (rc == 0) {
             *out = json_stringn(cu_buf_str(&b), b.len);
-            if (!*out)
+            if (!*out) {
                 rc = cu_err_nomem(p->err);
+            }
         }
         cu_buf_free(&b);
         return rc;
     }
-    if (c == '[')
+    if (c == '[') {
         return parse_array(p, out, depth);
-    if (c == '{')
+    }
+    if (c == '{') {
         return parse_inline_table(p, out, depth);
+    }
     return parse_scalar(p, out);
 }
 
@@ -936,15 +1041,19 @@ static int end_of_line(struct ps *p)
 {
     skip_ws(p);
     int rc = skip_comment(p);
-    if (rc)
+    if (rc) {
         return rc;
-    if (p->pos >= p->len)
+    }
+    if (p->pos >= p->len) {
         return 0;
+    }
     rc = eat_newline(p);
-    if (rc < 0)
+    if (rc < 0) {
         return rc;
-    if (rc == 0)
+    }
+    if (rc == 0) {
         return perr(p, "expected end of line");
+    }
     return 0;
 }
 
@@ -956,8 +1065,9 @@ static int parse_header(struct ps *p, json_t **cur)
     struct keypath kp = { 0 };
     int rc;
     p->pos += aot ? 2 : 1;
-    if ((rc = parse_key(p, &kp)))
+    if ((rc = parse_key(p, &kp))) {
         goto out; /* keypath_free at out */
+    }
     if (peek(p) != ']' || (aot && peek_at(p, 1) != ']')) {
         rc = perr(p, "expected ']' closing a table header");
         goto out;
@@ -968,8 +1078,9 @@ static int parse_header(struct ps *p, json_t **cur)
         json_t *c = json_object_get(t, kp.k[i]);
         if (!c) {
             c = json_object();
-            if ((rc = put_key(p, t, kp.k[i], c, line)) || (rc = set_flags(p, c, T_IMPLICIT)))
+            if ((rc = put_key(p, t, kp.k[i], c, line)) || (rc = set_flags(p, c, T_IMPLICIT))) {
                 goto out;
+            }
         } else if (json_is_array(c)) {
             if (!(flags_of(p, c) & A_TABLES) || json_array_size(c) == 0) {
                 rc = perr(p, "table header goes through a static array");
@@ -987,21 +1098,24 @@ static int parse_header(struct ps *p, json_t **cur)
     if (aot) {
         if (!c) {
             c = json_array();
-            if ((rc = put_key(p, t, last, c, line)) || (rc = set_flags(p, c, A_TABLES)))
+            if ((rc = put_key(p, t, last, c, line)) || (rc = set_flags(p, c, A_TABLES))) {
                 goto out;
+            }
         } else if (!json_is_array(c) || !(flags_of(p, c) & A_TABLES)) {
             rc = perr(p, "array of tables redefines a value");
             goto out;
         }
         json_t *e = json_object();
-        if ((rc = append_item(p, c, e, line)) || (rc = set_flags(p, e, T_DEFINED)))
+        if ((rc = append_item(p, c, e, line)) || (rc = set_flags(p, e, T_DEFINED))) {
             goto out;
+        }
         *cur = e;
     } else {
         if (!c) {
             c = json_object();
-            if ((rc = put_key(p, t, last, c, line)) || (rc = set_flags(p, c, T_DEFINED)))
+            if ((rc = put_key(p, t, last, c, line)) || (rc = set_flags(p, c, T_DEFINED))) {
                 goto out;
+            }
         } else {
             uint32_t f = json_is_object(c) ? flags_of(p, c) : 0;
             if (!json_is_object(c) || (f & (T_DEFINED | T_DOTTED | T_INLINE)) ||
@@ -1009,8 +1123,9 @@ static int parse_header(struct ps *p, json_t **cur)
                 rc = perr(p, "table redefined");
                 goto out;
             }
-            if ((rc = set_flags(p, c, f | T_DEFINED)))
+            if ((rc = set_flags(p, c, f | T_DEFINED))) {
                 goto out;
+            }
             /* the key now names the line where the table is defined */
             if (mset(p->doc, t, last, 0, M_KEYLINE, line)) {
                 rc = cu_err_nomem(p->err);
@@ -1029,8 +1144,9 @@ int cu_toml_parse(const uint8_t *data, size_t len, struct cu_toml **out, custody
 {
     int rc;
     *out = NULL;
-    if (len > CU_LIMIT_TOML)
+    if (len > CU_LIMIT_TOML) {
         return cu_err_limit(err, "toml", 0, "TOML document of %zu bytes over the limit", len);
+    }
     struct cu_toml *doc = cu_calloc(1, sizeof(*doc));
     if (!doc || !(doc->root = json_object())) {
         free(doc);
@@ -1038,13 +1154,16 @@ int cu_toml_parse(const uint8_t *data, size_t len, struct cu_toml **out, custody
     }
     struct ps p = { .s = data, .len = len, .line = 1, .doc = doc, .err = err };
     size_t bad = 0;
-    if (len >= 3 && data[0] == 0xef && data[1] == 0xbb && data[2] == 0xbf)
+    if (len >= 3 && data[0] == 0xef && data[1] == 0xbb && data[2] == 0xbf) {
         p.pos = 3;
+    }
     if (!utf8_valid(data, len, &bad)) {
         p.pos = bad;
-        for (size_t i = 0; i < bad; i++)
-            if (data[i] == '\n')
+        for (size_t i = 0; i < bad; i++) {
+            if (data[i] == '\n') {
                 p.line++;
+            }
+        }
         rc = perr(&p, "invalid UTF-8");
         goto fail;
     }
@@ -1052,16 +1171,20 @@ int cu_toml_parse(const uint8_t *data, size_t len, struct cu_toml **out, custody
     struct keypath kp = { 0 };
     while (p.pos < p.len) {
         skip_ws(&p);
-        if ((rc = skip_comment(&p)))
+        if ((rc = skip_comment(&p))) {
             goto fail;
+        }
         rc = eat_newline(&p);
-        if (rc < 0)
+        if (rc < 0) {
             goto fail;
-        if (rc == 1 || p.pos >= p.len)
+        }
+        if (rc == 1 || p.pos >= p.len) {
             continue;
+        }
         if (peek(&p) == '[') {
-            if ((rc = parse_header(&p, &cur)))
+            if ((rc = parse_header(&p, &cur))) {
                 goto fail;
+            }
             continue;
         }
         uint32_t line = p.line;
@@ -1083,8 +1206,9 @@ int cu_toml_parse(const uint8_t *data, size_t len, struct cu_toml **out, custody
             goto fail;
         }
         keypath_free(&kp);
-        if ((rc = end_of_line(&p)))
+        if ((rc = end_of_line(&p))) {
             goto fail;
+        }
     }
     *out = doc;
     return 0;

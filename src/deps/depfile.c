@@ -11,8 +11,9 @@
 static int dup_opt(char **dst, const char *s)
 {
     *dst = NULL;
-    if (s && !(*dst = cu_strdup(s)))
+    if (s && !(*dst = cu_strdup(s))) {
         return CUSTODY_ENOMEM;
+    }
     return 0;
 }
 
@@ -28,8 +29,9 @@ static void pkg_free(struct cu_pkg *p)
 
 int cu_depfile_add(struct cu_depfile *df, const struct cu_pkg *p)
 {
-    if (!cu_grow((void **)&df->pkgs, &df->cap_pkgs, df->npkgs + 1, sizeof(*df->pkgs)))
+    if (!cu_grow((void **)&df->pkgs, &df->cap_pkgs, df->npkgs + 1, sizeof(*df->pkgs))) {
         return CUSTODY_ENOMEM;
+    }
     struct cu_pkg *q = &df->pkgs[df->npkgs];
     *q = *p;
     q->name = q->version = q->spec = q->resolved = q->integrity = q->index = NULL;
@@ -45,8 +47,9 @@ int cu_depfile_add(struct cu_depfile *df, const struct cu_pkg *p)
 
 int cu_depfile_add_index(struct cu_depfile *df, const struct cu_dep_index *ix)
 {
-    if (!cu_grow((void **)&df->indexes, &df->cap_indexes, df->nindexes + 1, sizeof(*df->indexes)))
+    if (!cu_grow((void **)&df->indexes, &df->cap_indexes, df->nindexes + 1, sizeof(*df->indexes))) {
         return CUSTODY_ENOMEM;
+    }
     struct cu_dep_index *q = &df->indexes[df->nindexes];
     *q = *ix;
     if (dup_opt(&q->name, ix->name) || dup_opt(&q->url, ix->url)) {
@@ -60,8 +63,9 @@ int cu_depfile_add_index(struct cu_depfile *df, const struct cu_dep_index *ix)
 
 int cu_depfile_add_script(struct cu_depfile *df, const char *name, const char *cmd, uint32_t line)
 {
-    if (!cu_grow((void **)&df->scripts, &df->cap_scripts, df->nscripts + 1, sizeof(*df->scripts)))
+    if (!cu_grow((void **)&df->scripts, &df->cap_scripts, df->nscripts + 1, sizeof(*df->scripts))) {
         return CUSTODY_ENOMEM;
+    }
     struct cu_dep_script *q = &df->scripts[df->nscripts];
     q->line = line;
     if (dup_opt(&q->name, name) || dup_opt(&q->command, cmd)) {
@@ -76,20 +80,24 @@ int cu_depfile_add_script(struct cu_depfile *df, const char *name, const char *c
 int cu_depfile_add_include(struct cu_depfile *df, const char *path)
 {
     if (!cu_grow((void **)&df->includes, &df->cap_includes, df->nincludes + 1,
-                 sizeof(*df->includes)))
+                 sizeof(*df->includes))) {
         return CUSTODY_ENOMEM;
-    if (!(df->includes[df->nincludes] = cu_strdup(path)))
+    }
+    if (!(df->includes[df->nincludes] = cu_strdup(path))) {
         return CUSTODY_ENOMEM;
+    }
     df->nincludes++;
     return 0;
 }
 
 void cu_depfile_clear(struct cu_depfile *df)
 {
-    if (!df)
+    if (!df) {
         return;
-    for (size_t i = 0; i < df->npkgs; i++)
+    }
+    for (size_t i = 0; i < df->npkgs; i++) {
         pkg_free(&df->pkgs[i]);
+    }
     free(df->pkgs);
     for (size_t i = 0; i < df->nindexes; i++) {
         free(df->indexes[i].name);
@@ -101,8 +109,9 @@ void cu_depfile_clear(struct cu_depfile *df)
         free(df->scripts[i].command);
     }
     free(df->scripts);
-    for (size_t i = 0; i < df->nincludes; i++)
+    for (size_t i = 0; i < df->nincludes; i++) {
         free(df->includes[i]);
+    }
     free(df->includes);
     free(df->format_version);
     free(df->project_name);
@@ -112,22 +121,26 @@ void cu_depfile_clear(struct cu_depfile *df)
 
 char *cu_pypi_normalize(const char *name)
 {
-    if (!name)
+    if (!name) {
         return NULL;
+    }
     size_t n = strlen(name);
     char *o = cu_malloc(n + 1);
-    if (!o)
+    if (!o) {
         return NULL;
+    }
     size_t j = 0;
     for (size_t i = 0; i < n; i++) {
         char c = name[i];
         if (c == '-' || c == '_' || c == '.') {
-            if (j == 0 || o[j - 1] != '-')
+            if (j == 0 || o[j - 1] != '-') {
                 o[j++] = '-';
+            }
             continue;
         }
-        if (c >= 'A' && c <= 'Z')
+        if (c >= 'A' && c <= 'Z') {
             c = (char)(c - 'A' + 'a');
+        }
         o[j++] = c;
     }
     o[j] = '\0';
@@ -153,8 +166,9 @@ static void purl_enc(struct cu_buf *b, const char *s)
 
 char *cu_pkg_purl(enum cu_eco eco, const char *name, const char *version)
 {
-    if (!name)
+    if (!name) {
         return NULL;
+    }
     struct cu_buf b = CU_BUF_INIT(1u << 16);
     char *norm = NULL;
     if (eco == CU_ECO_NPM) {
@@ -191,18 +205,83 @@ char *cu_pkg_purl(enum cu_eco eco, const char *name, const char *version)
     return r;
 }
 
+/* ---- hash sets ---- */
+
+uint64_t cu_strhash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) {
+        h = (h ^ (uint8_t)*s) * 1099511628211ull;
+    }
+    h ^= h >> 31;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 29;
+    return h ? h : 1;
+}
+
+/* Adds h; returns 1 when it was new, 0 when present, CUSTODY_ENOMEM. */
+int cu_hset_add(struct cu_hset *s, uint64_t h)
+{
+    if ((s->n + 1) * 2 >= s->cap) {
+        size_t ncap = s->cap ? s->cap * 2 : 256;
+        uint64_t *nv = cu_calloc(ncap, sizeof(*nv));
+        if (!nv) {
+            return CUSTODY_ENOMEM;
+        }
+        for (size_t i = 0; i < s->cap; i++) {
+            if (!s->v[i]) {
+                continue;
+            }
+            size_t j = (size_t)s->v[i] & (ncap - 1);
+            while (nv[j]) {
+                j = (j + 1) & (ncap - 1);
+            }
+            nv[j] = s->v[i];
+        }
+        free(s->v);
+        s->v = nv;
+        s->cap = ncap;
+    }
+    size_t j = (size_t)h & (s->cap - 1);
+    while (s->v[j]) {
+        if (s->v[j] == h) {
+            return 0;
+        }
+        j = (j + 1) & (s->cap - 1);
+    }
+    s->v[j] = h;
+    s->n++;
+    return 1;
+}
+
+bool cu_hset_has(const struct cu_hset *s, uint64_t h)
+{
+    if (!s->cap) {
+        return false;
+    }
+    for (size_t j = (size_t)h & (s->cap - 1); s->v[j]; j = (j + 1) & (s->cap - 1)) {
+        if (s->v[j] == h) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* ---- file names ---- */
 
 static bool eq_ci(const char *a, const char *b)
 {
     for (; *a && *b; a++, b++) {
         char x = *a, y = *b;
-        if (x >= 'A' && x <= 'Z')
+        if (x >= 'A' && x <= 'Z') {
             x = (char)(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
+        }
+        if (y >= 'A' && y <= 'Z') {
             y = (char)(y - 'A' + 'a');
-        if (x != y)
+        }
+        if (x != y) {
             return false;
+        }
     }
     return *a == *b;
 }
@@ -226,23 +305,27 @@ cu_depfile_parse_fn cu_deps_parser_for_name(const char *path, const char **forma
         { "pylock.toml", "pylock", cu_parse_pylock },
         { "constraints.txt", "requirements", cu_parse_requirements },
     };
-    if (format)
+    if (format) {
         *format = NULL;
-    if (!path)
+    }
+    if (!path) {
         return NULL;
+    }
     const char *base = cu_basename(path);
     for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++) {
         if (strcmp(base, exact[i].name) == 0) {
-            if (format)
+            if (format) {
                 *format = exact[i].format;
+            }
             return exact[i].fn;
         }
     }
     size_t bl = strlen(base);
     /* pylock.<name>.toml (PEP 751) */
     if (bl > 12 && strncmp(base, "pylock.", 7) == 0 && cu_has_suffix(base, ".toml")) {
-        if (format)
+        if (format) {
             *format = "pylock";
+        }
         return cu_parse_pylock;
     }
     /* requirements*.txt, *requirements.txt, *requirements*.in is not read (not pinned) */
@@ -255,8 +338,9 @@ cu_depfile_parse_fn cu_deps_parser_for_name(const char *path, const char **forma
             size_t dl = (size_t)(base - path) - 1; /* the '/' before base */
             const char *d = path + dl;
             const char *ds = d;
-            while (ds > path && ds[-1] != '/' && ds[-1] != '\\')
+            while (ds > path && ds[-1] != '/' && ds[-1] != '\\') {
                 ds--;
+            }
             char dir[32];
             size_t n = (size_t)(d - ds);
             if (n > 0 && n < sizeof(dir)) {
@@ -266,8 +350,9 @@ cu_depfile_parse_fn cu_deps_parser_for_name(const char *path, const char **forma
             }
         }
         if (req) {
-            if (format)
+            if (format) {
                 *format = "requirements";
+            }
             return cu_parse_requirements;
         }
     }

@@ -40,19 +40,26 @@ static const char *source_name(enum cu_dep_source s)
 
 static void emit_pkg(struct cu_ctx *ctx, const struct cu_source *src, const struct cu_pkg *p)
 {
-    custody_prop props[7];
+    custody_prop props[8];
     size_t n = 0;
-    if (p->integrity)
+    if (p->integrity) {
         props[n++] = (custody_prop){ "integrity", p->integrity };
-    if (p->resolved)
+    }
+    if (p->resolved) {
         props[n++] = (custody_prop){ "resolved", p->resolved };
+    }
     props[n++] = (custody_prop){ "source", source_name(p->source) };
     props[n++] = (custody_prop){ "scope", p->dev ? "dev" : p->optional ? "optional" : "required" };
-    if (p->index)
+    if (p->index) {
         props[n++] = (custody_prop){ "index", p->index };
+    }
     props[n++] = (custody_prop){ "direct", p->direct ? "true" : "false" };
-    if (p->spec)
+    if (p->spec) {
         props[n++] = (custody_prop){ "spec", p->spec };
+    }
+    if (p->install_script) {
+        props[n++] = (custody_prop){ "install-script", "true" };
+    }
     char *purl = cu_pkg_purl(p->eco, p->name, p->version);
     struct cu_component_desc d = { .kind = "library",
                                    .ecosystem = p->eco == CU_ECO_NPM ? "npm" : "pypi",
@@ -71,14 +78,17 @@ static int read_all(struct cu_source *src, uint8_t **out, size_t *len, custody_e
 {
     uint64_t size;
     int rc = cu_source_size(src, &size, err);
-    if (rc < 0)
+    if (rc < 0) {
         return rc;
-    if (size > CU_LIMIT_DEPFILE)
+    }
+    if (size > CU_LIMIT_DEPFILE) {
         return cu_err_limit(err, src->loc, 0, "dependency file of %llu bytes exceeds %u",
                             (unsigned long long)size, CU_LIMIT_DEPFILE);
+    }
     uint8_t *buf = cu_malloc(size ? (size_t)size : 1);
-    if (!buf)
+    if (!buf) {
         return cu_err_nomem(err);
+    }
     if (size && (rc = cu_source_read_exact(src, 0, buf, (size_t)size, err)) < 0) {
         free(buf);
         return rc;
@@ -98,46 +108,58 @@ static int deps_analyze(struct cu_ctx *ctx, struct cu_source *src)
     custody_error *err = cu_ctx_err(ctx);
     const char *format = NULL;
     cu_depfile_parse_fn parse = cu_deps_parser_for_name(src->name, &format);
-    if (!parse)
+    if (!parse) {
         return 0;
+    }
     uint8_t *data = NULL;
     size_t len = 0;
     int rc = read_all(src, &data, &len, err);
-    if (rc)
+    if (rc) {
         return rc;
+    }
     struct cu_depfile df;
     memset(&df, 0, sizeof(df));
     rc = parse(&df, data, len, err);
     free(data);
-    if (rc == CUSTODY_EMALFORMED || rc == CUSTODY_EUNSUPPORTED) {
+    if (rc == CUSTODY_EMALFORMED || rc == CUSTODY_EUNSUPPORTED || rc == CUSTODY_ELIMIT) {
         /* a finding with the line the parser named ("line N: ..."), never an empty result */
         const char *l = strncmp(err->msg, "line ", 5) == 0 ? err->msg + 5 : NULL;
         const char *msg = err->msg;
         uint32_t line = 0;
-        for (; l && *l >= '0' && *l <= '9' && line < 100000000u; l++)
+        for (; l && *l >= '0' && *l <= '9' && line < 100000000u; l++) {
             line = line * 10u + (uint32_t)(*l - '0');
-        if (l && l[0] == ':' && l[1] == ' ')
+        }
+        if (l && l[0] == ':' && l[1] == ' ') {
             msg = l + 2; /* the line goes into the location */
+        }
+        /* a parser limit (nesting, string length) on a lockfile is no benign overflow: it is
+         * reported as malformed, so a named file still fails closed */
         cu_emit_line(ctx, src, line,
-                     rc == CUSTODY_EMALFORMED ? "deps/malformed" : "deps/unsupported-version",
+                     rc == CUSTODY_EUNSUPPORTED ? "deps/unsupported-version" : "deps/malformed",
                      CU_SEV_DEFAULT, NULL, "%s %s: %s", format,
-                     rc == CUSTODY_EMALFORMED ? "cannot be parsed" : "has an unknown version", msg);
+                     rc == CUSTODY_EUNSUPPORTED ? "has an unknown version"
+                     : rc == CUSTODY_ELIMIT     ? "exceeds a parser limit"
+                                                : "cannot be parsed",
+                     msg);
         cu_fact(ctx, "deps.format", "%s", format);
         cu_err_clear(err);
         cu_depfile_clear(&df);
         return 0;
     }
     if (rc) {
-        if (err->where[0] == '\0' || strncmp(err->where, src->loc, strlen(src->loc)) != 0)
+        if (err->where[0] == '\0' || strncmp(err->where, src->loc, strlen(src->loc)) != 0) {
             (void)snprintf(err->where, sizeof(err->where), "%s", src->loc);
+        }
         cu_depfile_clear(&df);
         return rc;
     }
-    if (strcmp(format, "npm-shrinkwrap") == 0)
+    if (strcmp(format, "npm-shrinkwrap") == 0) {
         df.format = "npm-shrinkwrap";
+    }
     cu_fact(ctx, "deps.format", "%s", df.format);
-    if (df.format_version)
+    if (df.format_version) {
         cu_fact(ctx, "deps.format-version", "%s", df.format_version);
+    }
     cu_fact(ctx, "deps.packages", "%zu", df.npkgs);
     const char *disk = cu_ctx_disk_path(ctx, src);
     if (strcmp(df.format, "package-json") == 0 && in_node_modules(disk ? disk : src->loc)) {
@@ -149,11 +171,17 @@ static int deps_analyze(struct cu_ctx *ctx, struct cu_source *src)
                                    .version = df.project_version,
                                    .line = 1,
                                    .source = CU_DEP_PATH };
+            for (size_t i = 0; i < df.nscripts; i++) {
+                const char *sn = df.scripts[i].name;
+                self.install_script |= strcmp(sn, "preinstall") == 0 ||
+                                       strcmp(sn, "install") == 0 || strcmp(sn, "postinstall") == 0;
+            }
             emit_pkg(ctx, src, &self);
         }
     } else {
-        for (size_t i = 0; i < df.npkgs; i++)
+        for (size_t i = 0; i < df.npkgs; i++) {
             emit_pkg(ctx, src, &df.pkgs[i]);
+        }
     }
     cu_deps_check_data(ctx, src, &df);
     cu_deps_check_struct(ctx, src, &df);
@@ -161,6 +189,6 @@ static int deps_analyze(struct cu_ctx *ctx, struct cu_source *src)
     return 0;
 }
 
-static const char *const deps_ext[] = { ".lock", ".json", ".yaml", ".toml", ".txt", NULL };
-
-const struct cu_analyzer cu_analyzer_deps = { "deps", deps_ext, deps_sniff, deps_analyze };
+/* No extensions: the analyzer goes by whole file names (package-lock.json, uv.lock, ...), so a
+ * generic .txt/.toml/.yaml holding another format is no "extension mismatch" of ours. */
+const struct cu_analyzer cu_analyzer_deps = { "deps", NULL, deps_sniff, deps_analyze };

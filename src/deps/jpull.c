@@ -64,14 +64,16 @@ int cu_jp_init(struct cu_jp *p, const uint8_t *data, size_t len, custody_error *
     p->len = len;
     p->line = 1;
     p->err = err;
-    p->kb = (struct cu_buf)CU_BUF_INIT(CU_LIMIT_NAME_LEN * 4);
+    p->kb = (struct cu_buf)CU_BUF_INIT((size_t)CU_LIMIT_NAME_LEN * 4);
     p->vb = (struct cu_buf)CU_BUF_INIT(CU_LIMIT_DEPFILE);
-    if (len >= 3 && data[0] == 0xef && data[1] == 0xbb && data[2] == 0xbf)
+    if (len >= 3 && data[0] == 0xef && data[1] == 0xbb && data[2] == 0xbf) {
         p->pos = 3;
+    }
     size_t bad = 0;
     if (!utf8_ok(data, len, &bad)) {
-        for (size_t i = 0; i < bad; i++)
+        for (size_t i = 0; i < bad; i++) {
             p->line += data[i] == '\n';
+        }
         p->pos = bad;
         return cu_jp_error(p, "invalid UTF-8");
     }
@@ -88,10 +90,11 @@ static void ws(struct cu_jp *p)
 {
     while (p->pos < p->len) {
         uint8_t c = p->s[p->pos];
-        if (c == '\n')
+        if (c == '\n') {
             p->line++;
-        else if (c != ' ' && c != '\t' && c != '\r')
+        } else if (c != ' ' && c != '\t' && c != '\r') {
             return;
+        }
         p->pos++;
     }
 }
@@ -99,8 +102,9 @@ static void ws(struct cu_jp *p)
 int cu_jp_peek(struct cu_jp *p, enum cu_jtok *t)
 {
     ws(p);
-    if (p->pos >= p->len)
+    if (p->pos >= p->len) {
         return cu_jp_error(p, "unexpected end of input");
+    }
     switch (p->s[p->pos]) {
     case '{':
         *t = CU_JT_OBJ;
@@ -131,13 +135,15 @@ int cu_jp_peek(struct cu_jp *p, enum cu_jtok *t)
 
 static int hex4(struct cu_jp *p, uint32_t *out)
 {
-    if (4 > p->len - p->pos)
+    if (4 > p->len - p->pos) {
         return cu_jp_error(p, "short \\u escape");
+    }
     uint32_t v = 0;
     for (size_t i = 0; i < 4; i++) {
         int h = cu_hexval(p->s[p->pos + i]);
-        if (h < 0)
+        if (h < 0) {
             return cu_jp_error(p, "bad \\u escape");
+        }
         v = (v << 4) | (uint32_t)h;
     }
     p->pos += 4;
@@ -148,27 +154,33 @@ static int hex4(struct cu_jp *p, uint32_t *out)
 /* A string at '"' into b (reset first); b == NULL skips it. */
 static int str_into(struct cu_jp *p, struct cu_buf *b)
 {
-    if (b)
+    if (b) {
         cu_buf_reset(b);
+    }
     p->pos++;
     for (;;) {
         size_t st = p->pos;
         while (p->pos < p->len && p->s[p->pos] != '"' && p->s[p->pos] != '\\' &&
-               p->s[p->pos] >= 0x20)
+               p->s[p->pos] >= 0x20) {
             p->pos++;
-        if (b && p->pos > st)
+        }
+        if (b && p->pos > st) {
             cu_buf_add(b, p->s + st, p->pos - st);
-        if (p->pos >= p->len)
+        }
+        if (p->pos >= p->len) {
             return cu_jp_error(p, "unterminated string");
+        }
         uint8_t c = p->s[p->pos];
         if (c == '"') {
             p->pos++;
             break;
         }
-        if (c < 0x20)
+        if (c < 0x20) {
             return cu_jp_error(p, "control character in string");
-        if (2 > p->len - p->pos)
+        }
+        if (2 > p->len - p->pos) {
             return cu_jp_error(p, "unterminated escape");
+        }
         uint8_t e = p->s[p->pos + 1];
         p->pos += 2;
         char o = 0;
@@ -198,18 +210,22 @@ static int str_into(struct cu_jp *p, struct cu_buf *b)
             o = '\t';
             break;
         case 'u': {
-            uint32_t cp, lo;
+            uint32_t cp = 0, lo = 0;
             int rc = hex4(p, &cp);
-            if (rc)
+            if (rc) {
                 return rc;
+            }
             if (cp >= 0xd800 && cp <= 0xdbff) {
-                if (2 > p->len - p->pos || p->s[p->pos] != '\\' || p->s[p->pos + 1] != 'u')
+                if (2 > p->len - p->pos || p->s[p->pos] != '\\' || p->s[p->pos + 1] != 'u') {
                     return cu_jp_error(p, "lone surrogate");
+                }
                 p->pos += 2;
-                if ((rc = hex4(p, &lo)))
+                if ((rc = hex4(p, &lo))) {
                     return rc;
-                if (lo < 0xdc00 || lo > 0xdfff)
+                }
+                if (lo < 0xdc00 || lo > 0xdfff) {
                     return cu_jp_error(p, "bad surrogate pair");
+                }
                 cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
             } else if (cp >= 0xdc00 && cp <= 0xdfff) {
                 return cu_jp_error(p, "lone surrogate");
@@ -243,52 +259,65 @@ static int str_into(struct cu_jp *p, struct cu_buf *b)
         default:
             return cu_jp_error(p, "bad escape");
         }
-        if (b)
+        if (b) {
             cu_buf_addc(b, o);
+        }
     }
-    if (b && b->oom)
+    if (b && b->oom) {
         return cu_err_nomem(p->err);
-    if (b && b->cut)
+    }
+    if (b && b->cut) {
         return cu_err_limit(p->err, "json", p->pos, "line %u: string too long", (unsigned)p->line);
+    }
     return 0;
 }
 
 int cu_jp_string(struct cu_jp *p)
 {
     ws(p);
-    if (p->pos >= p->len || p->s[p->pos] != '"')
+    if (p->pos >= p->len || p->s[p->pos] != '"') {
         return cu_jp_error(p, "expected a string");
+    }
     return str_into(p, &p->vb);
 }
 
 static int number(struct cu_jp *p, struct cu_buf *b)
 {
     size_t st = p->pos;
-    if (p->pos < p->len && p->s[p->pos] == '-')
+    if (p->pos < p->len && p->s[p->pos] == '-') {
         p->pos++;
-    if (p->pos >= p->len || p->s[p->pos] < '0' || p->s[p->pos] > '9')
+    }
+    if (p->pos >= p->len || p->s[p->pos] < '0' || p->s[p->pos] > '9') {
         return cu_jp_error(p, "bad number");
-    if (p->s[p->pos] == '0')
+    }
+    if (p->s[p->pos] == '0') {
         p->pos++;
-    else
-        while (p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9')
+    } else {
+        while (p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9') {
             p->pos++;
+        }
+    }
     if (p->pos < p->len && p->s[p->pos] == '.') {
         size_t d = ++p->pos;
-        while (p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9')
+        while (p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9') {
             p->pos++;
-        if (p->pos == d)
+        }
+        if (p->pos == d) {
             return cu_jp_error(p, "bad number");
+        }
     }
     if (p->pos < p->len && (p->s[p->pos] == 'e' || p->s[p->pos] == 'E')) {
         p->pos++;
-        if (p->pos < p->len && (p->s[p->pos] == '+' || p->s[p->pos] == '-'))
+        if (p->pos < p->len && (p->s[p->pos] == '+' || p->s[p->pos] == '-')) {
             p->pos++;
+        }
         size_t d = p->pos;
-        while (p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9')
+        while (p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9') {
             p->pos++;
-        if (p->pos == d)
+        }
+        if (p->pos == d) {
             return cu_jp_error(p, "bad number");
+        }
     }
     if (b) {
         cu_buf_reset(b);
@@ -300,8 +329,9 @@ static int number(struct cu_jp *p, struct cu_buf *b)
 static int literal(struct cu_jp *p, const char *lit)
 {
     size_t n = strlen(lit);
-    if (n > p->len - p->pos || memcmp(p->s + p->pos, lit, n) != 0)
+    if (n > p->len - p->pos || memcmp(p->s + p->pos, lit, n) != 0) {
         return cu_jp_error(p, "unexpected token");
+    }
     p->pos += n;
     return 0;
 }
@@ -309,8 +339,9 @@ static int literal(struct cu_jp *p, const char *lit)
 int cu_jp_scalar(struct cu_jp *p, enum cu_jtok *t)
 {
     int rc = cu_jp_peek(p, t);
-    if (rc)
+    if (rc) {
         return rc;
+    }
     switch (*t) {
     case CU_JT_STR:
         return str_into(p, &p->vb);
@@ -330,10 +361,12 @@ int cu_jp_scalar(struct cu_jp *p, enum cu_jtok *t)
 int cu_jp_obj_begin(struct cu_jp *p)
 {
     ws(p);
-    if (p->pos >= p->len || p->s[p->pos] != '{')
+    if (p->pos >= p->len || p->s[p->pos] != '{') {
         return cu_jp_error(p, "expected an object");
-    if (p->depth >= CU_LIMIT_DEPS_DEPTH)
+    }
+    if (p->depth >= CU_LIMIT_DEPS_DEPTH) {
         return cu_err_limit(p->err, "json", p->pos, "line %u: nesting too deep", (unsigned)p->line);
+    }
     p->depth++;
     p->pos++;
     return 0;
@@ -342,8 +375,9 @@ int cu_jp_obj_begin(struct cu_jp *p)
 int cu_jp_obj_next(struct cu_jp *p, bool first, bool *more, uint32_t *line)
 {
     ws(p);
-    if (p->pos >= p->len)
+    if (p->pos >= p->len) {
         return cu_jp_error(p, "unterminated object");
+    }
     if (p->s[p->pos] == '}') {
         p->pos++;
         p->depth--;
@@ -351,22 +385,27 @@ int cu_jp_obj_next(struct cu_jp *p, bool first, bool *more, uint32_t *line)
         return 0;
     }
     if (!first) {
-        if (p->s[p->pos] != ',')
+        if (p->s[p->pos] != ',') {
             return cu_jp_error(p, "expected ',' or '}'");
+        }
         p->pos++;
         ws(p);
     }
-    if (p->pos >= p->len || p->s[p->pos] != '"')
+    if (p->pos >= p->len || p->s[p->pos] != '"') {
         return cu_jp_error(p, "expected a key");
+    }
     *line = p->line;
     int rc = str_into(p, &p->kb);
-    if (rc)
+    if (rc) {
         return rc;
-    if (strlen(cu_buf_str(&p->kb)) != p->kb.len)
+    }
+    if (strlen(cu_buf_str(&p->kb)) != p->kb.len) {
         return cu_jp_error(p, "NUL in a key");
+    }
     ws(p);
-    if (p->pos >= p->len || p->s[p->pos] != ':')
+    if (p->pos >= p->len || p->s[p->pos] != ':') {
         return cu_jp_error(p, "expected ':'");
+    }
     p->pos++;
     *more = true;
     return 0;
@@ -375,10 +414,12 @@ int cu_jp_obj_next(struct cu_jp *p, bool first, bool *more, uint32_t *line)
 int cu_jp_arr_begin(struct cu_jp *p)
 {
     ws(p);
-    if (p->pos >= p->len || p->s[p->pos] != '[')
+    if (p->pos >= p->len || p->s[p->pos] != '[') {
         return cu_jp_error(p, "expected an array");
-    if (p->depth >= CU_LIMIT_DEPS_DEPTH)
+    }
+    if (p->depth >= CU_LIMIT_DEPS_DEPTH) {
         return cu_err_limit(p->err, "json", p->pos, "line %u: nesting too deep", (unsigned)p->line);
+    }
     p->depth++;
     p->pos++;
     return 0;
@@ -387,8 +428,9 @@ int cu_jp_arr_begin(struct cu_jp *p)
 int cu_jp_arr_next(struct cu_jp *p, bool first, bool *more)
 {
     ws(p);
-    if (p->pos >= p->len)
+    if (p->pos >= p->len) {
         return cu_jp_error(p, "unterminated array");
+    }
     if (p->s[p->pos] == ']') {
         p->pos++;
         p->depth--;
@@ -396,8 +438,9 @@ int cu_jp_arr_next(struct cu_jp *p, bool first, bool *more)
         return 0;
     }
     if (!first) {
-        if (p->s[p->pos] != ',')
+        if (p->s[p->pos] != ',') {
             return cu_jp_error(p, "expected ',' or ']'");
+        }
         p->pos++;
     }
     *more = true;
@@ -408,53 +451,65 @@ int cu_jp_skip(struct cu_jp *p)
 {
     enum cu_jtok t;
     int rc = cu_jp_peek(p, &t);
-    if (rc)
+    if (rc) {
         return rc;
+    }
     bool more = true, first = true;
     uint32_t line;
     switch (t) {
     case CU_JT_OBJ:
         /* duplicate keys inside skipped objects are not looked for: nothing reads them */
-        if ((rc = cu_jp_obj_begin(p)))
+        if ((rc = cu_jp_obj_begin(p))) {
             return rc;
+        }
         for (;;) {
             ws(p);
-            if (p->pos >= p->len)
+            if (p->pos >= p->len) {
                 return cu_jp_error(p, "unterminated object");
+            }
             if (p->s[p->pos] == '}') {
                 p->pos++;
                 p->depth--;
                 return 0;
             }
             if (!first) {
-                if (p->s[p->pos] != ',')
+                if (p->s[p->pos] != ',') {
                     return cu_jp_error(p, "expected ',' or '}'");
+                }
                 p->pos++;
                 ws(p);
             }
             first = false;
-            if (p->pos >= p->len || p->s[p->pos] != '"')
+            if (p->pos >= p->len || p->s[p->pos] != '"') {
                 return cu_jp_error(p, "expected a key");
-            if ((rc = str_into(p, NULL)))
+            }
+            if ((rc = str_into(p, NULL))) {
                 return rc;
+            }
             ws(p);
-            if (p->pos >= p->len || p->s[p->pos] != ':')
+            if (p->pos >= p->len || p->s[p->pos] != ':') {
                 return cu_jp_error(p, "expected ':'");
+            }
             p->pos++;
-            if ((rc = cu_jp_skip(p)))
+            if ((rc = cu_jp_skip(p))) {
                 return rc;
+            }
         }
     case CU_JT_ARR:
-        if ((rc = cu_jp_arr_begin(p)))
+        if ((rc = cu_jp_arr_begin(p))) {
             return rc;
+        }
         for (;;) {
-            if ((rc = cu_jp_arr_next(p, first, &more)))
+            if ((rc = cu_jp_arr_next(p, first, &more))) {
                 return rc;
-            if (!more)
+            }
+            if (!more) {
                 return 0;
+            }
             first = false;
-            if ((rc = cu_jp_skip(p)))
+            if ((rc = cu_jp_skip(p))) {
                 return rc;
+            }
         }
     case CU_JT_STR:
         return str_into(p, NULL);

@@ -23,8 +23,9 @@ struct cu_lt_ent {
 static uint64_t khash(const char *key, size_t klen)
 {
     uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < klen; i++)
+    for (size_t i = 0; i < klen; i++) {
         h = (h ^ (uint8_t)key[i]) * 1099511628211ull;
+    }
     return h;
 }
 
@@ -41,8 +42,9 @@ static struct cu_lt_ent *lfind(const struct cu_ltree *t, const void *c, uint64_t
 {
     for (size_t i = slot(c, h, idx, t->cap);; i = (i + 1) & (t->cap - 1)) {
         struct cu_lt_ent *e = &t->tab[i];
-        if (!e->used || (e->c == c && e->h == h && e->idx == idx))
+        if (!e->used || (e->c == c && e->h == h && e->idx == idx)) {
             return e;
+        }
     }
 }
 
@@ -51,19 +53,23 @@ static int lset(struct cu_ltree *t, const void *c, uint64_t h, size_t idx, uint3
     if ((t->n + 1) * 2 >= t->cap) {
         size_t ncap = t->cap ? t->cap * 2 : 1024;
         struct cu_lt_ent *nt = cu_calloc(ncap, sizeof(*nt)), *old = t->tab;
-        if (!nt)
+        if (!nt) {
             return CUSTODY_ENOMEM;
+        }
         size_t ocap = t->cap;
         t->tab = nt;
         t->cap = ncap;
-        for (size_t i = 0; i < ocap; i++)
-            if (old[i].used)
+        for (size_t i = 0; i < ocap; i++) {
+            if (old[i].used) {
                 *lfind(t, old[i].c, old[i].h, old[i].idx) = old[i];
+            }
+        }
         free(old);
     }
     struct cu_lt_ent *e = lfind(t, c, h, idx);
-    if (!e->used)
+    if (!e->used) {
         t->n++;
+    }
     *e = (struct cu_lt_ent){ .c = c, .h = h, .idx = idx, .line = line, .used = true };
     return 0;
 }
@@ -75,24 +81,27 @@ int cu_lt_set(struct cu_ltree *t, const json_t *c, const char *key, size_t i, ui
 
 uint32_t cu_lt_key_line(const struct cu_ltree *t, const json_t *obj, const char *key)
 {
-    if (!t || !t->cap || !obj || !key)
+    if (!t || !t->cap || !obj || !key) {
         return 0;
+    }
     const struct cu_lt_ent *e = lfind(t, obj, khash(key, strlen(key)), 0);
     return e->used ? e->line : 0;
 }
 
 uint32_t cu_lt_item_line(const struct cu_ltree *t, const json_t *arr, size_t i)
 {
-    if (!t || !t->cap || !arr)
+    if (!t || !t->cap || !arr) {
         return 0;
+    }
     const struct cu_lt_ent *e = lfind(t, arr, 0, i);
     return e->used ? e->line : 0;
 }
 
 void cu_lt_free(struct cu_ltree *t)
 {
-    if (!t)
+    if (!t) {
         return;
+    }
     json_decref(t->root);
     free(t->tab);
     memset(t, 0, sizeof(*t));
@@ -125,19 +134,22 @@ static int jws(struct jp *p)
         } else if (c == ' ' || c == '\t' || c == '\r') {
             p->pos++;
         } else if (p->jsonc && c == '/' && p->len - p->pos >= 2 && p->s[p->pos + 1] == '/') {
-            while (p->pos < p->len && p->s[p->pos] != '\n')
+            while (p->pos < p->len && p->s[p->pos] != '\n') {
                 p->pos++;
+            }
         } else if (p->jsonc && c == '/' && p->len - p->pos >= 2 && p->s[p->pos + 1] == '*') {
             p->pos += 2;
             for (;;) {
-                if (p->len - p->pos < 2)
+                if (p->len - p->pos < 2) {
                     return jerr(p, "unterminated comment");
+                }
                 if (p->s[p->pos] == '*' && p->s[p->pos + 1] == '/') {
                     p->pos += 2;
                     break;
                 }
-                if (p->s[p->pos] == '\n')
+                if (p->s[p->pos] == '\n') {
                     p->line++;
+                }
                 p->pos++;
             }
         } else {
@@ -149,13 +161,15 @@ static int jws(struct jp *p)
 
 static int hex4(struct jp *p, uint32_t *out)
 {
-    if (4 > p->len - p->pos)
+    if (4 > p->len - p->pos) {
         return jerr(p, "short \\u escape");
+    }
     uint32_t v = 0;
     for (size_t i = 0; i < 4; i++) {
         int h = cu_hexval(p->s[p->pos + i]);
-        if (h < 0)
+        if (h < 0) {
             return jerr(p, "bad \\u escape");
+        }
         v = (v << 4) | (uint32_t)h;
     }
     p->pos += 4;
@@ -195,27 +209,33 @@ static int jstring(struct jp *p)
     cu_buf_reset(&p->sb);
     p->pos++;
     for (;;) {
-        if (p->pos >= p->len)
+        if (p->pos >= p->len) {
             return jerr(p, "unterminated string");
+        }
         /* fast path: a run of plain bytes */
         size_t st = p->pos;
         while (p->pos < p->len && p->s[p->pos] != '"' && p->s[p->pos] != '\\' &&
-               p->s[p->pos] >= 0x20)
+               p->s[p->pos] >= 0x20) {
             p->pos++;
-        if (p->pos > st)
+        }
+        if (p->pos > st) {
             cu_buf_add(&p->sb, p->s + st, p->pos - st);
-        if (p->pos >= p->len)
+        }
+        if (p->pos >= p->len) {
             return jerr(p, "unterminated string");
+        }
         uint8_t c = p->s[p->pos];
         if (c == '"') {
             p->pos++;
             break;
         }
-        if (c < 0x20)
+        if (c < 0x20) {
             return jerr(p, "control character in string");
+        }
         /* backslash */
-        if (2 > p->len - p->pos)
+        if (2 > p->len - p->pos) {
             return jerr(p, "unterminated escape");
+        }
         uint8_t e = p->s[p->pos + 1];
         p->pos += 2;
         switch (e) {
@@ -244,18 +264,22 @@ static int jstring(struct jp *p)
             cu_buf_addc(&p->sb, '\t');
             break;
         case 'u': {
-            uint32_t cp, lo;
+            uint32_t cp = 0, lo = 0;
             int rc = hex4(p, &cp);
-            if (rc)
+            if (rc) {
                 return rc;
+            }
             if (cp >= 0xd800 && cp <= 0xdbff) {
-                if (2 > p->len - p->pos || p->s[p->pos] != '\\' || p->s[p->pos + 1] != 'u')
+                if (2 > p->len - p->pos || p->s[p->pos] != '\\' || p->s[p->pos + 1] != 'u') {
                     return jerr(p, "lone surrogate");
+                }
                 p->pos += 2;
-                if ((rc = hex4(p, &lo)))
+                if ((rc = hex4(p, &lo))) {
                     return rc;
-                if (lo < 0xdc00 || lo > 0xdfff)
+                }
+                if (lo < 0xdc00 || lo > 0xdfff) {
                     return jerr(p, "bad surrogate pair");
+                }
                 cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
             } else if (cp >= 0xdc00 && cp <= 0xdfff) {
                 return jerr(p, "lone surrogate");
@@ -267,10 +291,12 @@ static int jstring(struct jp *p)
             return jerr(p, "bad escape");
         }
     }
-    if (p->sb.oom)
+    if (p->sb.oom) {
         return cu_err_nomem(p->err);
-    if (p->sb.cut)
+    }
+    if (p->sb.cut) {
         return cu_err_limit(p->err, "json", p->pos, "line %u: string too long", (unsigned)p->line);
+    }
     return 0;
 }
 
@@ -278,39 +304,48 @@ static int jnumber(struct jp *p, json_t **out)
 {
     size_t st = p->pos;
     bool real = false;
-    if (p->pos < p->len && p->s[p->pos] == '-')
+    if (p->pos < p->len && p->s[p->pos] == '-') {
         p->pos++;
-    if (p->pos >= p->len || p->s[p->pos] < '0' || p->s[p->pos] > '9')
+    }
+    if (p->pos >= p->len || p->s[p->pos] < '0' || p->s[p->pos] > '9') {
         return jerr(p, "bad number");
+    }
     if (p->s[p->pos] == '0') {
         p->pos++;
     } else {
-        while (p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9')
+        while (p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9') {
             p->pos++;
+        }
     }
     if (p->pos < p->len && p->s[p->pos] == '.') {
         real = true;
         p->pos++;
         size_t d = p->pos;
-        while (p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9')
+        while (p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9') {
             p->pos++;
-        if (p->pos == d)
+        }
+        if (p->pos == d) {
             return jerr(p, "bad number");
+        }
     }
     if (p->pos < p->len && (p->s[p->pos] == 'e' || p->s[p->pos] == 'E')) {
         real = true;
         p->pos++;
-        if (p->pos < p->len && (p->s[p->pos] == '+' || p->s[p->pos] == '-'))
+        if (p->pos < p->len && (p->s[p->pos] == '+' || p->s[p->pos] == '-')) {
             p->pos++;
+        }
         size_t d = p->pos;
-        while (p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9')
+        while (p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9') {
             p->pos++;
-        if (p->pos == d)
+        }
+        if (p->pos == d) {
             return jerr(p, "bad number");
+        }
     }
     char tmp[64];
-    if (p->pos - st >= sizeof(tmp))
+    if (p->pos - st >= sizeof(tmp)) {
         return jerr(p, "number too long");
+    }
     memcpy(tmp, p->s + st, p->pos - st);
     tmp[p->pos - st] = '\0';
     errno = 0;
@@ -322,8 +357,9 @@ static int jnumber(struct jp *p, json_t **out)
         }
     }
     double d = strtod(tmp, NULL);
-    if (!isfinite(d))
+    if (!isfinite(d)) {
         return jerr(p, "number out of range");
+    }
     *out = json_real(d);
     return *out ? 0 : cu_err_nomem(p->err);
 }
@@ -333,8 +369,9 @@ static int jvalue(struct jp *p, json_t **out, unsigned depth);
 static int jlit(struct jp *p, const char *lit, json_t *v, json_t **out)
 {
     size_t n = strlen(lit);
-    if (n > p->len - p->pos || memcmp(p->s + p->pos, lit, n) != 0)
+    if (n > p->len - p->pos || memcmp(p->s + p->pos, lit, n) != 0) {
         return jerr(p, "unexpected token");
+    }
     p->pos += n;
     *out = v;
     return 0;
@@ -347,19 +384,22 @@ static int jcontainer(struct jp *p, json_t **out, unsigned depth)
     json_t *c = obj ? json_object() : json_array();
     char *key = NULL;
     int rc = 0;
-    if (!c)
+    if (!c) {
         return cu_err_nomem(p->err);
+    }
     p->pos++;
-    if ((rc = jws(p)))
+    if ((rc = jws(p))) {
         goto fail;
+    }
     if (p->pos < p->len && p->s[p->pos] == close) {
         p->pos++;
         *out = c;
         return 0;
     }
     for (;;) {
-        if ((rc = jws(p)))
+        if ((rc = jws(p))) {
             goto fail;
+        }
         if (p->jsonc && p->pos < p->len && p->s[p->pos] == close &&
             (obj ? json_object_size(c) : json_array_size(c)) > 0) {
             p->pos++;
@@ -372,8 +412,9 @@ static int jcontainer(struct jp *p, json_t **out, unsigned depth)
                 rc = jerr(p, "expected a key");
                 goto fail;
             }
-            if ((rc = jstring(p)))
+            if ((rc = jstring(p))) {
                 goto fail;
+            }
             if (strlen(cu_buf_str(&p->sb)) != p->sb.len) {
                 rc = jerr(p, "NUL in key");
                 goto fail;
@@ -384,20 +425,22 @@ static int jcontainer(struct jp *p, json_t **out, unsigned depth)
                 goto fail;
             }
             h = khash(key, strlen(key));
-            if ((rc = jws(p)))
+            if ((rc = jws(p))) {
                 goto fail;
+            }
             if (p->pos >= p->len || p->s[p->pos] != ':') {
                 rc = jerr(p, "expected ':'");
                 goto fail;
             }
             p->pos++;
-            if ((rc = jws(p)))
+            if ((rc = jws(p))) {
                 goto fail;
-            line = p->line == line ? line : line; /* the key's line */
+            }
         }
         json_t *v = NULL;
-        if ((rc = jvalue(p, &v, depth + 1)))
+        if ((rc = jvalue(p, &v, depth + 1))) {
             goto fail;
+        }
         if (obj) {
             if (json_object_get(c, key)) {
                 json_decref(v);
@@ -417,8 +460,9 @@ static int jcontainer(struct jp *p, json_t **out, unsigned depth)
                 goto fail;
             }
         }
-        if ((rc = jws(p)))
+        if ((rc = jws(p))) {
             goto fail;
+        }
         if (p->pos < p->len && p->s[p->pos] == ',') {
             p->pos++;
             continue;
@@ -440,18 +484,21 @@ fail:
 
 static int jvalue(struct jp *p, json_t **out, unsigned depth)
 {
-    if (depth > CU_LIMIT_DEPS_DEPTH)
+    if (depth > CU_LIMIT_DEPS_DEPTH) {
         return cu_err_limit(p->err, "json", p->pos, "line %u: nesting too deep", (unsigned)p->line);
-    if (p->pos >= p->len)
+    }
+    if (p->pos >= p->len) {
         return jerr(p, "unexpected end");
+    }
     switch (p->s[p->pos]) {
     case '{':
     case '[':
         return jcontainer(p, out, depth);
     case '"': {
         int rc = jstring(p);
-        if (rc)
+        if (rc) {
             return rc;
+        }
         *out = json_stringn(cu_buf_str(&p->sb), p->sb.len);
         return *out ? 0 : jerr(p, "invalid UTF-8 in string");
     }
@@ -477,16 +524,20 @@ int cu_lt_parse_json(
                     .t = t,
                     .err = err,
                     .sb = CU_BUF_INIT(CU_LIMIT_DEPFILE) };
-    if (len >= 3 && data[0] == 0xef && data[1] == 0xbb && data[2] == 0xbf)
+    if (len >= 3 && data[0] == 0xef && data[1] == 0xbb && data[2] == 0xbf) {
         p.pos = 3;
+    }
     json_t *root = NULL;
     int rc = jws(&p);
-    if (!rc)
+    if (!rc) {
         rc = jvalue(&p, &root, 0);
-    if (!rc)
+    }
+    if (!rc) {
         rc = jws(&p);
-    if (!rc && p.pos != p.len)
+    }
+    if (!rc && p.pos != p.len) {
         rc = jerr(&p, "text after the JSON value");
+    }
     cu_buf_free(&p.sb);
     if (rc) {
         json_decref(root);
@@ -515,15 +566,17 @@ yattach(struct cu_ltree *t, struct yframe *f, json_t *v, uint32_t line, custody_
                                     (unsigned)f->key_line, f->key);
         }
         if (json_object_set_new_nocheck(f->c, f->key, v) ||
-            lset(t, f->c, khash(f->key, strlen(f->key)), 0, f->key_line))
+            lset(t, f->c, khash(f->key, strlen(f->key)), 0, f->key_line)) {
             return cu_err_nomem(err);
+        }
         free(f->key);
         f->key = NULL;
         return 0;
     }
     size_t i = json_array_size(f->c);
-    if (json_array_append_new(f->c, v) || lset(t, f->c, 0, i, line))
+    if (json_array_append_new(f->c, v) || lset(t, f->c, 0, i, line)) {
         return cu_err_nomem(err);
+    }
     return 0;
 }
 
@@ -537,8 +590,9 @@ int cu_lt_parse_yaml(struct cu_ltree *t, const uint8_t *data, size_t len, custod
     json_t *doc = NULL;
     int rc = 0;
     bool done = false;
-    if (!st)
+    if (!st) {
         return cu_err_nomem(err);
+    }
     if (!yaml_parser_initialize(&yp)) {
         free(st);
         return cu_err_nomem(err);
@@ -562,8 +616,9 @@ int cu_lt_parse_yaml(struct cu_ltree *t, const uint8_t *data, size_t len, custod
             /* several documents (pnpm 10 writes an env document first): the last one wins */
             json_decref(doc);
             doc = NULL;
-            if (t->tab)
+            if (t->tab) {
                 memset(t->tab, 0, t->cap * sizeof(*t->tab));
+            }
             t->n = 0;
             break;
         case YAML_ALIAS_EVENT:
@@ -580,17 +635,20 @@ int cu_lt_parse_yaml(struct cu_ltree *t, const uint8_t *data, size_t len, custod
                 }
                 st[depth - 1].key = cu_strdup((const char *)ev.data.scalar.value);
                 st[depth - 1].key_line = line;
-                if (!st[depth - 1].key)
+                if (!st[depth - 1].key) {
                     rc = cu_err_nomem(err);
+                }
                 break;
             }
-            if (ev.data.scalar.length == 0 && ev.data.scalar.plain_implicit)
+            if (ev.data.scalar.length == 0 && ev.data.scalar.plain_implicit) {
                 v = json_null();
-            else
+            } else {
                 v = json_stringn((const char *)ev.data.scalar.value, ev.data.scalar.length);
-            if (!v)
+            }
+            if (!v) {
                 rc = cu_err_malformed(err, "yaml", ev.start_mark.index, "line %u: invalid scalar",
                                       (unsigned)line);
+            }
             break;
         case YAML_MAPPING_START_EVENT:
         case YAML_SEQUENCE_START_EVENT:
@@ -605,8 +663,9 @@ int cu_lt_parse_yaml(struct cu_ltree *t, const uint8_t *data, size_t len, custod
                 break;
             }
             v = ev.type == YAML_MAPPING_START_EVENT ? json_object() : json_array();
-            if (!v)
+            if (!v) {
                 rc = cu_err_nomem(err);
+            }
             push = true;
             break;
         case YAML_MAPPING_END_EVENT:
@@ -629,17 +688,20 @@ int cu_lt_parse_yaml(struct cu_ltree *t, const uint8_t *data, size_t len, custod
                 rc = yattach(t, &st[depth - 1], json_incref(v), line, err);
                 json_decref(v);
             }
-            if (!rc && push)
+            if (!rc && push) {
                 st[depth++] = (struct yframe){ .c = v };
+            }
         } else if (v) {
             json_decref(v);
         }
         yaml_event_delete(&ev);
-        if (rc)
+        if (rc) {
             break;
+        }
     }
-    for (size_t i = 0; i < depth; i++)
+    for (size_t i = 0; i < depth; i++) {
         free(st[i].key);
+    }
     free(st);
     yaml_parser_delete(&yp);
     if (rc) {
@@ -650,8 +712,9 @@ int cu_lt_parse_yaml(struct cu_ltree *t, const uint8_t *data, size_t len, custod
     if (!doc || json_is_null(doc)) {
         json_decref(doc);
         doc = json_object();
-        if (!doc)
+        if (!doc) {
             return cu_err_nomem(err);
+        }
     }
     t->root = doc;
     return 0;

@@ -24,8 +24,9 @@ static inline const char *cu_jstr(const json_t *obj, const char *key)
 static inline bool cu_jtrue(const json_t *obj, const char *key)
 {
     const json_t *v = json_object_get(obj, key);
-    if (json_is_true(v))
+    if (json_is_true(v)) {
         return true;
+    }
     return json_is_string(v) && strcmp(json_string_value(v), "true") == 0;
 }
 
@@ -33,11 +34,13 @@ static inline bool cu_jtrue(const json_t *obj, const char *key)
 static inline long cu_small_uint(const char *s)
 {
     long v = 0;
-    if (!s || !*s)
+    if (!s || !*s) {
         return -1;
+    }
     for (; *s; s++) {
-        if (*s < '0' || *s > '9' || v > 100000)
+        if (*s < '0' || *s > '9' || v > 100000) {
             return -1;
+        }
         v = v * 10 + (*s - '0');
     }
     return v;
@@ -48,6 +51,17 @@ enum cu_dep_source cu_npm_source(const char *s);
 /* Splits "npm:<name>@<version>" (an alias); returns false when s is no alias. The outputs
  * are fresh strings. */
 bool cu_npm_alias(const char *s, char **name, char **version);
+
+/* A set of 64-bit string hashes (duplicate keys, direct dependency names): linear lookups
+ * where a nested loop would be quadratic on hostile input. Zero-initialise; free(s.v). */
+struct cu_hset {
+    uint64_t *v;
+    size_t cap, n;
+};
+uint64_t cu_strhash(const char *s);
+/* Adds h: 1 when new, 0 when present, CUSTODY_ENOMEM. */
+int cu_hset_add(struct cu_hset *s, uint64_t h);
+bool cu_hset_has(const struct cu_hset *s, uint64_t h);
 
 /* Sets df->format_version from a JSON/TOML/YAML scalar (string or integer). 0 or ENOMEM. */
 int cu_depfile_set_version(struct cu_depfile *df, const json_t *v);

@@ -11,8 +11,9 @@ int cu_parse_bun_lock(struct cu_depfile *out, const uint8_t *data, size_t len, c
 {
     struct cu_ltree t;
     int rc = cu_lt_parse_json(&t, data, len, true, err);
-    if (rc)
+    if (rc) {
         return rc;
+    }
     out->format = "bun-lock";
     out->is_lockfile = true;
     const json_t *root = t.root;
@@ -20,11 +21,13 @@ int cu_parse_bun_lock(struct cu_depfile *out, const uint8_t *data, size_t len, c
         rc = cu_err_malformed(err, "bun.lock", 0, "not a JSON object");
         goto out;
     }
-    if (json_object_size(root) == 0)
+    if (json_object_size(root) == 0) {
         goto out; /* "{}" */
+    }
     const json_t *lv = json_object_get(root, "lockfileVersion");
-    if ((rc = cu_depfile_set_version(out, lv)))
+    if ((rc = cu_depfile_set_version(out, lv))) {
         goto nomem;
+    }
     if (!json_is_integer(lv) || json_integer_value(lv) < 0 || json_integer_value(lv) > 1) {
         rc = cu_err_unsupported(err, "bun.lock", 0, "line %u: lockfileVersion %s",
                                 cu_lt_key_line(&t, root, "lockfileVersion"),
@@ -32,8 +35,9 @@ int cu_parse_bun_lock(struct cu_depfile *out, const uint8_t *data, size_t len, c
         goto out;
     }
     const json_t *pk = json_object_get(root, "packages");
-    if (!pk)
+    if (!pk) {
         goto out;
+    }
     if (!json_is_object(pk)) {
         rc = cu_err_malformed(err, "bun.lock", CU_NO_OFFSET, "packages is not an object");
         goto out;
@@ -57,32 +61,85 @@ int cu_parse_bun_lock(struct cu_depfile *out, const uint8_t *data, size_t len, c
             goto out;
         }
         const char *spec = at + 1;
-        if (strncmp(spec, "workspace:", 10) == 0)
+        if (strncmp(spec, "workspace:", 10) == 0) {
             continue; /* the project's own workspaces */
+        }
         char *name = cu_strndup(id, (size_t)(at - id));
-        if (!name)
+        if (!name) {
             goto nomem;
-        struct cu_pkg p = { .eco = CU_ECO_NPM, .name = name, .line = line };
+        }
+        struct cu_pkg p = { .eco = CU_ECO_NPM, .name = name, .line = line, .spec = (char *)key };
         p.source = cu_npm_source(spec);
         if (spec[0] >= '0' && spec[0] <= '9') {
             p.version = (char *)spec;
             p.source = CU_DEP_REGISTRY;
             const char *reg = json_string_value(json_array_get(e, 1));
-            if (reg && *reg)
+            if (reg && *reg) {
                 p.resolved = (char *)reg;
+            }
             const json_t *last = json_array_get(e, json_array_size(e) - 1);
-            if (json_array_size(e) >= 4 && json_is_string(last))
+            if (json_array_size(e) >= 4 && json_is_string(last)) {
                 p.integrity = (char *)json_string_value(last);
+            }
         } else {
-            if (strncmp(spec, "npm:", 4) == 0)
+            if (strncmp(spec, "npm:", 4) == 0) {
                 p.version = (char *)spec + 4;
+            }
             p.resolved = (char *)spec;
         }
         rc = cu_depfile_add(out, &p);
         free(name);
-        if (rc)
+        if (rc) {
             goto nomem;
+        }
     }
+    /* direct dependencies and their scope: the workspaces' dependency maps name packages by
+     * their top-level key (kept in spec until here; bun.lock holds no range per package) */
+    struct cu_hset prod = { 0 }, dev = { 0 }, opt = { 0 };
+    const json_t *ws = json_object_get(root, "workspaces");
+    const char *wk;
+    json_t *w;
+    if (json_is_object(ws)) {
+        json_object_foreach((json_t *)ws, wk, w)
+        {
+            static const char *const groups[] = { "dependencies", "peerDependencies",
+                                                  "optionalDependencies", "devDependencies" };
+            for (size_t g = 0; g < 4; g++) {
+                const json_t *deps = json_object_get(w, groups[g]);
+                const char *dn;
+                json_t *dv;
+                if (!json_is_object(deps)) {
+                    continue;
+                }
+                json_object_foreach((json_t *)deps, dn, dv)
+                {
+                    struct cu_hset *set = g == 3 ? &dev : g == 2 ? &opt : &prod;
+                    if (cu_hset_add(set, cu_strhash(dn)) < 0) {
+                        free(prod.v);
+                        free(dev.v);
+                        free(opt.v);
+                        goto nomem;
+                    }
+                }
+            }
+        }
+    }
+    for (size_t i = 0; i < out->npkgs; i++) {
+        struct cu_pkg *p = &out->pkgs[i];
+        if (p->spec) {
+            uint64_t h = cu_strhash(p->spec);
+            bool inp = cu_hset_has(&prod, h), ind = cu_hset_has(&dev, h),
+                 ino = cu_hset_has(&opt, h);
+            p->direct = inp || ind || ino;
+            p->dev = ind && !inp && !ino;
+            p->optional = ino && !inp;
+        }
+        free(p->spec);
+        p->spec = NULL;
+    }
+    free(prod.v);
+    free(dev.v);
+    free(opt.v);
 out:
     cu_lt_free(&t);
     return rc;

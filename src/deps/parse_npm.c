@@ -11,37 +11,45 @@
 
 enum cu_dep_source cu_npm_source(const char *s)
 {
-    if (!s || !*s)
+    if (!s || !*s) {
         return CU_DEP_REGISTRY;
+    }
     if (strncmp(s, "git+", 4) == 0 || strncmp(s, "git:", 4) == 0 || strncmp(s, "github:", 7) == 0 ||
         strncmp(s, "gitlab:", 7) == 0 || strncmp(s, "bitbucket:", 10) == 0 ||
-        strncmp(s, "gist:", 5) == 0 || strncmp(s, "git@", 4) == 0 || strncmp(s, "ssh://", 6) == 0)
+        strncmp(s, "gist:", 5) == 0 || strncmp(s, "git@", 4) == 0 || strncmp(s, "ssh://", 6) == 0) {
         return CU_DEP_GIT;
+    }
     if (strncmp(s, "file:", 5) == 0 || strncmp(s, "link:", 5) == 0 ||
         strncmp(s, "workspace:", 10) == 0 || strncmp(s, "portal:", 7) == 0 || s[0] == '.' ||
-        s[0] == '/' || s[0] == '~')
+        s[0] == '/' || s[0] == '~') {
         return CU_DEP_PATH;
+    }
     if (strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0) {
         /* a registry tarball: <registry>/<name>/-/<name>-<version>.tgz */
-        if (strstr(s, "/-/") && (cu_has_suffix(s, ".tgz") || strstr(s, ".tgz#")))
+        if (strstr(s, "/-/") && (cu_has_suffix(s, ".tgz") || strstr(s, ".tgz#"))) {
             return CU_DEP_REGISTRY;
-        if (strstr(s, "codeload.github.com/") || strstr(s, ".git#"))
+        }
+        if (strstr(s, "codeload.github.com/") || strstr(s, ".git#")) {
             return CU_DEP_GIT;
+        }
         return CU_DEP_URL;
     }
-    if (strncmp(s, "npm:", 4) == 0)
+    if (strncmp(s, "npm:", 4) == 0) {
         return CU_DEP_REGISTRY;
+    }
     /* "user/repo" (GitHub shorthand) or "user/repo#ref" */
-    if (s[0] != '@' && strchr(s, '/'))
+    if (s[0] != '@' && strchr(s, '/')) {
         return CU_DEP_GIT;
+    }
     return CU_DEP_REGISTRY;
 }
 
 bool cu_npm_alias(const char *s, char **name, char **version)
 {
     *name = *version = NULL;
-    if (!s || strncmp(s, "npm:", 4) != 0)
+    if (!s || strncmp(s, "npm:", 4) != 0) {
         return false;
+    }
     s += 4;
     const char *at = strrchr(s, '@');
     if (!at || at == s) { /* "npm:name" with no version, or "npm:@scope/x" */
@@ -63,14 +71,15 @@ int cu_depfile_set_version(struct cu_depfile *df, const json_t *v)
 {
     free(df->format_version);
     df->format_version = NULL;
-    if (json_is_string(v))
+    if (json_is_string(v)) {
         df->format_version = cu_strdup(json_string_value(v));
-    else if (json_is_integer(v))
+    } else if (json_is_integer(v)) {
         df->format_version = cu_asprintf("%lld", (long long)json_integer_value(v));
-    else if (json_is_real(v))
+    } else if (json_is_real(v)) {
         df->format_version = cu_asprintf("%g", json_real_value(v));
-    else
+    } else {
         return 0;
+    }
     return df->format_version ? 0 : CUSTODY_ENOMEM;
 }
 
@@ -78,68 +87,10 @@ int cu_depfile_set_version(struct cu_depfile *df, const json_t *v)
  * A 10,000-package lockfile is read without building a tree: each "packages" entry (v2/v3)
  * or "dependencies" entry (v1, recursively) is read field by field, unused values skipped. */
 
-/* A set of 64-bit hashes (duplicate package paths, the root's direct dependency names). */
-struct hset {
-    uint64_t *v;
-    size_t cap, n;
-};
-
-static uint64_t strhash(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (uint8_t)*s) * 1099511628211ull;
-    h ^= h >> 31;
-    h *= 0xbf58476d1ce4e5b9ull;
-    h ^= h >> 29;
-    return h ? h : 1;
-}
-
-/* Adds h; returns 1 when it was new, 0 when present, CUSTODY_ENOMEM. */
-static int hset_add(struct hset *s, uint64_t h)
-{
-    if ((s->n + 1) * 2 >= s->cap) {
-        size_t ncap = s->cap ? s->cap * 2 : 256;
-        uint64_t *nv = cu_calloc(ncap, sizeof(*nv));
-        if (!nv)
-            return CUSTODY_ENOMEM;
-        for (size_t i = 0; i < s->cap; i++) {
-            if (!s->v[i])
-                continue;
-            size_t j = (size_t)s->v[i] & (ncap - 1);
-            while (nv[j])
-                j = (j + 1) & (ncap - 1);
-            nv[j] = s->v[i];
-        }
-        free(s->v);
-        s->v = nv;
-        s->cap = ncap;
-    }
-    size_t j = (size_t)h & (s->cap - 1);
-    while (s->v[j]) {
-        if (s->v[j] == h)
-            return 0;
-        j = (j + 1) & (s->cap - 1);
-    }
-    s->v[j] = h;
-    s->n++;
-    return 1;
-}
-
-static bool hset_has(const struct hset *s, uint64_t h)
-{
-    if (!s->cap)
-        return false;
-    for (size_t j = (size_t)h & (s->cap - 1); s->v[j]; j = (j + 1) & (s->cap - 1))
-        if (s->v[j] == h)
-            return true;
-    return false;
-}
-
 struct npm {
     struct cu_jp p;
     custody_error *err;
-    struct hset paths, rootdeps;
+    struct cu_hset paths, rootdeps;
 };
 
 struct entry {
@@ -159,8 +110,9 @@ static void entry_clear(struct entry *e)
 /* The current string value (vb) as a fresh string; a NUL inside is malformed. */
 static int take_str(struct npm *n, char **dst)
 {
-    if (strlen(cu_buf_str(&n->p.vb)) != n->p.vb.len)
+    if (strlen(cu_buf_str(&n->p.vb)) != n->p.vb.len) {
         return cu_jp_error(&n->p, "NUL in a string");
+    }
     free(*dst);
     *dst = cu_strdup(cu_buf_str(&n->p.vb));
     return *dst ? 0 : cu_err_nomem(n->err);
@@ -174,6 +126,7 @@ static int read_entry(struct npm *n, struct entry *e, struct cu_depfile *v1df, u
     static const char *const strs[] = { "version", "resolved", "integrity", "name" };
     static const char *const bools[] = { "dev", "optional", "devOptional", "hasInstallScript",
                                          "link" };
+    static const size_t slen[] = { 7, 8, 9, 4 }, blen[] = { 3, 8, 11, 16, 4 };
     unsigned seen = 0;
     bool more, first = true;
     uint32_t line;
@@ -181,43 +134,54 @@ static int read_entry(struct npm *n, struct entry *e, struct cu_depfile *v1df, u
     while (!rc && !(rc = cu_jp_obj_next(&n->p, first, &more, &line)) && more) {
         first = false;
         const char *k = cu_buf_str(&n->p.kb);
+        size_t kl = n->p.kb.len;
         int hit = -1;
-        for (int i = 0; i < 4 && hit < 0; i++)
-            if (strcmp(k, strs[i]) == 0)
+        for (int i = 0; i < 4 && hit < 0; i++) {
+            if (kl == slen[i] && memcmp(k, strs[i], kl) == 0) {
                 hit = i;
-        for (int i = 0; i < 5 && hit < 0; i++)
-            if (strcmp(k, bools[i]) == 0)
+            }
+        }
+        for (int i = 0; i < 5 && hit < 0; i++) {
+            if (kl == blen[i] && memcmp(k, bools[i], kl) == 0) {
                 hit = 4 + i;
+            }
+        }
         bool deps = v1df && strcmp(k, "dependencies") == 0;
-        if (deps)
+        if (deps) {
             hit = 9;
+        }
         if (hit < 0) {
             rc = cu_jp_skip(&n->p);
             continue;
         }
-        if (seen & (1u << hit))
+        if (seen & (1u << hit)) {
             return cu_jp_error(&n->p, "duplicate key in a package entry");
+        }
         seen |= 1u << hit;
         enum cu_jtok t;
         if (deps) {
             rc = walk_deps_v1(n, v1df, depth + 1, false);
             continue;
         }
-        if ((rc = cu_jp_scalar(&n->p, &t)))
+        if ((rc = cu_jp_scalar(&n->p, &t))) {
             return rc;
+        }
         if (hit < 4) {
-            if (t == CU_JT_NULL)
+            if (t == CU_JT_NULL) {
                 continue;
-            if (t != CU_JT_STR)
+            }
+            if (t != CU_JT_STR) {
                 return cu_jp_error(&n->p, "package field is not a string");
+            }
             char **dst = hit == 0   ? &e->version
                          : hit == 1 ? &e->resolved
                          : hit == 2 ? &e->integrity
                                     : &e->name;
             rc = take_str(n, dst);
         } else {
-            if (t != CU_JT_TRUE && t != CU_JT_FALSE)
+            if (t != CU_JT_TRUE && t != CU_JT_FALSE) {
                 return cu_jp_error(&n->p, "package flag is not a boolean");
+            }
             bool v = t == CU_JT_TRUE;
             switch (hit) {
             case 4:
@@ -255,14 +219,16 @@ add_npm(struct cu_depfile *df, const char *key_name, const struct entry *e, uint
         p.version = aver;
     } else if (ver && cu_npm_source(ver) != CU_DEP_REGISTRY) {
         /* v1: the version field holds the git URL or file: path */
-        if (!resolved)
+        if (!resolved) {
             resolved = ver;
+        }
         p.source = cu_npm_source(ver);
     } else {
         p.version = (char *)ver;
     }
-    if (p.source == CU_DEP_REGISTRY)
+    if (p.source == CU_DEP_REGISTRY) {
         p.source = cu_npm_source(resolved);
+    }
     p.resolved = (char *)resolved;
     p.integrity = e->integrity;
     p.dev = e->dev || e->devopt;
@@ -276,9 +242,10 @@ add_npm(struct cu_depfile *df, const char *key_name, const struct entry *e, uint
 
 static int walk_deps_v1(struct npm *n, struct cu_depfile *df, unsigned depth, bool top)
 {
-    if (depth > CU_LIMIT_DEPS_DEPTH)
+    if (depth > CU_LIMIT_DEPS_DEPTH) {
         return cu_err_limit(n->err, "package-lock", n->p.pos, "dependency tree too deep");
-    struct hset keys = { 0 };
+    }
+    struct cu_hset keys = { 0 };
     bool more, first = true;
     uint32_t line;
     int rc = cu_jp_obj_begin(&n->p);
@@ -289,14 +256,15 @@ static int walk_deps_v1(struct npm *n, struct cu_depfile *df, unsigned depth, bo
             rc = cu_err_nomem(n->err);
             break;
         }
-        int added = hset_add(&keys, strhash(key));
+        int added = cu_hset_add(&keys, cu_strhash(key));
         struct entry e = { 0 };
-        if (added < 0)
+        if (added < 0) {
             rc = cu_err_nomem(n->err);
-        else if (added == 0)
+        } else if (added == 0) {
             rc = cu_jp_error(&n->p, "duplicate dependency");
-        else if (!(rc = read_entry(n, &e, df, depth)) && add_npm(df, key, &e, line, top))
+        } else if (!(rc = read_entry(n, &e, df, depth)) && add_npm(df, key, &e, line, top)) {
             rc = cu_err_nomem(n->err);
+        }
         entry_clear(&e);
         free(key);
     }
@@ -313,8 +281,9 @@ static const char *name_from_path(const char *path)
         nm = s + 13;
         s = nm;
     }
-    if (nm)
+    if (nm) {
         return nm;
+    }
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
 }
@@ -334,8 +303,9 @@ static int read_root(struct npm *n)
             rc = cu_jp_skip(&n->p);
             continue;
         }
-        if ((rc = cu_jp_peek(&n->p, &t)))
+        if ((rc = cu_jp_peek(&n->p, &t))) {
             break;
+        }
         if (t != CU_JT_OBJ) {
             rc = cu_jp_error(&n->p, "root dependencies are not an object");
             break;
@@ -344,8 +314,9 @@ static int read_root(struct npm *n)
         rc = cu_jp_obj_begin(&n->p);
         while (!rc && !(rc = cu_jp_obj_next(&n->p, f2, &m2, &line)) && m2) {
             f2 = false;
-            if (hset_add(&n->rootdeps, strhash(cu_buf_str(&n->p.kb))) < 0)
+            if (cu_hset_add(&n->rootdeps, cu_strhash(cu_buf_str(&n->p.kb))) < 0) {
                 return cu_err_nomem(n->err);
+            }
             rc = cu_jp_skip(&n->p);
         }
     }
@@ -358,22 +329,26 @@ static int read_packages(struct npm *n, struct cu_depfile *df)
     uint32_t line;
     enum cu_jtok t;
     int rc = cu_jp_peek(&n->p, &t);
-    if (!rc && t != CU_JT_OBJ)
+    if (!rc && t != CU_JT_OBJ) {
         return cu_jp_error(&n->p, "\"packages\" is not an object");
-    if (!rc)
+    }
+    if (!rc) {
         rc = cu_jp_obj_begin(&n->p);
+    }
     while (!rc && !(rc = cu_jp_obj_next(&n->p, first, &more, &line)) && more) {
         first = false;
         char *key = cu_strdup(cu_buf_str(&n->p.kb));
-        if (!key)
+        if (!key) {
             return cu_err_nomem(n->err);
-        int added = hset_add(&n->paths, strhash(key));
+        }
+        int added = cu_hset_add(&n->paths, cu_strhash(key));
         if (added <= 0) {
             free(key);
             return added < 0 ? cu_err_nomem(n->err) : cu_jp_error(&n->p, "duplicate package");
         }
-        if ((rc = cu_jp_peek(&n->p, &t)) == 0 && t != CU_JT_OBJ)
+        if ((rc = cu_jp_peek(&n->p, &t)) == 0 && t != CU_JT_OBJ) {
             rc = cu_jp_error(&n->p, "package entry is not an object");
+        }
         if (!rc && key[0] == '\0') {
             rc = read_root(n);
         } else if (!rc) {
@@ -383,8 +358,12 @@ static int read_packages(struct npm *n, struct cu_depfile *df)
             if (!rc && !e.link) {
                 bool top =
                     strncmp(key, "node_modules/", 13) == 0 && !strstr(key + 13, "/node_modules/");
-                if (add_npm(df, name_from_path(key), &e, line, top))
+                if (add_npm(df, name_from_path(key), &e, line, top)) {
                     rc = cu_err_nomem(n->err);
+                } else if (!strstr(key, "node_modules/") && !e.resolved) {
+                    /* a workspace folder ("packages/foo"): local source */
+                    df->pkgs[df->npkgs - 1].source = CU_DEP_PATH;
+                }
             }
             entry_clear(&e);
         }
@@ -404,10 +383,12 @@ int cu_parse_npm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, c
     out->is_lockfile = true;
     int rc = cu_jp_init(&n.p, data, len, err);
     enum cu_jtok t;
-    if (!rc && !(rc = cu_jp_peek(&n.p, &t)) && t != CU_JT_OBJ)
+    if (!rc && !(rc = cu_jp_peek(&n.p, &t)) && t != CU_JT_OBJ) {
         rc = cu_jp_error(&n.p, "not a JSON object");
-    if (!rc)
+    }
+    if (!rc) {
         rc = cu_jp_obj_begin(&n.p);
+    }
     bool more, first = true;
     uint32_t line;
     unsigned seen = 0;
@@ -434,10 +415,12 @@ int cu_parse_npm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, c
             rc = read_packages(&n, out);
         } else if (which == 4) {
             have_deps = true;
-            if (!(rc = cu_jp_peek(&n.p, &t)) && t != CU_JT_OBJ)
+            if (!(rc = cu_jp_peek(&n.p, &t)) && t != CU_JT_OBJ) {
                 rc = cu_jp_error(&n.p, "\"dependencies\" is not an object");
-            if (!rc)
+            }
+            if (!rc) {
                 rc = walk_deps_v1(&n, &v1, 0, true);
+            }
         } else if (!(rc = cu_jp_scalar(&n.p, &t))) {
             const char *val = cu_buf_str(&n.p.vb);
             if (which == 0) {
@@ -445,8 +428,9 @@ int cu_parse_npm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, c
                 lv_line = line;
                 free(out->format_version);
                 out->format_version = cu_strdup(t == CU_JT_NUM || t == CU_JT_STR ? val : "?");
-                if (!out->format_version)
+                if (!out->format_version) {
                     rc = cu_err_nomem(err);
+                }
                 v = t == CU_JT_NUM ? cu_small_uint(val) : -1;
             } else if (t == CU_JT_STR) {
                 char **dst = which == 1 ? &out->project_name : &out->project_version;
@@ -454,18 +438,21 @@ int cu_parse_npm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, c
             }
         }
     }
-    if (!rc)
+    if (!rc) {
         rc = cu_jp_end(&n.p);
+    }
     if (!rc && !have_lv) {
         /* npm 5 shrinkwraps before lockfileVersion: a v1 dependency tree */
-        if (have_deps)
+        if (have_deps) {
             v = 1;
-        else
+        } else {
             rc = cu_err_malformed(err, "package-lock", 0, "no lockfileVersion");
+        }
     }
-    if (!rc && (v < 1 || v > 3))
+    if (!rc && (v < 1 || v > 3)) {
         rc = cu_err_unsupported(err, "package-lock", 0, "line %u: lockfileVersion %s", lv_line,
                                 out->format_version ? out->format_version : "(none)");
+    }
     if (!rc && (v == 1 || !have_pk)) {
         /* the v1 tree is the package set; drop anything a stray "packages" added */
         struct cu_pkg *pk = out->pkgs;
@@ -477,10 +464,13 @@ int cu_parse_npm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, c
         v1.npkgs = np;
         v1.cap_pkgs = cp;
     }
-    if (!rc && v >= 2 && have_pk)
-        for (size_t i = 0; i < out->npkgs; i++)
-            if (out->pkgs[i].direct)
-                out->pkgs[i].direct = hset_has(&n.rootdeps, strhash(out->pkgs[i].name));
+    if (!rc && v >= 2 && have_pk) {
+        for (size_t i = 0; i < out->npkgs; i++) {
+            if (out->pkgs[i].direct) {
+                out->pkgs[i].direct = cu_hset_has(&n.rootdeps, cu_strhash(out->pkgs[i].name));
+            }
+        }
+    }
     cu_depfile_clear(&v1);
     free(n.paths.v);
     free(n.rootdeps.v);
@@ -494,9 +484,11 @@ static bool lifecycle(const char *name)
 {
     static const char *const l[] = { "preinstall", "install",    "postinstall", "prepare",
                                      "prepublish", "preprepare", "postprepare" };
-    for (size_t i = 0; i < sizeof(l) / sizeof(l[0]); i++)
-        if (strcmp(name, l[i]) == 0)
+    for (size_t i = 0; i < sizeof(l) / sizeof(l[0]); i++) {
+        if (strcmp(name, l[i]) == 0) {
             return true;
+        }
+    }
     return false;
 }
 
@@ -507,8 +499,9 @@ int cu_parse_package_json(struct cu_depfile *out,
 {
     struct cu_ltree t;
     int rc = cu_lt_parse_json(&t, data, len, false, err);
-    if (rc)
+    if (rc) {
         return rc;
+    }
     const json_t *root = t.root;
     out->format = "package-json";
     if (!json_is_object(root)) {
@@ -528,10 +521,12 @@ int cu_parse_package_json(struct cu_depfile *out,
         json_t *v;
         json_object_foreach((json_t *)scripts, key, v)
         {
-            if (!json_is_string(v))
+            if (!json_is_string(v)) {
                 continue;
-            if (lifecycle(key))
+            }
+            if (lifecycle(key)) {
                 has_lifecycle = true;
+            }
             if (cu_depfile_add_script(out, key, json_string_value(v),
                                       cu_lt_key_line(&t, scripts, key))) {
                 rc = cu_err_nomem(err);
@@ -544,8 +539,9 @@ int cu_parse_package_json(struct cu_depfile *out,
                                           "peerDependencies" };
     for (size_t f = 0; f < 4; f++) {
         const json_t *deps = json_object_get(root, fields[f]);
-        if (!deps)
+        if (!deps) {
             continue;
+        }
         if (!json_is_object(deps)) {
             rc = cu_err_malformed(err, "package.json", CU_NO_OFFSET,
                                   "line %u: \"%s\" is not an object",
@@ -566,8 +562,9 @@ int cu_parse_package_json(struct cu_depfile *out,
                                 .dev = f == 1,
                                 .optional = f == 2 };
             p.source = cu_npm_source(spec);
-            if (p.source != CU_DEP_REGISTRY)
+            if (p.source != CU_DEP_REGISTRY) {
                 p.resolved = (char *)spec;
+            }
             if (cu_npm_alias(spec, &aname, &aver)) {
                 p.name = aname;
                 p.spec = aver;

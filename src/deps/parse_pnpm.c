@@ -18,42 +18,49 @@ static bool key_parts(const char *key, int major, char **name, char **version)
     *name = *version = NULL;
     const char *k = key;
     if (major >= 6) {
-        if (*k == '/')
+        if (*k == '/') {
             k++;
+        }
         size_t kl = strcspn(k, "(");
         const char *at = NULL;
-        for (size_t i = 1; i < kl; i++)
+        for (size_t i = 1; i < kl; i++) {
             if (k[i] == '@') {
                 at = k + i;
                 break;
             }
-        if (!at)
+        }
+        if (!at) {
             return false;
+        }
         *name = cu_strndup(k, (size_t)(at - k));
         *version = cu_strndup(at + 1, kl - (size_t)(at - k) - 1);
         return *name && *version;
     }
     /* v5: [host]/name/version[_peers] or /@scope/name/version */
-    if (*k == '/')
+    if (*k == '/') {
         k++;
-    else {
+    } else {
         const char *sl = strchr(k, '/');
-        if (!sl)
+        if (!sl) {
             return false;
+        }
         k = sl + 1; /* drop the registry host */
     }
     const char *s1 = strchr(k, '/');
-    if (!s1)
+    if (!s1) {
         return false;
+    }
     const char *vs = s1 + 1;
     if (k[0] == '@') {
         const char *s2 = strchr(vs, '/');
-        if (!s2)
+        if (!s2) {
             return false;
+        }
         vs = s2 + 1;
     }
-    if (!starts_digit(vs) || strchr(vs, '/'))
+    if (!starts_digit(vs) || strchr(vs, '/')) {
         return false;
+    }
     *name = cu_strndup(k, (size_t)(vs - 1 - k));
     *version = cu_strndup(vs, strcspn(vs, "_("));
     return *name && *version;
@@ -75,62 +82,91 @@ static enum cu_dep_source pnpm_source(const char *key, const json_t *res, const 
     }
     if (tb) {
         *resolved = tb;
-        if (strncmp(tb, "file:", 5) == 0)
+        if (strncmp(tb, "file:", 5) == 0) {
             return CU_DEP_PATH;
+        }
         enum cu_dep_source s = cu_npm_source(tb);
         return s;
     }
-    if (strncmp(key, "file:", 5) == 0 || strncmp(key, "link:", 5) == 0)
+    if (strncmp(key, "file:", 5) == 0 || strncmp(key, "link:", 5) == 0) {
         return CU_DEP_PATH;
+    }
     return CU_DEP_REGISTRY;
 }
 
-/* Marks direct dependencies (root "dependencies"... in v5, importers.* in v6+) and dev-only
- * ones. Versions are compared with the peer suffix ("(...)", "_...") cut. */
-static void mark_direct(struct cu_depfile *df, const json_t *root)
+/* "name@version" hash; the version is cut at a peer suffix ("(...)", "_..."). */
+static uint64_t nv_hash(const char *name, const char *ver, size_t vl)
 {
-    static const char *const groups[] = {"dependencies", "optionalDependencies",
-                                         "devDependencies"};
+    struct cu_buf b = CU_BUF_INIT(8192);
+    cu_buf_adds(&b, name);
+    cu_buf_addc(&b, '@');
+    cu_buf_add(&b, ver, vl);
+    uint64_t h = cu_strhash(cu_buf_str(&b));
+    cu_buf_free(&b);
+    return h;
+}
+
+/* Marks direct dependencies (root "dependencies"... in v5, importers.* in v6+) and dev-only
+ * ones, through hash sets (a monorepo has hundreds of importers). */
+static int mark_direct(struct cu_depfile *df, const json_t *root)
+{
+    static const char *const groups[] = { "dependencies", "optionalDependencies",
+                                          "devDependencies" };
+    struct cu_hset prod = { 0 }, dev = { 0 };
     const json_t *imp = json_object_get(root, "importers");
     size_t nimp = json_is_object(imp) ? json_object_size(imp) : 1;
     void *it = json_is_object(imp) ? json_object_iter((json_t *)imp) : NULL;
-    for (size_t i = 0; i < nimp; i++) {
+    int rc = 0;
+    for (size_t i = 0; i < nimp && !rc; i++) {
         const json_t *o = it ? json_object_iter_value(it) : root;
-        if (it)
+        if (it) {
             it = json_object_iter_next((json_t *)imp, it);
-        for (size_t g = 0; g < 3; g++) {
+        }
+        for (size_t g = 0; g < 3 && !rc; g++) {
             const json_t *deps = json_object_get(o, groups[g]);
             const char *name;
             json_t *v;
-            if (!json_is_object(deps))
+            if (!json_is_object(deps)) {
                 continue;
-            json_object_foreach((json_t *)deps, name, v) {
+            }
+            json_object_foreach((json_t *)deps, name, v)
+            {
                 const char *ver = json_is_string(v) ? json_string_value(v) : cu_jstr(v, "version");
-                if (!ver)
+                if (!ver) {
                     continue;
-                size_t vl = strcspn(ver, "(_");
-                for (size_t k = 0; k < df->npkgs; k++) {
-                    struct cu_pkg *p = &df->pkgs[k];
-                    if (strcmp(p->name, name) != 0 || !p->version ||
-                        strlen(p->version) != vl || memcmp(p->version, ver, vl) != 0)
-                        continue;
-                    if (!p->direct)
-                        p->dev = g == 2;
-                    else if (g != 2)
-                        p->dev = false;
-                    p->direct = true;
+                }
+                if (cu_hset_add(g == 2 ? &dev : &prod, nv_hash(name, ver, strcspn(ver, "(_"))) <
+                    0) {
+                    rc = CUSTODY_ENOMEM;
+                    break;
                 }
             }
         }
     }
+    for (size_t k = 0; k < df->npkgs && !rc; k++) {
+        struct cu_pkg *p = &df->pkgs[k];
+        if (!p->version) {
+            continue;
+        }
+        uint64_t h = nv_hash(p->name, p->version, strlen(p->version));
+        bool inp = cu_hset_has(&prod, h), ind = cu_hset_has(&dev, h);
+        if (inp || ind) {
+            p->direct = true;
+            p->dev = !inp;
+        }
+    }
+    free(prod.v);
+    free(dev.v);
+    return rc;
 }
 
 int cu_parse_pnpm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err)
 {
     struct cu_ltree t;
     int rc = cu_lt_parse_yaml(&t, data, len, err);
-    if (rc)
+    if (rc) {
         return rc;
+    }
     out->format = "pnpm-lock";
     out->is_lockfile = true;
     const json_t *root = t.root;
@@ -139,10 +175,12 @@ int cu_parse_pnpm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, 
         goto out;
     }
     const json_t *lv = json_object_get(root, "lockfileVersion");
-    if ((rc = cu_depfile_set_version(out, lv)))
+    if ((rc = cu_depfile_set_version(out, lv))) {
         goto nomem;
-    if (json_object_size(root) == 0)
+    }
+    if (json_object_size(root) == 0) {
         goto out; /* an empty file */
+    }
     const char *v = out->format_version;
     long major = v ? cu_small_uint((char[]){ v[0], '\0' }) : -1;
     if (!v || major < 5 || major > 9 || (v[1] != '\0' && v[1] != '.')) {
@@ -151,8 +189,9 @@ int cu_parse_pnpm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, 
         goto out;
     }
     const json_t *pk = json_object_get(root, "packages");
-    if (!pk || json_is_null(pk))
+    if (!pk || json_is_null(pk)) {
         goto out;
+    }
     if (!json_is_object(pk)) {
         rc = cu_err_malformed(err, "pnpm-lock.yaml", CU_NO_OFFSET,
                               "line %u: packages is not a mapping",
@@ -172,11 +211,16 @@ int cu_parse_pnpm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, 
         char *kname = NULL, *kver = NULL;
         bool ok = key_parts(key, (int)major, &kname, &kver);
         const char *name = cu_jstr(e, "name"), *ver = cu_jstr(e, "version");
-        if (!name)
+        if (!name) {
             name = kname;
-        if (!ver && kver && starts_digit(kver))
+        }
+        if (!ver && kver && starts_digit(kver)) {
             ver = kver;
-        if (!name || !ver || (!ok && !cu_jstr(e, "name"))) {
+        }
+        /* v6+: "name@file:../x" / "name@https://..." without a version field is still a
+         * package (a local or URL one); v5 keys without a version are skipped, as pnpm does */
+        bool unversioned = !ver && ok && major >= 6 && kver && *kver;
+        if (!name || (!ver && !unversioned) || (!ok && !cu_jstr(e, "name"))) {
             free(kname);
             free(kver);
             continue; /* a key that names no versioned package (pnpm skips it too) */
@@ -193,14 +237,21 @@ int cu_parse_pnpm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, 
                             .install_script = cu_jtrue(e, "requiresBuild") };
         p.source = pnpm_source(key, res, &resolved);
         p.resolved = (char *)resolved;
+        if (unversioned && !resolved) {
+            p.resolved = kver;
+            p.source = cu_npm_source(kver);
+        }
         rc = cu_depfile_add(out, &p);
         free(kname);
         free(kver);
-        if (rc)
+        if (rc) {
             goto nomem;
+        }
     }
     /* v9 packages carry no dev flag: take it (and directness) from the importers */
-    mark_direct(out, root);
+    if (mark_direct(out, root)) {
+        goto nomem;
+    }
 out:
     cu_lt_free(&t);
     return rc;

@@ -12,20 +12,24 @@
 static const json_t *jpath(const json_t *o, const char *a, const char *b, const char *c)
 {
     o = json_object_get(o, a);
-    if (o && b)
+    if (o && b) {
         o = json_object_get(o, b);
-    if (o && c)
+    }
+    if (o && c) {
         o = json_object_get(o, c);
+    }
     return o;
 }
 
 /* Hashes of a TOML/JSON list [{hash = "sha256:..."}] or {hashes = {sha256 = "..."}} into b. */
 static void add_hash(struct cu_buf *b, const char *h)
 {
-    if (!h || !*h)
+    if (!h || !*h) {
         return;
-    if (b->len)
+    }
+    if (b->len) {
         cu_buf_addc(b, ' ');
+    }
     cu_buf_adds(b, h);
 }
 
@@ -33,14 +37,17 @@ static void add_hashes_table(struct cu_buf *b, const json_t *hashes)
 {
     const char *alg;
     json_t *v;
-    if (!json_is_object(hashes))
+    if (!json_is_object(hashes)) {
         return;
+    }
     json_object_foreach((json_t *)hashes, alg, v)
     {
-        if (!json_is_string(v))
+        if (!json_is_string(v)) {
             continue;
-        if (b->len)
+        }
+        if (b->len) {
             cu_buf_addc(b, ' ');
+        }
         cu_buf_addf(b, "%s:%s", alg, json_string_value(v));
     }
 }
@@ -54,7 +61,15 @@ static uint32_t entry_line(const struct cu_toml *doc, const json_t *arr, size_t 
 
 static int toml_open(struct cu_toml **doc, const uint8_t *data, size_t len, custody_error *err)
 {
-    return cu_toml_parse(data, len, doc, err);
+    int rc = cu_toml_parse(data, len, doc, err);
+    if (rc == CUSTODY_EUNSUPPORTED) {
+        /* valid TOML we cannot represent (a key holding NUL): not a version question */
+        if (err) {
+            err->code = CUSTODY_EMALFORMED;
+        }
+        rc = CUSTODY_EMALFORMED;
+    }
+    return rc;
 }
 
 /* ---- pyproject.toml ---- */
@@ -97,23 +112,28 @@ static int pep508_list(struct cu_depfile *df,
                        bool dev,
                        custody_error *err)
 {
-    if (!arr)
+    if (!arr) {
         return 0;
-    if (!json_is_array(arr))
+    }
+    if (!json_is_array(arr)) {
         return cu_err_malformed(err, "pyproject.toml", CU_NO_OFFSET,
                                 "dependencies is not an array");
+    }
     for (size_t i = 0; i < json_array_size(arr); i++) {
         const json_t *v = json_array_get(arr, i);
-        if (json_is_object(v))
+        if (json_is_object(v)) {
             continue; /* PEP 735 {include-group = "..."} */
-        if (!json_is_string(v))
+        }
+        if (!json_is_string(v)) {
             return cu_err_malformed(err, "pyproject.toml", CU_NO_OFFSET,
                                     "line %u: dependency is not a string",
                                     cu_toml_item_line(doc, arr, i));
+        }
         int rc = add_pep508(df, json_string_value(v), cu_toml_item_line(doc, arr, i), optional, dev,
                             err);
-        if (rc)
+        if (rc) {
             return rc;
+        }
     }
     return 0;
 }
@@ -127,17 +147,22 @@ static bool verchar_ok(char c)
 /* Poetry's caret/tilde/exact constraint: "1.2.3" or "==1.2.3" is a pin. */
 static char *poetry_pin(const char *c)
 {
-    if (!c)
+    if (!c) {
         return NULL;
-    if (c[0] == '=' && c[1] == '=')
+    }
+    if (c[0] == '=' && c[1] == '=') {
         c += 2;
-    else if (c[0] == '=')
+    } else if (c[0] == '=') {
         c += 1;
-    if (c[0] < '0' || c[0] > '9')
+    }
+    if (c[0] < '0' || c[0] > '9') {
         return NULL;
-    for (const char *q = c; *q; q++)
-        if (!(verchar_ok(*q)))
+    }
+    for (const char *q = c; *q; q++) {
+        if (!(verchar_ok(*q))) {
             return NULL;
+        }
+    }
     return cu_strdup(c);
 }
 
@@ -149,12 +174,14 @@ static int poetry_deps(struct cu_depfile *df,
 {
     const char *name;
     json_t *v;
-    if (!json_is_object(deps))
+    if (!json_is_object(deps)) {
         return 0;
+    }
     json_object_foreach((json_t *)deps, name, v)
     {
-        if (strcmp(name, "python") == 0)
+        if (strcmp(name, "python") == 0) {
             continue;
+        }
         const json_t *e = json_is_array(v) ? json_array_get(v, 0) : v; /* multiple constraints */
         const char *spec = json_is_string(e) ? json_string_value(e) : cu_jstr(e, "version");
         struct cu_pkg p = { .eco = CU_ECO_PYPI,
@@ -165,9 +192,17 @@ static int poetry_deps(struct cu_depfile *df,
                             .optional = cu_jtrue(e, "optional"),
                             .direct = true,
                             .index = (char *)cu_jstr(e, "source") };
+        char *gitref = NULL;
         if (cu_jstr(e, "git")) {
+            /* "url#rev" so that a pin to a full commit is visible (rev, else tag/branch) */
+            const char *ref = cu_jstr(e, "rev")   ? cu_jstr(e, "rev")
+                              : cu_jstr(e, "tag") ? cu_jstr(e, "tag")
+                                                  : cu_jstr(e, "branch");
             p.source = CU_DEP_GIT;
             p.resolved = (char *)cu_jstr(e, "git");
+            if (ref && !(p.resolved = gitref = cu_asprintf("%s#%s", cu_jstr(e, "git"), ref))) {
+                return cu_err_nomem(err);
+            }
         } else if (cu_jstr(e, "url")) {
             p.source = CU_DEP_URL;
             p.resolved = (char *)cu_jstr(e, "url");
@@ -179,8 +214,10 @@ static int poetry_deps(struct cu_depfile *df,
         p.version = pin;
         int rc = cu_depfile_add(df, &p);
         free(pin);
-        if (rc)
+        free(gitref);
+        if (rc) {
             return cu_err_nomem(err);
+        }
     }
     return 0;
 }
@@ -189,8 +226,9 @@ int cu_parse_pyproject(struct cu_depfile *out, const uint8_t *data, size_t len, 
 {
     struct cu_toml *doc = NULL;
     int rc = toml_open(&doc, data, len, err);
-    if (rc)
+    if (rc) {
         return rc;
+    }
     out->format = "pyproject";
     const json_t *root = cu_toml_root(doc);
     const json_t *proj = json_object_get(root, "project");
@@ -203,45 +241,55 @@ int cu_parse_pyproject(struct cu_depfile *out, const uint8_t *data, size_t len, 
         rc = cu_err_nomem(err);
         goto out;
     }
-    if ((rc = pep508_list(out, doc, json_object_get(proj, "dependencies"), false, false, err)))
+    if ((rc = pep508_list(out, doc, json_object_get(proj, "dependencies"), false, false, err))) {
         goto out;
+    }
     const json_t *opt = json_object_get(proj, "optional-dependencies");
     const char *k;
     json_t *v;
-    if (json_is_object(opt))
+    if (json_is_object(opt)) {
         json_object_foreach((json_t *)opt, k, v)
         {
-            if ((rc = pep508_list(out, doc, v, true, false, err)))
+            if ((rc = pep508_list(out, doc, v, true, false, err))) {
                 goto out;
+            }
         }
+    }
     const json_t *groups = json_object_get(root, "dependency-groups"); /* PEP 735 */
-    if (json_is_object(groups))
+    if (json_is_object(groups)) {
         json_object_foreach((json_t *)groups, k, v)
         {
-            if ((rc = pep508_list(out, doc, v, false, true, err)))
+            if ((rc = pep508_list(out, doc, v, false, true, err))) {
                 goto out;
+            }
         }
+    }
     if ((rc = pep508_list(out, doc, jpath(root, "tool", "uv", "dev-dependencies"), false, true,
-                          err)))
+                          err))) {
         goto out;
+    }
     /* Poetry */
     if ((rc = poetry_deps(out, doc, json_object_get(poetry, "dependencies"), false, err)) ||
-        (rc = poetry_deps(out, doc, json_object_get(poetry, "dev-dependencies"), true, err)))
+        (rc = poetry_deps(out, doc, json_object_get(poetry, "dev-dependencies"), true, err))) {
         goto out;
+    }
     const json_t *pg = json_object_get(poetry, "group");
-    if (json_is_object(pg))
+    if (json_is_object(pg)) {
         json_object_foreach((json_t *)pg, k, v)
         {
             if ((rc = poetry_deps(out, doc, json_object_get(v, "dependencies"),
-                                  strcmp(k, "main") != 0, err)))
+                                  strcmp(k, "main") != 0, err))) {
                 goto out;
+            }
         }
+    }
     /* indexes: [[tool.uv.index]], [[tool.poetry.source]], [[tool.pdm.source]] */
     const json_t *uvix = jpath(root, "tool", "uv", "index");
     for (size_t i = 0; json_is_array(uvix) && i < json_array_size(uvix); i++) {
         const json_t *e = json_array_get(uvix, i);
-        if (!cu_jstr(e, "url"))
+        if (!cu_jstr(e, "url")) {
             continue;
+        }
         struct cu_dep_index ix = { .name = (char *)cu_jstr(e, "name"),
                                    .url = (char *)cu_jstr(e, "url"),
                                    .explicit_only = cu_jtrue(e, "explicit"),
@@ -256,8 +304,9 @@ int cu_parse_pyproject(struct cu_depfile *out, const uint8_t *data, size_t len, 
     for (size_t i = 0; json_is_array(psrc) && i < json_array_size(psrc); i++) {
         const json_t *e = json_array_get(psrc, i);
         const char *prio = cu_jstr(e, "priority");
-        if (!cu_jstr(e, "url"))
+        if (!cu_jstr(e, "url")) {
             continue;
+        }
         struct cu_dep_index ix = { .name = (char *)cu_jstr(e, "name"),
                                    .url = (char *)cu_jstr(e, "url"),
                                    .explicit_only = prio && strcmp(prio, "explicit") == 0,
@@ -303,15 +352,17 @@ int cu_parse_poetry_lock(struct cu_depfile *out,
 {
     struct cu_toml *doc = NULL;
     int rc = toml_open(&doc, data, len, err);
-    if (rc)
+    if (rc) {
         return rc;
+    }
     out->format = "poetry-lock";
     out->is_lockfile = true;
     const json_t *root = cu_toml_root(doc);
     const json_t *meta = json_object_get(root, "metadata");
     const json_t *lv = json_object_get(meta, "lock-version");
-    if ((rc = cu_depfile_set_version(out, lv)))
+    if ((rc = cu_depfile_set_version(out, lv))) {
         goto nomem;
+    }
     if (lv && (!json_is_string(lv) || (strncmp(json_string_value(lv), "1.", 2) != 0 &&
                                        strncmp(json_string_value(lv), "2.", 2) != 0))) {
         rc = cu_err_unsupported(err, "poetry.lock", 0, "line %u: lock-version %s",
@@ -338,10 +389,12 @@ int cu_parse_poetry_lock(struct cu_depfile *out,
         const char *st = cu_jstr(src, "type"), *url = cu_jstr(src, "url");
         struct cu_buf h = CU_BUF_INIT(1u << 20);
         const json_t *files = json_object_get(e, "files");
-        if (!files)
+        if (!files) {
             files = json_object_get(mfiles, name);
-        for (size_t j = 0; json_is_array(files) && j < json_array_size(files); j++)
+        }
+        for (size_t j = 0; json_is_array(files) && j < json_array_size(files); j++) {
             add_hash(&h, cu_jstr(json_array_get(files, j), "hash"));
+        }
         char *resolved = NULL;
         struct cu_pkg p = { .eco = CU_ECO_PYPI,
                             .name = (char *)name,
@@ -370,8 +423,9 @@ int cu_parse_poetry_lock(struct cu_depfile *out,
         rc = cu_depfile_add(out, &p);
         free(resolved);
         cu_buf_free(&h);
-        if (rc)
+        if (rc) {
             goto nomem;
+        }
     }
 out:
     cu_toml_free(doc);
@@ -387,16 +441,19 @@ int cu_parse_uv_lock(struct cu_depfile *out, const uint8_t *data, size_t len, cu
 {
     struct cu_toml *doc = NULL;
     int rc = toml_open(&doc, data, len, err);
-    if (rc)
+    if (rc) {
         return rc;
+    }
     out->format = "uv-lock";
     out->is_lockfile = true;
     const json_t *root = cu_toml_root(doc);
     const json_t *lv = json_object_get(root, "version");
-    if ((rc = cu_depfile_set_version(out, lv)))
+    if ((rc = cu_depfile_set_version(out, lv))) {
         goto nomem;
-    if (json_object_size(root) == 0)
+    }
+    if (json_object_size(root) == 0) {
         goto out;
+    }
     if (!json_is_integer(lv) || json_integer_value(lv) != 1) {
         rc = cu_err_unsupported(err, "uv.lock", 0, "line %u: version %s",
                                 cu_toml_key_line(doc, root, "version"),
@@ -419,13 +476,15 @@ int cu_parse_uv_lock(struct cu_depfile *out, const uint8_t *data, size_t len, cu
             goto out;
         }
         /* the project itself (and its workspace members) */
-        if (cu_jstr(src, "editable") || cu_jstr(src, "virtual"))
+        if (cu_jstr(src, "editable") || cu_jstr(src, "virtual")) {
             continue;
+        }
         struct cu_buf h = CU_BUF_INIT(1u << 20);
         add_hash(&h, cu_jstr(json_object_get(e, "sdist"), "hash"));
         const json_t *wh = json_object_get(e, "wheels");
-        for (size_t j = 0; json_is_array(wh) && j < json_array_size(wh); j++)
+        for (size_t j = 0; json_is_array(wh) && j < json_array_size(wh); j++) {
             add_hash(&h, cu_jstr(json_array_get(wh, j), "hash"));
+        }
         struct cu_pkg p = { .eco = CU_ECO_PYPI,
                             .name = (char *)name,
                             .version = (char *)ver,
@@ -450,8 +509,9 @@ int cu_parse_uv_lock(struct cu_depfile *out, const uint8_t *data, size_t len, cu
         }
         rc = cu_depfile_add(out, &p);
         cu_buf_free(&h);
-        if (rc)
+        if (rc) {
             goto nomem;
+        }
     }
 out:
     cu_toml_free(doc);
@@ -467,16 +527,19 @@ int cu_parse_pylock(struct cu_depfile *out, const uint8_t *data, size_t len, cus
 {
     struct cu_toml *doc = NULL;
     int rc = toml_open(&doc, data, len, err);
-    if (rc)
+    if (rc) {
         return rc;
+    }
     out->format = "pylock";
     out->is_lockfile = true;
     const json_t *root = cu_toml_root(doc);
     const json_t *lv = json_object_get(root, "lock-version");
-    if ((rc = cu_depfile_set_version(out, lv)))
+    if ((rc = cu_depfile_set_version(out, lv))) {
         goto nomem;
-    if (json_object_size(root) == 0)
+    }
+    if (json_object_size(root) == 0) {
         goto out;
+    }
     if (!json_is_string(lv) || strncmp(json_string_value(lv), "1.", 2) != 0) {
         rc = cu_err_unsupported(err, "pylock.toml", 0, "line %u: lock-version %s",
                                 cu_toml_key_line(doc, root, "lock-version"),
@@ -499,14 +562,16 @@ int cu_parse_pylock(struct cu_depfile *out, const uint8_t *data, size_t len, cus
         }
         const json_t *vcs = json_object_get(e, "vcs"), *arc = json_object_get(e, "archive"),
                      *dir = json_object_get(e, "directory"), *sd = json_object_get(e, "sdist");
-        if (dir && cu_jtrue(dir, "editable"))
+        if (dir && cu_jtrue(dir, "editable")) {
             continue; /* the project itself, installed editable */
+        }
         struct cu_buf h = CU_BUF_INIT(1u << 20);
         add_hashes_table(&h, json_object_get(sd, "hashes"));
         add_hashes_table(&h, json_object_get(arc, "hashes"));
         const json_t *wh = json_object_get(e, "wheels");
-        for (size_t j = 0; json_is_array(wh) && j < json_array_size(wh); j++)
+        for (size_t j = 0; json_is_array(wh) && j < json_array_size(wh); j++) {
             add_hashes_table(&h, json_object_get(json_array_get(wh, j), "hashes"));
+        }
         char *resolved = NULL;
         struct cu_pkg p = { .eco = CU_ECO_PYPI,
                             .name = (char *)name,
@@ -532,8 +597,9 @@ int cu_parse_pylock(struct cu_depfile *out, const uint8_t *data, size_t len, cus
         rc = cu_depfile_add(out, &p);
         free(resolved);
         cu_buf_free(&h);
-        if (rc)
+        if (rc) {
             goto nomem;
+        }
     }
 out:
     cu_toml_free(doc);
@@ -552,8 +618,9 @@ int cu_parse_pipfile_lock(struct cu_depfile *out,
 {
     struct cu_ltree t;
     int rc = cu_lt_parse_json(&t, data, len, false, err);
-    if (rc)
+    if (rc) {
         return rc;
+    }
     out->format = "pipfile-lock";
     out->is_lockfile = true;
     const json_t *root = t.root;
@@ -563,8 +630,9 @@ int cu_parse_pipfile_lock(struct cu_depfile *out,
         goto out;
     }
     const json_t *spec = json_object_get(meta, "pipfile-spec");
-    if ((rc = cu_depfile_set_version(out, spec)))
+    if ((rc = cu_depfile_set_version(out, spec))) {
         goto nomem;
+    }
     if (spec &&
         (!json_is_integer(spec) || json_integer_value(spec) < 1 || json_integer_value(spec) > 6)) {
         rc = cu_err_unsupported(err, "Pipfile.lock", 0, "line %u: pipfile-spec %s",
@@ -575,20 +643,23 @@ int cu_parse_pipfile_lock(struct cu_depfile *out,
     const json_t *srcs = json_object_get(meta, "sources");
     for (size_t i = 0; json_is_array(srcs) && i < json_array_size(srcs); i++) {
         const json_t *s = json_array_get(srcs, i);
-        if (!cu_jstr(s, "url"))
+        if (!cu_jstr(s, "url")) {
             continue;
+        }
         struct cu_dep_index ix = { .name = (char *)cu_jstr(s, "name"),
                                    .url = (char *)cu_jstr(s, "url"),
                                    .is_default = i == 0,
                                    .line = cu_lt_item_line(&t, srcs, i) };
-        if (cu_depfile_add_index(out, &ix))
+        if (cu_depfile_add_index(out, &ix)) {
             goto nomem;
+        }
     }
     static const char *const groups[] = { "default", "develop" };
     for (size_t g = 0; g < 2; g++) {
         const json_t *deps = json_object_get(root, groups[g]);
-        if (!deps)
+        if (!deps) {
             continue;
+        }
         if (!json_is_object(deps)) {
             rc = cu_err_malformed(err, "Pipfile.lock", CU_NO_OFFSET, "%s is not an object",
                                   groups[g]);
@@ -605,12 +676,14 @@ int cu_parse_pipfile_lock(struct cu_depfile *out,
                 goto out;
             }
             const char *ver = cu_jstr(e, "version");
-            if (ver && ver[0] == '=' && ver[1] == '=')
+            if (ver && ver[0] == '=' && ver[1] == '=') {
                 ver += 2;
+            }
             struct cu_buf h = CU_BUF_INIT(1u << 20);
             const json_t *hs = json_object_get(e, "hashes");
-            for (size_t j = 0; json_is_array(hs) && j < json_array_size(hs); j++)
+            for (size_t j = 0; json_is_array(hs) && j < json_array_size(hs); j++) {
                 add_hash(&h, json_string_value(json_array_get(hs, j)));
+            }
             char *resolved = NULL;
             struct cu_pkg p = { .eco = CU_ECO_PYPI,
                                 .name = (char *)name,
@@ -634,8 +707,9 @@ int cu_parse_pipfile_lock(struct cu_depfile *out,
             rc = cu_depfile_add(out, &p);
             free(resolved);
             cu_buf_free(&h);
-            if (rc)
+            if (rc) {
                 goto nomem;
+            }
         }
     }
 out:

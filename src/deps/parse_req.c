@@ -5,6 +5,7 @@
 
 #include "deps/parse.h"
 #include "deps/pep508.h"
+#include "core/limits.h"
 #include "core/util.h"
 #include "core/banned.h"
 
@@ -38,36 +39,43 @@ void cu_req_clear(struct cu_req *r)
 static char *name_from_url(const char *u, size_t n)
 {
     const char *egg = NULL;
-    for (size_t i = 0; i + 5 <= n; i++)
-        if (memcmp(u + i, "#egg=", 5) == 0 || memcmp(u + i, "&egg=", 5) == 0)
+    for (size_t i = 0; i + 5 <= n; i++) {
+        if (memcmp(u + i, "#egg=", 5) == 0 || memcmp(u + i, "&egg=", 5) == 0) {
             egg = u + i + 5;
+        }
+    }
     if (egg) {
         size_t l = 0;
         while (egg + l < u + n &&
-               (alnum(egg[l]) || egg[l] == '.' || egg[l] == '-' || egg[l] == '_'))
+               (alnum(egg[l]) || egg[l] == '.' || egg[l] == '-' || egg[l] == '_')) {
             l++;
+        }
         return l ? cu_strndup(egg, l) : NULL;
     }
     /* last path segment: name-version(-...).whl / .tar.gz / .zip */
     size_t end = n;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if (u[i] == '#' || u[i] == '?') {
             end = i;
             break;
         }
+    }
     size_t st = end;
-    while (st > 0 && u[st - 1] != '/')
+    while (st > 0 && u[st - 1] != '/') {
         st--;
+    }
     const char *f = u + st;
     size_t fl = end - st;
     bool archive = (fl > 4 && memcmp(f + fl - 4, ".whl", 4) == 0) ||
                    (fl > 7 && memcmp(f + fl - 7, ".tar.gz", 7) == 0) ||
                    (fl > 4 && memcmp(f + fl - 4, ".zip", 4) == 0);
-    if (!archive)
+    if (!archive) {
         return NULL;
+    }
     size_t l = 0;
-    while (l < fl && f[l] != '-')
+    while (l < fl && f[l] != '-') {
         l++;
+    }
     return l && l < fl ? cu_strndup(f, l) : NULL;
 }
 
@@ -75,43 +83,52 @@ static char *name_from_url(const char *u, size_t n)
 static char *version_from_url(const char *u, size_t n)
 {
     size_t st = n;
-    while (st > 0 && u[st - 1] != '/')
+    while (st > 0 && u[st - 1] != '/') {
         st--;
+    }
     const char *f = u + st;
     size_t fl = n - st;
     const char *d1 = memchr(f, '-', fl);
-    if (!d1)
+    if (!d1) {
         return NULL;
+    }
     const char *v = d1 + 1;
     size_t vl = 0;
     while (v + vl < f + fl && v[vl] != '-' &&
            !(v[vl] == '.' && (v + vl + 4 <= f + fl) &&
              (memcmp(v + vl, ".tar", 4) == 0 || memcmp(v + vl, ".zip", 4) == 0 ||
-              memcmp(v + vl, ".whl", 4) == 0)))
+              memcmp(v + vl, ".whl", 4) == 0))) {
         vl++;
+    }
     return vl && v[0] >= '0' && v[0] <= '9' ? cu_strndup(v, vl) : NULL;
 }
 
 static enum cu_dep_source url_source(const char *u)
 {
     if (strncmp(u, "git+", 4) == 0 || strncmp(u, "hg+", 3) == 0 || strncmp(u, "svn+", 4) == 0 ||
-        strncmp(u, "bzr+", 4) == 0 || strncmp(u, "git://", 6) == 0)
+        strncmp(u, "bzr+", 4) == 0 || strncmp(u, "git://", 6) == 0) {
         return CU_DEP_GIT;
+    }
     if (strncmp(u, "http://", 7) == 0 || strncmp(u, "https://", 8) == 0 ||
-        strncmp(u, "ftp://", 6) == 0)
+        strncmp(u, "ftp://", 6) == 0) {
         return CU_DEP_URL;
+    }
     return CU_DEP_PATH;
 }
 
 static bool looks_like_url_or_path(const char *s, size_t n)
 {
-    for (size_t i = 0; i + 3 <= n; i++)
-        if (memcmp(s + i, "://", 3) == 0)
+    for (size_t i = 0; i + 3 <= n; i++) {
+        if (memcmp(s + i, "://", 3) == 0) {
             return true;
-    if (n > 5 && memcmp(s, "file:", 5) == 0)
+        }
+    }
+    if (n > 5 && memcmp(s, "file:", 5) == 0) {
         return true;
-    if (s[0] == '.' || s[0] == '/' || s[0] == '~')
+    }
+    if (s[0] == '.' || s[0] == '/' || s[0] == '~') {
         return true;
+    }
     return (n > 4 && memcmp(s + n - 4, ".whl", 4) == 0) ||
            (n > 7 && memcmp(s + n - 7, ".tar.gz", 7) == 0) ||
            (n > 4 && memcmp(s + n - 4, ".zip", 4) == 0);
@@ -120,123 +137,156 @@ static bool looks_like_url_or_path(const char *s, size_t n)
 int cu_pep508_parse(const char *s, size_t n, struct cu_req *r)
 {
     memset(r, 0, sizeof(*r));
-    while (n > 0 && sp(s[n - 1]))
+    while (n > 0 && sp(s[n - 1])) {
         n--;
+    }
     while (n > 0 && sp(*s)) {
         s++;
         n--;
     }
-    if (n == 0)
+    if (n == 0) {
         return CUSTODY_EMALFORMED;
+    }
     /* a bare URL or path (pip accepts these on their own) */
     size_t semi = n;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if (s[i] == ';' && (i + 1 == n || sp(s[i + 1]) || i == 0 || sp(s[i - 1]))) {
             semi = i;
             break;
         }
+    }
     /* "name @ url" is PEP 508; anything else holding a URL or path is a bare one */
     bool named_url = false;
     if (alnum(s[0])) {
         size_t j = 0;
-        while (j < semi && (alnum(s[j]) || s[j] == '.' || s[j] == '-' || s[j] == '_'))
+        while (j < semi && (alnum(s[j]) || s[j] == '.' || s[j] == '-' || s[j] == '_')) {
             j++;
-        while (j < semi && sp(s[j]))
+        }
+        while (j < semi && sp(s[j])) {
             j++;
-        if (j < semi && s[j] == '[')
-            while (j < semi && s[j] != ']')
+        }
+        if (j < semi && s[j] == '[') {
+            while (j < semi && s[j] != ']') {
                 j++;
-        if (j < semi && s[j] == ']')
+            }
+        }
+        if (j < semi && s[j] == ']') {
             j++;
-        while (j < semi && sp(s[j]))
+        }
+        while (j < semi && sp(s[j])) {
             j++;
+        }
         named_url = j < semi && s[j] == '@';
     }
     if (!named_url && (!alnum(s[0]) || looks_like_url_or_path(s, semi))) {
         size_t ul = semi;
-        while (ul > 0 && sp(s[ul - 1]))
+        while (ul > 0 && sp(s[ul - 1])) {
             ul--;
-        if (ul == 0 || memchr(s, ' ', ul))
+        }
+        if (ul == 0 || memchr(s, ' ', ul)) {
             return CUSTODY_EMALFORMED;
-        if (!(r->url = cu_strndup(s, ul)))
+        }
+        if (!(r->url = cu_strndup(s, ul))) {
             return CUSTODY_ENOMEM;
+        }
         r->source = url_source(r->url);
         r->name = name_from_url(s, ul);
-        if (r->source != CU_DEP_GIT)
+        if (r->source != CU_DEP_GIT) {
             r->version = version_from_url(s, ul);
-        if (!r->name && !(r->name = cu_strndup(s, ul)))
+        }
+        if (!r->name && !(r->name = cu_strndup(s, ul))) {
             return CUSTODY_ENOMEM;
+        }
         return 0;
     }
     size_t i = 0;
-    while (i < n && (alnum(s[i]) || s[i] == '.' || s[i] == '-' || s[i] == '_'))
+    while (i < n && (alnum(s[i]) || s[i] == '.' || s[i] == '-' || s[i] == '_')) {
         i++;
-    if (!alnum(s[i - 1]))
+    }
+    if (!alnum(s[i - 1])) {
         return CUSTODY_EMALFORMED;
-    if (!(r->name = cu_strndup(s, i)))
+    }
+    if (!(r->name = cu_strndup(s, i))) {
         return CUSTODY_ENOMEM;
-    while (i < n && sp(s[i]))
+    }
+    while (i < n && sp(s[i])) {
         i++;
+    }
     if (i < n && s[i] == '[') {
         while (i < n && s[i] != ']') {
             if (!alnum(s[i]) && s[i] != '[' && s[i] != ',' && s[i] != '-' && s[i] != '_' &&
-                s[i] != '.' && !sp(s[i]))
+                s[i] != '.' && !sp(s[i])) {
                 return CUSTODY_EMALFORMED;
+            }
             i++;
         }
-        if (i >= n)
+        if (i >= n) {
             return CUSTODY_EMALFORMED;
+        }
         i++;
-        while (i < n && sp(s[i]))
+        while (i < n && sp(s[i])) {
             i++;
+        }
     }
     if (i < n && s[i] == '@') {
         i++;
-        while (i < n && sp(s[i]))
+        while (i < n && sp(s[i])) {
             i++;
+        }
         size_t st = i;
-        while (i < n && !sp(s[i]))
+        while (i < n && !sp(s[i])) {
             i++;
-        if (i == st)
+        }
+        if (i == st) {
             return CUSTODY_EMALFORMED;
-        if (!(r->url = cu_strndup(s + st, i - st)))
+        }
+        if (!(r->url = cu_strndup(s + st, i - st))) {
             return CUSTODY_ENOMEM;
+        }
         r->source = url_source(r->url);
-        while (i < n && sp(s[i]))
+        while (i < n && sp(s[i])) {
             i++;
-        if (i < n && s[i] != ';')
+        }
+        if (i < n && s[i] != ';') {
             return CUSTODY_EMALFORMED;
+        }
         return 0;
     }
     /* version specifier, up to ';' */
     size_t end = i;
-    while (end < n && s[end] != ';')
+    while (end < n && s[end] != ';') {
         end++;
+    }
     size_t se = end;
-    while (se > i && sp(s[se - 1]))
+    while (se > i && sp(s[se - 1])) {
         se--;
+    }
     const char *sp0 = s + i;
     size_t sl = se - i;
     if (sl > 0 && sp0[0] == '(') {
-        if (sp0[sl - 1] != ')')
+        if (sp0[sl - 1] != ')') {
             return CUSTODY_EMALFORMED;
+        }
         sp0++;
         sl -= 2;
     }
-    if (sl == 0)
+    if (sl == 0) {
         return 0;
+    }
     /* clauses: op version (, op version)* */
     size_t k = 0, clauses = 0;
     const char *pin = NULL;
     size_t pinl = 0;
     bool exact = false;
     while (k < sl) {
-        while (k < sl && sp(sp0[k]))
+        while (k < sl && sp(sp0[k])) {
             k++;
+        }
         size_t ost = k;
-        while (k < sl &&
-               (sp0[k] == '=' || sp0[k] == '<' || sp0[k] == '>' || sp0[k] == '!' || sp0[k] == '~'))
+        while (k < sl && (sp0[k] == '=' || sp0[k] == '<' || sp0[k] == '>' || sp0[k] == '!' ||
+                          sp0[k] == '~')) {
             k++;
+        }
         size_t ol = k - ost;
         const char *op = sp0 + ost;
         bool okop = (ol == 2 && (memcmp(op, "==", 2) == 0 || memcmp(op, "!=", 2) == 0 ||
@@ -244,15 +294,19 @@ int cu_pep508_parse(const char *s, size_t n, struct cu_req *r)
                                  memcmp(op, "~=", 2) == 0)) ||
                     (ol == 1 && (op[0] == '<' || op[0] == '>')) ||
                     (ol == 3 && memcmp(op, "===", 3) == 0);
-        if (!okop)
+        if (!okop) {
             return CUSTODY_EMALFORMED;
-        while (k < sl && sp(sp0[k]))
+        }
+        while (k < sl && sp(sp0[k])) {
             k++;
+        }
         size_t vst = k;
-        while (k < sl && verchar(sp0[k]))
+        while (k < sl && verchar(sp0[k])) {
             k++;
-        if (k == vst)
+        }
+        if (k == vst) {
             return CUSTODY_EMALFORMED;
+        }
         clauses++;
         if (ol >= 2 && op[0] == '=' && op[1] == '=' && !memchr(sp0 + vst, '*', k - vst) &&
             !memchr(sp0 + vst, '$', k - vst)) {
@@ -260,18 +314,22 @@ int cu_pep508_parse(const char *s, size_t n, struct cu_req *r)
             pinl = k - vst;
             exact = true;
         }
-        while (k < sl && sp(sp0[k]))
+        while (k < sl && sp(sp0[k])) {
             k++;
+        }
         if (k < sl) {
-            if (sp0[k] != ',')
+            if (sp0[k] != ',') {
                 return CUSTODY_EMALFORMED;
+            }
             k++;
         }
     }
-    if (!(r->spec = cu_strndup(sp0, sl)))
+    if (!(r->spec = cu_strndup(sp0, sl))) {
         return CUSTODY_ENOMEM;
-    if (exact && clauses == 1 && !(r->version = cu_strndup(pin, pinl)))
+    }
+    if (exact && clauses == 1 && !(r->version = cu_strndup(pin, pinl))) {
         return CUSTODY_ENOMEM;
+    }
     return 0;
 }
 
@@ -281,13 +339,16 @@ int cu_pep508_parse(const char *s, size_t n, struct cu_req *r)
 static bool token(const char **p, const char *end, const char **t, size_t *tl)
 {
     const char *s = *p;
-    while (s < end && sp(*s))
+    while (s < end && sp(*s)) {
         s++;
-    if (s >= end)
+    }
+    if (s >= end) {
         return false;
+    }
     const char *st = s;
-    while (s < end && !sp(*s))
+    while (s < end && !sp(*s)) {
         s++;
+    }
     *t = st;
     *tl = (size_t)(s - st);
     *p = s;
@@ -298,8 +359,9 @@ static bool opt_is(const char *t, size_t tl, const char *name, const char **val)
 {
     size_t nl = strlen(name);
     *val = NULL;
-    if (tl == nl && memcmp(t, name, nl) == 0)
+    if (tl == nl && memcmp(t, name, nl) == 0) {
         return true;
+    }
     if (tl > nl && memcmp(t, name, nl) == 0 && t[nl] == '=') {
         *val = t + nl + 1;
         return true;
@@ -332,9 +394,10 @@ static int opt_value(struct reqline *rl,
     } else {
         const char *v;
         size_t vl;
-        if (!token(p, end, &v, &vl))
+        if (!token(p, end, &v, &vl)) {
             return cu_err_malformed(rl->err, "requirements", CU_NO_OFFSET,
                                     "line %u: option %.*s needs a value", rl->line, (int)tl, t);
+        }
         *out = cu_strndup(v, vl);
     }
     return *out ? 0 : cu_err_nomem(rl->err);
@@ -361,39 +424,47 @@ static int req_line(struct reqline *rl, const char *s, size_t n)
     const char *p = s, *end = s + n, *t;
     size_t tl;
     int rc = 0;
-    if (!token(&p, end, &t, &tl))
+    if (!token(&p, end, &t, &tl)) {
         return 0;
+    }
     if (t[0] == '-') {
         const char *g;
         char *val = NULL;
         if (opt_is(t, tl, "-r", &g) || opt_is(t, tl, "--requirement", &g) ||
             opt_is(t, tl, "-c", &g) || opt_is(t, tl, "--constraint", &g)) {
-            if ((rc = opt_value(rl, &p, end, g, t, tl, &val)))
+            if ((rc = opt_value(rl, &p, end, g, t, tl, &val))) {
                 return rc;
+            }
             rc = cu_depfile_add_include(rl->df, val) ? cu_err_nomem(rl->err) : 0;
         } else if (opt_is(t, tl, "-i", &g) || opt_is(t, tl, "--index-url", &g) ||
                    opt_is(t, tl, "--extra-index-url", &g)) {
             bool def = t[1] == 'i' || (tl >= 11 && memcmp(t, "--index-url", 11) == 0);
-            if ((rc = opt_value(rl, &p, end, g, t, tl, &val)))
+            if ((rc = opt_value(rl, &p, end, g, t, tl, &val))) {
                 return rc;
+            }
             struct cu_dep_index ix = { .url = val, .is_default = def, .line = rl->line };
             rc = cu_depfile_add_index(rl->df, &ix) ? cu_err_nomem(rl->err) : 0;
         } else if (opt_is(t, tl, "-e", &g) || opt_is(t, tl, "--editable", &g)) {
-            if ((rc = opt_value(rl, &p, end, g, t, tl, &val)))
+            if ((rc = opt_value(rl, &p, end, g, t, tl, &val))) {
                 return rc;
+            }
             struct cu_req r;
+            if (!val) {
+                return cu_err_nomem(rl->err);
+            }
             rc = cu_pep508_parse(val, strlen(val), &r);
             if (rc == 0 && !r.url) {
                 /* "-e name" is invalid; pip needs a path or VCS URL */
                 rc = CUSTODY_EMALFORMED;
             }
-            if (rc == 0)
+            if (rc == 0) {
                 rc = add_req(rl, &r, NULL, true);
-            else if (rc == CUSTODY_EMALFORMED)
+            } else if (rc == CUSTODY_EMALFORMED) {
                 rc = cu_err_malformed(rl->err, "requirements", CU_NO_OFFSET,
                                       "line %u: bad editable requirement", rl->line);
-            else
+            } else {
                 rc = cu_err_nomem(rl->err);
+            }
             cu_req_clear(&r);
         }
         /* other options (-f, --pre, --trusted-host, --no-binary, ...) carry no package */
@@ -402,8 +473,9 @@ static int req_line(struct reqline *rl, const char *s, size_t n)
     }
     /* requirement, then per-requirement options (--hash, --global-option, -C, ...) */
     const char *q = s;
-    while (q < end && sp(*q))
+    while (q < end && sp(*q)) {
         q++;
+    }
     const char *req_end = end;
     for (const char *c = q; c < end; c++) {
         if (sp(*c) && c + 2 < end && c[1] == '-' &&
@@ -424,10 +496,12 @@ static int req_line(struct reqline *rl, const char *s, size_t n)
                 return cu_err_malformed(rl->err, "requirements", CU_NO_OFFSET,
                                         "line %u: --hash needs a value", rl->line);
             }
-            if (vl == 0)
+            if (vl == 0) {
                 continue;
-            if (hashes.len)
+            }
+            if (hashes.len) {
                 cu_buf_addc(&hashes, ' ');
+            }
             cu_buf_add(&hashes, v, vl);
         } else if (t[0] != '-') {
             /* a value of a preceding option such as "-C bar" */
@@ -436,60 +510,155 @@ static int req_line(struct reqline *rl, const char *s, size_t n)
     }
     struct cu_req r;
     rc = cu_pep508_parse(q, (size_t)(req_end - q), &r);
-    if (rc == CUSTODY_EMALFORMED)
+    if (rc == CUSTODY_EMALFORMED) {
         rc = cu_err_malformed(rl->err, "requirements", CU_NO_OFFSET,
                               "line %u: not a valid requirement: %.*s", rl->line,
                               (int)(req_end - q > 80 ? 80 : req_end - q), q);
-    else if (rc)
+    } else if (rc) {
         rc = cu_err_nomem(rl->err);
-    else
+    } else {
         rc = add_req(rl, &r, cu_buf_str(&hashes), false);
+    }
     cu_req_clear(&r);
     cu_buf_free(&hashes);
     return rc;
 }
+
+/* UTF-16 with a BOM (PowerShell's `pip freeze > requirements.txt` writes UTF-16LE; pip
+ * decodes it) into UTF-8. Returns 0, CUSTODY_EMALFORMED (odd length, lone surrogate) or
+ * CUSTODY_ENOMEM. */
+static int utf16_to_utf8(const uint8_t *d, size_t len, char **out, size_t *olen)
+{
+    bool le = d[0] == 0xff;
+    if ((len - 2) % 2 != 0) {
+        return CUSTODY_EMALFORMED;
+    }
+    struct cu_buf b = CU_BUF_INIT((size_t)CU_LIMIT_DEPFILE * 2);
+    for (size_t i = 2; i < len; i += 2) {
+        uint32_t u = le ? (uint32_t)(d[i] | (d[i + 1] << 8)) : (uint32_t)((d[i] << 8) | d[i + 1]);
+        if (u >= 0xd800 && u <= 0xdbff) {
+            if (i + 3 >= len) {
+                cu_buf_free(&b);
+                return CUSTODY_EMALFORMED;
+            }
+            uint32_t lo = le ? (uint32_t)(d[i + 2] | (d[i + 3] << 8))
+                             : (uint32_t)((d[i + 2] << 8) | d[i + 3]);
+            if (lo < 0xdc00 || lo > 0xdfff) {
+                cu_buf_free(&b);
+                return CUSTODY_EMALFORMED;
+            }
+            u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+            i += 2;
+        } else if (u >= 0xdc00 && u <= 0xdfff) {
+            cu_buf_free(&b);
+            return CUSTODY_EMALFORMED;
+        }
+        char o[4];
+        size_t n;
+        if (u < 0x80) {
+            o[0] = (char)u;
+            n = 1;
+        } else if (u < 0x800) {
+            o[0] = (char)(0xc0 | (u >> 6));
+            o[1] = (char)(0x80 | (u & 0x3f));
+            n = 2;
+        } else if (u < 0x10000) {
+            o[0] = (char)(0xe0 | (u >> 12));
+            o[1] = (char)(0x80 | ((u >> 6) & 0x3f));
+            o[2] = (char)(0x80 | (u & 0x3f));
+            n = 3;
+        } else {
+            o[0] = (char)(0xf0 | (u >> 18));
+            o[1] = (char)(0x80 | ((u >> 12) & 0x3f));
+            o[2] = (char)(0x80 | ((u >> 6) & 0x3f));
+            o[3] = (char)(0x80 | (u & 0x3f));
+            n = 4;
+        }
+        cu_buf_add(&b, o, n);
+    }
+    if (b.oom || b.cut) {
+        cu_buf_free(&b);
+        return CUSTODY_ENOMEM;
+    }
+    *olen = b.len;
+    *out = b.p ? b.p : cu_strdup("");
+    return *out ? 0 : CUSTODY_ENOMEM;
+}
+
+static int parse_requirements_utf8(struct cu_depfile *out,
+                                   const uint8_t *data,
+                                   size_t len,
+                                   custody_error *err);
 
 int cu_parse_requirements(struct cu_depfile *out,
                           const uint8_t *data,
                           size_t len,
                           custody_error *err)
 {
+    if (len >= 2 &&
+        ((data[0] == 0xff && data[1] == 0xfe) || (data[0] == 0xfe && data[1] == 0xff))) {
+        char *u8 = NULL;
+        size_t n = 0;
+        int rc = utf16_to_utf8(data, len, &u8, &n);
+        if (rc == CUSTODY_EMALFORMED) {
+            return cu_err_malformed(err, "requirements", 0, "invalid UTF-16");
+        }
+        if (rc) {
+            return cu_err_nomem(err);
+        }
+        rc = parse_requirements_utf8(out, (const uint8_t *)u8, n, err);
+        free(u8);
+        return rc;
+    }
+    return parse_requirements_utf8(out, data, len, err);
+}
+
+static int
+parse_requirements_utf8(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err)
+{
     out->format = "requirements";
-    if (memchr(data, '\0', len))
+    if (memchr(data, '\0', len)) {
         return cu_err_malformed(err, "requirements", CU_NO_OFFSET, "NUL byte in a text file");
+    }
     const char *s = (const char *)data;
     size_t pos = 0;
     uint32_t line = 0;
     struct cu_buf l = CU_BUF_INIT(1u << 20);
     int rc = 0;
-    if (len >= 3 && data[0] == 0xef && data[1] == 0xbb && data[2] == 0xbf)
+    if (len >= 3 && data[0] == 0xef && data[1] == 0xbb && data[2] == 0xbf) {
         pos = 3;
+    }
     while (pos < len && !rc) {
         cu_buf_reset(&l);
         uint32_t first = line + 1;
         for (;;) {
             size_t st = pos;
-            while (pos < len && s[pos] != '\n')
+            while (pos < len && s[pos] != '\n') {
                 pos++;
+            }
             size_t n = pos - st;
-            if (pos < len)
+            if (pos < len) {
                 pos++;
+            }
             line++;
-            if (n > 0 && s[st + n - 1] == '\r')
+            if (n > 0 && s[st + n - 1] == '\r') {
                 n--;
+            }
             /* a comment: '#' at the start or after whitespace */
-            for (size_t i = 0; i < n; i++)
+            for (size_t i = 0; i < n; i++) {
                 if (s[st + i] == '#' && (i == 0 || sp(s[st + i - 1]))) {
                     n = i;
                     break;
                 }
+            }
             if (n > 0 && s[st + n - 1] == '\\' && pos < len) {
                 cu_buf_add(&l, s + st, n - 1);
                 cu_buf_addc(&l, ' ');
                 continue;
             }
-            if (n > 0 && s[st + n - 1] == '\\')
+            if (n > 0 && s[st + n - 1] == '\\') {
                 n--;
+            }
             cu_buf_add(&l, s + st, n);
             break;
         }

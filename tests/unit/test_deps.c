@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
+#include "core/util.h"
 #include "deps/deps.h"
 #include "testutil.h"
 
@@ -108,6 +110,7 @@ static void npm_lock_v3(void **state)
     assert_false(df.pkgs[3].direct);
     assert_int_equal(df.pkgs[3].source, CU_DEP_GIT);
     assert_string_equal(df.pkgs[4].name, "w"); /* the workspace folder, not the link */
+    assert_int_equal(df.pkgs[4].source, CU_DEP_PATH);
     cu_depfile_clear(&df);
 
     /* fail closed: duplicate keys, unknown versions, wrong shapes */
@@ -196,6 +199,27 @@ static void requirements(void **state)
     assert_string_equal(w->version, "2.0");
     cu_depfile_clear(&df);
 
+    /* UTF-16LE with a BOM (PowerShell redirection), as pip reads it */
+    {
+        const char u16[] = "\xff\xfe"
+                           "a\0=\0=\0"
+                           "1\0\n\0"
+                           "b\0\n\0";
+        custody_error err;
+        memset(&df, 0, sizeof(df));
+        assert_int_equal(cu_parse_requirements(&df, (const uint8_t *)u16, sizeof(u16) - 1, &err),
+                         0);
+        assert_int_equal(df.npkgs, 2);
+        assert_string_equal(df.pkgs[0].version, "1");
+        assert_int_equal(df.pkgs[1].line, 2);
+        cu_depfile_clear(&df);
+        assert_int_equal(cu_parse_requirements(&df,
+                                               (const uint8_t *)"\xff\xfe"
+                                                                "a",
+                                               3, &err),
+                         CUSTODY_EMALFORMED);
+        cu_depfile_clear(&df);
+    }
     assert_int_equal(run(cu_parse_requirements, "ok==1\nbad line here\n", &df), CUSTODY_EMALFORMED);
     cu_depfile_clear(&df);
     assert_int_equal(run(cu_parse_requirements, "x==\n", &df), CUSTODY_EMALFORMED);
@@ -225,6 +249,7 @@ static void pyproject(void **state)
                     "python = \"^3.10\"\n"
                     "numpy = \"1.26.4\"\n"
                     "priv = { version = \"^1\", source = \"corp\" }\n"
+                    "g = { git = \"https://github.com/o/g.git\", rev = \"0123abc\" }\n"
                     "[[tool.poetry.source]]\n"
                     "name = \"corp\"\n"
                     "url = \"https://corp.example/simple\"\n"
@@ -232,7 +257,9 @@ static void pyproject(void **state)
     struct cu_depfile df;
     assert_int_equal(run(cu_parse_pyproject, t, &df), 0);
     assert_string_equal(df.project_name, "app");
-    assert_int_equal(df.npkgs, 5);
+    assert_int_equal(df.npkgs, 6);
+    assert_string_equal(find(&df, "g")->resolved, "https://github.com/o/g.git#0123abc");
+    assert_int_equal(find(&df, "g")->source, CU_DEP_GIT);
     assert_string_equal(find(&df, "torch")->version, "2.3.0");
     assert_int_equal(find(&df, "torch")->line, 4);
     assert_string_equal(find(&df, "internal-lib")->index, "internal");
@@ -265,18 +292,31 @@ static void yarn_and_pnpm(void **state)
                         "  resolution: \"left-pad@npm:1.3.0\"\n"
                         "  checksum: 10c0/abcd\n"
                         "\n"
+                        "\"p@patch:p@npm%3A1.0.0#./x.patch::locator=app\":\n"
+                        "  version: 1.0.0\n"
+                        "  resolution: \"p@patch:p@npm%3A1.0.0#./x.patch::version=1.0.0\"\n"
+                        "\n"
                         "\"app@workspace:.\":\n"
                         "  version: 0.0.0-use.local\n"
                         "  resolution: \"app@workspace:.\"\n";
     struct cu_depfile df;
     assert_int_equal(run(cu_parse_yarn_lock, berry, &df), 0);
     assert_string_equal(df.format, "yarn-berry");
-    assert_int_equal(df.npkgs, 1);
+    assert_int_equal(df.npkgs, 2);
+    assert_string_equal(df.pkgs[1].name, "p");
+    assert_int_equal(df.pkgs[1].source, CU_DEP_REGISTRY); /* a patched registry package */
     assert_int_equal(df.pkgs[0].line, 5);
     assert_string_equal(df.pkgs[0].integrity, "10c0/abcd");
     cu_depfile_clear(&df);
     assert_int_equal(run(cu_parse_yarn_lock, "__metadata:\n  version: 42\n", &df),
                      CUSTODY_EUNSUPPORTED);
+    cu_depfile_clear(&df);
+    assert_int_equal(run(cu_parse_yarn_lock,
+                         "# yarn lockfile v1\n\n\"f@file:../f\":\n  version \"1.0.0\"\n", &df),
+                     0);
+    assert_int_equal(df.npkgs, 1);
+    assert_int_equal(df.pkgs[0].line, 3);
+    assert_int_equal(df.pkgs[0].source, CU_DEP_PATH);
     cu_depfile_clear(&df);
     assert_int_equal(run(cu_parse_yarn_lock, "a@^1:\n  resolved \"x\"\n", &df),
                      CUSTODY_EMALFORMED); /* v1 entry without a version */
@@ -288,10 +328,15 @@ static void yarn_and_pnpm(void **state)
                      "    resolution: {integrity: sha512-q}\n"
                      "  b@2.0.0:\n"
                      "    resolution: {tarball: https://example.com/b.tgz}\n"
+                     "  loc@file:../loc:\n"
+                     "    resolution: {directory: ../loc, type: directory}\n"
                      "snapshots:\n"
                      "  '@s/a@1.0.0(b@2.0.0)': {}\n";
     assert_int_equal(run(cu_parse_pnpm_lock, v9, &df), 0);
-    assert_int_equal(df.npkgs, 2);
+    assert_int_equal(df.npkgs, 3);
+    assert_string_equal(df.pkgs[2].name, "loc");
+    assert_null(df.pkgs[2].version);
+    assert_int_equal(df.pkgs[2].source, CU_DEP_PATH);
     assert_string_equal(df.pkgs[0].name, "@s/a");
     assert_string_equal(df.pkgs[0].integrity, "sha512-q");
     assert_int_equal(df.pkgs[0].line, 3);
@@ -334,18 +379,56 @@ static void yarn_and_pnpm(void **state)
 static void bun_lock(void **state)
 {
     (void)state;
-    const char *t = "{\n  \"lockfileVersion\": 1,\n  \"packages\": {\n"
+    const char *t = "{\n  \"lockfileVersion\": 1,\n"
+                    "  \"workspaces\": {\"\": {\"devDependencies\": {\"a\": \"^1\"}}},\n"
+                    "  \"packages\": {\n"
                     "    \"a\": [\"a@1.0.0\", \"\", {}, \"sha512-z\"],\n"
                     "    \"g\": [\"g@github:u/g#abc\", {}, \"u-g-abc\"],\n"
                     "  },\n}\n";
     struct cu_depfile df;
     assert_int_equal(run(cu_parse_bun_lock, t, &df), 0);
     assert_int_equal(df.npkgs, 2);
-    assert_int_equal(df.pkgs[0].line, 4);
+    assert_int_equal(df.pkgs[0].line, 5);
     assert_string_equal(df.pkgs[0].integrity, "sha512-z");
+    assert_true(df.pkgs[0].direct);
+    assert_true(df.pkgs[0].dev);
+    assert_null(df.pkgs[0].spec);
+    assert_false(df.pkgs[1].direct);
     assert_int_equal(df.pkgs[1].source, CU_DEP_GIT);
     assert_null(df.pkgs[1].version);
     cu_depfile_clear(&df);
+}
+
+/* 20,000 packages (nested and scoped): linear work, nothing quadratic. The bound is loose
+ * (sanitizer builds, loaded CI machines); a quadratic parser takes minutes. bench/deps.sh
+ * gives the real figure. */
+static void large_lockfile(void **state)
+{
+    (void)state;
+    struct cu_buf b = CU_BUF_INIT(64u << 20);
+    cu_buf_adds(&b, "{\"lockfileVersion\": 3, \"packages\": {\"\": {\"dependencies\": {}}");
+    for (unsigned i = 0; i < 20000; i++)
+        cu_buf_addf(&b,
+                    ",\n\"node_modules/%s%u%s\": {\"version\": \"1.%u.0\", \"resolved\": "
+                    "\"https://registry.npmjs.org/p/-/p-1.0.0.tgz\", \"integrity\": "
+                    "\"sha512-AAAA\", \"dependencies\": {\"x\": \"^1\"}}",
+                    i % 5 ? "" : "@s/", i, i % 10 == 3 ? "/node_modules/n" : "", i % 7);
+    cu_buf_adds(&b, "}}");
+    assert_false(b.oom || b.cut);
+    struct cu_depfile df;
+    memset(&df, 0, sizeof(df));
+    custody_error err;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_int_equal(cu_parse_npm_lock(&df, (const uint8_t *)b.p, b.len, &err), 0);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    printf("20000-package package-lock.json: %.1f ms\n", ms);
+    assert_int_equal(df.npkgs, 20000);
+    assert_int_equal(df.pkgs[19999].line, 20001);
+    assert_true(ms < 10000.0);
+    cu_depfile_clear(&df);
+    cu_buf_free(&b);
 }
 
 static void analyzer(void **state)
@@ -378,6 +461,18 @@ static void analyzer(void **state)
     s = tu_scan_buffer("poetry.lock", (const uint8_t *)v9, strlen(v9));
     assert_int_equal(tu_count(s, "deps/unsupported-version", CUSTODY_SEV_HIGH), 1);
     custody_scan_free(s);
+    /* nesting past the limit: malformed too (fails closed), with the line */
+    {
+        struct cu_buf deep = CU_BUF_INIT(1u << 20);
+        cu_buf_adds(&deep, "{\"lockfileVersion\": 1, \"dependencies\": {\n");
+        for (int i = 0; i < 300; i++)
+            cu_buf_addf(&deep, "\"p%d\": {\"version\": \"1.0.0\", \"dependencies\": {\n", i);
+        s = tu_scan_buffer("package-lock.json", (const uint8_t *)deep.p, deep.len);
+        assert_int_equal(tu_count(s, "deps/malformed", CUSTODY_SEV_HIGH), 1);
+        assert_true(tu_has_text(s, "limit", CUSTODY_SEV_HIGH));
+        custody_scan_free(s);
+        cu_buf_free(&deep);
+    }
     /* binary bytes under a lockfile name: malformed, not skipped */
     s = tu_scan_buffer("yarn.lock", (const uint8_t *)"\x00\x01\x02", 3);
     assert_int_equal(tu_count(s, "deps/malformed", CUSTODY_SEV_HIGH), 1);
@@ -400,6 +495,7 @@ int main(void)
         cmocka_unit_test(npm_lock_v1_tree), cmocka_unit_test(requirements),
         cmocka_unit_test(pyproject),        cmocka_unit_test(yarn_and_pnpm),
         cmocka_unit_test(bun_lock),         cmocka_unit_test(analyzer),
+        cmocka_unit_test(large_lockfile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
