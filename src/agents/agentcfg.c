@@ -279,6 +279,11 @@ const struct cu_analyzer cu_analyzer_agent = { "agent", agent_ext, agent_sniff, 
 
 /* ---- the json handler: strict JSON of other names ---- */
 
+static int agents_json_doc(struct cu_ctx *ctx,
+                           struct cu_source *src,
+                           const json_t *doc,
+                           const struct cu_jsonc *j);
+
 static bool agents_json_match(const json_t *doc, const char *name)
 {
     (void)name;
@@ -290,7 +295,32 @@ static bool agents_json_match(const json_t *doc, const char *name)
 
 static int agents_json_analyze(struct cu_ctx *ctx, struct cu_source *src, const json_t *doc)
 {
-    struct cu_agent_doc d = { ctx, src, NULL };
+    /* the strict document has no lines: parse the (small) text again for them */
+    struct cu_jsonc j;
+    memset(&j, 0, sizeof(j));
+    uint8_t *buf = NULL;
+    uint64_t size = 0;
+    custody_error e2;
+    if (cu_source_size(src, &size, &e2) == 0 && size <= CU_LIMIT_JSON &&
+        (buf = cu_malloc((size_t)size + 1)) != NULL &&
+        cu_source_read_exact(src, 0, buf, (size_t)size, &e2) == 0) {
+        uint32_t bad = 0;
+        if (cu_jsonc_parse(&j, buf, (size_t)size, &bad, &e2) < 0) {
+            memset(&j, 0, sizeof(j));
+        }
+    }
+    free(buf);
+    int rc = agents_json_doc(ctx, src, doc, j.doc != NULL ? &j : NULL);
+    cu_jsonc_free(&j);
+    return rc;
+}
+
+static int agents_json_doc(struct cu_ctx *ctx,
+                           struct cu_source *src,
+                           const json_t *doc,
+                           const struct cu_jsonc *j)
+{
+    struct cu_agent_doc d = { ctx, src, j };
     if (cu_langchain_match(doc)) {
         return cu_langchain_analyze(&d, doc);
     }
