@@ -5,6 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "custody/agents.h"
 #include "custody/custody.h"
 #include "cli.h"
 
@@ -27,6 +28,8 @@ static const char scan_usage[] =
     "      --color WHEN      auto (default), always or never\n"
     "      --no-progress     no progress line on standard error\n"
     "  -v, --verbose         also list every scanned file in text output\n"
+    "      --host            also scan this user's agent configs (Claude, Cursor, VS Code,\n"
+    "                        Windsurf, Gemini, Codex, ...); PATH is then optional\n"
     "  -h, --help            show this help\n"
     "\n"
     "exit status:\n"
@@ -70,6 +73,7 @@ int cmd_scan(int argc, char **argv)
         { "color", required_argument, NULL, 'C' },
         { "no-progress", no_argument, NULL, 'P' },
         { "verbose", no_argument, NULL, 'v' },
+        { "host", no_argument, NULL, 'H' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -79,6 +83,7 @@ int cmd_scan(int argc, char **argv)
     const char *out_path = NULL;
     const char *color = "auto";
     int no_progress = 0;
+    int host = 0;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:o:j:vh", longopts, NULL)) != -1) {
@@ -132,6 +137,9 @@ int cmd_scan(int argc, char **argv)
         case 'v':
             ropts.verbose = 1;
             break;
+        case 'H':
+            host = 1;
+            break;
         case 'h':
             return fputs(scan_usage, stdout) < 0 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
         default:
@@ -139,7 +147,7 @@ int cmd_scan(int argc, char **argv)
             return CLI_EXIT_USAGE;
         }
     }
-    if (optind >= argc) {
+    if (optind >= argc && !host) {
         cli_errorf("scan: no PATH given");
         (void)fputs(scan_usage, stderr);
         return CLI_EXIT_USAGE;
@@ -178,6 +186,23 @@ int cmd_scan(int argc, char **argv)
     for (int i = optind; i < argc; i++) {
         if (custody_scan_add_path(scan, argv[i], &err) != 0) {
             cli_errorf("scan: %s: %s", argv[i], err.msg);
+            goto out;
+        }
+    }
+    if (host) {
+        char **hp = NULL;
+        size_t hn = 0;
+        if (custody_agent_host_paths(NULL, &hp, &hn, &err) != 0) {
+            cli_errorf("scan: --host: %s", err.msg);
+            goto out;
+        }
+        int bad = 0;
+        for (size_t i = 0; i < hn && !bad; i++) {
+            bad = custody_scan_add_path(scan, hp[i], &err) != 0;
+        }
+        custody_agent_host_paths_free(hp, hn);
+        if (bad) {
+            cli_errorf("scan: --host: %s", err.msg);
             goto out;
         }
     }

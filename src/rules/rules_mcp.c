@@ -132,6 +132,11 @@ static const custody_rule mcp_rules[] = {
       "The SHA-256 of the tool's canonical definition differs from the digest pinned in the "
       "store: the server changed the tool after it was approved (rug pull).",
       "Review the new definition; accept it explicitly only if the change is expected." },
+    { "agent/store-unavailable", "Tool pinning asked for but the store is unavailable",
+      CUSTODY_SEV_LOW,
+      "The scan was given an inventory (store.path) to pin MCP tool digests, but it could not "
+      "be opened or written: rug pulls cannot be detected in this run.",
+      "Check the store path and permissions." },
     { "agent/autorun-task", "Editor task runs when the folder is opened", CUSTODY_SEV_MEDIUM,
       "A .vscode/tasks.json task has runOptions.runOn \"folderOpen\": VS Code, Cursor and "
       "Windsurf run it as soon as the folder is opened (once automatic tasks are allowed); "
