@@ -86,11 +86,18 @@ static char *lower(const char *s, size_t n)
     return l;
 }
 
+/* Substring match; a path needle ("/etc/passwd", "~/.ssh") must end at a word boundary so
+ * "/etc/passwded" is not /etc/passwd. */
 static const char *any_of(const char *l, const char *const *list, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (strstr(l, list[i]) != NULL) {
-            return list[i];
+        const char *nd = list[i];
+        size_t m = strlen(nd);
+        bool path = nd[0] == '/' || nd[0] == '~' || nd[0] == '.';
+        for (const char *p = strstr(l, nd); p != NULL; p = strstr(p + 1, nd)) {
+            if (!path || !(isalnum((unsigned char)p[m]) || p[m] == '_')) {
+                return nd;
+            }
         }
     }
     return NULL;
@@ -122,6 +129,10 @@ static const char *const poison[] = {
     "must be called before", "tool will not work unless", "will not work unless you",
     "sidenote", "hidden parameter", "hidden argument", "secret parameter",
     "share with third part", "shares with third part", "send to third part",
+    "shared with third part", "sharing with third part", "sold to third part",
+    "cached externally", "stored externally", "machine fingerprint", "device fingerprint",
+    "browser fingerprint", "location history is", "controlled by the attacker",
+    "attacker-controlled", "to the attacker",
     "sent to third part", "share with partners", "share with advertisers",
     "synced to cloud", "sync to cloud", "synced to remote", "stored remotely",
     "cached remotely", "stored on our server", "automatically subscribe", "auto opt-in",
@@ -167,14 +178,27 @@ static const char *const sensitive[] = {
     "show all passwords", "all passwords", "all credentials", "all tokens",
     "clipboard content", "keystroke", "keylog", "screenshot and send", "send screenshots",
     "attacker.com", "evil.com", "exfil", "steal", "malicious.com", "c2 server",
-    "contents of the .env", "contents of .env", "read the .env", ".env file",
+    "contents of the .env", "contents of .env", "read the .env", ".env file", "harvested",
+    "to a remote server", "to an external server", "to remote endpoint",
+    "to a remote endpoint", "to an external endpoint",
+};
+
+/* Personal data, reported only with verbs that move or keep it (a payment tool may name a
+ * credit card; one that extracts and logs it is not ordinary). */
+static const char *const pii[] = {
+    "credit card", "social security", "account number", "passwords", "bank account",
+    "phi record", "medical record", "full name",
+};
+static const char *const pii_verbs[] = {
+    "extract", "harvest", "logged", "log ", "collect", "sync", "send", "upload", "forward",
+    "steal", "leak", "shared with", "exfil", "includ", "captur", "record",
 };
 
 /* Sending verbs that turn a mention of secret data into a request for it. */
 static const char *const send_verbs[] = {
     "send", "upload", "transmit", "forward", "post ", "pass ", "include", "read", "cat ",
     "provide", "add ", "attach", "leak", "exfil", "steal", "copy", "dump", "collect",
-    "extract", "harvest", "share", "retrieve", "concatenate", "append",
+    "extract", "harvest", "share", "retrieve", "concatenate", "append", "stream",
 };
 
 /* Redirect / precedence language for shadowing. */
@@ -220,6 +244,10 @@ static void check_text(const struct tctx *t, const char *text, const char *ptr, 
         cu_emit_line(t->d->ctx, t->d->src, line, "mcp/tool-sensitive-data", CU_SEV_DEFAULT, ev,
                      "tool '%s' %s asks for secrets or private data (\"%s\")", t->tool, what,
                      hit);
+    }
+    if ((hit = ANY(l, pii)) != NULL && ANY(l, pii_verbs) != NULL) {
+        cu_emit_line(t->d->ctx, t->d->src, line, "mcp/tool-sensitive-data", CU_SEV_DEFAULT, ev,
+                     "tool '%s' %s collects personal data (\"%s\")", t->tool, what, hit);
     }
     /* cross-server shadowing */
     bool redir = ANY(l, redirect) != NULL;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +19,12 @@
 #include "custody/agents.h"
 #include "agents/agents.h"
 #include "testutil.h"
+
+static bool cu_has_suffix_json(const char *n)
+{
+    size_t l = strlen(n);
+    return l > 5 && strcmp(n + l - 5, ".json") == 0;
+}
 
 static custody_scan *buf(const char *name, const char *text)
 {
@@ -419,6 +426,57 @@ static void test_pinning(void **state)
     (void)rmdir(dir);
 }
 
+/* The YARA comparison set (tests/fixtures/agents/yara): attacks high, benign texts quiet. */
+static bool benign_name(const char *n)
+{
+    return strncmp(n, "FP_", 3) == 0 || strncmp(n, "SAFE_", 5) == 0 ||
+           strcmp(n, "SYSTEM_CRITICAL_FILE_PREFIX_ONLY.json") == 0 ||
+           strcmp(n, "DATA_EXFIL_GENERIC_TEMPLATE_UPLOAD.json") == 0;
+}
+
+static void yara_dir(const char *rel, size_t *attacks, size_t *benign)
+{
+    char dir[4096];
+    (void)snprintf(dir, sizeof(dir), "%s/%s", CUSTODY_FIXTURES, rel);
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (!cu_has_suffix_json(e->d_name)) {
+            continue;
+        }
+        char path[4096 + 256];
+        (void)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        custody_scan *s = tu_scan_path(path);
+        if (benign_name(e->d_name)) {
+            if (tu_count(s, NULL, CUSTODY_SEV_MEDIUM) != 0) {
+                tu_dump(s);
+                fail_msg("benign %s reported", e->d_name);
+            }
+            (*benign)++;
+        } else {
+            if (tu_count(s, NULL, CUSTODY_SEV_HIGH) == 0) {
+                tu_dump(s);
+                fail_msg("attack %s not reported", e->d_name);
+            }
+            (*attacks)++;
+        }
+        custody_scan_free(s);
+    }
+    (void)closedir(d);
+}
+
+static void test_yara_set(void **state)
+{
+    (void)state;
+    size_t attacks = 0, benign = 0;
+    yara_dir("agents/yara", &attacks, &benign);
+    assert_int_equal(attacks, 20);
+    yara_dir("agents/yara/cisco", &attacks, &benign);
+    assert_int_equal(attacks, 20 + 21);
+    assert_int_equal(benign, 12);
+}
+
 /* ---- LangChain, hosts ---- */
 
 static void test_langchain(void **state)
@@ -490,7 +548,7 @@ int main(void)
         cmocka_unit_test(test_jsonc_lines),       cmocka_unit_test(test_yaml),
         cmocka_unit_test(test_servers_edges),     cmocka_unit_test(test_toolsnap),
         cmocka_unit_test(test_pinning),           cmocka_unit_test(test_langchain),
-        cmocka_unit_test(test_host_paths),
+        cmocka_unit_test(test_host_paths),        cmocka_unit_test(test_yara_set),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
