@@ -49,8 +49,8 @@ static bool id_char(char c, bool first)
            (unsigned char)c >= 0x80 || (!first && c >= '0' && c <= '9');
 }
 
-static int push(struct ct *c, enum ct_kind kind, size_t off, size_t len, char *v, size_t vn,
-                uint32_t line)
+static int
+push(struct ct *c, enum ct_kind kind, size_t off, size_t len, char *v, size_t vn, uint32_t line)
 {
     if (c->n >= CT_MAX_TOKENS || !cu_grow((void **)&c->tk, &c->cap, c->n + 1, sizeof(*c->tk))) {
         free(v);
@@ -192,7 +192,8 @@ static int lex(struct ct *c)
             continue;
         }
         if (ch == '"' || ch == '\'' || (c->js && ch == '`')) {
-            bool triple = !c->js && c->len - c->i >= 3 && c->t[c->i + 1] == ch && c->t[c->i + 2] == ch;
+            bool triple =
+                !c->js && c->len - c->i >= 3 && c->t[c->i + 1] == ch && c->t[c->i + 2] == ch;
             if (read_str(c, ch, triple, false, ch == '`') < 0) {
                 return -1;
             }
@@ -302,11 +303,13 @@ static void set_var(struct ct *c, size_t name_tok, const char *v, size_t vn)
 
 static bool exec_name(const char *s, size_t n)
 {
-    static const char *const names[] = { "system",     "popen",     "run",        "call",
-                                         "check_call", "check_output", "Popen",   "getoutput",
-                                         "getstatusoutput", "exec",  "execSync",   "spawn",
-                                         "spawnSync",  "execFile",  "execFileSync", "execa",
-                                         "execaCommand", "execaSync", "shell",     NULL };
+    static const char *const names[] = {
+        "system",          "popen",        "run",          "call",
+        "check_call",      "check_output", "Popen",        "getoutput",
+        "getstatusoutput", "exec",         "execSync",     "spawn",
+        "spawnSync",       "execFile",     "execFileSync", "execa",
+        "execaCommand",    "execaSync",    "shell",        NULL
+    };
     size_t s0 = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '.') {
@@ -331,14 +334,16 @@ static void judge(struct ct *c)
             struct cu_buf b = CU_BUF_INIT(CT_STR_MAX);
             size_t terms = 0;
             size_t e = fold(c, i + 2, &b, &terms);
-            if (terms > 0 && (e >= c->n || c->tk[e].kind == CT_OP)) {
+            if (terms > 0 &&
+                (e >= c->n || c->tk[e].kind == CT_OP || c->tk[e].line != c->tk[e - 1].line)) {
                 set_var(c, i, b.p != NULL ? b.p : "", b.len);
             }
             cu_buf_free(&b);
         }
         /* folded expressions of two or more terms (or a name) are judged whole */
         if ((t->kind == CT_STR || t->kind == CT_NAME) &&
-            !(i > 0 && (tok_is(c, i - 1, "+") || (c->tk[i - 1].kind == CT_STR && t->kind == CT_STR)))) {
+            !(i > 0 &&
+              (tok_is(c, i - 1, "+") || (c->tk[i - 1].kind == CT_STR && t->kind == CT_STR)))) {
             struct cu_buf b = CU_BUF_INIT(CT_STR_MAX);
             size_t terms = 0;
             (void)fold(c, i, &b, &terms);
@@ -380,6 +385,34 @@ static void judge(struct ct *c)
                     (void)sk_check_shell(k, cu_buf_str(&b), b.len, t->line, false);
                 }
                 cu_buf_free(&b);
+            }
+            /* Python: exec/eval/compile of decoded or downloaded text */
+            if (!c->js &&
+                ((t->len == 4 && (memcmp(nm, "exec", 4) == 0 || memcmp(nm, "eval", 4) == 0)) ||
+                 (t->len == 7 && memcmp(nm, "compile", 7) == 0))) {
+                static const char *const dec[] = { "b64decode", "decodebytes", "decompress",
+                                                   "loads",     "fromhex",     "urlopen",
+                                                   "get",       "decode",      "unhexlify",
+                                                   "read",      NULL };
+                bool hit = false;
+                for (size_t j = i + 2; j < c->n && j < i + 24 && !hit; j++) {
+                    if (c->tk[j].kind != CT_NAME) {
+                        continue;
+                    }
+                    const char *x = c->t + c->tk[j].off;
+                    size_t xs = 0;
+                    for (size_t q = 0; q < c->tk[j].len; q++) {
+                        xs = x[q] == '.' ? q + 1 : xs;
+                    }
+                    for (size_t d = 0; dec[d] != NULL && !hit; d++) {
+                        hit = strlen(dec[d]) == c->tk[j].len - xs &&
+                              memcmp(x + xs, dec[d], c->tk[j].len - xs) == 0;
+                    }
+                }
+                if (hit) {
+                    sk_emit(k, t->line, "skill/fetch-and-run", CU_SEV_DEFAULT, nm, t->len,
+                            "Python executes decoded or downloaded code");
+                }
             }
             /* JS: eval/Function of decoded text */
             if (c->js && ((t->len == 4 && memcmp(nm, "eval", 4) == 0) ||

@@ -20,10 +20,10 @@
 #define LANG_MAX_HITS   64u
 
 struct tok {
-    size_t off, len;   /* in text */
+    size_t off, len; /* in text */
     uint32_t line;
-    bool brk;          /* a sentence/paragraph break precedes it */
-    bool quoted;       /* inside quotes, a code span or a fenced block */
+    bool brk;    /* a sentence/paragraph break precedes it */
+    bool quoted; /* inside quotes, a code span or a fenced block */
 };
 
 enum cat { C_OVERRIDE, C_CONCEAL, C_EXFIL, C_TOOL, C_REMOTE, C_RUN };
@@ -74,8 +74,7 @@ static const struct pat pats[] = {
       "don't|dont|never mention|tell|reveal|disclose ~1 this|that|it|these ~3 to? user|users|"
       "anyone|human",
       "concealment from the user" },
-    { C_CONCEAL, CUSTODY_SEV_MEDIUM, "don't|dont|never mention|reveal this|that",
-      "concealment" },
+    { C_CONCEAL, CUSTODY_SEV_MEDIUM, "don't|dont|never mention|reveal this|that", "concealment" },
     { C_CONCEAL, CUSTODY_SEV_MEDIUM,
       "without telling|informing|notifying|asking|alerting|showing ~1 the? user|users|human|them",
       "concealment from the user" },
@@ -90,8 +89,8 @@ static const struct pat pats[] = {
       "concealment" },
     /* exfiltration */
     { C_EXFIL, CUSTODY_SEV_HIGH,
-      "send|upload|post|transmit|exfiltrate|forward|email|leak|copy|submit|share|pipe ~6 "
-      SECRETS " ~8 to|into|at|via ~2 @url|url|webhook*|discord|telegram|pastebin*|attacker*|"
+      "send|upload|post|transmit|exfiltrate|forward|email|leak|copy|submit|share|pipe ~6 " SECRETS
+      " ~8 to|into|at|via ~2 @url|url|webhook*|discord|telegram|pastebin*|attacker*|"
       "external|remote",
       "exfiltration of credentials" },
     { C_EXFIL, CUSTODY_SEV_HIGH,
@@ -104,8 +103,7 @@ static const struct pat pats[] = {
       "credential harvesting" },
     /* tool redirection */
     { C_TOOL, CUSTODY_SEV_MEDIUM,
-      "instead of using|calling|invoking ~4 tool|tools ~4 use|call|invoke",
-      "tool redirection" },
+      "instead of using|calling|invoking ~4 tool|tools ~4 use|call|invoke", "tool redirection" },
     { C_TOOL, CUSTODY_SEV_MEDIUM,
       "always|must|first use|call|invoke this tool ~3 before|instead|first|whenever",
       "tool redirection" },
@@ -116,6 +114,11 @@ static const struct pat pats[] = {
       "do? not|don't|dont|never use|call|invoke the|any ~3 tool|tools|server ~6 instead|only",
       "tool redirection" },
     /* remote include */
+    { C_REMOTE, CUSTODY_SEV_HIGH,
+      "fetch|load|read|download|retrieve|get|pull|import|curl|wget ~6 instruction*|rule*|"
+      "prompt*|direction*|command*|task* ~5 from|at @url ~3 and|then follow|obey|execute|apply|"
+      "run|do ~2 it|them|the|its|those|these|whatever",
+      "remote instructions followed" },
     { C_REMOTE, CUSTODY_SEV_MEDIUM,
       "fetch|load|read|download|retrieve|get|pull|import|curl|wget ~6 instruction*|rule*|"
       "prompt*|direction*|command*|task* ~5 from|at @url",
@@ -155,10 +158,10 @@ struct lang {
 
 static bool word_byte(uint8_t c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '\'' || c == '.' || c == '~' || c == '/' || c == '-' || c == ':' ||
-           c == '@' || c == '$' || c == '%' || c == '?' || c == '=' || c == '&' || c == '#' ||
-           c == '+' || c == ')' || c >= 0x80;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '\'' || c == '.' || c == '~' || c == '/' || c == '-' || c == ':' || c == '@' ||
+           c == '$' || c == '%' || c == '?' || c == '=' || c == '&' || c == '#' || c == '+' ||
+           c == ')' || c >= 0x80;
 }
 
 static bool is_url(const char *s, size_t n)
@@ -263,12 +266,11 @@ static bool match_at(const struct lang *L, const char *p, size_t k, size_t *end,
 static bool warned(const struct lang *L, size_t k)
 {
     static const char *const w[] = {
-        "never",      "not",      "don't",   "dont",    "avoid",     "refuse",   "reject",
-        "beware",     "warn*",    "attack*", "malicious", "adversar*", "injection", "example*",
-        "e.g",        "e.g.",     "such",    "suspicious", "phishing", "untrusted", "watch",
-        "detect*",    "block*",   "resist",   "defend*",
-        "mitigat*",   "threat*",  "prevent*", "sanitiz*", "exploit*", "jailbreak*", "hostile",
-        "scam*",      "fake",     NULL
+        "never",    "not",      "don't",      "dont",       "avoid",     "refuse",    "reject",
+        "beware",   "warn*",    "attack*",    "malicious",  "adversar*", "injection", "example*",
+        "e.g",      "e.g.",     "such",       "suspicious", "phishing",  "untrusted", "watch",
+        "detect*",  "block*",   "resist",     "defend*",    "mitigat*",  "threat*",   "prevent*",
+        "sanitiz*", "exploit*", "jailbreak*", "hostile",    "scam*",     "fake",      NULL
     };
     size_t back = 0;
     while (k > 0 && back < 20) {
@@ -332,8 +334,8 @@ static void image_exfil(struct lang *L, uint32_t first_line)
         size_t e = i + 2;
         bool tmpl = false;
         while (e < L->len && L->t[e] != ')' && L->t[e] != '\n' && L->t[e] != ' ') {
-            if (L->t[e] == '{' || L->t[e] == '$' || (L->t[e] == '<' && e + 1 < L->len &&
-                                                      L->t[e + 1] != '/')) {
+            if (L->t[e] == '{' || L->t[e] == '$' ||
+                (L->t[e] == '<' && e + 1 < L->len && L->t[e + 1] != '/')) {
                 tmpl = true;
             }
             e++;
@@ -357,10 +359,10 @@ static void image_exfil(struct lang *L, uint32_t first_line)
  * eval `curl ...`. */
 static void subst_run(struct lang *L, uint32_t first_line)
 {
-    static const char *const opens[] = { "<(curl", "<(wget", "$(curl", "$(wget", "`curl",
-                                         "`wget", "<(iwr", "$(iwr" };
-    static const char *const runners[] = { "sh ", "bash ", "zsh ", "eval ", "source ", "python",
-                                           "sh -c", ". " };
+    static const char *const opens[] = { "<(curl", "<(wget", "$(curl", "$(wget",
+                                         "`curl",  "`wget",  "<(iwr",  "$(iwr" };
+    static const char *const runners[] = { "sh ",     "bash ",  "zsh ",  "eval ",
+                                           "source ", "python", "sh -c", ". " };
     uint32_t line = first_line;
     size_t ls = 0;
     for (size_t i = 0; i < L->len && L->hits < LANG_MAX_HITS; i++) {
@@ -450,8 +452,8 @@ static int tokenize(struct lang *L, uint32_t first_line)
             i++;
             continue;
         }
-        if (!word_byte(c) || (c == '\'' && (i + 1 >= L->len || !word_byte(t[i + 1]) ||
-                                              i == 0 || !word_byte(t[i - 1])))) {
+        if (!word_byte(c) || (c == '\'' && (i + 1 >= L->len || !word_byte(t[i + 1]) || i == 0 ||
+                                            !word_byte(t[i - 1])))) {
             if (c == '"') {
                 dq = !dq;
             } else if (c == '`') {
@@ -482,9 +484,9 @@ static int tokenize(struct lang *L, uint32_t first_line)
             }
         }
         size_t s = i;
-        while (i < L->len && word_byte(t[i]) && !(t[i] >= 0xE2 && L->len - i >= 3 &&
-                                                   t[i] == 0xE2 && t[i + 1] == 0x80 &&
-                                                   t[i + 2] >= 0x98 && t[i + 2] <= 0x9D)) {
+        while (i < L->len && word_byte(t[i]) &&
+               !(t[i] >= 0xE2 && L->len - i >= 3 && t[i] == 0xE2 && t[i + 1] == 0x80 &&
+                 t[i + 2] >= 0x98 && t[i + 2] <= 0x9D)) {
             if (t[i] == '\'' && (i + 1 >= L->len || !word_byte(t[i + 1]))) {
                 break;
             }
@@ -493,8 +495,8 @@ static int tokenize(struct lang *L, uint32_t first_line)
         size_t e = i;
         bool end_sentence = false;
         /* trailing punctuation is not part of the word; a final '.', '?' ends a sentence */
-        while (e > s && (t[e - 1] == '.' || t[e - 1] == ':' || t[e - 1] == '?' ||
-                         t[e - 1] == ')' || t[e - 1] == ',')) {
+        while (e > s && (t[e - 1] == '.' || t[e - 1] == ':' || t[e - 1] == '?' || t[e - 1] == ')' ||
+                         t[e - 1] == ',')) {
             if (e - s == 4 && memcmp(t + s, ".env", 4) == 0) {
                 break;
             }
@@ -513,8 +515,7 @@ static int tokenize(struct lang *L, uint32_t first_line)
             if (!cu_grow((void **)&L->tk, &cap, L->n + 1, sizeof(*L->tk))) {
                 return CUSTODY_ENOMEM;
             }
-            L->tk[L->n++] =
-                (struct tok){ s, e - s, line, brk, fence || bt || dq || sq || cq > 0 };
+            L->tk[L->n++] = (struct tok){ s, e - s, line, brk, fence || bt || dq || sq || cq > 0 };
             brk = false;
         }
         if (end_sentence) {

@@ -56,10 +56,11 @@ bool cu_prompt_path(const char *loc)
         return false;
     }
     const char *b = cu_basename(loc);
-    static const char *const names[] = { ".cursorrules", ".windsurfrules", ".clinerules",
-                                         ".roorules", "claude.md", "claude.local.md", "agents.md",
-                                         "agent.md", "gemini.md", "copilot-instructions.md",
-                                         "conventions.md", ".goosehints", NULL };
+    static const char *const names[] = {
+        ".cursorrules",    ".windsurfrules", ".clinerules", ".roorules", "claude.md",
+        "claude.local.md", "agents.md",      "agent.md",    "gemini.md", "copilot-instructions.md",
+        "conventions.md",  ".goosehints",    NULL
+    };
     for (size_t i = 0; names[i] != NULL; i++) {
         if (ieq(b, names[i])) {
             return true;
@@ -72,11 +73,20 @@ bool cu_prompt_path(const char *loc)
     }
     bool text = cu_has_suffix_ci(b, ".md") || cu_has_suffix_ci(b, ".txt") ||
                 cu_has_suffix_ci(b, ".mdx") || strchr(b, '.') == NULL;
-    static const char *const dirs[] = { ".clinerules",     ".cursor/rules",   ".windsurf/rules",
-                                        ".roo",            ".kiro/steering",  ".continue/rules",
-                                        ".junie",          ".claude/agents",  ".claude/commands",
-                                        ".github/prompts", ".github/chatmodes", ".amazonq/rules",
-                                        ".trae/rules",     NULL };
+    static const char *const dirs[] = { ".clinerules",
+                                        ".cursor/rules",
+                                        ".windsurf/rules",
+                                        ".roo",
+                                        ".kiro/steering",
+                                        ".continue/rules",
+                                        ".junie",
+                                        ".claude/agents",
+                                        ".claude/commands",
+                                        ".github/prompts",
+                                        ".github/chatmodes",
+                                        ".amazonq/rules",
+                                        ".trae/rules",
+                                        NULL };
     for (size_t i = 0; text && dirs[i] != NULL; i++) {
         if (under(loc, dirs[i], true)) {
             return true;

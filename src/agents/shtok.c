@@ -37,6 +37,7 @@ struct sh {
     uint32_t line;
     bool prose;
     unsigned flags; /* returned */
+    bool ran;       /* fetch-and-run reported for this statement */
     struct sh_word st[SH_MAX_STAGES][SH_MAX_WORDS];
     size_t nw[SH_MAX_STAGES];
     size_t ns;
@@ -289,10 +290,9 @@ static void add_word(struct sh *s, char *v, size_t n, unsigned f)
 /* Index of the command name in a stage, skipping assignments, prompts and wrappers. */
 static size_t argv0(const struct sh *s, size_t st, char *name, size_t cap)
 {
-    static const char *const wrap[] = { "sudo", "env",  "exec", "nohup", "command", "time",
-                                        "nice", "$",    "%",    ">",     "ps>",     "doas",
-                                        "then", "do",   "else", "!",     "xargs",   "run",
-                                        "&",    "call", NULL };
+    static const char *const wrap[] = { "sudo", "env", "exec",  "nohup", "command", "time", "nice",
+                                        "$",    "%",   ">",     "ps>",   "doas",    "then", "do",
+                                        "else", "!",   "xargs", "run",   "&",       "call", NULL };
     bool after_sudo = false;
     for (size_t i = 0; i < s->nw[st]; i++) {
         const struct sh_word *w = &s->st[st][i];
@@ -402,7 +402,8 @@ static void judge(struct sh *s)
             s->flags |= SK_DECODE;
         }
         /* a runner fed by a download or a decoder earlier in the pipeline */
-        if (runner && (fetch_before || decode_before) && !(s->flags & SK_RAN)) {
+        if (runner && (fetch_before || decode_before) && !s->ran) {
+            s->ran = true;
             s->flags |= SK_RAN;
             report(s, "skill/fetch-and-run", CU_SEV_DEFAULT,
                    fetch_before ? "a download is piped into a shell or interpreter"
@@ -427,7 +428,8 @@ static void judge(struct sh *s)
         /* a runner whose arguments hold a substituted download, or a -c / eval string */
         for (size_t i = a0 + 1; runner && i < s->nw[st]; i++) {
             struct sh_word *w = &s->st[st][i];
-            if ((w->flags & (SK_FETCH | SK_DECODE)) && !(s->flags & SK_RAN)) {
+            if ((w->flags & (SK_FETCH | SK_DECODE)) && !s->ran) {
+                s->ran = true;
                 s->flags |= SK_RAN;
                 report(s, "skill/fetch-and-run", CU_SEV_DEFAULT,
                        "a shell runs the output of a download or decoder");
@@ -436,6 +438,7 @@ static void judge(struct sh *s)
                 (strcasecmp(w->v, "-enc") == 0 || strcasecmp(w->v, "-e") == 0 ||
                  strcasecmp(w->v, "-encodedcommand") == 0 || strcasecmp(w->v, "-ec") == 0) &&
                 i + 1 < s->nw[st]) {
+                s->ran = true;
                 s->flags |= SK_RAN;
                 report(s, "skill/fetch-and-run", CU_SEV_DEFAULT,
                        "PowerShell runs a base64-encoded command");
@@ -448,29 +451,32 @@ static void judge(struct sh *s)
                 }
             }
         }
-        if ((runner || strcmp(name, "eval") == 0) && !(s->flags & SK_RAN)) {
+        if ((runner || strcmp(name, "eval") == 0) && !s->ran) {
             bool is_eval = strcmp(name, "eval") == 0 || strcmp(name, "iex") == 0 ||
                            strcmp(name, "invoke-expression") == 0;
             for (size_t i = a0 + 1; i < s->nw[st]; i++) {
                 struct sh_word *w = &s->st[st][i];
-                bool script = is_eval || (i > a0 + 1 && (strcmp(s->st[st][i - 1].v, "-c") == 0 ||
-                                                         strcasecmp(s->st[st][i - 1].v,
-                                                                    "-command") == 0));
+                bool script =
+                    is_eval || (i > a0 + 1 && (strcmp(s->st[st][i - 1].v, "-c") == 0 ||
+                                               strcasecmp(s->st[st][i - 1].v, "-command") == 0));
                 if (script) {
                     unsigned f = recurse(s, w->v, w->n);
                     if ((f & SK_FETCH) && is_eval && !(f & SK_RAN)) {
+                        s->ran = true;
                         s->flags |= SK_RAN;
                         report(s, "skill/fetch-and-run", CU_SEV_DEFAULT,
                                "eval/iex runs the output of a download");
                     }
                     s->flags |= f & SK_RAN;
+                    s->ran |= (f & SK_RAN) != 0;
                 }
                 char wn[64];
                 sk_cmd_name(w->v, w->n, wn, sizeof(wn));
                 if ((strcmp(name, "iex") == 0 || strcmp(name, "invoke-expression") == 0) &&
                     (sk_is_fetcher(wn) || strstr(w->v, "DownloadString") != NULL ||
                      strstr(w->v, "downloadstring") != NULL) &&
-                    !(s->flags & SK_RAN)) {
+                    !s->ran) {
+                    s->ran = true;
                     s->flags |= SK_RAN;
                     report(s, "skill/fetch-and-run", CU_SEV_DEFAULT,
                            "PowerShell Invoke-Expression runs a download");
@@ -478,7 +484,8 @@ static void judge(struct sh *s)
             }
         }
         /* persistence */
-        if ((strcmp(name, "crontab") == 0 && !(s->nw[st] == a0 + 2 && has_arg(s, st, a0 + 1, "-l"))) ||
+        if ((strcmp(name, "crontab") == 0 &&
+             !(s->nw[st] == a0 + 2 && has_arg(s, st, a0 + 1, "-l"))) ||
             (strcmp(name, "launchctl") == 0 &&
              (has_arg(s, st, a0 + 1, "load") || has_arg(s, st, a0 + 1, "bootstrap") ||
               has_arg(s, st, a0 + 1, "submit") || has_arg(s, st, a0 + 1, "enable"))) ||
@@ -523,6 +530,7 @@ static void judge(struct sh *s)
 static void end_stmt(struct sh *s)
 {
     judge(s);
+    s->ran = false;
     s->stmt_start = s->i;
     s->stmt_line = s->line;
 }
@@ -548,8 +556,8 @@ static void heredocs(struct sh *s)
                 s->i = le < s->len ? le + 1 : le;
                 if (s->k->depth < SK_MAX_DEPTH) {
                     s->k->depth++;
-                    s->flags |= sk_check_shell(s->k, s->t + body, bend - body, bline, false) &
-                                SK_RAN;
+                    s->flags |=
+                        sk_check_shell(s->k, s->t + body, bend - body, bline, false) & SK_RAN;
                     s->k->depth--;
                 }
                 s->line++;
@@ -674,6 +682,11 @@ unsigned sk_check_shell(struct sk *k, const char *text, size_t len, uint32_t lin
         size_t n = w.len;
         cu_buf_free(&w);
         if (v == NULL) {
+            continue;
+        }
+        if (!redirect && s->i < s->len && (s->t[s->i] == '>' || s->t[s->i] == '<') && n > 0 &&
+            strspn(v, "0123456789") == n) {
+            free(v); /* a file descriptor number: 2>/dev/null */
             continue;
         }
         if (redirect) {

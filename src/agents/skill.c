@@ -9,8 +9,9 @@
  * credentials; and one component per skill (kind "skill", name, version, props "path" and
  * "digest": the OMS root digest of the whole folder, symlinks refused).
  * Analyzer "skill-script": scripts and text resources of a skill folder (a SKILL.md in the
- * file's directory or up to three levels above, looked up with lstat) tokenized per language;
- * Python files then go on to the python analyzer. */
+ * file's directory or up to three levels above, looked up with lstat) tokenized per language.
+ * (Not the python analyzer: its rules judge model code, where starting a process is itself
+ * suspect; skill scripts run tools by design.) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +50,11 @@ static const char *node_str(yaml_node_t *n)
 }
 
 /* Parses the YAML between the fences; returns 0, or -1 with *why set (malformed). */
-static int fm_parse(const char *y, size_t n, uint32_t first_line, struct fm *f, const char **why,
+static int fm_parse(const char *y,
+                    size_t n,
+                    uint32_t first_line,
+                    struct fm *f,
+                    const char **why,
                     uint32_t *err_line)
 {
     yaml_parser_t p;
@@ -121,17 +126,53 @@ out:
 /* Skills named in public sources as the most used: Anthropic's public skills repository
  * (github.com/anthropics/skills), OpenClaw's bundled skills and ClawHub's most installed
  * (clawhub.ai listing, 2026). */
-static const char *const popular[] = {
-    "pdf", "docx", "xlsx", "pptx", "skill-creator", "mcp-builder", "webapp-testing",
-    "frontend-design", "canvas-design", "algorithmic-art", "web-artifacts-builder",
-    "artifacts-builder", "brand-guidelines", "internal-comms", "slack-gif-creator",
-    "theme-factory", "doc-coauthoring", "template-skill", "clawhub", "gog",
-    "self-improving-agent", "ontology", "tavily-search", "summarize", "github", "sonoscli",
-    "weather", "api-gateway", "notion", "nano-pdf", "nano-banana-pro", "agent-browser",
-    "find-skills", "wacli", "1password", "apple-notes", "apple-reminders", "bear-notes",
-    "coding-agent", "obsidian", "slack", "trello", "spotify-player", "openai-image-gen",
-    "youtube-summarizer", "agentmail", NULL
-};
+static const char *const popular[] = { "pdf",
+                                       "docx",
+                                       "xlsx",
+                                       "pptx",
+                                       "skill-creator",
+                                       "mcp-builder",
+                                       "webapp-testing",
+                                       "frontend-design",
+                                       "canvas-design",
+                                       "algorithmic-art",
+                                       "web-artifacts-builder",
+                                       "artifacts-builder",
+                                       "brand-guidelines",
+                                       "internal-comms",
+                                       "slack-gif-creator",
+                                       "theme-factory",
+                                       "doc-coauthoring",
+                                       "template-skill",
+                                       "clawhub",
+                                       "gog",
+                                       "self-improving-agent",
+                                       "ontology",
+                                       "tavily-search",
+                                       "summarize",
+                                       "github",
+                                       "sonoscli",
+                                       "weather",
+                                       "api-gateway",
+                                       "notion",
+                                       "nano-pdf",
+                                       "nano-banana-pro",
+                                       "agent-browser",
+                                       "find-skills",
+                                       "wacli",
+                                       "1password",
+                                       "apple-notes",
+                                       "apple-reminders",
+                                       "bear-notes",
+                                       "coding-agent",
+                                       "obsidian",
+                                       "slack",
+                                       "trello",
+                                       "spotify-player",
+                                       "openai-image-gen",
+                                       "youtube-summarizer",
+                                       "agentmail",
+                                       NULL };
 
 /* Damerau-Levenshtein distance, capped at 3. */
 static unsigned edit_distance(const char *a, const char *b)
@@ -177,9 +218,10 @@ static const char *typosquat(const char *name)
             return NULL;
         }
     }
-    static const char *const suffix[] = { "-pro", "-official", "-v2", "-plus", "-premium",
-                                          "-latest", "-free", "-new", "-update", "-updated",
-                                          "1", "2", "-1", "-2", "-ai", NULL };
+    static const char *const suffix[] = { "-pro",     "-official", "-v2",   "-plus",
+                                          "-premium", "-latest",   "-free", "-new",
+                                          "-update",  "-updated",  "1",     "2",
+                                          "-1",       "-2",        "-ai",   NULL };
     for (size_t i = 0; popular[i] != NULL; i++) {
         size_t pl = strlen(popular[i]);
         if (pl >= 4 && strncmp(low, popular[i], pl) == 0) {
@@ -208,20 +250,34 @@ static bool contains_ci(const char *h, const char *needle)
     return false;
 }
 
-static void over_broad(struct cu_ctx *ctx, const struct cu_source *src, const char *desc,
-                       uint32_t line)
+static void
+over_broad(struct cu_ctx *ctx, const struct cu_source *src, const char *desc, uint32_t line)
 {
-    static const char *const pats[] = {
-        "use for any task",          "use this for any task",       "use this skill for any",
-        "use for every task",        "use this skill for every",    "use for all tasks",
-        "use this skill for all",    "always use this skill",       "always invoke this skill",
-        "always load this skill",    "use this skill always",       "use this skill for everything",
-        "must be used for every",    "must be used for all",        "before any other skill",
-        "before using any other",    "instead of any other skill",  "in every conversation",
-        "for every request",         "for any request",             "for any question",
-        "use on every",              "regardless of the task",      "no matter what the user",
-        NULL
-    };
+    static const char *const pats[] = { "use for any task",
+                                        "use this for any task",
+                                        "use this skill for any",
+                                        "use for every task",
+                                        "use this skill for every",
+                                        "use for all tasks",
+                                        "use this skill for all",
+                                        "always use this skill",
+                                        "always invoke this skill",
+                                        "always load this skill",
+                                        "use this skill always",
+                                        "use this skill for everything",
+                                        "must be used for every",
+                                        "must be used for all",
+                                        "before any other skill",
+                                        "before using any other",
+                                        "instead of any other skill",
+                                        "in every conversation",
+                                        "for every request",
+                                        "for any request",
+                                        "for any question",
+                                        "use on every",
+                                        "regardless of the task",
+                                        "no matter what the user",
+                                        NULL };
     for (size_t i = 0; pats[i] != NULL; i++) {
         if (contains_ci(desc, pats[i])) {
             cu_emit_line(ctx, src, line, "skill/over-broad-trigger", CU_SEV_DEFAULT, pats[i],
@@ -244,12 +300,12 @@ static bool lang_is(const char *l, size_t n, const char *const *names)
     return false;
 }
 
-static void code_block(struct sk *k, const char *lang, size_t ln, const char *t, size_t n,
-                       uint32_t line)
+static void
+code_block(struct sk *k, const char *lang, size_t ln, const char *t, size_t n, uint32_t line)
 {
     static const char *const py[] = { "python", "py", "python3", "ipython", NULL };
-    static const char *const js[] = { "js",         "javascript", "ts",  "typescript",
-                                      "node",       "mjs",        "jsx", "tsx", NULL };
+    static const char *const js[] = { "js",  "javascript", "ts",  "typescript", "node",
+                                      "mjs", "jsx",        "tsx", NULL };
     if (lang_is(lang, ln, py)) {
         sk_check_python(k, t, n, line);
     } else if (lang_is(lang, ln, js)) {
@@ -274,8 +330,8 @@ static void paragraph(struct sk *k, const char *t, size_t n, uint32_t line)
     bool archive = contains_ci(buf, ".zip") || contains_ci(buf, ".rar") ||
                    contains_ci(buf, ".7z") || contains_ci(buf, "archive") ||
                    contains_ci(buf, "extract") || contains_ci(buf, "unzip");
-    bool download = contains_ci(buf, "download") || contains_ci(buf, "http://") ||
-                    contains_ci(buf, "https://");
+    bool download =
+        contains_ci(buf, "download") || contains_ci(buf, "http://") || contains_ci(buf, "https://");
     if (pass && archive && download) {
         sk_emit(k, line, "skill/protected-archive", CU_SEV_DEFAULT, t, m,
                 "instructions download an archive and give its password");
@@ -286,11 +342,10 @@ static void paragraph(struct sk *k, const char *t, size_t n, uint32_t line)
     bool run = contains_ci(buf, "run ") || contains_ci(buf, "execute") ||
                contains_ci(buf, "launch") || contains_ci(buf, "open the") ||
                contains_ci(buf, "double-click") || contains_ci(buf, "install");
-    bool binary = contains_ci(buf, ".exe") || contains_ci(buf, ".dmg") ||
-                  contains_ci(buf, ".pkg") || contains_ci(buf, ".msi") ||
-                  contains_ci(buf, ".scr") || contains_ci(buf, ".app") ||
-                  contains_ci(buf, ".zip") || contains_ci(buf, ".bat") ||
-                  contains_ci(buf, ".command");
+    bool binary =
+        contains_ci(buf, ".exe") || contains_ci(buf, ".dmg") || contains_ci(buf, ".pkg") ||
+        contains_ci(buf, ".msi") || contains_ci(buf, ".scr") || contains_ci(buf, ".app") ||
+        contains_ci(buf, ".zip") || contains_ci(buf, ".bat") || contains_ci(buf, ".command");
     if (prereq && run && download && binary) {
         sk_emit(k, line, "skill/fetch-and-run", CUSTODY_SEV_HIGH, t, m,
                 "instructions have the user or agent download and run a 'prerequisite' "
@@ -316,8 +371,8 @@ static void markdown(struct sk *k, const char *t, size_t n, uint32_t first_line)
         while (s < e && (t[s] == ' ' || t[s] == '\t')) {
             s++;
         }
-        bool is_fence = e - s >= 3 && (t[s] == '`' || t[s] == '~') && t[s + 1] == t[s] &&
-                        t[s + 2] == t[s];
+        bool is_fence =
+            e - s >= 3 && (t[s] == '`' || t[s] == '~') && t[s + 1] == t[s] && t[s + 2] == t[s];
         if (is_fence && !fence) {
             fence = true;
             fch = t[s];
@@ -421,8 +476,8 @@ static void component(struct cu_ctx *ctx, const struct cu_source *src, const str
     if (f->license != NULL) {
         props[np++] = (custody_prop){ "license", f->license };
     }
-    struct cu_component_desc d = { "skill", layout(src->loc), name, f->version, NULL,
-                                   f->name_line, props, np };
+    struct cu_component_desc d = { "skill", layout(src->loc), name,  f->version,
+                                   NULL,    f->name_line,     props, np };
     cu_component(ctx, src, &d);
     free(dir);
     free(ddir);
@@ -539,8 +594,10 @@ const struct cu_analyzer cu_analyzer_skill = { "skill", NULL, skill_sniff, skill
 
 /* ---- analyzer: files of a skill folder ---- */
 
-static const char *const script_ext[] = { ".sh",  ".bash", ".zsh", ".py",  ".js",  ".mjs", ".cjs",
-                                          ".ts",  ".ps1",  ".md",  ".txt", NULL };
+/* Extensions this analyzer claims (text resources .md/.txt are taken too, unclaimed). */
+static const char *const script_ext[] = { ".sh",  ".bash", ".zsh", ".py",  ".js",
+                                          ".mjs", ".cjs",  ".ts",  ".ps1", NULL };
+static const char *const resource_ext[] = { ".md", ".txt", NULL };
 
 static bool in_skill_dir(const char *path)
 {
@@ -581,6 +638,9 @@ static bool script_sniff(const struct cu_sniff *in)
     for (size_t i = 0; script_ext[i] != NULL && !ext; i++) {
         ext = cu_has_suffix_ci(in->name, script_ext[i]);
     }
+    for (size_t i = 0; resource_ext[i] != NULL && !ext; i++) {
+        ext = cu_has_suffix_ci(in->name, resource_ext[i]);
+    }
     if (!ext) {
         return false;
     }
@@ -617,9 +677,6 @@ static int script_analyze(struct cu_ctx *ctx, struct cu_source *src)
     }
     cu_agents_secrets(ctx, src, text, len, 1, "skill/hardcoded-secret");
     free(text);
-    if (py) {
-        return cu_dispatch_as(ctx, src, "python");
-    }
     return 0;
 }
 

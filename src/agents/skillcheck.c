@@ -76,20 +76,31 @@ static bool in_list(const char *s, const char *const *list)
 
 bool sk_is_fetcher(const char *cmd)
 {
-    static const char *const f[] = { "curl",   "wget",           "fetch",
-                                     "iwr",    "irm",            "invoke-webrequest",
-                                     "invoke-restmethod", "aria2c", "http", "xh",
-                                     "certutil", "bitsadmin", "start-bitstransfer", NULL };
+    static const char *const f[] = { "curl",
+                                     "wget",
+                                     "fetch",
+                                     "iwr",
+                                     "irm",
+                                     "invoke-webrequest",
+                                     "invoke-restmethod",
+                                     "aria2c",
+                                     "http",
+                                     "xh",
+                                     "certutil",
+                                     "bitsadmin",
+                                     "start-bitstransfer",
+                                     NULL };
     return in_list(cmd, f);
 }
 
 bool sk_is_runner(const char *cmd)
 {
-    static const char *const r[] = { "sh",     "bash",   "zsh",  "dash",    "ksh",
-                                     "fish",   "ash",    "python", "python2", "python3",
-                                     "perl",   "ruby",   "node", "php",     "iex",
-                                     "invoke-expression", "source", ".", "pwsh", "powershell",
-                                     "osascript", "deno", "bun", "tclsh", "lua", NULL };
+    static const char *const r[] = {
+        "sh",      "bash",    "zsh",  "dash",       "ksh",       "fish", "ash", "python",
+        "python2", "python3", "perl", "ruby",       "node",      "php",  "iex", "invoke-expression",
+        "source",  ".",       "pwsh", "powershell", "osascript", "deno", "bun", "tclsh",
+        "lua",     NULL
+    };
     return in_list(cmd, r);
 }
 
@@ -247,10 +258,9 @@ static bool raw_ip_url(const char *w, size_t n, size_t *at)
         bool end = p >= n || w[p] == '/' || w[p] == ':' || w[p] == '?' || w[p] == '"' ||
                    w[p] == '\'' || w[p] == ' ' || w[p] == ')';
         if (parts == 3 && digits > 0 && end) {
-            bool local = first == 127 || first == 0 || first == 10 ||
-                         (first == 192 && second == 168) ||
-                         (first == 172 && second >= 16 && second <= 31) ||
-                         (first == 169 && second == 254);
+            bool local =
+                first == 127 || first == 0 || first == 10 || (first == 192 && second == 168) ||
+                (first == 172 && second >= 16 && second <= 31) || (first == 169 && second == 254);
             if (!local) {
                 *at = i;
                 return true;
@@ -262,8 +272,8 @@ static bool raw_ip_url(const char *w, size_t n, size_t *at)
 
 static bool b64_char(char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '+' || c == '/' || c == '-' || c == '_' || c == '=';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '/' || c == '-' || c == '_' || c == '=';
 }
 
 static bool hex_char(char c)
@@ -336,10 +346,11 @@ void sk_check_word(struct sk *k, const char *w, size_t n, uint32_t line, bool co
     for (size_t i = 0; persist[i].s != NULL; i++) {
         if (ci_find(w, n, persist[i].s) != NULL) {
             char msg[160];
-            (void)snprintf(msg, sizeof(msg), "%s %s (%s)", code ? "code writes" : "instructions name",
-                           persist[i].what, persist[i].s);
-            sk_emit(k, line, "skill/persistence", code ? CUSTODY_SEV_HIGH : CUSTODY_SEV_MEDIUM,
-                    w, n, msg);
+            (void)snprintf(msg, sizeof(msg), "%s %s (%s)",
+                           code ? "code writes" : "instructions name", persist[i].what,
+                           persist[i].s);
+            sk_emit(k, line, "skill/persistence", code ? CUSTODY_SEV_HIGH : CUSTODY_SEV_MEDIUM, w,
+                    n, msg);
             break;
         }
     }

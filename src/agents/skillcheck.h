@@ -10,7 +10,7 @@
 struct cu_ctx;
 struct cu_source;
 
-#define SK_MAX_DEPTH 4u  /* sh -c, eval, base64 -d, here-docs inside each other */
+#define SK_MAX_DEPTH 4u /* sh -c, eval, base64 -d, here-docs inside each other */
 #define SK_MAX_HITS  200u
 
 struct sk {

@@ -13,7 +13,7 @@
 #include "core/banned.h"
 
 #define UNI_MAX_PER_KIND 32u /* findings of one kind per text; then one summary */
-#define UNI_BAD            0xFFFFFFFFu
+#define UNI_BAD          0xFFFFFFFFu
 
 enum { K_TAG, K_BIDI, K_ZW, K_VS, K_MIX, K_UTF8, K_N };
 
@@ -123,7 +123,8 @@ static bool is_rtl_letter(uint32_t c)
 
 static bool is_latin_letter(uint32_t c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7);
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7);
 }
 
 /* Cyrillic and Greek letters that look like Latin ones. */
@@ -324,9 +325,8 @@ static bool format_ok(const struct uni *u, uint32_t c, size_t off, size_t n)
 static bool is_hidden_format(uint32_t c)
 {
     return c == 0x200B || c == 0x200C || c == 0x200D || (c >= 0x2060 && c <= 0x2064) ||
-           c == 0xFEFF || c == 0x00AD || c == 0x180E || c == 0x034F || c == 0x115F ||
-           c == 0x1160 || c == 0x3164 || c == 0xFFA0 || (c >= 0xFFF9 && c <= 0xFFFB) ||
-           c == 0x17B4 || c == 0x17B5;
+           c == 0xFEFF || c == 0x00AD || c == 0x180E || c == 0x034F || c == 0x115F || c == 0x1160 ||
+           c == 0x3164 || c == 0xFFA0 || (c >= 0xFFF9 && c <= 0xFFFB) || c == 0x17B4 || c == 0x17B5;
 }
 
 /* A run of hidden format characters from off. */
@@ -502,9 +502,8 @@ void cu_text_check_unicode(struct cu_ctx *ctx,
     if (text == NULL || family == NULL) {
         return;
     }
-    struct uni u = {
-        ctx, src, (const uint8_t *)text, len, first_line, first_line, family, { 0 }, { { 0 } }
-    };
+    struct uni u = { ctx,   src,      (const uint8_t *)text, len, first_line, first_line, family,
+                     { 0 }, { { 0 } } };
     uint32_t bad_line = 0;
     size_t bad_utf8 = 0, first_bad = 0, line_start = 0, word_start = SIZE_MAX;
     bool line_has_bidi = false;

@@ -3,35 +3,37 @@
  * injection-language and remote-include checks are shared (src/agents/unicode.c, language.c). */
 #include "rules/catalogue.h"
 
-#define UNI_DESC(what)                                                                         \
-    "The " what " contains invisible Unicode: tag characters (U+E0000-E007F, which spell "     \
-    "ASCII text no editor shows; the hidden text is decoded into the evidence), zero-width "   \
+#define UNI_DESC(what)                                                                        \
+    "The " what " contains invisible Unicode: tag characters (U+E0000-E007F, which spell "    \
+    "ASCII text no editor shows; the hidden text is decoded into the evidence), zero-width "  \
     "and format characters outside the scripts and emoji sequences that use them, variation " \
     "selectors used to carry bytes, or invalid UTF-8. Models read what reviewers cannot see."
-#define UNI_FIX                                                                                \
+#define UNI_FIX                                                                              \
     "Remove the invisible characters (or the file) and review what they said; accept agent " \
     "instructions only as plain visible text."
 #define BIDI_DESC(what)                                                                         \
     "The " what " contains Unicode bidirectional controls (LRE/RLE/LRO/RLO/PDF, "               \
-    "LRI/RLI/FSI/PDI, LRM/RLM/ALM). Overrides and isolates make text display in a different "  \
+    "LRI/RLI/FSI/PDI, LRM/RLM/ALM). Overrides and isolates make text display in a different "   \
     "order from the one it is read in (trojan source, CVE-2021-42574); a control left open at " \
     "the end of a line is high, marks inside right-to-left prose are low."
 #define BIDI_FIX "Remove the controls; review the line as its bytes read, not as it displays."
-#define MIX_DESC(what)                                                                       \
+#define MIX_DESC(what)                                                                            \
     "A word in the " what " mixes Latin letters with Cyrillic or Greek look-alikes (a homoglyph " \
     "spelling): it reads like a familiar word, a command or a name, and is a different string."
-#define MIX_FIX "Retype the word in one script; check what the look-alike spelling is meant to evade."
+#define MIX_FIX \
+    "Retype the word in one script; check what the look-alike spelling is meant to evade."
 #define INJ_DESC(what)                                                                            \
-    "The " what " contains language that tells an agent to override its instructions (\"ignore " \
+    "The " what " contains language that tells an agent to override its instructions (\"ignore "  \
     "previous instructions\", \"you are now\"), hide what it does from the user, send "           \
     "credentials or files to somewhere, or use tools in a way the user did not ask for. Phrases " \
     "quoted inside security guidance that warns against them are reported at low or info."
 #define INJ_FIX "Remove the instructions or do not use the file with an agent; find who added them."
-#define REM_DESC(what)                                                                             \
+#define REM_DESC(what)                                                                           \
     "The " what " tells the agent to fetch instructions from a URL and follow them (what the "   \
     "agent does is then decided by whoever controls that URL, after the file was reviewed), or " \
     "contains a fetch-and-run one-liner (curl ... | sh, iwr ... | iex: critical)."
-#define REM_FIX "Inline reviewed instructions instead of a remote include; never pipe downloads to a shell."
+#define REM_FIX \
+    "Inline reviewed instructions instead of a remote include; never pipe downloads to a shell."
 
 static const custody_rule prompt_rules[] = {
     { "prompt/hidden-unicode", "Hidden Unicode in a prompt or rules file", CUSTODY_SEV_HIGH,
@@ -42,8 +44,8 @@ static const custody_rule prompt_rules[] = {
       MIX_DESC("prompt or agent rules file"), MIX_FIX },
     { "prompt/injection-language", "Instruction-override or exfiltration language",
       CUSTODY_SEV_HIGH, INJ_DESC("prompt or agent rules file"), INJ_FIX },
-    { "prompt/remote-include", "Remote instructions or fetch-and-run in a prompt",
-      CUSTODY_SEV_HIGH, REM_DESC("prompt or agent rules file"), REM_FIX },
+    { "prompt/remote-include", "Remote instructions or fetch-and-run in a prompt", CUSTODY_SEV_HIGH,
+      REM_DESC("prompt or agent rules file"), REM_FIX },
     { "prompt/hardcoded-secret", "Credential in a prompt or rules file", CUSTODY_SEV_HIGH,
       "A token of a known provider, a private key or a URL with a password is written in the "
       "file; every agent session (and every repository clone) carries it. Output redacts it.",
@@ -87,8 +89,7 @@ static const custody_rule prompt_rules[] = {
       "powershell -EncodedCommand), or tell the agent to download and run a 'prerequisite'. "
       "This is how the ClawHavoc skills installed info-stealers.",
       "Do not install the skill. Report it to the registry." },
-    { "skill/protected-archive", "Skill downloads a password-protected archive",
-      CUSTODY_SEV_HIGH,
+    { "skill/protected-archive", "Skill downloads a password-protected archive", CUSTODY_SEV_HIGH,
       "The skill gives a password for an archive it has the agent or the user download (or "
       "unpacks one with unzip -P / 7z -p): encryption keeps the payload from malware scanners.",
       "Do not install the skill. Report it to the registry." },
