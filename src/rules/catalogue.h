@@ -25,5 +25,6 @@ extern const struct cu_rule_table cu_rules_hfrepo;      /* rules_hfrepo.c: hf/, 
 extern const struct cu_rule_table cu_rules_proto;       /* onnx/, savedmodel/, tflite/ */
 extern const struct cu_rule_table cu_rules_gguf;        /* gguf/, template/ */
 extern const struct cu_rule_table cu_rules_mcp;         /* rules_mcp.c: mcp/, agent/ */
+extern const struct cu_rule_table cu_rules_prompt; /* rules_prompt.c: prompt/, skill/ */
 
 #endif
