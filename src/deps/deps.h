@@ -28,10 +28,10 @@ enum cu_dep_source {
 
 struct cu_pkg {
     enum cu_eco eco;
-    char *name;      /* as written (npm: with scope "@s/n"; PyPI: as written) */
-    char *version;   /* resolved exact version; NULL when the file pins none (manifests) */
-    char *spec;      /* requested range / specifier (manifests, requirements); NULL if none */
-    uint32_t line;   /* 1-based line of the package's entry */
+    char *name;    /* as written (npm: with scope "@s/n"; PyPI: as written) */
+    char *version; /* resolved exact version; NULL when the file pins none (manifests) */
+    char *spec;    /* requested range / specifier (manifests, requirements); NULL if none */
+    uint32_t line; /* 1-based line of the package's entry */
     enum cu_dep_source source;
     char *resolved;  /* URL, git URL#commit or path as written; NULL when none */
     char *integrity; /* as written: "sha512-<b64>" (SRI, several space-separated), or
@@ -60,9 +60,9 @@ struct cu_dep_script {
 };
 
 struct cu_depfile {
-    const char *format;   /* static: "package-lock", "npm-shrinkwrap", "yarn-v1", "yarn-berry",
-                           * "pnpm-lock", "bun-lock", "package-json", "requirements",
-                           * "pyproject", "poetry-lock", "uv-lock", "pipfile-lock", "pylock" */
+    const char *format; /* static: "package-lock", "npm-shrinkwrap", "yarn-v1", "yarn-berry",
+                         * "pnpm-lock", "bun-lock", "package-json", "requirements",
+                         * "pyproject", "poetry-lock", "uv-lock", "pipfile-lock", "pylock" */
     bool is_lockfile;
     char *format_version; /* lockfileVersion etc. as written; NULL when none */
     char *project_name;   /* the manifest's own name, when it has one */
@@ -96,11 +96,46 @@ char *cu_pkg_purl(enum cu_eco eco, const char *name, const char *version);
 /* PEP 503 normalisation (lowercase, runs of -_. become -) into a fresh string. */
 char *cu_pypi_normalize(const char *name);
 
+/* ---- parsers (src/deps/parse_*.c), one per format family ----
+ * npm: package-lock.json / npm-shrinkwrap.json v1-v3, package.json, yarn.lock (v1 and Berry),
+ * pnpm-lock.yaml v5-v9, bun.lock. PyPI: requirements*.txt, pyproject.toml, poetry.lock,
+ * uv.lock, Pipfile.lock, pylock.toml. Every package gets the line of its entry. */
+int cu_parse_npm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err);
+int cu_parse_package_json(struct cu_depfile *out,
+                          const uint8_t *data,
+                          size_t len,
+                          custody_error *err);
+int cu_parse_yarn_lock(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err);
+int cu_parse_pnpm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err);
+int cu_parse_bun_lock(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err);
+int cu_parse_requirements(struct cu_depfile *out,
+                          const uint8_t *data,
+                          size_t len,
+                          custody_error *err);
+int cu_parse_pyproject(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err);
+int cu_parse_poetry_lock(struct cu_depfile *out,
+                         const uint8_t *data,
+                         size_t len,
+                         custody_error *err);
+int cu_parse_uv_lock(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err);
+int cu_parse_pipfile_lock(struct cu_depfile *out,
+                          const uint8_t *data,
+                          size_t len,
+                          custody_error *err);
+int cu_parse_pylock(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err);
+
+/* The parser for a file name (a path or a base name; "requirements/x.txt" needs the parent
+ * directory), with the format id it reports in *format (may be NULL). NULL when the name is no
+ * manifest or lockfile we read. */
+cu_depfile_parse_fn cu_deps_parser_for_name(const char *path, const char **format);
+
 /* ---- per-file checks, run by deps.c on every parsed file ----
  * rules_data.c: known-malicious, vulnerable, typosquat, unknown/hallucinated, worm indicators
  * (data-driven). rules_struct.c: sources, transport, registry hosts, integrity, pinning,
  * install scripts, confusion (structure-driven). Both emit deps/ findings with lines. */
-void cu_deps_check_data(struct cu_ctx *ctx, const struct cu_source *src, const struct cu_depfile *df);
+void cu_deps_check_data(struct cu_ctx *ctx,
+                        const struct cu_source *src,
+                        const struct cu_depfile *df);
 void cu_deps_check_struct(struct cu_ctx *ctx,
                           const struct cu_source *src,
                           const struct cu_depfile *df);

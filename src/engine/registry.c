@@ -19,6 +19,7 @@ extern const struct cu_analyzer cu_analyzer_gzip, cu_analyzer_bzip2, cu_analyzer
     cu_analyzer_lzma, cu_analyzer_zlib, cu_analyzer_lz4;
 /* onnx.c, savedmodel.c, tflite.c: protobuf / FlatBuffers graphs */
 extern const struct cu_analyzer cu_analyzer_onnx, cu_analyzer_savedmodel, cu_analyzer_tflite;
+extern const struct cu_analyzer cu_analyzer_deps; /* deps/deps.c: manifests and lockfiles */
 extern const struct cu_analyzer cu_analyzer_agent; /* src/agents/agentcfg.c: MCP/agent configs by name */
 /* src/agents: skills, their scripts, prompts and agent rules files (by name/path) */
 extern const struct cu_analyzer cu_analyzer_skill, cu_analyzer_skill_script, cu_analyzer_prompt;
@@ -49,6 +50,7 @@ const struct cu_analyzer *const cu_registry[] = {
     &cu_analyzer_onnx,         /* protobuf: ModelProto field walk from ir_version */
     &cu_analyzer_savedmodel,   /* protobuf: SavedModel / GraphDef / fingerprint field walk */
     &cu_analyzer_zlib,         /* loosest magic of the streams */
+    &cu_analyzer_deps,         /* lockfiles/manifests by file name: before generic JSON */
     &cu_analyzer_agent,        /* MCP/agent configs by name (JSONC, YAML): before json */
     &cu_analyzer_skill,        /* SKILL.md by name: before json/python */
     &cu_analyzer_prompt,       /* agent rules files and prompts by path */

@@ -26,5 +26,6 @@ extern const struct cu_rule_table cu_rules_proto;       /* onnx/, savedmodel/, t
 extern const struct cu_rule_table cu_rules_gguf;        /* gguf/, template/ */
 extern const struct cu_rule_table cu_rules_mcp;         /* rules_mcp.c: mcp/, agent/ */
 extern const struct cu_rule_table cu_rules_prompt; /* rules_prompt.c: prompt/, skill/ */
+extern const struct cu_rule_table cu_rules_deps_parse;  /* deps/malformed, deps/unsupported-version */
 
 #endif
