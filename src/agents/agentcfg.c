@@ -8,6 +8,7 @@
 #include "agents/agentcfg.h"
 #include "agents/agents.h"
 #include "formats/jsonfile.h"
+#include "core/toml.h"
 #include "core/limits.h"
 #include "core/util.h"
 #include "core/banned.h"
@@ -21,6 +22,7 @@ enum kind {
     K_TASKS,        /* .vscode/tasks.json */
     K_HOOKS,        /* .cursor/hooks.json */
     K_YAML,         /* Continue config.yaml, .continue/mcpServers/ YAML files, LangChain YAML */
+    K_TOML,         /* Codex ~/.codex/config.toml */
 };
 
 static bool name_is(const char *n, const char *s)
@@ -55,6 +57,9 @@ static enum kind kind_of(const char *name)
     if (cu_has_suffix(n, ".yaml") || cu_has_suffix(n, ".yml")) {
         return K_YAML;
     }
+    if (name_is(n, "config.toml")) {
+        return K_TOML;
+    }
     return K_NONE;
 }
 
@@ -79,6 +84,12 @@ static bool agent_sniff(const struct cu_sniff *in)
         /* Continue config / block files and LangChain YAML manifests */
         return head_has(in, "mcpServers:") || head_has(in, "schema: v1") ||
                (head_has(in, "lc: 1") && head_has(in, "type:"));
+    }
+    if (k == K_TOML) {
+        /* Codex: config.toml is a common name, so its own keys must show */
+        return head_has(in, "mcp_servers") || head_has(in, "approval_policy") ||
+               head_has(in, "sandbox_mode") || head_has(in, "model_provider") ||
+               head_has(in, "model_reasoning_effort");
     }
     /* JSON-ish: first significant byte is '{' (comments allowed before it) */
     for (size_t i = 0; i < in->len; i++) {
@@ -146,6 +157,23 @@ static bool mcp_maps(const struct cu_agent_doc *d, const json_t *doc)
         any = true;
     }
     return any;
+}
+
+/* Codex approval/sandbox settings, at the top and in [profiles.*]. */
+static void codex_policy(const struct cu_agent_doc *d, const json_t *t, const char *ptr)
+{
+    const char *ap = json_string_value(json_object_get(t, "approval_policy"));
+    const char *sb = json_string_value(json_object_get(t, "sandbox_mode"));
+    if ((ap != NULL && strcmp(ap, "never") == 0 && sb != NULL &&
+         strcmp(sb, "danger-full-access") == 0) ||
+        (sb != NULL && strcmp(sb, "danger-full-access") == 0 && ap == NULL)) {
+        char *p = cu_jsonc_ptr(ptr, "sandbox_mode");
+        cu_emit_line(d->ctx, d->src, p != NULL ? cu_agent_line(d, p) : 0,
+                     "agent/permissions-bypass", ap != NULL ? CU_SEV_DEFAULT : CUSTODY_SEV_MEDIUM,
+                     sb, "Codex runs commands without a sandbox%s",
+                     ap != NULL ? " and without asking (approval_policy never)" : "");
+        free(p);
+    }
 }
 
 static int route(const struct cu_agent_doc *d, enum kind k, const json_t *doc)
@@ -224,8 +252,87 @@ static int route(const struct cu_agent_doc *d, enum kind k, const json_t *doc)
             return cu_toolsnap_analyze(d, doc);
         }
         return 0;
+    case K_TOML: {
+        mcp_maps(d, doc);
+        codex_policy(d, doc, "");
+        const char *pk;
+        const json_t *pv;
+        json_object_foreach ((json_t *)json_object_get(doc, "profiles"), pk, pv) {
+            char *p1 = cu_jsonc_ptr("/profiles", pk);
+            if (p1 != NULL && json_is_object(pv)) {
+                codex_policy(d, pv, p1);
+            }
+            free(p1);
+        }
+        return 0;
+    }
     case K_NONE:
         break;
+    }
+    return 0;
+}
+
+/* TOML (core/toml.h) into the JSONC model: the tree, and a pointer -> line table. */
+static int toml_lines(struct cu_jsonc *j, const struct cu_toml *t, const json_t *v,
+                      const char *ptr, unsigned depth)
+{
+    if (depth > 64) {
+        return 0;
+    }
+    if (json_is_object(v)) {
+        const char *k;
+        const json_t *c;
+        json_object_foreach ((json_t *)v, k, c) {
+            char *p = cu_jsonc_ptr(ptr, k);
+            if (p == NULL) {
+                return CUSTODY_ENOMEM;
+            }
+            int rc = cu_jsonc_add(j, p, cu_toml_key_line(t, v, k));
+            if (rc == 0) {
+                rc = toml_lines(j, t, c, p, depth + 1);
+            }
+            free(p);
+            if (rc < 0) {
+                return rc;
+            }
+        }
+    } else if (json_is_array(v)) {
+        size_t i;
+        const json_t *c;
+        json_array_foreach (v, i, c) {
+            char *p = cu_jsonc_ptr_index(ptr, i);
+            if (p == NULL) {
+                return CUSTODY_ENOMEM;
+            }
+            int rc = cu_jsonc_add(j, p, cu_toml_item_line(t, v, i));
+            if (rc == 0) {
+                rc = toml_lines(j, t, c, p, depth + 1);
+            }
+            free(p);
+            if (rc < 0) {
+                return rc;
+            }
+        }
+    }
+    return 0;
+}
+
+static int toml_parse(struct cu_jsonc *out, const uint8_t *data, size_t len, uint32_t *bad,
+                      custody_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    *bad = 0;
+    struct cu_toml *t = NULL;
+    int rc = cu_toml_parse(data, len, &t, err);
+    if (rc < 0) {
+        return rc;
+    }
+    out->doc = json_incref((json_t *)cu_toml_root(t));
+    rc = toml_lines(out, t, out->doc, "", 0);
+    cu_toml_free(t);
+    if (rc < 0) {
+        cu_jsonc_free(out);
+        return cu_err_nomem(err);
     }
     return 0;
 }
@@ -254,8 +361,9 @@ static int agent_analyze(struct cu_ctx *ctx, struct cu_source *src)
     enum kind k = kind_of(src->name);
     struct cu_jsonc j;
     uint32_t bad = 0;
-    rc = k == K_YAML ? cu_yaml_parse(&j, buf, (size_t)size, &bad, err)
-                     : cu_jsonc_parse(&j, buf, (size_t)size, &bad, err);
+    rc = k == K_YAML   ? cu_yaml_parse(&j, buf, (size_t)size, &bad, err)
+         : k == K_TOML ? toml_parse(&j, buf, (size_t)size, &bad, err)
+                       : cu_jsonc_parse(&j, buf, (size_t)size, &bad, err);
     free(buf);
     if (rc < 0) {
         if (rc == CUSTODY_EMALFORMED || rc == CUSTODY_ELIMIT) {
@@ -267,13 +375,14 @@ static int agent_analyze(struct cu_ctx *ctx, struct cu_source *src)
         return rc;
     }
     struct cu_agent_doc d = { ctx, src, &j };
-    cu_fact(ctx, "format", "%s", k == K_YAML ? "agent-config-yaml" : "agent-config");
+    cu_fact(ctx, "format", "%s",
+            k == K_YAML ? "agent-config-yaml" : (k == K_TOML ? "agent-config-toml" : "agent-config"));
     rc = route(&d, k, j.doc);
     cu_jsonc_free(&j);
     return rc;
 }
 
-static const char *const agent_ext[] = { ".json", ".jsonc", ".yaml", ".yml", NULL };
+static const char *const agent_ext[] = { ".json", ".jsonc", ".yaml", ".yml", ".toml", NULL };
 
 const struct cu_analyzer cu_analyzer_agent = { "agent", agent_ext, agent_sniff, agent_analyze };
 

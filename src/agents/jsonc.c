@@ -55,6 +55,8 @@ char *cu_jsonc_ptr_index(const char *parent, size_t index)
     return cu_asprintf("%s/%zu", parent != NULL ? parent : "", index);
 }
 
+static int add_key(struct cu_jsonc *j, const char *ptr, uint32_t line);
+
 uint32_t cu_jsonc_line(const struct cu_jsonc *j, const char *ptr)
 {
     if (j == NULL || ptr == NULL) {
@@ -66,6 +68,11 @@ uint32_t cu_jsonc_line(const struct cu_jsonc *j, const char *ptr)
         }
     }
     return 0;
+}
+
+int cu_jsonc_add(struct cu_jsonc *j, const char *ptr, uint32_t line)
+{
+    return add_key(j, ptr, line);
 }
 
 static int add_key(struct cu_jsonc *j, const char *ptr, uint32_t line)

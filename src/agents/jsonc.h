@@ -38,6 +38,8 @@ CUSTODY_NODISCARD int cu_yaml_parse(struct cu_jsonc *out,
                                     size_t len,
                                     uint32_t *bad_line,
                                     custody_error *err);
+/* Records the line of a member (for other loaders: TOML). 0 or CUSTODY_ENOMEM. */
+CUSTODY_NODISCARD int cu_jsonc_add(struct cu_jsonc *j, const char *ptr, uint32_t line);
 /* Line of the member at `ptr` (JSON pointer), 0 when unknown. */
 uint32_t cu_jsonc_line(const struct cu_jsonc *j, const char *ptr);
 /* Appends "/" + escaped key to parent (fresh string, NULL on ENOMEM). */

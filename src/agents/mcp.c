@@ -1086,6 +1086,19 @@ void cu_mcp_server(const struct cu_agent_doc *d, const char *name, const json_t 
     if (json_is_object(headers)) {
         check_map_secrets(&s, headers, "headers", &auth);
     }
+    headers = json_object_get(srv, "http_headers"); /* Codex */
+    if (json_is_object(headers)) {
+        check_map_secrets(&s, headers, "http_headers", &auth);
+    }
+    const char *bearer = str_of(srv, "bearer_token"); /* Codex, before bearer_token_env_var */
+    if (bearer != NULL) {
+        char *bp = cu_jsonc_ptr(ptr, "bearer_token");
+        uint32_t bl = bp != NULL ? cu_agent_line(d, bp) : 0;
+        free(bp);
+        cu_agent_check_secret(d, bl != 0 ? bl : s.line, "mcp/plaintext-secret", name,
+                              "bearer_token", bearer);
+        auth = true;
+    }
     const char *url = str_of(srv, "url");
     if (url == NULL) {
         url = str_of(srv, "serverUrl"); /* Windsurf */
