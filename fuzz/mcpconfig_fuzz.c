@@ -1,6 +1,6 @@
 /* Fuzzes MCP client configurations through the whole engine under the names clients load
- * (.vscode/mcp.json shape, Claude settings with hooks, Continue YAML, tasks.json, Codex TOML): the scan
- * succeeds as an API call and every finding is catalogued and located in the file. */
+ * (.vscode/mcp.json shape, Claude settings with hooks, Continue YAML, tasks.json, Codex TOML): the
+ * scan succeeds as an API call and every finding is catalogued and located in the file. */
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -15,14 +15,14 @@
 
 enum kind {
     K_NONE,
-    K_MCP,          /* mcpServers / servers map: .mcp.json, mcp.json, mcp_config.json, ... */
-    K_SETTINGS,     /* settings.json: VS Code (mcp), Claude (hooks...), Gemini, Zed */
-    K_CLAUDE_JSON,  /* ~/.claude.json */
-    K_OPENCODE,     /* opencode.json(c) */
-    K_TASKS,        /* .vscode/tasks.json */
-    K_HOOKS,        /* .cursor/hooks.json */
-    K_YAML,         /* Continue config.yaml, .continue/mcpServers/ YAML files, LangChain YAML */
-    K_TOML,         /* Codex ~/.codex/config.toml */
+    K_MCP,         /* mcpServers / servers map: .mcp.json, mcp.json, mcp_config.json, ... */
+    K_SETTINGS,    /* settings.json: VS Code (mcp), Claude (hooks...), Gemini, Zed */
+    K_CLAUDE_JSON, /* ~/.claude.json */
+    K_OPENCODE,    /* opencode.json(c) */
+    K_TASKS,       /* .vscode/tasks.json */
+    K_HOOKS,       /* .cursor/hooks.json */
+    K_YAML,        /* Continue config.yaml, .continue/mcpServers/ YAML files, LangChain YAML */
+    K_TOML,        /* Codex ~/.codex/config.toml */
 };
 
 static bool name_is(const char *n, const char *s)
@@ -151,8 +151,7 @@ static bool mcp_maps(const struct cu_agent_doc *d, const json_t *doc)
         any = true;
     }
     const json_t *exp = json_object_get(doc, "experimental"); /* Continue config.json */
-    if (json_is_object(exp) &&
-        (v = json_object_get(exp, "modelContextProtocolServers")) != NULL) {
+    if (json_is_object(exp) && (v = json_object_get(exp, "modelContextProtocolServers")) != NULL) {
         cu_mcp_servers(d, v, "/experimental/modelContextProtocolServers");
         any = true;
     }
@@ -205,7 +204,8 @@ static int route(const struct cu_agent_doc *d, enum kind k, const json_t *doc)
         const json_t *projects = json_object_get(doc, "projects");
         const char *pk;
         const json_t *pv;
-        json_object_foreach ((json_t *)projects, pk, pv) {
+        json_object_foreach((json_t *)projects, pk, pv)
+        {
             const json_t *s = json_object_get(pv, "mcpServers");
             if (s != NULL) {
                 char *p1 = cu_jsonc_ptr("/projects", pk);
@@ -257,7 +257,8 @@ static int route(const struct cu_agent_doc *d, enum kind k, const json_t *doc)
         codex_policy(d, doc, "");
         const char *pk;
         const json_t *pv;
-        json_object_foreach ((json_t *)json_object_get(doc, "profiles"), pk, pv) {
+        json_object_foreach((json_t *)json_object_get(doc, "profiles"), pk, pv)
+        {
             char *p1 = cu_jsonc_ptr("/profiles", pk);
             if (p1 != NULL && json_is_object(pv)) {
                 codex_policy(d, pv, p1);
@@ -273,8 +274,8 @@ static int route(const struct cu_agent_doc *d, enum kind k, const json_t *doc)
 }
 
 /* TOML (core/toml.h) into the JSONC model: the tree, and a pointer -> line table. */
-static int toml_lines(struct cu_jsonc *j, const struct cu_toml *t, const json_t *v,
-                      const char *ptr, unsigned depth)
+static int toml_lines(
+    struct cu_jsonc *j, const struct cu_toml *t, const json_t *v, const char *ptr, unsigned depth)
 {
     if (depth > 64) {
         return 0;
@@ -282,7 +283,8 @@ static int toml_lines(struct cu_jsonc *j, const struct cu_toml *t, const json_t 
     if (json_is_object(v)) {
         const char *k;
         const json_t *c;
-        json_object_foreach ((json_t *)v, k, c) {
+        json_object_foreach((json_t *)v, k, c)
+        {
             char *p = cu_jsonc_ptr(ptr, k);
             if (p == NULL) {
                 return CUSTODY_ENOMEM;
@@ -299,7 +301,8 @@ static int toml_lines(struct cu_jsonc *j, const struct cu_toml *t, const json_t 
     } else if (json_is_array(v)) {
         size_t i;
         const json_t *c;
-        json_array_foreach (v, i, c) {
+        json_array_foreach(v, i, c)
+        {
             char *p = cu_jsonc_ptr_index(ptr, i);
             if (p == NULL) {
                 return CUSTODY_ENOMEM;
@@ -317,8 +320,8 @@ static int toml_lines(struct cu_jsonc *j, const struct cu_toml *t, const json_t 
     return 0;
 }
 
-static int toml_parse(struct cu_jsonc *out, const uint8_t *data, size_t len, uint32_t *bad,
-                      custody_error *err)
+static int
+toml_parse(struct cu_jsonc *out, const uint8_t *data, size_t len, uint32_t *bad, custody_error *err)
 {
     memset(out, 0, sizeof(*out));
     *bad = 0;
@@ -367,8 +370,7 @@ static int agent_analyze(struct cu_ctx *ctx, struct cu_source *src)
     free(buf);
     if (rc < 0) {
         if (rc == CUSTODY_EMALFORMED || rc == CUSTODY_ELIMIT) {
-            cu_emit_line(ctx, src, bad, "agent/malformed", CU_SEV_DEFAULT, NULL, "%s",
-                         err->msg);
+            cu_emit_line(ctx, src, bad, "agent/malformed", CU_SEV_DEFAULT, NULL, "%s", err->msg);
             cu_err_clear(err);
             return 0;
         }
@@ -376,7 +378,8 @@ static int agent_analyze(struct cu_ctx *ctx, struct cu_source *src)
     }
     struct cu_agent_doc d = { ctx, src, &j };
     cu_fact(ctx, "format", "%s",
-            k == K_YAML ? "agent-config-yaml" : (k == K_TOML ? "agent-config-toml" : "agent-config"));
+            k == K_YAML ? "agent-config-yaml"
+                        : (k == K_TOML ? "agent-config-toml" : "agent-config"));
     rc = route(&d, k, j.doc);
     cu_jsonc_free(&j);
     return rc;
@@ -440,5 +443,4 @@ static int agents_json_doc(struct cu_ctx *ctx,
     return 0;
 }
 
-const struct cu_json_handler cu_json_agents = { "agents", agents_json_match,
-                                                agents_json_analyze };
+const struct cu_json_handler cu_json_agents = { "agents", agents_json_match, agents_json_analyze };

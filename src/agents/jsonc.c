@@ -10,8 +10,8 @@
 #include "core/banned.h"
 
 #define JSONC_MAX_DEPTH 256u
-#define JSONC_MAX_KEYS 200000u
-#define YAML_MAX_NODES 200000u
+#define JSONC_MAX_KEYS  200000u
+#define YAML_MAX_NODES  200000u
 
 void cu_jsonc_free(struct cu_jsonc *j)
 {
@@ -383,11 +383,8 @@ static int record_lines(struct cu_jsonc *j, const char *t, size_t n)
     return rc;
 }
 
-int cu_jsonc_parse(struct cu_jsonc *out,
-                   const uint8_t *data,
-                   size_t len,
-                   uint32_t *bad_line,
-                   custody_error *err)
+int cu_jsonc_parse(
+    struct cu_jsonc *out, const uint8_t *data, size_t len, uint32_t *bad_line, custody_error *err)
 {
     memset(out, 0, sizeof(*out));
     *bad_line = 0;
@@ -493,9 +490,8 @@ static json_t *yaml_node(struct ybuild *b, yaml_node_t *n, const char *ptr, unsi
         for (yaml_node_item_t *it = n->data.sequence.items.start;
              a != NULL && it < n->data.sequence.items.top; it++, idx++) {
             char *p = cu_jsonc_ptr_index(ptr, idx);
-            json_t *v = p != NULL ? yaml_node(b, yaml_document_get_node(b->doc, *it), p,
-                                              depth + 1)
-                                  : NULL;
+            json_t *v =
+                p != NULL ? yaml_node(b, yaml_document_get_node(b->doc, *it), p, depth + 1) : NULL;
             free(p);
             if (v == NULL || json_array_append_new(a, v) != 0) {
                 if (b->rc == 0) {
@@ -520,9 +516,9 @@ static json_t *yaml_node(struct ybuild *b, yaml_node_t *n, const char *ptr, unsi
             }
             char *ks = cu_strndup((const char *)k->data.scalar.value, k->data.scalar.length);
             char *p = ks != NULL ? cu_jsonc_ptr(ptr, ks) : NULL;
-            json_t *v = p != NULL ? yaml_node(b, yaml_document_get_node(b->doc, pr->value), p,
-                                              depth + 1)
-                                  : NULL;
+            json_t *v = p != NULL
+                            ? yaml_node(b, yaml_document_get_node(b->doc, pr->value), p, depth + 1)
+                            : NULL;
             int r = v != NULL ? json_object_set_new_nocheck(o, ks, v) : -1;
             free(p);
             free(ks);
@@ -544,11 +540,8 @@ static json_t *yaml_node(struct ybuild *b, yaml_node_t *n, const char *ptr, unsi
     }
 }
 
-int cu_yaml_parse(struct cu_jsonc *out,
-                  const uint8_t *data,
-                  size_t len,
-                  uint32_t *bad_line,
-                  custody_error *err)
+int cu_yaml_parse(
+    struct cu_jsonc *out, const uint8_t *data, size_t len, uint32_t *bad_line, custody_error *err)
 {
     memset(out, 0, sizeof(*out));
     *bad_line = 0;

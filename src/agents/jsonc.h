@@ -26,18 +26,12 @@ struct cu_jsonc {
 
 /* Parses JSON with comments and trailing commas. Returns 0, CUSTODY_EMALFORMED (err names the
  * line; *bad_line gets it), CUSTODY_ELIMIT or CUSTODY_ENOMEM. `out` is zeroed first. */
-CUSTODY_NODISCARD int cu_jsonc_parse(struct cu_jsonc *out,
-                                     const uint8_t *data,
-                                     size_t len,
-                                     uint32_t *bad_line,
-                                     custody_error *err);
+CUSTODY_NODISCARD int cu_jsonc_parse(
+    struct cu_jsonc *out, const uint8_t *data, size_t len, uint32_t *bad_line, custody_error *err);
 /* Parses one YAML document (the first) into the same model. Aliases are expanded within a
  * node budget. Same returns. */
-CUSTODY_NODISCARD int cu_yaml_parse(struct cu_jsonc *out,
-                                    const uint8_t *data,
-                                    size_t len,
-                                    uint32_t *bad_line,
-                                    custody_error *err);
+CUSTODY_NODISCARD int cu_yaml_parse(
+    struct cu_jsonc *out, const uint8_t *data, size_t len, uint32_t *bad_line, custody_error *err);
 /* Records the line of a member (for other loaders: TOML). 0 or CUSTODY_ENOMEM. */
 CUSTODY_NODISCARD int cu_jsonc_add(struct cu_jsonc *j, const char *ptr, uint32_t line);
 /* Line of the member at `ptr` (JSON pointer), 0 when unknown. */

@@ -13,32 +13,79 @@
 #define LC_MAX_DEPTH 64u
 
 static const char *const lc_namespaces[] = {
-    "langchain",           "langchain_core",           "langchain_community",
-    "langchain_openai",    "langchain_anthropic",      "langchain_google_genai",
-    "langchain_google_vertexai", "langchain_aws",      "langchain_mistralai",
-    "langchain_groq",      "langchain_fireworks",      "langchain_xai",
-    "langchain_cohere",    "langchain_huggingface",    "langchain_ollama",
-    "langchain_together",  "langchain_deepseek",       "langchain_nvidia_ai_endpoints",
-    "langchain_azure_ai",  "langchain_text_splitters", "langchain_experimental",
-    "langchain_perplexity", "langchain_sambanova",     "langchain_ibm",
+    "langchain",
+    "langchain_core",
+    "langchain_community",
+    "langchain_openai",
+    "langchain_anthropic",
+    "langchain_google_genai",
+    "langchain_google_vertexai",
+    "langchain_aws",
+    "langchain_mistralai",
+    "langchain_groq",
+    "langchain_fireworks",
+    "langchain_xai",
+    "langchain_cohere",
+    "langchain_huggingface",
+    "langchain_ollama",
+    "langchain_together",
+    "langchain_deepseek",
+    "langchain_nvidia_ai_endpoints",
+    "langchain_azure_ai",
+    "langchain_text_splitters",
+    "langchain_experimental",
+    "langchain_perplexity",
+    "langchain_sambanova",
+    "langchain_ibm",
 };
 
 /* Provider API hosts (suffix match on the host). */
 static const char *const lc_hosts[] = {
-    "api.openai.com", ".openai.azure.com", ".cognitiveservices.azure.com",
-    ".services.ai.azure.com", "api.anthropic.com", "generativelanguage.googleapis.com",
-    "aiplatform.googleapis.com", ".googleapis.com", ".amazonaws.com", "api.mistral.ai",
-    "api.groq.com", "api.cohere.com", "api.cohere.ai", "api.together.xyz",
-    "api.together.ai", "api.fireworks.ai", "api.deepseek.com", "api.x.ai",
-    "api-inference.huggingface.co", "router.huggingface.co", ".endpoints.huggingface.cloud",
-    "integrate.api.nvidia.com", "openrouter.ai", "api.perplexity.ai", "localhost",
-    "127.0.0.1", "[::1]", "host.docker.internal",
+    "api.openai.com",
+    ".openai.azure.com",
+    ".cognitiveservices.azure.com",
+    ".services.ai.azure.com",
+    "api.anthropic.com",
+    "generativelanguage.googleapis.com",
+    "aiplatform.googleapis.com",
+    ".googleapis.com",
+    ".amazonaws.com",
+    "api.mistral.ai",
+    "api.groq.com",
+    "api.cohere.com",
+    "api.cohere.ai",
+    "api.together.xyz",
+    "api.together.ai",
+    "api.fireworks.ai",
+    "api.deepseek.com",
+    "api.x.ai",
+    "api-inference.huggingface.co",
+    "router.huggingface.co",
+    ".endpoints.huggingface.cloud",
+    "integrate.api.nvidia.com",
+    "openrouter.ai",
+    "api.perplexity.ai",
+    "localhost",
+    "127.0.0.1",
+    "[::1]",
+    "host.docker.internal",
 };
 
 static const char *const lc_endpoint_keys[] = {
-    "base_url", "openai_api_base", "api_base", "endpoint_url", "azure_endpoint",
-    "openai_proxy", "anthropic_api_url", "api_url", "endpoint", "base_path", "url",
-    "inference_server_url", "ollama_base_url", "openai_api_base_url",
+    "base_url",
+    "openai_api_base",
+    "api_base",
+    "endpoint_url",
+    "azure_endpoint",
+    "openai_proxy",
+    "anthropic_api_url",
+    "api_url",
+    "endpoint",
+    "base_path",
+    "url",
+    "inference_server_url",
+    "ollama_base_url",
+    "openai_api_base_url",
 };
 
 bool cu_langchain_match(const json_t *doc)
@@ -93,7 +140,8 @@ static char *class_path(const json_t *id)
     struct cu_buf b = CU_BUF_INIT(1024);
     size_t i;
     const json_t *e;
-    json_array_foreach (id, i, e) {
+    json_array_foreach(id, i, e)
+    {
         if (i > 0) {
             cu_buf_addc(&b, '.');
         }
@@ -111,15 +159,22 @@ static bool secret_key(const char *k)
            strstr(k, "apikey") != NULL || strcmp(k, "key") == 0;
 }
 
-static void walk(const struct cu_agent_doc *d, const json_t *v, const char *ptr, unsigned depth,
+static void walk(const struct cu_agent_doc *d,
+                 const json_t *v,
+                 const char *ptr,
+                 unsigned depth,
                  const char *cls);
 
-static void kwargs(const struct cu_agent_doc *d, const json_t *kw, const char *ptr,
-                   unsigned depth, const char *cls)
+static void kwargs(const struct cu_agent_doc *d,
+                   const json_t *kw,
+                   const char *ptr,
+                   unsigned depth,
+                   const char *cls)
 {
     const char *k;
     const json_t *v;
-    json_object_foreach ((json_t *)kw, k, v) {
+    json_object_foreach((json_t *)kw, k, v)
+    {
         char *p = cu_jsonc_ptr(ptr, k);
         if (p == NULL) {
             continue;
@@ -132,9 +187,8 @@ static void kwargs(const struct cu_agent_doc *d, const json_t *kw, const char *p
                     !host_allowed(s)) {
                     char *safe = cu_agent_safe(s);
                     cu_emit_line(d->ctx, d->src, line, "agent/langchain-custom-endpoint",
-                                 CU_SEV_DEFAULT, safe,
-                                 "%s sends prompts and its API key to %s=%s", cls, k,
-                                 safe != NULL ? safe : "?");
+                                 CU_SEV_DEFAULT, safe, "%s sends prompts and its API key to %s=%s",
+                                 cls, k, safe != NULL ? safe : "?");
                     free(safe);
                     break;
                 }
@@ -155,8 +209,8 @@ static void kwargs(const struct cu_agent_doc *d, const json_t *kw, const char *p
     }
 }
 
-static void walk(const struct cu_agent_doc *d, const json_t *v, const char *ptr, unsigned depth,
-                 const char *cls)
+static void walk(
+    const struct cu_agent_doc *d, const json_t *v, const char *ptr, unsigned depth, const char *cls)
 {
     if (depth > LC_MAX_DEPTH) {
         return;
@@ -164,7 +218,8 @@ static void walk(const struct cu_agent_doc *d, const json_t *v, const char *ptr,
     if (json_is_array(v)) {
         size_t i;
         const json_t *e;
-        json_array_foreach (v, i, e) {
+        json_array_foreach(v, i, e)
+        {
             char *p = cu_jsonc_ptr_index(ptr, i);
             if (p != NULL) {
                 walk(d, e, p, depth + 1, cls);
@@ -206,8 +261,8 @@ static void walk(const struct cu_agent_doc *d, const json_t *v, const char *ptr,
             free(kp);
         }
     } else {
-        cu_emit_line(d->ctx, d->src, line, "agent/langchain-not-implemented", CU_SEV_DEFAULT,
-                     path, "entry of type %s (%s)", type, path);
+        cu_emit_line(d->ctx, d->src, line, "agent/langchain-not-implemented", CU_SEV_DEFAULT, path,
+                     "entry of type %s (%s)", type, path);
     }
     free(path);
 }

@@ -56,9 +56,9 @@ bool cu_agent_is_reference(const char *v)
         strncmp(v, "Token ", 6) == 0 || strncmp(v, "Basic ", 6) == 0) {
         v += v[0] == 'B' || v[0] == 'b' ? (v[1] == 'e' ? 7 : 6) : 6;
     }
-    return v[0] == '$' || v[0] == '%' || strncmp(v, "{env:", 5) == 0 ||
-           strncmp(v, "{{", 2) == 0 || strncmp(v, "{file:", 6) == 0 || strstr(v, "${") != NULL ||
-           v[0] == '<' || strncmp(v, "env:", 4) == 0 || strncmp(v, "op://", 5) == 0;
+    return v[0] == '$' || v[0] == '%' || strncmp(v, "{env:", 5) == 0 || strncmp(v, "{{", 2) == 0 ||
+           strncmp(v, "{file:", 6) == 0 || strstr(v, "${") != NULL || v[0] == '<' ||
+           strncmp(v, "env:", 4) == 0 || strncmp(v, "op://", 5) == 0;
 }
 
 /* Distinct characters as a cheap stand-in for entropy: generated keys use many. */
@@ -225,8 +225,9 @@ bool cu_agent_download_exec(const char *c)
     bool run = icontains(c, "| sh") || icontains(c, "|sh") || icontains(c, "| bash") ||
                icontains(c, "|bash") || icontains(c, "| zsh") || icontains(c, "| python") ||
                icontains(c, "| iex") || icontains(c, "|iex") || icontains(c, "invoke-expression") ||
-               icontains(c, "| node") || icontains(c, "sh -c \"$(") || icontains(c, "bash -c \"$(") ||
-               icontains(c, "<(curl") || icontains(c, "<(wget") || icontains(c, "| sudo");
+               icontains(c, "| node") || icontains(c, "sh -c \"$(") ||
+               icontains(c, "bash -c \"$(") || icontains(c, "<(curl") || icontains(c, "<(wget") ||
+               icontains(c, "| sudo");
     return (dl && run) || icontains(c, "base64 -d |") || icontains(c, "base64 --decode |");
 }
 
@@ -320,8 +321,8 @@ static void launcher(const char *cmd, char out[64])
         out[n] = (char)tolower((unsigned char)b[n]);
     }
     out[n] = '\0';
-    if (n > 4 && (cu_has_suffix(out, ".exe") || cu_has_suffix(out, ".cmd") ||
-                  cu_has_suffix(out, ".bat"))) {
+    if (n > 4 &&
+        (cu_has_suffix(out, ".exe") || cu_has_suffix(out, ".cmd") || cu_has_suffix(out, ".bat"))) {
         out[n - 4] = '\0';
     }
 }
@@ -339,11 +340,10 @@ struct srvctx {
     char *image;
 };
 
-static void emit(struct srvctx *s, const char *rule, int sev, const char *ev, const char *fmt,
-                 ...) CUSTODY_PRINTF(5, 6);
+static void emit(struct srvctx *s, const char *rule, int sev, const char *ev, const char *fmt, ...)
+    CUSTODY_PRINTF(5, 6);
 
-static void emit(struct srvctx *s, const char *rule, int sev, const char *ev, const char *fmt,
-                 ...)
+static void emit(struct srvctx *s, const char *rule, int sev, const char *ev, const char *fmt, ...)
 {
     char *safe = cu_agent_safe(ev);
     char msg[512];
@@ -559,14 +559,16 @@ static void py_runner(struct srvctx *s, const struct argv *a, size_t i)
 
 static bool takes_value(const char *o)
 {
-    static const char *const with[] = { "-e", "--env", "-v", "--volume", "--name", "--network",
-                                        "--net", "-p", "--publish", "--env-file", "--mount",
-                                        "-w", "--workdir", "-u", "--user", "--entrypoint",
-                                        "--platform", "-l", "--label", "--cap-add", "--cap-drop",
-                                        "--pid", "--ipc", "--device", "--security-opt",
-                                        "--add-host", "--memory", "-m", "--cpus", "--pull",
-                                        "--tmpfs", "--userns", "--hostname", "-h", "--runtime",
-                                        "--gpus", "--ulimit", "--log-driver", "--restart" };
+    static const char *const with[] = {
+        "-e",           "--env",      "-v",           "--volume",  "--name",
+        "--network",    "--net",      "-p",           "--publish", "--env-file",
+        "--mount",      "-w",         "--workdir",    "-u",        "--user",
+        "--entrypoint", "--platform", "-l",           "--label",   "--cap-add",
+        "--cap-drop",   "--pid",      "--ipc",        "--device",  "--security-opt",
+        "--add-host",   "--memory",   "-m",           "--cpus",    "--pull",
+        "--tmpfs",      "--userns",   "--hostname",   "-h",        "--runtime",
+        "--gpus",       "--ulimit",   "--log-driver", "--restart"
+    };
     if (strchr(o, '=') != NULL) {
         return false;
     }
@@ -677,16 +679,18 @@ static void docker_runner(struct srvctx *s, const struct argv *a, size_t i)
 
 static bool broad_root(const char *p)
 {
-    static const char *const roots[] = { "/", "~", "~/", "$HOME", "${HOME}", "%USERPROFILE%",
-                                         "C:\\", "C:/", "C:", "/home", "/Users", "/root",
-                                         "/etc", "${userHome}", "\\" };
+    static const char *const roots[] = {
+        "/",  "~",     "~/",     "$HOME", "${HOME}", "%USERPROFILE%", "C:\\", "C:/",
+        "C:", "/home", "/Users", "/root", "/etc",    "${userHome}",   "\\"
+    };
     for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
         if (ieq(p, roots[i])) {
             return true;
         }
     }
     /* /home/<user> and /Users/<user> without a subdirectory */
-    const char *h = strncmp(p, "/home/", 6) == 0 ? p + 6 : (strncmp(p, "/Users/", 7) == 0 ? p + 7 : NULL);
+    const char *h =
+        strncmp(p, "/home/", 6) == 0 ? p + 6 : (strncmp(p, "/Users/", 7) == 0 ? p + 7 : NULL);
     if (h != NULL && *h) {
         const char *sl = strchr(h, '/');
         return sl == NULL || sl[1] == '\0';
@@ -840,8 +844,7 @@ static void check_argv(struct srvctx *s, struct argv *a)
             nm[nl] = '\0';
             cu_agent_check_secret(s->d, s->line, "mcp/plaintext-secret", s->name, nm, eq + 1);
         } else if (x[0] == '-' && secret_name(x) && k + 1 < a->n && a->v[k + 1][0] != '-') {
-            cu_agent_check_secret(s->d, s->line, "mcp/plaintext-secret", s->name, x,
-                                  a->v[++k]);
+            cu_agent_check_secret(s->d, s->line, "mcp/plaintext-secret", s->name, x, a->v[++k]);
         } else {
             cu_agent_check_secret(s->d, s->line, "mcp/plaintext-secret", s->name, NULL, x);
         }
@@ -867,8 +870,8 @@ static void check_url(struct srvctx *s, const char *url, bool auth_header)
         if (strncmp(url + 7, "0.0.0.0", 7) == 0) {
             emit(s, "mcp/bind-all-interfaces", CU_SEV_DEFAULT, url, "URL %s", url);
         } else if (!loopback(url)) {
-            emit(s, "mcp/insecure-transport", auth_header ? CUSTODY_SEV_HIGH : CU_SEV_DEFAULT,
-                 url, "remote server over plain HTTP: %s", url);
+            emit(s, "mcp/insecure-transport", auth_header ? CUSTODY_SEV_HIGH : CU_SEV_DEFAULT, url,
+                 "remote server over plain HTTP: %s", url);
         }
     }
     cu_agent_check_secret(s->d, s->line, "mcp/plaintext-secret", s->name, NULL, url);
@@ -907,7 +910,8 @@ static void check_map_secrets(struct srvctx *s, const json_t *m, const char *key
     const char *k;
     const json_t *v;
     char *mp = cu_jsonc_ptr(s->ptr, key);
-    json_object_foreach ((json_t *)m, k, v) {
+    json_object_foreach((json_t *)m, k, v)
+    {
         if (!json_is_string(v)) {
             continue;
         }
@@ -942,7 +946,8 @@ static void approvals(struct srvctx *s, const json_t *srv)
             size_t idx;
             const json_t *e;
             struct cu_buf names = CU_BUF_INIT(256);
-            json_array_foreach (v, idx, e) {
+            json_array_foreach(v, idx, e)
+            {
                 if (json_is_string(e)) {
                     all = all || strcmp(json_string_value(e), "*") == 0;
                     if (names.len > 0) {
@@ -1009,7 +1014,9 @@ static char *make_purl(enum cu_eco eco, const char *name, const char *version)
     return r;
 }
 
-void cu_mcp_server(const struct cu_agent_doc *d, const char *name, const json_t *srv,
+void cu_mcp_server(const struct cu_agent_doc *d,
+                   const char *name,
+                   const json_t *srv,
                    const char *ptr)
 {
     struct srvctx s = { 0 };
@@ -1045,7 +1052,8 @@ void cu_mcp_server(const struct cu_agent_doc *d, const char *name, const json_t 
     } else if (json_is_array(cmd)) { /* opencode: command is the whole argv */
         size_t i;
         const json_t *e;
-        json_array_foreach (cmd, i, e) {
+        json_array_foreach(cmd, i, e)
+        {
             if (json_is_string(e)) {
                 argv_push(&a, json_string_value(e), strlen(json_string_value(e)));
             }
@@ -1066,7 +1074,8 @@ void cu_mcp_server(const struct cu_agent_doc *d, const char *name, const json_t 
     if (json_is_array(args)) {
         size_t i;
         const json_t *e;
-        json_array_foreach (args, i, e) {
+        json_array_foreach(args, i, e)
+        {
             if (json_is_string(e)) {
                 argv_push(&a, json_string_value(e), strlen(json_string_value(e)));
             }
@@ -1113,8 +1122,9 @@ void cu_mcp_server(const struct cu_agent_doc *d, const char *name, const json_t 
         check_url(&s, url, auth);
     }
     const char *envfile = str_of(srv, "envFile");
-    if (envfile != NULL && (envfile[0] == '~' || strncmp(envfile, "${userHome}", 11) == 0 ||
-                            strncmp(envfile, "/home/", 6) == 0 || strncmp(envfile, "/Users/", 7) == 0)) {
+    if (envfile != NULL &&
+        (envfile[0] == '~' || strncmp(envfile, "${userHome}", 11) == 0 ||
+         strncmp(envfile, "/home/", 6) == 0 || strncmp(envfile, "/Users/", 7) == 0)) {
         emit(&s, "mcp/env-passthrough", CUSTODY_SEV_LOW, envfile,
              "envFile %s from the home directory", envfile);
     }
@@ -1178,7 +1188,8 @@ void cu_mcp_servers(const struct cu_agent_doc *d, const json_t *servers, const c
     if (json_is_object(servers)) {
         const char *k;
         const json_t *v;
-        json_object_foreach ((json_t *)servers, k, v) {
+        json_object_foreach((json_t *)servers, k, v)
+        {
             char *p = cu_jsonc_ptr(ptr, k);
             if (p != NULL) {
                 cu_mcp_server(d, k, v, p);
@@ -1188,7 +1199,8 @@ void cu_mcp_servers(const struct cu_agent_doc *d, const json_t *servers, const c
     } else if (json_is_array(servers)) {
         size_t i;
         const json_t *v;
-        json_array_foreach (servers, i, v) {
+        json_array_foreach(servers, i, v)
+        {
             char *p = cu_jsonc_ptr_index(ptr, i);
             const char *nm = json_is_object(v) ? str_of(v, "name") : NULL;
             char fallback[32];

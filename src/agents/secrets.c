@@ -132,12 +132,8 @@ static bool mixed(const char *s, size_t n)
     return d && l;
 }
 
-static size_t add_hit(struct cu_secret_hit *hits,
-                      size_t max,
-                      size_t n,
-                      size_t off,
-                      size_t len,
-                      const char *kind)
+static size_t
+add_hit(struct cu_secret_hit *hits, size_t max, size_t n, size_t off, size_t len, const char *kind)
 {
     if (n < max && hits != NULL) {
         hits[n].off = off;

@@ -26,9 +26,8 @@ static bool inline_shell(const char *c)
 /* high when it downloads, reaches the network or runs an inline interpreter */
 static int payload_severity(const char *c)
 {
-    return cu_agent_download_exec(c) || cu_agent_network(c) || inline_shell(c)
-               ? CUSTODY_SEV_HIGH
-               : CU_SEV_DEFAULT;
+    return cu_agent_download_exec(c) || cu_agent_network(c) || inline_shell(c) ? CUSTODY_SEV_HIGH
+                                                                               : CU_SEV_DEFAULT;
 }
 
 static char *command_line(const json_t *t)
@@ -41,7 +40,8 @@ static char *command_line(const json_t *t)
     const json_t *args = json_object_get(t, "args");
     size_t i;
     const json_t *e;
-    json_array_foreach (args, i, e) {
+    json_array_foreach(args, i, e)
+    {
         const char *s = json_is_string(e) ? json_string_value(e) : str_of(e, "value");
         if (s != NULL) {
             cu_buf_addc(&b, ' ');
@@ -65,7 +65,8 @@ void cu_agent_tasks(const struct cu_agent_doc *d, const json_t *doc)
     }
     size_t i;
     const json_t *t;
-    json_array_foreach (tasks, i, t) {
+    json_array_foreach(tasks, i, t)
+    {
         const json_t *ro = json_object_get(t, "runOptions");
         const char *on = json_is_object(ro) ? str_of(ro, "runOn") : NULL;
         if (on == NULL || strcmp(on, "folderOpen") != 0) {
@@ -95,8 +96,11 @@ void cu_agent_tasks(const struct cu_agent_doc *d, const json_t *doc)
     }
 }
 
-static void hook_entry(const struct cu_agent_doc *d, const char *event, const json_t *h,
-                       const char *ptr, unsigned depth)
+static void hook_entry(const struct cu_agent_doc *d,
+                       const char *event,
+                       const json_t *h,
+                       const char *ptr,
+                       unsigned depth)
 {
     if (!json_is_object(h) || depth > 3) {
         return;
@@ -111,15 +115,15 @@ static void hook_entry(const struct cu_agent_doc *d, const char *event, const js
     if (cmd != NULL) {
         char *safe = cu_agent_safe(cmd);
         cu_emit_line(d->ctx, d->src, cu_agent_line(d, ptr), "agent/hook-command",
-                     payload_severity(cmd), safe, "hook on %s runs a command automatically",
-                     event);
+                     payload_severity(cmd), safe, "hook on %s runs a command automatically", event);
         free(safe);
     }
     const json_t *inner = json_object_get(h, "hooks");
     size_t i;
     const json_t *e;
     char *ip = cu_jsonc_ptr(ptr, "hooks");
-    json_array_foreach (inner, i, e) {
+    json_array_foreach(inner, i, e)
+    {
         char *p = ip != NULL ? cu_jsonc_ptr_index(ip, i) : NULL;
         if (p != NULL) {
             hook_entry(d, event, e, p, depth + 1);
@@ -140,12 +144,14 @@ void cu_agent_hooks(const struct cu_agent_doc *d, const json_t *hooks, const cha
     }
     const char *ev;
     const json_t *list;
-    json_object_foreach ((json_t *)hooks, ev, list) {
+    json_object_foreach((json_t *)hooks, ev, list)
+    {
         char *ep = cu_jsonc_ptr(ptr, ev);
         if (json_is_array(list)) {
             size_t i;
             const json_t *h;
-            json_array_foreach (list, i, h) {
+            json_array_foreach(list, i, h)
+            {
                 char *p = ep != NULL ? cu_jsonc_ptr_index(ep, i) : NULL;
                 if (p != NULL) {
                     hook_entry(d, ev, h, p, 0);
@@ -163,7 +169,8 @@ static void env_secrets(const struct cu_agent_doc *d, const json_t *env, const c
 {
     const char *k;
     const json_t *v;
-    json_object_foreach ((json_t *)env, k, v) {
+    json_object_foreach((json_t *)env, k, v)
+    {
         if (json_is_string(v)) {
             char *p = cu_jsonc_ptr(ptr, k);
             cu_agent_check_secret(d, p != NULL ? cu_agent_line(d, p) : 0, "mcp/plaintext-secret",
@@ -185,7 +192,8 @@ void cu_agent_claude_settings(const struct cu_agent_doc *d, const json_t *doc)
     const json_t *allow = json_is_object(perm) ? json_object_get(perm, "allow") : NULL;
     size_t i;
     const json_t *e;
-    json_array_foreach (allow, i, e) {
+    json_array_foreach(allow, i, e)
+    {
         const char *a = json_is_string(e) ? json_string_value(e) : "";
         if (strcmp(a, "Bash") == 0 || strcmp(a, "Bash(*)") == 0 || strcmp(a, "Bash(*:*)") == 0) {
             char *p = cu_jsonc_ptr_index("/permissions/allow", i);

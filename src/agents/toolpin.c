@@ -61,8 +61,7 @@ static int toolpin_run(struct cu_project *p)
         int rc = cu_store_pin(st, "mcp-tool", key, digest, old, &err);
         if (rc == 1) {
             cu_project_emit(p, file, c->location, c->line, "mcp/tool-changed", CU_SEV_DEFAULT,
-                            digest, "tool %s changed: pinned sha256 %s, now %s", key, old,
-                            digest);
+                            digest, "tool %s changed: pinned sha256 %s, now %s", key, old, digest);
         } else if (rc == CUSTODY_ENOMEM) {
             cu_store_close(st);
             return rc;

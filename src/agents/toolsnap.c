@@ -13,7 +13,7 @@
 #include "core/util.h"
 #include "core/banned.h"
 
-#define MAX_TOOLS 4096u
+#define MAX_TOOLS        4096u
 #define MAX_SCHEMA_DEPTH 16u
 
 static bool tool_list(const json_t *a)
@@ -27,7 +27,8 @@ static bool tool_list(const json_t *a)
     const json_t *t = json_array_get(a, 0);
     return json_is_object(t) && json_is_string(json_object_get(t, "name")) &&
            (json_object_get(t, "description") != NULL ||
-            json_object_get(t, "inputSchema") != NULL || json_object_get(t, "input_schema") != NULL);
+            json_object_get(t, "inputSchema") != NULL ||
+            json_object_get(t, "input_schema") != NULL);
 }
 
 /* The tools array of one response-ish object, or NULL. */
@@ -62,7 +63,8 @@ bool cu_toolsnap_match(const json_t *doc)
     /* map server -> tools: every value holds tools */
     const char *k;
     const json_t *v;
-    json_object_foreach ((json_t *)doc, k, v) {
+    json_object_foreach((json_t *)doc, k, v)
+    {
         if (tools_of(v, &suf) == NULL) {
             return false;
         }
@@ -107,105 +109,340 @@ static const char *any_of(const char *l, const char *const *list, size_t n)
 
 /* Hidden secondary behaviour and coercion of the model. */
 static const char *const poison[] = {
-    "ignore previous instructions", "ignore all previous", "ignore the previous",
-    "ignore any previous", "ignore your instructions", "disregard previous",
-    "disregard all previous", "disregard your", "disregard the above", "forget all previous",
-    "forget everything", "do not tell the user", "don't tell the user", "never tell the user",
-    "do not inform the user", "do not mention this", "don't mention this", "do not mention that",
-    "without telling the user", "without informing the user", "without the user knowing",
-    "without user knowledge", "without the user's knowledge", "hide this from the user",
-    "tell the user only", "tell user only", "secretly ", "covertly ", "silently send",
-    "silently upload", "silently collect", "silently forward", "silently copy", "silently log",
-    "in the background send", "also collect", "also send", "also upload", "also forward",
-    "also extract", "also capture", "also log all", "additionally send", "additionally upload",
-    "additionally collect", "additionally extract", "<important>", "<critical>", "<urgent>",
-    "[hidden instruction", "[system instruction", "[internal instruction", "system override",
-    "system prompt override", "admin override", "<!-- system", "<!--system",
-    "before using any other tool", "before executing any other tool",
-    "before calling any other tool", "before invoking any other tool",
-    "always use this tool first", "always call this tool first", "always run this tool first",
-    "always use this tool before", "always call this tool before",
-    "you must use this tool", "you must call this tool", "you must run this tool",
-    "must be called before", "tool will not work unless", "will not work unless you",
-    "sidenote", "hidden parameter", "hidden argument", "secret parameter",
-    "share with third part", "shares with third part", "send to third part",
-    "shared with third part", "sharing with third part", "sold to third part",
-    "cached externally", "stored externally", "machine fingerprint", "device fingerprint",
-    "browser fingerprint", "location history is", "controlled by the attacker",
-    "attacker-controlled", "to the attacker",
-    "sent to third part", "share with partners", "share with advertisers",
-    "synced to cloud", "sync to cloud", "synced to remote", "stored remotely",
-    "cached remotely", "stored on our server", "automatically subscribe", "auto opt-in",
-    "automatically opt", "actually sends", "actually uploads", "actually collects",
-    "new instructions: you are", "developer mode activated", "bypass all security",
-    "bypass security checks", "grant admin access", "disregard safety",
-    "indexes all api keys", "index all api keys", "extracts all api keys",
-    "extract all api keys", "extracts any credentials", "extract any credentials",
-    "extracts all credentials", "logs all passwords", "stores all passwords",
+    "ignore previous instructions",
+    "ignore all previous",
+    "ignore the previous",
+    "ignore any previous",
+    "ignore your instructions",
+    "disregard previous",
+    "disregard all previous",
+    "disregard your",
+    "disregard the above",
+    "forget all previous",
+    "forget everything",
+    "do not tell the user",
+    "don't tell the user",
+    "never tell the user",
+    "do not inform the user",
+    "do not mention this",
+    "don't mention this",
+    "do not mention that",
+    "without telling the user",
+    "without informing the user",
+    "without the user knowing",
+    "without user knowledge",
+    "without the user's knowledge",
+    "hide this from the user",
+    "tell the user only",
+    "tell user only",
+    "secretly ",
+    "covertly ",
+    "silently send",
+    "silently upload",
+    "silently collect",
+    "silently forward",
+    "silently copy",
+    "silently log",
+    "in the background send",
+    "also collect",
+    "also send",
+    "also upload",
+    "also forward",
+    "also extract",
+    "also capture",
+    "also log all",
+    "additionally send",
+    "additionally upload",
+    "additionally collect",
+    "additionally extract",
+    "<important>",
+    "<critical>",
+    "<urgent>",
+    "[hidden instruction",
+    "[system instruction",
+    "[internal instruction",
+    "system override",
+    "system prompt override",
+    "admin override",
+    "<!-- system",
+    "<!--system",
+    "before using any other tool",
+    "before executing any other tool",
+    "before calling any other tool",
+    "before invoking any other tool",
+    "always use this tool first",
+    "always call this tool first",
+    "always run this tool first",
+    "always use this tool before",
+    "always call this tool before",
+    "you must use this tool",
+    "you must call this tool",
+    "you must run this tool",
+    "must be called before",
+    "tool will not work unless",
+    "will not work unless you",
+    "sidenote",
+    "hidden parameter",
+    "hidden argument",
+    "secret parameter",
+    "share with third part",
+    "shares with third part",
+    "send to third part",
+    "shared with third part",
+    "sharing with third part",
+    "sold to third part",
+    "cached externally",
+    "stored externally",
+    "machine fingerprint",
+    "device fingerprint",
+    "browser fingerprint",
+    "location history is",
+    "controlled by the attacker",
+    "attacker-controlled",
+    "to the attacker",
+    "sent to third part",
+    "share with partners",
+    "share with advertisers",
+    "synced to cloud",
+    "sync to cloud",
+    "synced to remote",
+    "stored remotely",
+    "cached remotely",
+    "stored on our server",
+    "automatically subscribe",
+    "auto opt-in",
+    "automatically opt",
+    "actually sends",
+    "actually uploads",
+    "actually collects",
+    "new instructions: you are",
+    "developer mode activated",
+    "bypass all security",
+    "bypass security checks",
+    "grant admin access",
+    "disregard safety",
+    "indexes all api keys",
+    "index all api keys",
+    "extracts all api keys",
+    "extract all api keys",
+    "extracts any credentials",
+    "extract any credentials",
+    "extracts all credentials",
+    "logs all passwords",
+    "stores all passwords",
 };
 
 /* Executable payloads: code, shell, script, SQL, system manipulation. */
 static const char *const payload[] = {
-    "os.system(", "os.popen(", "subprocess.", "__import__(", "eval(", "exec(", "popen(",
-    "child_process", "shell_exec(", "runinthiscontext", "base64.b64decode", "b64decode(",
-    "atob(", "buffer.from(", "frombase64string", "xxd -r", "bash -i", "sh -i", "/dev/tcp/",
-    "nc -e", "ncat -e", "netcat -e", "socat exec", "| sh", "|sh ", "| bash", "|bash",
-    "curl http", "curl -s http", "curl -o", "wget http", "wget -o", "rm -rf", "rm -fr",
-    "shutdown -h", "shutdown now", "reboot now", "mkfs", "dd if=", "chmod 777", "chmod +s",
-    "chmod 4755", "chown root", "/etc/sudoers", "sudo -s", "sudo -i", "sudo su", "kill -9",
-    "pkill -f", "killall ", "powershell -", "invoke-expression", "iex(", "cmd /c", "cmd.exe /c",
-    "wscript.shell", "createobject(", "shell.application", "<script", "javascript:",
-    "data:text/html;base64", "\\x1b[", "\\u001b[", "\x1b[", "' or '1'='1", "\" or \"1\"=\"1",
-    "or 1=1", "' or 1=1", "; drop table", "';drop table", "'; drop table", "union select",
-    "union all select", "waitfor delay", "pg_sleep(", "sleep(5)", "benchmark(", "xp_cmdshell",
-    "load_file(", "into outfile", "extractvalue(", "updatexml(", "nmap -s", "/etc/shadow",
-    "settimeout(", "setinterval(", "new function(",
+    "os.system(",
+    "os.popen(",
+    "subprocess.",
+    "__import__(",
+    "eval(",
+    "exec(",
+    "popen(",
+    "child_process",
+    "shell_exec(",
+    "runinthiscontext",
+    "base64.b64decode",
+    "b64decode(",
+    "atob(",
+    "buffer.from(",
+    "frombase64string",
+    "xxd -r",
+    "bash -i",
+    "sh -i",
+    "/dev/tcp/",
+    "nc -e",
+    "ncat -e",
+    "netcat -e",
+    "socat exec",
+    "| sh",
+    "|sh ",
+    "| bash",
+    "|bash",
+    "curl http",
+    "curl -s http",
+    "curl -o",
+    "wget http",
+    "wget -o",
+    "rm -rf",
+    "rm -fr",
+    "shutdown -h",
+    "shutdown now",
+    "reboot now",
+    "mkfs",
+    "dd if=",
+    "chmod 777",
+    "chmod +s",
+    "chmod 4755",
+    "chown root",
+    "/etc/sudoers",
+    "sudo -s",
+    "sudo -i",
+    "sudo su",
+    "kill -9",
+    "pkill -f",
+    "killall ",
+    "powershell -",
+    "invoke-expression",
+    "iex(",
+    "cmd /c",
+    "cmd.exe /c",
+    "wscript.shell",
+    "createobject(",
+    "shell.application",
+    "<script",
+    "javascript:",
+    "data:text/html;base64",
+    "\\x1b[",
+    "\\u001b[",
+    "\x1b[",
+    "' or '1'='1",
+    "\" or \"1\"=\"1",
+    "or 1=1",
+    "' or 1=1",
+    "; drop table",
+    "';drop table",
+    "'; drop table",
+    "union select",
+    "union all select",
+    "waitfor delay",
+    "pg_sleep(",
+    "sleep(5)",
+    "benchmark(",
+    "xp_cmdshell",
+    "load_file(",
+    "into outfile",
+    "extractvalue(",
+    "updatexml(",
+    "nmap -s",
+    "/etc/shadow",
+    "settimeout(",
+    "setinterval(",
+    "new function(",
 };
 
 /* Secrets and private files, and sending data away. */
 static const char *const sensitive[] = {
-    "~/.ssh", "/.ssh/", ".ssh/id_", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519",
-    "authorized_keys", ".aws/credentials", "/.aws/", "aws_secret_access_key",
-    "aws_access_key_id", ".kube/config", "/.kube/", ".netrc", ".pgpass", ".git-credentials",
-    "/etc/passwd", "credentials.json", "service_account.json", "wallet.dat",
-    "claude_desktop_config.json", ".cursor/mcp.json", "~/.cursor/", "docker/config.json",
-    "private key", "private_key", "begin rsa private", "begin openssh private",
-    "openai_api_key", "anthropic_api_key", "github_token", "hf_token", "slack_token",
-    "stripe_secret_key", "database_password", "db_password", "process.env", "os.environ",
-    "getenv(", "conversation history", "conversation_history", "chat history",
-    "entire conversation", "full conversation", "system prompt", "system_prompt",
-    "chain of thought", "chain_of_thought", "all api keys", "list all keys",
-    "show all passwords", "all passwords", "all credentials", "all tokens",
-    "clipboard content", "keystroke", "keylog", "screenshot and send", "send screenshots",
-    "attacker.com", "evil.com", "exfil", "steal", "malicious.com", "c2 server",
-    "contents of the .env", "contents of .env", "read the .env", ".env file", "harvested",
-    "to a remote server", "to an external server", "to remote endpoint",
-    "to a remote endpoint", "to an external endpoint",
+    "~/.ssh",
+    "/.ssh/",
+    ".ssh/id_",
+    "id_rsa",
+    "id_dsa",
+    "id_ecdsa",
+    "id_ed25519",
+    "authorized_keys",
+    ".aws/credentials",
+    "/.aws/",
+    "aws_secret_access_key",
+    "aws_access_key_id",
+    ".kube/config",
+    "/.kube/",
+    ".netrc",
+    ".pgpass",
+    ".git-credentials",
+    "/etc/passwd",
+    "credentials.json",
+    "service_account.json",
+    "wallet.dat",
+    "claude_desktop_config.json",
+    ".cursor/mcp.json",
+    "~/.cursor/",
+    "docker/config.json",
+    "private key",
+    "private_key",
+    "begin rsa private",
+    "begin openssh private",
+    "openai_api_key",
+    "anthropic_api_key",
+    "github_token",
+    "hf_token",
+    "slack_token",
+    "stripe_secret_key",
+    "database_password",
+    "db_password",
+    "process.env",
+    "os.environ",
+    "getenv(",
+    "conversation history",
+    "conversation_history",
+    "chat history",
+    "entire conversation",
+    "full conversation",
+    "system prompt",
+    "system_prompt",
+    "chain of thought",
+    "chain_of_thought",
+    "all api keys",
+    "list all keys",
+    "show all passwords",
+    "all passwords",
+    "all credentials",
+    "all tokens",
+    "clipboard content",
+    "keystroke",
+    "keylog",
+    "screenshot and send",
+    "send screenshots",
+    "attacker.com",
+    "evil.com",
+    "exfil",
+    "steal",
+    "malicious.com",
+    "c2 server",
+    "contents of the .env",
+    "contents of .env",
+    "read the .env",
+    ".env file",
+    "harvested",
+    "to a remote server",
+    "to an external server",
+    "to remote endpoint",
+    "to a remote endpoint",
+    "to an external endpoint",
 };
 
 /* Personal data, reported only with verbs that move or keep it (a payment tool may name a
  * credit card; one that extracts and logs it is not ordinary). */
 static const char *const pii[] = {
-    "credit card", "social security", "account number", "passwords", "bank account",
-    "phi record", "medical record", "full name",
+    "credit card",  "social security", "account number", "passwords",
+    "bank account", "phi record",      "medical record", "full name",
 };
 static const char *const pii_verbs[] = {
-    "extract", "harvest", "logged", "log ", "collect", "sync", "send", "upload", "forward",
-    "steal", "leak", "shared with", "exfil", "includ", "captur", "record",
+    "extract", "harvest", "logged", "log ",        "collect", "sync",   "send",   "upload",
+    "forward", "steal",   "leak",   "shared with", "exfil",   "includ", "captur", "record",
 };
 
 /* Sending verbs that turn a mention of secret data into a request for it. */
 static const char *const send_verbs[] = {
-    "send", "upload", "transmit", "forward", "post ", "pass ", "include", "read", "cat ",
-    "provide", "add ", "attach", "leak", "exfil", "steal", "copy", "dump", "collect",
-    "extract", "harvest", "share", "retrieve", "concatenate", "append", "stream",
+    "send",     "upload",      "transmit", "forward", "post ",   "pass ",   "include",
+    "read",     "cat ",        "provide",  "add ",    "attach",  "leak",    "exfil",
+    "steal",    "copy",        "dump",     "collect", "extract", "harvest", "share",
+    "retrieve", "concatenate", "append",   "stream",
 };
 
 /* Redirect / precedence language for shadowing. */
 static const char *const redirect[] = {
-    "instead", "rather than", "do not use", "don't use", "never use", "must not use",
-    "must", "always", "before", "whenever", "redirect", "override", "replace", "all emails",
-    "all messages", "bcc", "change the recipient", "send all", "forward all",
+    "instead",
+    "rather than",
+    "do not use",
+    "don't use",
+    "never use",
+    "must not use",
+    "must",
+    "always",
+    "before",
+    "whenever",
+    "redirect",
+    "override",
+    "replace",
+    "all emails",
+    "all messages",
+    "bcc",
+    "change the recipient",
+    "send all",
+    "forward all",
 };
 
 struct tctx {
@@ -242,8 +479,7 @@ static void check_text(const struct tctx *t, const char *text, const char *ptr, 
     }
     if ((hit = ANY(l, sensitive)) != NULL && ANY(l, send_verbs) != NULL) {
         cu_emit_line(t->d->ctx, t->d->src, line, "mcp/tool-sensitive-data", CU_SEV_DEFAULT, ev,
-                     "tool '%s' %s asks for secrets or private data (\"%s\")", t->tool, what,
-                     hit);
+                     "tool '%s' %s asks for secrets or private data (\"%s\")", t->tool, what, hit);
     }
     if ((hit = ANY(l, pii)) != NULL && ANY(l, pii_verbs) != NULL) {
         cu_emit_line(t->d->ctx, t->d->src, line, "mcp/tool-sensitive-data", CU_SEV_DEFAULT, ev,
@@ -258,8 +494,8 @@ static void check_text(const struct tctx *t, const char *text, const char *ptr, 
         if (p != NULL && (p == l || !(isalnum((unsigned char)p[-1]) || p[-1] == '_')) &&
             !(isalnum((unsigned char)p[on]) || p[on] == '_')) {
             cu_emit_line(t->d->ctx, t->d->src, line, "mcp/tool-shadowing", CU_SEV_DEFAULT, ev,
-                         "tool '%s' %s names '%s' of another server and redirects its use",
-                         t->tool, what, o);
+                         "tool '%s' %s names '%s' of another server and redirects its use", t->tool,
+                         what, o);
             break;
         }
     }
@@ -286,19 +522,21 @@ static void check_schema(const struct tctx *t, const json_t *s, const char *ptr,
     }
     const char *k;
     const json_t *v;
-    json_object_foreach ((json_t *)s, k, v) {
+    json_object_foreach((json_t *)s, k, v)
+    {
         char *p = cu_jsonc_ptr(ptr, k);
         if (p == NULL) {
             continue;
         }
-        if (json_is_string(v) && (strcmp(k, "description") == 0 || strcmp(k, "title") == 0 ||
-                                  strcmp(k, "default") == 0 || strcmp(k, "const") == 0 ||
-                                  strcmp(k, "examples") == 0)) {
+        if (json_is_string(v) &&
+            (strcmp(k, "description") == 0 || strcmp(k, "title") == 0 ||
+             strcmp(k, "default") == 0 || strcmp(k, "const") == 0 || strcmp(k, "examples") == 0)) {
             check_text(t, json_string_value(v), p, "parameter text");
         } else if (json_is_array(v) && (strcmp(k, "enum") == 0 || strcmp(k, "examples") == 0)) {
             size_t i;
             const json_t *e;
-            json_array_foreach (v, i, e) {
+            json_array_foreach(v, i, e)
+            {
                 if (json_is_string(e)) {
                     check_text(t, json_string_value(e), p, "parameter value");
                 }
@@ -306,7 +544,8 @@ static void check_schema(const struct tctx *t, const json_t *s, const char *ptr,
         } else if (strcmp(k, "properties") == 0 && json_is_object(v)) {
             const char *pk;
             const json_t *pv;
-            json_object_foreach ((json_t *)v, pk, pv) {
+            json_object_foreach((json_t *)v, pk, pv)
+            {
                 char *pp = cu_jsonc_ptr(p, pk);
                 if (pp != NULL) {
                     uint32_t line = cu_agent_line(t->d, pp);
@@ -321,7 +560,8 @@ static void check_schema(const struct tctx *t, const json_t *s, const char *ptr,
         } else if (json_is_array(v)) {
             size_t i;
             const json_t *e;
-            json_array_foreach (v, i, e) {
+            json_array_foreach(v, i, e)
+            {
                 char *ip = cu_jsonc_ptr_index(p, i);
                 if (ip != NULL) {
                     check_schema(t, e, ip, depth + 1);
@@ -348,8 +588,8 @@ static int one_tool(const struct tctx *base, const json_t *tool, const char *ptr
     const char *name = json_string_value(json_object_get(tool, "name"));
     uint32_t line = cu_agent_line(t.d, ptr);
     if (!json_is_object(tool) || name == NULL) {
-        cu_emit_line(t.d->ctx, t.d->src, line, "agent/unknown-config-shape", CU_SEV_DEFAULT,
-                     NULL, "%s", "tool entry without a name");
+        cu_emit_line(t.d->ctx, t.d->src, line, "agent/unknown-config-shape", CU_SEV_DEFAULT, NULL,
+                     "%s", "tool entry without a name");
         return 0;
     }
     t.tool = name;
@@ -361,7 +601,8 @@ static int one_tool(const struct tctx *base, const json_t *tool, const char *ptr
     free(np);
     const char *k;
     const json_t *v;
-    json_object_foreach ((json_t *)tool, k, v) {
+    json_object_foreach((json_t *)tool, k, v)
+    {
         char *p = cu_jsonc_ptr(ptr, k);
         if (p == NULL) {
             continue;
@@ -405,9 +646,11 @@ static void add_names(const json_t *tools, char ***names, size_t *n, size_t *cap
 {
     size_t i;
     const json_t *tool;
-    json_array_foreach (tools, i, tool) {
+    json_array_foreach(tools, i, tool)
+    {
         const char *nm = json_string_value(json_object_get(tool, "name"));
-        if (nm == NULL || *n >= MAX_TOOLS || !cu_grow((void **)names, cap, *n + 1, sizeof(char *))) {
+        if (nm == NULL || *n >= MAX_TOOLS ||
+            !cu_grow((void **)names, cap, *n + 1, sizeof(char *))) {
             continue;
         }
         char *l = lower(nm, strlen(nm));
@@ -417,8 +660,12 @@ static void add_names(const json_t *tools, char ***names, size_t *n, size_t *cap
     }
 }
 
-static int server_tools(const struct cu_agent_doc *d, const char *server, const json_t *tools,
-                        const char *ptr, const json_t *all, const char *skip_server)
+static int server_tools(const struct cu_agent_doc *d,
+                        const char *server,
+                        const json_t *tools,
+                        const char *ptr,
+                        const json_t *all,
+                        const char *skip_server)
 {
     struct tctx t = { d, server, NULL, NULL, 0 };
     size_t cap = 0;
@@ -426,7 +673,8 @@ static int server_tools(const struct cu_agent_doc *d, const char *server, const 
     if (json_is_object(all)) {
         const char *k;
         const json_t *v;
-        json_object_foreach ((json_t *)all, k, v) {
+        json_object_foreach((json_t *)all, k, v)
+        {
             const char *suf;
             const json_t *ot = tools_of(v, &suf);
             if (ot != NULL && (skip_server == NULL || strcmp(k, skip_server) != 0)) {
@@ -437,7 +685,8 @@ static int server_tools(const struct cu_agent_doc *d, const char *server, const 
     int rc = 0;
     size_t i;
     const json_t *tool;
-    json_array_foreach (tools, i, tool) {
+    json_array_foreach(tools, i, tool)
+    {
         if (i >= MAX_TOOLS) {
             break;
         }
@@ -486,7 +735,8 @@ int cu_toolsnap_analyze(const struct cu_agent_doc *d, const json_t *doc)
     }
     const char *k;
     const json_t *v;
-    json_object_foreach ((json_t *)doc, k, v) {
+    json_object_foreach((json_t *)doc, k, v)
+    {
         const json_t *st = tools_of(v, &suf);
         char *p0 = cu_jsonc_ptr("", k);
         char *p = p0 != NULL ? cu_asprintf("%s%s", p0, suf) : NULL;

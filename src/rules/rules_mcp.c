@@ -96,8 +96,7 @@ static const custody_rule mcp_rules[] = {
       "A word mixes scripts (Cyrillic letters inside a Latin word): a homoglyph disguise of a "
       "tool or command name.",
       "Review the description." },
-    { "mcp/injection-language", "Instructions to the model in a tool description",
-      CUSTODY_SEV_HIGH,
+    { "mcp/injection-language", "Instructions to the model in a tool description", CUSTODY_SEV_HIGH,
       "A tool description or parameter text tells the model to ignore instructions, keep "
       "something from the user, read secrets, call other tools or send data elsewhere: tool "
       "poisoning.",

