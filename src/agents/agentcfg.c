@@ -377,7 +377,7 @@ static int agent_analyze(struct cu_ctx *ctx, struct cu_source *src)
         return rc;
     }
     struct cu_agent_doc d = { ctx, src, &j };
-    cu_fact(ctx, "format", "%s",
+    cu_fact(ctx, "agents.format", "%s",
             k == K_YAML ? "agent-config-yaml"
                         : (k == K_TOML ? "agent-config-toml" : "agent-config"));
     rc = route(&d, k, j.doc);

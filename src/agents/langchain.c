@@ -269,7 +269,7 @@ static void walk(
 
 int cu_langchain_analyze(const struct cu_agent_doc *d, const json_t *doc)
 {
-    cu_fact(d->ctx, "format", "%s", "langchain-manifest");
+    cu_fact(d->ctx, "agents.format", "%s", "langchain-manifest");
     walk(d, doc, "", 0, "manifest");
     return 0;
 }

@@ -712,7 +712,7 @@ int cu_toolsnap_analyze(const struct cu_agent_doc *d, const json_t *doc)
 {
     const char *suf = NULL;
     const json_t *tools = tools_of(doc, &suf);
-    cu_fact(d->ctx, "format", "%s", "mcp-tool-snapshot");
+    cu_fact(d->ctx, "agents.format", "%s", "mcp-tool-snapshot");
     if (tools != NULL) {
         /* server name: serverInfo.name when saved with the initialize result, else the file */
         const json_t *si = json_object_get(doc, "serverInfo");
