@@ -337,6 +337,7 @@ toml_parse(struct cu_jsonc *out, const uint8_t *data, size_t len, uint32_t *bad,
         cu_jsonc_free(out);
         return cu_err_nomem(err);
     }
+    cu_jsonc_sort(out);
     return 0;
 }
 

@@ -57,10 +57,30 @@ char *cu_jsonc_ptr_index(const char *parent, size_t index)
 
 static int add_key(struct cu_jsonc *j, const char *ptr, uint32_t line);
 
+static int key_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct cu_jsonc_key *)a)->ptr, ((const struct cu_jsonc_key *)b)->ptr);
+}
+
+void cu_jsonc_sort(struct cu_jsonc *j)
+{
+    if (j != NULL && j->nkeys > 1) {
+        qsort(j->keys, j->nkeys, sizeof(*j->keys), key_cmp);
+    }
+    if (j != NULL) {
+        j->sorted = true;
+    }
+}
+
 uint32_t cu_jsonc_line(const struct cu_jsonc *j, const char *ptr)
 {
     if (j == NULL || ptr == NULL) {
         return 0;
+    }
+    if (j->sorted) {
+        struct cu_jsonc_key k = { (char *)ptr, 0 };
+        const struct cu_jsonc_key *hit = bsearch(&k, j->keys, j->nkeys, sizeof(*j->keys), key_cmp);
+        return hit != NULL ? hit->line : 0;
     }
     for (size_t i = 0; i < j->nkeys; i++) {
         if (strcmp(j->keys[i].ptr, ptr) == 0) {
@@ -87,6 +107,7 @@ static int add_key(struct cu_jsonc *j, const char *ptr, uint32_t line)
     if (p == NULL) {
         return CUSTODY_ENOMEM;
     }
+    j->sorted = false;
     j->keys[j->nkeys].ptr = p;
     j->keys[j->nkeys].line = line;
     j->nkeys++;
@@ -416,6 +437,7 @@ int cu_jsonc_parse(
         cu_jsonc_free(out);
         return cu_err_nomem(err);
     }
+    cu_jsonc_sort(out);
     return 0;
 }
 
@@ -573,5 +595,6 @@ int cu_yaml_parse(
         }
         return cu_err_nomem(err);
     }
+    cu_jsonc_sort(out);
     return 0;
 }

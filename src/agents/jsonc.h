@@ -22,6 +22,7 @@ struct cu_jsonc {
     size_t nkeys, cap;
     bool comments;       /* the text had comments */
     bool trailing_comma; /* the text had trailing commas */
+    bool sorted;         /* keys sorted by pointer (cu_jsonc_sort): binary search */
 };
 
 /* Parses JSON with comments and trailing commas. Returns 0, CUSTODY_EMALFORMED (err names the
@@ -34,6 +35,8 @@ CUSTODY_NODISCARD int cu_yaml_parse(
     struct cu_jsonc *out, const uint8_t *data, size_t len, uint32_t *bad_line, custody_error *err);
 /* Records the line of a member (for other loaders: TOML). 0 or CUSTODY_ENOMEM. */
 CUSTODY_NODISCARD int cu_jsonc_add(struct cu_jsonc *j, const char *ptr, uint32_t line);
+/* Sorts the key table for fast lookups (the parsers do it; call after cu_jsonc_add). */
+void cu_jsonc_sort(struct cu_jsonc *j);
 /* Line of the member at `ptr` (JSON pointer), 0 when unknown. */
 uint32_t cu_jsonc_line(const struct cu_jsonc *j, const char *ptr);
 /* Appends "/" + escaped key to parent (fresh string, NULL on ENOMEM). */

@@ -14,6 +14,7 @@
 #include "core/banned.h"
 
 #define MAX_TOOLS        4096u
+#define MAX_OTHER_NAMES  1024u /* tool names of other servers kept for shadowing */
 #define MAX_SCHEMA_DEPTH 16u
 
 static bool tool_list(const json_t *a)
@@ -445,6 +446,11 @@ static const char *const redirect[] = {
     "forward all",
 };
 
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 struct tctx {
     const struct cu_agent_doc *d;
     const char *server;
@@ -487,15 +493,32 @@ static void check_text(const struct tctx *t, const char *text, const char *ptr, 
     }
     /* cross-server shadowing */
     bool redir = ANY(l, redirect) != NULL;
-    for (size_t i = 0; i < t->nothers && redir; i++) {
-        const char *o = t->others[i];
-        size_t on = strlen(o);
-        const char *p = on >= 4 ? strstr(l, o) : NULL;
-        if (p != NULL && (p == l || !(isalnum((unsigned char)p[-1]) || p[-1] == '_')) &&
-            !(isalnum((unsigned char)p[on]) || p[on] == '_')) {
+    /* identifier-like words of the text looked up among the other servers' tool names
+     * (sorted): linear in the text, not in the number of tools */
+    for (const char *p = l; redir && *p;) {
+        while (*p && !(isalnum((unsigned char)*p) || *p == '_')) {
+            p++;
+        }
+        const char *w = p;
+        while (*p && (isalnum((unsigned char)*p) || *p == '_' || *p == '-' || *p == '.')) {
+            p++;
+        }
+        size_t wn = (size_t)(p - w);
+        while (wn > 0 && (w[wn - 1] == '.' || w[wn - 1] == '-')) {
+            wn--; /* sentence punctuation */
+        }
+        if (wn < 4 || wn > 127 || t->nothers == 0) {
+            continue;
+        }
+        char word[128];
+        memcpy(word, w, wn);
+        word[wn] = '\0';
+        const char *key = word;
+        char *const *found = bsearch(&key, t->others, t->nothers, sizeof(char *), name_cmp);
+        if (found != NULL) {
             cu_emit_line(t->d->ctx, t->d->src, line, "mcp/tool-shadowing", CU_SEV_DEFAULT, ev,
                          "tool '%s' %s names '%s' of another server and redirects its use", t->tool,
-                         what, o);
+                         what, *found);
             break;
         }
     }
@@ -649,7 +672,7 @@ static void add_names(const json_t *tools, char ***names, size_t *n, size_t *cap
     json_array_foreach(tools, i, tool)
     {
         const char *nm = json_string_value(json_object_get(tool, "name"));
-        if (nm == NULL || *n >= MAX_TOOLS ||
+        if (nm == NULL || *n >= MAX_OTHER_NAMES ||
             !cu_grow((void **)names, cap, *n + 1, sizeof(char *))) {
             continue;
         }
@@ -680,6 +703,9 @@ static int server_tools(const struct cu_agent_doc *d,
             if (ot != NULL && (skip_server == NULL || strcmp(k, skip_server) != 0)) {
                 add_names(ot, &t.others, &t.nothers, &cap);
             }
+        }
+        if (t.nothers > 1) {
+            qsort(t.others, t.nothers, sizeof(char *), name_cmp);
         }
     }
     int rc = 0;
