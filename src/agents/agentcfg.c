@@ -119,6 +119,45 @@ static void unknown_shape(const struct cu_agent_doc *d, const char *what)
                  "%s: no server map of a known shape", what);
 }
 
+/* An object that looks like a server entry. */
+static bool server_like(const json_t *v)
+{
+    return json_is_object(v) &&
+           (json_object_get(v, "command") != NULL || json_object_get(v, "cmd") != NULL ||
+            json_object_get(v, "url") != NULL || json_object_get(v, "serverUrl") != NULL ||
+            json_object_get(v, "httpUrl") != NULL || json_object_get(v, "args") != NULL ||
+            json_object_get(v, "executable") != NULL);
+}
+
+/* A top-level value that is a map or list of server-like entries. */
+static bool server_like_anywhere(const json_t *doc)
+{
+    const char *k;
+    const json_t *v;
+    json_object_foreach((json_t *)doc, k, v)
+    {
+        const char *k2;
+        const json_t *e;
+        size_t i;
+        if (server_like(v)) {
+            return true;
+        }
+        json_object_foreach((json_t *)v, k2, e)
+        {
+            if (server_like(e)) {
+                return true;
+            }
+        }
+        json_array_foreach(v, i, e)
+        {
+            if (server_like(e)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 /* Documents with mcpServers / servers / mcp keys: true when something was found. */
 static bool mcp_maps(const struct cu_agent_doc *d, const json_t *doc)
 {
@@ -190,13 +229,14 @@ static int route(const struct cu_agent_doc *d, enum kind k, const json_t *doc)
     switch (k) {
     case K_MCP:
         if (!mcp_maps(d, doc)) {
-            if (json_object_size(doc) == 0) {
-                return 0; /* an empty config is valid */
-            }
             if (cu_toolsnap_match(doc)) {
                 return cu_toolsnap_analyze(d, doc);
             }
-            unknown_shape(d, cu_basename(d->src->name));
+            /* Claude Desktop's file may hold only preferences (globalShortcut, ...): that is
+             * fine; server-like entries under a key no client reads are not */
+            if (server_like_anywhere(doc)) {
+                unknown_shape(d, cu_basename(d->src->name));
+            }
         }
         return 0;
     case K_CLAUDE_JSON: {

@@ -208,13 +208,30 @@ void cu_agent_claude_settings(const struct cu_agent_doc *d, const json_t *doc)
                      "mcp/auto-approve", CU_SEV_DEFAULT, "enableAllProjectMcpServers", "%s",
                      "every MCP server a cloned project's .mcp.json names starts unasked");
     }
-    const char *helper = str_of(doc, "apiKeyHelper");
-    if (helper != NULL) {
+    /* helper commands Claude Code runs by itself (low unless the payload is risky) */
+    static const char *const helpers[] = { "apiKeyHelper", "awsAuthRefresh", "awsCredentialExport",
+                                           "otelHeadersHelper" };
+    for (size_t h = 0; h < sizeof(helpers) / sizeof(helpers[0]); h++) {
+        const char *helper = str_of(doc, helpers[h]);
+        if (helper == NULL) {
+            continue;
+        }
+        char *hp = cu_jsonc_ptr("", helpers[h]);
         char *safe = cu_agent_safe(helper);
-        cu_emit_line(d->ctx, d->src, cu_agent_line(d, "/apiKeyHelper"), "agent/hook-command",
+        cu_emit_line(d->ctx, d->src, hp != NULL ? cu_agent_line(d, hp) : 0, "agent/hook-command",
                      payload_severity(helper) == CUSTODY_SEV_HIGH ? CUSTODY_SEV_HIGH
                                                                   : CUSTODY_SEV_LOW,
-                     safe, "%s", "apiKeyHelper runs a command to obtain the API key");
+                     safe, "%s runs a command on its own", helpers[h]);
+        free(safe);
+        free(hp);
+    }
+    const json_t *sl = json_object_get(doc, "statusLine");
+    const char *slc = json_is_object(sl) ? str_of(sl, "command") : NULL;
+    if (slc != NULL) {
+        char *safe = cu_agent_safe(slc);
+        cu_emit_line(d->ctx, d->src, cu_agent_line(d, "/statusLine/command"), "agent/hook-command",
+                     payload_severity(slc) == CUSTODY_SEV_HIGH ? CUSTODY_SEV_HIGH : CUSTODY_SEV_LOW,
+                     safe, "%s", "statusLine runs a command whenever the status line updates");
         free(safe);
     }
     const json_t *env = json_object_get(doc, "env");
