@@ -443,7 +443,11 @@ static bool agents_json_match(const json_t *doc, const char *name)
     if (cu_toolsnap_match(doc) || cu_langchain_match(doc)) {
         return true;
     }
-    return json_is_object(doc) && json_is_object(json_object_get(doc, "mcpServers"));
+    const json_t *exp = json_object_get(doc, "experimental"); /* Continue's old config.json */
+    return json_is_object(doc) &&
+           (json_is_object(json_object_get(doc, "mcpServers")) ||
+            json_is_array(json_object_get(doc, "mcpServers")) ||
+            json_is_array(json_object_get(exp, "modelContextProtocolServers")));
 }
 
 static int agents_json_analyze(struct cu_ctx *ctx, struct cu_source *src, const json_t *doc)
@@ -480,7 +484,7 @@ static int agents_json_doc(struct cu_ctx *ctx,
     if (cu_toolsnap_match(doc)) {
         return cu_toolsnap_analyze(&d, doc);
     }
-    cu_mcp_servers(&d, json_object_get(doc, "mcpServers"), "/mcpServers");
+    mcp_maps(&d, doc);
     return 0;
 }
 

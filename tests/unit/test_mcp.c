@@ -369,6 +369,11 @@ static void test_servers_edges(void **state)
             "{\"mcpServers\":{\"x\":{\"command\":\"sh\",\"args\":[\"-c\",\"id\"]}}}");
     expect(s, "mcp/inline-shell", CUSTODY_SEV_MEDIUM, 1);
     custody_scan_free(s);
+    /* Continue's old config.json (strict JSON handler) */
+    s = buf("config.json", "{\"experimental\":{\"modelContextProtocolServers\":[{\"transport\":"
+                           "{\"type\":\"stdio\",\"command\":\"sh\",\"args\":[\"-c\",\"x\"]}}]}}");
+    expect(s, "mcp/inline-shell", CUSTODY_SEV_MEDIUM, 1);
+    custody_scan_free(s);
     /* Claude Desktop preferences without servers are fine */
     s = buf("claude_desktop_config.json", "{\"globalShortcut\": \"Ctrl+Space\"}");
     expect(s, NULL, CUSTODY_SEV_INFO, 0);
