@@ -411,7 +411,11 @@ static int agent_analyze(struct cu_ctx *ctx, struct cu_source *src)
     free(buf);
     if (rc < 0) {
         if (rc == CUSTODY_EMALFORMED || rc == CUSTODY_ELIMIT) {
-            cu_emit_line(ctx, src, bad, "agent/malformed", CU_SEV_DEFAULT, NULL, "%s", err->msg);
+            /* the parser quotes the text near the error: it may be part of a secret */
+            char *msg = cu_agent_safe(err->msg);
+            cu_emit_line(ctx, src, bad, "agent/malformed", CU_SEV_DEFAULT, NULL, "%s",
+                         msg != NULL ? msg : "does not parse");
+            free(msg);
             cu_err_clear(err);
             return 0;
         }

@@ -288,6 +288,11 @@ static void test_jsonc_lines(void **state)
         expect(s, "agent/malformed", CUSTODY_SEV_MEDIUM, 1);
         custody_scan_free(s);
     }
+    /* the parser's "near '...'" text is redacted too */
+    s = buf("mcp.json", "{\"env\": {\"T\": ghp_9Xk2Lm7Qp4Rt8Vw1Zy6Bn3Cd5Fg0Hj2Kl4Mn}}");
+    expect(s, "agent/malformed", CUSTODY_SEV_MEDIUM, 1);
+    assert_false(tu_has_text(s, "9Xk2Lm7Qp4Rt8Vw1", CUSTODY_SEV_INFO));
+    custody_scan_free(s);
 }
 
 static void test_yaml(void **state)
