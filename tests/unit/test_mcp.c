@@ -18,6 +18,7 @@
 
 #include "custody/agents.h"
 #include "agents/agents.h"
+#include "deps/deps.h"
 #include "testutil.h"
 
 static bool cu_has_suffix_json(const char *n)
@@ -396,6 +397,18 @@ static void test_servers_edges(void **state)
     custody_scan_free(s);
 }
 
+/* Typosquatted server packages: active once the popular-name index has data (p4-data). */
+static void test_typosquat(void **state)
+{
+    (void)state;
+    custody_scan *s =
+        buf(".mcp.json", "{\"mcpServers\":{"
+                         "\"a\":{\"command\":\"npx\",\"args\":[\"-y\",\"expresss@4.0.0\"]},"
+                         "\"b\":{\"command\":\"npx\",\"args\":[\"-y\",\"express@4.0.0\"]}}}");
+    expect(s, "mcp/typosquat", CUSTODY_SEV_HIGH, cu_popular_name(CU_ECO_NPM, "express") ? 1 : 0);
+    custody_scan_free(s);
+}
+
 /* ---- tool snapshots ---- */
 
 static const char *prop(const custody_component *c, const char *k)
@@ -608,7 +621,8 @@ int main(void)
         cmocka_unit_test(test_jsonc_lines),       cmocka_unit_test(test_yaml),
         cmocka_unit_test(test_servers_edges),     cmocka_unit_test(test_toolsnap),
         cmocka_unit_test(test_pinning),           cmocka_unit_test(test_langchain),
-        cmocka_unit_test(test_host_paths),        cmocka_unit_test(test_yara_set),
+        cmocka_unit_test(test_host_paths),        cmocka_unit_test(test_typosquat),
+        cmocka_unit_test(test_yara_set),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
