@@ -103,7 +103,7 @@ static bool agent_sniff(const struct cu_sniff *in)
         }
         return c == '{';
     }
-    return in->len == 0 ? false : false;
+    return false;
 }
 
 /* Where the file lives: the display path's directories. */

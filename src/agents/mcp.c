@@ -202,8 +202,8 @@ char *cu_agent_safe(const char *s)
         *e = save;
         if (redact) {
             size_t vn = (size_t)(e - v);
-            for (size_t i = 0; i < vn; i++) {
-                v[i] = i < 4 ? v[i] : '*';
+            for (size_t i = 4; i < vn; i++) {
+                v[i] = '*';
             }
         }
         p = e - 1 < p ? p : e - 1;
@@ -281,7 +281,11 @@ static void argv_split(struct argv *a, const char *s)
         char q = 0;
         while (*s && (q || (*s != ' ' && *s != '\t'))) {
             if ((*s == '"' || *s == '\'') && (q == 0 || q == *s)) {
-                q = q ? 0 : *s;
+                if (q != '\0') {
+                    q = '\0';
+                } else {
+                    q = *s;
+                }
             }
             s++;
         }
@@ -345,15 +349,15 @@ static void emit(struct srvctx *s, const char *rule, int sev, const char *ev, co
 
 static void emit(struct srvctx *s, const char *rule, int sev, const char *ev, const char *fmt, ...)
 {
-    char *safe = cu_agent_safe(ev);
-    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    (void)vsnprintf(msg, sizeof(msg), fmt, ap);
+    char *msg = cu_vasprintf(fmt, ap);
     va_end(ap);
+    char *safe = cu_agent_safe(ev);
     char *safemsg = cu_agent_safe(msg);
     cu_emit_line(s->d->ctx, s->d->src, s->line, rule, sev, safe, "server '%s': %s", s->name,
-                 safemsg != NULL ? safemsg : msg);
+                 safemsg != NULL ? safemsg : "(out of memory)");
+    free(msg);
     free(safe);
     free(safemsg);
 }
@@ -476,7 +480,7 @@ static void npm_runner(struct srvctx *s, const struct argv *a, size_t i, bool *y
         return;
     }
     if (s->version == NULL) {
-        emit(s, *yes ? "mcp/unpinned-server" : "mcp/unpinned-server", CU_SEV_DEFAULT, spec,
+        emit(s, "mcp/unpinned-server", CU_SEV_DEFAULT, spec,
              *yes ? "npm package %s has no exact version and npx -y installs whatever the "
                     "registry serves at every start"
                   : "npm package %s has no exact version",
@@ -583,6 +587,9 @@ static bool takes_value(const char *o)
 static const char *opt_value(const struct argv *a, size_t *i, const char *opt)
 {
     const char *x = a->v[*i];
+    if (x == NULL) {
+        return NULL;
+    }
     size_t l = strlen(opt);
     if (strcmp(x, opt) == 0 && *i + 1 < a->n) {
         return a->v[++*i];
@@ -794,12 +801,11 @@ static void check_argv(struct srvctx *s, struct argv *a)
     bool yes = false;
     if (strcmp(l, "npx") == 0 || strcmp(l, "bunx") == 0) {
         npm_runner(s, a, i + 1, &yes);
-    } else if ((strcmp(l, "pnpm") == 0 || strcmp(l, "yarn") == 0) && i + 1 < a->n &&
-               strcmp(a->v[i + 1], "dlx") == 0) {
-        npm_runner(s, a, i + 2, &yes);
-    } else if ((strcmp(l, "npm") == 0 && i + 1 < a->n && strcmp(a->v[i + 1], "exec") == 0) ||
-               (strcmp(l, "bun") == 0 && i + 1 < a->n && strcmp(a->v[i + 1], "x") == 0)) {
-        npm_runner(s, a, i + 2, &yes);
+    } else if (i + 1 < a->n && (((strcmp(l, "pnpm") == 0 || strcmp(l, "yarn") == 0) &&
+                                 strcmp(a->v[i + 1], "dlx") == 0) ||
+                                (strcmp(l, "npm") == 0 && strcmp(a->v[i + 1], "exec") == 0) ||
+                                (strcmp(l, "bun") == 0 && strcmp(a->v[i + 1], "x") == 0))) {
+        npm_runner(s, a, i + 2, &yes); /* pnpm dlx, yarn dlx, npm exec, bun x */
     } else if (strcmp(l, "uvx") == 0) {
         py_runner(s, a, i + 1);
     } else if ((strcmp(l, "pipx") == 0 && i + 1 < a->n && strcmp(a->v[i + 1], "run") == 0) ||
