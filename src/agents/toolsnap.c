@@ -145,17 +145,6 @@ static const char *const poison[] = {
     "silently copy",
     "silently log",
     "in the background send",
-    "also collect",
-    "also send",
-    "also upload",
-    "also forward",
-    "also extract",
-    "also capture",
-    "also log all",
-    "additionally send",
-    "additionally upload",
-    "additionally collect",
-    "additionally extract",
     "<important>",
     "<critical>",
     "<urgent>",
@@ -231,6 +220,35 @@ static const char *const poison[] = {
     "extracts all credentials",
     "logs all passwords",
     "stores all passwords",
+};
+
+/* "Also does X": a secondary action, reported only when what it handles is sensitive or
+ * goes elsewhere ("also sends a notification to the assignee" is ordinary). */
+static const char *const also[] = {
+    "also collect",
+    "also send",
+    "also upload",
+    "also forward",
+    "also extract",
+    "also capture",
+    "also log",
+    "also index",
+    "also store",
+    "also record",
+    "also track",
+    "additionally send",
+    "additionally upload",
+    "additionally collect",
+    "additionally extract",
+    "additionally log",
+    "additionally store",
+    "in addition, send",
+    "in addition send",
+};
+static const char *const also_objects[] = {
+    "key",        "token",      "credential", "password",   "secret",   "conversation", "history",
+    "clipboard",  "screenshot", "location",   "cookie",     "http",     "remote",       "external",
+    "third part", "analytics",  "attacker",   "our server", "personal", "private",      "sensitive",
 };
 
 /* Executable payloads: code, shell, script, SQL, system manipulation. */
@@ -475,7 +493,8 @@ static void check_text(const struct tctx *t, const char *text, const char *ptr, 
     }
     char *ev = cu_agent_safe(text);
     const char *hit;
-    if ((hit = ANY(l, poison)) != NULL) {
+    if ((hit = ANY(l, poison)) != NULL ||
+        ((hit = ANY(l, also)) != NULL && ANY(l, also_objects) != NULL)) {
         cu_emit_line(t->d->ctx, t->d->src, line, "mcp/tool-poisoning", CU_SEV_DEFAULT, ev,
                      "tool '%s' %s: hidden or coercive instruction (\"%s\")", t->tool, what, hit);
     }

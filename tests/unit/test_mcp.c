@@ -248,7 +248,7 @@ static void test_nearmiss(void **state)
         tools += strcmp(c->kind, "mcp-tool") == 0;
     }
     assert_true(servers >= 20);
-    assert_int_equal(tools, 10);
+    assert_int_equal(tools, 39);
     custody_scan_free(s);
 }
 
