@@ -724,6 +724,28 @@ static bool bind_all(const char *x)
            strstr(x, "=::") != NULL;
 }
 
+static bool loopback(const char *url);
+
+/* "Authorization: ..." / "X-Api-Key: ..." as one argument */
+static bool header_arg(const char *x, const char **colon)
+{
+    const char *c = strchr(x, ':');
+    if (c == NULL || c == x || strstr(x, "://") != NULL) {
+        return false;
+    }
+    for (const char *p = x; p < c; p++) {
+        if (!(isalnum((unsigned char)*p) || *p == '-' || *p == '_')) {
+            return false;
+        }
+    }
+    *colon = c;
+    char nm[64];
+    size_t n = (size_t)(c - x) < sizeof(nm) - 1 ? (size_t)(c - x) : sizeof(nm) - 1;
+    memcpy(nm, x, n);
+    nm[n] = '\0';
+    return ieq(nm, "authorization") || secret_name(nm);
+}
+
 static void check_argv(struct srvctx *s, struct argv *a)
 {
     size_t i = 0;
@@ -822,7 +844,15 @@ static void check_argv(struct srvctx *s, struct argv *a)
         }
     }
     /* filesystem server roots, bind addresses, permission bypass, secrets in args */
+    /* the filesystem server by package, or started from its installed script */
     bool fs = s->pkg != NULL && strstr(s->pkg, "filesystem") != NULL;
+    for (size_t k = i; k < a->n && !fs; k++) {
+        fs = strstr(a->v[k], "server-filesystem") != NULL;
+    }
+    bool proxy =
+        s->pkg != NULL && (strcmp(s->pkg, "mcp-remote") == 0 ||
+                           strcmp(s->pkg, "supergateway") == 0 || strcmp(s->pkg, "mcp-proxy") == 0);
+    const char *colon = NULL;
     for (size_t k = i + 1; k < a->n; k++) {
         const char *x = a->v[k];
         if (fs && broad_root(x)) {
@@ -851,8 +881,26 @@ static void check_argv(struct srvctx *s, struct argv *a)
             cu_agent_check_secret(s->d, s->line, "mcp/plaintext-secret", s->name, nm, eq + 1);
         } else if (x[0] == '-' && secret_name(x) && k + 1 < a->n && a->v[k + 1][0] != '-') {
             cu_agent_check_secret(s->d, s->line, "mcp/plaintext-secret", s->name, x, a->v[++k]);
+        } else if (header_arg(x, &colon)) {
+            /* mcp-remote / proxies: --header "Authorization: Bearer <token>" */
+            char nm[128];
+            size_t nl = (size_t)(colon - x) < sizeof(nm) - 1 ? (size_t)(colon - x) : sizeof(nm) - 1;
+            memcpy(nm, x, nl);
+            nm[nl] = '\0';
+            const char *v = colon + 1;
+            while (*v == ' ') {
+                v++;
+            }
+            cu_agent_check_secret(s->d, s->line, "mcp/plaintext-secret", s->name, nm, v);
         } else {
             cu_agent_check_secret(s->d, s->line, "mcp/plaintext-secret", s->name, NULL, x);
+        }
+        /* a proxy (mcp-remote, supergateway, mcp-proxy) pointed at a plain-HTTP server */
+        if (strncmp(x, "http://", 7) == 0 && !loopback(x) &&
+            (proxy || cu_has_suffix(x, "/sse") || cu_has_suffix(x, "/mcp") ||
+             strstr(x, "/sse?") != NULL || strstr(x, "/mcp/") != NULL)) {
+            emit(s, "mcp/insecure-transport", CU_SEV_DEFAULT, x,
+                 "remote server over plain HTTP: %s", x);
         }
     }
 }

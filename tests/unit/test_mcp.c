@@ -186,7 +186,7 @@ static void test_redacted_everywhere(void **state)
         }
     }
     /* every provider secret of .mcp.json is reported */
-    expect(s, "mcp/plaintext-secret", CUSTODY_SEV_HIGH, 17);
+    expect(s, "mcp/plaintext-secret", CUSTODY_SEV_HIGH, 18);
     custody_scan_free(s);
 }
 
@@ -222,6 +222,14 @@ static void test_client_configs(void **state)
     expect_file("agents/bad/continue/.continue/config.yaml", "mcp/remote-fetch", H);
     expect_file("agents/bad/dotclaude/.claude.json", "mcp/broad-filesystem", H);
     expect_file("agents/bad/malformed/.mcp.json", "agent/malformed", M);
+    /* mcp-remote to plain HTTP with a literal header; a filesystem server run from its
+     * installed script on a whole drive; the https + ${AUTH_TOKEN} entry is fine */
+    custody_scan *p = tu_scan_fixture("agents/bad/proxy/.mcp.json");
+    assert_true(has_rule_line(p, "mcp/insecure-transport", 2, M));
+    assert_true(has_rule_line(p, "mcp/plaintext-secret", 2, H));
+    assert_true(has_rule_line(p, "mcp/broad-filesystem", 3, H));
+    expect(p, NULL, M, 3);
+    custody_scan_free(p);
     expect_file("agents/bad/codex/.codex/config.toml", "agent/permissions-bypass", H);
     expect_file("agents/bad/codex/.codex/config.toml", "mcp/insecure-transport", H);
     expect_file("agents/bad/unknown/.mcp.json", "agent/unknown-config-shape", L);
