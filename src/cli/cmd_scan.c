@@ -6,8 +6,24 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "custody/agents.h"
 #include "custody/custody.h"
 #include "cli.h"
+
+/* Settings reach the analyzers as key/value pairs (custody_scan_options.settings). */
+#define CLI_MAX_SETTINGS 64
+
+static bool add_setting(custody_prop *settings, size_t *n, const char *key, const char *value)
+{
+    if (*n >= CLI_MAX_SETTINGS) {
+        cli_errorf("scan: too many settings (at most %d)", CLI_MAX_SETTINGS);
+        return false;
+    }
+    settings[*n].key = key;
+    settings[*n].value = value;
+    (*n)++;
+    return true;
+}
 
 static const char scan_usage[] =
     "usage: custody scan [options] PATH...\n"
@@ -29,6 +45,8 @@ static const char scan_usage[] =
     "      --no-progress     no progress line on standard error\n"
     "  -v, --verbose         also list every scanned file in text output\n"
     "      --db PATH         advisory store for deps/ checks (custody db import-osv)\n"
+    "      --host            also scan this user's agent configs (Claude, Cursor, VS Code,\n"
+    "                        Windsurf, Gemini, Codex, ...); PATH is then optional\n"
     "  -h, --help            show this help\n"
     "\n"
     "exit status:\n"
@@ -92,6 +110,7 @@ int cmd_scan(int argc, char **argv)
         { "no-progress", no_argument, NULL, 'P' },
         { "verbose", no_argument, NULL, 'v' },
         { "db", required_argument, NULL, 'B' },
+        { "host", no_argument, NULL, 'H' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -99,9 +118,11 @@ int cmd_scan(int argc, char **argv)
     custody_scan_options sopts;
     memset(&sopts, 0, sizeof(sopts));
     const char *out_path = NULL;
-    custody_prop settings[1];
+    custody_prop settings[CLI_MAX_SETTINGS];
+    size_t nsettings = 0;
     const char *color = "auto";
     int no_progress = 0;
+    int host = 0;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:o:j:vh", longopts, NULL)) != -1) {
@@ -162,9 +183,12 @@ int cmd_scan(int argc, char **argv)
                            optarg);
                 return CLI_EXIT_USAGE;
             }
-            settings[0] = (custody_prop){ "store.path", optarg };
-            sopts.settings = settings;
-            sopts.nsettings = 1;
+            if (!add_setting(settings, &nsettings, "store.path", optarg)) {
+                return CLI_EXIT_USAGE;
+            }
+            break;
+        case 'H':
+            host = 1;
             break;
         case 'h':
             return fputs(scan_usage, stdout) < 0 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
@@ -173,7 +197,9 @@ int cmd_scan(int argc, char **argv)
             return CLI_EXIT_USAGE;
         }
     }
-    if (optind >= argc) {
+    sopts.settings = settings;
+    sopts.nsettings = nsettings;
+    if (optind >= argc && !host) {
         cli_errorf("scan: no PATH given");
         (void)fputs(scan_usage, stderr);
         return CLI_EXIT_USAGE;
@@ -212,6 +238,23 @@ int cmd_scan(int argc, char **argv)
     for (int i = optind; i < argc; i++) {
         if (custody_scan_add_path(scan, argv[i], &err) != 0) {
             cli_errorf("scan: %s: %s", argv[i], err.msg);
+            goto out;
+        }
+    }
+    if (host) {
+        char **hp = NULL;
+        size_t hn = 0;
+        if (custody_agent_host_paths(NULL, &hp, &hn, &err) != 0) {
+            cli_errorf("scan: --host: %s", err.msg);
+            goto out;
+        }
+        int bad = 0;
+        for (size_t i = 0; i < hn && !bad; i++) {
+            bad = custody_scan_add_path(scan, hp[i], &err) != 0;
+        }
+        custody_agent_host_paths_free(hp, hn);
+        if (bad) {
+            cli_errorf("scan: --host: %s", err.msg);
             goto out;
         }
     }

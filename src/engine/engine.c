@@ -504,7 +504,11 @@ static int dispatch(struct cu_ctx *ctx, struct cu_source *src, const char *forma
     if (format != NULL) {
         a = cu_registry_find(format);
     } else {
-        struct cu_sniff sn = { head, got, src->size, src->name, ctx->depth };
+        const char *disk = ctx->depth == 0 && ctx->rec->mem == NULL && src->parent == NULL &&
+                                   strcmp(src->loc, ctx->rec->path) == 0
+                               ? ctx->rec->open_path
+                               : NULL;
+        struct cu_sniff sn = { head, got, src->size, src->name, ctx->depth, src->loc, disk };
         for (size_t i = 0; i < cu_registry_len && a == NULL; i++) {
             if (cu_registry[i]->sniff(&sn)) {
                 a = cu_registry[i];

@@ -22,6 +22,12 @@ struct cu_sniff {
     uint64_t size;    /* CU_SIZE_UNKNOWN for a decoder of unknown length */
     const char *name; /* file or member name: a hint, never the basis of a decision */
     unsigned depth;   /* 0 for a top-level file */
+    /* Where the source is (display path; "!member" levels for members): for formats a tool
+     * finds by path (.github/copilot-instructions.md, .cursor/rules/x.mdc). May be NULL. */
+    const char *loc;
+    /* A top-level file read from disk: the path it is opened from, for lstat() of siblings
+     * (never open them); NULL otherwise. */
+    const char *disk_path;
 };
 
 struct cu_analyzer {

@@ -3,9 +3,12 @@
 #include "engine/engine.h"
 #include "core/banned.h"
 
+extern const struct cu_project_pass cu_pass_mcp_toolpin; /* agents/toolpin.c */
+
 /* Cross-file checks, run in this order after every file was scanned. */
 /* clang-format off */
 const struct cu_project_pass *const cu_project_passes[] = {
+    &cu_pass_mcp_toolpin,
     NULL, /* end: keeps the array non-empty while no pass is registered */
 };
 /* clang-format on */

@@ -20,6 +20,9 @@ extern const struct cu_analyzer cu_analyzer_gzip, cu_analyzer_bzip2, cu_analyzer
 /* onnx.c, savedmodel.c, tflite.c: protobuf / FlatBuffers graphs */
 extern const struct cu_analyzer cu_analyzer_onnx, cu_analyzer_savedmodel, cu_analyzer_tflite;
 extern const struct cu_analyzer cu_analyzer_deps; /* deps/deps.c: manifests and lockfiles */
+extern const struct cu_analyzer cu_analyzer_agent; /* src/agents/agentcfg.c: MCP/agent configs by name */
+/* src/agents: skills, their scripts, prompts and agent rules files (by name/path) */
+extern const struct cu_analyzer cu_analyzer_skill, cu_analyzer_skill_script, cu_analyzer_prompt;
 
 /* One entry per line keeps the order readable and merges clean. */
 /* clang-format off */
@@ -48,6 +51,10 @@ const struct cu_analyzer *const cu_registry[] = {
     &cu_analyzer_savedmodel,   /* protobuf: SavedModel / GraphDef / fingerprint field walk */
     &cu_analyzer_zlib,         /* loosest magic of the streams */
     &cu_analyzer_deps,         /* lockfiles/manifests by file name: before generic JSON */
+    &cu_analyzer_agent,        /* MCP/agent configs by name (JSONC, YAML): before json */
+    &cu_analyzer_skill,        /* SKILL.md by name: before json/python */
+    &cu_analyzer_prompt,       /* agent rules files and prompts by path */
+    &cu_analyzer_skill_script, /* scripts in a folder with SKILL.md (lstat) */
     &cu_analyzer_json,         /* text: after every binary magic */
     &cu_analyzer_python,       /* *.py that tokenises as Python */
     &cu_analyzer_pickle,       /* loosest sniff of all: last */

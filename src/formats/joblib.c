@@ -397,7 +397,7 @@ static int zf_analyze(struct cu_ctx *ctx, struct cu_source *src)
     if (rc < 0) {
         goto out;
     }
-    struct cu_sniff sn = { head, got, length, dec->name, cu_ctx_depth(ctx) };
+    struct cu_sniff sn = { head, got, length, dec->name, cu_ctx_depth(ctx), NULL, NULL };
     bool known = false;
     for (size_t i = 0; i < cu_registry_len && !known; i++) {
         known = cu_registry[i]->sniff(&sn);

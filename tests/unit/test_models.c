@@ -470,7 +470,7 @@ static void test_torch_legacy_records(void **state)
     memcpy(m + n, "\x80\x02].", 4);
     n += 4;
     /* as a depth-1 member we need a container; sniff directly instead */
-    struct cu_sniff sn = { m, n, n, "storages", 1 };
+    struct cu_sniff sn = { m, n, n, "storages", 1, NULL, NULL };
     assert_true(cu_analyzer_torch_legacy_records.sniff(&sn));
     sn.depth = 0;
     assert_false(cu_analyzer_torch_legacy_records.sniff(&sn));
@@ -485,7 +485,7 @@ static bool full_engine(void)
 {
     return cu_registry_find("zip") != NULL && cu_registry_find("pickle") != NULL &&
            cu_registry_find("pickle")->sniff(
-               &(struct cu_sniff){ (const uint8_t *)"\x80\x02N.", 4, 4, "x.pkl", 0 });
+               &(struct cu_sniff){ (const uint8_t *)"\x80\x02N.", 4, 4, "x.pkl", 0, NULL, NULL });
 }
 
 static void check_folder(const char *folder, custody_severity expect_max, const char *rule)

@@ -1,0 +1,491 @@
+/* Python and JavaScript tokenizers for skill scripts (skillcheck.h; the pytok/jstok of the
+ * brief, one file as they share the judgement). Comments are dropped; strings are decoded and
+ * folded ("cu" + "rl", a = "..."; b = a + " | sh"), and every folded string is judged as a
+ * shell command line by tokens (sk_check_shell). Calls that run processes (os.system,
+ * subprocess.*, child_process.exec*, spawn) have their list arguments joined into one command
+ * line; eval/Function of atob()/Buffer.from(..., 'base64') is decoded code being run. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "agents/skillcheck.h"
+#include "engine/engine.h"
+#include "core/util.h"
+#include "core/banned.h"
+
+#define CT_MAX_TOKENS (1u << 20)
+#define CT_MAX_VARS   256u
+#define CT_STR_MAX    (1u << 20)
+
+enum ct_kind { CT_NAME, CT_STR, CT_OP };
+
+struct ct_tok {
+    enum ct_kind kind;
+    size_t off, len; /* source span */
+    char *v;         /* decoded string (CT_STR) */
+    size_t vn;
+    uint32_t line;
+};
+
+struct ct {
+    struct sk *k;
+    const char *t;
+    size_t len, i;
+    uint32_t line;
+    bool js;
+    struct ct_tok *tk;
+    size_t n, cap;
+    struct {
+        const char *name;
+        size_t nlen;
+        char *v;
+        size_t vn;
+    } vars[CT_MAX_VARS];
+    size_t nvars;
+};
+
+static bool id_char(char c, bool first)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' ||
+           (unsigned char)c >= 0x80 || (!first && c >= '0' && c <= '9');
+}
+
+static int
+push(struct ct *c, enum ct_kind kind, size_t off, size_t len, char *v, size_t vn, uint32_t line)
+{
+    if (c->n >= CT_MAX_TOKENS || !cu_grow((void **)&c->tk, &c->cap, c->n + 1, sizeof(*c->tk))) {
+        free(v);
+        return -1;
+    }
+    c->tk[c->n++] = (struct ct_tok){ kind, off, len, v, vn, line };
+    return 0;
+}
+
+/* A quoted string from c->i (at the quote); `raw` keeps backslashes. */
+static int read_str(struct ct *c, char q, bool triple, bool raw, bool tmpl)
+{
+    size_t start = c->i;
+    uint32_t line = c->line;
+    c->i += triple ? 3 : 1;
+    struct cu_buf b = CU_BUF_INIT(CT_STR_MAX);
+    while (c->i < c->len) {
+        char ch = c->t[c->i];
+        if (triple ? (c->len - c->i >= 3 && ch == q && c->t[c->i + 1] == q && c->t[c->i + 2] == q)
+                   : ch == q) {
+            c->i += triple ? 3 : 1;
+            break;
+        }
+        if (ch == '\n') {
+            c->line++;
+            if (!triple && !tmpl) {
+                break; /* unterminated: stop at the line end */
+            }
+        }
+        if (ch == '\\' && c->i + 1 < c->len && !raw) {
+            char e = c->t[c->i + 1];
+            if (e == 'x' && c->i + 3 < c->len && cu_hexval((uint8_t)c->t[c->i + 2]) >= 0 &&
+                cu_hexval((uint8_t)c->t[c->i + 3]) >= 0) {
+                cu_buf_addc(&b, (char)(cu_hexval((uint8_t)c->t[c->i + 2]) * 16 +
+                                       cu_hexval((uint8_t)c->t[c->i + 3])));
+                c->i += 4;
+                continue;
+            }
+            cu_buf_addc(&b, e == 'n' ? '\n' : e == 't' ? '\t' : e);
+            c->line += e == '\n';
+            c->i += 2;
+            continue;
+        }
+        if (tmpl && ch == '$' && c->i + 1 < c->len && c->t[c->i + 1] == '{') {
+            /* ${name}: a known variable's value, else kept */
+            size_t e = c->i + 2, depth = 1;
+            while (e < c->len && depth > 0) {
+                depth += c->t[e] == '{';
+                depth -= c->t[e] == '}';
+                e++;
+            }
+            size_t ns = c->i + 2, nl = e > ns ? e - ns - 1 : 0;
+            bool done = false;
+            for (size_t v = c->nvars; v > 0 && !done; v--) {
+                if (c->vars[v - 1].nlen == nl && memcmp(c->vars[v - 1].name, c->t + ns, nl) == 0) {
+                    cu_buf_add(&b, c->vars[v - 1].v, c->vars[v - 1].vn);
+                    done = true;
+                }
+            }
+            if (!done) {
+                cu_buf_add(&b, c->t + c->i, e - c->i);
+            }
+            c->i = e;
+            continue;
+        }
+        cu_buf_addc(&b, ch);
+        c->i++;
+    }
+    char *v = cu_strndup(cu_buf_str(&b), b.len);
+    size_t vn = b.len;
+    cu_buf_free(&b);
+    if (v == NULL) {
+        return -1;
+    }
+    return push(c, CT_STR, start, c->i - start, v, vn, line);
+}
+
+static bool regex_may_start(const struct ct *c)
+{
+    if (c->n == 0) {
+        return true;
+    }
+    const struct ct_tok *p = &c->tk[c->n - 1];
+    if (p->kind != CT_OP) {
+        return p->kind == CT_NAME && p->len == 6 && memcmp(c->t + p->off, "return", 6) == 0;
+    }
+    char o = c->t[p->off];
+    return o != ')' && o != ']' && o != '}';
+}
+
+static int lex(struct ct *c)
+{
+    while (c->i < c->len) {
+        char ch = c->t[c->i];
+        if (ch == '\n') {
+            c->line++;
+            c->i++;
+            continue;
+        }
+        if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\f') {
+            c->i++;
+            continue;
+        }
+        if (!c->js && ch == '#') {
+            while (c->i < c->len && c->t[c->i] != '\n') {
+                c->i++;
+            }
+            continue;
+        }
+        if (c->js && ch == '/' && c->i + 1 < c->len && c->t[c->i + 1] == '/') {
+            while (c->i < c->len && c->t[c->i] != '\n') {
+                c->i++;
+            }
+            continue;
+        }
+        if (c->js && ch == '/' && c->i + 1 < c->len && c->t[c->i + 1] == '*') {
+            c->i += 2;
+            while (c->i + 1 < c->len && !(c->t[c->i] == '*' && c->t[c->i + 1] == '/')) {
+                c->line += c->t[c->i] == '\n';
+                c->i++;
+            }
+            c->i = c->i + 2 <= c->len ? c->i + 2 : c->len;
+            continue;
+        }
+        if (c->js && ch == '/' && regex_may_start(c)) {
+            size_t e = c->i + 1;
+            bool cls = false;
+            while (e < c->len && c->t[e] != '\n' && (cls || c->t[e] != '/')) {
+                if (c->t[e] == '\\') {
+                    e++;
+                } else if (c->t[e] == '[') {
+                    cls = true;
+                } else if (c->t[e] == ']') {
+                    cls = false;
+                }
+                e++;
+            }
+            c->i = e < c->len ? e + 1 : e;
+            continue;
+        }
+        if (ch == '"' || ch == '\'' || (c->js && ch == '`')) {
+            bool triple =
+                !c->js && c->len - c->i >= 3 && c->t[c->i + 1] == ch && c->t[c->i + 2] == ch;
+            if (read_str(c, ch, triple, false, ch == '`') < 0) {
+                return -1;
+            }
+            continue;
+        }
+        if (id_char(ch, true)) {
+            size_t s = c->i;
+            while (c->i < c->len && (id_char(c->t[c->i], false) || c->t[c->i] == '.')) {
+                c->i++;
+            }
+            /* Python string prefixes */
+            size_t n = c->i - s;
+            if (!c->js && n <= 2 && c->i < c->len && (c->t[c->i] == '\'' || c->t[c->i] == '"')) {
+                bool raw = false, ok = true;
+                for (size_t j = s; j < c->i; j++) {
+                    char p = (char)(c->t[j] | 0x20);
+                    raw |= p == 'r';
+                    ok &= p == 'r' || p == 'b' || p == 'u' || p == 'f';
+                }
+                if (ok) {
+                    char q = c->t[c->i];
+                    bool triple = c->len - c->i >= 3 && c->t[c->i + 1] == q && c->t[c->i + 2] == q;
+                    if (read_str(c, q, triple, raw, false) < 0) {
+                        return -1;
+                    }
+                    continue;
+                }
+            }
+            if (push(c, CT_NAME, s, n, NULL, 0, c->line) < 0) {
+                return -1;
+            }
+            continue;
+        }
+        if (push(c, CT_OP, c->i, 1, NULL, 0, c->line) < 0) {
+            return -1;
+        }
+        c->i++;
+    }
+    return 0;
+}
+
+static bool tok_is(const struct ct *c, size_t i, const char *s)
+{
+    size_t n = strlen(s);
+    return i < c->n && c->tk[i].len == n && memcmp(c->t + c->tk[i].off, s, n) == 0;
+}
+
+/* The value of term i (a string or a known name); NULL otherwise. */
+static const char *term(const struct ct *c, size_t i, size_t *n)
+{
+    if (i >= c->n) {
+        return NULL;
+    }
+    if (c->tk[i].kind == CT_STR) {
+        *n = c->tk[i].vn;
+        return c->tk[i].v;
+    }
+    if (c->tk[i].kind == CT_NAME) {
+        for (size_t v = c->nvars; v > 0; v--) {
+            if (c->vars[v - 1].nlen == c->tk[i].len &&
+                memcmp(c->vars[v - 1].name, c->t + c->tk[i].off, c->tk[i].len) == 0) {
+                *n = c->vars[v - 1].vn;
+                return c->vars[v - 1].v;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Folds term ('+' term | adjacent string)* from i into b; returns the index after it and the
+ * number of terms. */
+static size_t fold(const struct ct *c, size_t i, struct cu_buf *b, size_t *terms)
+{
+    *terms = 0;
+    for (;;) {
+        size_t n = 0;
+        const char *v = term(c, i, &n);
+        if (v == NULL) {
+            return i;
+        }
+        cu_buf_add(b, v, n);
+        (*terms)++;
+        i++;
+        if (tok_is(c, i, "+") && term(c, i + 1, &n) != NULL) {
+            i++;
+        } else if (!(i < c->n && c->tk[i].kind == CT_STR && c->tk[i - 1].kind == CT_STR)) {
+            return i;
+        }
+    }
+}
+
+static void set_var(struct ct *c, size_t name_tok, const char *v, size_t vn)
+{
+    if (c->nvars >= CT_MAX_VARS) {
+        return;
+    }
+    char *d = cu_strndup(v, vn);
+    if (d == NULL) {
+        return;
+    }
+    c->vars[c->nvars].name = c->t + c->tk[name_tok].off;
+    c->vars[c->nvars].nlen = c->tk[name_tok].len;
+    c->vars[c->nvars].v = d;
+    c->vars[c->nvars].vn = vn;
+    c->nvars++;
+}
+
+static bool exec_name(const char *s, size_t n)
+{
+    static const char *const names[] = {
+        "system",          "popen",        "run",          "call",
+        "check_call",      "check_output", "Popen",        "getoutput",
+        "getstatusoutput", "exec",         "execSync",     "spawn",
+        "spawnSync",       "execFile",     "execFileSync", "execa",
+        "execaCommand",    "execaSync",    "shell",        NULL
+    };
+    size_t s0 = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '.') {
+            s0 = i + 1;
+        }
+    }
+    for (size_t i = 0; names[i] != NULL; i++) {
+        if (strlen(names[i]) == n - s0 && memcmp(s + s0, names[i], n - s0) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void judge(struct ct *c)
+{
+    struct sk *k = c->k;
+    for (size_t i = 0; i < c->n; i++) {
+        struct ct_tok *t = &c->tk[i];
+        /* NAME = folded strings */
+        if (t->kind == CT_NAME && tok_is(c, i + 1, "=") && !tok_is(c, i + 2, "=")) {
+            struct cu_buf b = CU_BUF_INIT(CT_STR_MAX);
+            size_t terms = 0;
+            size_t e = fold(c, i + 2, &b, &terms);
+            if (terms > 0 &&
+                (e >= c->n || c->tk[e].kind == CT_OP || c->tk[e].line != c->tk[e - 1].line)) {
+                set_var(c, i, b.p != NULL ? b.p : "", b.len);
+            }
+            cu_buf_free(&b);
+        }
+        /* folded expressions of two or more terms (or a name) are judged whole */
+        if ((t->kind == CT_STR || t->kind == CT_NAME) &&
+            !(i > 0 &&
+              (tok_is(c, i - 1, "+") || (c->tk[i - 1].kind == CT_STR && t->kind == CT_STR)))) {
+            struct cu_buf b = CU_BUF_INIT(CT_STR_MAX);
+            size_t terms = 0;
+            (void)fold(c, i, &b, &terms);
+            if (terms >= 2 || (terms == 1 && t->kind == CT_NAME && tok_is(c, i - 1, "("))) {
+                (void)sk_check_shell(k, cu_buf_str(&b), b.len, t->line, false);
+            }
+            cu_buf_free(&b);
+        }
+        if (t->kind == CT_STR) {
+            (void)sk_check_shell(k, t->v, t->vn, t->line, false);
+        }
+        if (t->kind == CT_NAME && tok_is(c, i + 1, "(")) {
+            const char *nm = c->t + t->off;
+            /* exec-like call with a list: ["sh", "-c", "..."] */
+            if (exec_name(nm, t->len) && (tok_is(c, i + 2, "[") || c->js)) {
+                struct cu_buf b = CU_BUF_INIT(CT_STR_MAX);
+                size_t items = 0;
+                for (size_t j = i + 2; j < c->n && j < i + 64; j++) {
+                    if (tok_is(c, j, ")")) {
+                        break;
+                    }
+                    size_t n = 0;
+                    const char *v = term(c, j, &n);
+                    if (v != NULL) {
+                        if (items++ > 0) {
+                            cu_buf_addc(&b, ' ');
+                        }
+                        bool q = memchr(v, ' ', n) != NULL;
+                        if (q) {
+                            cu_buf_addc(&b, '\'');
+                        }
+                        cu_buf_add(&b, v, n);
+                        if (q) {
+                            cu_buf_addc(&b, '\'');
+                        }
+                    }
+                }
+                if (items >= 2) {
+                    (void)sk_check_shell(k, cu_buf_str(&b), b.len, t->line, false);
+                }
+                cu_buf_free(&b);
+            }
+            /* Python: exec/eval/compile of decoded or downloaded text */
+            if (!c->js &&
+                ((t->len == 4 && (memcmp(nm, "exec", 4) == 0 || memcmp(nm, "eval", 4) == 0)) ||
+                 (t->len == 7 && memcmp(nm, "compile", 7) == 0))) {
+                static const char *const dec[] = { "b64decode", "decodebytes", "decompress",
+                                                   "loads",     "fromhex",     "urlopen",
+                                                   "get",       "decode",      "unhexlify",
+                                                   "read",      NULL };
+                bool hit = false;
+                for (size_t j = i + 2; j < c->n && j < i + 24 && !hit; j++) {
+                    if (c->tk[j].kind != CT_NAME) {
+                        continue;
+                    }
+                    const char *x = c->t + c->tk[j].off;
+                    size_t xs = 0;
+                    for (size_t q = 0; q < c->tk[j].len; q++) {
+                        xs = x[q] == '.' ? q + 1 : xs;
+                    }
+                    for (size_t d = 0; dec[d] != NULL && !hit; d++) {
+                        hit = strlen(dec[d]) == c->tk[j].len - xs &&
+                              memcmp(x + xs, dec[d], c->tk[j].len - xs) == 0;
+                    }
+                }
+                if (hit) {
+                    sk_emit(k, t->line, "skill/fetch-and-run", CU_SEV_DEFAULT, nm, t->len,
+                            "Python executes decoded or downloaded code");
+                }
+            }
+            /* JS: eval/Function of decoded text */
+            if (c->js && ((t->len == 4 && memcmp(nm, "eval", 4) == 0) ||
+                          (t->len == 8 && memcmp(nm, "Function", 8) == 0))) {
+                for (size_t j = i + 2; j < c->n && j < i + 24; j++) {
+                    if (tok_is(c, j, "atob") || tok_is(c, j, "Buffer.from") ||
+                        tok_is(c, j, "fetch") || tok_is(c, j, "require")) {
+                        sk_emit(k, t->line, "skill/fetch-and-run", CU_SEV_DEFAULT, nm, t->len,
+                                "JavaScript evaluates decoded or downloaded code");
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+static void minified(struct ct *c)
+{
+    size_t ls = 0;
+    uint32_t line = c->line;
+    for (size_t i = 0; i <= c->len; i++) {
+        if (i == c->len || c->t[i] == '\n') {
+            size_t n = i - ls, sp = 0;
+            for (size_t j = ls; j < i; j++) {
+                sp += c->t[j] == ' ';
+            }
+            if (n > 1000 && sp * 30 < n) {
+                sk_emit(c->k, line, "skill/obfuscation", CU_SEV_DEFAULT, c->t + ls, 80,
+                        "minified or packed code line");
+                return;
+            }
+            ls = i + 1;
+            line++;
+        }
+    }
+}
+
+static void run(struct sk *k, const char *text, size_t len, uint32_t line, bool js)
+{
+    struct ct *c = cu_calloc(1, sizeof(*c));
+    if (c == NULL) {
+        return;
+    }
+    c->k = k;
+    c->t = text;
+    c->len = len;
+    c->line = line;
+    c->js = js;
+    if (lex(c) == 0) {
+        judge(c);
+    } else {
+        sk_emit(k, line, "skill/obfuscation", CUSTODY_SEV_LOW, NULL, 0,
+                "script too large to tokenise completely");
+    }
+    c->line = line;
+    minified(c);
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->tk[i].v);
+    }
+    for (size_t i = 0; i < c->nvars; i++) {
+        free(c->vars[i].v);
+    }
+    free(c->tk);
+    free(c);
+}
+
+void sk_check_python(struct sk *k, const char *text, size_t len, uint32_t line)
+{
+    run(k, text, len, line, false);
+}
+
+void sk_check_js(struct sk *k, const char *text, size_t len, uint32_t line)
+{
+    run(k, text, len, line, true);
+}

@@ -1,0 +1,401 @@
+/* Judgement of the words and strings of a skill (skillcheck.h): sensitive paths (credential and
+ * wallet harvesting), exfiltration endpoints, persistence locations, encoded blobs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "agents/skillcheck.h"
+#include "engine/engine.h"
+#include "core/util.h"
+#include "core/banned.h"
+
+void sk_emit(struct sk *k,
+             uint32_t line,
+             const char *rule,
+             int sev,
+             const char *evidence,
+             size_t evlen,
+             const char *msg)
+{
+    if (k->hits >= SK_MAX_HITS) {
+        return;
+    }
+    k->hits++;
+    struct cu_buf ev = CU_BUF_INIT(300);
+    if (evidence != NULL) {
+        cu_buf_add_escaped(&ev, (const uint8_t *)evidence, evlen > 240 ? 240 : evlen);
+        if (evlen > 240) {
+            cu_buf_adds(&ev, "...");
+        }
+    }
+    cu_emit_line(k->ctx, k->src, line, rule, sev, evidence != NULL ? cu_buf_str(&ev) : NULL,
+                 "%s%s%s%s", msg, evidence != NULL ? ": '" : "",
+                 evidence != NULL ? cu_buf_str(&ev) : "", evidence != NULL ? "'" : "");
+    cu_buf_free(&ev);
+}
+
+const char *sk_cmd_name(const char *w, size_t n, char *buf, size_t cap)
+{
+    size_t s = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (w[i] == ' ') {
+            n = i;
+            break;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (w[i] == '/' || w[i] == '\\') {
+            s = i + 1;
+        }
+    }
+    size_t o = 0;
+    for (size_t i = s; i < n && o + 1 < cap; i++) {
+        char c = w[i];
+        if (c == ' ') {
+            break;
+        }
+        buf[o++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    buf[o] = '\0';
+    if (o > 4 && strcmp(buf + o - 4, ".exe") == 0) {
+        buf[o - 4] = '\0';
+    }
+    return buf;
+}
+
+static bool in_list(const char *s, const char *const *list)
+{
+    for (size_t i = 0; list[i] != NULL; i++) {
+        if (strcmp(s, list[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool sk_is_fetcher(const char *cmd)
+{
+    static const char *const f[] = { "curl",
+                                     "wget",
+                                     "fetch",
+                                     "iwr",
+                                     "irm",
+                                     "invoke-webrequest",
+                                     "invoke-restmethod",
+                                     "aria2c",
+                                     "http",
+                                     "xh",
+                                     "certutil",
+                                     "bitsadmin",
+                                     "start-bitstransfer",
+                                     NULL };
+    return in_list(cmd, f);
+}
+
+bool sk_is_runner(const char *cmd)
+{
+    static const char *const r[] = {
+        "sh",      "bash",    "zsh",  "dash",       "ksh",       "fish", "ash", "python",
+        "python2", "python3", "perl", "ruby",       "node",      "php",  "iex", "invoke-expression",
+        "source",  ".",       "pwsh", "powershell", "osascript", "deno", "bun", "tclsh",
+        "lua",     NULL
+    };
+    return in_list(cmd, r);
+}
+
+static const char *ci_find(const char *h, size_t hn, const char *needle)
+{
+    size_t nn = strlen(needle);
+    for (size_t i = 0; nn <= hn && i <= hn - nn; i++) {
+        if (strncasecmp(h + i, needle, nn) == 0) {
+            return h + i;
+        }
+    }
+    return NULL;
+}
+
+struct needle {
+    const char *s;
+    const char *what;
+};
+
+static const struct needle harvest[] = {
+    { "~/.ssh", "SSH keys" },
+    { "/.ssh/", "SSH keys" },
+    { "$HOME/.ssh", "SSH keys" },
+    { "id_rsa", "SSH private key" },
+    { "id_ed25519", "SSH private key" },
+    { "id_ecdsa", "SSH private key" },
+    { ".aws/credentials", "AWS credentials" },
+    { ".azure/", "Azure credentials" },
+    { ".config/gcloud", "Google Cloud credentials" },
+    { ".kube/config", "Kubernetes credentials" },
+    { ".docker/config.json", "Docker registry credentials" },
+    { ".git-credentials", "git credentials" },
+    { ".netrc", "netrc credentials" },
+    { ".npmrc", "npm token" },
+    { ".pypirc", "PyPI token" },
+    { "login data", "browser saved passwords" },
+    { "login keychain", "macOS keychain" },
+    { "login.keychain", "macOS keychain" },
+    { "keychains/", "macOS keychain" },
+    { "find-generic-password", "macOS keychain" },
+    { "find-internet-password", "macOS keychain" },
+    { "dump-keychain", "macOS keychain" },
+    { "logins.json", "Firefox saved passwords" },
+    { "key4.db", "Firefox key store" },
+    { "cookies.sqlite", "browser cookies" },
+    { "default/cookies", "browser cookies" },
+    { "network/cookies", "browser cookies" },
+    { "~/.env", "dotenv secrets outside the skill" },
+    { "../.env", "dotenv secrets outside the skill" },
+    { "$home/.env", "dotenv secrets outside the skill" },
+    { "google/chrome/user data", "Chrome profile" },
+    { "google-chrome/default", "Chrome profile" },
+    { "application support/google/chrome", "Chrome profile" },
+    { "brave-browser", "Brave profile" },
+    { ".mozilla/firefox", "Firefox profile" },
+    { "/local state", "browser key store" },
+    { "wallet.dat", "crypto wallet" },
+    { "exodus", "Exodus wallet" },
+    { "metamask", "MetaMask wallet" },
+    { "nkbihfbeogaeaoehlefnkodbefgpgknn", "MetaMask extension storage" },
+    { "electrum", "Electrum wallet" },
+    { "atomic wallet", "Atomic wallet" },
+    { "phantom wallet", "Phantom wallet" },
+    { "bfnaelmomeimhlpmgjnjophhpkkoljpa", "Phantom extension storage" },
+    { "ethereum/keystore", "Ethereum keystore" },
+    { "seed phrase", "wallet seed phrase" },
+    { "recovery phrase", "wallet seed phrase" },
+    { "mnemonic phrase", "wallet seed phrase" },
+    { "telegram desktop/tdata", "Telegram session" },
+    { "/tdata", "Telegram session" },
+    { NULL, NULL },
+};
+
+static const struct needle exfil[] = {
+    { "webhook.site", "request catcher" },
+    { "discord.com/api/webhooks", "Discord webhook" },
+    { "discordapp.com/api/webhooks", "Discord webhook" },
+    { "api.telegram.org/bot", "Telegram bot API" },
+    { "pastebin.com", "paste site" },
+    { "paste.ee", "paste site" },
+    { "hastebin", "paste site" },
+    { "ghostbin", "paste site" },
+    { "rentry.co", "paste site" },
+    { "transfer.sh", "file drop" },
+    { "file.io", "file drop" },
+    { "0x0.st", "file drop" },
+    { "ngrok.io", "ngrok tunnel" },
+    { "ngrok-free.app", "ngrok tunnel" },
+    { "ngrok.app", "ngrok tunnel" },
+    { "trycloudflare.com", "Cloudflare quick tunnel" },
+    { "serveo.net", "tunnel" },
+    { "localhost.run", "tunnel" },
+    { "requestbin", "request catcher" },
+    { "pipedream.net", "request catcher" },
+    { "interact.sh", "out-of-band catcher" },
+    { "oast.", "out-of-band catcher" },
+    { "burpcollaborator", "out-of-band catcher" },
+    { "canarytokens", "canary host" },
+    { NULL, NULL },
+};
+
+static const struct needle persist[] = {
+    { "launchagents", "launchd agent" },
+    { "launchdaemons", "launchd daemon" },
+    { "/etc/cron", "cron job" },
+    { "/var/spool/cron", "cron job" },
+    { ".config/systemd/user", "systemd user unit" },
+    { "/etc/systemd/system", "systemd unit" },
+    { "~/.bashrc", "shell start-up file" },
+    { "~/.zshrc", "shell start-up file" },
+    { "~/.profile", "shell start-up file" },
+    { "~/.bash_profile", "shell start-up file" },
+    { "~/.zprofile", "shell start-up file" },
+    { "~/.zshenv", "shell start-up file" },
+    { "$home/.bashrc", "shell start-up file" },
+    { "$home/.zshrc", "shell start-up file" },
+    { "$home/.profile", "shell start-up file" },
+    { "currentversion\\run", "Windows Run key" },
+    { "currentversion/run", "Windows Run key" },
+    { "start menu\\programs\\startup", "Windows Startup folder" },
+    { "/etc/rc.local", "rc.local" },
+    { ".config/autostart", "XDG autostart" },
+    { NULL, NULL },
+};
+
+/* http(s)://a.b.c.d with a public-looking address. */
+static bool raw_ip_url(const char *w, size_t n, size_t *at)
+{
+    for (size_t i = 0; i + 7 < n; i++) {
+        if (strncasecmp(w + i, "http://", 7) != 0 && strncasecmp(w + i, "https://", 8) != 0) {
+            continue;
+        }
+        size_t p = i + (w[i + 4] == 's' || w[i + 4] == 'S' ? 8 : 7);
+        unsigned parts = 0, val = 0, digits = 0, first = 0, second = 0;
+        while (p < n) {
+            char c = w[p];
+            if (c >= '0' && c <= '9') {
+                val = val * 10 + (unsigned)(c - '0');
+                if (++digits > 3 || val > 255) {
+                    break;
+                }
+            } else if (c == '.' && digits > 0 && parts < 3) {
+                if (parts == 0) {
+                    first = val;
+                } else if (parts == 1) {
+                    second = val;
+                }
+                parts++;
+                val = digits = 0;
+            } else {
+                break;
+            }
+            p++;
+        }
+        bool end = p >= n || w[p] == '/' || w[p] == ':' || w[p] == '?' || w[p] == '"' ||
+                   w[p] == '\'' || w[p] == ' ' || w[p] == ')';
+        if (parts == 3 && digits > 0 && end) {
+            bool local =
+                first == 127 || first == 0 || first == 10 || (first == 192 && second == 168) ||
+                (first == 172 && second >= 16 && second <= 31) || (first == 169 && second == 254);
+            if (!local) {
+                *at = i;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static bool b64_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '/' || c == '-' || c == '_' || c == '=';
+}
+
+static bool hex_char(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* A long base64 or hex run (not a path: few '/'), with mixed classes for base64. */
+static bool blob(const char *w, size_t n, const char **kind)
+{
+    size_t run = 0, upper = 0, lower = 0, digit = 0, slash = 0, hex = 0, best = 0;
+    for (size_t i = 0; i <= n; i++) {
+        char c = i < n ? w[i] : ' ';
+        if (i < n && b64_char(c)) {
+            run++;
+            upper += c >= 'A' && c <= 'Z';
+            lower += c >= 'a' && c <= 'z';
+            digit += c >= '0' && c <= '9';
+            slash += c == '/';
+            hex = hex_char(c) ? hex + 1 : 0;
+            if (hex >= 200) {
+                *kind = "hex blob";
+                return true;
+            }
+        } else {
+            if (run >= 200 && upper * 20 > run && lower * 20 > run && digit * 50 > run &&
+                slash * 20 < run) {
+                *kind = "base64 blob";
+                return true;
+            }
+            best = run > best ? run : best;
+            run = upper = lower = digit = slash = hex = 0;
+        }
+    }
+    (void)best;
+    return false;
+}
+
+void sk_check_word(struct sk *k, const char *w, size_t n, uint32_t line, bool code)
+{
+    if (n < 4) {
+        return;
+    }
+    for (size_t i = 0; harvest[i].s != NULL; i++) {
+        const char *at = ci_find(w, n, harvest[i].s);
+        if (at != NULL) {
+            char msg[160];
+            (void)snprintf(msg, sizeof(msg), "%s %s (%s)",
+                           code ? "code reads" : "instructions name", harvest[i].what,
+                           harvest[i].s);
+            sk_emit(k, line, "skill/credential-harvesting",
+                    code ? CUSTODY_SEV_HIGH : CUSTODY_SEV_MEDIUM, w, n, msg);
+            break;
+        }
+    }
+    for (size_t i = 0; exfil[i].s != NULL; i++) {
+        if (ci_find(w, n, exfil[i].s) != NULL) {
+            char msg[160];
+            (void)snprintf(msg, sizeof(msg), "exfiltration endpoint: %s (%s)", exfil[i].what,
+                           exfil[i].s);
+            sk_emit(k, line, "skill/exfil-endpoint", CU_SEV_DEFAULT, w, n, msg);
+            break;
+        }
+    }
+    size_t at = 0;
+    if (raw_ip_url(w, n, &at)) {
+        sk_emit(k, line, "skill/exfil-endpoint", CU_SEV_DEFAULT, w + at, n - at,
+                "URL with a raw IP address");
+    }
+    for (size_t i = 0; persist[i].s != NULL; i++) {
+        if (ci_find(w, n, persist[i].s) != NULL) {
+            char msg[160];
+            (void)snprintf(msg, sizeof(msg), "%s %s (%s)",
+                           code ? "code writes" : "instructions name", persist[i].what,
+                           persist[i].s);
+            sk_emit(k, line, "skill/persistence", code ? CUSTODY_SEV_HIGH : CUSTODY_SEV_MEDIUM, w,
+                    n, msg);
+            break;
+        }
+    }
+    const char *kind = NULL;
+    if (n >= 200 && blob(w, n, &kind) && ci_find(w, n > 64 ? 64 : n, "data:image/") == NULL) {
+        sk_emit(k, line, "skill/obfuscation", CU_SEV_DEFAULT, w, n > 80 ? 80 : n, kind);
+    }
+}
+
+char *sk_b64(const char *s, size_t n, size_t *out_len)
+{
+    char *out = cu_malloc(n / 4 * 3 + 4);
+    if (out == NULL) {
+        return NULL;
+    }
+    uint32_t acc = 0;
+    unsigned bits = 0;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        int v;
+        if (c >= 'A' && c <= 'Z') {
+            v = c - 'A';
+        } else if (c >= 'a' && c <= 'z') {
+            v = c - 'a' + 26;
+        } else if (c >= '0' && c <= '9') {
+            v = c - '0' + 52;
+        } else if (c == '+' || c == '-') {
+            v = 62;
+        } else if (c == '/' || c == '_') {
+            v = 63;
+        } else if (c == '=') {
+            break;
+        } else {
+            free(out);
+            return NULL;
+        }
+        acc = (acc << 6) | (uint32_t)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[o++] = (char)((acc >> bits) & 0xFFu);
+        }
+    }
+    out[o] = '\0';
+    *out_len = o;
+    return out;
+}

@@ -1,0 +1,64 @@
+#ifndef CU_SKILLCHECK_H
+#define CU_SKILLCHECK_H
+/* Checks of agent skills shared by SKILL.md and the scripts bundled with it (skill.c): a small
+ * tokenizer per language (shtok.c: shell, codetok.c: Python and JavaScript) hands words,
+ * strings and commands to the judgement here (skillcheck.c). Comments never reach it. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct cu_ctx;
+struct cu_source;
+
+#define SK_MAX_DEPTH 4u /* sh -c, eval, base64 -d, here-docs inside each other */
+#define SK_MAX_HITS  200u
+
+struct sk {
+    struct cu_ctx *ctx;
+    const struct cu_source *src;
+    unsigned depth;
+    unsigned hits;
+    bool prose_seen_archive; /* set by prose checks */
+};
+
+/* Flags a shell check returns about what the text does. */
+#define SK_FETCH  1u /* a command downloads (curl, wget, iwr...) */
+#define SK_DECODE 2u /* a command decodes (base64 -d, xxd -r...) */
+#define SK_RAN    4u /* fetch-and-run already reported */
+
+/* shtok.c: shell text. `prose` for Markdown lines: '#' is no comment, backticks separate and
+ * apostrophes are letters. */
+unsigned sk_check_shell(struct sk *k, const char *text, size_t len, uint32_t line, bool prose);
+/* codetok.c */
+void sk_check_python(struct sk *k, const char *text, size_t len, uint32_t line);
+void sk_check_js(struct sk *k, const char *text, size_t len, uint32_t line);
+
+/* skillcheck.c: one word or string of code (`code`) or of prose: sensitive paths, exfiltration
+ * endpoints, persistence locations, encoded blobs. */
+void sk_check_word(struct sk *k, const char *w, size_t n, uint32_t line, bool code);
+/* Emits skill/<what> at line (CU_SEV_DEFAULT or a severity), capped per file. */
+void sk_emit(struct sk *k,
+             uint32_t line,
+             const char *rule,
+             int sev,
+             const char *evidence,
+             size_t evlen,
+             const char *msg);
+/* Basename of a command word, lower-cased into buf (size >= 2). */
+const char *sk_cmd_name(const char *w, size_t n, char *buf, size_t cap);
+bool sk_is_fetcher(const char *cmd);
+bool sk_is_runner(const char *cmd);
+/* Decodes standard/URL-safe base64 (no whitespace) into a fresh buffer; NULL when invalid. */
+char *sk_b64(const char *s, size_t n, size_t *out_len);
+
+/* prompt.c helpers shared with skill.c */
+bool cu_prompt_path(const char *loc);
+int cu_agents_read_text(struct cu_ctx *ctx, struct cu_source *src, char **out, size_t *len);
+void cu_agents_secrets(struct cu_ctx *ctx,
+                       const struct cu_source *src,
+                       const char *text,
+                       size_t len,
+                       uint32_t first_line,
+                       const char *rule_id);
+
+#endif
