@@ -385,7 +385,7 @@ static void bidi_line(struct uni *u, size_t s, size_t e)
     for (size_t i = s; i < e;) {
         size_t n;
         uint32_t c = dec(u->p, e, i, &n);
-        if (c != UNI_BAD && is_rtl_letter(c)) {
+        if (c != UNI_BAD && is_rtl_letter(c) && !is_bidi(c)) {
             rtl = true;
         }
         if (c != UNI_BAD && is_bidi(c)) {
