@@ -634,8 +634,8 @@ unsigned sk_check_shell(struct sk *k, const char *text, size_t len, uint32_t lin
             s->i += 2;
             unsigned f = substitution(s, &w, ')');
             s->flags |= f & SK_RAN;
-            char *v = cu_strdup(cu_buf_str(&w));
-            size_t n = w.len;
+            char *v = cu_strndup(cu_buf_str(&w), w.p != NULL ? w.len : 0);
+            size_t n = w.p != NULL ? w.len : 0;
             cu_buf_free(&w);
             if (v != NULL) {
                 add_word(s, v, n, f);
@@ -678,8 +678,8 @@ unsigned sk_check_shell(struct sk *k, const char *text, size_t len, uint32_t lin
             cu_buf_free(&w);
             continue;
         }
-        char *v = cu_strdup(cu_buf_str(&w));
-        size_t n = w.len;
+        char *v = cu_strndup(cu_buf_str(&w), w.p != NULL ? w.len : 0);
+        size_t n = w.p != NULL ? w.len : 0;
         cu_buf_free(&w);
         if (v == NULL) {
             continue;

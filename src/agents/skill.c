@@ -398,7 +398,9 @@ static void markdown(struct sk *k, const char *t, size_t n, uint32_t first_line)
             para = e < n ? e + 1 : e;
             para_line = line + 1;
         } else if (!fence) {
-            (void)sk_check_shell(k, t + i, e - i, line, true);
+            if (sk_shell_worthy(t + i, e - i)) {
+                (void)sk_check_shell(k, t + i, e - i, line, true);
+            }
             sk_check_word(k, t + i, e - i, line, false);
             if (s == e) { /* blank line: end of paragraph */
                 if (i > para) {

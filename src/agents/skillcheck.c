@@ -399,3 +399,37 @@ char *sk_b64(const char *s, size_t n, size_t *out_len)
     *out_len = o;
     return out;
 }
+
+bool sk_shell_worthy(const char *t, size_t n)
+{
+    static const char *const cmds[] = { "crontab",
+                                        "launchctl",
+                                        "systemctl",
+                                        "schtasks",
+                                        "reg ",
+                                        "unzip",
+                                        "7z",
+                                        "unrar",
+                                        "powershell",
+                                        "pwsh",
+                                        "iex",
+                                        "invoke-",
+                                        "register-scheduledtask",
+                                        "eval",
+                                        "-c ",
+                                        "base64",
+                                        "<<",
+                                        NULL };
+    for (size_t i = 0; i < n; i++) {
+        if (t[i] == '|' || t[i] == '`' ||
+            ((t[i] == '$' || t[i] == '<') && i + 1 < n && t[i + 1] == '(')) {
+            return true;
+        }
+    }
+    for (size_t i = 0; cmds[i] != NULL; i++) {
+        if (ci_find(t, n, cmds[i]) != NULL) {
+            return true;
+        }
+    }
+    return false;
+}

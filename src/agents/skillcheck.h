@@ -44,6 +44,9 @@ void sk_emit(struct sk *k,
              const char *evidence,
              size_t evlen,
              const char *msg);
+/* Whether text can hold a pipeline or a command the shell judgement reports (a cheap filter
+ * before tokenizing prose lines and single strings); otherwise sk_check_word is enough. */
+bool sk_shell_worthy(const char *t, size_t n);
 /* Basename of a command word, lower-cased into buf (size >= 2). */
 const char *sk_cmd_name(const char *w, size_t n, char *buf, size_t cap);
 bool sk_is_fetcher(const char *cmd);

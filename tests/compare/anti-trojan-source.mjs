@@ -3,7 +3,7 @@
 // bidi control (U+061C, U+200E/F, U+202A-202E, U+2066-2069) must carry a Custody
 // <family>/bidi-control finding on the same line. Runs the package's library API and
 // `custody scan --format json` over tests/fixtures/agents/{trojan,fire,nearmiss} and prints
-// the comparison table of docs/agents-comparison.md. Exit 0 when Custody covers every file,
+// the comparison table of docs/unicode-comparison.md. Exit 0 when Custody covers every file,
 // 1 when not, 77 (skip) when the package is not installed (make test-deps installs it).
 import { readFileSync, readdirSync, statSync, existsSync } from 'fs'
 import { join, resolve, relative } from 'path'
