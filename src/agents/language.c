@@ -45,8 +45,8 @@ struct pat {
 static const struct pat pats[] = {
     /* instruction override */
     { C_OVERRIDE, CUSTODY_SEV_HIGH,
-      "ignore|disregard|forget|override|bypass|skip ~3 previous|prior|above|earlier|preceding|"
-      "original|all|any|your|system|initial|developer ~2 instruction*|prompt*|rule*|direction*|"
+      "ignore|disregard|forget|override|bypass ~3 previous|prior|above|earlier|preceding|"
+      "original|your|system|initial|developer ~2 instruction*|prompt*|rule*|direction*|"
       "guideline*|guardrail*|context|message*|constraint*",
       "instruction override" },
     { C_OVERRIDE, CUSTODY_SEV_HIGH,
@@ -76,7 +76,7 @@ static const struct pat pats[] = {
       "concealment from the user" },
     { C_CONCEAL, CUSTODY_SEV_MEDIUM, "don't|dont|never mention|reveal this|that", "concealment" },
     { C_CONCEAL, CUSTODY_SEV_MEDIUM,
-      "without telling|informing|notifying|asking|alerting|showing ~1 the? user|users|human|them",
+      "without telling|informing|notifying|alerting|showing ~1 the? user|users|human|them",
       "concealment from the user" },
     { C_CONCEAL, CUSTODY_SEV_MEDIUM,
       "hide|conceal this|it|these|the ~3 from the? user|users|human|output|logs",
@@ -297,6 +297,9 @@ static void emit_hit(struct lang *L, const struct pat *pt, size_t k, size_t end)
     bool q = L->tk[k].quoted, w = warned(L, k);
     int sev = pt->sev;
     const char *note = "";
+    if (pt->cat == C_TOOL && strcmp(L->family, "mcp") != 0) {
+        sev = CUSTODY_SEV_LOW; /* "use the Grep tool instead of grep": ordinary in rules files */
+    }
     if (q && w) {
         sev = CUSTODY_SEV_INFO;
         note = " (quoted in a warning)";

@@ -45,6 +45,8 @@ struct sh {
     uint32_t stmt_line;
     struct sh_var vars[SH_MAX_VARS];
     size_t nvars;
+    char *redir[8]; /* redirect targets of the statement, judged with it */
+    size_t nredir;
     char heredoc[4][64];
     bool heredoc_tabs[4];
     size_t nheredoc;
@@ -513,6 +515,38 @@ static void judge(struct sh *s)
         memcpy(prev, name, sizeof(prev));
     }
     (void)prev;
+    /* redirect targets: appending `export NAME=value` (or an alias) to a shell start-up file
+     * is configuration (low; medium when it changes PATH); anything else written there runs
+     * in every shell (high) */
+    if (s->nredir > 0) {
+        int rc_sev = 0;
+        size_t a0 = s->ns > 0 ? argv0(s, s->ns - 1, name, sizeof(name)) : SIZE_MAX;
+        if (a0 != SIZE_MAX && (strcmp(name, "echo") == 0 || strcmp(name, "printf") == 0)) {
+            size_t st = s->ns - 1;
+            bool config = a0 + 1 < s->nw[st];
+            bool path = false;
+            for (size_t i = a0 + 1; i < s->nw[st]; i++) {
+                const char *v = s->st[st][i].v;
+                if (v[0] == '-') {
+                    continue;
+                }
+                config &= (strncmp(v, "export ", 7) == 0 || strncmp(v, "alias ", 6) == 0) &&
+                          strstr(v, "$(") == NULL && strchr(v, '`') == NULL &&
+                          strstr(v, "curl") == NULL && strstr(v, "wget") == NULL;
+                path |= strstr(v, "PATH=") != NULL;
+            }
+            if (config) {
+                rc_sev = path ? CUSTODY_SEV_MEDIUM : CUSTODY_SEV_LOW;
+            }
+        }
+        s->k->rc_sev = rc_sev;
+        for (size_t i = 0; i < s->nredir; i++) {
+            sk_check_word(s->k, s->redir[i], strlen(s->redir[i]), s->stmt_line, true);
+            free(s->redir[i]);
+        }
+        s->k->rc_sev = 0;
+        s->nredir = 0;
+    }
     /* word checks (code only: prose lines are checked whole by the caller) */
     for (size_t st = 0; st < s->ns; st++) {
         for (size_t i = 0; i < s->nw[st]; i++) {
@@ -690,17 +724,21 @@ unsigned sk_check_shell(struct sk *k, const char *text, size_t len, uint32_t lin
             continue;
         }
         if (redirect) {
-            /* a redirect target: checked as a word, not an argument */
-            if (!prose) {
-                sk_check_word(k, v, n, s->line, true);
+            /* a redirect target: judged with its statement, not as an argument */
+            if (!prose && s->nredir < 8) {
+                s->redir[s->nredir++] = v;
+            } else {
+                free(v);
             }
-            free(v);
             redirect = false;
             continue;
         }
         add_word(s, v, n, f);
     }
     end_stmt(s);
+    for (size_t i = 0; i < s->nredir; i++) {
+        free(s->redir[i]);
+    }
     unsigned flags = s->flags;
     for (size_t i = 0; i < s->nvars; i++) {
         free(s->vars[i].v);

@@ -583,7 +583,7 @@ static int skill_analyze(struct cu_ctx *ctx, struct cu_source *src)
     }
     cu_text_check_unicode(ctx, src, text, len, 1, "skill");
     cu_text_check_language(ctx, src, text, len, 1, "skill");
-    struct sk k = { ctx, src, 0, 0, false };
+    struct sk k = { ctx, src, 0, 0, false, 0 };
     markdown(&k, text + body, len - body, body_line);
     cu_agents_secrets(ctx, src, text, len, 1, "skill/hardcoded-secret");
     component(ctx, src, &f);
@@ -662,7 +662,7 @@ static int script_analyze(struct cu_ctx *ctx, struct cu_source *src)
     if (rc < 0) {
         return rc;
     }
-    struct sk k = { ctx, src, 0, 0, false };
+    struct sk k = { ctx, src, 0, 0, false, 0 };
     const char *n = src->name;
     cu_text_check_unicode(ctx, src, text, len, 1, "skill");
     bool py = cu_has_suffix_ci(n, ".py");

@@ -334,7 +334,9 @@ void sk_check_word(struct sk *k, const char *w, size_t n, uint32_t line, bool co
             char msg[160];
             (void)snprintf(msg, sizeof(msg), "exfiltration endpoint: %s (%s)", exfil[i].what,
                            exfil[i].s);
-            sk_emit(k, line, "skill/exfil-endpoint", CU_SEV_DEFAULT, w, n, msg);
+            bool catcher = strstr(exfil[i].what, "catcher") != NULL;
+            sk_emit(k, line, "skill/exfil-endpoint",
+                    code || catcher ? CUSTODY_SEV_HIGH : CUSTODY_SEV_MEDIUM, w, n, msg);
             break;
         }
     }
@@ -349,8 +351,14 @@ void sk_check_word(struct sk *k, const char *w, size_t n, uint32_t line, bool co
             (void)snprintf(msg, sizeof(msg), "%s %s (%s)",
                            code ? "code writes" : "instructions name", persist[i].what,
                            persist[i].s);
-            sk_emit(k, line, "skill/persistence", code ? CUSTODY_SEV_HIGH : CUSTODY_SEV_MEDIUM, w,
-                    n, msg);
+            bool rc = strcmp(persist[i].what, "shell start-up file") == 0;
+            int sev = code ? CUSTODY_SEV_HIGH : CUSTODY_SEV_MEDIUM;
+            if (rc && !code) {
+                sev = CUSTODY_SEV_LOW; /* "add this to your ~/.zshrc" */
+            } else if (rc && k->rc_sev != 0) {
+                sev = k->rc_sev;
+            }
+            sk_emit(k, line, "skill/persistence", sev, w, n, msg);
             break;
         }
     }

@@ -19,6 +19,7 @@ struct sk {
     unsigned depth;
     unsigned hits;
     bool prose_seen_archive; /* set by prose checks */
+    int rc_sev;              /* severity for a shell start-up file write; 0 = high */
 };
 
 /* Flags a shell check returns about what the text does. */
