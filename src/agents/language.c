@@ -360,12 +360,47 @@ static void image_exfil(struct lang *L, uint32_t first_line)
 
 /* A shell running a command substitution of a download: bash <(curl ...), sh -c "$(wget ...)",
  * eval `curl ...`. */
+/* The word before byte i on its line, skipping spaces, quotes and options (-c, -s, --). */
+static bool runner_before(const struct lang *L, size_t ls, size_t i)
+{
+    static const char *const runners[] = { "sh",     "bash", "zsh",  "dash",   "ksh",  "eval",
+                                           "source", ".",    "python", "python3", "perl", "ruby",
+                                           "node",   "iex",  NULL };
+    size_t j = i;
+    for (int words = 0; words < 4; words++) {
+        while (j > ls && (L->t[j - 1] == ' ' || L->t[j - 1] == '\t' || L->t[j - 1] == '"' ||
+                          L->t[j - 1] == '\'')) {
+            j--;
+        }
+        size_t e = j;
+        while (j > ls && L->t[j - 1] != ' ' && L->t[j - 1] != '\t' && L->t[j - 1] != '`' &&
+               L->t[j - 1] != '(') {
+            j--;
+        }
+        if (e == j) {
+            return false;
+        }
+        if (L->t[j] == '-') {
+            continue; /* an option: look further back */
+        }
+        for (size_t r = 0; runners[r] != NULL; r++) {
+            size_t rl = strlen(runners[r]);
+            if (e - j >= rl && memcmp(L->t + e - rl, runners[r], rl) == 0 &&
+                (e - j == rl || L->t[e - rl - 1] == '/')) {
+                return true;
+            }
+        }
+        return false;
+    }
+    return false;
+}
+
+/* A shell running a command substitution of a download: bash <(curl ...), sh -c "$(wget ...)",
+ * eval `curl ...`: the runner must be the word right before (options aside). */
 static void subst_run(struct lang *L, uint32_t first_line)
 {
     static const char *const opens[] = { "<(curl", "<(wget", "$(curl", "$(wget",
                                          "`curl",  "`wget",  "<(iwr",  "$(iwr" };
-    static const char *const runners[] = { "sh ",     "bash ",  "zsh ",  "eval ",
-                                           "source ", "python", "sh -c", ". " };
     uint32_t line = first_line;
     size_t ls = 0;
     for (size_t i = 0; i < L->len && L->hits < LANG_MAX_HITS; i++) {
@@ -379,19 +414,11 @@ static void subst_run(struct lang *L, uint32_t first_line)
             if (L->len - i < ol || memcmp(L->t + i, opens[o], ol) != 0) {
                 continue;
             }
-            size_t from = i - ls > 40 ? i - 40 : ls;
-            bool run = false;
-            for (size_t r = 0; r < sizeof(runners) / sizeof(runners[0]) && !run; r++) {
-                size_t rl = strlen(runners[r]);
-                for (size_t j = from; j + rl <= i && !run; j++) {
-                    run = memcmp(L->t + j, runners[r], rl) == 0 &&
-                          (j == ls || !word_byte((uint8_t)L->t[j - 1]) || L->t[j - 1] == '(');
-                }
-            }
-            if (run) {
+            if (runner_before(L, ls, i)) {
                 L->hits++;
                 char id[80];
                 (void)snprintf(id, sizeof(id), "%s/remote-include", L->family);
+                size_t from = i - ls > 40 ? i - 40 : ls;
                 size_t e = i;
                 while (e < L->len && L->t[e] != '\n' && e - i < 120) {
                     e++;

@@ -398,7 +398,22 @@ static void markdown(struct sk *k, const char *t, size_t n, uint32_t first_line)
             para = e < n ? e + 1 : e;
             para_line = line + 1;
         } else if (!fence) {
-            if (sk_shell_worthy(t + i, e - i)) {
+            if (t[s] == '|') {
+                /* a table row: its cells are not a pipeline; only its code spans are commands */
+                for (size_t c = s; c < e; c++) {
+                    if (t[c] != '`') {
+                        continue;
+                    }
+                    size_t ce = c + 1;
+                    while (ce < e && t[ce] != '`') {
+                        ce++;
+                    }
+                    if (ce > c + 1 && sk_shell_worthy(t + c + 1, ce - c - 1)) {
+                        (void)sk_check_shell(k, t + c + 1, ce - c - 1, line, true);
+                    }
+                    c = ce;
+                }
+            } else if (sk_shell_worthy(t + i, e - i)) {
                 (void)sk_check_shell(k, t + i, e - i, line, true);
             }
             sk_check_word(k, t + i, e - i, line, false);
