@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "agents/agents.h"
 #include "engine/engine.h"
@@ -349,9 +350,38 @@ static void image_exfil(struct lang *L, uint32_t first_line)
             (void)snprintf(id, sizeof(id), "%s/injection-language", L->family);
             struct cu_buf ev = CU_BUF_INIT(300);
             cu_buf_add_escaped(&ev, (const uint8_t *)L->t + i + 2, e - i - 2);
-            cu_emit_line(L->ctx, L->src, line, id, CUSTODY_SEV_HIGH, cu_buf_str(&ev),
-                         "link or image URL with a placeholder the agent fills in: rendering it "
-                         "sends the data to that host ('%s')",
+            /* an image loads by itself when rendered; a link needs a click. A placeholder
+             * named like a secret is high either way. */
+            size_t b = i;
+            int depth = 0;
+            while (b > 0 && L->t[b - 1] != '\n') {
+                b--;
+                if (L->t[b] == ']') {
+                    depth++;
+                } else if (L->t[b] == '[' && depth-- == 0) {
+                    break;
+                }
+            }
+            bool image = b > 0 && L->t[b] == '[' && L->t[b - 1] == '!';
+            static const char *const secretish[] = { "key",     "token",  "secret", "passw",
+                                                     "credent", "cookie", "session", "env",
+                                                     "history", "conversation", "chat", NULL };
+            bool secret = false;
+            size_t ph = i + 2; /* the placeholder part of the URL */
+            while (ph < e && L->t[ph] != '{' && L->t[ph] != '$' && L->t[ph] != '<') {
+                ph++;
+            }
+            for (size_t q = 0; secretish[q] != NULL && !secret; q++) {
+                size_t ql = strlen(secretish[q]);
+                for (size_t j = ph; j + ql <= e && !secret; j++) {
+                    secret = strncasecmp(L->t + j, secretish[q], ql) == 0;
+                }
+            }
+            cu_emit_line(L->ctx, L->src, line, id,
+                         image || secret ? CUSTODY_SEV_HIGH : CUSTODY_SEV_MEDIUM, cu_buf_str(&ev),
+                         "%s URL with a placeholder the agent fills in: %s sends the data to "
+                         "that host ('%s')",
+                         image ? "image" : "link", image ? "rendering it" : "following it",
                          cu_buf_str(&ev));
             cu_buf_free(&ev);
         }
@@ -521,6 +551,10 @@ static int tokenize(struct lang *L, uint32_t first_line)
                 break;
             }
             i++;
+        }
+        if (i == s) {
+            i++; /* a byte no branch takes (U+201A/201B low quotes): skip it */
+            continue;
         }
         size_t e = i;
         bool end_sentence = false;
