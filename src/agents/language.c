@@ -363,9 +363,9 @@ static void image_exfil(struct lang *L, uint32_t first_line)
                 }
             }
             bool image = b > 0 && L->t[b] == '[' && L->t[b - 1] == '!';
-            static const char *const secretish[] = { "key",     "token",  "secret", "passw",
-                                                     "credent", "cookie", "session", "env",
-                                                     "history", "conversation", "chat", NULL };
+            static const char *const secretish[] = { "key",     "token",        "secret",  "passw",
+                                                     "credent", "cookie",       "session", "env",
+                                                     "history", "conversation", "chat",    NULL };
             bool secret = false;
             size_t ph = i + 2; /* the placeholder part of the URL */
             while (ph < e && L->t[ph] != '{' && L->t[ph] != '$' && L->t[ph] != '<') {
@@ -378,7 +378,7 @@ static void image_exfil(struct lang *L, uint32_t first_line)
                 }
             }
             cu_emit_line(L->ctx, L->src, line, id,
-                         image || secret ? CUSTODY_SEV_HIGH : CUSTODY_SEV_MEDIUM, cu_buf_str(&ev),
+                         image || secret ? CUSTODY_SEV_HIGH : CUSTODY_SEV_LOW, cu_buf_str(&ev),
                          "%s URL with a placeholder the agent fills in: %s sends the data to "
                          "that host ('%s')",
                          image ? "image" : "link", image ? "rendering it" : "following it",
@@ -393,9 +393,9 @@ static void image_exfil(struct lang *L, uint32_t first_line)
 /* The word before byte i on its line, skipping spaces, quotes and options (-c, -s, --). */
 static bool runner_before(const struct lang *L, size_t ls, size_t i)
 {
-    static const char *const runners[] = { "sh",     "bash", "zsh",  "dash",   "ksh",  "eval",
-                                           "source", ".",    "python", "python3", "perl", "ruby",
-                                           "node",   "iex",  NULL };
+    static const char *const runners[] = { "sh",   "bash",   "zsh",  "dash",   "ksh",
+                                           "eval", "source", ".",    "python", "python3",
+                                           "perl", "ruby",   "node", "iex",    NULL };
     size_t j = i;
     for (int words = 0; words < 4; words++) {
         while (j > ls && (L->t[j - 1] == ' ' || L->t[j - 1] == '\t' || L->t[j - 1] == '"' ||

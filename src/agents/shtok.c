@@ -390,8 +390,8 @@ static void judge(struct sh *s)
             continue;
         }
         /* in prose, "HTTP" and "fetch" are words, not httpie and BSD fetch */
-        bool fetch = sk_is_fetcher(name) && !(s->prose && (strcmp(name, "http") == 0 ||
-                                                           strcmp(name, "fetch") == 0));
+        bool fetch = sk_is_fetcher(name) &&
+                     !(s->prose && (strcmp(name, "http") == 0 || strcmp(name, "fetch") == 0));
         bool runner = sk_is_runner(name);
         bool decode = (strcmp(name, "base64") == 0 &&
                        (has_arg(s, st, a0 + 1, "-d") || has_arg(s, st, a0 + 1, "--decode") ||

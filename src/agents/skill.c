@@ -231,6 +231,15 @@ static const char *typosquat(const char *name)
                 }
             }
         }
+        /* an edit away, keeping the first letter (look-alikes do; "motion" is not "notion"),
+         * and not a plain plural or agent noun ("summarizer" of "summarize") */
+        size_t ll = strlen(low);
+        bool suffix_only = ll > pl && strncmp(low, popular[i], pl) == 0 &&
+                           (strcmp(low + pl, "s") == 0 || strcmp(low + pl, "r") == 0 ||
+                            strcmp(low + pl, "er") == 0);
+        if (low[0] != popular[i][0] || suffix_only) {
+            continue;
+        }
         unsigned dist = edit_distance(low, popular[i]);
         if ((pl >= 6 && dist == 1) || (pl >= 10 && dist == 2)) {
             return popular[i];
