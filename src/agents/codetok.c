@@ -445,7 +445,8 @@ static void minified(struct ct *c)
                 sp += c->t[j] == ' ';
             }
             if (n > 1000 && sp * 30 < n) {
-                sk_emit(c->k, line, "skill/obfuscation", CU_SEV_DEFAULT, c->t + ls, 80,
+                sk_emit(c->k, line, "skill/obfuscation",
+                        c->k->minified_name ? CUSTODY_SEV_LOW : CU_SEV_DEFAULT, c->t + ls, 80,
                         "minified or packed code line");
                 return;
             }

@@ -607,7 +607,7 @@ static int skill_analyze(struct cu_ctx *ctx, struct cu_source *src)
     }
     cu_text_check_unicode(ctx, src, text, len, 1, "skill");
     cu_text_check_language(ctx, src, text, len, 1, "skill");
-    struct sk k = { ctx, src, 0, 0, false, 0 };
+    struct sk k = { ctx, src, 0, 0, false, 0, false };
     markdown(&k, text + body, len - body, body_line);
     cu_agents_secrets(ctx, src, text, len, 1, "skill/hardcoded-secret");
     component(ctx, src, &f);
@@ -675,6 +675,14 @@ static bool script_sniff(const struct cu_sniff *in)
             return false;
         }
     }
+    /* installed dependencies are the lockfile analyzers' (deps/) */
+    static const char *const vendored[] = { "/node_modules/", "/site-packages/", "/.venv/",
+                                            "/venv/", "/.git/", "/__pycache__/", NULL };
+    for (size_t i = 0; vendored[i] != NULL; i++) {
+        if (strstr(in->disk_path, vendored[i]) != NULL) {
+            return false;
+        }
+    }
     return in_skill_dir(in->disk_path);
 }
 
@@ -686,8 +694,9 @@ static int script_analyze(struct cu_ctx *ctx, struct cu_source *src)
     if (rc < 0) {
         return rc;
     }
-    struct sk k = { ctx, src, 0, 0, false, 0 };
+    struct sk k = { ctx, src, 0, 0, false, 0, false };
     const char *n = src->name;
+    k.minified_name = strstr(n, ".min.") != NULL;
     cu_text_check_unicode(ctx, src, text, len, 1, "skill");
     bool py = cu_has_suffix_ci(n, ".py");
     if (py) {

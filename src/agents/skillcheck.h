@@ -20,6 +20,7 @@ struct sk {
     unsigned hits;
     bool prose_seen_archive; /* set by prose checks */
     int rc_sev;              /* severity for a shell start-up file write; 0 = high */
+    bool minified_name;      /* the file is named *.min.js: minified by design (low) */
 };
 
 /* Flags a shell check returns about what the text does. */
