@@ -676,8 +676,9 @@ static bool script_sniff(const struct cu_sniff *in)
         }
     }
     /* installed dependencies are the lockfile analyzers' (deps/) */
-    static const char *const vendored[] = { "/node_modules/", "/site-packages/", "/.venv/",
-                                            "/venv/", "/.git/", "/__pycache__/", NULL };
+    static const char *const vendored[] = {
+        "/node_modules/", "/site-packages/", "/.venv/", "/venv/", "/.git/", "/__pycache__/", NULL
+    };
     for (size_t i = 0; vendored[i] != NULL; i++) {
         if (strstr(in->disk_path, vendored[i]) != NULL) {
             return false;
