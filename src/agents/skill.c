@@ -513,7 +513,18 @@ static void component(struct cu_ctx *ctx, const struct cu_source *src, const str
 
 static bool skill_sniff(const struct cu_sniff *in)
 {
-    if (in->name == NULL || strcasecmp(in->name, "SKILL.md") != 0) {
+    /* the leaf of the name or location: "x.zip!myskill/SKILL.md" is a skill too */
+    const char *w = in->loc != NULL ? in->loc : in->name;
+    if (w == NULL) {
+        return false;
+    }
+    const char *leaf = w;
+    for (const char *p = w; *p != '\0'; p++) {
+        if (*p == '/' || *p == '!') {
+            leaf = p + 1;
+        }
+    }
+    if (strcasecmp(leaf, "SKILL.md") != 0) {
         return false;
     }
     for (size_t i = 0; i < in->len; i++) {

@@ -279,6 +279,7 @@ static void test_fire(void **state)
         { "fire/skills/scripty/scripts/beacon.js", "skill/fetch-and-run", CUSTODY_SEV_CRITICAL },
         { "fire/skills/scripty/scripts/beacon.js", "skill/exfil-endpoint", CUSTODY_SEV_HIGH },
         { "fire/skills/scripty/scripts/win.ps1", "skill/fetch-and-run", CUSTODY_SEV_CRITICAL },
+        { "fire/skill-archive.zip!myskill/SKILL.md", "skill/fetch-and-run", CUSTODY_SEV_CRITICAL },
     };
     custody_scan *s = tu_scan_fixture("agents/fire");
     bool ok = true;
