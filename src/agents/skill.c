@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <yaml.h>
 
@@ -466,13 +467,60 @@ static const char *layout(const char *loc)
     return NULL;
 }
 
+#define SKILL_DIGEST_FILES 5000u
+#define SKILL_DIGEST_BYTES (512ull << 20)
+
+/* Counts regular files and bytes under dir with lstat only (no file is opened); false when
+ * the folder is past the limits (or too deep), so the digest is not attempted. */
+static bool folder_small(const char *dir, unsigned depth, size_t *files, uint64_t *bytes)
+{
+    if (depth > 16) {
+        return false;
+    }
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        return true; /* the digest reports what is unreadable */
+    }
+    bool ok = true;
+    struct dirent *de;
+    while (ok && (de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+            (depth == 0 && strcmp(de->d_name, ".git") == 0)) {
+            continue; /* .git at the root is left out of the digest too */
+        }
+        char *p = cu_asprintf("%s/%s", dir, de->d_name);
+        struct stat st;
+        if (p == NULL) {
+            ok = false;
+        } else if (lstat(p, &st) == 0) {
+            if (S_ISDIR(st.st_mode)) {
+                ok = folder_small(p, depth + 1, files, bytes);
+            } else if (S_ISREG(st.st_mode)) {
+                (*files)++;
+                *bytes += (uint64_t)st.st_size;
+                ok = *files <= SKILL_DIGEST_FILES && *bytes <= SKILL_DIGEST_BYTES;
+            }
+        }
+        free(p);
+    }
+    closedir(d);
+    return ok;
+}
+
 static void component(struct cu_ctx *ctx, const struct cu_source *src, const struct fm *f)
 {
     char *dir = dir_of(src->loc);
     const char *disk = cu_ctx_disk_path(ctx, src);
     char *ddir = disk != NULL ? dir_of(disk) : NULL;
     char digest[80] = "";
-    if (ddir != NULL) {
+    size_t nfiles = 0;
+    uint64_t nbytes = 0;
+    if (ddir != NULL && !folder_small(ddir, 0, &nfiles, &nbytes)) {
+        cu_emit_line(ctx, src, 0, "skill/digest-error", CU_SEV_DEFAULT, NULL,
+                     "the skill folder is too large to hash (more than %u files or %llu MiB): "
+                     "no digest",
+                     SKILL_DIGEST_FILES, (unsigned long long)(SKILL_DIGEST_BYTES >> 20));
+    } else if (ddir != NULL) {
         uint8_t out[32];
         custody_error err;
         memset(&err, 0, sizeof(err));
