@@ -379,8 +379,24 @@ static void test_digest_symlink_and_scope(void **state)
     assert_int_equal(symlink("/etc/hostname", l), 0);
     custody_scan *s = tu_scan_path(p);
     assert_int_equal(tu_count(s, "skill/digest-error", CUSTODY_SEV_LOW), 1);
+    assert_true(tu_has_text(s, "could not be hashed", CUSTODY_SEV_LOW));
     custody_scan_free(s);
     unlink(l);
+    /* a folder past the size limit (a sparse 600 MiB file) is not hashed */
+    char big[512];
+    (void)snprintf(big, sizeof(big), "%s/big.bin", dir);
+    f = fopen(big, "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(truncate(big, 600ll << 20), 0);
+    s = tu_scan_path(p);
+    assert_true(tu_has_text(s, "too large to hash", CUSTODY_SEV_LOW));
+    custody_scan_free(s);
+    unlink(big);
+    /* without the symlink and the big file the folder hashes */
+    s = tu_scan_path(p);
+    assert_int_equal(tu_count(s, "skill/digest-error", CUSTODY_SEV_INFO), 0);
+    custody_scan_free(s);
     /* a script outside any skill folder is not a skill script */
     char sh[512];
     (void)snprintf(sh, sizeof(sh), "/tmp/custody-noskill-%d.sh", (int)getpid());
