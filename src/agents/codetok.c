@@ -89,7 +89,7 @@ static int read_str(struct ct *c, char q, bool triple, bool raw, bool tmpl)
                 c->i += 4;
                 continue;
             }
-            cu_buf_addc(&b, e == 'n' ? '\n' : e == 't' ? '\t' : e);
+            cu_buf_addc(&b, (char)(e == 'n' ? '\n' : e == 't' ? '\t' : e));
             c->line += e == '\n';
             c->i += 2;
             continue;

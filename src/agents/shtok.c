@@ -99,15 +99,17 @@ static size_t sub_end(const struct sh *s, size_t i, char close)
             continue;
         }
         if (c == '\\' && i + 1 < s->len) {
-            i++;
-        } else if (close == '`' && c == '`') {
+            i++; /* an escaped character */
+            continue;
+        }
+        bool closes = close == '`' ? c == '`' : (c == ')' && --depth == 0);
+        if (closes) {
             return i;
-        } else if (close != '`' && (c == '\'' || c == '"')) {
+        }
+        if (close != '`' && (c == '\'' || c == '"')) {
             q = c;
         } else if (close == ')' && c == '(') {
             depth++;
-        } else if (close == ')' && c == ')' && --depth == 0) {
-            return i;
         }
     }
     return s->len;
@@ -212,7 +214,7 @@ static unsigned read_word(struct sh *s, struct cu_buf *w)
                         s->i += 4;
                         continue;
                     }
-                    cu_buf_addc(w, e == 'n' ? '\n' : e == 't' ? '\t' : e);
+                    cu_buf_addc(w, (char)(e == 'n' ? '\n' : e == 't' ? '\t' : e));
                     s->i += 2;
                     continue;
                 }
@@ -374,7 +376,7 @@ static void utf16_ascii(char *p, size_t *n)
 {
     size_t o = 0;
     for (size_t i = 0; i + 1 < *n; i += 2) {
-        p[o++] = p[i + 1] == 0 ? p[i] : '?';
+        p[o++] = (char)(p[i + 1] == 0 ? p[i] : '?');
     }
     *n = o;
 }

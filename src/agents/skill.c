@@ -211,7 +211,7 @@ static const char *typosquat(const char *name)
     size_t n = 0;
     for (; name[n] != '\0' && n + 1 < sizeof(low); n++) {
         char c = name[n];
-        low[n] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : (c == ' ' || c == '_') ? '-' : c;
+        low[n] = (char)((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : (c == ' ' || c == '_') ? '-' : c);
     }
     low[n] = '\0';
     for (size_t i = 0; popular[i] != NULL; i++) {

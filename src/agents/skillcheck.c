@@ -55,7 +55,7 @@ const char *sk_cmd_name(const char *w, size_t n, char *buf, size_t cap)
         if (c == ' ') {
             break;
         }
-        buf[o++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+        buf[o++] = (char)((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
     }
     buf[o] = '\0';
     if (o > 4 && strcmp(buf + o - 4, ".exe") == 0) {
@@ -286,7 +286,7 @@ static bool blob(const char *w, size_t n, const char **kind)
 {
     size_t run = 0, upper = 0, lower = 0, digit = 0, slash = 0, hex = 0, best = 0;
     for (size_t i = 0; i <= n; i++) {
-        char c = i < n ? w[i] : ' ';
+        char c = (char)(i < n ? w[i] : ' ');
         if (i < n && b64_char(c)) {
             run++;
             upper += c >= 'A' && c <= 'Z';
