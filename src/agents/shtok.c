@@ -349,6 +349,10 @@ static void stmt_evidence(const struct sh *s, struct cu_buf *b)
     while (st < e && (s->t[st] == ' ' || s->t[st] == '\n' || s->t[st] == '\t')) {
         st++;
     }
+    while (e > st && (s->t[e - 1] == '\r' || s->t[e - 1] == ' ' || s->t[e - 1] == '\n' ||
+                      s->t[e - 1] == '\t' || s->t[e - 1] == ';')) {
+        e--;
+    }
     cu_buf_add(b, s->t + st, e - st > 200 ? 200 : e - st);
 }
 
