@@ -25,8 +25,12 @@ void cu_text_check_unicode(struct cu_ctx *ctx,
                            const char *family);
 
 /* language.c: instruction-override, concealment and exfiltration language, remote includes,
- * fetch-and-run one-liners in prose. Emits <family>/injection-language,
- * <family>/remote-include, ... (language.c documents which). */
+ * fetch-and-run one-liners in prose. Emits exactly two ids: <family>/injection-language
+ * (override, concealment, exfiltration, tool redirection, secrets in link/image URLs) and
+ * <family>/remote-include (remote instructions; fetch-and-run one-liners at critical). A phrase
+ * quoted inside warning text drops to info, after warning words alone to low.
+ * unicode.c emits exactly <family>/hidden-unicode (also invalid UTF-8, at low),
+ * <family>/bidi-control and <family>/mixed-script. Severities are explicit per finding. */
 void cu_text_check_language(struct cu_ctx *ctx,
                             const struct cu_source *src,
                             const char *text,

@@ -89,7 +89,7 @@ static int read_str(struct ct *c, char q, bool triple, bool raw, bool tmpl)
                 c->i += 4;
                 continue;
             }
-            cu_buf_addc(&b, e == 'n' ? '\n' : e == 't' ? '\t' : e);
+            cu_buf_addc(&b, (char)(e == 'n' ? '\n' : e == 't' ? '\t' : e));
             c->line += e == '\n';
             c->i += 2;
             continue;
@@ -119,8 +119,8 @@ static int read_str(struct ct *c, char q, bool triple, bool raw, bool tmpl)
         cu_buf_addc(&b, ch);
         c->i++;
     }
-    char *v = cu_strndup(cu_buf_str(&b), b.len);
-    size_t vn = b.len;
+    char *v = cu_strndup(cu_buf_str(&b), b.p != NULL ? b.len : 0);
+    size_t vn = b.p != NULL ? b.len : 0;
     cu_buf_free(&b);
     if (v == NULL) {
         return -1;
@@ -353,7 +353,11 @@ static void judge(struct ct *c)
             cu_buf_free(&b);
         }
         if (t->kind == CT_STR) {
-            (void)sk_check_shell(k, t->v, t->vn, t->line, false);
+            if (sk_shell_worthy(t->v, t->vn)) {
+                (void)sk_check_shell(k, t->v, t->vn, t->line, false);
+            } else {
+                sk_check_word(k, t->v, t->vn, t->line, true);
+            }
         }
         if (t->kind == CT_NAME && tok_is(c, i + 1, "(")) {
             const char *nm = c->t + t->off;
@@ -441,7 +445,8 @@ static void minified(struct ct *c)
                 sp += c->t[j] == ' ';
             }
             if (n > 1000 && sp * 30 < n) {
-                sk_emit(c->k, line, "skill/obfuscation", CU_SEV_DEFAULT, c->t + ls, 80,
+                sk_emit(c->k, line, "skill/obfuscation",
+                        c->k->minified_name ? CUSTODY_SEV_LOW : CU_SEV_DEFAULT, c->t + ls, 80,
                         "minified or packed code line");
                 return;
             }

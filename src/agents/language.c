@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "agents/agents.h"
 #include "engine/engine.h"
@@ -45,8 +46,8 @@ struct pat {
 static const struct pat pats[] = {
     /* instruction override */
     { C_OVERRIDE, CUSTODY_SEV_HIGH,
-      "ignore|disregard|forget|override|bypass|skip ~3 previous|prior|above|earlier|preceding|"
-      "original|all|any|your|system|initial|developer ~2 instruction*|prompt*|rule*|direction*|"
+      "ignore|disregard|forget|override|bypass ~3 previous|prior|above|earlier|preceding|"
+      "original|your|system|initial|developer ~2 instruction*|prompt*|rule*|direction*|"
       "guideline*|guardrail*|context|message*|constraint*",
       "instruction override" },
     { C_OVERRIDE, CUSTODY_SEV_HIGH,
@@ -76,7 +77,7 @@ static const struct pat pats[] = {
       "concealment from the user" },
     { C_CONCEAL, CUSTODY_SEV_MEDIUM, "don't|dont|never mention|reveal this|that", "concealment" },
     { C_CONCEAL, CUSTODY_SEV_MEDIUM,
-      "without telling|informing|notifying|asking|alerting|showing ~1 the? user|users|human|them",
+      "without telling|informing|notifying|alerting|showing ~1 the? user|users|human|them",
       "concealment from the user" },
     { C_CONCEAL, CUSTODY_SEV_MEDIUM,
       "hide|conceal this|it|these|the ~3 from the? user|users|human|output|logs",
@@ -297,6 +298,9 @@ static void emit_hit(struct lang *L, const struct pat *pt, size_t k, size_t end)
     bool q = L->tk[k].quoted, w = warned(L, k);
     int sev = pt->sev;
     const char *note = "";
+    if (pt->cat == C_TOOL && strcmp(L->family, "mcp") != 0) {
+        sev = CUSTODY_SEV_LOW; /* "use the Grep tool instead of grep": ordinary in rules files */
+    }
     if (q && w) {
         sev = CUSTODY_SEV_INFO;
         note = " (quoted in a warning)";
@@ -346,9 +350,38 @@ static void image_exfil(struct lang *L, uint32_t first_line)
             (void)snprintf(id, sizeof(id), "%s/injection-language", L->family);
             struct cu_buf ev = CU_BUF_INIT(300);
             cu_buf_add_escaped(&ev, (const uint8_t *)L->t + i + 2, e - i - 2);
-            cu_emit_line(L->ctx, L->src, line, id, CUSTODY_SEV_HIGH, cu_buf_str(&ev),
-                         "link or image URL with a placeholder the agent fills in: rendering it "
-                         "sends the data to that host ('%s')",
+            /* an image loads by itself when rendered; a link needs a click. A placeholder
+             * named like a secret is high either way. */
+            size_t b = i;
+            int depth = 0;
+            while (b > 0 && L->t[b - 1] != '\n') {
+                b--;
+                if (L->t[b] == ']') {
+                    depth++;
+                } else if (L->t[b] == '[' && depth-- == 0) {
+                    break;
+                }
+            }
+            bool image = b > 0 && L->t[b] == '[' && L->t[b - 1] == '!';
+            static const char *const secretish[] = { "key",     "token",        "secret",  "passw",
+                                                     "credent", "cookie",       "session", "env",
+                                                     "history", "conversation", "chat",    NULL };
+            bool secret = false;
+            size_t ph = i + 2; /* the placeholder part of the URL */
+            while (ph < e && L->t[ph] != '{' && L->t[ph] != '$' && L->t[ph] != '<') {
+                ph++;
+            }
+            for (size_t q = 0; secretish[q] != NULL && !secret; q++) {
+                size_t ql = strlen(secretish[q]);
+                for (size_t j = ph; j + ql <= e && !secret; j++) {
+                    secret = strncasecmp(L->t + j, secretish[q], ql) == 0;
+                }
+            }
+            cu_emit_line(L->ctx, L->src, line, id,
+                         image || secret ? CUSTODY_SEV_HIGH : CUSTODY_SEV_LOW, cu_buf_str(&ev),
+                         "%s URL with a placeholder the agent fills in: %s sends the data to "
+                         "that host ('%s')",
+                         image ? "image" : "link", image ? "rendering it" : "following it",
                          cu_buf_str(&ev));
             cu_buf_free(&ev);
         }
@@ -357,12 +390,47 @@ static void image_exfil(struct lang *L, uint32_t first_line)
 
 /* A shell running a command substitution of a download: bash <(curl ...), sh -c "$(wget ...)",
  * eval `curl ...`. */
+/* The word before byte i on its line, skipping spaces, quotes and options (-c, -s, --). */
+static bool runner_before(const struct lang *L, size_t ls, size_t i)
+{
+    static const char *const runners[] = { "sh",   "bash",   "zsh",  "dash",   "ksh",
+                                           "eval", "source", ".",    "python", "python3",
+                                           "perl", "ruby",   "node", "iex",    NULL };
+    size_t j = i;
+    for (int words = 0; words < 4; words++) {
+        while (j > ls && (L->t[j - 1] == ' ' || L->t[j - 1] == '\t' || L->t[j - 1] == '"' ||
+                          L->t[j - 1] == '\'')) {
+            j--;
+        }
+        size_t e = j;
+        while (j > ls && L->t[j - 1] != ' ' && L->t[j - 1] != '\t' && L->t[j - 1] != '`' &&
+               L->t[j - 1] != '(') {
+            j--;
+        }
+        if (e == j) {
+            return false;
+        }
+        if (L->t[j] == '-') {
+            continue; /* an option: look further back */
+        }
+        for (size_t r = 0; runners[r] != NULL; r++) {
+            size_t rl = strlen(runners[r]);
+            if (e - j >= rl && memcmp(L->t + e - rl, runners[r], rl) == 0 &&
+                (e - j == rl || L->t[e - rl - 1] == '/')) {
+                return true;
+            }
+        }
+        return false;
+    }
+    return false;
+}
+
+/* A shell running a command substitution of a download: bash <(curl ...), sh -c "$(wget ...)",
+ * eval `curl ...`: the runner must be the word right before (options aside). */
 static void subst_run(struct lang *L, uint32_t first_line)
 {
     static const char *const opens[] = { "<(curl", "<(wget", "$(curl", "$(wget",
                                          "`curl",  "`wget",  "<(iwr",  "$(iwr" };
-    static const char *const runners[] = { "sh ",     "bash ",  "zsh ",  "eval ",
-                                           "source ", "python", "sh -c", ". " };
     uint32_t line = first_line;
     size_t ls = 0;
     for (size_t i = 0; i < L->len && L->hits < LANG_MAX_HITS; i++) {
@@ -376,19 +444,11 @@ static void subst_run(struct lang *L, uint32_t first_line)
             if (L->len - i < ol || memcmp(L->t + i, opens[o], ol) != 0) {
                 continue;
             }
-            size_t from = i - ls > 40 ? i - 40 : ls;
-            bool run = false;
-            for (size_t r = 0; r < sizeof(runners) / sizeof(runners[0]) && !run; r++) {
-                size_t rl = strlen(runners[r]);
-                for (size_t j = from; j + rl <= i && !run; j++) {
-                    run = memcmp(L->t + j, runners[r], rl) == 0 &&
-                          (j == ls || !word_byte((uint8_t)L->t[j - 1]) || L->t[j - 1] == '(');
-                }
-            }
-            if (run) {
+            if (runner_before(L, ls, i)) {
                 L->hits++;
                 char id[80];
                 (void)snprintf(id, sizeof(id), "%s/remote-include", L->family);
+                size_t from = i - ls > 40 ? i - 40 : ls;
                 size_t e = i;
                 while (e < L->len && L->t[e] != '\n' && e - i < 120) {
                     e++;
@@ -491,6 +551,10 @@ static int tokenize(struct lang *L, uint32_t first_line)
                 break;
             }
             i++;
+        }
+        if (i == s) {
+            i++; /* a byte no branch takes (U+201A/201B low quotes): skip it */
+            continue;
         }
         size_t e = i;
         bool end_sentence = false;

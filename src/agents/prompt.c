@@ -33,12 +33,24 @@ static bool ieq(const char *a, const char *b)
     return *a == *b;
 }
 
+/* Last component after '/' or '!' (an archive member). */
+static const char *leaf(const char *loc)
+{
+    const char *b = loc;
+    for (const char *p = loc; *p != '\0'; p++) {
+        if (*p == '/' || *p == '!') {
+            b = p + 1;
+        }
+    }
+    return b;
+}
+
 /* True when `loc` has a directory component `dir` (a path such as ".github/prompts") right
  * above the basename, or anywhere above it when `anywhere`. */
 static bool under(const char *loc, const char *dir, bool anywhere)
 {
     size_t dl = strlen(dir);
-    const char *base = cu_basename(loc);
+    const char *base = leaf(loc);
     for (const char *p = loc; p < base; p++) {
         if ((p == loc || p[-1] == '/' || p[-1] == '!') && strncmp(p, dir, dl) == 0 &&
             p[dl] == '/') {
@@ -55,7 +67,7 @@ bool cu_prompt_path(const char *loc)
     if (loc == NULL) {
         return false;
     }
-    const char *b = cu_basename(loc);
+    const char *b = leaf(loc);
     static const char *const names[] = {
         ".cursorrules",    ".windsurfrules", ".clinerules", ".roorules", "claude.md",
         "claude.local.md", "agents.md",      "agent.md",    "gemini.md", "copilot-instructions.md",

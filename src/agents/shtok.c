@@ -45,6 +45,8 @@ struct sh {
     uint32_t stmt_line;
     struct sh_var vars[SH_MAX_VARS];
     size_t nvars;
+    char *redir[8]; /* redirect targets of the statement, judged with it */
+    size_t nredir;
     char heredoc[4][64];
     bool heredoc_tabs[4];
     size_t nheredoc;
@@ -97,15 +99,17 @@ static size_t sub_end(const struct sh *s, size_t i, char close)
             continue;
         }
         if (c == '\\' && i + 1 < s->len) {
-            i++;
-        } else if (close == '`' && c == '`') {
+            i++; /* an escaped character */
+            continue;
+        }
+        bool closes = close == '`' ? c == '`' : (c == ')' && --depth == 0);
+        if (closes) {
             return i;
-        } else if (close != '`' && (c == '\'' || c == '"')) {
+        }
+        if (close != '`' && (c == '\'' || c == '"')) {
             q = c;
         } else if (close == ')' && c == '(') {
             depth++;
-        } else if (close == ')' && c == ')' && --depth == 0) {
-            return i;
         }
     }
     return s->len;
@@ -210,7 +214,7 @@ static unsigned read_word(struct sh *s, struct cu_buf *w)
                         s->i += 4;
                         continue;
                     }
-                    cu_buf_addc(w, e == 'n' ? '\n' : e == 't' ? '\t' : e);
+                    cu_buf_addc(w, (char)(e == 'n' ? '\n' : e == 't' ? '\t' : e));
                     s->i += 2;
                     continue;
                 }
@@ -345,6 +349,10 @@ static void stmt_evidence(const struct sh *s, struct cu_buf *b)
     while (st < e && (s->t[st] == ' ' || s->t[st] == '\n' || s->t[st] == '\t')) {
         st++;
     }
+    while (e > st && (s->t[e - 1] == '\r' || s->t[e - 1] == ' ' || s->t[e - 1] == '\n' ||
+                      s->t[e - 1] == '\t' || s->t[e - 1] == ';')) {
+        e--;
+    }
     cu_buf_add(b, s->t + st, e - st > 200 ? 200 : e - st);
 }
 
@@ -372,7 +380,7 @@ static void utf16_ascii(char *p, size_t *n)
 {
     size_t o = 0;
     for (size_t i = 0; i + 1 < *n; i += 2) {
-        p[o++] = p[i + 1] == 0 ? p[i] : '?';
+        p[o++] = (char)(p[i + 1] == 0 ? p[i] : '?');
     }
     *n = o;
 }
@@ -387,7 +395,10 @@ static void judge(struct sh *s)
         if (a0 == SIZE_MAX) {
             continue;
         }
-        bool fetch = sk_is_fetcher(name), runner = sk_is_runner(name);
+        /* in prose, "HTTP" and "fetch" are words, not httpie and BSD fetch */
+        bool fetch = sk_is_fetcher(name) &&
+                     !(s->prose && (strcmp(name, "http") == 0 || strcmp(name, "fetch") == 0));
+        bool runner = sk_is_runner(name);
         bool decode = (strcmp(name, "base64") == 0 &&
                        (has_arg(s, st, a0 + 1, "-d") || has_arg(s, st, a0 + 1, "--decode") ||
                         has_arg(s, st, a0 + 1, "-D"))) ||
@@ -513,6 +524,38 @@ static void judge(struct sh *s)
         memcpy(prev, name, sizeof(prev));
     }
     (void)prev;
+    /* redirect targets: appending `export NAME=value` (or an alias) to a shell start-up file
+     * is configuration (low; medium when it changes PATH); anything else written there runs
+     * in every shell (high) */
+    if (s->nredir > 0) {
+        int rc_sev = 0;
+        size_t a0 = s->ns > 0 ? argv0(s, s->ns - 1, name, sizeof(name)) : SIZE_MAX;
+        if (a0 != SIZE_MAX && (strcmp(name, "echo") == 0 || strcmp(name, "printf") == 0)) {
+            size_t st = s->ns - 1;
+            bool config = a0 + 1 < s->nw[st];
+            bool path = false;
+            for (size_t i = a0 + 1; i < s->nw[st]; i++) {
+                const char *v = s->st[st][i].v;
+                if (v[0] == '-') {
+                    continue;
+                }
+                config &= (strncmp(v, "export ", 7) == 0 || strncmp(v, "alias ", 6) == 0) &&
+                          strstr(v, "$(") == NULL && strchr(v, '`') == NULL &&
+                          strstr(v, "curl") == NULL && strstr(v, "wget") == NULL;
+                path |= strstr(v, "PATH=") != NULL;
+            }
+            if (config) {
+                rc_sev = path ? CUSTODY_SEV_MEDIUM : CUSTODY_SEV_LOW;
+            }
+        }
+        s->k->rc_sev = rc_sev;
+        for (size_t i = 0; i < s->nredir; i++) {
+            sk_check_word(s->k, s->redir[i], strlen(s->redir[i]), s->stmt_line, true);
+            free(s->redir[i]);
+        }
+        s->k->rc_sev = 0;
+        s->nredir = 0;
+    }
     /* word checks (code only: prose lines are checked whole by the caller) */
     for (size_t st = 0; st < s->ns; st++) {
         for (size_t i = 0; i < s->nw[st]; i++) {
@@ -634,8 +677,8 @@ unsigned sk_check_shell(struct sk *k, const char *text, size_t len, uint32_t lin
             s->i += 2;
             unsigned f = substitution(s, &w, ')');
             s->flags |= f & SK_RAN;
-            char *v = cu_strdup(cu_buf_str(&w));
-            size_t n = w.len;
+            char *v = cu_strndup(cu_buf_str(&w), w.p != NULL ? w.len : 0);
+            size_t n = w.p != NULL ? w.len : 0;
             cu_buf_free(&w);
             if (v != NULL) {
                 add_word(s, v, n, f);
@@ -678,8 +721,8 @@ unsigned sk_check_shell(struct sk *k, const char *text, size_t len, uint32_t lin
             cu_buf_free(&w);
             continue;
         }
-        char *v = cu_strdup(cu_buf_str(&w));
-        size_t n = w.len;
+        char *v = cu_strndup(cu_buf_str(&w), w.p != NULL ? w.len : 0);
+        size_t n = w.p != NULL ? w.len : 0;
         cu_buf_free(&w);
         if (v == NULL) {
             continue;
@@ -690,17 +733,21 @@ unsigned sk_check_shell(struct sk *k, const char *text, size_t len, uint32_t lin
             continue;
         }
         if (redirect) {
-            /* a redirect target: checked as a word, not an argument */
-            if (!prose) {
-                sk_check_word(k, v, n, s->line, true);
+            /* a redirect target: judged with its statement, not as an argument */
+            if (!prose && s->nredir < 8) {
+                s->redir[s->nredir++] = v;
+            } else {
+                free(v);
             }
-            free(v);
             redirect = false;
             continue;
         }
         add_word(s, v, n, f);
     }
     end_stmt(s);
+    for (size_t i = 0; i < s->nredir; i++) {
+        free(s->redir[i]);
+    }
     unsigned flags = s->flags;
     for (size_t i = 0; i < s->nvars; i++) {
         free(s->vars[i].v);

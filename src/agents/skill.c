@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <yaml.h>
 
@@ -210,7 +211,7 @@ static const char *typosquat(const char *name)
     size_t n = 0;
     for (; name[n] != '\0' && n + 1 < sizeof(low); n++) {
         char c = name[n];
-        low[n] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : (c == ' ' || c == '_') ? '-' : c;
+        low[n] = (char)((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : (c == ' ' || c == '_') ? '-' : c);
     }
     low[n] = '\0';
     for (size_t i = 0; popular[i] != NULL; i++) {
@@ -230,6 +231,15 @@ static const char *typosquat(const char *name)
                     return popular[i];
                 }
             }
+        }
+        /* an edit away, keeping the first letter (look-alikes do; "motion" is not "notion"),
+         * and not a plain plural or agent noun ("summarizer" of "summarize") */
+        size_t ll = strlen(low);
+        bool suffix_only = ll > pl && strncmp(low, popular[i], pl) == 0 &&
+                           (strcmp(low + pl, "s") == 0 || strcmp(low + pl, "r") == 0 ||
+                            strcmp(low + pl, "er") == 0);
+        if (low[0] != popular[i][0] || suffix_only) {
+            continue;
         }
         unsigned dist = edit_distance(low, popular[i]);
         if ((pl >= 6 && dist == 1) || (pl >= 10 && dist == 2)) {
@@ -398,7 +408,24 @@ static void markdown(struct sk *k, const char *t, size_t n, uint32_t first_line)
             para = e < n ? e + 1 : e;
             para_line = line + 1;
         } else if (!fence) {
-            (void)sk_check_shell(k, t + i, e - i, line, true);
+            if (t[s] == '|') {
+                /* a table row: its cells are not a pipeline; only its code spans are commands */
+                for (size_t c = s; c < e; c++) {
+                    if (t[c] != '`') {
+                        continue;
+                    }
+                    size_t ce = c + 1;
+                    while (ce < e && t[ce] != '`') {
+                        ce++;
+                    }
+                    if (ce > c + 1 && sk_shell_worthy(t + c + 1, ce - c - 1)) {
+                        (void)sk_check_shell(k, t + c + 1, ce - c - 1, line, true);
+                    }
+                    c = ce;
+                }
+            } else if (sk_shell_worthy(t + i, e - i)) {
+                (void)sk_check_shell(k, t + i, e - i, line, true);
+            }
             sk_check_word(k, t + i, e - i, line, false);
             if (s == e) { /* blank line: end of paragraph */
                 if (i > para) {
@@ -440,13 +467,60 @@ static const char *layout(const char *loc)
     return NULL;
 }
 
+#define SKILL_DIGEST_FILES 5000u
+#define SKILL_DIGEST_BYTES (512ull << 20)
+
+/* Counts regular files and bytes under dir with lstat only (no file is opened); false when
+ * the folder is past the limits (or too deep), so the digest is not attempted. */
+static bool folder_small(const char *dir, unsigned depth, size_t *files, uint64_t *bytes)
+{
+    if (depth > 16) {
+        return false;
+    }
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        return true; /* the digest reports what is unreadable */
+    }
+    bool ok = true;
+    struct dirent *de;
+    while (ok && (de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+            (depth == 0 && strcmp(de->d_name, ".git") == 0)) {
+            continue; /* .git at the root is left out of the digest too */
+        }
+        char *p = cu_asprintf("%s/%s", dir, de->d_name);
+        struct stat st;
+        if (p == NULL) {
+            ok = false;
+        } else if (lstat(p, &st) == 0) {
+            if (S_ISDIR(st.st_mode)) {
+                ok = folder_small(p, depth + 1, files, bytes);
+            } else if (S_ISREG(st.st_mode)) {
+                (*files)++;
+                *bytes += (uint64_t)st.st_size;
+                ok = *files <= SKILL_DIGEST_FILES && *bytes <= SKILL_DIGEST_BYTES;
+            }
+        }
+        free(p);
+    }
+    closedir(d);
+    return ok;
+}
+
 static void component(struct cu_ctx *ctx, const struct cu_source *src, const struct fm *f)
 {
     char *dir = dir_of(src->loc);
     const char *disk = cu_ctx_disk_path(ctx, src);
     char *ddir = disk != NULL ? dir_of(disk) : NULL;
     char digest[80] = "";
-    if (ddir != NULL) {
+    size_t nfiles = 0;
+    uint64_t nbytes = 0;
+    if (ddir != NULL && !folder_small(ddir, 0, &nfiles, &nbytes)) {
+        cu_emit_line(ctx, src, 0, "skill/digest-error", CU_SEV_DEFAULT, NULL,
+                     "the skill folder is too large to hash (more than %u files or %llu MiB): "
+                     "no digest",
+                     SKILL_DIGEST_FILES, (unsigned long long)(SKILL_DIGEST_BYTES >> 20));
+    } else if (ddir != NULL) {
         uint8_t out[32];
         custody_error err;
         memset(&err, 0, sizeof(err));
@@ -487,7 +561,18 @@ static void component(struct cu_ctx *ctx, const struct cu_source *src, const str
 
 static bool skill_sniff(const struct cu_sniff *in)
 {
-    if (in->name == NULL || strcasecmp(in->name, "SKILL.md") != 0) {
+    /* the leaf of the name or location: "x.zip!myskill/SKILL.md" is a skill too */
+    const char *w = in->loc != NULL ? in->loc : in->name;
+    if (w == NULL) {
+        return false;
+    }
+    const char *leaf = w;
+    for (const char *p = w; *p != '\0'; p++) {
+        if (*p == '/' || *p == '!') {
+            leaf = p + 1;
+        }
+    }
+    if (strcasecmp(leaf, "SKILL.md") != 0) {
         return false;
     }
     for (size_t i = 0; i < in->len; i++) {
@@ -581,7 +666,7 @@ static int skill_analyze(struct cu_ctx *ctx, struct cu_source *src)
     }
     cu_text_check_unicode(ctx, src, text, len, 1, "skill");
     cu_text_check_language(ctx, src, text, len, 1, "skill");
-    struct sk k = { ctx, src, 0, 0, false };
+    struct sk k = { ctx, src, 0, 0, false, 0, false };
     markdown(&k, text + body, len - body, body_line);
     cu_agents_secrets(ctx, src, text, len, 1, "skill/hardcoded-secret");
     component(ctx, src, &f);
@@ -649,6 +734,15 @@ static bool script_sniff(const struct cu_sniff *in)
             return false;
         }
     }
+    /* installed dependencies are the lockfile analyzers' (deps/) */
+    static const char *const vendored[] = {
+        "/node_modules/", "/site-packages/", "/.venv/", "/venv/", "/.git/", "/__pycache__/", NULL
+    };
+    for (size_t i = 0; vendored[i] != NULL; i++) {
+        if (strstr(in->disk_path, vendored[i]) != NULL) {
+            return false;
+        }
+    }
     return in_skill_dir(in->disk_path);
 }
 
@@ -660,8 +754,9 @@ static int script_analyze(struct cu_ctx *ctx, struct cu_source *src)
     if (rc < 0) {
         return rc;
     }
-    struct sk k = { ctx, src, 0, 0, false };
+    struct sk k = { ctx, src, 0, 0, false, 0, false };
     const char *n = src->name;
+    k.minified_name = strstr(n, ".min.") != NULL;
     cu_text_check_unicode(ctx, src, text, len, 1, "skill");
     bool py = cu_has_suffix_ci(n, ".py");
     if (py) {

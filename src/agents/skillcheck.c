@@ -55,7 +55,7 @@ const char *sk_cmd_name(const char *w, size_t n, char *buf, size_t cap)
         if (c == ' ') {
             break;
         }
-        buf[o++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+        buf[o++] = (char)((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
     }
     buf[o] = '\0';
     if (o > 4 && strcmp(buf + o - 4, ".exe") == 0) {
@@ -286,7 +286,7 @@ static bool blob(const char *w, size_t n, const char **kind)
 {
     size_t run = 0, upper = 0, lower = 0, digit = 0, slash = 0, hex = 0, best = 0;
     for (size_t i = 0; i <= n; i++) {
-        char c = i < n ? w[i] : ' ';
+        char c = (char)(i < n ? w[i] : ' ');
         if (i < n && b64_char(c)) {
             run++;
             upper += c >= 'A' && c <= 'Z';
@@ -334,7 +334,9 @@ void sk_check_word(struct sk *k, const char *w, size_t n, uint32_t line, bool co
             char msg[160];
             (void)snprintf(msg, sizeof(msg), "exfiltration endpoint: %s (%s)", exfil[i].what,
                            exfil[i].s);
-            sk_emit(k, line, "skill/exfil-endpoint", CU_SEV_DEFAULT, w, n, msg);
+            bool catcher = strstr(exfil[i].what, "catcher") != NULL;
+            sk_emit(k, line, "skill/exfil-endpoint",
+                    code || catcher ? CUSTODY_SEV_HIGH : CUSTODY_SEV_MEDIUM, w, n, msg);
             break;
         }
     }
@@ -349,8 +351,14 @@ void sk_check_word(struct sk *k, const char *w, size_t n, uint32_t line, bool co
             (void)snprintf(msg, sizeof(msg), "%s %s (%s)",
                            code ? "code writes" : "instructions name", persist[i].what,
                            persist[i].s);
-            sk_emit(k, line, "skill/persistence", code ? CUSTODY_SEV_HIGH : CUSTODY_SEV_MEDIUM, w,
-                    n, msg);
+            bool rc = strcmp(persist[i].what, "shell start-up file") == 0;
+            int sev = code ? CUSTODY_SEV_HIGH : CUSTODY_SEV_MEDIUM;
+            if (rc && !code) {
+                sev = CUSTODY_SEV_LOW; /* "add this to your ~/.zshrc" */
+            } else if (rc && k->rc_sev != 0) {
+                sev = k->rc_sev;
+            }
+            sk_emit(k, line, "skill/persistence", sev, w, n, msg);
             break;
         }
     }
@@ -398,4 +406,38 @@ char *sk_b64(const char *s, size_t n, size_t *out_len)
     out[o] = '\0';
     *out_len = o;
     return out;
+}
+
+bool sk_shell_worthy(const char *t, size_t n)
+{
+    static const char *const cmds[] = { "crontab",
+                                        "launchctl",
+                                        "systemctl",
+                                        "schtasks",
+                                        "reg ",
+                                        "unzip",
+                                        "7z",
+                                        "unrar",
+                                        "powershell",
+                                        "pwsh",
+                                        "iex",
+                                        "invoke-",
+                                        "register-scheduledtask",
+                                        "eval",
+                                        "-c ",
+                                        "base64",
+                                        "<<",
+                                        NULL };
+    for (size_t i = 0; i < n; i++) {
+        if (t[i] == '|' || t[i] == '`' ||
+            ((t[i] == '$' || t[i] == '<') && i + 1 < n && t[i + 1] == '(')) {
+            return true;
+        }
+    }
+    for (size_t i = 0; cmds[i] != NULL; i++) {
+        if (ci_find(t, n, cmds[i]) != NULL) {
+            return true;
+        }
+    }
+    return false;
 }

@@ -19,6 +19,8 @@ struct sk {
     unsigned depth;
     unsigned hits;
     bool prose_seen_archive; /* set by prose checks */
+    int rc_sev;              /* severity for a shell start-up file write; 0 = high */
+    bool minified_name;      /* the file is named *.min.js: minified by design (low) */
 };
 
 /* Flags a shell check returns about what the text does. */
@@ -44,6 +46,9 @@ void sk_emit(struct sk *k,
              const char *evidence,
              size_t evlen,
              const char *msg);
+/* Whether text can hold a pipeline or a command the shell judgement reports (a cheap filter
+ * before tokenizing prose lines and single strings); otherwise sk_check_word is enough. */
+bool sk_shell_worthy(const char *t, size_t n);
 /* Basename of a command word, lower-cased into buf (size >= 2). */
 const char *sk_cmd_name(const char *w, size_t n, char *buf, size_t cap);
 bool sk_is_fetcher(const char *cmd);

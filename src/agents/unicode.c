@@ -315,9 +315,7 @@ static bool format_ok(const struct uni *u, uint32_t c, size_t off, size_t n)
         return a != UNI_BAD && a >= 0x1800 && a <= 0x18AF;
     case 0xFEFF:
         return off == 0 && u->first_line <= 1;
-    case 0x00AD: /* soft hyphen: fine between letters of long words in typeset prose only */
-        return false;
-    default:
+    default: /* U+00AD and the rest: never expected (the soft hyphen is graded low) */
         return false;
     }
 }
@@ -385,7 +383,7 @@ static void bidi_line(struct uni *u, size_t s, size_t e)
     for (size_t i = s; i < e;) {
         size_t n;
         uint32_t c = dec(u->p, e, i, &n);
-        if (c != UNI_BAD && is_rtl_letter(c)) {
+        if (c != UNI_BAD && is_rtl_letter(c) && !is_bidi(c)) {
             rtl = true;
         }
         if (c != UNI_BAD && is_bidi(c)) {

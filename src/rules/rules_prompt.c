@@ -120,7 +120,8 @@ static const custody_rule prompt_rules[] = {
     { "skill/digest-error", "Skill folder could not be hashed", CUSTODY_SEV_LOW,
       "The digest of the skill folder (for the inventory and the BOM) could not be computed: "
       "the folder contains a symbolic link (which can point outside the skill) or an "
-      "unreadable file.",
+      "unreadable file, or it is too large to hash during a scan (more than 5000 files or "
+      "512 MiB, counted with lstat).",
       "Replace symbolic links with the files; review where they pointed." },
 };
 

@@ -1,0 +1,1 @@
+"$CUSTODY" scan --no-progress --fail-on medium "$FIXTURES/agents/nearmiss"

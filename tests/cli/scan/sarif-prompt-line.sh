@@ -1,0 +1,1 @@
+"$CUSTODY" scan --no-progress --format sarif "$FIXTURES/agents/fire/AGENTS.md"

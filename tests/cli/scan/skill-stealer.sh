@@ -1,0 +1,1 @@
+"$CUSTODY" scan --no-progress "$FIXTURES/agents/fire/skills/stealer"
