@@ -6,6 +6,7 @@
 #include <yaml.h>
 
 #include "core/error.h"
+#include "core/utf8.h"
 #include "core/util.h"
 #include "core/banned.h"
 
@@ -202,25 +203,6 @@ static void strip_trailing_commas(char *t, size_t n, bool *had)
     }
 }
 
-static void utf8_put(struct cu_buf *b, uint32_t cp)
-{
-    if (cp < 0x80) {
-        cu_buf_addc(b, (char)cp);
-    } else if (cp < 0x800) {
-        cu_buf_addc(b, (char)(0xc0 | (cp >> 6)));
-        cu_buf_addc(b, (char)(0x80 | (cp & 0x3f)));
-    } else if (cp < 0x10000) {
-        cu_buf_addc(b, (char)(0xe0 | (cp >> 12)));
-        cu_buf_addc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
-        cu_buf_addc(b, (char)(0x80 | (cp & 0x3f)));
-    } else {
-        cu_buf_addc(b, (char)(0xf0 | (cp >> 18)));
-        cu_buf_addc(b, (char)(0x80 | ((cp >> 12) & 0x3f)));
-        cu_buf_addc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
-        cu_buf_addc(b, (char)(0x80 | (cp & 0x3f)));
-    }
-}
-
 static bool hex4(const char *t, size_t n, size_t i, uint32_t *v)
 {
     if (4 > n - i) {
@@ -277,7 +259,7 @@ static size_t read_string(const char *t, size_t n, size_t i, struct cu_buf *key)
                         i += 6;
                     }
                 }
-                utf8_put(key, cp);
+                cu_buf_add_utf8(key, cp);
                 break;
             }
             default:

@@ -13,6 +13,7 @@
 
 #include "core/error.h"
 #include "core/limits.h"
+#include "core/utf8.h"
 #include "core/util.h"
 #include "core/banned.h"
 
@@ -270,78 +271,6 @@ static int skip_wscnl(struct ps *p)
     }
 }
 
-/* UTF-8 validation of the whole document (overlongs, surrogates, > U+10FFFF rejected). */
-static bool utf8_valid(const uint8_t *s, size_t n, size_t *bad)
-{
-    size_t i = 0;
-    while (i < n) {
-        uint8_t c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t k;
-        uint32_t cp;
-        if (c >= 0xc2 && c <= 0xdf) {
-            k = 1;
-            cp = c & 0x1fu;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            k = 2;
-            cp = c & 0x0fu;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            k = 3;
-            cp = c & 0x07u;
-        } else {
-            *bad = i;
-            return false;
-        }
-        if (k > n - i - 1) {
-            *bad = i;
-            return false;
-        }
-        for (size_t j = 1; j <= k; j++) {
-            if ((s[i + j] & 0xc0) != 0x80) {
-                *bad = i;
-                return false;
-            }
-            cp = (cp << 6) | (s[i + j] & 0x3fu);
-        }
-        if ((k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) || cp > 0x10ffff ||
-            (cp >= 0xd800 && cp <= 0xdfff)) {
-            *bad = i;
-            return false;
-        }
-        i += k + 1;
-    }
-    return true;
-}
-
-static void utf8_put(struct cu_buf *b, uint32_t cp)
-{
-    char o[4];
-    size_t n;
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        o[0] = (char)(0xc0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3f));
-        n = 2;
-    } else if (cp < 0x10000) {
-        o[0] = (char)(0xe0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        o[2] = (char)(0x80 | (cp & 0x3f));
-        n = 3;
-    } else {
-        o[0] = (char)(0xf0 | (cp >> 18));
-        o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-        o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        o[3] = (char)(0x80 | (cp & 0x3f));
-        n = 4;
-    }
-    cu_buf_add(b, o, n);
-}
-
 /* Parses a string starting at a quote into `b` (NUL-terminated via cu_buf_str). `allow_multi`:
  * values may be multi-line; keys may not. */
 static int parse_string(struct ps *p, struct cu_buf *b, bool allow_multi)
@@ -449,7 +378,7 @@ static int parse_string(struct ps *p, struct cu_buf *b, bool allow_multi)
                     return perr(p, "unicode escape is not a scalar value");
                 }
                 p->pos += nd;
-                utf8_put(b, cp);
+                cu_buf_add_utf8(b, cp);
                 break;
             }
             case ' ':
@@ -1157,7 +1086,7 @@ int cu_toml_parse(const uint8_t *data, size_t len, struct cu_toml **out, custody
     if (len >= 3 && data[0] == 0xef && data[1] == 0xbb && data[2] == 0xbf) {
         p.pos = 3;
     }
-    if (!utf8_valid(data, len, &bad)) {
+    if (!cu_utf8_valid(data, len, false, &bad)) {
         p.pos = bad;
         for (size_t i = 0; i < bad; i++) {
             if (data[i] == '\n') {

@@ -5,56 +5,12 @@
 
 #include "core/error.h"
 #include "core/limits.h"
+#include "core/utf8.h"
 #include "core/banned.h"
 
 int cu_jp_error(struct cu_jp *p, const char *what)
 {
     return cu_err_malformed(p->err, "json", p->pos, "line %u: %s", (unsigned)p->line, what);
-}
-
-static bool utf8_ok(const uint8_t *s, size_t n, size_t *bad)
-{
-    size_t i = 0;
-    while (i < n) {
-        uint8_t c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t k;
-        uint32_t cp;
-        if (c >= 0xc2 && c <= 0xdf) {
-            k = 1;
-            cp = c & 0x1fu;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            k = 2;
-            cp = c & 0x0fu;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            k = 3;
-            cp = c & 0x07u;
-        } else {
-            *bad = i;
-            return false;
-        }
-        if (k > n - i - 1) {
-            *bad = i;
-            return false;
-        }
-        for (size_t j = 1; j <= k; j++) {
-            if ((s[i + j] & 0xc0) != 0x80) {
-                *bad = i;
-                return false;
-            }
-            cp = (cp << 6) | (s[i + j] & 0x3fu);
-        }
-        if ((k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) || cp > 0x10ffff ||
-            (cp >= 0xd800 && cp <= 0xdfff)) {
-            *bad = i;
-            return false;
-        }
-        i += k + 1;
-    }
-    return true;
 }
 
 int cu_jp_init(struct cu_jp *p, const uint8_t *data, size_t len, custody_error *err)
@@ -70,7 +26,7 @@ int cu_jp_init(struct cu_jp *p, const uint8_t *data, size_t len, custody_error *
         p->pos = 3;
     }
     size_t bad = 0;
-    if (!utf8_ok(data, len, &bad)) {
+    if (!cu_utf8_valid(data, len, false, &bad)) {
         for (size_t i = 0; i < bad; i++) {
             p->line += data[i] == '\n';
         }

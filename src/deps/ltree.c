@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "core/limits.h"
+#include "core/utf8.h"
 #include "core/util.h"
 #include "core/banned.h"
 
@@ -177,32 +178,6 @@ static int hex4(struct jp *p, uint32_t *out)
     return 0;
 }
 
-static void put_utf8(struct cu_buf *b, uint32_t cp)
-{
-    char o[4];
-    size_t n;
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        o[0] = (char)(0xc0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3f));
-        n = 2;
-    } else if (cp < 0x10000) {
-        o[0] = (char)(0xe0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        o[2] = (char)(0x80 | (cp & 0x3f));
-        n = 3;
-    } else {
-        o[0] = (char)(0xf0 | (cp >> 18));
-        o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-        o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        o[3] = (char)(0x80 | (cp & 0x3f));
-        n = 4;
-    }
-    cu_buf_add(b, o, n);
-}
-
 /* A string at '"' into p->sb (reset first). UTF-8 is validated by jansson on json_stringn. */
 static int jstring(struct jp *p)
 {
@@ -284,7 +259,7 @@ static int jstring(struct jp *p)
             } else if (cp >= 0xdc00 && cp <= 0xdfff) {
                 return jerr(p, "lone surrogate");
             }
-            put_utf8(&p->sb, cp);
+            cu_buf_add_utf8(&p->sb, cp);
             break;
         }
         default:

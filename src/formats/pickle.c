@@ -21,6 +21,7 @@
 
 #include "core/limits.h"
 #include "core/rd.h"
+#include "core/utf8.h"
 #include "core/util.h"
 #include "custody/rules.h"
 #include "formats/joblib.h"
@@ -1182,47 +1183,6 @@ static int vm_line(struct vm *vm, const uint8_t **p, size_t *len, uint64_t *full
     return 0;
 }
 
-static bool utf8_valid(const uint8_t *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        uint8_t c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t k;
-        uint32_t cp;
-        if ((c & 0xe0) == 0xc0) {
-            k = 1;
-            cp = c & 0x1fu;
-        } else if ((c & 0xf0) == 0xe0) {
-            k = 2;
-            cp = c & 0x0fu;
-        } else if ((c & 0xf8) == 0xf0) {
-            k = 3;
-            cp = c & 0x07u;
-        } else {
-            return false;
-        }
-        if (k > n - i - 1) {
-            return false;
-        }
-        for (size_t j = 1; j <= k; j++) {
-            if ((s[i + j] & 0xc0) != 0x80) {
-                return false;
-            }
-            cp = (cp << 6) | (s[i + j] & 0x3fu);
-        }
-        if ((k == 1 && cp < 0x80) || (k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) ||
-            cp > 0x10ffff) {
-            return false;
-        }
-        i += k + 1;
-    }
-    return true;
-}
-
 /* Copies a short text argument into a NUL-terminated buffer. */
 static bool line_cstr(const uint8_t *p, size_t len, uint64_t full, char *buf, size_t cap)
 {
@@ -1427,30 +1387,6 @@ out:
     return rc;
 }
 
-static size_t put_utf8(uint8_t *o, uint32_t cp)
-{
-    if (cp < 0x80) {
-        o[0] = (uint8_t)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (uint8_t)(0xc0 | (cp >> 6));
-        o[1] = (uint8_t)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (uint8_t)(0xe0 | (cp >> 12));
-        o[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
-        o[2] = (uint8_t)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    o[0] = (uint8_t)(0xf0 | (cp >> 18));
-    o[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3f));
-    o[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
-    o[3] = (uint8_t)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
 /* Protocol-0 STRING: a Python literal in quotes, escape-decoded. */
 static int op_string(struct vm *vm, struct cu_pv *out)
 {
@@ -1579,10 +1515,10 @@ static int op_unicode(struct vm *vm, struct cu_pv *out)
             if (cp > 0x10ffff) {
                 return vm_malformed(vm, "\\U escape out of range in UNICODE argument");
             }
-            k += put_utf8(tmp + k, cp);
+            k += cu_utf8_encode(tmp + k, cp);
             i += 1 + nd;
         } else {
-            k += put_utf8(tmp + k, c);
+            k += cu_utf8_encode(tmp + k, c);
         }
     }
     return blob_mem(vm, CU_PV_STR, tmp, k, cut ? (full > k ? full : k + 1) : k, out);
@@ -1599,7 +1535,7 @@ static int read_global(struct vm *vm, const char *how, struct cu_pv *out)
     if (rc < 0) {
         return rc;
     }
-    if (full != ml || ml == 0 || ml > sizeof(mod) || !utf8_valid(p, ml)) {
+    if (full != ml || ml == 0 || ml > sizeof(mod) || !cu_utf8_valid(p, ml, true, NULL)) {
         return vm_malformed(vm, "bad module name in %s", how);
     }
     memcpy(mod, p, ml);
@@ -1607,7 +1543,7 @@ static int read_global(struct vm *vm, const char *how, struct cu_pv *out)
     if (rc < 0) {
         return rc;
     }
-    if (full != nl || nl == 0 || nl > CU_LIMIT_NAME_LEN || !utf8_valid(p, nl)) {
+    if (full != nl || nl == 0 || nl > CU_LIMIT_NAME_LEN || !cu_utf8_valid(p, nl, true, NULL)) {
         return vm_malformed(vm, "bad attribute name in %s", how);
     }
     return vm_import(vm, vm->op_off, mod, ml, p, nl, how, out);
