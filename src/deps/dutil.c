@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/error.h"
+#include "core/source.h"
 #include "core/banned.h"
 
 static char lower(char c)
@@ -320,4 +322,39 @@ uint32_t cu_dx_line_of(const uint8_t *data, size_t len, size_t off)
         }
     }
     return line;
+}
+
+int cu_dx_read_text(
+    struct cu_source *src, size_t limit, char **out, size_t *len, custody_error *err)
+{
+    uint64_t size;
+    *out = NULL;
+    *len = 0;
+    int rc = cu_source_size(src, &size, err);
+    if (rc < 0) {
+        return rc;
+    }
+    if (size > limit) {
+        return cu_err_limit(err, src->loc, 0, "text file of %llu bytes exceeds %zu",
+                            (unsigned long long)size, limit);
+    }
+    char *buf = malloc((size_t)size + 1);
+    if (buf == NULL) {
+        return cu_err_nomem(err);
+    }
+    rc = cu_source_read_exact(src, 0, buf, (size_t)size, err);
+    if (rc < 0) {
+        free(buf);
+        return rc;
+    }
+    buf[size] = '\0';
+    const char *nul = memchr(buf, '\0', (size_t)size);
+    if (nul != NULL) {
+        uint64_t off = (uint64_t)(nul - buf);
+        free(buf);
+        return cu_err_malformed(err, src->loc, off, "NUL byte in a text file");
+    }
+    *out = buf;
+    *len = (size_t)size;
+    return 0;
 }

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "custody/common.h"
+
 /* Splits "scheme://[userinfo@]host[:port]/path": the scheme and host are lower-cased into the
  * buffers (cut to fit), *path points into url at the first '/' after the host ("" when none).
  * Also accepts scp-like git "git@host:path" (scheme "ssh"). False when url is no URL. */
@@ -34,5 +36,11 @@ bool cu_dx_in_scope(const char *name, const char *scope);
 bool cu_dx_has_prefix_pypi(const char *name, const char *prefix);
 /* Line number (1-based) of byte offset `off` in data. */
 uint32_t cu_dx_line_of(const uint8_t *data, size_t len, size_t off);
+
+/* Reads a whole text source (at most `limit` bytes, no NUL byte) into a fresh NUL-terminated
+ * buffer. Returns 0 or CUSTODY_ELIMIT / EMALFORMED / EIO / ENOMEM with err set. */
+struct cu_source;
+int cu_dx_read_text(
+    struct cu_source *src, size_t limit, char **out, size_t *len, custody_error *err);
 
 #endif

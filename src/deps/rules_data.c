@@ -3,7 +3,9 @@
 #include "deps/deps.h"
 #include "core/banned.h"
 
-void cu_deps_check_data(struct cu_ctx *ctx, const struct cu_source *src, const struct cu_depfile *df)
+void cu_deps_check_data(struct cu_ctx *ctx,
+                        const struct cu_source *src,
+                        const struct cu_depfile *df)
 {
     (void)ctx;
     (void)src;

@@ -20,6 +20,10 @@ extern const struct cu_analyzer cu_analyzer_gzip, cu_analyzer_bzip2, cu_analyzer
 /* onnx.c, savedmodel.c, tflite.c: protobuf / FlatBuffers graphs */
 extern const struct cu_analyzer cu_analyzer_onnx, cu_analyzer_savedmodel, cu_analyzer_tflite;
 
+/* src/deps: registry configs (npmrc.c), .pth / binding.gyp / workflows (trees.c) */
+extern const struct cu_analyzer cu_analyzer_depcfg, cu_analyzer_pth, cu_analyzer_binding_gyp,
+    cu_analyzer_gh_workflow;
+
 /* One entry per line keeps the order readable and merges clean. */
 /* clang-format off */
 const struct cu_analyzer *const cu_registry[] = {
@@ -46,6 +50,10 @@ const struct cu_analyzer *const cu_registry[] = {
     &cu_analyzer_onnx,         /* protobuf: ModelProto field walk from ir_version */
     &cu_analyzer_savedmodel,   /* protobuf: SavedModel / GraphDef / fingerprint field walk */
     &cu_analyzer_zlib,         /* loosest magic of the streams */
+    &cu_analyzer_depcfg,       /* .npmrc, .pypirc, pip.conf by name (npmrc.c) */
+    &cu_analyzer_pth,          /* text *.pth (torch .pth are zip/pickle: claimed above) */
+    &cu_analyzer_binding_gyp,  /* binding.gyp by name */
+    &cu_analyzer_gh_workflow,  /* *.yml with on:/jobs:, shai-hulud*.yml */
     &cu_analyzer_json,         /* text: after every binary magic */
     &cu_analyzer_python,       /* *.py that tokenises as Python */
     &cu_analyzer_pickle,       /* loosest sniff of all: last */
