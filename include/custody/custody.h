@@ -2,6 +2,7 @@
 #define CUSTODY_H
 /* Custody: trust for the AI software supply chain. This header includes the whole API. */
 #include "custody/common.h"
+#include "custody/deps.h"
 #include "custody/finding.h"
 #include "custody/provenance.h"
 #include "custody/report.h"

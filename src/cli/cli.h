@@ -10,6 +10,7 @@
 int cmd_scan(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_digest(int argc, char **argv);
+int cmd_deps(int argc, char **argv);
 
 /* Prints "custody: <msg>" to stderr (last-gasp output, unchecked by design). */
 void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -14,6 +14,7 @@ static const char usage[] =
     "  scan PATH...     statically analyse model files, archives and pickles (never executes "
     "them)\n"
     "  digest MODEL     print the OpenSSF model-signing (OMS) root digest of a model\n"
+    "  deps diff OLD NEW compare the dependencies of two lockfiles or directories\n"
     "  rules            print the rule catalogue and the pickle policy (markdown or json)\n"
     "  version          print the version\n"
     "  help [COMMAND]   show help for a command\n"
@@ -47,6 +48,9 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "digest") == 0) {
         return cmd_digest(argc - 1, argv + 1);
     }
+    if (strcmp(cmd, "deps") == 0) {
+        return cmd_deps(argc - 1, argv + 1);
+    }
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         if (printf("custody %s\n", custody_version()) < 0) {
             return CLI_EXIT_USAGE;
@@ -64,6 +68,9 @@ int main(int argc, char **argv)
             }
             if (strcmp(argv[2], "digest") == 0) {
                 return cmd_digest(2, sub);
+            }
+            if (strcmp(argv[2], "deps") == 0) {
+                return cmd_deps(2, sub);
             }
         }
         return fputs(usage, stdout) < 0 ? CLI_EXIT_USAGE : CLI_EXIT_OK;

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include <openssl/evp.h>
 
+#include "custody/deps.h"
 #include "testutil.h"
 #include "deps_testmodel.h"
 #include "core/b64.h"
@@ -308,12 +309,87 @@ static void test_worm_file_near_miss(void **state)
     cleanup();
 }
 
+static const custody_dep_change *find_change(const custody_deps_diff *d, const char *name)
+{
+    for (size_t i = 0; i < custody_deps_diff_count(d); i++) {
+        const custody_dep_change *c = custody_deps_diff_change(d, i);
+        if (strcmp(c->name, name) == 0) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
+static void test_diff(void **state)
+{
+    (void)state;
+    fresh("diff");
+    put("old/package-lock.json",
+        "F|package-lock|1\n"
+        "P|npm|a|1.0.0|reg|https://registry.npmjs.org/a/-/a-1.0.0.tgz|sha512-AAAA|-|-\n"
+        "P|npm|b|1.0.0|reg|https://registry.npmjs.org/b/-/b-1.0.0.tgz|sha512-BBBB|-|-\n"
+        "P|npm|c|1.0.0|reg|https://registry.npmjs.org/c/-/c-1.0.0.tgz|sha512-CCCC|-|-\n"
+        "P|npm|d|1.0.0|reg|https://registry.npmjs.org/d/-/d-1.0.0.tgz|sha512-DDDD|-|-\n"
+        "P|npm|f|1.0.0|reg|https://registry.npmjs.org/f/-/f-1.0.0.tgz|sha1-FFFF|-|-\n");
+    put("new/package-lock.json",
+        "F|package-lock|1\n"
+        "P|npm|a|1.0.0|reg|https://registry.npmjs.org/a/-/a-1.0.0.tgz|sha512-XXXX|-|-\n"
+        "P|npm|b|1.1.0|reg|https://registry.npmjs.org/b/-/b-1.1.0.tgz|sha512-BBB2|-|s\n"
+        "P|npm|c|1.0.0|git|git+https://github.com/x/c.git#main|-|-|-\n"
+        "P|npm|e|0.0.1|reg|https://registry.npmjs.org/e/-/e-0.0.1.tgz|sha512-EEEE|-|-\n"
+        "P|npm|f|1.0.0|reg|https://registry.npmjs.org/f/-/f-1.0.0.tgz|sha1-FFFF sha512-GGGG|-|-\n");
+    char o[600], n[600];
+    (void)snprintf(o, sizeof(o), "%s/old", root);
+    (void)snprintf(n, sizeof(n), "%s/new/package-lock.json", root);
+    custody_deps_diff *d = NULL;
+    custody_error err;
+    assert_int_equal(custody_deps_diff_run(&d, o, n, NULL, &err), 0);
+    const custody_dep_change *c = find_change(d, "a");
+    assert_non_null(c);
+    assert_int_equal(c->kind, CUSTODY_DEP_CHANGED);
+    assert_int_equal(c->severity, CUSTODY_SEV_CRITICAL);
+    c = find_change(d, "b");
+    assert_non_null(c);
+    assert_string_equal(c->old_version, "1.0.0");
+    assert_string_equal(c->new_version, "1.1.0");
+    assert_int_equal(c->severity, CUSTODY_SEV_HIGH);
+    assert_non_null(strstr(c->reasons, "install script"));
+    c = find_change(d, "c");
+    assert_non_null(c);
+    assert_int_equal(c->severity, CUSTODY_SEV_HIGH);
+    assert_non_null(strstr(c->reasons, "off the registry"));
+    c = find_change(d, "d");
+    assert_non_null(c);
+    assert_int_equal(c->kind, CUSTODY_DEP_REMOVED);
+    assert_false(c->flagged);
+    c = find_change(d, "e");
+    assert_non_null(c);
+    assert_int_equal(c->kind, CUSTODY_DEP_ADDED);
+    assert_true(c->severity <= CUSTODY_SEV_LOW);
+    /* sha1 -> sha1+sha512 for the same version is a lockfile upgrade, not a change */
+    assert_null(find_change(d, "f"));
+    assert_int_equal(custody_deps_diff_max_severity(d), CUSTODY_SEV_CRITICAL);
+    FILE *mem = tmpfile();
+    assert_non_null(mem);
+    assert_int_equal(custody_deps_diff_write(mem, d, 1, CUSTODY_SEV_HIGH, &err), 0);
+    fclose(mem);
+    custody_deps_diff_free(d);
+    /* an unreadable side is an error, not an empty diff */
+    put("empty/notes.txt", "nothing\n");
+    (void)snprintf(o, sizeof(o), "%s/empty", root);
+    d = NULL;
+    assert_int_equal(custody_deps_diff_run(&d, o, n, NULL, &err), CUSTODY_EIO);
+    assert_null(d);
+    cleanup();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_confusion_npm), cmocka_unit_test(test_lockfiles),
         cmocka_unit_test(test_node_modules),  cmocka_unit_test(test_verification),
         cmocka_unit_test(test_record),        cmocka_unit_test(test_worm_file_near_miss),
+        cmocka_unit_test(test_diff),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
