@@ -36,8 +36,8 @@ deps:
 
 test-deps: deps
 	$(call apt_install,$(TEST_DEPS))
-	@if [ ! -d tests/node_modules/ajv-formats ]; then \
-	  echo "installing the report schema validators (npm: ajv, ajv-draft-04, ajv-formats)"; \
+	@if [ ! -d tests/node_modules/ajv-formats ] || [ ! -d tests/node_modules/lockfile-lint ]; then \
+	  echo "installing the test tools (npm: ajv, ajv-draft-04, ajv-formats, lockfile-lint)"; \
 	  (cd tests && npm install --no-audit --no-fund --silent); \
 	fi
 

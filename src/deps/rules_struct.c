@@ -408,7 +408,7 @@ static void check_url(struct cu_ctx *ctx,
             size_t nl = strlen(named);
             bool cjs = strncmp(p->name, named, nl) == 0 && strcmp(p->name + nl, "-cjs") == 0;
             cu_emit_line(ctx, src, p->line, "deps/name-mismatch",
-                         cjs ? CUSTODY_SEV_INFO : CU_SEV_DEFAULT, url,
+                         cjs ? CUSTODY_SEV_LOW : CU_SEV_DEFAULT, url,
                          "%s resolves to the tarball of %s", p->name, named);
         }
     }

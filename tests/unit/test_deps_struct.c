@@ -150,11 +150,11 @@ static void test_name_mismatch(void **state)
                          "@s%2fx/-/x-1.0.0.tgz|" SHA512 "|-|-\n",
                          "deps/name-mismatch"),
                      -1);
-    /* the common -cjs aliases stay info */
+    /* the common -cjs aliases stay low */
     assert_int_equal(one("F|package-lock|1\nP|npm|string-width-cjs|4.2.3|reg|https://registry."
                          "npmjs.org/string-width/-/string-width-4.2.3.tgz|" SHA512 "|-|-\n",
                          "deps/name-mismatch"),
-                     CUSTODY_SEV_INFO);
+                     CUSTODY_SEV_LOW);
 }
 
 static void test_integrity(void **state)
