@@ -1,6 +1,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -57,6 +58,22 @@ static void on_progress(void *ud, const char *path, size_t done, size_t total)
     size_t len = strlen(path);
     const char *tail = len > 60 ? path + len - 60 : path;
     (void)fprintf(stderr, "\r\033[K[%zu/%zu] %s%s", done, total, len > 60 ? "..." : "", tail);
+}
+
+/* A manifest or lockfile named on the command line that could not be parsed (deps/malformed,
+ * deps/unsupported-version) fails closed: exit 2, as an unreadable file does. */
+static bool named_depfile_unreadable(const custody_scan *scan, int n, char **paths)
+{
+    for (size_t i = 0; i < custody_scan_finding_count(scan); i++) {
+        const custody_finding *f = custody_scan_finding(scan, i);
+        if (strcmp(f->rule_id, "deps/malformed") != 0 &&
+            strcmp(f->rule_id, "deps/unsupported-version") != 0)
+            continue;
+        for (int k = 0; k < n; k++)
+            if (strcmp(f->path, paths[k]) == 0 && strcmp(f->location, f->path) == 0)
+                return true;
+    }
+    return false;
 }
 
 int cmd_scan(int argc, char **argv)
@@ -198,7 +215,8 @@ int cmd_scan(int argc, char **argv)
             cli_errorf("%s: %s", f->path, f->reason != NULL ? f->reason : "cannot be scanned");
         }
     }
-    if (custody_scan_had_errors(scan)) {
+    if (custody_scan_had_errors(scan) ||
+        named_depfile_unreadable(scan, argc - optind, argv + optind)) {
         status = CLI_EXIT_USAGE;
     } else if (custody_scan_finding_count(scan) > 0 &&
                custody_scan_max_severity(scan) >= ropts.fail_on) {

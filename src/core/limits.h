@@ -42,5 +42,9 @@
 #define CU_LIMIT_TEMPLATE          (4u << 20)   /* a chat template analysed whole */
 #define CU_LIMIT_JINJA_TOKENS      (1u << 20)   /* tokens in one template tag */
 #define CU_LIMIT_JINJA_HITS        64u          /* findings per template */
+#define CU_LIMIT_TOML              (64u << 20)  /* a TOML document parsed whole */
+#define CU_LIMIT_TOML_DEPTH        128u         /* TOML arrays/inline tables/keys nested */
+#define CU_LIMIT_DEPFILE           (256u << 20) /* a manifest/lockfile read whole */
+#define CU_LIMIT_DEPS_DEPTH        256u         /* nesting in a lockfile (npm v1 tree, YAML) */
 
 #endif

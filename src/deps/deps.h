@@ -96,6 +96,39 @@ char *cu_pkg_purl(enum cu_eco eco, const char *name, const char *version);
 /* PEP 503 normalisation (lowercase, runs of -_. become -) into a fresh string. */
 char *cu_pypi_normalize(const char *name);
 
+/* ---- parsers (src/deps/parse_*.c), one per format family ----
+ * npm: package-lock.json / npm-shrinkwrap.json v1-v3, package.json, yarn.lock (v1 and Berry),
+ * pnpm-lock.yaml v5-v9, bun.lock. PyPI: requirements*.txt, pyproject.toml, poetry.lock,
+ * uv.lock, Pipfile.lock, pylock.toml. Every package gets the line of its entry. */
+int cu_parse_npm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err);
+int cu_parse_package_json(struct cu_depfile *out,
+                          const uint8_t *data,
+                          size_t len,
+                          custody_error *err);
+int cu_parse_yarn_lock(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err);
+int cu_parse_pnpm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err);
+int cu_parse_bun_lock(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err);
+int cu_parse_requirements(struct cu_depfile *out,
+                          const uint8_t *data,
+                          size_t len,
+                          custody_error *err);
+int cu_parse_pyproject(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err);
+int cu_parse_poetry_lock(struct cu_depfile *out,
+                         const uint8_t *data,
+                         size_t len,
+                         custody_error *err);
+int cu_parse_uv_lock(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err);
+int cu_parse_pipfile_lock(struct cu_depfile *out,
+                          const uint8_t *data,
+                          size_t len,
+                          custody_error *err);
+int cu_parse_pylock(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err);
+
+/* The parser for a file name (a path or a base name; "requirements/x.txt" needs the parent
+ * directory), with the format id it reports in *format (may be NULL). NULL when the name is no
+ * manifest or lockfile we read. */
+cu_depfile_parse_fn cu_deps_parser_for_name(const char *path, const char **format);
+
 /* ---- per-file checks, run by deps.c on every parsed file ----
  * rules_data.c: known-malicious, vulnerable, typosquat, unknown/hallucinated, worm indicators
  * (data-driven). rules_struct.c: sources, transport, registry hosts, integrity, pinning,

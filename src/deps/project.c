@@ -221,6 +221,11 @@ static const struct lib *libs_find(const struct libs *l, const char *key, size_t
     return k > lo ? &l->v[lo] : NULL;
 }
 
+static bool under_node_modules(const char *path)
+{
+    return strstr(path, "node_modules/") != NULL;
+}
+
 /* ---- deps-confusion (npm) ---- */
 
 static const char *scope_registry(struct cu_project *p, const char *scope)
@@ -245,8 +250,9 @@ static int pass_confusion(struct cu_project *p)
     for (size_t i = 0; i < cu_project_component_count(p); i++) {
         size_t f = 0;
         const custody_component *c = cu_project_component(p, i, &f);
-        if (c == NULL || !is_library(c) || !eco_is(c, "npm") || c->name[0] != '@') {
-            continue;
+        if (c == NULL || !is_library(c) || !eco_is(c, "npm") || c->name[0] != '@' ||
+            (c->path != NULL && under_node_modules(c->path))) {
+            continue; /* an installed package's own entry: its lockfile entry is checked */
         }
         const char *scope = NULL;
         for (size_t k = 0; (scope = cu_project_setting(p, "deps.internal-scope", k)) != NULL; k++) {
@@ -408,11 +414,6 @@ static int range_ok(const char *spec, const char *version)
         return v[0] == 0 && v[1] == r[1];
     }
     return v[0] == 0 && v[1] == 0 && v[2] == r[2];
-}
-
-static bool under_node_modules(const char *path)
-{
-    return strstr(path, "node_modules/") != NULL;
 }
 
 static int pass_lockfiles(struct cu_project *p)

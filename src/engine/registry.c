@@ -19,6 +19,7 @@ extern const struct cu_analyzer cu_analyzer_gzip, cu_analyzer_bzip2, cu_analyzer
     cu_analyzer_lzma, cu_analyzer_zlib, cu_analyzer_lz4;
 /* onnx.c, savedmodel.c, tflite.c: protobuf / FlatBuffers graphs */
 extern const struct cu_analyzer cu_analyzer_onnx, cu_analyzer_savedmodel, cu_analyzer_tflite;
+extern const struct cu_analyzer cu_analyzer_deps; /* deps/deps.c: manifests and lockfiles */
 
 /* src/deps: registry configs (npmrc.c), .pth / binding.gyp / workflows (trees.c) */
 extern const struct cu_analyzer cu_analyzer_depcfg, cu_analyzer_pth, cu_analyzer_binding_gyp,
@@ -50,6 +51,7 @@ const struct cu_analyzer *const cu_registry[] = {
     &cu_analyzer_onnx,         /* protobuf: ModelProto field walk from ir_version */
     &cu_analyzer_savedmodel,   /* protobuf: SavedModel / GraphDef / fingerprint field walk */
     &cu_analyzer_zlib,         /* loosest magic of the streams */
+    &cu_analyzer_deps,         /* lockfiles/manifests by file name: before generic JSON */
     &cu_analyzer_depcfg,       /* .npmrc, .pypirc, pip.conf by name (npmrc.c) */
     &cu_analyzer_pth,          /* text *.pth (torch .pth are zip/pickle: claimed above) */
     &cu_analyzer_binding_gyp,  /* binding.gyp by name */

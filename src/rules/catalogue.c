@@ -7,6 +7,7 @@
 static const struct cu_rule_table *const tables[] = {
     &cu_rules_core,        &cu_rules_pickle, &cu_rules_container, &cu_rules_model, &cu_rules_keras,
     &cu_rules_safetensors, &cu_rules_hfrepo, &cu_rules_proto,     &cu_rules_gguf,
+    &cu_rules_deps_parse,
     &cu_rules_deps,
 };
 

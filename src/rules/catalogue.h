@@ -24,6 +24,7 @@ extern const struct cu_rule_table cu_rules_safetensors; /* rules_safetensors.c *
 extern const struct cu_rule_table cu_rules_hfrepo;      /* rules_hfrepo.c: hf/, python/ */
 extern const struct cu_rule_table cu_rules_proto;       /* onnx/, savedmodel/, tflite/ */
 extern const struct cu_rule_table cu_rules_gguf;        /* gguf/, template/ */
+extern const struct cu_rule_table cu_rules_deps_parse;  /* deps/malformed, deps/unsupported-version */
 extern const struct cu_rule_table cu_rules_deps;        /* rules_deps.c: deps/ structure */
 
 #endif

@@ -12,11 +12,6 @@
     "it and report it to the registry."
 
 static const custody_rule deps_rules[] = {
-    { "deps/malformed", "Malformed manifest or lockfile", CUSTODY_SEV_MEDIUM,
-      "A dependency manifest or lockfile could not be parsed, or has an unknown format "
-      "version. Its packages were not audited: a tool that skips it would report nothing for "
-      "a file it did not read.",
-      "Regenerate the file with the package manager, or review it by hand." },
     { "deps/git-unpinned", "Git dependency not pinned to a commit", CUSTODY_SEV_HIGH,
       "A dependency comes from a git repository by branch, tag or no reference at all, not a "
       "full 40-hex commit id. Whoever can push to that repository changes the code installed "

@@ -6,7 +6,7 @@
  * not read or parse it) or reports a deps/ finding at low or above. Fails when lockfile-lint
  * flags a file that Custody passes; prints the table docs/deps.md shows.
  * Exit 77 (skipped) when lockfile-lint is not installed (make test-deps) or when this build
- * has no lockfile parser yet (a clean package-lock.json yields no packages). */
+ * has no lockfile analyzer yet (a package-lock.json is not recognised as format "deps"). */
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -38,9 +38,9 @@ function scan(file) {
 const cases = fs.readdirSync(dir).filter((d) => fs.statSync(path.join(dir, d)).isDirectory()).sort();
 /* precondition: this build parses package-lock.json */
 const probe = scan(path.join(dir, 'npm-clean', 'package-lock.json'));
-const comps = probe.report && (probe.report.components || []);
-if (!comps || comps.filter((c) => c.kind === 'library').length === 0) {
-    process.stderr.write('this build has no package-lock.json parser yet (no packages found)\n');
+const files = (probe.report && probe.report.files) || [];
+if (files.length !== 1 || files[0].format !== 'deps') {
+    process.stderr.write('this build has no package-lock.json analyzer yet\n');
     process.exit(77);
 }
 

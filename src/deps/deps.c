@@ -1,0 +1,167 @@
+/* The `deps` analyzer: names a manifest or lockfile by its file name (tools load these by
+ * name), reads it whole, runs its parser, emits the format facts and one "library" component
+ * per package, then the per-file deps/ checks. An unparseable file or an unknown lockfile
+ * version is an error the engine turns into deps/malformed or deps/unsupported-version: never an
+ * empty result. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deps/deps.h"
+#include "engine/engine.h"
+#include "core/limits.h"
+#include "core/util.h"
+#include "core/banned.h"
+
+static bool deps_sniff(const struct cu_sniff *in)
+{
+    if (!in->name || !cu_deps_parser_for_name(in->name, NULL))
+        return false;
+    /* content sanity: text (no NUL in the head) */
+    if (memchr(in->head, '\0', in->len))
+        return false;
+    return true;
+}
+
+static const char *source_name(enum cu_dep_source s)
+{
+    switch (s) {
+    case CU_DEP_REGISTRY:
+        return "registry";
+    case CU_DEP_GIT:
+        return "git";
+    case CU_DEP_URL:
+        return "url";
+    case CU_DEP_PATH:
+        return "path";
+    default:
+        return "unknown";
+    }
+}
+
+static void emit_pkg(struct cu_ctx *ctx, const struct cu_source *src, const struct cu_pkg *p)
+{
+    custody_prop props[7];
+    size_t n = 0;
+    if (p->integrity)
+        props[n++] = (custody_prop){ "integrity", p->integrity };
+    if (p->resolved)
+        props[n++] = (custody_prop){ "resolved", p->resolved };
+    props[n++] = (custody_prop){ "source", source_name(p->source) };
+    props[n++] = (custody_prop){ "scope", p->dev ? "dev" : p->optional ? "optional" : "required" };
+    if (p->index)
+        props[n++] = (custody_prop){ "index", p->index };
+    props[n++] = (custody_prop){ "direct", p->direct ? "true" : "false" };
+    if (p->spec)
+        props[n++] = (custody_prop){ "spec", p->spec };
+    char *purl = cu_pkg_purl(p->eco, p->name, p->version);
+    struct cu_component_desc d = { .kind = "library",
+                                   .ecosystem = p->eco == CU_ECO_NPM ? "npm" : "pypi",
+                                   .name = p->name,
+                                   .version = p->version,
+                                   .purl = purl,
+                                   .line = p->line,
+                                   .props = props,
+                                   .nprops = n };
+    cu_component(ctx, src, &d);
+    free(purl);
+}
+
+/* Reads the whole source (bounded by CU_LIMIT_DEPFILE). */
+static int read_all(struct cu_source *src, uint8_t **out, size_t *len, custody_error *err)
+{
+    uint64_t size;
+    int rc = cu_source_size(src, &size, err);
+    if (rc < 0)
+        return rc;
+    if (size > CU_LIMIT_DEPFILE)
+        return cu_err_limit(err, src->loc, 0, "dependency file of %llu bytes exceeds %u",
+                            (unsigned long long)size, CU_LIMIT_DEPFILE);
+    uint8_t *buf = cu_malloc(size ? (size_t)size : 1);
+    if (!buf)
+        return cu_err_nomem(err);
+    if (size && (rc = cu_source_read_exact(src, 0, buf, (size_t)size, err)) < 0) {
+        free(buf);
+        return rc;
+    }
+    *out = buf;
+    *len = (size_t)size;
+    return 0;
+}
+
+static bool in_node_modules(const char *path)
+{
+    return path && (strstr(path, "/node_modules/") || strncmp(path, "node_modules/", 13) == 0);
+}
+
+static int deps_analyze(struct cu_ctx *ctx, struct cu_source *src)
+{
+    custody_error *err = cu_ctx_err(ctx);
+    const char *format = NULL;
+    cu_depfile_parse_fn parse = cu_deps_parser_for_name(src->name, &format);
+    if (!parse)
+        return 0;
+    uint8_t *data = NULL;
+    size_t len = 0;
+    int rc = read_all(src, &data, &len, err);
+    if (rc)
+        return rc;
+    struct cu_depfile df;
+    memset(&df, 0, sizeof(df));
+    rc = parse(&df, data, len, err);
+    free(data);
+    if (rc == CUSTODY_EMALFORMED || rc == CUSTODY_EUNSUPPORTED) {
+        /* a finding with the line the parser named ("line N: ..."), never an empty result */
+        const char *l = strncmp(err->msg, "line ", 5) == 0 ? err->msg + 5 : NULL;
+        const char *msg = err->msg;
+        uint32_t line = 0;
+        for (; l && *l >= '0' && *l <= '9' && line < 100000000u; l++)
+            line = line * 10u + (uint32_t)(*l - '0');
+        if (l && l[0] == ':' && l[1] == ' ')
+            msg = l + 2; /* the line goes into the location */
+        cu_emit_line(ctx, src, line,
+                     rc == CUSTODY_EMALFORMED ? "deps/malformed" : "deps/unsupported-version",
+                     CU_SEV_DEFAULT, NULL, "%s %s: %s", format,
+                     rc == CUSTODY_EMALFORMED ? "cannot be parsed" : "has an unknown version", msg);
+        cu_fact(ctx, "deps.format", "%s", format);
+        cu_err_clear(err);
+        cu_depfile_clear(&df);
+        return 0;
+    }
+    if (rc) {
+        if (err->where[0] == '\0' || strncmp(err->where, src->loc, strlen(src->loc)) != 0)
+            (void)snprintf(err->where, sizeof(err->where), "%s", src->loc);
+        cu_depfile_clear(&df);
+        return rc;
+    }
+    if (strcmp(format, "npm-shrinkwrap") == 0)
+        df.format = "npm-shrinkwrap";
+    cu_fact(ctx, "deps.format", "%s", df.format);
+    if (df.format_version)
+        cu_fact(ctx, "deps.format-version", "%s", df.format_version);
+    cu_fact(ctx, "deps.packages", "%zu", df.npkgs);
+    const char *disk = cu_ctx_disk_path(ctx, src);
+    if (strcmp(df.format, "package-json") == 0 && in_node_modules(disk ? disk : src->loc)) {
+        /* an installed package: the package itself is the component, its manifest's
+         * dependency ranges are not */
+        if (df.project_name) {
+            struct cu_pkg self = { .eco = CU_ECO_NPM,
+                                   .name = df.project_name,
+                                   .version = df.project_version,
+                                   .line = 1,
+                                   .source = CU_DEP_PATH };
+            emit_pkg(ctx, src, &self);
+        }
+    } else {
+        for (size_t i = 0; i < df.npkgs; i++)
+            emit_pkg(ctx, src, &df.pkgs[i]);
+    }
+    cu_deps_check_data(ctx, src, &df);
+    cu_deps_check_struct(ctx, src, &df);
+    cu_depfile_clear(&df);
+    return 0;
+}
+
+static const char *const deps_ext[] = { ".lock", ".json", ".yaml", ".toml", ".txt", NULL };
+
+const struct cu_analyzer cu_analyzer_deps = { "deps", deps_ext, deps_sniff, deps_analyze };
