@@ -28,6 +28,11 @@ static const char scan_usage[] =
     "      --color WHEN      auto (default), always or never\n"
     "      --no-progress     no progress line on standard error\n"
     "  -v, --verbose         also list every scanned file in text output\n"
+    "      --internal-scope S    npm scope of internal packages (@acme; repeatable): found\n"
+    "                            resolved from a public registry = deps/dependency-confusion\n"
+    "      --internal-prefix P   PyPI name prefix of internal packages (repeatable)\n"
+    "      --registry-host H     allowed registry host (repeatable; replaces the default\n"
+    "                            registry.npmjs.org, registry.yarnpkg.com, pypi.org, ...)\n"
     "  -h, --help            show this help\n"
     "\n"
     "exit status:\n"
@@ -87,12 +92,17 @@ int cmd_scan(int argc, char **argv)
         { "color", required_argument, NULL, 'C' },
         { "no-progress", no_argument, NULL, 'P' },
         { "verbose", no_argument, NULL, 'v' },
+        { "internal-scope", required_argument, NULL, 'S' },
+        { "internal-prefix", required_argument, NULL, 'X' },
+        { "registry-host", required_argument, NULL, 'R' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     custody_report_options ropts = { CUSTODY_REPORT_TEXT, 0, CUSTODY_SEV_HIGH, 0 };
     custody_scan_options sopts;
     memset(&sopts, 0, sizeof(sopts));
+    custody_prop settings[64]; /* --internal-scope etc.: settings for the analyzers */
+    size_t nsettings = 0;
     const char *out_path = NULL;
     const char *color = "auto";
     int no_progress = 0;
@@ -109,6 +119,20 @@ int cmd_scan(int argc, char **argv)
             break;
         case 'o':
             out_path = optarg;
+            break;
+        case 'S':
+        case 'X':
+        case 'R':
+            if (nsettings == sizeof(settings) / sizeof(settings[0])) {
+                cli_errorf("scan: too many --internal-scope/--internal-prefix/--registry-host");
+                return CLI_EXIT_USAGE;
+            }
+            settings[nsettings++] = (custody_prop){ c == 'S'   ? "deps.internal-scope"
+                                                    : c == 'X' ? "deps.internal-prefix"
+                                                               : "deps.registry-host",
+                                                    optarg };
+            sopts.settings = settings;
+            sopts.nsettings = nsettings;
             break;
         case 'F':
             if (custody_severity_parse(&ropts.fail_on, optarg) != 0) {

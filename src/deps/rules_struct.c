@@ -122,8 +122,16 @@ check_scripts(struct cu_ctx *ctx, const struct cu_source *src, const struct cu_d
         if (s->name == NULL || s->command == NULL || !cu_deps_lifecycle(s->name)) {
             continue;
         }
+        /* prepare/prepublish run for the project itself and for git dependencies, not when
+         * a registry package is installed into node_modules */
+        bool runs =
+            !installed || (strcmp(s->name, "preinstall") == 0 || strcmp(s->name, "install") == 0 ||
+                           strcmp(s->name, "postinstall") == 0);
         int sev = CUSTODY_SEV_INFO;
         const char *why = cu_deps_script_loader(s->command, &sev);
+        if (!runs && why == NULL && cu_deps_script_propagates(s->command) == NULL) {
+            continue;
+        }
         const char *prop = cu_deps_script_propagates(s->command);
         if (prop != NULL) {
             cu_emit_line(ctx, src, s->line, "deps/self-propagation", CU_SEV_DEFAULT, s->command,
