@@ -265,7 +265,13 @@ static void flag_new(const struct pkg *n, struct reasons *r)
         add_reason(r, CUSTODY_SEV_MEDIUM, "new package runs an install script");
     }
     if (off_registry(n)) {
-        add_reason(r, CUSTODY_SEV_MEDIUM, "new package from outside the registry (%s)", n->source);
+        bool git = strcmp(n->source, "git") == 0;
+        bool pinned = git && cu_dx_git_pinned(n->resolved);
+        custody_severity sev = git && !pinned                   ? CUSTODY_SEV_HIGH
+                               : strcmp(n->source, "path") == 0 ? CUSTODY_SEV_LOW
+                                                                : CUSTODY_SEV_MEDIUM;
+        add_reason(r, sev, "new package from outside the registry (%s%s)", n->source,
+                   git && !pinned ? ", not pinned to a commit" : "");
     }
 }
 
