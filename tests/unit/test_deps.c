@@ -1,0 +1,383 @@
+/* src/deps: the package model, file names, each parser's details (lines, sources, scopes,
+ * indexes, hashes, versions) and the analyzer's components and fail-closed findings. */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "deps/deps.h"
+#include "testutil.h"
+
+static int run(cu_depfile_parse_fn fn, const char *text, struct cu_depfile *df)
+{
+    custody_error err;
+    memset(&err, 0, sizeof(err));
+    memset(df, 0, sizeof(*df));
+    return fn(df, (const uint8_t *)text, strlen(text), &err);
+}
+
+static const struct cu_pkg *find(const struct cu_depfile *df, const char *name)
+{
+    for (size_t i = 0; i < df->npkgs; i++)
+        if (strcmp(df->pkgs[i].name, name) == 0)
+            return &df->pkgs[i];
+    return NULL;
+}
+
+static void purl_and_names(void **state)
+{
+    (void)state;
+    char *s = cu_pkg_purl(CU_ECO_NPM, "@babel/core", "7.0.0");
+    assert_string_equal(s, "pkg:npm/%40babel/core@7.0.0");
+    free(s);
+    s = cu_pkg_purl(CU_ECO_NPM, "lodash", NULL);
+    assert_string_equal(s, "pkg:npm/lodash");
+    free(s);
+    s = cu_pkg_purl(CU_ECO_PYPI, "Foo_Bar.baz", "1.0+local");
+    assert_string_equal(s, "pkg:pypi/foo-bar-baz@1.0%2Blocal");
+    free(s);
+    s = cu_pypi_normalize("A__b.-.C");
+    assert_string_equal(s, "a-b-c");
+    free(s);
+
+    const char *fmt = NULL;
+    assert_ptr_equal(cu_deps_parser_for_name("a/b/package-lock.json", &fmt), cu_parse_npm_lock);
+    assert_string_equal(fmt, "package-lock");
+    assert_ptr_equal(cu_deps_parser_for_name("npm-shrinkwrap.json", &fmt), cu_parse_npm_lock);
+    assert_string_equal(fmt, "npm-shrinkwrap");
+    assert_ptr_equal(cu_deps_parser_for_name("requirements-dev.txt", &fmt), cu_parse_requirements);
+    assert_ptr_equal(cu_deps_parser_for_name("dev-requirements.txt", &fmt), cu_parse_requirements);
+    assert_ptr_equal(cu_deps_parser_for_name("requirements/base.txt", &fmt), cu_parse_requirements);
+    assert_ptr_equal(cu_deps_parser_for_name("constraints.txt", &fmt), cu_parse_requirements);
+    assert_ptr_equal(cu_deps_parser_for_name("pylock.dev.toml", &fmt), cu_parse_pylock);
+    assert_ptr_equal(cu_deps_parser_for_name("pylock.toml", &fmt), cu_parse_pylock);
+    assert_ptr_equal(cu_deps_parser_for_name("Pipfile.lock", &fmt), cu_parse_pipfile_lock);
+    assert_null(cu_deps_parser_for_name("notes.txt", &fmt));
+    assert_null(fmt);
+    assert_null(cu_deps_parser_for_name("requirements.in", &fmt));
+    assert_null(cu_deps_parser_for_name("package-lock.json.bak", &fmt));
+    assert_null(cu_deps_parser_for_name("docs/base.txt", &fmt));
+}
+
+static void npm_lock_v3(void **state)
+{
+    (void)state;
+    const char *t = "{\n"
+                    "  \"name\": \"app\",\n"
+                    "  \"lockfileVersion\": 3,\n"
+                    "  \"packages\": {\n"
+                    "    \"\": {\"dependencies\": {\"a\": \"^1\", \"cjs\": \"npm:b@2\"},\n"
+                    "           \"devDependencies\": {\"@s/d\": \"^1\"}},\n"
+                    "    \"node_modules/a\": {\"version\": \"1.0.0\", \"resolved\": "
+                    "\"https://registry.npmjs.org/a/-/a-1.0.0.tgz\", \"integrity\": \"sha512-x\","
+                    " \"hasInstallScript\": true},\n"
+                    "    \"node_modules/cjs\": {\"name\": \"b\", \"version\": \"2.0.0\"},\n"
+                    "    \"node_modules/@s/d\": {\"version\": \"1.2.0\", \"dev\": true},\n"
+                    "    \"node_modules/a/node_modules/@s/d\": {\"version\": \"0.1.0\", \"resolved\": "
+                    "\"git+ssh://git@github.com/s/d.git#0123456789abcdef0123456789abcdef01234567\"},\n"
+                    "    \"node_modules/w\": {\"resolved\": \"packages/w\", \"link\": true},\n"
+                    "    \"packages/w\": {\"name\": \"w\", \"version\": \"0.0.1\"}\n"
+                    "  }\n"
+                    "}\n";
+    struct cu_depfile df;
+    assert_int_equal(run(cu_parse_npm_lock, t, &df), 0);
+    assert_string_equal(df.format_version, "3");
+    assert_string_equal(df.project_name, "app");
+    assert_int_equal(df.npkgs, 5);
+    const struct cu_pkg *a = find(&df, "a");
+    assert_non_null(a);
+    assert_int_equal(a->line, 7);
+    assert_true(a->direct);
+    assert_true(a->install_script);
+    assert_int_equal(a->source, CU_DEP_REGISTRY);
+    assert_string_equal(a->integrity, "sha512-x");
+    const struct cu_pkg *b = find(&df, "b"); /* alias: the real name */
+    assert_non_null(b);
+    assert_string_equal(b->version, "2.0.0");
+    assert_int_equal(b->line, 8);
+    assert_int_equal(df.pkgs[2].line, 9);
+    assert_true(df.pkgs[2].dev);
+    assert_string_equal(df.pkgs[3].name, "@s/d");
+    assert_false(df.pkgs[3].direct);
+    assert_int_equal(df.pkgs[3].source, CU_DEP_GIT);
+    assert_string_equal(df.pkgs[4].name, "w"); /* the workspace folder, not the link */
+    cu_depfile_clear(&df);
+
+    /* fail closed: duplicate keys, unknown versions, wrong shapes */
+    assert_int_equal(run(cu_parse_npm_lock,
+                         "{\"lockfileVersion\": 3, \"packages\": {\"node_modules/a\": "
+                         "{\"version\": \"1.0.0\"}, \"node_modules/a\": {\"version\": \"6.6.6\"}}}",
+                         &df),
+                     CUSTODY_EMALFORMED);
+    cu_depfile_clear(&df);
+    assert_int_equal(run(cu_parse_npm_lock, "{\"lockfileVersion\": 4, \"packages\": {}}", &df),
+                     CUSTODY_EUNSUPPORTED);
+    cu_depfile_clear(&df);
+    assert_int_equal(run(cu_parse_npm_lock, "{\"lockfileVersion\": \"3\"}", &df),
+                     CUSTODY_EUNSUPPORTED);
+    cu_depfile_clear(&df);
+    assert_int_equal(run(cu_parse_npm_lock, "{\"lockfileVersion\": 2, \"packages\": []}", &df),
+                     CUSTODY_EMALFORMED);
+    cu_depfile_clear(&df);
+    assert_int_equal(run(cu_parse_npm_lock, "", &df), CUSTODY_EMALFORMED);
+    cu_depfile_clear(&df);
+    assert_int_equal(run(cu_parse_npm_lock, "{\"lockfileVersion\": 1,}", &df),
+                     CUSTODY_EMALFORMED);
+    cu_depfile_clear(&df);
+}
+
+static void npm_lock_v1_tree(void **state)
+{
+    (void)state;
+    const char *t = "{\"lockfileVersion\": 1, \"dependencies\": {\n"
+                    "  \"a\": {\"version\": \"1.0.0\", \"dependencies\": {\n"
+                    "    \"b\": {\"version\": \"2.0.0\", \"dev\": true}}},\n"
+                    "  \"g\": {\"version\": \"github:u/g#abc\"},\n"
+                    "  \"f\": {\"version\": \"file:../f\"}\n"
+                    "}}\n";
+    struct cu_depfile df;
+    assert_int_equal(run(cu_parse_npm_lock, t, &df), 0);
+    assert_int_equal(df.npkgs, 4);
+    assert_string_equal(find(&df, "b")->version, "2.0.0");
+    assert_int_equal(find(&df, "b")->line, 3);
+    assert_true(find(&df, "b")->dev);
+    assert_null(find(&df, "g")->version);
+    assert_int_equal(find(&df, "g")->source, CU_DEP_GIT);
+    assert_string_equal(find(&df, "g")->resolved, "github:u/g#abc");
+    assert_int_equal(find(&df, "f")->source, CU_DEP_PATH);
+    cu_depfile_clear(&df);
+}
+
+static void requirements(void **state)
+{
+    (void)state;
+    const char *t = "# pinned\n"
+                    "--index-url https://pypi.internal/simple\n"
+                    "--extra-index-url=https://extra.example/simple\n"
+                    "-r base.txt\n"
+                    "-c constraints.txt\n"
+                    "requests[socks]==2.31.0 ; python_version >= \"3.8\" \\\n"
+                    "    --hash=sha256:aaa \\\n"
+                    "    --hash=sha256:bbb\n"
+                    "flask>=2,<3  # a range\n"
+                    "-e git+https://github.com/o/r.git@0123456789abcdef#egg=mypkg\n"
+                    "pkg @ https://example.com/pkg-1.0.tar.gz\n"
+                    "https://example.com/wheels/other_pkg-2.0-py3-none-any.whl\n"
+                    "--trusted-host pypi.internal\n";
+    struct cu_depfile df;
+    assert_int_equal(run(cu_parse_requirements, t, &df), 0);
+    assert_int_equal(df.nindexes, 2);
+    assert_true(df.indexes[0].is_default);
+    assert_string_equal(df.indexes[0].url, "https://pypi.internal/simple");
+    assert_false(df.indexes[1].is_default);
+    assert_string_equal(df.indexes[1].url, "https://extra.example/simple");
+    assert_int_equal(df.nincludes, 2);
+    assert_string_equal(df.includes[0], "base.txt");
+    assert_int_equal(df.npkgs, 5);
+    const struct cu_pkg *r = find(&df, "requests");
+    assert_string_equal(r->version, "2.31.0");
+    assert_int_equal(r->line, 6);
+    assert_string_equal(r->integrity, "sha256:aaa sha256:bbb");
+    const struct cu_pkg *f = find(&df, "flask");
+    assert_null(f->version);
+    assert_string_equal(f->spec, ">=2,<3");
+    assert_int_equal(f->line, 9);
+    const struct cu_pkg *e = find(&df, "mypkg");
+    assert_int_equal(e->source, CU_DEP_GIT);
+    assert_int_equal(find(&df, "pkg")->source, CU_DEP_URL);
+    const struct cu_pkg *w = find(&df, "other_pkg");
+    assert_non_null(w);
+    assert_string_equal(w->version, "2.0");
+    cu_depfile_clear(&df);
+
+    assert_int_equal(run(cu_parse_requirements, "ok==1\nbad line here\n", &df),
+                     CUSTODY_EMALFORMED);
+    cu_depfile_clear(&df);
+    assert_int_equal(run(cu_parse_requirements, "x==\n", &df), CUSTODY_EMALFORMED);
+    cu_depfile_clear(&df);
+    assert_int_equal(run(cu_parse_requirements, "-e\n", &df), CUSTODY_EMALFORMED);
+    cu_depfile_clear(&df);
+}
+
+static void pyproject(void **state)
+{
+    (void)state;
+    const char *t = "[project]\n"
+                    "name = \"app\"\n"
+                    "dependencies = [\n"
+                    "  \"torch==2.3.0\",\n"
+                    "  \"internal-lib>=1\",\n"
+                    "]\n"
+                    "[project.optional-dependencies]\n"
+                    "gpu = [\"triton\"]\n"
+                    "[[tool.uv.index]]\n"
+                    "name = \"internal\"\n"
+                    "url = \"https://pypi.internal/simple\"\n"
+                    "explicit = true\n"
+                    "[tool.uv.sources]\n"
+                    "internal-lib = { index = \"internal\" }\n"
+                    "[tool.poetry.dependencies]\n"
+                    "python = \"^3.10\"\n"
+                    "numpy = \"1.26.4\"\n"
+                    "priv = { version = \"^1\", source = \"corp\" }\n"
+                    "[[tool.poetry.source]]\n"
+                    "name = \"corp\"\n"
+                    "url = \"https://corp.example/simple\"\n"
+                    "priority = \"explicit\"\n";
+    struct cu_depfile df;
+    assert_int_equal(run(cu_parse_pyproject, t, &df), 0);
+    assert_string_equal(df.project_name, "app");
+    assert_int_equal(df.npkgs, 5);
+    assert_string_equal(find(&df, "torch")->version, "2.3.0");
+    assert_int_equal(find(&df, "torch")->line, 4);
+    assert_string_equal(find(&df, "internal-lib")->index, "internal");
+    assert_true(find(&df, "triton")->optional);
+    assert_string_equal(find(&df, "numpy")->version, "1.26.4");
+    assert_int_equal(find(&df, "numpy")->line, 17);
+    assert_string_equal(find(&df, "priv")->index, "corp");
+    assert_null(find(&df, "python"));
+    assert_int_equal(df.nindexes, 2);
+    assert_true(df.indexes[0].explicit_only);
+    assert_int_equal(df.indexes[0].line, 9);
+    assert_true(df.indexes[1].explicit_only);
+    cu_depfile_clear(&df);
+    assert_int_equal(run(cu_parse_pyproject, "[project]\ndependencies = [\"a b c\"]\n", &df),
+                     CUSTODY_EMALFORMED);
+    cu_depfile_clear(&df);
+    assert_int_equal(run(cu_parse_pyproject, "[project\n", &df), CUSTODY_EMALFORMED);
+    cu_depfile_clear(&df);
+}
+
+static void yarn_and_pnpm(void **state)
+{
+    (void)state;
+    const char *berry = "__metadata:\n"
+                        "  version: 8\n"
+                        "  cacheKey: 10c0\n"
+                        "\n"
+                        "\"left-pad@npm:^1.3.0\":\n"
+                        "  version: 1.3.0\n"
+                        "  resolution: \"left-pad@npm:1.3.0\"\n"
+                        "  checksum: 10c0/abcd\n"
+                        "\n"
+                        "\"app@workspace:.\":\n"
+                        "  version: 0.0.0-use.local\n"
+                        "  resolution: \"app@workspace:.\"\n";
+    struct cu_depfile df;
+    assert_int_equal(run(cu_parse_yarn_lock, berry, &df), 0);
+    assert_string_equal(df.format, "yarn-berry");
+    assert_int_equal(df.npkgs, 1);
+    assert_int_equal(df.pkgs[0].line, 5);
+    assert_string_equal(df.pkgs[0].integrity, "10c0/abcd");
+    cu_depfile_clear(&df);
+    assert_int_equal(run(cu_parse_yarn_lock, "__metadata:\n  version: 42\n", &df),
+                     CUSTODY_EUNSUPPORTED);
+    cu_depfile_clear(&df);
+    assert_int_equal(run(cu_parse_yarn_lock, "a@^1:\n  resolved \"x\"\n", &df),
+                     CUSTODY_EMALFORMED); /* v1 entry without a version */
+    cu_depfile_clear(&df);
+
+    const char *v9 = "lockfileVersion: '9.0'\n"
+                     "packages:\n"
+                     "  '@s/a@1.0.0':\n"
+                     "    resolution: {integrity: sha512-q}\n"
+                     "  b@2.0.0:\n"
+                     "    resolution: {tarball: https://example.com/b.tgz}\n"
+                     "snapshots:\n"
+                     "  '@s/a@1.0.0(b@2.0.0)': {}\n";
+    assert_int_equal(run(cu_parse_pnpm_lock, v9, &df), 0);
+    assert_int_equal(df.npkgs, 2);
+    assert_string_equal(df.pkgs[0].name, "@s/a");
+    assert_string_equal(df.pkgs[0].integrity, "sha512-q");
+    assert_int_equal(df.pkgs[0].line, 3);
+    assert_int_equal(df.pkgs[1].source, CU_DEP_URL);
+    cu_depfile_clear(&df);
+    const char *v6 = "lockfileVersion: '6.0'\npackages:\n  /x@1.0.0(y@2.0.0):\n    dev: true\n";
+    assert_int_equal(run(cu_parse_pnpm_lock, v6, &df), 0);
+    assert_int_equal(df.npkgs, 1);
+    assert_string_equal(df.pkgs[0].version, "1.0.0");
+    assert_true(df.pkgs[0].dev);
+    cu_depfile_clear(&df);
+    assert_int_equal(run(cu_parse_pnpm_lock, "lockfileVersion: '10.0'\n", &df),
+                     CUSTODY_EUNSUPPORTED);
+    cu_depfile_clear(&df);
+    assert_int_equal(run(cu_parse_pnpm_lock, "a: &x 1\nb: *x\n", &df), CUSTODY_EUNSUPPORTED);
+    cu_depfile_clear(&df);
+    assert_int_equal(run(cu_parse_pnpm_lock, "a: 1\na: 2\n", &df), CUSTODY_EMALFORMED);
+    cu_depfile_clear(&df);
+}
+
+static void bun_lock(void **state)
+{
+    (void)state;
+    const char *t = "{\n  \"lockfileVersion\": 1,\n  \"packages\": {\n"
+                    "    \"a\": [\"a@1.0.0\", \"\", {}, \"sha512-z\"],\n"
+                    "    \"g\": [\"g@github:u/g#abc\", {}, \"u-g-abc\"],\n"
+                    "  },\n}\n";
+    struct cu_depfile df;
+    assert_int_equal(run(cu_parse_bun_lock, t, &df), 0);
+    assert_int_equal(df.npkgs, 2);
+    assert_int_equal(df.pkgs[0].line, 4);
+    assert_string_equal(df.pkgs[0].integrity, "sha512-z");
+    assert_int_equal(df.pkgs[1].source, CU_DEP_GIT);
+    assert_null(df.pkgs[1].version);
+    cu_depfile_clear(&df);
+}
+
+static void analyzer(void **state)
+{
+    (void)state;
+    const char *lock = "{\"lockfileVersion\": 3, \"packages\": {\"node_modules/@s/a\": "
+                       "{\"version\": \"1.0.0\"}, \"node_modules/b\": {\"version\": \"2.0.0\"}}}";
+    custody_scan *s = tu_scan_buffer("package-lock.json", (const uint8_t *)lock, strlen(lock));
+    assert_int_equal(custody_scan_component_count(s), 2);
+    const custody_component *c = custody_scan_component(s, 0);
+    assert_string_equal(c->kind, "library");
+    assert_string_equal(c->ecosystem, "npm");
+    assert_string_equal(c->name, "@s/a");
+    assert_string_equal(c->purl, "pkg:npm/%40s/a@1.0.0");
+    assert_int_equal(c->line, 1);
+    bool src = false;
+    for (size_t i = 0; i < c->nprops; i++)
+        src |= strcmp(c->props[i].key, "source") == 0 && strcmp(c->props[i].value, "registry") == 0;
+    assert_true(src);
+    assert_int_equal(tu_count(s, NULL, CUSTODY_SEV_HIGH), 0);
+    custody_scan_free(s);
+
+    /* unparseable / unknown version: a high finding, never an empty pass */
+    const char *bad = "{\"lockfileVersion\": 3, \"packages\": {";
+    s = tu_scan_buffer("package-lock.json", (const uint8_t *)bad, strlen(bad));
+    assert_int_equal(tu_count(s, "deps/malformed", CUSTODY_SEV_HIGH), 1);
+    assert_int_equal(custody_scan_component_count(s), 0);
+    custody_scan_free(s);
+    const char *v9 = "[metadata]\nlock-version = \"9.0\"\n";
+    s = tu_scan_buffer("poetry.lock", (const uint8_t *)v9, strlen(v9));
+    assert_int_equal(tu_count(s, "deps/unsupported-version", CUSTODY_SEV_HIGH), 1);
+    custody_scan_free(s);
+    /* the same bytes under another name are not a lockfile */
+    s = tu_scan_buffer("notes.txt", (const uint8_t *)v9, strlen(v9));
+    assert_int_equal(tu_count(s, "deps/unsupported-version", CUSTODY_SEV_INFO), 0);
+    custody_scan_free(s);
+    const char *req = "numpy==1.26.4\n";
+    s = tu_scan_buffer("requirements.txt", (const uint8_t *)req, strlen(req));
+    assert_int_equal(custody_scan_component_count(s), 1);
+    assert_string_equal(custody_scan_component(s, 0)->purl, "pkg:pypi/numpy@1.26.4");
+    custody_scan_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(purl_and_names), cmocka_unit_test(npm_lock_v3),
+        cmocka_unit_test(npm_lock_v1_tree), cmocka_unit_test(requirements),
+        cmocka_unit_test(pyproject),       cmocka_unit_test(yarn_and_pnpm),
+        cmocka_unit_test(bun_lock),        cmocka_unit_test(analyzer),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
