@@ -298,55 +298,6 @@ static void check_confusion_pypi(struct cu_ctx *ctx,
 
 static void check_scope(struct cu_ctx *ctx, const struct cu_source *src, const struct cu_pkg *p)
 {
-    static const char *const popular[] = {
-        "types",
-        "babel",
-        "angular",
-        "aws-sdk",
-        "azure",
-        "google-cloud",
-        "openai",
-        "anthropic-ai",
-        "modelcontextprotocol",
-        "langchain",
-        "huggingface",
-        "vercel",
-        "nestjs",
-        "vue",
-        "octokit",
-        "sentry",
-        "tanstack",
-        "mui",
-        "emotion",
-        "storybook",
-        "jest",
-        "typescript-eslint",
-        "rollup",
-        "esbuild",
-        "swc",
-        "next",
-        "prisma",
-        "trpc",
-        "reduxjs",
-        "supabase",
-        "firebase",
-        "radix-ui",
-        "smithy",
-        "aws-crypto",
-        "grpc",
-        "polka",
-        "fastify",
-        "apollo",
-        "graphql-tools",
-        "testing-library",
-        "xenova",
-        "mistralai",
-        "google",
-        "microsoft",
-        "playwright",
-        "nuxt",
-        "svelte",
-    };
     if (p->name[0] != '@') {
         return;
     }
@@ -368,18 +319,8 @@ static void check_scope(struct cu_ctx *ctx, const struct cu_source *src, const s
             return;
         }
     }
-    for (size_t i = 0; i < sizeof(popular) / sizeof(popular[0]); i++) {
-        if (strcmp(scope, popular[i]) == 0) {
-            return;
-        }
-    }
-    for (size_t i = 0; i < sizeof(popular) / sizeof(popular[0]); i++) {
-        if (strlen(popular[i]) >= 4 && cu_dx_distance(scope, popular[i], 1) == 1) {
-            cu_emit_line(ctx, src, p->line, "deps/scope-confusion", CU_SEV_DEFAULT, p->name,
-                         "scope @%s is one edit from the well-known scope @%s", scope, popular[i]);
-            return;
-        }
-    }
+    /* well-known scopes ("@typess" for "@types") are deps/scope-confusion of the
+     * popular-name index (rules_data.c) */
 }
 
 static void check_url(struct cu_ctx *ctx,

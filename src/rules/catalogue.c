@@ -9,6 +9,7 @@ static const struct cu_rule_table *const tables[] = {
     &cu_rules_safetensors, &cu_rules_hfrepo, &cu_rules_proto,     &cu_rules_gguf,
     &cu_rules_deps_parse,
     &cu_rules_deps,
+    &cu_rules_deps_data,
 };
 
 size_t custody_rule_count(void)

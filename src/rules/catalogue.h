@@ -26,5 +26,6 @@ extern const struct cu_rule_table cu_rules_proto;       /* onnx/, savedmodel/, t
 extern const struct cu_rule_table cu_rules_gguf;        /* gguf/, template/ */
 extern const struct cu_rule_table cu_rules_deps_parse;  /* deps/malformed, deps/unsupported-version */
 extern const struct cu_rule_table cu_rules_deps;        /* rules_deps.c: deps/ structure */
+extern const struct cu_rule_table cu_rules_deps_data; /* rules_deps_data.c: data-driven deps/ */
 
 #endif

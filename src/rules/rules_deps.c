@@ -86,13 +86,11 @@ static const custody_rule deps_rules[] = {
       "prefix (deps.internal-prefix) was resolved from the public registry (critical), or can "
       "be: an extra index is configured next to the public one (high; pip takes the highest "
       "version from any index). A scope that the project's .npmrc maps to that registry, and "
-      "uv explicit = true / Poetry priority = \"explicit\" indexes, are not findings.",
+      "uv explicit = true / Poetry priority = \"explicit\" indexes, are not findings. A scope one "
+      "or two edits from an internal scope is deps/scope-confusion "
+      "(high).",
       "Map the scope to the internal registry (.npmrc @scope:registry=) or pin the index "
       "explicitly; reserve the names on the public registry." },
-    { "deps/scope-confusion", "Package scope imitates another scope", CUSTODY_SEV_MEDIUM,
-      "An npm scope is one or two edits from an internal scope (high) or from a well-known "
-      "scope (@types, @babel, @angular, ...), which is how scope squatting catches a typo.",
-      "Check the scope; use the intended one." },
     { "deps/registry-credentials", "Registry credentials in a configuration file", CUSTODY_SEV_HIGH,
       "An .npmrc, .pypirc or pip.conf holds a token, password or credentials in a URL. Files "
       "committed to a repository or baked into an image leak publishing rights: Shai-Hulud "

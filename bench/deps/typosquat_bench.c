@@ -1,0 +1,42 @@
+/* Typosquat index benchmark: build time of the index over the embedded popular names, and
+ * lookups per second (a mix of popular names, squats and unrelated names). Run by
+ * bench/deps/typosquat.sh (compiled -O2 without sanitizers). */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "deps/deps.h"
+#include "deps/typosquat.h"
+
+static double now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+int main(void)
+{
+    double build = cu_typosquat_build_ms();
+    size_t n = cu_typosquat_count(CU_ECO_NPM) + cu_typosquat_count(CU_ECO_PYPI);
+    static const char *const q[] = { "express",  "expresss",       "lodash",      "1odash",
+                                     "react",    "my-private-lib", "@types/node", "@typess/node",
+                                     "crossenv", "webpack-cli",    "left-pad-x",  "electorn" };
+    static const char *const qp[] = { "requests",         "reqeusts", "numpy",
+                                      "nurnpy",           "django",   "internal-tool-x",
+                                      "python-dateutils", "torch" };
+    size_t iters = 20000, hits = 0;
+    double t0 = now_ms();
+    for (size_t i = 0; i < iters; i++) {
+        const char *t;
+        hits += cu_typosquat_check(CU_ECO_NPM, q[i % 12], &t);
+        hits += cu_typosquat_check(CU_ECO_PYPI, qp[i % 8], &t);
+    }
+    double dt = now_ms() - t0;
+    printf("names indexed:   %zu (npm %zu, PyPI %zu)\n", n, cu_typosquat_count(CU_ECO_NPM),
+           cu_typosquat_count(CU_ECO_PYPI));
+    printf("index build:     %.1f ms\n", build);
+    printf("lookups:         %zu in %.1f ms = %.0f lookups/s (%zu squats found)\n", iters * 2, dt,
+           (double)(iters * 2) / (dt / 1e3), hits);
+    return build < 50.0 ? 0 : 1;
+}
