@@ -16,6 +16,7 @@
 #include "deps/deps.h"
 #include "deps/dutil.h"
 #include "deps/hashfile.h"
+#include "deps/pkglists.h"
 #include "engine/engine.h"
 #include "core/b64.h"
 #include "core/util.h"
@@ -528,39 +529,6 @@ static int pass_lockfiles(struct cu_project *p)
 
 /* ---- deps-trees ---- */
 
-/* Published Shai-Hulud payload hashes (SHA-256). Sources: StepSecurity, Socket and Aikido
- * reports of September 2025 (bundle.js variants, webhook bb8ca5f6-...); Koi.ai and Wiz
- * reports of November 2025 ("Sha1-Hulud: The Second Coming": setup_bun.js,
- * bun_environment.js). See docs/deps.md. */
-static const struct {
-    const char *file;
-    const char *sha256;
-    const char *what;
-} worm_files[] = {
-    { "bundle.js", "46faab8ab153fae6e80e7cca38eab363075bb524edd79e42269217a083628f09",
-      "Shai-Hulud bundle.js" },
-    { "bundle.js", "b74caeaa75e077c99f7d44f46daaf9796a3be43ecf24f2a1fd381844669da777",
-      "Shai-Hulud bundle.js" },
-    { "bundle.js", "dc67467a39b70d1cd4c1f7f7a459b35058163592f4a9e8fb4dffcbba98ef210c",
-      "Shai-Hulud bundle.js" },
-    { "bundle.js", "4b2399646573bb737c4969563303d8ee2e9ddbd1b271f1ca9e35ea78062538db",
-      "Shai-Hulud bundle.js" },
-    { "bundle.js", "de0e25a3e6c1e1e5998b306b7141b3dc4c0088da9d7bb47c1c00c91e6e4f85d6",
-      "Shai-Hulud bundle.js" },
-    { "bundle.js", "81d2a004a1bca6ef87a1caf7d0e0b355ad1764238e40ff6d1b1cb77ad4f595c3",
-      "Shai-Hulud bundle.js" },
-    { "bundle.js", "83a650ce44b2a9854802a7fb4c202877815274c129af49e6c2d1d5d5d55c501e",
-      "Shai-Hulud bundle.js" },
-    { "setup_bun.js", "a3894003ad1d293ba96d77881ccd2071446dc3f65f434669b49b3da92421901a",
-      "Shai-Hulud 2 setup_bun.js" },
-    { "bun_environment.js", "62ee164b9b306250c1172583f138c9614139264f889fa99614903c12755468d0",
-      "Shai-Hulud 2 bun_environment.js" },
-    { "bun_environment.js", "f099c5d9ec417d4445a0328ac0ada9cde79fc37410914103ae9c609cbc0ee068",
-      "Shai-Hulud 2 bun_environment.js" },
-    { "bun_environment.js", "cbb9bc5a8496243e02f3cc080efbe3e4a1430ba0671f2e43a202bf45b05479cd",
-      "Shai-Hulud 2 bun_environment.js" },
-};
-
 static void hex(const uint8_t *d, size_t n, char *out)
 {
     static const char h[] = "0123456789abcdef";
@@ -571,14 +539,13 @@ static void hex(const uint8_t *d, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
+/* Files named like a published worm payload whose SHA-256 is a published indicator
+ * (data/shai-hulud/indicators.txt through cu_worm_indicator). */
 static void check_worm_file(struct cu_project *p, size_t fi, const char *path, const char *open)
 {
     const char *b = base_of(path);
-    bool named = false;
-    for (size_t i = 0; i < sizeof(worm_files) / sizeof(worm_files[0]); i++) {
-        named = named || strcmp(b, worm_files[i].file) == 0;
-    }
-    if (!named) {
+    const char *what = NULL;
+    if (!cu_worm_indicator("file", b, &what)) {
         return;
     }
     struct cu_dx_hashes h;
@@ -587,12 +554,10 @@ static void check_worm_file(struct cu_project *p, size_t fi, const char *path, c
     }
     char hx[65];
     hex(h.sha256, 32, hx);
-    for (size_t i = 0; i < sizeof(worm_files) / sizeof(worm_files[0]); i++) {
-        if (strcmp(hx, worm_files[i].sha256) == 0) {
-            cu_project_emit(p, fi, NULL, 0, "deps/worm-file", CU_SEV_DEFAULT, hx,
-                            "%s has the SHA-256 of the %s payload", b, worm_files[i].what);
-            return;
-        }
+    if (cu_worm_indicator("sha256", hx, &what)) {
+        cu_project_emit(p, fi, NULL, 0, "deps/worm-file", CU_SEV_DEFAULT, hx,
+                        "%s has the SHA-256 of a published worm payload: %s", b,
+                        what != NULL ? what : "Shai-Hulud");
     }
 }
 
