@@ -44,16 +44,73 @@ if (files.length !== 1 || files[0].format !== 'deps') {
     process.exit(77);
 }
 
+/* The osv-scalibr lockfile fixtures (tests/fixtures/deps/scalibr, see its README) as well:
+ * each is copied under its real name (package-lock.json / yarn.lock) into a temporary
+ * directory, since both tools recognise lockfiles by name. */
+const work = fs.mkdtempSync(path.join(require('os').tmpdir(), 'custody-lint-'));
+const inputs = cases.map((c) => {
+    const f = fs.readdirSync(path.join(dir, c))[0];
+    return { name: c, file: path.join(dir, c, f), type: f === 'yarn.lock' ? 'yarn' : 'npm' };
+});
+const scalibr = path.join(src, 'tests', 'fixtures', 'deps', 'scalibr');
+for (const [sub, ext, type, real] of [['package-lock', '.json', 'npm', 'package-lock.json'],
+                                      ['yarn', '.lock', 'yarn', 'yarn.lock']]) {
+    const d = path.join(scalibr, sub);
+    if (!fs.existsSync(d)) {
+        continue;
+    }
+    for (const f of fs.readdirSync(d).filter((x) => x.endsWith(ext)).sort()) {
+        const to = path.join(work, `${sub}-${f}`);
+        fs.mkdirSync(to);
+        fs.copyFileSync(path.join(d, f), path.join(to, real));
+        inputs.push({ name: `scalibr ${sub}/${f}`, file: path.join(to, real), type });
+    }
+}
+
 let failures = 0;
 const rows = [];
-for (const c of cases) {
-    const files = fs.readdirSync(path.join(dir, c));
-    const file = path.join(dir, c, files[0]);
-    const type = files[0] === 'yarn.lock' ? 'yarn' : 'npm';
-    const l = spawnSync(lint, ['--path', file, '--type', type, '--validate-https',
-                               '--validate-integrity', '--allowed-hosts', 'npm', 'yarn',
-                               '--validate-package-names'], { encoding: 'utf8' });
-    const linted = l.status !== 0;
+for (const { name: c, file, type } of inputs) {
+    const args = ['--path', file, '--type', type, '--validate-https', '--validate-integrity',
+                  '--allowed-hosts', 'npm', 'yarn', '--validate-package-names'];
+    const l = spawnSync(lint, args, { encoding: 'utf8' });
+    const out = (l.stdout + l.stderr).replace(/\x1b\[[0-9;]*m/g, '');
+    /* lockfile-lint's verdict: "flagged" (issues), "cannot parse" (it aborts: yarn Berry
+     * lockfiles, which it does not support, and lockfiles without packages), "aliases only"
+     * (every issue is an npm alias "x": "npm:y@1", which --allowed-package-name-aliases
+     * accepts: Custody audits the real package y under its own name), "unsupported" (a yarn
+     * Berry lockfile: lockfile-lint reads its "npm:" resolutions as URLs with a bad
+     * protocol), or "pass". */
+    let lintv = l.status === 0 ? 'pass' : 'flagged';
+    if (l.status !== 0 && /ABORTING lockfile lint process/.test(out)) {
+        lintv = 'cannot parse';
+    } else if (l.status !== 0) {
+        const pairs = [];
+        const re = /different name: (\S+)\s+expected: \S+\s+actual: (\S+)/g;
+        let m;
+        while ((m = re.exec(out)) !== null) {
+            pairs.push(`${m[1]}:${m[2]}`);
+        }
+        const text = fs.readFileSync(file, 'utf8');
+        const esc = (x) => x.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+        /* only aliases the lockfile declares: yarn "x@npm:y@range", npm v1 version
+         * "npm:y@1", npm v2/v3 "node_modules/x": { "name": "y", ... } */
+        const declared = pairs.every((pr) => {
+            const [x, y] = pr.split(/:(?=[^:]*$)/);
+            return new RegExp(`${esc(x)}@npm:${esc(y)}@`).test(text) ||
+                   new RegExp(`"${esc(x)}":\\s*\\{[^}]*"version":\\s*"npm:${esc(y)}@`).test(text) ||
+                   new RegExp(`node_modules/${esc(x)}":\\s*\\{[^}]*"name":\\s*"${esc(y)}"`).test(text);
+        });
+        if (/^__metadata:/m.test(text)) {
+            lintv = 'unsupported (yarn Berry)';
+        } else if (pairs.length > 0 && declared) {
+            const again = spawnSync(lint, args.concat(['--allowed-package-name-aliases'], pairs),
+                                    { encoding: 'utf8' });
+            if (again.status === 0) {
+                lintv = 'aliases only';
+            }
+        }
+    }
+    const linted = lintv === 'flagged';
     const s = scan(file);
     const rules = new Set();
     let flagged = s.status === 2 || s.report === null;
@@ -71,10 +128,11 @@ for (const c of cases) {
     if (!ok) {
         failures++;
     }
-    rows.push(`| ${c} | ${linted ? 'flagged' : 'pass'} | ${flagged ? 'flagged' : 'pass'} | ` +
+    rows.push(`| ${c} | ${lintv} | ${flagged ? 'flagged' : 'pass'} | ` +
               `${[...rules].join(', ') || '-'} |${ok ? '' : ' **MISSED**'}`);
 }
 process.stdout.write('| fixture | lockfile-lint | custody | custody rules |\n|---|---|---|---|\n');
 process.stdout.write(rows.join('\n') + '\n');
 process.stdout.write(`missed: ${failures}\n`);
+fs.rmSync(work, { recursive: true, force: true });
 process.exit(failures === 0 ? 0 : 1);
