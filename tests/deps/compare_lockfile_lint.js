@@ -2,8 +2,9 @@
 /* Side-by-side comparison of lockfile-lint (npm) and `custody scan` on the fixtures of
  * tests/fixtures/deps/lockfile-lint/ (one lockfile per directory, made by make_fixtures.py).
  * lockfile-lint runs with --validate-https --validate-integrity --allowed-hosts npm yarn
- * --validate-package-names. A file counts as flagged by Custody when the scan exits 2 (could
- * not read or parse it) or reports a deps/ finding at low or above. Fails when lockfile-lint
+ * --validate-package-names (in-process, through its CLI's runValidators). A file counts as
+ * flagged by Custody when the scan could not read or parse it (status error, exit 2) or
+ * reports a deps/ finding at low or above. Fails when lockfile-lint
  * flags a file that Custody passes; prints the table docs/deps.md shows.
  * Exit 77 (skipped) when lockfile-lint is not installed (make test-deps) or when this build
  * has no lockfile analyzer yet (a package-lock.json is not recognised as format "deps"). */
@@ -15,16 +16,18 @@ const path = require('path');
 const custody = process.env.CUSTODY;
 const src = process.env.SRCDIR || path.resolve(__dirname, '..', '..');
 const dir = path.join(src, 'tests', 'fixtures', 'deps', 'lockfile-lint');
-const lint = path.join(src, 'tests', 'node_modules', '.bin', 'lockfile-lint');
+const lintdir = path.join(src, 'tests', 'node_modules', 'lockfile-lint');
 const SEV = ['info', 'low', 'medium', 'high', 'critical'];
 
-if (!fs.existsSync(lint)) {
+
+if (!fs.existsSync(lintdir)) {
     process.stderr.write('lockfile-lint is not installed (run make test-deps)\n');
     process.exit(77);
 }
+const { runValidators } = require(path.join(lintdir, 'src', 'main.js'));
 
-function scan(file) {
-    const r = spawnSync(custody, ['scan', '--format', 'json', '--fail-on', 'critical', file],
+function scan(...files) {
+    const r = spawnSync(custody, ['scan', '--format', 'json', '--fail-on', 'critical', ...files],
                         { encoding: 'utf8' });
     let report = null;
     try {
@@ -67,13 +70,42 @@ for (const [sub, ext, type, real] of [['package-lock', '.json', 'npm', 'package-
     }
 }
 
+/* one scan over every input (the scan itself fails closed: exit 2 when any input is
+ * unreadable or a named lockfile does not parse) */
+const all = scan(...inputs.map((x) => x.file));
+if (all.report === null) {
+    process.stderr.write('custody scan printed no JSON report\n');
+    process.exit(1);
+}
+
 let failures = 0;
 const rows = [];
 for (const { name: c, file, type } of inputs) {
-    const args = ['--path', file, '--type', type, '--validate-https', '--validate-integrity',
-                  '--allowed-hosts', 'npm', 'yarn', '--validate-package-names'];
-    const l = spawnSync(lint, args, { encoding: 'utf8' });
-    const out = (l.stdout + l.stderr).replace(/\x1b\[[0-9;]*m/g, '');
+    /* lockfile-lint in-process (the CLI's own runValidators with the validators its
+     * command line above builds): one node start instead of one per file */
+    const lint = (aliases) => {
+        const errors = [];
+        const saved = console.error;
+        console.error = (...a) => errors.push(a.join(' '));
+        let status = 0;
+        try {
+            const opts = { emptyHostname: true, allowedHosts: ['npm', 'yarn'],
+                           allowedPackageNameAliases: aliases, integrityExclude: undefined };
+            const r = runValidators({ path: file, type, validators: [
+                { name: 'validateHosts', values: ['npm', 'yarn'], options: opts },
+                { name: 'validateHttps', values: true, options: opts },
+                { name: 'ValidatePackageNames', values: true, options: opts },
+                { name: 'validateIntegrity', values: true, options: opts }] });
+            status = r.validatorFailures !== 0 ? 1 : 0;
+        } catch (e) {
+            status = 2; /* the CLI prints ABORTING and exits 1 */
+        } finally {
+            console.error = saved;
+        }
+        return { status, out: errors.join('\n') };
+    };
+    const l = lint(undefined);
+    const out = l.out;
     /* lockfile-lint's verdict: "flagged" (issues), "cannot parse" (it aborts: yarn Berry
      * lockfiles, which it does not support, and lockfiles without packages), "aliases only"
      * (every issue is an npm alias "x": "npm:y@1", which --allowed-package-name-aliases
@@ -81,7 +113,7 @@ for (const { name: c, file, type } of inputs) {
      * Berry lockfile: lockfile-lint reads its "npm:" resolutions as URLs with a bad
      * protocol), or "pass". */
     let lintv = l.status === 0 ? 'pass' : 'flagged';
-    if (l.status !== 0 && /ABORTING lockfile lint process/.test(out)) {
+    if (l.status === 2) {
         lintv = 'cannot parse';
     } else if (l.status !== 0) {
         const pairs = [];
@@ -102,27 +134,24 @@ for (const { name: c, file, type } of inputs) {
         });
         if (/^__metadata:/m.test(text)) {
             lintv = 'unsupported (yarn Berry)';
-        } else if (pairs.length > 0 && declared) {
-            const again = spawnSync(lint, args.concat(['--allowed-package-name-aliases'], pairs),
-                                    { encoding: 'utf8' });
-            if (again.status === 0) {
-                lintv = 'aliases only';
-            }
+        } else if (pairs.length > 0 && declared && lint(pairs).status === 0) {
+            lintv = 'aliases only';
         }
     }
     const linted = lintv === 'flagged';
-    const s = scan(file);
     const rules = new Set();
-    let flagged = s.status === 2 || s.report === null;
-    for (const f of (s.report && s.report.findings) || []) {
+    const fr = all.report.files.find((f) => f.path === file);
+    /* a file the scan could not read or parse is not passed */
+    let flagged = fr === undefined || fr.status === 'error';
+    for (const f of all.report.findings.filter((x) => x.path === file)) {
         const rule = f.rule_id || f.rule;
         if (rule.startsWith('deps/') && SEV.indexOf(f.severity) >= 1) {
             flagged = true;
             rules.add(`${rule} (${f.severity})`);
         }
     }
-    if (s.status === 2) {
-        rules.add('exit 2');
+    if (fr === undefined || fr.status === 'error') {
+        rules.add('error');
     }
     const ok = !linted || flagged;
     if (!ok) {
