@@ -323,6 +323,30 @@ static void check_scope(struct cu_ctx *ctx, const struct cu_source *src, const s
      * popular-name index (rules_data.c) */
 }
 
+/* A package the lockfile pins to an index on the same host (uv/poetry source), or an internal
+ * package (deps.internal-scope / deps.internal-prefix, judged by the confusion checks): its
+ * private host is the project's choice, not a tampered URL. */
+static bool own_index(const struct cu_ctx *ctx, const struct cu_pkg *p, const char *host)
+{
+    char sch[16], ih[256];
+    if (p->index != NULL && cu_dx_url(p->index, sch, sizeof(sch), ih, sizeof(ih), NULL, NULL) &&
+        strcmp(ih, host) == 0) {
+        return true;
+    }
+    const char *v;
+    for (size_t i = 0; (v = cu_ctx_setting(ctx, "deps.internal-scope", i)) != NULL; i++) {
+        if (p->eco == CU_ECO_NPM && cu_dx_in_scope(p->name, v)) {
+            return true;
+        }
+    }
+    for (size_t i = 0; (v = cu_ctx_setting(ctx, "deps.internal-prefix", i)) != NULL; i++) {
+        if (p->eco == CU_ECO_PYPI && cu_dx_has_prefix_pypi(p->name, v)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void check_url(struct cu_ctx *ctx,
                       const struct cu_source *src,
                       const struct cu_pkg *p,
@@ -345,7 +369,7 @@ static void check_url(struct cu_ctx *ctx,
         return;
     }
     if ((strcmp(sch, "http") == 0 || strcmp(sch, "https") == 0) &&
-        !cu_deps_host_allowed(ctx, host)) {
+        !cu_deps_host_allowed(ctx, host) && !own_index(ctx, p, host)) {
         cu_emit_line(ctx, src, p->line, "deps/registry-host", CU_SEV_DEFAULT, url,
                      "%s is resolved from %s, which is not an allowed registry host", p->name,
                      host);

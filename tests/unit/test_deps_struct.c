@@ -235,6 +235,17 @@ static void test_confusion_pypi(void **state)
                  set, 1);
     assert_int_equal(sev_of(s, "deps/dependency-confusion"), -1);
     custody_scan_free(s);
+    /* a package whose file URL lies on the index it is pinned to: no registry-host */
+    s = scan_set("F|uv-lock|1\nP|pypi|other|1.0|reg|https://pypi.acme.example/f/other-1.0.tar.gz|"
+                 "sha256:00|https://pypi.acme.example/simple|-\n",
+                 NULL, 0);
+    assert_int_equal(sev_of(s, "deps/registry-host"), -1);
+    custody_scan_free(s);
+    s = scan_set("F|uv-lock|1\nP|pypi|other|1.0|reg|https://files.evil.example/f/other-1.0.tar.gz|"
+                 "sha256:00|https://pypi.acme.example/simple|-\n",
+                 NULL, 0);
+    assert_int_equal(sev_of(s, "deps/registry-host"), CUSTODY_SEV_MEDIUM);
+    custody_scan_free(s);
     /* requirements with --extra-index-url */
     s = scan_set("F|requirements|0\nI|-|https://pypi.acme.example/simple|0|0\n"
                  "P|pypi|Acme.Utils|1.0|reg|-|-|-|-\n",
