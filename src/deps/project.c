@@ -790,8 +790,8 @@ static bool lock_for_root(const char *lockpath, const char *path, size_t root)
     size_t dl = dir_len(lockpath);
     if (strcmp(base_of(lockpath), ".package-lock.json") == 0) {
         /* <root>/node_modules/.package-lock.json */
-        return dl == root + (root > 0 ? 1 : 0) + 12 - (root > 0 ? 0 : 0) &&
-               strncmp(lockpath, path, root) == 0;
+        size_t want = root > 0 ? root + 1 + strlen("node_modules") : strlen("node_modules");
+        return dl == want && strncmp(lockpath, path, root) == 0;
     }
     return dl == root && strncmp(lockpath, path, root) == 0;
 }

@@ -143,9 +143,9 @@ check_scripts(struct cu_ctx *ctx, const struct cu_source *src, const struct cu_d
         } else if (prop == NULL) {
             cu_emit_line(ctx, src, s->line, "deps/install-script",
                          installed ? CUSTODY_SEV_LOW : CU_SEV_DEFAULT, s->command,
-                         "%s%s runs a %s script at install",
-                         installed ? "installed package " : "package ",
-                         df->project_name != NULL ? df->project_name : "", s->name);
+                         "%s %s runs a %s script at install",
+                         installed ? "installed package" : "package",
+                         df->project_name != NULL ? df->project_name : "(unnamed)", s->name);
         }
     }
 }
