@@ -15,7 +15,7 @@
 int cu_dx_hash_file(const char *path, struct cu_dx_hashes *out, uint64_t max_bytes)
 {
     memset(out, 0, sizeof(*out));
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK); /* a FIFO never blocks */
     if (fd < 0) {
         return CUSTODY_EIO;
     }

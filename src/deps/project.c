@@ -732,6 +732,9 @@ static void check_record(struct cu_project *p, size_t fi, const char *open)
         sl--;
     }
     size_t sp = sl > 0 ? sl - 1 : 0; /* site-packages directory length */
+    char *spdir = cu_asprintf("%.*s", (int)sp, open);
+    char *spreal = spdir != NULL ? realpath(spdir, NULL) : NULL;
+    free(spdir);
     char line[8192];
     uint32_t lineno = 0;
     uint64_t budget = RECORD_BYTES;
@@ -758,6 +761,15 @@ static void check_record(struct cu_project *p, size_t fi, const char *open)
         char *fpth = cu_asprintf("%.*s/%s", (int)sp, open, line);
         struct cu_dx_hashes h;
         struct stat fst;
+        /* stay inside site-packages: no directory symlink may lead out of it */
+        char *real = fpth != NULL ? realpath(fpth, NULL) : NULL;
+        bool inside = real != NULL && spreal != NULL &&
+                      strncmp(real, spreal, strlen(spreal)) == 0 && real[strlen(spreal)] == '/';
+        free(real);
+        if (!inside) {
+            free(fpth);
+            continue;
+        }
         if (fpth == NULL || lstat(fpth, &fst) != 0 || !S_ISREG(fst.st_mode) ||
             (uint64_t)fst.st_size > budget || cu_dx_hash_file(fpth, &h, budget) != 0) {
             free(fpth);
@@ -781,6 +793,7 @@ static void check_record(struct cu_project *p, size_t fi, const char *open)
         }
         free(b64);
     }
+    free(spreal);
     fclose(fp);
 }
 
