@@ -294,6 +294,16 @@ static void test_record(void **state)
     assert_true(tu_has_text(s, "pkg/__init__.py was changed", CUSTODY_SEV_CRITICAL));
     assert_true(tu_has_text(s, "extra 2.0 is installed", CUSTODY_SEV_HIGH));
     custody_scan_free(s);
+    /* a RECORD entry through a directory symlink out of site-packages is not followed */
+    char link[600];
+    (void)snprintf(link, sizeof(link), "%s/venv/lib/python3.12/site-packages/out", root);
+    assert_int_equal(symlink("/etc", link), 0);
+    put("venv/lib/python3.12/site-packages/pkg/__init__.py", "x = 1\n");
+    put("venv/lib/python3.12/site-packages/extra-2.0.dist-info/RECORD",
+        "out/hostname,sha256=AAAA,1\n");
+    s = scan_root(NULL, 0);
+    assert_int_equal(sev_of(s, "deps/integrity-mismatch"), -1);
+    custody_scan_free(s);
     cleanup();
 }
 
