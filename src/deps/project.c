@@ -17,6 +17,7 @@
 #include "deps/dutil.h"
 #include "deps/hashfile.h"
 #include "deps/pkglists.h"
+#include "deps/versions.h"
 #include "engine/engine.h"
 #include "core/b64.h"
 #include "core/util.h"
@@ -344,8 +345,9 @@ static bool lockfile_near(const char *path, bool npm)
     return false;
 }
 
-/* Simple npm range check: exact versions, ^ and ~ on x.y.z, >= . Returns -1 when the range is
- * beyond this check (then only presence is checked), 1 when `v` satisfies it, 0 when not. */
+/* Fallback npm range check for what node-semver (versions.h) calls invalid: exact versions, ^
+ * and ~ on x.y.z, >= . Returns -1 when the range is beyond this check (then only presence is
+ * checked), 1 when `v` satisfies it, 0 when not. */
 static int parse3(const char *s, long v[3])
 {
     char *end;
@@ -504,7 +506,12 @@ static int pass_lockfiles(struct cu_project *p)
                 }
                 present = true;
                 seen = e[k].c->version;
-                int r = range_ok(spec, e[k].c->version);
+                int r = -1;
+                if (spec != NULL && e[k].c->version != NULL && strchr(spec, ':') == NULL &&
+                    strchr(spec, '/') == NULL) {
+                    r = cu_semver_satisfies(e[k].c->version, spec, CU_SEMVER_LOOSE);
+                    r = r < 0 ? range_ok(spec, e[k].c->version) : r;
+                }
                 if (r >= 0) {
                     checkable = true;
                 }

@@ -138,7 +138,8 @@ static void test_lockfiles(void **state)
     fresh("lock");
     put("app/package.json",
         "F|package-json|0\nP|npm|a|^1.2.0|reg|-|-|-|d\nP|npm|b|1.0.0|reg|-|-|-|d\n"
-        "P|npm|c|~2.1.0|reg|-|-|-|d\nP|npm|w|workspace:*|path|-|-|-|d\n");
+        "P|npm|c|~2.1.0|reg|-|-|-|d\nP|npm|w|workspace:*|path|-|-|-|d\n"
+        "P|npm|r|1.0.0 - 1.9.9|reg|-|-|-|d\n");
     custody_scan *s = scan_root(NULL, 0);
     assert_int_equal(sev_of(s, "deps/missing-lockfile"), CUSTODY_SEV_LOW);
     custody_scan_free(s);
@@ -152,12 +153,15 @@ static void test_lockfiles(void **state)
     put("app/package-lock.json",
         "F|package-lock|1\nP|npm|a|1.3.0|reg|https://registry.npmjs.org/a/-/"
         "a-1.3.0.tgz|sha512-AAAA|-|-\n"
-        "P|npm|c|2.2.0|reg|https://registry.npmjs.org/c/-/c-2.2.0.tgz|sha512-AAAA|-|-\n");
+        "P|npm|c|2.2.0|reg|https://registry.npmjs.org/c/-/c-2.2.0.tgz|sha512-AAAA|-|-\n"
+        "P|npm|r|2.5.0|reg|https://registry.npmjs.org/r/-/r-2.5.0.tgz|sha512-AAAA|-|-\n");
     s = scan_root(NULL, 0);
     assert_int_equal(sev_of(s, "deps/lockfile-drift"), CUSTODY_SEV_MEDIUM);
     assert_true(tu_has_text(s, "b is not in package-lock.json", CUSTODY_SEV_MEDIUM));
     assert_true(tu_has_text(s, "c ~2.1.0 is locked at 2.2.0", CUSTODY_SEV_MEDIUM));
     assert_false(tu_has_text(s, "a ^1.2.0", CUSTODY_SEV_INFO));
+    /* a node-semver hyphen range (beyond the simple check) */
+    assert_true(tu_has_text(s, "r 1.0.0 - 1.9.9 is locked at 2.5.0", CUSTODY_SEV_MEDIUM));
     assert_false(tu_has_text(s, "w is not", CUSTODY_SEV_INFO));
     custody_scan_free(s);
     /* pyproject without a lock */
