@@ -36,9 +36,9 @@ deps:
 
 test-deps: deps
 	$(call apt_install,$(TEST_DEPS))
-	@if [ ! -d tests/node_modules/ajv-formats ] || [ ! -d tests/node_modules/lockfile-lint ]; then \
-	  echo "installing the test tools (npm: ajv, ajv-draft-04, ajv-formats, lockfile-lint)"; \
-	  (cd tests && npm install --no-audit --no-fund --silent); \
+	@if [ ! -f tests/node_modules/.custody-stamp ] || [ tests/package.json -nt tests/node_modules/.custody-stamp ]; then \
+	  echo "installing the test tools listed in tests/package.json (npm)"; \
+	  (cd tests && npm install --no-audit --no-fund --silent) && touch tests/node_modules/.custody-stamp; \
 	fi
 
 release: deps

@@ -7,9 +7,9 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char *const names[] = {
-        "package-lock.json", "npm-shrinkwrap.json", "yarn.lock",      "pnpm-lock.yaml",
-        "bun.lock",          "package.json",        "requirements.txt", "pyproject.toml",
-        "poetry.lock",       "uv.lock",             "Pipfile.lock",   "pylock.toml",
+        "package-lock.json", "npm-shrinkwrap.json", "yarn.lock",      "pnpm-lock.yaml", "bun.lock",
+        "package.json",      "requirements.txt",    "pyproject.toml", "poetry.lock",    "uv.lock",
+        "Pipfile.lock",      "pylock.toml",
     };
     if (size == 0)
         return 0;

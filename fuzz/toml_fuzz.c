@@ -11,7 +11,8 @@ static void check(const struct cu_toml *doc, const json_t *v, uint32_t maxline)
     if (json_is_object(v)) {
         const char *k;
         json_t *c;
-        json_object_foreach((json_t *)v, k, c) {
+        json_object_foreach((json_t *)v, k, c)
+        {
             uint32_t l = cu_toml_key_line(doc, v, k);
             if (l == 0 || l > maxline)
                 abort();

@@ -10,6 +10,27 @@
 int cmd_scan(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_digest(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+
+/* An ignore path as the reference CLI takes it (absolute, or relative to the working
+ * directory; resolved) made relative to the resolved model root `model_root`; "." for the root
+ * itself; NULL when it lies outside the model (then it ignores nothing) or on ENOMEM. */
+char *cli_rel_ignore(const char *model_root, const char *p);
+/* First line of a passphrase file (freshly allocated), or NULL after printing why. */
+char *cli_read_passphrase(const char *path);
+int cmd_verify_bundle(int argc, char **argv);
+int cmd_attest(int argc, char **argv);
+int cmd_verify_attestation(int argc, char **argv);
+
+/* sha256:<hex> into 32 bytes; 0 or -1. */
+int cli_parse_digest(const char *s, unsigned char out[32]);
+/* Prints err and maps it to an exit status: 1 for CUSTODY_EVERIFY, else 2. */
+struct custody_error;
+int cli_verify_status(const struct custody_error *err, const char *what);
+int cmd_bom(int argc, char **argv);
+int cmd_db(int argc, char **argv);
 int cmd_deps(int argc, char **argv);
 
 /* Prints "custody: <msg>" to stderr (last-gasp output, unchecked by design). */

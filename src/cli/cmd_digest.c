@@ -28,45 +28,6 @@ static const char digest_usage[] =
     "Exit status: 0 printed, 2 usage error or a model that could not be hashed (a special\n"
     "file, a symlink, an unreadable file, or nothing left to hash).\n";
 
-/* The reference resolves each ignore path (absolute or against the working directory) and
- * keeps it only when it lies inside the resolved model. Returns a path relative to the model,
- * or NULL when it lies outside (then it ignores nothing). */
-static char *digest_rel_ignore(const char *model_root, const char *p)
-{
-    char *abs = NULL;
-    char *real = NULL;
-    char *rel = NULL;
-    if (p[0] == '/') {
-        abs = strdup(p);
-    } else {
-        char cwd[PATH_MAX];
-        if (getcwd(cwd, sizeof(cwd)) != NULL) {
-            size_t n = strlen(cwd) + strlen(p) + 2;
-            abs = malloc(n);
-            if (abs != NULL) {
-                (void)snprintf(abs, n, "%s/%s", cwd, p);
-            }
-        }
-    }
-    if (abs == NULL) {
-        goto out;
-    }
-    real = realpath(abs, NULL); /* a path that does not exist stays as given */
-    const char *use = real != NULL ? real : abs;
-    size_t rn = strlen(model_root);
-    if (strcmp(use, model_root) == 0) {
-        rel = strdup(".");
-    } else if (strncmp(use, model_root, rn) == 0 && use[rn] == '/') {
-        rel = strdup(use + rn + 1);
-    } else if (strcmp(model_root, "/") == 0 && use[0] == '/') {
-        rel = strdup(use + 1);
-    }
-out:
-    free(abs);
-    free(real);
-    return rel;
-}
-
 int cmd_digest(int argc, char **argv)
 {
     const char *model = NULL;
@@ -125,7 +86,7 @@ int cmd_digest(int argc, char **argv)
             goto out;
         }
         for (size_t i = 0; i < n_ign; i++) {
-            char *r = digest_rel_ignore(root, ign[i]);
+            char *r = cli_rel_ignore(root, ign[i]);
             if (r != NULL) {
                 rel[n_rel++] = r;
             }

@@ -33,6 +33,7 @@ static const char scan_usage[] =
     "      --internal-prefix P   PyPI name prefix of internal packages (repeatable)\n"
     "      --registry-host H     allowed registry host (repeatable; replaces the default\n"
     "                            registry.npmjs.org, registry.yarnpkg.com, pypi.org, ...)\n"
+    "      --db PATH         advisory store for deps/ checks (custody db import-osv)\n"
     "  -h, --help            show this help\n"
     "\n"
     "exit status:\n"
@@ -95,6 +96,7 @@ int cmd_scan(int argc, char **argv)
         { "internal-scope", required_argument, NULL, 'S' },
         { "internal-prefix", required_argument, NULL, 'X' },
         { "registry-host", required_argument, NULL, 'R' },
+        { "db", required_argument, NULL, 'B' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -172,6 +174,21 @@ int cmd_scan(int argc, char **argv)
             break;
         case 'v':
             ropts.verbose = 1;
+            break;
+        case 'B':
+            if (access(optarg, R_OK) != 0) {
+                cli_errorf("scan: cannot read the store '%s' (create it with custody db "
+                           "import-osv)",
+                           optarg);
+                return CLI_EXIT_USAGE;
+            }
+            if (nsettings == sizeof(settings) / sizeof(settings[0])) {
+                cli_errorf("scan: too many settings options");
+                return CLI_EXIT_USAGE;
+            }
+            settings[nsettings++] = (custody_prop){ "store.path", optarg };
+            sopts.settings = settings;
+            sopts.nsettings = nsettings;
             break;
         case 'h':
             return fputs(scan_usage, stdout) < 0 ? CLI_EXIT_USAGE : CLI_EXIT_OK;

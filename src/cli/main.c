@@ -5,22 +5,48 @@
 #include "custody/custody.h"
 #include "cli.h"
 
-static const char usage[] =
-    "usage: custody <command> [options]\n"
-    "\n"
-    "Custody establishes trust in AI artifacts before anything loads them.\n"
-    "\n"
-    "commands:\n"
-    "  scan PATH...     statically analyse model files, archives and pickles (never executes "
-    "them)\n"
-    "  digest MODEL     print the OpenSSF model-signing (OMS) root digest of a model\n"
-    "  deps diff OLD NEW compare the dependencies of two lockfiles or directories\n"
-    "  rules            print the rule catalogue and the pickle policy (markdown or json)\n"
-    "  version          print the version\n"
-    "  help [COMMAND]   show help for a command\n"
-    "\n"
-    "Every command takes --help. Exit status: 0 clean, 1 findings at or above --fail-on,\n"
-    "2 usage error or an input that could not be scanned.\n";
+/* One row a command: the name, what `custody --help` says of it, and its entry point. */
+struct cli_command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+};
+
+/* clang-format off */
+static const struct cli_command commands[] = {
+    { "scan", "PATH...     statically analyse models, lockfiles, agent configs (never executes them)", cmd_scan },
+    { "digest", "MODEL     print the OpenSSF model-signing (OMS) root digest of a model", cmd_digest },
+    { "keygen", "-o KEY    write an ECDSA key pair for signing", cmd_keygen },
+    { "sign", "MODEL       sign a model (OpenSSF model signing, OMS v1.0)", cmd_sign },
+    { "verify", "MODEL     verify a model against its signature", cmd_verify },
+    { "attest", "ARTIFACT... write signed SLSA provenance v1 (DSSE Sigstore bundle)", cmd_attest },
+    { "verify-attestation", "verify SLSA provenance like slsa-verifier (offline)", cmd_verify_attestation },
+    { "verify-bundle", "    verify a Sigstore bundle offline (sigstore-conformance shape)", cmd_verify_bundle },
+    { "bom", "PATH...      write an AI bill of materials (CycloneDX or SPDX); bom diff OLD NEW", cmd_bom },
+    { "deps", "diff OLD NEW   compare the dependencies of two lockfiles or directories", cmd_deps },
+    { "db", "              import OSV advisories and name lists into the local store", cmd_db },
+    { "rules", "           print the rule catalogue and the pickle policy (markdown or json)", cmd_rules },
+};
+/* clang-format on */
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static int usage(FILE *f)
+{
+    int bad = fputs("usage: custody <command> [options]\n\n"
+                    "Custody establishes trust in AI artifacts before anything loads them.\n\n"
+                    "commands:\n",
+                    f) < 0;
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        bad |= fprintf(f, "  %s %s\n", commands[i].name, commands[i].summary) < 0;
+    }
+    bad |= fputs("  version            print the version\n"
+                 "  help [COMMAND]     show help for a command\n\n"
+                 "Every command takes --help. Exit status: 0 clean, 1 findings at or above "
+                 "--fail-on\n(or a signature that does not verify), 2 usage error or an input "
+                 "that could not be read.\n",
+                 f) < 0;
+    return bad ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+}
 
 void cli_errorf(const char *fmt, ...)
 {
@@ -32,21 +58,26 @@ void cli_errorf(const char *fmt, ...)
     va_end(ap);
 }
 
+static const struct cli_command *find_command(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        if (strcmp(commands[i].name, name) == 0) {
+            return &commands[i];
+        }
+    }
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        (void)fputs(usage, stderr);
+        (void)usage(stderr);
         return CLI_EXIT_USAGE;
     }
     const char *cmd = argv[1];
-    if (strcmp(cmd, "scan") == 0) {
-        return cmd_scan(argc - 1, argv + 1);
-    }
-    if (strcmp(cmd, "rules") == 0) {
-        return cmd_rules(argc - 1, argv + 1);
-    }
-    if (strcmp(cmd, "digest") == 0) {
-        return cmd_digest(argc - 1, argv + 1);
+    const struct cli_command *c = find_command(cmd);
+    if (c != NULL) {
+        return c->run(argc - 1, argv + 1);
     }
     if (strcmp(cmd, "deps") == 0) {
         return cmd_deps(argc - 1, argv + 1);
@@ -58,22 +89,11 @@ int main(int argc, char **argv)
         return CLI_EXIT_OK;
     }
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-        if (argc >= 3) {
+        if (argc >= 3 && (c = find_command(argv[2])) != NULL) {
             char *sub[] = { argv[2], "--help", NULL };
-            if (strcmp(argv[2], "scan") == 0) {
-                return cmd_scan(2, sub);
-            }
-            if (strcmp(argv[2], "rules") == 0) {
-                return cmd_rules(2, sub);
-            }
-            if (strcmp(argv[2], "digest") == 0) {
-                return cmd_digest(2, sub);
-            }
-            if (strcmp(argv[2], "deps") == 0) {
-                return cmd_deps(2, sub);
-            }
+            return c->run(2, sub);
         }
-        return fputs(usage, stdout) < 0 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+        return usage(stdout);
     }
     cli_errorf("unknown command '%s' (try 'custody --help')", cmd);
     return CLI_EXIT_USAGE;

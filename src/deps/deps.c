@@ -15,12 +15,11 @@
 
 static bool deps_sniff(const struct cu_sniff *in)
 {
-    if (!in->name || !cu_deps_parser_for_name(in->name, NULL))
-        return false;
-    /* content sanity: text (no NUL in the head) */
-    if (memchr(in->head, '\0', in->len))
-        return false;
-    return true;
+    /* Package managers open these files by name whatever they hold, so the name decides:
+     * binary formats with a magic were offered to their analyzers first (registry order), and
+     * anything else under a lockfile name that is not text of its format is deps/malformed,
+     * never skipped. */
+    return in->name && cu_deps_parser_for_name(in->name, NULL) != NULL;
 }
 
 static const char *source_name(enum cu_dep_source s)

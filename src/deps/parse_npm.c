@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deps/jpull.h"
 #include "deps/parse.h"
 #include "core/limits.h"
 #include "core/util.h"
@@ -73,19 +74,182 @@ int cu_depfile_set_version(struct cu_depfile *df, const json_t *v)
     return df->format_version ? 0 : CUSTODY_ENOMEM;
 }
 
-/* One package from a lockfile entry. `key_name` is the name the entry is installed under;
- * `version` may be an alias ("npm:real@1.0.0"), a git URL or file: path (v1). */
-static int
-add_npm(struct cu_depfile *df, const char *key_name, const json_t *e, uint32_t line, bool direct)
+/* ---- package-lock.json / npm-shrinkwrap.json: streamed (deps/jpull.h) ----
+ * A 10,000-package lockfile is read without building a tree: each "packages" entry (v2/v3)
+ * or "dependencies" entry (v1, recursively) is read field by field, unused values skipped. */
+
+/* A set of 64-bit hashes (duplicate package paths, the root's direct dependency names). */
+struct hset {
+    uint64_t *v;
+    size_t cap, n;
+};
+
+static uint64_t strhash(const char *s)
 {
-    const char *ver = cu_jstr(e, "version");
-    const char *resolved = cu_jstr(e, "resolved");
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 1099511628211ull;
+    h ^= h >> 31;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 29;
+    return h ? h : 1;
+}
+
+/* Adds h; returns 1 when it was new, 0 when present, CUSTODY_ENOMEM. */
+static int hset_add(struct hset *s, uint64_t h)
+{
+    if ((s->n + 1) * 2 >= s->cap) {
+        size_t ncap = s->cap ? s->cap * 2 : 256;
+        uint64_t *nv = cu_calloc(ncap, sizeof(*nv));
+        if (!nv)
+            return CUSTODY_ENOMEM;
+        for (size_t i = 0; i < s->cap; i++) {
+            if (!s->v[i])
+                continue;
+            size_t j = (size_t)s->v[i] & (ncap - 1);
+            while (nv[j])
+                j = (j + 1) & (ncap - 1);
+            nv[j] = s->v[i];
+        }
+        free(s->v);
+        s->v = nv;
+        s->cap = ncap;
+    }
+    size_t j = (size_t)h & (s->cap - 1);
+    while (s->v[j]) {
+        if (s->v[j] == h)
+            return 0;
+        j = (j + 1) & (s->cap - 1);
+    }
+    s->v[j] = h;
+    s->n++;
+    return 1;
+}
+
+static bool hset_has(const struct hset *s, uint64_t h)
+{
+    if (!s->cap)
+        return false;
+    for (size_t j = (size_t)h & (s->cap - 1); s->v[j]; j = (j + 1) & (s->cap - 1))
+        if (s->v[j] == h)
+            return true;
+    return false;
+}
+
+struct npm {
+    struct cu_jp p;
+    custody_error *err;
+    struct hset paths, rootdeps;
+};
+
+struct entry {
+    char *version, *resolved, *integrity, *name;
+    bool dev, optional, devopt, install, link;
+};
+
+static void entry_clear(struct entry *e)
+{
+    free(e->version);
+    free(e->resolved);
+    free(e->integrity);
+    free(e->name);
+    memset(e, 0, sizeof(*e));
+}
+
+/* The current string value (vb) as a fresh string; a NUL inside is malformed. */
+static int take_str(struct npm *n, char **dst)
+{
+    if (strlen(cu_buf_str(&n->p.vb)) != n->p.vb.len)
+        return cu_jp_error(&n->p, "NUL in a string");
+    free(*dst);
+    *dst = cu_strdup(cu_buf_str(&n->p.vb));
+    return *dst ? 0 : cu_err_nomem(n->err);
+}
+
+static int walk_deps_v1(struct npm *n, struct cu_depfile *df, unsigned depth, bool top);
+
+/* Reads one entry object. v1: a nested "dependencies" object is walked into df. */
+static int read_entry(struct npm *n, struct entry *e, struct cu_depfile *v1df, unsigned depth)
+{
+    static const char *const strs[] = { "version", "resolved", "integrity", "name" };
+    static const char *const bools[] = { "dev", "optional", "devOptional", "hasInstallScript",
+                                         "link" };
+    unsigned seen = 0;
+    bool more, first = true;
+    uint32_t line;
+    int rc = cu_jp_obj_begin(&n->p);
+    while (!rc && !(rc = cu_jp_obj_next(&n->p, first, &more, &line)) && more) {
+        first = false;
+        const char *k = cu_buf_str(&n->p.kb);
+        int hit = -1;
+        for (int i = 0; i < 4 && hit < 0; i++)
+            if (strcmp(k, strs[i]) == 0)
+                hit = i;
+        for (int i = 0; i < 5 && hit < 0; i++)
+            if (strcmp(k, bools[i]) == 0)
+                hit = 4 + i;
+        bool deps = v1df && strcmp(k, "dependencies") == 0;
+        if (deps)
+            hit = 9;
+        if (hit < 0) {
+            rc = cu_jp_skip(&n->p);
+            continue;
+        }
+        if (seen & (1u << hit))
+            return cu_jp_error(&n->p, "duplicate key in a package entry");
+        seen |= 1u << hit;
+        enum cu_jtok t;
+        if (deps) {
+            rc = walk_deps_v1(n, v1df, depth + 1, false);
+            continue;
+        }
+        if ((rc = cu_jp_scalar(&n->p, &t)))
+            return rc;
+        if (hit < 4) {
+            if (t == CU_JT_NULL)
+                continue;
+            if (t != CU_JT_STR)
+                return cu_jp_error(&n->p, "package field is not a string");
+            char **dst = hit == 0   ? &e->version
+                         : hit == 1 ? &e->resolved
+                         : hit == 2 ? &e->integrity
+                                    : &e->name;
+            rc = take_str(n, dst);
+        } else {
+            if (t != CU_JT_TRUE && t != CU_JT_FALSE)
+                return cu_jp_error(&n->p, "package flag is not a boolean");
+            bool v = t == CU_JT_TRUE;
+            switch (hit) {
+            case 4:
+                e->dev = v;
+                break;
+            case 5:
+                e->optional = v;
+                break;
+            case 6:
+                e->devopt = v;
+                break;
+            case 7:
+                e->install = v;
+                break;
+            default:
+                e->link = v;
+                break;
+            }
+        }
+    }
+    return rc;
+}
+
+/* One package from an entry. `key_name` is the name it is installed under; e->version may be
+ * an alias ("npm:real@1.0.0"), a git URL or a file: path (v1). */
+static int
+add_npm(struct cu_depfile *df, const char *key_name, const struct entry *e, uint32_t line, bool top)
+{
+    const char *ver = e->version, *resolved = e->resolved;
     char *aname = NULL, *aver = NULL;
-    struct cu_pkg p = { .eco = CU_ECO_NPM, .line = line, .direct = direct };
-    p.name = (char *)key_name;
-    const char *n = cu_jstr(e, "name");
-    if (n && *n)
-        p.name = (char *)n;
+    struct cu_pkg p = { .eco = CU_ECO_NPM, .line = line, .direct = top };
+    p.name = (char *)(e->name && *e->name ? e->name : key_name);
     if (cu_npm_alias(ver, &aname, &aver)) {
         p.name = aname;
         p.version = aver;
@@ -100,46 +264,44 @@ add_npm(struct cu_depfile *df, const char *key_name, const json_t *e, uint32_t l
     if (p.source == CU_DEP_REGISTRY)
         p.source = cu_npm_source(resolved);
     p.resolved = (char *)resolved;
-    p.integrity = (char *)cu_jstr(e, "integrity");
-    p.dev = cu_jtrue(e, "dev") || cu_jtrue(e, "devOptional");
-    p.optional = cu_jtrue(e, "optional") || cu_jtrue(e, "devOptional");
-    p.install_script = cu_jtrue(e, "hasInstallScript");
+    p.integrity = e->integrity;
+    p.dev = e->dev || e->devopt;
+    p.optional = e->optional || e->devopt;
+    p.install_script = e->install;
     int rc = p.name && *p.name ? cu_depfile_add(df, &p) : 0;
     free(aname);
     free(aver);
     return rc;
 }
 
-static int walk_v1(struct cu_depfile *df,
-                   const struct cu_ltree *t,
-                   const json_t *deps,
-                   unsigned depth,
-                   bool top,
-                   custody_error *err)
+static int walk_deps_v1(struct npm *n, struct cu_depfile *df, unsigned depth, bool top)
 {
-    if (!deps)
-        return 0;
-    if (!json_is_object(deps))
-        return cu_err_malformed(err, "package-lock", CU_NO_OFFSET,
-                                "\"dependencies\" is not an object");
     if (depth > CU_LIMIT_DEPS_DEPTH)
-        return cu_err_limit(err, "package-lock", CU_NO_OFFSET, "dependency tree too deep");
-    const char *key;
-    json_t *e;
-    json_object_foreach((json_t *)deps, key, e)
-    {
-        if (!json_is_object(e))
-            return cu_err_malformed(err, "package-lock", CU_NO_OFFSET,
-                                    "line %u: dependency \"%s\" is not an object",
-                                    cu_lt_key_line(t, deps, key), key);
-        int rc = add_npm(df, key, e, cu_lt_key_line(t, deps, key), top);
-        if (rc)
-            return rc == CUSTODY_ENOMEM ? cu_err_nomem(err) : rc;
-        rc = walk_v1(df, t, json_object_get(e, "dependencies"), depth + 1, false, err);
-        if (rc)
-            return rc;
+        return cu_err_limit(n->err, "package-lock", n->p.pos, "dependency tree too deep");
+    struct hset keys = { 0 };
+    bool more, first = true;
+    uint32_t line;
+    int rc = cu_jp_obj_begin(&n->p);
+    while (!rc && !(rc = cu_jp_obj_next(&n->p, first, &more, &line)) && more) {
+        first = false;
+        char *key = cu_strdup(cu_buf_str(&n->p.kb));
+        if (!key) {
+            rc = cu_err_nomem(n->err);
+            break;
+        }
+        int added = hset_add(&keys, strhash(key));
+        struct entry e = { 0 };
+        if (added < 0)
+            rc = cu_err_nomem(n->err);
+        else if (added == 0)
+            rc = cu_jp_error(&n->p, "duplicate dependency");
+        else if (!(rc = read_entry(n, &e, df, depth)) && add_npm(df, key, &e, line, top))
+            rc = cu_err_nomem(n->err);
+        entry_clear(&e);
+        free(key);
     }
-    return 0;
+    free(keys.v);
+    return rc;
 }
 
 /* The installed name from a "packages" path: after the last "node_modules/", else the last
@@ -157,91 +319,173 @@ static const char *name_from_path(const char *path)
     return slash ? slash + 1 : path;
 }
 
-static bool root_lists(const json_t *root, const char *name)
+/* The root entry "": its dependency names decide which packages are direct. */
+static int read_root(struct npm *n)
 {
-    static const char *const fields[] = { "dependencies", "devDependencies", "optionalDependencies",
-                                          "peerDependencies" };
-    for (size_t i = 0; i < 4; i++)
-        if (json_object_get(json_object_get(root, fields[i]), name))
-            return true;
-    return false;
+    bool more, first = true;
+    uint32_t line;
+    int rc = cu_jp_obj_begin(&n->p);
+    while (!rc && !(rc = cu_jp_obj_next(&n->p, first, &more, &line)) && more) {
+        first = false;
+        const char *k = cu_buf_str(&n->p.kb);
+        enum cu_jtok t;
+        if (strcmp(k, "dependencies") != 0 && strcmp(k, "devDependencies") != 0 &&
+            strcmp(k, "optionalDependencies") != 0 && strcmp(k, "peerDependencies") != 0) {
+            rc = cu_jp_skip(&n->p);
+            continue;
+        }
+        if ((rc = cu_jp_peek(&n->p, &t)))
+            break;
+        if (t != CU_JT_OBJ) {
+            rc = cu_jp_error(&n->p, "root dependencies are not an object");
+            break;
+        }
+        bool m2, f2 = true;
+        rc = cu_jp_obj_begin(&n->p);
+        while (!rc && !(rc = cu_jp_obj_next(&n->p, f2, &m2, &line)) && m2) {
+            f2 = false;
+            if (hset_add(&n->rootdeps, strhash(cu_buf_str(&n->p.kb))) < 0)
+                return cu_err_nomem(n->err);
+            rc = cu_jp_skip(&n->p);
+        }
+    }
+    return rc;
+}
+
+static int read_packages(struct npm *n, struct cu_depfile *df)
+{
+    bool more, first = true;
+    uint32_t line;
+    enum cu_jtok t;
+    int rc = cu_jp_peek(&n->p, &t);
+    if (!rc && t != CU_JT_OBJ)
+        return cu_jp_error(&n->p, "\"packages\" is not an object");
+    if (!rc)
+        rc = cu_jp_obj_begin(&n->p);
+    while (!rc && !(rc = cu_jp_obj_next(&n->p, first, &more, &line)) && more) {
+        first = false;
+        char *key = cu_strdup(cu_buf_str(&n->p.kb));
+        if (!key)
+            return cu_err_nomem(n->err);
+        int added = hset_add(&n->paths, strhash(key));
+        if (added <= 0) {
+            free(key);
+            return added < 0 ? cu_err_nomem(n->err) : cu_jp_error(&n->p, "duplicate package");
+        }
+        if ((rc = cu_jp_peek(&n->p, &t)) == 0 && t != CU_JT_OBJ)
+            rc = cu_jp_error(&n->p, "package entry is not an object");
+        if (!rc && key[0] == '\0') {
+            rc = read_root(n);
+        } else if (!rc) {
+            struct entry e = { 0 };
+            rc = read_entry(n, &e, NULL, 0);
+            /* a link (its target is listed too) adds nothing */
+            if (!rc && !e.link) {
+                bool top =
+                    strncmp(key, "node_modules/", 13) == 0 && !strstr(key + 13, "/node_modules/");
+                if (add_npm(df, name_from_path(key), &e, line, top))
+                    rc = cu_err_nomem(n->err);
+            }
+            entry_clear(&e);
+        }
+        free(key);
+    }
+    return rc;
 }
 
 int cu_parse_npm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err)
 {
-    struct cu_ltree t;
-    int rc = cu_lt_parse_json(&t, data, len, false, err);
-    if (rc)
-        return rc;
-    const json_t *root = t.root;
+    struct npm n = { .err = err };
+    struct cu_depfile v1 = { 0 };
+    bool have_pk = false, have_deps = false, have_lv = false;
+    uint32_t lv_line = 0;
+    long v = -1;
     out->format = "package-lock";
     out->is_lockfile = true;
-    if (!json_is_object(root)) {
-        rc = cu_err_malformed(err, "package-lock", 0, "not a JSON object");
-        goto out;
+    int rc = cu_jp_init(&n.p, data, len, err);
+    enum cu_jtok t;
+    if (!rc && !(rc = cu_jp_peek(&n.p, &t)) && t != CU_JT_OBJ)
+        rc = cu_jp_error(&n.p, "not a JSON object");
+    if (!rc)
+        rc = cu_jp_obj_begin(&n.p);
+    bool more, first = true;
+    uint32_t line;
+    unsigned seen = 0;
+    while (!rc && !(rc = cu_jp_obj_next(&n.p, first, &more, &line)) && more) {
+        first = false;
+        const char *k = cu_buf_str(&n.p.kb);
+        int which = strcmp(k, "lockfileVersion") == 0 ? 0
+                    : strcmp(k, "name") == 0          ? 1
+                    : strcmp(k, "version") == 0       ? 2
+                    : strcmp(k, "packages") == 0      ? 3
+                    : strcmp(k, "dependencies") == 0  ? 4
+                                                      : -1;
+        if (which < 0) {
+            rc = cu_jp_skip(&n.p);
+            continue;
+        }
+        if (seen & (1u << which)) {
+            rc = cu_jp_error(&n.p, "duplicate key");
+            break;
+        }
+        seen |= 1u << which;
+        if (which == 3) {
+            have_pk = true;
+            rc = read_packages(&n, out);
+        } else if (which == 4) {
+            have_deps = true;
+            if (!(rc = cu_jp_peek(&n.p, &t)) && t != CU_JT_OBJ)
+                rc = cu_jp_error(&n.p, "\"dependencies\" is not an object");
+            if (!rc)
+                rc = walk_deps_v1(&n, &v1, 0, true);
+        } else if (!(rc = cu_jp_scalar(&n.p, &t))) {
+            const char *val = cu_buf_str(&n.p.vb);
+            if (which == 0) {
+                have_lv = true;
+                lv_line = line;
+                free(out->format_version);
+                out->format_version = cu_strdup(t == CU_JT_NUM || t == CU_JT_STR ? val : "?");
+                if (!out->format_version)
+                    rc = cu_err_nomem(err);
+                v = t == CU_JT_NUM ? cu_small_uint(val) : -1;
+            } else if (t == CU_JT_STR) {
+                char **dst = which == 1 ? &out->project_name : &out->project_version;
+                rc = take_str(&n, dst);
+            }
+        }
     }
-    const json_t *lv = json_object_get(root, "lockfileVersion");
-    if ((rc = cu_depfile_set_version(out, lv)))
-        goto nomem;
-    const char *pn = cu_jstr(root, "name"), *pv = cu_jstr(root, "version");
-    if ((pn && !(out->project_name = cu_strdup(pn))) ||
-        (pv && !(out->project_version = cu_strdup(pv))))
-        goto nomem;
-    json_int_t v = json_is_integer(lv) ? json_integer_value(lv) : 0;
-    if (!lv) {
+    if (!rc)
+        rc = cu_jp_end(&n.p);
+    if (!rc && !have_lv) {
         /* npm 5 shrinkwraps before lockfileVersion: a v1 dependency tree */
-        if (!json_object_get(root, "dependencies")) {
+        if (have_deps)
+            v = 1;
+        else
             rc = cu_err_malformed(err, "package-lock", 0, "no lockfileVersion");
-            goto out;
-        }
-        v = 1;
     }
-    if (v < 1 || v > 3) {
-        rc = cu_err_unsupported(err, "package-lock", 0, "line %u: lockfileVersion %s",
-                                cu_lt_key_line(&t, root, "lockfileVersion"),
-                                out->format_version ? out->format_version : "(not a number)");
-        goto out;
+    if (!rc && (v < 1 || v > 3))
+        rc = cu_err_unsupported(err, "package-lock", 0, "line %u: lockfileVersion %s", lv_line,
+                                out->format_version ? out->format_version : "(none)");
+    if (!rc && (v == 1 || !have_pk)) {
+        /* the v1 tree is the package set; drop anything a stray "packages" added */
+        struct cu_pkg *pk = out->pkgs;
+        size_t np = out->npkgs, cp = out->cap_pkgs;
+        out->pkgs = v1.pkgs;
+        out->npkgs = v1.npkgs;
+        out->cap_pkgs = v1.cap_pkgs;
+        v1.pkgs = pk;
+        v1.npkgs = np;
+        v1.cap_pkgs = cp;
     }
-    const json_t *pk = json_object_get(root, "packages");
-    if (v == 1 || !pk) {
-        if (v >= 3 && !json_object_get(root, "dependencies") && !pk) {
-            goto out; /* an empty v3 lockfile */
-        }
-        rc = walk_v1(out, &t, json_object_get(root, "dependencies"), 0, true, err);
-        goto out;
-    }
-    if (!json_is_object(pk)) {
-        rc = cu_err_malformed(err, "package-lock", 0, "\"packages\" is not an object");
-        goto out;
-    }
-    const json_t *rootpkg = json_object_get(pk, "");
-    const char *key;
-    json_t *e;
-    json_object_foreach((json_t *)pk, key, e)
-    {
-        uint32_t line = cu_lt_key_line(&t, pk, key);
-        if (!json_is_object(e)) {
-            rc = cu_err_malformed(err, "package-lock", CU_NO_OFFSET,
-                                  "line %u: package \"%s\" is not an object", line, key);
-            goto out;
-        }
-        if (key[0] == '\0' || cu_jtrue(e, "link"))
-            continue; /* the project itself; a link (its target is listed too) */
-        const char *name = name_from_path(key);
-        bool top = strncmp(key, "node_modules/", 13) == 0 && !strstr(key + 13, "/node_modules/");
-        bool direct = top && root_lists(rootpkg, name);
-        if ((rc = add_npm(out, name, e, line, direct)))
-            goto nomem_rc;
-    }
-out:
-    cu_lt_free(&t);
+    if (!rc && v >= 2 && have_pk)
+        for (size_t i = 0; i < out->npkgs; i++)
+            if (out->pkgs[i].direct)
+                out->pkgs[i].direct = hset_has(&n.rootdeps, strhash(out->pkgs[i].name));
+    cu_depfile_clear(&v1);
+    free(n.paths.v);
+    free(n.rootdeps.v);
+    cu_jp_free(&n.p);
     return rc;
-nomem_rc:
-    if (rc != CUSTODY_ENOMEM)
-        goto out;
-nomem:
-    cu_lt_free(&t);
-    return cu_err_nomem(err);
 }
 
 /* ---- package.json ---- */

@@ -85,6 +85,46 @@ static enum cu_dep_source pnpm_source(const char *key, const json_t *res, const 
     return CU_DEP_REGISTRY;
 }
 
+/* Marks direct dependencies (root "dependencies"... in v5, importers.* in v6+) and dev-only
+ * ones. Versions are compared with the peer suffix ("(...)", "_...") cut. */
+static void mark_direct(struct cu_depfile *df, const json_t *root)
+{
+    static const char *const groups[] = {"dependencies", "optionalDependencies",
+                                         "devDependencies"};
+    const json_t *imp = json_object_get(root, "importers");
+    size_t nimp = json_is_object(imp) ? json_object_size(imp) : 1;
+    void *it = json_is_object(imp) ? json_object_iter((json_t *)imp) : NULL;
+    for (size_t i = 0; i < nimp; i++) {
+        const json_t *o = it ? json_object_iter_value(it) : root;
+        if (it)
+            it = json_object_iter_next((json_t *)imp, it);
+        for (size_t g = 0; g < 3; g++) {
+            const json_t *deps = json_object_get(o, groups[g]);
+            const char *name;
+            json_t *v;
+            if (!json_is_object(deps))
+                continue;
+            json_object_foreach((json_t *)deps, name, v) {
+                const char *ver = json_is_string(v) ? json_string_value(v) : cu_jstr(v, "version");
+                if (!ver)
+                    continue;
+                size_t vl = strcspn(ver, "(_");
+                for (size_t k = 0; k < df->npkgs; k++) {
+                    struct cu_pkg *p = &df->pkgs[k];
+                    if (strcmp(p->name, name) != 0 || !p->version ||
+                        strlen(p->version) != vl || memcmp(p->version, ver, vl) != 0)
+                        continue;
+                    if (!p->direct)
+                        p->dev = g == 2;
+                    else if (g != 2)
+                        p->dev = false;
+                    p->direct = true;
+                }
+            }
+        }
+    }
+}
+
 int cu_parse_pnpm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err)
 {
     struct cu_ltree t;
@@ -159,6 +199,8 @@ int cu_parse_pnpm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, 
         if (rc)
             goto nomem;
     }
+    /* v9 packages carry no dev flag: take it (and directness) from the importers */
+    mark_direct(out, root);
 out:
     cu_lt_free(&t);
     return rc;

@@ -11,6 +11,7 @@
 #include "core/util.h"
 #include "deps/pkglists.h"
 #include "deps/rules_data.h"
+#include "deps/typosquat.h"
 #include "deps/versions.h"
 #include "engine/engine.h"
 #include "store/store.h"
@@ -82,8 +83,8 @@ static const char *exact_version(const struct cu_pkg *p, char *buf, size_t cap)
 
 /* Does a list entry's version set match the package? Sets *via_spec when only the range
  * matched. */
-static bool entry_matches(const struct cu_pkg *p, const char *ver, const char *versions,
-                          const char **matched)
+static bool
+entry_matches(const struct cu_pkg *p, const char *ver, const char *versions, const char **matched)
 {
     if (strcmp(versions, "*") == 0) {
         *matched = "every version";
@@ -120,15 +121,20 @@ static void add_id(struct cu_buf *b, size_t *n, const char *id)
     (*n)++;
 }
 
-static void hit(cu_deps_hit_fn fn, void *arg, const struct cu_pkg *p, const char *rule, int sev,
-                const char *evidence, const char *message)
+static void hit(cu_deps_hit_fn fn,
+                void *arg,
+                const struct cu_pkg *p,
+                const char *rule,
+                int sev,
+                const char *evidence,
+                const char *message)
 {
     struct cu_deps_hit h = { p->line, rule, sev, evidence, message };
     fn(arg, &h);
 }
 
-static void check_list(const struct cu_pkg *p, const char *ver, enum cu_pkglist list,
-                       cu_deps_hit_fn fn, void *arg)
+static void check_list(
+    const struct cu_pkg *p, const char *ver, enum cu_pkglist list, cu_deps_hit_fn fn, void *arg)
 {
     const struct cu_pkglist_entry *e;
     size_t n = cu_pkglist_find(list, p->eco, p->name, &e);
@@ -163,9 +169,8 @@ static void check_list(const struct cu_pkg *p, const char *ver, enum cu_pkglist 
                               matched, cu_buf_str(&ids));
         }
         if (msg != NULL) {
-            hit(fn, arg, p,
-                list == CU_LIST_WORM ? "deps/worm-indicator" : "deps/known-malicious", -1,
-                cu_buf_str(&ids), msg);
+            hit(fn, arg, p, list == CU_LIST_WORM ? "deps/worm-indicator" : "deps/known-malicious",
+                -1, cu_buf_str(&ids), msg);
         }
         free(msg);
     }
@@ -286,8 +291,8 @@ static int osv_cb(void *arg, const struct cu_osv_affect *a)
     return 0;
 }
 
-static void check_store(const struct cu_pkg *p, const char *ver, struct cu_store *store,
-                        cu_deps_hit_fn fn, void *arg)
+static void check_store(
+    const struct cu_pkg *p, const char *ver, struct cu_store *store, cu_deps_hit_fn fn, void *arg)
 {
     struct osv_q q = { .p = p, .ver = ver, .mal = CU_BUF_INIT(1024), .vuln = CU_BUF_INIT(1024) };
     custody_error err;
@@ -355,15 +360,31 @@ static const char *scope_joined(const struct cu_pkg *p, char *buf, size_t cap)
         memcpy(buf + 1, p->name, i);
         buf[i + 1] = '/';
         memcpy(buf + i + 2, p->name + i + 1, n - i);
-        if (cu_popular_name(CU_ECO_NPM, buf)) {
-            return buf;
+        if (!cu_popular_name(CU_ECO_NPM, buf)) {
+            continue;
         }
+        /* a scope that replaced a family of unscoped packages (babel-core and @babel/core,
+         * rollup-plugin-*, jest-*) is not imitated by the old names; @types always is */
+        char prefix[256];
+        if (i + 2 > sizeof(prefix)) {
+            continue;
+        }
+        memcpy(prefix, p->name, i + 1);
+        prefix[i + 1] = '\0';
+        if (strcmp(prefix, "types-") != 0 && cu_popular_prefix_count(CU_ECO_NPM, prefix) >= 3) {
+            continue;
+        }
+        return buf;
     }
     return NULL;
 }
 
-static void check_names(const struct cu_pkg *p, const struct cu_depfile *df,
-                        const struct cu_deps_data_opts *o, cu_deps_hit_fn fn, void *arg)
+static void check_names(const struct cu_pkg *p,
+                        const struct cu_depfile *df,
+                        const struct cu_deps_data_opts *o,
+                        const bool has_names[2],
+                        cu_deps_hit_fn fn,
+                        void *arg)
 {
     if (p->source != CU_DEP_REGISTRY && p->source != CU_DEP_UNKNOWN) {
         return; /* git, URL and local packages are named by the project */
@@ -379,9 +400,8 @@ static void check_names(const struct cu_pkg *p, const struct cu_depfile *df,
         bool scope_squat = p->name[0] == '@' && target[0] == '@' && slash != NULL &&
                            strncmp(p->name, target, (size_t)(slash - p->name) + 1) != 0;
         char *ev = cu_asprintf("%s imitates %s", p->name, target);
-        char *msg = cu_asprintf(scope_squat
-                                    ? "%s uses a scope that imitates the popular %s"
-                                    : "%s looks like a typosquat of the popular package %s",
+        char *msg = cu_asprintf(scope_squat ? "%s uses a scope that imitates the popular %s"
+                                            : "%s looks like a typosquat of the popular package %s",
                                 p->name, target);
         if (ev != NULL && msg != NULL) {
             hit(fn, arg, p, scope_squat ? "deps/scope-confusion" : "deps/typosquat",
@@ -395,8 +415,8 @@ static void check_names(const struct cu_pkg *p, const struct cu_depfile *df,
     const char *scoped = scope_joined(p, buf, sizeof(buf));
     if (scoped != NULL) {
         char *ev = cu_asprintf("%s imitates %s", p->name, scoped);
-        char *msg = cu_asprintf("%s is an unscoped copy of the name of the popular %s", p->name,
-                                scoped);
+        char *msg =
+            cu_asprintf("%s is an unscoped copy of the name of the popular %s", p->name, scoped);
         if (ev != NULL && msg != NULL) {
             hit(fn, arg, p, "deps/scope-confusion", CUSTODY_SEV_MEDIUM, ev, msg);
         }
@@ -404,8 +424,7 @@ static void check_names(const struct cu_pkg *p, const struct cu_depfile *df,
         free(msg);
         return;
     }
-    if (o->store != NULL && p->direct &&
-        cu_store_names_count(o->store, eco_osv(p->eco)) > 0 &&
+    if (o->store != NULL && p->direct && has_names[p->eco] &&
         cu_store_known(o->store, eco_osv(p->eco), p->name) == 0) {
         char *msg = cu_asprintf("%s is not a known %s package (hallucinated or unpublished name)",
                                 p->name, eco_osv(p->eco));
@@ -426,6 +445,12 @@ void cu_deps_data_run(const struct cu_depfile *df,
     if (df == NULL) {
         return;
     }
+    /* asked once per file: the name lists can hold millions of rows */
+    bool has_names[2] = { false, false };
+    if (o->store != NULL) {
+        has_names[CU_ECO_NPM] = cu_store_names_count(o->store, "npm") > 0;
+        has_names[CU_ECO_PYPI] = cu_store_names_count(o->store, "PyPI") > 0;
+    }
     for (size_t i = 0; i < df->npkgs; i++) {
         const struct cu_pkg *p = &df->pkgs[i];
         if (p->name == NULL || p->name[0] == '\0' ||
@@ -441,7 +466,7 @@ void cu_deps_data_run(const struct cu_depfile *df,
         if (o->store != NULL && (p->source == CU_DEP_REGISTRY || p->source == CU_DEP_UNKNOWN)) {
             check_store(p, ver, o->store, fn, arg);
         }
-        check_names(p, df, o, fn, arg);
+        check_names(p, df, o, has_names, fn, arg);
     }
 }
 
@@ -458,7 +483,9 @@ static void emit_hit(void *arg, const struct cu_deps_hit *h)
     cu_emit_line(e->ctx, e->src, h->line, h->rule, h->severity, h->evidence, "%s", h->message);
 }
 
-void cu_deps_check_data(struct cu_ctx *ctx, const struct cu_source *src, const struct cu_depfile *df)
+void cu_deps_check_data(struct cu_ctx *ctx,
+                        const struct cu_source *src,
+                        const struct cu_depfile *df)
 {
     struct cu_deps_data_opts o = { 0 };
     const char *internal[64];

@@ -19,10 +19,10 @@ struct cu_deps_hit {
 typedef void (*cu_deps_hit_fn)(void *arg, const struct cu_deps_hit *h);
 
 struct cu_deps_data_opts {
-    struct cu_store *store;           /* NULL: embedded data only */
-    const char *const *internal;      /* private scopes/prefixes ("@acme", "acme-") */
+    struct cu_store *store;      /* NULL: embedded data only */
+    const char *const *internal; /* private scopes/prefixes ("@acme", "acme-") */
     size_t ninternal;
-    bool store_failed;                /* a store was asked for but could not be read */
+    bool store_failed; /* a store was asked for but could not be read */
 };
 
 void cu_deps_data_run(const struct cu_depfile *df,

@@ -9,9 +9,11 @@
  *   deletions (2-deletions for 8+ characters), looks each up by binary search and verifies the
  *   candidates by optimal-string-alignment distance (adjacent swaps count 1).
  * A candidate counts when the distance is <= 1 (names of 5-9 characters) or <= 2 (10+), its
- * rank is high enough (typosquatters imitate the very top), and the names do not differ only
- * in digits (vue2/vue3, md4/md5). npm scopes are indexed as names too ("@types"), so a fake
- * scope ("@typess/node") imitates the popular one. */
+ * rank is high enough (typosquatters imitate the very top), the names do not differ only in
+ * digits (vue2/vue3, md4/md5) nor only in a non-homoglyph first letter (edn-data/mdn-data).
+ * A scoped npm name is only checked for its scope: the scopes of the popular list form a
+ * second index, so a fake scope ("@typess/node") imitates the popular one, while names inside
+ * one scope (published by its owner) are never squats of each other. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -28,8 +30,11 @@
 #define SQ_MAXLEN   64u /* longer names are only matched exactly */
 #define SQ_IDX_BITS 24u
 #define SQ_IDX_MASK ((UINT64_C(1) << SQ_IDX_BITS) - 1)
-#define SQ_RANK_D1  10000u /* a distance-1 target must rank above this */
-#define SQ_RANK_D2  3000u  /* a distance-2 target must rank above this */
+/* A distance-1 (2) target must rank above this: squatters imitate the very top, and the
+ * names just below it are real packages close to each other (measured leave-one-out on the
+ * lists: npm ranks 10000+ against the top, ~0.6% flagged at these limits; PyPI ~1.1%). */
+static const uint32_t sq_rank_d1[2] = { 5000u, 3000u };
+static const uint32_t sq_rank_d2[2] = { 2000u, 1000u };
 
 struct sq_set {
     char *arena;
@@ -500,6 +505,22 @@ static bool differ_in_digits_only(const char *a, const char *b)
     }
 }
 
+/* Same length, only the first character differs and not by a homoglyph ("edn-data" and
+ * "mdn-data" are two real packages; squats keep the head of the name). */
+static bool first_letter_only(const char *q, size_t n, const char *t, size_t m)
+{
+    if (n != m || n < 2 || q[0] == t[0] || memcmp(q + 1, t + 1, n - 1) != 0) {
+        return false;
+    }
+    static const char *const glyphs[] = { "0o", "o0", "1l", "l1", "il", "li", "1i", "i1" };
+    for (size_t i = 0; i < sizeof(glyphs) / sizeof(glyphs[0]); i++) {
+        if (q[0] == glyphs[i][0] && t[0] == glyphs[i][1]) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static int64_t find_first(const uint64_t *a, size_t n, uint64_t key)
 {
     size_t lo = 0, hi = n;
@@ -556,7 +577,8 @@ set_squat(const struct sq_set *st, const char *q, size_t n, uint32_t maxrank1, u
                 continue;
             }
             size_t d = cu_osa_distance(q, n, nm, len, cap);
-            if (d > cap || (d == 2 && r >= maxrank2) || differ_in_digits_only(q, nm)) {
+            if (d > cap || (d == 2 && r >= maxrank2) || differ_in_digits_only(q, nm) ||
+                (d == 1 && first_letter_only(q, n, nm, len))) {
                 continue;
             }
             if (d < bestd || (d == bestd && r < best)) {
@@ -601,12 +623,17 @@ bool cu_typosquat_check(enum cu_eco eco, const char *name, const char **target)
     if (n == SIZE_MAX || exact_get(st, q, n) != UINT32_MAX) {
         return false;
     }
-    uint32_t t = set_squat(st, q, n, SQ_RANK_D1, SQ_RANK_D2);
-    if (t != UINT32_MAX) {
-        *target = set_name(st, t);
-        return true;
+    /* A scoped name can only be published by the scope's owner: inside one scope there is no
+     * squat; only a scope that imitates another is checked. */
+    if (q[0] != '@') {
+        uint32_t t = set_squat(st, q, n, sq_rank_d1[eco], sq_rank_d2[eco]);
+        if (t != UINT32_MAX) {
+            *target = set_name(st, t);
+            return true;
+        }
+        return false;
     }
-    if (eco == CU_ECO_NPM && q[0] == '@') {
+    if (eco == CU_ECO_NPM) {
         /* a scope that imitates a popular one (used by 3+ popular packages) */
         const char *slash = strchr(q, '/');
         if (slash == NULL) {
@@ -635,4 +662,17 @@ bool cu_typosquat_check(enum cu_eco eco, const char *name, const char **target)
         }
     }
     return false;
+}
+
+size_t cu_popular_prefix_count(enum cu_eco eco, const char *prefix)
+{
+    if (prefix == NULL || (eco != CU_ECO_NPM && eco != CU_ECO_PYPI) || !sq_ready()) {
+        return 0;
+    }
+    size_t n = strlen(prefix), count = 0;
+    const struct sq_set *st = &sets[eco];
+    for (uint32_t i = 0; i < st->n; i++) {
+        count += strncmp(set_name(st, i), prefix, n) == 0;
+    }
+    return count;
 }

@@ -11,6 +11,8 @@ double cu_typosquat_build_ms(void);
 size_t cu_typosquat_count(enum cu_eco eco);
 /* 0-based popularity rank of a popular name, -1 when not popular. */
 long cu_popular_rank(enum cu_eco eco, const char *name);
+/* Number of popular names of eco that start with prefix (a linear scan: for rare checks). */
+size_t cu_popular_prefix_count(enum cu_eco eco, const char *prefix);
 /* Optimal-string-alignment distance of a[0..n) and b[0..m), or cap + 1 when above cap. */
 size_t cu_osa_distance(const char *a, size_t n, const char *b, size_t m, size_t cap);
 

@@ -111,6 +111,7 @@ struct gguf {
     bool params_big;
     uint64_t type_count[GGML_NTYPES];
     unsigned templates;
+    bool ftype; /* general.file_type gave the quantization fact */
 };
 
 static uint64_t gguf_left(const struct gguf *g)
@@ -291,6 +292,69 @@ static int gguf_keep_key(struct gguf *g, const char *k, size_t n, uint64_t off)
     return 0;
 }
 
+/* llama_ftype names (llama.h), indexed by general.file_type; NULL for unused values. */
+static const char *const gguf_ftypes[] = {
+    "F32",    "F16",    "Q4_0",  "Q4_1",    "Q4_1_SOME_F16", NULL,     NULL,        "Q8_0",
+    "Q5_0",   "Q5_1",   "Q2_K",  "Q3_K_S",  "Q3_K_M",        "Q3_K_L", "Q4_K_S",    "Q4_K_M",
+    "Q5_K_S", "Q5_K_M", "Q6_K",  "IQ2_XXS", "IQ2_XS",        "Q2_K_S", "IQ3_XS",    "IQ3_XXS",
+    "IQ1_S",  "IQ4_NL", "IQ3_S", "IQ3_M",   "IQ2_S",         "IQ2_M",  "IQ4_XS",    "IQ1_M",
+    "BF16",   NULL,     NULL,    NULL,      "TQ1_0",         "TQ2_0",  "MXFP4_MOE",
+};
+#define GGUF_FACT_MAX 1024u /* longest metadata string kept as a BOM fact */
+
+/* The BOM fact a string metadata key gives (docs/facts.md), NULL for none. */
+static const char *gguf_fact_key(const char *key)
+{
+    static const char bm[] = "general.base_model.";
+    if (strcmp(key, "general.name") == 0) {
+        return "model.name";
+    }
+    if (strcmp(key, "general.license") == 0) {
+        return "model.license";
+    }
+    if (strcmp(key, "tokenizer.ggml.model") == 0) {
+        return "model.tokenizer";
+    }
+    if (strncmp(key, bm, sizeof(bm) - 1) == 0) {
+        const char *dot = strrchr(key, '.');
+        if (strcmp(dot, ".name") == 0) {
+            return "model.base_model";
+        }
+        if (strcmp(dot, ".repo_url") == 0) {
+            return "model.base_model.url";
+        }
+    }
+    return NULL;
+}
+
+/* A string value kept as a fact: bounded, control bytes shown as '?'. */
+static int gguf_string_fact(struct gguf *g, const char *key, const char *fact)
+{
+    uint64_t n = 0;
+    int rc = gguf_strlen(g, key, &n);
+    if (rc < 0) {
+        return rc;
+    }
+    if (n > GGUF_FACT_MAX) {
+        return cu_stream_skip(&g->st, n);
+    }
+    char *t = NULL;
+    rc = gguf_read_str(g, n, &t);
+    if (rc < 0) {
+        return rc;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if ((uint8_t)t[i] < 0x20 || t[i] == 0x7f) {
+            t[i] = '?';
+        }
+    }
+    if (n > 0) {
+        cu_fact(g->ctx, fact, "%s", t);
+    }
+    free(t);
+    return 0;
+}
+
 /* The value of one key/value pair, with the keys that matter read and checked. */
 static int gguf_value(struct gguf *g, const char *key, size_t klen, uint32_t type, uint64_t koff)
 {
@@ -315,6 +379,35 @@ static int gguf_value(struct gguf *g, const char *key, size_t klen, uint32_t typ
         }
         g->alignment = a;
         return 0;
+    }
+    if (strcmp(key, "general.file_type") == 0 && type == GT_U32) {
+        uint32_t ft = 0;
+        rc = gguf_u32(g, &ft);
+        if (rc == 0 && ft < sizeof(gguf_ftypes) / sizeof(gguf_ftypes[0]) &&
+            gguf_ftypes[ft] != NULL) {
+            cu_fact(g->ctx, "model.quantization", "%s", gguf_ftypes[ft]);
+            g->ftype = true;
+        }
+        return rc;
+    }
+    if (klen > 15 && strcmp(key + klen - 15, ".context_length") == 0 &&
+        (type == GT_U32 || type == GT_U64)) {
+        uint64_t v = 0;
+        if (type == GT_U32) {
+            uint32_t v32 = 0;
+            rc = gguf_u32(g, &v32);
+            v = v32;
+        } else {
+            rc = gguf_u64(g, &v);
+        }
+        if (rc == 0) {
+            cu_fact(g->ctx, "model.context_length", "%llu", (unsigned long long)v);
+        }
+        return rc;
+    }
+    const char *fact = type == GT_STRING ? gguf_fact_key(key) : NULL;
+    if (fact != NULL) {
+        return gguf_string_fact(g, key, fact);
     }
     if ((tmpl || strcmp(key, "general.architecture") == 0) && type != GT_STRING) {
         cu_emit(g->ctx, g->src, koff, "gguf/invalid-value", CU_SEV_DEFAULT, key,
@@ -655,6 +748,35 @@ static void gguf_facts(struct gguf *g, uint64_t nkv)
     cu_buf_addf(&b, ", %u chat template%s", g->templates, g->templates == 1 ? "" : "s");
     cu_emit(g->ctx, g->src, CU_NO_OFFSET, "gguf/facts", CU_SEV_DEFAULT, NULL, "%s", cu_buf_str(&b));
     cu_buf_free(&b);
+    /* BOM facts (docs/facts.md) */
+    cu_fact(g->ctx, "format", "gguf");
+    cu_fact(g->ctx, "framework", "gguf");
+    cu_fact(g->ctx, "gguf.version", "%u", g->version);
+    cu_fact(g->ctx, "gguf.tensor_count", "%zu", g->ntens);
+    cu_fact(g->ctx, "gguf.kv_count", "%llu", (unsigned long long)nkv);
+    if (g->arch[0] != '\0') {
+        cu_fact(g->ctx, "model.architecture", "%s", g->arch);
+    }
+    if (!g->params_big) {
+        cu_fact(g->ctx, "model.parameters", "%llu", (unsigned long long)g->params);
+    }
+    size_t best = GGML_NTYPES;
+    for (size_t t = 0; t < GGML_NTYPES; t++) {
+        if (g->type_count[t] != 0 &&
+            (best == GGML_NTYPES || g->type_count[t] > g->type_count[best])) {
+            best = t;
+        }
+        /* Without general.file_type, every block-quantized tensor type is listed. */
+        if (!g->ftype && g->type_count[t] != 0 && ggml_types[t].block > 1) {
+            cu_fact(g->ctx, "model.quantization", "%s", ggml_types[t].name);
+        }
+    }
+    if (best < GGML_NTYPES) {
+        cu_fact(g->ctx, "model.dtype", "%s", ggml_types[best].name);
+    }
+    if (g->templates > 0) {
+        cu_fact(g->ctx, "model.chat_template", "present");
+    }
 }
 
 static bool gguf_sniff(const struct cu_sniff *in)

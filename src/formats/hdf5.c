@@ -632,6 +632,9 @@ static int h5_analyze(struct cu_ctx *ctx, struct cu_source *src)
     if (h == NULL) {
         return cu_err_nomem(cu_ctx_err(ctx));
     }
+    if (cu_ctx_depth(ctx) == 0) {
+        cu_fact(ctx, "format", "hdf5");
+    }
     h->ctx = ctx;
     h->src = src;
     h->err = cu_ctx_err(ctx);

@@ -12,11 +12,13 @@
 /* Every handler, in order. Step 2+ modules add theirs here (one line each). */
 extern const struct cu_json_handler cu_json_hf_remote_code; /* hfrepo.c: auto_map */
 extern const struct cu_json_handler cu_json_chat_template;  /* chat_template.c */
+extern const struct cu_json_handler cu_json_hf_config;      /* hfmeta.c: BOM facts */
 
 const struct cu_json_handler *const cu_json_handlers[] = {
     &cu_json_handler_keras, /* keras.c: .keras config.json/metadata.json */
     &cu_json_hf_remote_code,
     &cu_json_chat_template, /* tokenizer_config.json chat_template -> Jinja analyzer */
+    &cu_json_hf_config,     /* config.json: architectures, model_type -> facts */
 };
 const size_t cu_json_handlers_len = sizeof(cu_json_handlers) / sizeof(cu_json_handlers[0]);
 

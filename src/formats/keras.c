@@ -542,6 +542,8 @@ static int keras_analyze(struct cu_ctx *ctx, struct cu_source *src, const json_t
     if (keras_is_metadata(doc)) {
         cu_emit(ctx, src, CU_NO_OFFSET, "keras/model", CU_SEV_DEFAULT, jstr(doc, "keras_version"),
                 "Keras archive metadata: saved by Keras %s", jstr(doc, "keras_version"));
+        cu_fact(ctx, "format", "keras");
+        cu_fact(ctx, "framework", "keras");
         return 0;
     }
     const char *base = src->name != NULL ? cu_basename(src->name) : "config.json";

@@ -783,6 +783,9 @@ static bool npy_sniff(const struct cu_sniff *in)
 
 static int npy_analyze(struct cu_ctx *ctx, struct cu_source *src)
 {
+    if (cu_ctx_depth(ctx) == 0) {
+        cu_fact(ctx, "format", "numpy");
+    }
     custody_error *err = cu_ctx_err(ctx);
     uint64_t size;
     int rc = cu_source_size(src, &size, err);

@@ -34,6 +34,35 @@
 #define ONNX_STR        256u
 #define ONNX_MAX_KEEP   4096u /* distinct custom operators / local functions remembered */
 #define ONNX_HASH_SLOTS 16384u
+#define ONNX_NDTYPES    24u
+
+/* TensorProto.DataType names as BOM dtype facts (index = enum value). */
+static const char *const onnx_dtypes[ONNX_NDTYPES] = {
+    NULL,
+    "float32",
+    "uint8",
+    "int8",
+    "uint16",
+    "int16",
+    "int32",
+    "int64",
+    "string",
+    "bool",
+    "float16",
+    "float64",
+    "uint32",
+    "uint64",
+    "complex64",
+    "complex128",
+    "bfloat16",
+    "float8e4m3fn",
+    "float8e4m3fnuz",
+    "float8e5m2",
+    "float8e5m2fnuz",
+    "uint4",
+    "int4",
+    "float4e2m1",
+};
 
 struct onnx_custom {
     char *domain;
@@ -67,6 +96,8 @@ struct onnx {
     uint32_t *slots; /* ONNX_HASH_SLOTS */
     struct onnx_fn *fns;
     size_t nfns, capfns;
+    uint64_t dtype_elems[ONNX_NDTYPES]; /* initializer elements per TensorProto.DataType */
+    uint64_t quant_ops;                 /* QuantizeLinear, QLinear*, MatMulNBits, ... nodes */
 };
 
 /* A string field: copied, with `clean` false when it was cut or holds a NUL. */
@@ -322,7 +353,7 @@ static int onnx_tensor(struct onnx *o, struct cu_pw *pw, uint64_t toff, bool ini
     }
     loc[0] = '\0';
     bool have_loc = false, loc_clean = true, has_off = false, has_len = false;
-    uint64_t ext_off = 0, ext_len = 0, loc_off = toff, location = 0, count = 1;
+    uint64_t ext_off = 0, ext_len = 0, loc_off = toff, location = 0, count = 1, dtype = 0;
     bool count_sat = false;
     while ((rc = cu_pw_next(pw, &f)) > 0) {
         if (f.no == 1 && (f.wt == CU_PW_VARINT || f.wt == CU_PW_LEN)) { /* dims */
@@ -378,6 +409,8 @@ static int onnx_tensor(struct onnx *o, struct cu_pw *pw, uint64_t toff, bool ini
             }
         } else if (f.no == 14 && f.wt == CU_PW_VARINT) {
             location = f.v;
+        } else if (f.no == 2 && f.wt == CU_PW_VARINT) {
+            dtype = f.v;
         }
     }
     if (rc < 0) {
@@ -398,6 +431,10 @@ static int onnx_tensor(struct onnx *o, struct cu_pw *pw, uint64_t toff, bool ini
         o->inits++;
         if (count_sat || __builtin_add_overflow(o->params, count, &o->params)) {
             o->params_sat = true;
+        }
+        if (dtype < ONNX_NDTYPES && !count_sat &&
+            __builtin_add_overflow(o->dtype_elems[dtype], count, &o->dtype_elems[dtype])) {
+            o->dtype_elems[dtype] = UINT64_MAX;
         }
     }
 out:
@@ -488,6 +525,11 @@ static int onnx_node(struct onnx *o, struct cu_pw *pw, uint64_t noff)
         return rc;
     }
     o->nodes++;
+    if (strstr(op, "Quantize") != NULL || strncmp(op, "QLinear", 7) == 0 ||
+        strcmp(op, "MatMulNBits") == 0 || strcmp(op, "MatMulInteger") == 0 ||
+        strcmp(op, "ConvInteger") == 0) {
+        o->quant_ops++;
+    }
     if (!dclean || !onnx_std_domain(domain)) {
         return onnx_custom_add(o, domain, op, name, noff);
     }
@@ -676,6 +718,28 @@ static void onnx_report(struct onnx *o, bool complete)
             (unsigned long long)o->nodes, (unsigned long long)o->inits,
             o->params_sat ? "more than " : "", (unsigned long long)o->params,
             (unsigned long long)o->ext_tensors);
+    /* BOM facts (docs/facts.md) */
+    cu_fact(o->ctx, "format", "onnx");
+    cu_fact(o->ctx, "framework", "onnx");
+    if (!o->params_sat) {
+        cu_fact(o->ctx, "model.parameters", "%llu", (unsigned long long)o->params);
+    }
+    size_t best = 0;
+    for (size_t i = 1; i < ONNX_NDTYPES; i++) {
+        if (onnx_dtypes[i] != NULL && o->dtype_elems[i] > o->dtype_elems[best]) {
+            best = i;
+        }
+    }
+    if (best > 0) {
+        cu_fact(o->ctx, "model.dtype", "%s", onnx_dtypes[best]);
+    }
+    if (o->quant_ops > 0) {
+        cu_fact(o->ctx, "model.quantization", "onnx-qdq (%llu quantization nodes)",
+                (unsigned long long)o->quant_ops);
+    }
+    if (o->producer.len > 0) {
+        cu_fact(o->ctx, "model.producer", "%s", cu_buf_str(&o->producer));
+    }
 }
 
 /* ---- sniff ---- */

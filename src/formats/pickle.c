@@ -180,7 +180,105 @@ struct vm {
 
     uint8_t line_last;
     uint8_t scratch[CU_LIMIT_PICKLE_KEEP + 1];
+
+    /* torch checkpoints: the storages the persistent ids name, for the BOM facts
+     * model.parameters / model.dtype (docs/facts.md). Keys are kept as 64-bit hashes. */
+    uint64_t *st_keys; /* open addressing, 0 = empty */
+    size_t st_cap, st_n;
+    uint64_t st_elems;
+    bool st_bad;            /* a count that is not a plain non-negative int, or too many keys */
+    const char *st_type[4]; /* storage type names seen (the first four) */
+    uint64_t st_type_elems[4];
 };
+
+#define ST_KEYS_MAX (1u << 20)
+
+/* Records one ('storage', type, key, location, numel) persistent id; a key counts once. */
+static void st_note(struct vm *vm, const struct cu_pv *pid, const struct cu_pv *type)
+{
+    const uint8_t *k = NULL;
+    size_t kl = 0;
+    int64_t numel = -1;
+    if (vm->st_bad || !cu_pv_bytes(cu_pv_item(pid, 2), &k, &kl, NULL) ||
+        !cu_pv_int(cu_pv_item(pid, 4), &numel) || numel < 0) {
+        vm->st_bad = true;
+        return;
+    }
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (size_t i = 0; i < kl; i++) {
+        h = (h ^ k[i]) * 1099511628211ull;
+    }
+    h |= 1u; /* never 0 */
+    if (vm->st_n + 1 > vm->st_cap / 2) {
+        size_t ncap = vm->st_cap ? vm->st_cap * 2 : 64;
+        uint64_t *nk = ncap <= 2 * ST_KEYS_MAX ? cu_calloc(ncap, sizeof(*nk)) : NULL;
+        if (nk == NULL) {
+            vm->st_bad = true;
+            return;
+        }
+        for (size_t i = 0; i < vm->st_cap; i++) {
+            if (vm->st_keys[i] != 0) {
+                size_t j = (size_t)(vm->st_keys[i] & (ncap - 1));
+                while (nk[j] != 0) {
+                    j = (j + 1) & (ncap - 1);
+                }
+                nk[j] = vm->st_keys[i];
+            }
+        }
+        free(vm->st_keys);
+        vm->st_keys = nk;
+        vm->st_cap = ncap;
+    }
+    size_t j = (size_t)(h & (vm->st_cap - 1));
+    while (vm->st_keys[j] != 0) {
+        if (vm->st_keys[j] == h) {
+            return; /* the same storage again (a view or a shared tensor) */
+        }
+        j = (j + 1) & (vm->st_cap - 1);
+    }
+    vm->st_keys[j] = h;
+    vm->st_n++;
+    if (__builtin_add_overflow(vm->st_elems, (uint64_t)numel, &vm->st_elems)) {
+        vm->st_bad = true;
+    }
+    const char *tn = type->u.g->cname != NULL ? type->u.g->cname : "";
+    for (size_t i = 0; i < 4; i++) {
+        if (vm->st_type[i] == NULL || strcmp(vm->st_type[i], tn) == 0) {
+            vm->st_type[i] = tn;
+            vm->st_type_elems[i] += (uint64_t)numel;
+            break;
+        }
+    }
+}
+
+/* BOM facts of a torch checkpoint pickle that ran to its end. */
+static void st_facts(struct vm *vm)
+{
+    static const struct {
+        const char *storage, *dtype;
+    } names[] = {
+        { "FloatStorage", "float32" },     { "HalfStorage", "float16" },
+        { "BFloat16Storage", "bfloat16" }, { "DoubleStorage", "float64" },
+        { "LongStorage", "int64" },        { "IntStorage", "int32" },
+        { "ShortStorage", "int16" },       { "CharStorage", "int8" },
+        { "ByteStorage", "uint8" },        { "BoolStorage", "bool" },
+    };
+    if (vm->st_bad || vm->st_n == 0) {
+        return;
+    }
+    cu_fact(vm->ctx, "model.parameters", "%llu", (unsigned long long)vm->st_elems);
+    size_t best = 0;
+    for (size_t i = 1; i < 4 && vm->st_type[i] != NULL; i++) {
+        best = vm->st_type_elems[i] > vm->st_type_elems[best] ? i : best;
+    }
+    const char *tn = vm->st_type[best];
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcmp(tn, names[i].storage) == 0) {
+            cu_fact(vm->ctx, "model.dtype", "%s", names[i].dtype);
+            return;
+        }
+    }
+}
 
 static void *arena_alloc(struct vm *vm, size_t n)
 {
@@ -235,6 +333,7 @@ static void vm_free(struct vm *vm)
     free(vm->marks);
     free(vm->memo);
     free(vm->imps);
+    free(vm->st_keys);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1528,6 +1627,7 @@ static void vm_persid(struct vm *vm, const struct cu_pv *pid, const struct cu_pv
                        (tag->kind == CU_PV_STR || tag->kind == CU_PV_BYTES) && tag->n == 7 &&
                        memcmp(tag->u.b->data, "storage", 7) == 0;
         if (storage && cu_pv_len(pid) >= 5 && type != NULL && type->kind == CU_PV_GLOBAL) {
+            st_note(vm, pid, type);
             return; /* the storage type was classified when it was imported */
         }
         report_dyn(vm, vm->op_off, "pickle/persistent-id", CUSTODY_SEV_MEDIUM, res,
@@ -2359,6 +2459,9 @@ scan_one(struct cu_ctx *ctx, struct cu_stream *st, const struct cu_pickle_opts *
     int rc = stack_grow(vm);
     if (rc == 0) {
         rc = vm_run(vm);
+    }
+    if (rc == 0 && !quiet && opts->torch) {
+        st_facts(vm);
     }
     report_end(ctx, st->src, vm->op_off, rc, quiet);
     vm_free(vm);

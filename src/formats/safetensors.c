@@ -49,6 +49,7 @@ struct st_state {
     uint64_t params;
     bool params_overflow;
     size_t dtype_count[ST_NDTYPES];
+    uint64_t dtype_params[ST_NDTYPES];
 };
 
 static bool st_sniff(const struct cu_sniff *in)
@@ -228,6 +229,9 @@ static void st_check_tensor(struct st_state *st, const char *name, const json_t 
         return;
     }
     st->dtype_count[di]++;
+    if (__builtin_add_overflow(st->dtype_params[di], count, &st->dtype_params[di])) {
+        st->dtype_params[di] = UINT64_MAX;
+    }
     if (__builtin_add_overflow(st->params, count, &st->params)) {
         st->params_overflow = true;
     }
@@ -309,6 +313,21 @@ static void st_summary(struct st_state *st, size_t ntensors)
             "%zu tensors, %s parameters; dtypes: %s", ntensors, params,
             b.len > 0 ? cu_buf_str(&b) : "none");
     cu_buf_free(&b);
+    /* BOM facts (docs/facts.md): the dtype holding the most elements is the model's dtype. */
+    cu_fact(st->ctx, "format", "safetensors");
+    if (!st->params_overflow) {
+        cu_fact(st->ctx, "model.parameters", "%llu", (unsigned long long)st->params);
+    }
+    size_t best = ST_NDTYPES;
+    for (size_t i = 0; i < ST_NDTYPES; i++) {
+        if (st->dtype_count[i] > 0 &&
+            (best == ST_NDTYPES || st->dtype_params[i] > st->dtype_params[best])) {
+            best = i;
+        }
+    }
+    if (best < ST_NDTYPES) {
+        cu_fact(st->ctx, "model.dtype", "%s", st_dtypes[best].name);
+    }
 }
 
 static int st_analyze(struct cu_ctx *ctx, struct cu_source *src)

@@ -936,6 +936,10 @@ static int tf_analyze(struct cu_ctx *ctx, struct cu_source *src)
     o.ctx = ctx;
     o.src = src;
     o.err = cu_ctx_err(ctx);
+    if (cu_ctx_depth(ctx) == 0) {
+        cu_fact(ctx, "format", "tensorflow-savedmodel");
+        cu_fact(ctx, "framework", "tensorflow");
+    }
     uint64_t size;
     uint8_t head[CU_LIMIT_SNIFF];
     size_t got = 0;

@@ -202,6 +202,8 @@ static int tfl_analyze(struct cu_ctx *ctx, struct cu_source *src)
     t.ctx = ctx;
     t.src = src;
     t.err = cu_ctx_err(ctx);
+    cu_fact(ctx, "format", "tflite");
+    cu_fact(ctx, "framework", "tensorflow-lite");
     int rc = cu_source_size(src, &t.size, t.err);
     if (rc != 0) {
         return rc;

@@ -268,4 +268,6 @@ void cu_torch_finish(struct cu_ctx *ctx, const struct cu_torch *t, const struct 
     cu_emit(ctx, zip, CU_NO_OFFSET, "torch/checkpoint", CU_SEV_DEFAULT, cu_buf_str(&ev),
             "PyTorch zip checkpoint%s", t->has_constants_pkl ? " (TorchScript archive)" : "");
     cu_buf_free(&ev);
+    cu_fact(ctx, "format", "%s", t->has_constants_pkl ? "torchscript" : "pytorch");
+    cu_fact(ctx, "framework", "pytorch");
 }

@@ -261,6 +261,8 @@ static int tl_analyze(struct cu_ctx *ctx, struct cu_source *src)
                                         "storage keys" };
     custody_error *err = cu_ctx_err(ctx);
     uint64_t size;
+    cu_fact(ctx, "format", "pytorch-legacy");
+    cu_fact(ctx, "framework", "pytorch");
     int rc = cu_source_size(src, &size, err);
     if (rc < 0) {
         return rc;

@@ -19,6 +19,55 @@ static const char *status_name(custody_file_status s)
     }
 }
 
+/* Key/value pairs as [{"key": k, "value": v}, ...]: keys may repeat. NULL on ENOMEM. */
+static json_t *props_json(const custody_prop *p, size_t n)
+{
+    json_t *a = json_array();
+    int bad = a == NULL;
+    for (size_t i = 0; !bad && i < n; i++) {
+        json_t *o = json_object();
+        bad |= o == NULL;
+        bad |= cu_json_set_str(o, "key", p[i].key != NULL ? p[i].key : "");
+        bad |= cu_json_set_str(o, "value", p[i].value != NULL ? p[i].value : "");
+        bad |= json_array_append_new(a, o);
+    }
+    if (bad) {
+        json_decref(a);
+        return NULL;
+    }
+    return a;
+}
+
+static json_t *components_json(const custody_scan *scan)
+{
+    json_t *a = json_array();
+    int bad = a == NULL;
+    for (size_t i = 0; !bad && i < custody_scan_component_count(scan); i++) {
+        const custody_component *c = custody_scan_component(scan, i);
+        json_t *o = json_object();
+        bad |= o == NULL;
+        bad |= cu_json_set_str(o, "kind", c->kind);
+        bad |= cu_json_set_str(o, "ecosystem", c->ecosystem);
+        bad |= cu_json_set_str(o, "name", c->name);
+        bad |= cu_json_set_str(o, "version", c->version);
+        bad |= cu_json_set_str(o, "purl", c->purl);
+        bad |= cu_json_set_str(o, "path", c->path);
+        bad |= cu_json_set_str(o, "location", c->location);
+        if (c->line > 0) {
+            bad |= json_object_set_new(o, "line", json_integer((json_int_t)c->line));
+        }
+        if (c->nprops > 0) {
+            bad |= json_object_set_new(o, "properties", props_json(c->props, c->nprops));
+        }
+        bad |= json_array_append_new(a, o);
+    }
+    if (bad) {
+        json_decref(a);
+        return NULL;
+    }
+    return a;
+}
+
 int cu_report_json(FILE *f,
                    const custody_scan *scan,
                    const custody_report_options *opts,
@@ -48,6 +97,9 @@ int cu_report_json(FILE *f,
         bad |= cu_json_set_str(o, "max_severity",
                                cf->finding_count ? custody_severity_name(cf->max_severity) : NULL);
         bad |= json_object_set_new(o, "findings", json_integer((json_int_t)cf->finding_count));
+        if (cf->nfacts > 0) {
+            bad |= json_object_set_new(o, "facts", props_json(cf->facts, cf->nfacts));
+        }
         bad |= json_array_append_new(files, o);
     }
     for (size_t i = 0; !bad && i < custody_scan_finding_count(scan); i++) {
@@ -92,6 +144,9 @@ int cu_report_json(FILE *f,
         summary = NULL;
         bad |= json_object_set(root, "files", files);
         bad |= json_object_set(root, "findings", findings);
+        if (custody_scan_component_count(scan) > 0) {
+            bad |= json_object_set_new(root, "components", components_json(scan));
+        }
     }
     int rc = 0;
     if (bad) {

@@ -1,5 +1,6 @@
 /* SQLite inventory backend (store.h): WAL journal, one connection per cu_store (opened with
- * SQLITE_OPEN_FULLMUTEX, so one store may be shared by scan threads). Tables:
+ * SQLITE_OPEN_FULLMUTEX; the query statements are prepared once per cu_store, so one cu_store
+ * serves one thread at a time — the scan opens one per file). Tables:
  *   pins(kind, key, digest)
  *   advisories(id, summary, modified, malicious)
  *   osv_events(adv, eco, name, rng, type, version)   OSV range events (SEMVER/ECOSYSTEM)
@@ -20,13 +21,27 @@
 #include "store/store.h"
 #include "core/banned.h"
 
-#define OSV_MAX_MEMBER   (16u << 20) /* one advisory JSON */
-#define OSV_MAX_MEMBERS  2000000u
-#define NAMES_MAX_LINE   1024u
+#define OSV_MAX_MEMBER  (16u << 20) /* one advisory JSON */
+#define OSV_MAX_MEMBERS 2000000u
+#define NAMES_MAX_LINE  1024u
 
 struct cu_store {
     sqlite3 *db;
+    sqlite3_stmt *q_events, *q_versions, *q_known; /* prepared on first use */
 };
+
+/* Returns the cached statement *st, preparing it on first use (NULL on failure). */
+static sqlite3_stmt *cached(struct cu_store *s, sqlite3_stmt **st, const char *sql)
+{
+    if (*st == NULL &&
+        sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK) {
+        *st = NULL;
+        return NULL;
+    }
+    sqlite3_reset(*st);
+    sqlite3_clear_bindings(*st);
+    return *st;
+}
 
 static const char schema[] =
     "PRAGMA journal_mode=WAL;"
@@ -108,6 +123,9 @@ void cu_store_close(struct cu_store *s)
     if (s == NULL) {
         return;
     }
+    sqlite3_finalize(s->q_events);
+    sqlite3_finalize(s->q_versions);
+    sqlite3_finalize(s->q_known);
     sqlite3_close(s->db);
     free(s);
 }
@@ -156,8 +174,11 @@ int cu_store_pin(struct cu_store *s,
     return cu_store_pin_accept(s, kind, key, digest_hex, err);
 }
 
-int cu_store_pin_accept(
-    struct cu_store *s, const char *kind, const char *key, const char *digest_hex, custody_error *err)
+int cu_store_pin_accept(struct cu_store *s,
+                        const char *kind,
+                        const char *key,
+                        const char *digest_hex,
+                        custody_error *err)
 {
     if (s == NULL || kind == NULL || key == NULL || digest_hex == NULL ||
         strlen(digest_hex) > 128) {
@@ -239,8 +260,13 @@ static bool exec_del(struct imp *im, const char *id)
     return true;
 }
 
-static bool put_event(struct imp *im, const char *id, const char *eco, const char *name,
-                      int rng, const char *type, const char *version)
+static bool put_event(struct imp *im,
+                      const char *id,
+                      const char *eco,
+                      const char *name,
+                      int rng,
+                      const char *type,
+                      const char *version)
 {
     sqlite3_reset(im->ev);
     sqlite3_bind_text(im->ev, 1, id, -1, SQLITE_TRANSIENT);
@@ -253,8 +279,8 @@ static bool put_event(struct imp *im, const char *id, const char *eco, const cha
 }
 
 /* Imports one advisory document. Returns 1 imported, 0 skipped, negative on error. */
-static int import_doc(struct imp *im, json_t *doc, const char *member, bool *malicious,
-                      custody_error *err)
+static int
+import_doc(struct imp *im, json_t *doc, const char *member, bool *malicious, custody_error *err)
 {
     const char *id = json_string_value(json_object_get(doc, "id"));
     json_t *affected = json_object_get(doc, "affected");
@@ -432,8 +458,7 @@ int cu_store_import_osv(struct cu_store *s,
         json_error_t je;
         json_t *doc = json_loadb(buf, n, JSON_REJECT_DUPLICATES, &je);
         if (doc == NULL) {
-            rc = cu_err_malformed(err, member, (uint64_t)je.position, "invalid JSON: %s",
-                                  je.text);
+            rc = cu_err_malformed(err, member, (uint64_t)je.position, "invalid JSON: %s", je.text);
             goto rollback;
         }
         bool mal = false;
@@ -542,11 +567,11 @@ int cu_store_advisories(struct cu_store *s,
     int rc = 0;
     sqlite3_stmt *st = NULL;
     /* events ordered by advisory and range (the caller sorts within a range) */
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT e.adv, e.rng, e.type, e.version, a.summary, a.malicious FROM "
-                           "osv_events e JOIN advisories a ON a.id = e.adv WHERE e.eco=?1 AND "
-                           "e.name=?2 ORDER BY e.adv, e.rng, e.rowid",
-                           -1, &st, NULL) != SQLITE_OK) {
+    st = cached(s, &s->q_events,
+                "SELECT e.adv, e.rng, e.type, e.version, a.summary, a.malicious FROM "
+                "osv_events e JOIN advisories a ON a.id = e.adv WHERE e.eco=?1 AND "
+                "e.name=?2 ORDER BY e.adv, e.rng, e.rowid");
+    if (st == NULL) {
         rc = db_err(err, s->db, "query");
         goto out;
     }
@@ -590,12 +615,11 @@ int cu_store_advisories(struct cu_store *s,
         rc = db_err(err, s->db, "query");
         goto out;
     }
-    sqlite3_finalize(st);
-    st = NULL;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT v.adv, v.version, a.summary, a.malicious FROM osv_versions v "
-                           "JOIN advisories a ON a.id = v.adv WHERE v.eco=?1 AND v.name=?2",
-                           -1, &st, NULL) != SQLITE_OK) {
+    sqlite3_reset(st);
+    st = cached(s, &s->q_versions,
+                "SELECT v.adv, v.version, a.summary, a.malicious FROM osv_versions v "
+                "JOIN advisories a ON a.id = v.adv WHERE v.eco=?1 AND v.name=?2");
+    if (st == NULL) {
         rc = db_err(err, s->db, "query");
         goto out;
     }
@@ -623,23 +647,27 @@ int cu_store_advisories(struct cu_store *s,
         goto out;
     }
     for (size_t i = 0; i < n && rc == 0; i++) {
-        struct cu_osv_affect af = { rows[i].id, rows[i].summary, rows[i].mal, rows[i].ev,
-                                    rows[i].rlen, rows[i].nr, (const char *const *)rows[i].vers,
+        struct cu_osv_affect af = { rows[i].id,
+                                    rows[i].summary,
+                                    rows[i].mal,
+                                    rows[i].ev,
+                                    rows[i].rlen,
+                                    rows[i].nr,
+                                    (const char *const *)rows[i].vers,
                                     rows[i].nv };
         rc = fn(arg, &af);
     }
 out:
-    sqlite3_finalize(st);
+    if (st != NULL) {
+        sqlite3_reset(st);
+    }
     adv_free(rows, n);
     free(key);
     return rc;
 }
 
-int cu_store_import_names(struct cu_store *s,
-                          const char *eco,
-                          const char *path,
-                          size_t *count,
-                          custody_error *err)
+int cu_store_import_names(
+    struct cu_store *s, const char *eco, const char *path, size_t *count, custody_error *err)
 {
     *count = 0;
     const char *e = osv_eco(eco);
@@ -722,6 +750,7 @@ long cu_store_names_count(struct cu_store *s, const char *eco)
     if (s == NULL || eco == NULL) {
         return -1;
     }
+    /* the primary key (eco, name) makes this an index range count */
     return count_query(s, "SELECT COUNT(*) FROM names WHERE eco=?1", eco);
 }
 
@@ -734,18 +763,17 @@ int cu_store_known(struct cu_store *s, const char *eco, const char *name)
     if (key == NULL) {
         return -1;
     }
-    sqlite3_stmt *st = NULL;
     int rc = -1;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT 1 FROM names WHERE eco=?1 AND name=?2 UNION ALL SELECT 1 FROM "
-                           "osv_events WHERE eco=?1 AND name=?2 LIMIT 1",
-                           -1, &st, NULL) == SQLITE_OK) {
+    sqlite3_stmt *st = cached(s, &s->q_known,
+                              "SELECT 1 FROM names WHERE eco=?1 AND name=?2 UNION ALL SELECT 1 "
+                              "FROM osv_events WHERE eco=?1 AND name=?2 LIMIT 1");
+    if (st != NULL) {
         sqlite3_bind_text(st, 1, eco, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
         int step = sqlite3_step(st);
         rc = step == SQLITE_ROW ? 1 : (step == SQLITE_DONE ? 0 : -1);
+        sqlite3_reset(st);
     }
-    sqlite3_finalize(st);
     free(key);
     return rc;
 }
@@ -759,8 +787,9 @@ int cu_store_info(struct cu_store *s, struct cu_store_info *info, custody_error 
     info->advisories = count_query(s, "SELECT COUNT(*) FROM advisories", NULL);
     info->malicious = count_query(s, "SELECT COUNT(*) FROM advisories WHERE malicious=1", NULL);
     info->affected = count_query(
-        s, "SELECT COUNT(*) FROM (SELECT DISTINCT eco, name FROM osv_events UNION SELECT eco, "
-           "name FROM osv_versions)",
+        s,
+        "SELECT COUNT(*) FROM (SELECT DISTINCT eco, name FROM osv_events UNION SELECT eco, "
+        "name FROM osv_versions)",
         NULL);
     info->names = count_query(s, "SELECT COUNT(*) FROM names", NULL);
     info->pins = count_query(s, "SELECT COUNT(*) FROM pins", NULL);

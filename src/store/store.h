@@ -80,11 +80,8 @@ CUSTODY_NODISCARD int cu_store_advisories(struct cu_store *s,
 
 /* Known package names (a registry's name list, `custody db import-names`): the unknown-package
  * check runs only for an ecosystem with names. */
-CUSTODY_NODISCARD int cu_store_import_names(struct cu_store *s,
-                                            const char *eco,
-                                            const char *path,
-                                            size_t *count,
-                                            custody_error *err);
+CUSTODY_NODISCARD int cu_store_import_names(
+    struct cu_store *s, const char *eco, const char *path, size_t *count, custody_error *err);
 /* Number of known names for eco (0 when none), negative on error. */
 long cu_store_names_count(struct cu_store *s, const char *eco);
 /* 1 when (eco, name) is a known name or a package of an imported advisory, 0 when not,
@@ -95,6 +92,7 @@ int cu_store_known(struct cu_store *s, const char *eco, const char *name);
 struct cu_store_info {
     long advisories, malicious, affected, names, pins;
 };
-CUSTODY_NODISCARD int cu_store_info(struct cu_store *s, struct cu_store_info *info, custody_error *err);
+CUSTODY_NODISCARD int
+cu_store_info(struct cu_store *s, struct cu_store_info *info, custody_error *err);
 
 #endif

@@ -68,23 +68,24 @@ static void purl_and_names(void **state)
 static void npm_lock_v3(void **state)
 {
     (void)state;
-    const char *t = "{\n"
-                    "  \"name\": \"app\",\n"
-                    "  \"lockfileVersion\": 3,\n"
-                    "  \"packages\": {\n"
-                    "    \"\": {\"dependencies\": {\"a\": \"^1\", \"cjs\": \"npm:b@2\"},\n"
-                    "           \"devDependencies\": {\"@s/d\": \"^1\"}},\n"
-                    "    \"node_modules/a\": {\"version\": \"1.0.0\", \"resolved\": "
-                    "\"https://registry.npmjs.org/a/-/a-1.0.0.tgz\", \"integrity\": \"sha512-x\","
-                    " \"hasInstallScript\": true},\n"
-                    "    \"node_modules/cjs\": {\"name\": \"b\", \"version\": \"2.0.0\"},\n"
-                    "    \"node_modules/@s/d\": {\"version\": \"1.2.0\", \"dev\": true},\n"
-                    "    \"node_modules/a/node_modules/@s/d\": {\"version\": \"0.1.0\", \"resolved\": "
-                    "\"git+ssh://git@github.com/s/d.git#0123456789abcdef0123456789abcdef01234567\"},\n"
-                    "    \"node_modules/w\": {\"resolved\": \"packages/w\", \"link\": true},\n"
-                    "    \"packages/w\": {\"name\": \"w\", \"version\": \"0.0.1\"}\n"
-                    "  }\n"
-                    "}\n";
+    const char *t =
+        "{\n"
+        "  \"name\": \"app\",\n"
+        "  \"lockfileVersion\": 3,\n"
+        "  \"packages\": {\n"
+        "    \"\": {\"dependencies\": {\"a\": \"^1\", \"cjs\": \"npm:b@2\"},\n"
+        "           \"devDependencies\": {\"@s/d\": \"^1\"}},\n"
+        "    \"node_modules/a\": {\"version\": \"1.0.0\", \"resolved\": "
+        "\"https://registry.npmjs.org/a/-/a-1.0.0.tgz\", \"integrity\": \"sha512-x\","
+        " \"hasInstallScript\": true},\n"
+        "    \"node_modules/cjs\": {\"name\": \"b\", \"version\": \"2.0.0\"},\n"
+        "    \"node_modules/@s/d\": {\"version\": \"1.2.0\", \"dev\": true},\n"
+        "    \"node_modules/a/node_modules/@s/d\": {\"version\": \"0.1.0\", \"resolved\": "
+        "\"git+ssh://git@github.com/s/d.git#0123456789abcdef0123456789abcdef01234567\"},\n"
+        "    \"node_modules/w\": {\"resolved\": \"packages/w\", \"link\": true},\n"
+        "    \"packages/w\": {\"name\": \"w\", \"version\": \"0.0.1\"}\n"
+        "  }\n"
+        "}\n";
     struct cu_depfile df;
     assert_int_equal(run(cu_parse_npm_lock, t, &df), 0);
     assert_string_equal(df.format_version, "3");
@@ -127,8 +128,7 @@ static void npm_lock_v3(void **state)
     cu_depfile_clear(&df);
     assert_int_equal(run(cu_parse_npm_lock, "", &df), CUSTODY_EMALFORMED);
     cu_depfile_clear(&df);
-    assert_int_equal(run(cu_parse_npm_lock, "{\"lockfileVersion\": 1,}", &df),
-                     CUSTODY_EMALFORMED);
+    assert_int_equal(run(cu_parse_npm_lock, "{\"lockfileVersion\": 1,}", &df), CUSTODY_EMALFORMED);
     cu_depfile_clear(&df);
 }
 
@@ -196,8 +196,7 @@ static void requirements(void **state)
     assert_string_equal(w->version, "2.0");
     cu_depfile_clear(&df);
 
-    assert_int_equal(run(cu_parse_requirements, "ok==1\nbad line here\n", &df),
-                     CUSTODY_EMALFORMED);
+    assert_int_equal(run(cu_parse_requirements, "ok==1\nbad line here\n", &df), CUSTODY_EMALFORMED);
     cu_depfile_clear(&df);
     assert_int_equal(run(cu_parse_requirements, "x==\n", &df), CUSTODY_EMALFORMED);
     cu_depfile_clear(&df);
@@ -298,6 +297,25 @@ static void yarn_and_pnpm(void **state)
     assert_int_equal(df.pkgs[0].line, 3);
     assert_int_equal(df.pkgs[1].source, CU_DEP_URL);
     cu_depfile_clear(&df);
+    const char *imp = "lockfileVersion: '9.0'\n"
+                      "importers:\n"
+                      "  .:\n"
+                      "    dependencies:\n"
+                      "      a: {specifier: ^1.0.0, version: 1.0.0(b@2.0.0)}\n"
+                      "    devDependencies:\n"
+                      "      b: {specifier: ^2.0.0, version: 2.0.0}\n"
+                      "packages:\n"
+                      "  a@1.0.0: {resolution: {integrity: sha512-a}}\n"
+                      "  b@2.0.0: {resolution: {integrity: sha512-b}}\n"
+                      "  c@3.0.0: {resolution: {integrity: sha512-c}}\n";
+    assert_int_equal(run(cu_parse_pnpm_lock, imp, &df), 0);
+    assert_int_equal(df.npkgs, 3);
+    assert_true(find(&df, "a")->direct);
+    assert_false(find(&df, "a")->dev);
+    assert_true(find(&df, "b")->direct);
+    assert_true(find(&df, "b")->dev);
+    assert_false(find(&df, "c")->direct);
+    cu_depfile_clear(&df);
     const char *v6 = "lockfileVersion: '6.0'\npackages:\n  /x@1.0.0(y@2.0.0):\n    dev: true\n";
     assert_int_equal(run(cu_parse_pnpm_lock, v6, &df), 0);
     assert_int_equal(df.npkgs, 1);
@@ -360,6 +378,10 @@ static void analyzer(void **state)
     s = tu_scan_buffer("poetry.lock", (const uint8_t *)v9, strlen(v9));
     assert_int_equal(tu_count(s, "deps/unsupported-version", CUSTODY_SEV_HIGH), 1);
     custody_scan_free(s);
+    /* binary bytes under a lockfile name: malformed, not skipped */
+    s = tu_scan_buffer("yarn.lock", (const uint8_t *)"\x00\x01\x02", 3);
+    assert_int_equal(tu_count(s, "deps/malformed", CUSTODY_SEV_HIGH), 1);
+    custody_scan_free(s);
     /* the same bytes under another name are not a lockfile */
     s = tu_scan_buffer("notes.txt", (const uint8_t *)v9, strlen(v9));
     assert_int_equal(tu_count(s, "deps/unsupported-version", CUSTODY_SEV_INFO), 0);
@@ -374,10 +396,10 @@ static void analyzer(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(purl_and_names), cmocka_unit_test(npm_lock_v3),
+        cmocka_unit_test(purl_and_names),   cmocka_unit_test(npm_lock_v3),
         cmocka_unit_test(npm_lock_v1_tree), cmocka_unit_test(requirements),
-        cmocka_unit_test(pyproject),       cmocka_unit_test(yarn_and_pnpm),
-        cmocka_unit_test(bun_lock),        cmocka_unit_test(analyzer),
+        cmocka_unit_test(pyproject),        cmocka_unit_test(yarn_and_pnpm),
+        cmocka_unit_test(bun_lock),         cmocka_unit_test(analyzer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

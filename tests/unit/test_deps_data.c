@@ -37,8 +37,13 @@ static void on_hit(void *arg, const struct cu_deps_hit *h)
 }
 
 /* One package in a file; returns the hits. */
-static struct hits run1(enum cu_eco eco, const char *name, const char *version, const char *spec,
-                        bool direct, bool lockfile, const struct cu_deps_data_opts *o)
+static struct hits run1(enum cu_eco eco,
+                        const char *name,
+                        const char *version,
+                        const char *spec,
+                        bool direct,
+                        bool lockfile,
+                        const struct cu_deps_data_opts *o)
 {
     struct cu_pkg p;
     memset(&p, 0, sizeof(p));
@@ -78,19 +83,19 @@ static void dump(const struct hits *h)
     }
 }
 
-#define EXPECT(h, rule, ev)                                                                    \
-    do {                                                                                       \
-        if (!has(&(h), rule, ev)) {                                                            \
-            dump(&(h));                                                                        \
-            fail_msg("expected %s (%s)", rule, ev ? ev : "");                                 \
-        }                                                                                      \
+#define EXPECT(h, rule, ev)                                   \
+    do {                                                      \
+        if (!has(&(h), rule, ev)) {                           \
+            dump(&(h));                                       \
+            fail_msg("expected %s (%s)", rule, ev ? ev : ""); \
+        }                                                     \
     } while (0)
-#define EXPECT_NONE(h)                                                                         \
-    do {                                                                                       \
-        if ((h).n != 0) {                                                                      \
-            dump(&(h));                                                                        \
-            fail_msg("expected no finding");                                                   \
-        }                                                                                      \
+#define EXPECT_NONE(h)                       \
+    do {                                     \
+        if ((h).n != 0) {                    \
+            dump(&(h));                      \
+            fail_msg("expected no finding"); \
+        }                                    \
     } while (0)
 
 static void known_malicious_from_embedded_lists(void **state)
@@ -140,9 +145,8 @@ static void worm_versions(void **state)
     assert_true(cu_worm_indicator("workflow", "shai-hulud-workflow.yml", &what));
     assert_true(cu_worm_indicator(
         "sha256", "a3894003ad1d293ba96d77881ccd2071446dc3f65f434669b49b3da92421901a", &what));
-    assert_true(cu_worm_indicator("webhook",
-                                  "https://webhook.site/bb8ca5f6-4175-45d2-b042-fc9ebb8170b7",
-                                  &what));
+    assert_true(cu_worm_indicator(
+        "webhook", "https://webhook.site/bb8ca5f6-4175-45d2-b042-fc9ebb8170b7", &what));
     assert_false(cu_worm_indicator("runner", "ubuntu-latest", &what));
 }
 
@@ -162,10 +166,23 @@ static void typosquats_and_scopes(void **state)
     EXPECT(h, "deps/scope-confusion", "@types/node");
     h = run1(CU_ECO_NPM, "types-node", "1.0.0", NULL, true, true, NULL);
     EXPECT(h, "deps/scope-confusion", "@types/node");
+    /* an old unscoped family that a scope replaced is not confusion */
+    h = run1(CU_ECO_NPM, "babel-helper-module-imports", "6.0.0", NULL, true, true, NULL);
+    EXPECT_NONE(h);
+    h = run1(CU_ECO_NPM, "rollup-rollup-linux-x64-musl", "1.0.0", NULL, true, true, NULL);
+    EXPECT_NONE(h);
     /* near misses: popular packages close to each other, private scopes */
-    static const char *const npm_ok[] = { "react", "preact", "request", "lodash", "lodash-es",
-                                          "colors", "color", "@types/node", "@babel/core",
-                                          "babel-core", "@acme-corp/internal-widgets" };
+    static const char *const npm_ok[] = { "react",
+                                          "preact",
+                                          "request",
+                                          "lodash",
+                                          "lodash-es",
+                                          "colors",
+                                          "color",
+                                          "@types/node",
+                                          "@babel/core",
+                                          "babel-core",
+                                          "@acme-corp/internal-widgets" };
     for (size_t i = 0; i < sizeof(npm_ok) / sizeof(npm_ok[0]); i++) {
         h = run1(CU_ECO_NPM, npm_ok[i], "1.0.0", NULL, true, true, NULL);
         if (h.n != 0) {
@@ -173,8 +190,8 @@ static void typosquats_and_scopes(void **state)
             fail_msg("%s fired", npm_ok[i]);
         }
     }
-    static const char *const pypi_ok[] = { "requests", "urllib3", "pyyaml", "pyaml", "Django",
-                                           "python-dateutil", "my-company-tool" };
+    static const char *const pypi_ok[] = { "requests", "urllib3",         "pyyaml",         "pyaml",
+                                           "Django",   "python-dateutil", "my-company-tool" };
     for (size_t i = 0; i < sizeof(pypi_ok) / sizeof(pypi_ok[0]); i++) {
         h = run1(CU_ECO_PYPI, pypi_ok[i], "1.0", NULL, true, true, NULL);
         if (h.n != 0) {

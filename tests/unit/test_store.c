@@ -95,8 +95,8 @@ static int collect(void *arg, const struct cu_osv_affect *a)
     return 0;
 }
 
-static size_t affected(struct cu_store *s, const char *eco, const char *name, const char *ver,
-                       struct found *f)
+static size_t
+affected(struct cu_store *s, const char *eco, const char *name, const char *ver, struct found *f)
 {
     custody_error err;
     memset(&err, 0, sizeof(err));

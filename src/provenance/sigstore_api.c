@@ -1,0 +1,117 @@
+/* Public API over the Sigstore verifier: custody_verify_bundle, custody_sha256_file. */
+#include "custody/sigstore.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "core/error.h"
+#include "core/limits.h"
+#include "provenance/bundle.h"
+#include "provenance/dsse.h"
+#include "provenance/sigstore_int.h"
+#include "core/banned.h"
+
+int custody_sha256_file(const char *path, uint8_t out[32], custody_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    EVP_MD_CTX *c = NULL;
+    uint8_t *buf = NULL;
+    int rc = 0;
+
+    if (f == NULL) {
+        return cu_err_io(err, path, "cannot open: %s", strerror(errno));
+    }
+    c = EVP_MD_CTX_new();
+    buf = malloc(1u << 20);
+    if (c == NULL || buf == NULL || EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1) {
+        rc = cu_err_nomem(err);
+        goto out;
+    }
+    for (;;) {
+        size_t n = fread(buf, 1, 1u << 20, f);
+        if (n > 0 && EVP_DigestUpdate(c, buf, n) != 1) {
+            rc = cu_err_nomem(err);
+            goto out;
+        }
+        if (n < (1u << 20)) {
+            if (ferror(f)) {
+                rc = cu_err_io(err, path, "read failed");
+                goto out;
+            }
+            break;
+        }
+    }
+    if (EVP_DigestFinal_ex(c, out, NULL) != 1) {
+        rc = cu_err_nomem(err);
+    }
+out:
+    EVP_MD_CTX_free(c);
+    free(buf);
+    (void)fclose(f);
+    return rc;
+}
+
+int custody_verify_bundle(const char *bundle_path,
+                          const uint8_t artifact_sha256[32],
+                          const custody_bundle_policy *pol,
+                          int64_t *signing_time,
+                          custody_error *err)
+{
+    uint8_t *data = NULL, *pem = NULL;
+    size_t len = 0, pem_len = 0;
+    struct cu_bundle *b = NULL;
+    struct cu_trust_root *tr = NULL;
+    EVP_PKEY *key = NULL;
+    int64_t t = 0;
+    int rc;
+
+    if (pol == NULL || pol->trusted_root == NULL) {
+        return cu_err_inval(err, "a trusted root (trusted_root.json) is required");
+    }
+    if (pol->public_key == NULL && (pol->identity == NULL || pol->issuer == NULL)) {
+        return cu_err_inval(err, "keyless verification needs an identity and an issuer");
+    }
+    rc = cu_trust_root_load(&tr, pol->trusted_root, err);
+    if (rc) {
+        goto out;
+    }
+    if (pol->public_key != NULL) {
+        rc = cu_read_small_file(pol->public_key, CU_LIMIT_SMALL_FILE, &pem, &pem_len, err);
+        if (!rc) {
+            rc = cu_pem_load_pubkey(&key, (const char *)pem, pem_len, pol->public_key, err);
+        }
+        if (rc) {
+            goto out;
+        }
+    }
+    rc = cu_read_small_file(bundle_path, CU_LIMIT_JSON, &data, &len, err);
+    if (rc) {
+        goto out;
+    }
+    rc = cu_bundle_parse(&b, data, len, err);
+    if (rc) {
+        if (err->where[0] == 0) {
+            (void)snprintf(err->where, sizeof err->where, "%s", bundle_path);
+        }
+        goto out;
+    }
+    struct cu_identity_policy ip = { pol->identity, pol->issuer };
+    rc = cu_sigstore_verify_ex(b, tr, &ip, key, artifact_sha256, &t, err);
+    if (rc == CU_EVERIFY) {
+        (void)snprintf(err->where, sizeof err->where, "%s", bundle_path);
+    }
+    if (!rc && signing_time != NULL) {
+        *signing_time = t;
+    }
+out:
+    cu_bundle_free(b);
+    cu_trust_root_free(tr);
+    EVP_PKEY_free(key);
+    free(data);
+    free(pem);
+    return rc;
+}

@@ -1,0 +1,1 @@
+"$CUSTODY" bom diff --help

@@ -1,0 +1,1 @@
+"$CUSTODY" bom --help && "$CUSTODY" help bom >/dev/null

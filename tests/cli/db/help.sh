@@ -1,0 +1,1 @@
+"$CUSTODY" db --help && "$CUSTODY" help db >/dev/null

@@ -1,0 +1,1 @@
+"$CUSTODY" keygen -o "$TMPDIR/k" --curve secp256k1

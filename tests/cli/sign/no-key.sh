@@ -1,0 +1,1 @@
+"$CUSTODY" sign "$SHARED/interop/model-signing-conformance/assets/models/simple"
