@@ -4,8 +4,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *const names[] = { ".npmrc",      ".pypirc", "pip.conf",
-                                         "hook.pth",    "binding.gyp", ".yarnrc.yml",
+    static const char *const names[] = { ".npmrc",      ".pypirc",
+                                         "pip.conf",    "hook.pth",
+                                         "binding.gyp", ".yarnrc.yml",
                                          "release.yml", "shai-hulud-workflow.yml" };
     if (size < 1) {
         return 0;
