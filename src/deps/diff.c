@@ -1,7 +1,6 @@
 /* custody deps diff (include/custody/deps.h): both sides are scanned with the library's own
  * scanner, their "library" components compared by (ecosystem, name, version). Reasons a
  * change is flagged are documented in docs/deps.md. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,27 +156,26 @@ struct reasons {
     bool any;
 };
 
-static void add_reason(struct reasons *r, custody_severity sev, const char *fmt, ...)
-    CUSTODY_PRINTF(3, 4);
-static void add_reason(struct reasons *r, custody_severity sev, const char *fmt, ...)
+static void add_reason(struct reasons *r, custody_severity sev, const char *text)
 {
     size_t used = strlen(r->buf);
     if (used + 3 >= sizeof(r->buf)) {
         return;
     }
-    if (r->any) {
-        (void)snprintf(r->buf + used, sizeof(r->buf) - used, "; ");
-        used += 2;
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    (void)vsnprintf(r->buf + used, sizeof(r->buf) - used, fmt, ap);
-    va_end(ap);
+    (void)snprintf(r->buf + used, sizeof(r->buf) - used, "%s%s", r->any ? "; " : "", text);
     if (!r->any || sev > r->sev) {
         r->sev = sev;
     }
     r->any = true;
 }
+
+/* add_reason with a formatted text */
+#define REASON(r, sev, ...)                                    \
+    do {                                                       \
+        char reason_[600];                                     \
+        (void)snprintf(reason_, sizeof(reason_), __VA_ARGS__); \
+        add_reason((r), (sev), reason_);                       \
+    } while (0)
 
 static bool off_registry(const struct pkg *p)
 {
@@ -221,12 +219,14 @@ static int push(custody_deps_diff *d,
     if (d->n == d->cap) {
         size_t cap = d->cap > 0 ? d->cap * 2 : 64;
         custody_dep_change *v = realloc(d->ch, cap * sizeof(*v));
-        char **w = realloc(d->owned, cap * sizeof(*w));
-        if (v == NULL || w == NULL) {
-            free(v == d->ch ? NULL : v);
+        if (v == NULL) {
             return CUSTODY_ENOMEM;
         }
         d->ch = v;
+        char **w = realloc(d->owned, cap * sizeof(*w));
+        if (w == NULL) {
+            return CUSTODY_ENOMEM; /* d->ch keeps the larger block; cap stays */
+        }
         d->owned = w;
         d->cap = cap;
     }
@@ -257,12 +257,12 @@ static void flag_new(const struct pkg *n, struct reasons *r)
     enum cu_eco eco = strcmp(n->eco, "pypi") == 0 ? CU_ECO_PYPI : CU_ECO_NPM;
     const char *target = NULL;
     if (cu_typosquat_check(eco, n->name, &target) && target != NULL) {
-        add_reason(r, CUSTODY_SEV_HIGH, "new package close to the popular name %s", target);
+        REASON(r, CUSTODY_SEV_HIGH, "new package close to the popular name %s", target);
     } else if (!cu_popular_name(eco, n->name)) {
-        add_reason(r, CUSTODY_SEV_LOW, "new package not among the popular names");
+        REASON(r, CUSTODY_SEV_LOW, "new package not among the popular names");
     }
     if (n->script) {
-        add_reason(r, CUSTODY_SEV_MEDIUM, "new package runs an install script");
+        REASON(r, CUSTODY_SEV_MEDIUM, "new package runs an install script");
     }
     if (off_registry(n)) {
         bool git = strcmp(n->source, "git") == 0;
@@ -270,36 +270,36 @@ static void flag_new(const struct pkg *n, struct reasons *r)
         custody_severity sev = git && !pinned                   ? CUSTODY_SEV_HIGH
                                : strcmp(n->source, "path") == 0 ? CUSTODY_SEV_LOW
                                                                 : CUSTODY_SEV_MEDIUM;
-        add_reason(r, sev, "new package from outside the registry (%s%s)", n->source,
-                   git && !pinned ? ", not pinned to a commit" : "");
+        REASON(r, sev, "new package from outside the registry (%s%s)", n->source,
+               git && !pinned ? ", not pinned to a commit" : "");
     }
 }
 
 static void flag_pair(const struct pkg *o, const struct pkg *n, struct reasons *r)
 {
     if (n->script && !o->script) {
-        add_reason(r, CUSTODY_SEV_HIGH, "gained an install script");
+        REASON(r, CUSTODY_SEV_HIGH, "gained an install script");
     }
     if (off_registry(n) && !off_registry(o)) {
-        add_reason(r, CUSTODY_SEV_HIGH, "source moved off the registry (%s)", n->source);
+        REASON(r, CUSTODY_SEV_HIGH, "source moved off the registry (%s)", n->source);
     }
     char s1[16], h1[256], s2[16], h2[256];
     if (o->resolved != NULL && n->resolved != NULL &&
         cu_dx_url(o->resolved, s1, sizeof(s1), h1, sizeof(h1), NULL, NULL) &&
         cu_dx_url(n->resolved, s2, sizeof(s2), h2, sizeof(h2), NULL, NULL)) {
         if (strcmp(h1, h2) != 0 && cu_dx_public_host(h1) && !cu_dx_public_host(h2)) {
-            add_reason(r, CUSTODY_SEV_HIGH, "now resolved from %s instead of the registry", h2);
+            REASON(r, CUSTODY_SEV_HIGH, "now resolved from %s instead of the registry", h2);
         }
         if (strcmp(s2, "http") == 0 && strcmp(s1, "http") != 0) {
-            add_reason(r, CUSTODY_SEV_HIGH, "now fetched over plain http");
+            REASON(r, CUSTODY_SEV_HIGH, "now fetched over plain http");
         }
     }
     if (o->version != NULL && n->version != NULL && strcmp(o->version, n->version) == 0 &&
         integrity_changed(o->integrity, n->integrity)) {
-        add_reason(r, CUSTODY_SEV_CRITICAL,
-                   "integrity changed for the same version %s (a registry never republishes "
-                   "a version)",
-                   n->version);
+        REASON(r, CUSTODY_SEV_CRITICAL,
+               "integrity changed for the same version %s (a registry never republishes "
+               "a version)",
+               n->version);
     }
 }
 
@@ -471,20 +471,20 @@ custody_severity custody_deps_diff_max_severity(const custody_deps_diff *d)
 static void json_str(FILE *f, const char *s)
 {
     if (s == NULL) {
-        fputs("null", f);
+        (void)fputs("null", f);
         return;
     }
-    fputc('"', f);
+    (void)fputc('"', f);
     for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
         if (*p == '"' || *p == '\\') {
-            fprintf(f, "\\%c", *p);
+            (void)fprintf(f, "\\%c", *p);
         } else if (*p < 0x20 || *p == 0x7f) {
-            fprintf(f, "\\u%04x", *p);
+            (void)fprintf(f, "\\u%04x", *p);
         } else {
-            fputc(*p, f);
+            (void)fputc(*p, f);
         }
     }
-    fputc('"', f);
+    (void)fputc('"', f);
 }
 
 int custody_deps_diff_write(
@@ -498,55 +498,58 @@ int custody_deps_diff_write(
         failing += d->ch[i].flagged && d->ch[i].severity >= fail_on;
     }
     if (json) {
-        fputs("{\"schema\":\"custody-deps-diff/1\",\"changes\":[", f);
+        (void)fputs("{\"schema\":\"custody-deps-diff/1\",\"changes\":[", f);
         for (size_t i = 0; i < d->n; i++) {
             const custody_dep_change *c = &d->ch[i];
-            fputs(i > 0 ? ",\n{" : "\n{", f);
-            fprintf(f, "\"kind\":\"%s\",\"ecosystem\":", kinds[c->kind]);
+            (void)fputs(i > 0 ? ",\n{" : "\n{", f);
+            (void)fprintf(f, "\"kind\":\"%s\",\"ecosystem\":", kinds[c->kind]);
             json_str(f, c->ecosystem);
-            fputs(",\"name\":", f);
+            (void)fputs(",\"name\":", f);
             json_str(f, c->name);
-            fputs(",\"old_version\":", f);
+            (void)fputs(",\"old_version\":", f);
             json_str(f, c->old_version);
-            fputs(",\"new_version\":", f);
+            (void)fputs(",\"new_version\":", f);
             json_str(f, c->new_version);
-            fputs(",\"path\":", f);
+            (void)fputs(",\"path\":", f);
             json_str(f, c->path);
-            fprintf(f, ",\"line\":%u,\"flagged\":%s,\"severity\":\"%s\",\"reasons\":", c->line,
-                    c->flagged ? "true" : "false", custody_severity_name(c->severity));
+            (void)fprintf(f,
+                          ",\"line\":%u,\"flagged\":%s,\"severity\":\"%s\",\"reasons\":", c->line,
+                          c->flagged ? "true" : "false", custody_severity_name(c->severity));
             json_str(f, c->reasons);
-            fputc('}', f);
+            (void)fputc('}', f);
         }
-        fprintf(f,
-                "],\n\"summary\":{\"added\":%zu,\"removed\":%zu,\"changed\":%zu,\"flagged\":%zu,"
-                "\"max_severity\":\"%s\",\"fail_on\":\"%s\",\"verdict\":\"%s\"}}\n",
-                cnt[0], cnt[1], cnt[2], flagged,
-                custody_severity_name(custody_deps_diff_max_severity(d)),
-                custody_severity_name(fail_on), failing > 0 ? "fail" : "pass");
+        (void)fprintf(
+            f,
+            "],\n\"summary\":{\"added\":%zu,\"removed\":%zu,\"changed\":%zu,\"flagged\":%zu,"
+            "\"max_severity\":\"%s\",\"fail_on\":\"%s\",\"verdict\":\"%s\"}}\n",
+            cnt[0], cnt[1], cnt[2], flagged,
+            custody_severity_name(custody_deps_diff_max_severity(d)),
+            custody_severity_name(fail_on), failing > 0 ? "fail" : "pass");
     } else {
         for (size_t i = 0; i < d->n; i++) {
             const custody_dep_change *c = &d->ch[i];
-            char mark = c->kind == CUSTODY_DEP_ADDED     ? '+'
-                        : c->kind == CUSTODY_DEP_REMOVED ? '-'
-                                                         : '~';
-            fprintf(f, "%c %s %s", mark, c->ecosystem, c->name);
+            const char *mark = c->kind == CUSTODY_DEP_ADDED     ? "+"
+                               : c->kind == CUSTODY_DEP_REMOVED ? "-"
+                                                                : "~";
+            (void)fprintf(f, "%s %s %s", mark, c->ecosystem, c->name);
             if (c->kind == CUSTODY_DEP_CHANGED) {
-                fprintf(f, " %s -> %s", c->old_version != NULL ? c->old_version : "?",
-                        c->new_version != NULL ? c->new_version : "?");
+                (void)fprintf(f, " %s -> %s", c->old_version != NULL ? c->old_version : "?",
+                              c->new_version != NULL ? c->new_version : "?");
             } else {
                 const char *v = c->kind == CUSTODY_DEP_ADDED ? c->new_version : c->old_version;
                 if (v != NULL) {
-                    fprintf(f, " %s", v);
+                    (void)fprintf(f, " %s", v);
                 }
             }
             if (c->flagged) {
-                fprintf(f, "  [%s] %s", custody_severity_name(c->severity), c->reasons);
+                (void)fprintf(f, "  [%s] %s", custody_severity_name(c->severity), c->reasons);
             }
-            fputc('\n', f);
+            (void)fputc('\n', f);
         }
-        fprintf(f, "%zu added, %zu removed, %zu changed, %zu flagged (max %s): %s\n", cnt[0],
-                cnt[1], cnt[2], flagged, custody_severity_name(custody_deps_diff_max_severity(d)),
-                failing > 0 ? "FAIL" : "PASS");
+        (void)fprintf(f, "%zu added, %zu removed, %zu changed, %zu flagged (max %s): %s\n", cnt[0],
+                      cnt[1], cnt[2], flagged,
+                      custody_severity_name(custody_deps_diff_max_severity(d)),
+                      failing > 0 ? "FAIL" : "PASS");
     }
     if (fflush(f) != 0 || ferror(f)) {
         return cu_err_io(err, "output", "write failed");

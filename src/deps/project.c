@@ -789,7 +789,11 @@ static void check_record(struct cu_project *p, size_t fi, const char *open)
             break;
         }
         for (char *q = b64; *q != '\0'; q++) {
-            *q = *q == '+' ? '-' : (*q == '/' ? '_' : *q);
+            if (*q == '+') {
+                *q = '-';
+            } else if (*q == '/') {
+                *q = '_';
+            }
         }
         b64[strcspn(b64, "=")] = '\0';
         if (strcmp(b64, hv + 7) != 0) {
@@ -801,7 +805,7 @@ static void check_record(struct cu_project *p, size_t fi, const char *open)
         free(b64);
     }
     free(spreal);
-    fclose(fp);
+    (void)fclose(fp);
 }
 
 /* The lockfiles of the project rooted at path[0..root): npm files in that directory. */
