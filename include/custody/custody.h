@@ -4,6 +4,7 @@
 #include "custody/bom.h"
 #include "custody/common.h"
 #include "custody/db.h"
+#include "custody/deps.h"
 #include "custody/finding.h"
 #include "custody/provenance.h"
 #include "custody/report.h"

@@ -31,6 +31,7 @@ struct custody_error;
 int cli_verify_status(const struct custody_error *err, const char *what);
 int cmd_bom(int argc, char **argv);
 int cmd_db(int argc, char **argv);
+int cmd_deps(int argc, char **argv);
 
 /* Prints "custody: <msg>" to stderr (last-gasp output, unchecked by design). */
 void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

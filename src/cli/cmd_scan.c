@@ -44,6 +44,11 @@ static const char scan_usage[] =
     "      --color WHEN      auto (default), always or never\n"
     "      --no-progress     no progress line on standard error\n"
     "  -v, --verbose         also list every scanned file in text output\n"
+    "      --internal-scope S    npm scope of internal packages (@acme; repeatable): found\n"
+    "                            resolved from a public registry = deps/dependency-confusion\n"
+    "      --internal-prefix P   PyPI name prefix of internal packages (repeatable)\n"
+    "      --registry-host H     allowed registry host (repeatable; replaces the default\n"
+    "                            registry.npmjs.org, registry.yarnpkg.com, pypi.org, ...)\n"
     "      --db PATH         advisory store for deps/ checks (custody db import-osv)\n"
     "      --host            also scan this user's agent configs (Claude, Cursor, VS Code,\n"
     "                        Windsurf, Gemini, Codex, ...); PATH is then optional\n"
@@ -109,6 +114,9 @@ int cmd_scan(int argc, char **argv)
         { "color", required_argument, NULL, 'C' },
         { "no-progress", no_argument, NULL, 'P' },
         { "verbose", no_argument, NULL, 'v' },
+        { "internal-scope", required_argument, NULL, 'S' },
+        { "internal-prefix", required_argument, NULL, 'X' },
+        { "registry-host", required_argument, NULL, 'R' },
         { "db", required_argument, NULL, 'B' },
         { "host", no_argument, NULL, 'H' },
         { "help", no_argument, NULL, 'h' },
@@ -136,6 +144,17 @@ int cmd_scan(int argc, char **argv)
             break;
         case 'o':
             out_path = optarg;
+            break;
+        case 'S':
+        case 'X':
+        case 'R':
+            if (!add_setting(settings, &nsettings,
+                             c == 'S'   ? "deps.internal-scope"
+                             : c == 'X' ? "deps.internal-prefix"
+                                        : "deps.registry-host",
+                             optarg)) {
+                return CLI_EXIT_USAGE;
+            }
             break;
         case 'F':
             if (custody_severity_parse(&ropts.fail_on, optarg) != 0) {

@@ -23,6 +23,7 @@ static const struct cli_command commands[] = {
     { "verify-attestation", "verify SLSA provenance like slsa-verifier (offline)", cmd_verify_attestation },
     { "verify-bundle", "    verify a Sigstore bundle offline (sigstore-conformance shape)", cmd_verify_bundle },
     { "bom", "PATH...      write an AI bill of materials (CycloneDX or SPDX); bom diff OLD NEW", cmd_bom },
+    { "deps", "diff OLD NEW   compare the dependencies of two lockfiles or directories", cmd_deps },
     { "db", "              import OSV advisories and name lists into the local store", cmd_db },
     { "rules", "           print the rule catalogue and the pickle policy (markdown or json)", cmd_rules },
 };

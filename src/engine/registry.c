@@ -24,6 +24,10 @@ extern const struct cu_analyzer cu_analyzer_agent; /* src/agents/agentcfg.c: MCP
 /* src/agents: skills, their scripts, prompts and agent rules files (by name/path) */
 extern const struct cu_analyzer cu_analyzer_skill, cu_analyzer_skill_script, cu_analyzer_prompt;
 
+/* src/deps: registry configs (npmrc.c), .pth / binding.gyp / workflows (trees.c) */
+extern const struct cu_analyzer cu_analyzer_depcfg, cu_analyzer_pth, cu_analyzer_binding_gyp,
+    cu_analyzer_gh_workflow;
+
 /* One entry per line keeps the order readable and merges clean. */
 /* clang-format off */
 const struct cu_analyzer *const cu_registry[] = {
@@ -55,6 +59,10 @@ const struct cu_analyzer *const cu_registry[] = {
     &cu_analyzer_skill,        /* SKILL.md by name: before json/python */
     &cu_analyzer_prompt,       /* agent rules files and prompts by path */
     &cu_analyzer_skill_script, /* scripts in a folder with SKILL.md (lstat) */
+    &cu_analyzer_depcfg,       /* .npmrc, .pypirc, pip.conf by name (npmrc.c) */
+    &cu_analyzer_pth,          /* text *.pth (torch .pth are zip/pickle: claimed above) */
+    &cu_analyzer_binding_gyp,  /* binding.gyp by name */
+    &cu_analyzer_gh_workflow,  /* *.yml with on:/jobs:, shai-hulud*.yml */
     &cu_analyzer_json,         /* text: after every binary magic */
     &cu_analyzer_python,       /* *.py that tokenises as Python */
     &cu_analyzer_pickle,       /* loosest sniff of all: last */

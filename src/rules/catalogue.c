@@ -10,6 +10,7 @@ static const struct cu_rule_table *const tables[] = {
     &cu_rules_mcp, /* rules_mcp.c: mcp/, agent/ */
     &cu_rules_prompt, /* rules_prompt.c: prompt/, skill/ */
     &cu_rules_deps_parse,
+    &cu_rules_deps,
     &cu_rules_deps_data,
 };
 

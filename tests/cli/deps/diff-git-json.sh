@@ -1,0 +1,1 @@
+$CUSTODY deps diff "$FIXTURES/deps/lockfile-lint/npm-clean" "$FIXTURES/deps/lockfile-lint/npm-git-unpinned" --format json

@@ -1,0 +1,1 @@
+$CUSTODY deps --help
