@@ -8,24 +8,25 @@
 /* One row a command: the name, what `custody --help` says of it, and its entry point. */
 struct cli_command {
     const char *name;
+    const char *args;
     const char *summary;
     int (*run)(int argc, char **argv);
 };
 
 /* clang-format off */
 static const struct cli_command commands[] = {
-    { "scan", "PATH...     statically analyse models, lockfiles, agent configs (never executes them)", cmd_scan },
-    { "digest", "MODEL     print the OpenSSF model-signing (OMS) root digest of a model", cmd_digest },
-    { "keygen", "-o KEY    write an ECDSA key pair for signing", cmd_keygen },
-    { "sign", "MODEL       sign a model (OpenSSF model signing, OMS v1.0)", cmd_sign },
-    { "verify", "MODEL     verify a model against its signature", cmd_verify },
-    { "attest", "ARTIFACT... write signed SLSA provenance v1 (DSSE Sigstore bundle)", cmd_attest },
-    { "verify-attestation", "verify SLSA provenance like slsa-verifier (offline)", cmd_verify_attestation },
-    { "verify-bundle", "    verify a Sigstore bundle offline (sigstore-conformance shape)", cmd_verify_bundle },
-    { "bom", "PATH...      write an AI bill of materials (CycloneDX or SPDX); bom diff OLD NEW", cmd_bom },
-    { "deps", "diff OLD NEW   compare the dependencies of two lockfiles or directories", cmd_deps },
-    { "db", "              import OSV advisories and name lists into the local store", cmd_db },
-    { "rules", "           print the rule catalogue and the pickle policy (markdown or json)", cmd_rules },
+    { "scan", "PATH...", "statically analyse models, lockfiles, agent configs, skills, prompts", cmd_scan },
+    { "digest", "MODEL", "print the OpenSSF model-signing (OMS) root digest of a model", cmd_digest },
+    { "keygen", "-o KEY", "write an ECDSA key pair for signing", cmd_keygen },
+    { "sign", "MODEL", "sign a model (OpenSSF model signing, OMS v1.0)", cmd_sign },
+    { "verify", "MODEL", "verify a model against its signature; name every changed file", cmd_verify },
+    { "attest", "ARTIFACT...", "write signed SLSA provenance v1 (DSSE Sigstore bundle)", cmd_attest },
+    { "verify-attestation", "ART", "verify SLSA provenance like slsa-verifier (offline)", cmd_verify_attestation },
+    { "verify-bundle", "FILE", "verify a Sigstore bundle offline (sigstore-conformance shape)", cmd_verify_bundle },
+    { "bom", "PATH...", "write an AI bill of materials (CycloneDX, SPDX); bom diff OLD NEW", cmd_bom },
+    { "deps", "diff OLD NEW", "what a dependency update changed, and what to review", cmd_deps },
+    { "db", "import-osv ZIP", "import OSV advisories and name lists into the local store", cmd_db },
+    { "rules", "", "print the rule catalogue and the pickle policy (markdown or json)", cmd_rules },
 };
 /* clang-format on */
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -37,11 +38,13 @@ static int usage(FILE *f)
                     "commands:\n",
                     f) < 0;
     for (size_t i = 0; i < N_COMMANDS; i++) {
-        bad |= fprintf(f, "  %s %s\n", commands[i].name, commands[i].summary) < 0;
+        char head[64];
+        (void)snprintf(head, sizeof(head), "%s %s", commands[i].name, commands[i].args);
+        bad |= fprintf(f, "  %-24s %s\n", head, commands[i].summary) < 0;
     }
-    bad |= fputs("  version            print the version\n"
-                 "  help [COMMAND]     show help for a command\n\n"
-                 "Every command takes --help. Exit status: 0 clean, 1 findings at or above "
+    bad |= fprintf(f, "  %-24s %s\n  %-24s %s\n\n", "version", "print the version",
+                   "help [COMMAND]", "show help for a command") < 0;
+    bad |= fputs("Every command takes --help. Exit status: 0 clean, 1 findings at or above "
                  "--fail-on\n(or a signature that does not verify), 2 usage error or an input "
                  "that could not be read.\n",
                  f) < 0;
