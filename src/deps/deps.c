@@ -40,7 +40,7 @@ static const char *source_name(enum cu_dep_source s)
 
 static void emit_pkg(struct cu_ctx *ctx, const struct cu_source *src, const struct cu_pkg *p)
 {
-    custody_prop props[8];
+    custody_prop props[9];
     size_t n = 0;
     if (p->integrity) {
         props[n++] = (custody_prop){ "integrity", p->integrity };
@@ -56,6 +56,9 @@ static void emit_pkg(struct cu_ctx *ctx, const struct cu_source *src, const stru
     props[n++] = (custody_prop){ "direct", p->direct ? "true" : "false" };
     if (p->spec) {
         props[n++] = (custody_prop){ "spec", p->spec };
+    }
+    if (p->alias && (!p->name || strcmp(p->alias, p->name) != 0)) {
+        props[n++] = (custody_prop){ "alias", p->alias };
     }
     if (p->install_script) {
         props[n++] = (custody_prop){ "install-script", "true" };

@@ -119,10 +119,8 @@ load(struct side *s, const char *path, const custody_scan_options *opts, custody
             (any_lock && (c->path == NULL || !lockish(c->path)))) {
             continue;
         }
+        /* the one property name deps.c emits (emit_pkg) */
         const char *is = prop(c, "install-script");
-        if (is == NULL) {
-            is = prop(c, "hasInstallScript");
-        }
         s->v[s->n++] =
             (struct pkg){ c->ecosystem,
                           c->name,
