@@ -192,6 +192,10 @@ static int deps_analyze(struct cu_ctx *ctx, struct cu_source *src)
     return 0;
 }
 
-/* No extensions: the analyzer goes by whole file names (package-lock.json, uv.lock, ...), so a
- * generic .txt/.toml/.yaml holding another format is no "extension mismatch" of ours. */
-const struct cu_analyzer cu_analyzer_deps = { "deps", NULL, deps_sniff, deps_analyze };
+/* The analyzer goes by whole file names (package-lock.json, uv.lock, ...). The extensions those
+ * names carry are listed so that a real lockfile is no "file/extension-mismatch" against the
+ * generic JSON/YAML/TOML analyzers (the engine only uses this list for that check). */
+static const char *const deps_ext[] = { ".json", ".yaml", ".yml", ".toml",
+                                        ".txt",  ".lock", ".in",  NULL };
+
+const struct cu_analyzer cu_analyzer_deps = { "deps", deps_ext, deps_sniff, deps_analyze };

@@ -319,7 +319,9 @@ static int parse_berry(struct cu_depfile *df, const uint8_t *data, size_t len, c
         goto nomem;
     }
     const char *v = df->format_version;
-    if (!v || strlen(v) > 3 || cu_small_uint(v) < 2 || cu_small_uint(v) > 9) {
+    /* Berry: 4 (yarn 2), 6 (yarn 3), 8 (yarn 4), 10 (yarn 4.10+); the entry shape has not changed
+     * across them, so versions up to 19 are read and anything newer is unsupported */
+    if (!v || strlen(v) > 3 || cu_small_uint(v) < 2 || cu_small_uint(v) > 19) {
         rc = cu_err_unsupported(err, "yarn.lock", 0, "line %u: __metadata version %s",
                                 cu_lt_key_line(&t, meta, "version"), v ? v : "(none)");
         goto out;
@@ -363,8 +365,9 @@ static int parse_berry(struct cu_depfile *df, const uint8_t *data, size_t len, c
                             .integrity = (char *)cu_jstr(e, "checksum"),
                             .line = line,
                             .source = berry_source(res) };
-        const json_t *dm = json_object_get(e, "dependenciesMeta");
-        (void)dm;
+        /* "conditions: os=aix & cpu=ppc64": a platform package, fetched (and given a checksum)
+         * only on that platform */
+        p.optional = cu_jstr(e, "conditions") != NULL;
         rc = cu_depfile_add(df, &p);
         free(name);
         if (rc) {

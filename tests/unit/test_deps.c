@@ -529,23 +529,25 @@ static void spec_sources_and_aliases(void **state)
     assert_null(find(&df, "t")->alias);
     cu_depfile_clear(&df);
 
-    const char *v3 = "{\"lockfileVersion\": 3, \"packages\": {\n"
-                     "  \"\": {\"name\": \"app\"},\n"
-                     "  \"node_modules/sw-cjs\": {\"name\": \"string-width\", \"version\": \"4.2.3\"},\n"
-                     "  \"node_modules/plain\": {\"version\": \"1.0.0\"}\n"
-                     "}}\n";
+    const char *v3 =
+        "{\"lockfileVersion\": 3, \"packages\": {\n"
+        "  \"\": {\"name\": \"app\"},\n"
+        "  \"node_modules/sw-cjs\": {\"name\": \"string-width\", \"version\": \"4.2.3\"},\n"
+        "  \"node_modules/plain\": {\"version\": \"1.0.0\"}\n"
+        "}}\n";
     assert_int_equal(run(cu_parse_npm_lock, v3, &df), 0);
     assert_string_equal(find(&df, "string-width")->alias, "sw-cjs");
     assert_null(find(&df, "plain")->alias);
     cu_depfile_clear(&df);
 
-    const char *y = "# yarn lockfile v1\n\n"
-                    "\"sw-cjs@npm:string-width@^4.2.0\":\n"
-                    "  version \"4.2.3\"\n"
-                    "  resolved \"https://registry.yarnpkg.com/string-width/-/string-width-4.2.3.tgz\"\n"
-                    "  dependencies:\n"
-                    "    \"emoji-regex\" \"^8.0.0\"\n"
-                    "    is-fullwidth-code-point \"^3.0.0\"\n";
+    const char *y =
+        "# yarn lockfile v1\n\n"
+        "\"sw-cjs@npm:string-width@^4.2.0\":\n"
+        "  version \"4.2.3\"\n"
+        "  resolved \"https://registry.yarnpkg.com/string-width/-/string-width-4.2.3.tgz\"\n"
+        "  dependencies:\n"
+        "    \"emoji-regex\" \"^8.0.0\"\n"
+        "    is-fullwidth-code-point \"^3.0.0\"\n";
     assert_int_equal(run(cu_parse_yarn_lock, y, &df), 0);
     assert_int_equal(df.npkgs, 1);
     assert_string_equal(find(&df, "string-width")->alias, "sw-cjs");
