@@ -13,13 +13,24 @@
 #include "core/util.h"
 #include "core/banned.h"
 
+/* The parser for a file: by its name, else by its display location, which keeps the folder of
+ * a top-level file (pip-compile's requirements/dev.txt: the name alone is "dev.txt"). */
+static cu_depfile_parse_fn parser_for(const char *name, const char *loc, const char **format)
+{
+    cu_depfile_parse_fn fn = name ? cu_deps_parser_for_name(name, format) : NULL;
+    if (!fn && loc) {
+        fn = cu_deps_parser_for_name(loc, format);
+    }
+    return fn;
+}
+
 static bool deps_sniff(const struct cu_sniff *in)
 {
     /* Package managers open these files by name whatever they hold, so the name decides:
      * binary formats with a magic were offered to their analyzers first (registry order), and
      * anything else under a lockfile name that is not text of its format is deps/malformed,
      * never skipped. */
-    return in->name && cu_deps_parser_for_name(in->name, NULL) != NULL;
+    return parser_for(in->name, in->loc, NULL) != NULL;
 }
 
 static const char *source_name(enum cu_dep_source s)
@@ -110,7 +121,7 @@ static int deps_analyze(struct cu_ctx *ctx, struct cu_source *src)
 {
     custody_error *err = cu_ctx_err(ctx);
     const char *format = NULL;
-    cu_depfile_parse_fn parse = cu_deps_parser_for_name(src->name, &format);
+    cu_depfile_parse_fn parse = parser_for(src->name, src->loc, &format);
     if (!parse) {
         return 0;
     }

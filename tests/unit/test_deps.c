@@ -553,6 +553,30 @@ static void spec_sources_and_aliases(void **state)
     assert_string_equal(find(&df, "string-width")->alias, "sw-cjs");
     cu_depfile_clear(&df);
 
+    /* pnpm 10 runtime: one pinned archive per platform */
+    const char *pn = "lockfileVersion: '9.0'\n"
+                     "importers:\n"
+                     "  .: {}\n"
+                     "packages:\n"
+                     "  node@runtime:22.0.0:\n"
+                     "    resolution:\n"
+                     "      type: variations\n"
+                     "      variants:\n"
+                     "        - resolution:\n"
+                     "            archive: tarball\n"
+                     "            integrity: sha256-aiblNEH7fhCX+gsZYWAAoDCpuWFW6xWg/iJoLP3xmtI=\n"
+                     "            url: https://nodejs.org/download/release/v22.0.0/x.tar.gz\n"
+                     "          targets:\n"
+                     "            - cpu: x64\n"
+                     "              os: linux\n"
+                     "snapshots:\n"
+                     "  node@runtime:22.0.0: {}\n";
+    assert_int_equal(run(cu_parse_pnpm_lock, pn, &df), 0);
+    assert_non_null(find(&df, "node"));
+    assert_string_equal(find(&df, "node")->integrity,
+                        "sha256-aiblNEH7fhCX+gsZYWAAoDCpuWFW6xWg/iJoLP3xmtI=");
+    cu_depfile_clear(&df);
+
     const char *bad[] = {
         "lodash@^4.17.21:\n  version \"4.17.21\n  resolved\n",
         "lodash@^4.17.21:\n  version \"4.17.21\"\n  resolved\n",

@@ -2,7 +2,8 @@
 # no finding at high or above (exit 0 at --fail-on high) and yields the expected package count.
 rc_all=0
 for f in hono-npm/package-lock.json hono-yarn1/yarn.lock hono-bun/bun.lock \
-    jest-berry-v10/yarn.lock poetry-oldest/poetry.lock sigstore-reqhash/requirements.txt; do
+    jest-berry-v10/yarn.lock poetry-oldest/poetry.lock sigstore-reqhash/requirements.txt \
+    flask-pipcompile/requirements/dev.txt; do
     out=$("$CUSTODY" scan --fail-on high --format json "$FIXTURES/deps/real/$f")
     rc=$?
     n=$(printf '%s\n' "$out" | grep -c '"kind": "library"')
