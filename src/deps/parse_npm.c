@@ -468,11 +468,19 @@ int cu_parse_npm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, c
         v1.pkgs = pk;
         v1.npkgs = np;
         v1.cap_pkgs = cp;
+        /* v1 top-level entries are the hoisted tree, not the project's own dependencies (only
+         * package.json names those): a v1 lockfile says nothing about which are direct */
+        for (size_t i = 0; i < out->npkgs; i++) {
+            out->pkgs[i].direct = false;
+        }
     }
     if (!rc && v >= 2 && have_pk) {
         for (size_t i = 0; i < out->npkgs; i++) {
             if (out->pkgs[i].direct) {
-                out->pkgs[i].direct = cu_hset_has(&n.rootdeps, cu_strhash(out->pkgs[i].name));
+                /* root dependencies are keyed by the install name (an alias, when aliased) */
+                const struct cu_pkg *q = &out->pkgs[i];
+                out->pkgs[i].direct =
+                    cu_hset_has(&n.rootdeps, cu_strhash(q->alias ? q->alias : q->name));
             }
         }
     }

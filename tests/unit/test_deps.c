@@ -527,17 +527,21 @@ static void spec_sources_and_aliases(void **state)
     assert_string_equal(find(&df, "lodash")->alias, "myal");
     assert_string_equal(find(&df, "lodash")->version, "4.17.21");
     assert_null(find(&df, "t")->alias);
+    /* v1 top-level entries are hoisted, not direct */
+    assert_false(find(&df, "t")->direct);
     cu_depfile_clear(&df);
 
     const char *v3 =
         "{\"lockfileVersion\": 3, \"packages\": {\n"
-        "  \"\": {\"name\": \"app\"},\n"
+        "  \"\": {\"name\": \"app\", \"dependencies\": {\"sw-cjs\": \"npm:string-width@^4\"}},\n"
         "  \"node_modules/sw-cjs\": {\"name\": \"string-width\", \"version\": \"4.2.3\"},\n"
         "  \"node_modules/plain\": {\"version\": \"1.0.0\"}\n"
         "}}\n";
     assert_int_equal(run(cu_parse_npm_lock, v3, &df), 0);
     assert_string_equal(find(&df, "string-width")->alias, "sw-cjs");
     assert_null(find(&df, "plain")->alias);
+    assert_true(find(&df, "string-width")->direct); /* via its alias in the root */
+    assert_false(find(&df, "plain")->direct);
     cu_depfile_clear(&df);
 
     const char *y =
