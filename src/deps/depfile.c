@@ -25,6 +25,7 @@ static void pkg_free(struct cu_pkg *p)
     free(p->resolved);
     free(p->integrity);
     free(p->index);
+    free(p->alias);
 }
 
 int cu_depfile_add(struct cu_depfile *df, const struct cu_pkg *p)
@@ -34,10 +35,11 @@ int cu_depfile_add(struct cu_depfile *df, const struct cu_pkg *p)
     }
     struct cu_pkg *q = &df->pkgs[df->npkgs];
     *q = *p;
-    q->name = q->version = q->spec = q->resolved = q->integrity = q->index = NULL;
+    q->name = q->version = q->spec = q->resolved = q->integrity = q->index = q->alias = NULL;
     if (dup_opt(&q->name, p->name) || dup_opt(&q->version, p->version) ||
         dup_opt(&q->spec, p->spec) || dup_opt(&q->resolved, p->resolved) ||
-        dup_opt(&q->integrity, p->integrity) || dup_opt(&q->index, p->index)) {
+        dup_opt(&q->integrity, p->integrity) || dup_opt(&q->index, p->index) ||
+        dup_opt(&q->alias, p->alias)) {
         pkg_free(q);
         return CUSTODY_ENOMEM;
     }

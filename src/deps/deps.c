@@ -13,13 +13,24 @@
 #include "core/util.h"
 #include "core/banned.h"
 
+/* The parser for a file: by its name, else by its display location, which keeps the folder of
+ * a top-level file (pip-compile's requirements/dev.txt: the name alone is "dev.txt"). */
+static cu_depfile_parse_fn parser_for(const char *name, const char *loc, const char **format)
+{
+    cu_depfile_parse_fn fn = name ? cu_deps_parser_for_name(name, format) : NULL;
+    if (!fn && loc) {
+        fn = cu_deps_parser_for_name(loc, format);
+    }
+    return fn;
+}
+
 static bool deps_sniff(const struct cu_sniff *in)
 {
     /* Package managers open these files by name whatever they hold, so the name decides:
      * binary formats with a magic were offered to their analyzers first (registry order), and
      * anything else under a lockfile name that is not text of its format is deps/malformed,
      * never skipped. */
-    return in->name && cu_deps_parser_for_name(in->name, NULL) != NULL;
+    return parser_for(in->name, in->loc, NULL) != NULL;
 }
 
 static const char *source_name(enum cu_dep_source s)
@@ -40,7 +51,7 @@ static const char *source_name(enum cu_dep_source s)
 
 static void emit_pkg(struct cu_ctx *ctx, const struct cu_source *src, const struct cu_pkg *p)
 {
-    custody_prop props[8];
+    custody_prop props[9];
     size_t n = 0;
     if (p->integrity) {
         props[n++] = (custody_prop){ "integrity", p->integrity };
@@ -56,6 +67,9 @@ static void emit_pkg(struct cu_ctx *ctx, const struct cu_source *src, const stru
     props[n++] = (custody_prop){ "direct", p->direct ? "true" : "false" };
     if (p->spec) {
         props[n++] = (custody_prop){ "spec", p->spec };
+    }
+    if (p->alias && (!p->name || strcmp(p->alias, p->name) != 0)) {
+        props[n++] = (custody_prop){ "alias", p->alias };
     }
     if (p->install_script) {
         props[n++] = (custody_prop){ "install-script", "true" };
@@ -107,7 +121,7 @@ static int deps_analyze(struct cu_ctx *ctx, struct cu_source *src)
 {
     custody_error *err = cu_ctx_err(ctx);
     const char *format = NULL;
-    cu_depfile_parse_fn parse = cu_deps_parser_for_name(src->name, &format);
+    cu_depfile_parse_fn parse = parser_for(src->name, src->loc, &format);
     if (!parse) {
         return 0;
     }
@@ -189,6 +203,10 @@ static int deps_analyze(struct cu_ctx *ctx, struct cu_source *src)
     return 0;
 }
 
-/* No extensions: the analyzer goes by whole file names (package-lock.json, uv.lock, ...), so a
- * generic .txt/.toml/.yaml holding another format is no "extension mismatch" of ours. */
-const struct cu_analyzer cu_analyzer_deps = { "deps", NULL, deps_sniff, deps_analyze };
+/* The analyzer goes by whole file names (package-lock.json, uv.lock, ...). The extensions those
+ * names carry are listed so that a real lockfile is no "file/extension-mismatch" against the
+ * generic JSON/YAML/TOML analyzers (the engine only uses this list for that check). */
+static const char *const deps_ext[] = { ".json", ".yaml", ".yml", ".toml",
+                                        ".txt",  ".lock", ".in",  NULL };
+
+const struct cu_analyzer cu_analyzer_deps = { "deps", deps_ext, deps_sniff, deps_analyze };

@@ -37,6 +37,8 @@ struct cu_pkg {
     char *integrity; /* as written: "sha512-<b64>" (SRI, several space-separated), or
                       * "sha256:<hex>" (pip --hash, poetry/uv/Pipfile), several ' '-separated */
     char *index;     /* PyPI index name/URL this package is pinned to (uv/poetry), NULL = default */
+    char *alias;     /* npm alias: the name it is installed under ("x": "npm:real@^1" -> "x"),
+                      * `name` holds the real package; NULL when not aliased */
     bool dev, optional, direct;
     bool install_script; /* npm lockfile hasInstallScript, or a manifest with lifecycle scripts */
 };

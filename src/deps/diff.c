@@ -119,10 +119,8 @@ load(struct side *s, const char *path, const custody_scan_options *opts, custody
             (any_lock && (c->path == NULL || !lockish(c->path)))) {
             continue;
         }
+        /* the one property name deps.c emits (emit_pkg) */
         const char *is = prop(c, "install-script");
-        if (is == NULL) {
-            is = prop(c, "hasInstallScript");
-        }
         s->v[s->n++] =
             (struct pkg){ c->ecosystem,
                           c->name,
@@ -162,7 +160,14 @@ static void add_reason(struct reasons *r, custody_severity sev, const char *text
     if (used + 3 >= sizeof(r->buf)) {
         return;
     }
-    (void)snprintf(r->buf + used, sizeof(r->buf) - used, "%s%s", r->any ? "; " : "", text);
+    /* appended by hand: a long reason is cut at the buffer's end (no -Wformat-truncation) */
+    const char *parts[2] = { r->any ? "; " : "", text };
+    for (size_t k = 0; k < 2; k++) {
+        for (const char *c = parts[k]; *c != '\0' && used + 1 < sizeof(r->buf); c++) {
+            r->buf[used++] = *c;
+        }
+    }
+    r->buf[used] = '\0';
     if (!r->any || sev > r->sev) {
         r->sev = sev;
     }

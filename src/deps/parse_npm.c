@@ -21,7 +21,8 @@ enum cu_dep_source cu_npm_source(const char *s)
     }
     if (strncmp(s, "file:", 5) == 0 || strncmp(s, "link:", 5) == 0 ||
         strncmp(s, "workspace:", 10) == 0 || strncmp(s, "portal:", 7) == 0 || s[0] == '.' ||
-        s[0] == '/' || s[0] == '~') {
+        s[0] == '/' || strncmp(s, "~/", 2) == 0) {
+        /* "~/dir" is a path; "~1.2.3" is a semver tilde range */
         return CU_DEP_PATH;
     }
     if (strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0) {
@@ -214,7 +215,11 @@ add_npm(struct cu_depfile *df, const char *key_name, const struct entry *e, uint
     char *aname = NULL, *aver = NULL;
     struct cu_pkg p = { .eco = CU_ECO_NPM, .line = line, .direct = top };
     p.name = (char *)(e->name && *e->name ? e->name : key_name);
+    if (key_name && strcmp(p.name, key_name) != 0) {
+        p.alias = (char *)key_name; /* v2/v3: "node_modules/x": { "name": "real" } */
+    }
     if (cu_npm_alias(ver, &aname, &aver)) {
+        p.alias = (char *)key_name;
         p.name = aname;
         p.version = aver;
     } else if (ver && cu_npm_source(ver) != CU_DEP_REGISTRY) {
@@ -463,11 +468,19 @@ int cu_parse_npm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, c
         v1.pkgs = pk;
         v1.npkgs = np;
         v1.cap_pkgs = cp;
+        /* v1 top-level entries are the hoisted tree, not the project's own dependencies (only
+         * package.json names those): a v1 lockfile says nothing about which are direct */
+        for (size_t i = 0; i < out->npkgs; i++) {
+            out->pkgs[i].direct = false;
+        }
     }
     if (!rc && v >= 2 && have_pk) {
         for (size_t i = 0; i < out->npkgs; i++) {
             if (out->pkgs[i].direct) {
-                out->pkgs[i].direct = cu_hset_has(&n.rootdeps, cu_strhash(out->pkgs[i].name));
+                /* root dependencies are keyed by the install name (an alias, when aliased) */
+                const struct cu_pkg *q = &out->pkgs[i];
+                out->pkgs[i].direct =
+                    cu_hset_has(&n.rootdeps, cu_strhash(q->alias ? q->alias : q->name));
             }
         }
     }
@@ -566,6 +579,7 @@ int cu_parse_package_json(struct cu_depfile *out,
                 p.resolved = (char *)spec;
             }
             if (cu_npm_alias(spec, &aname, &aver)) {
+                p.alias = (char *)key;
                 p.name = aname;
                 p.spec = aver;
             }

@@ -241,7 +241,28 @@ int cu_parse_pnpm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, 
             p.resolved = kver;
             p.source = cu_npm_source(kver);
         }
+        /* pnpm 10 runtimes ("node@runtime:22.0.0"): resolution {type: variations, variants:
+         * [{resolution: {integrity, url}, targets}]}, one archive per platform, each pinned */
+        struct cu_buf vh = CU_BUF_INIT(1u << 20);
+        const char *rtype = cu_jstr(res, "type");
+        const json_t *vars = json_object_get(res, "variants");
+        if (!p.integrity && rtype && strcmp(rtype, "variations") == 0 && json_is_array(vars)) {
+            for (size_t j = 0; j < json_array_size(vars); j++) {
+                const char *vi =
+                    cu_jstr(json_object_get(json_array_get(vars, j), "resolution"), "integrity");
+                if (vi && *vi) {
+                    if (vh.len) {
+                        cu_buf_addc(&vh, ' ');
+                    }
+                    cu_buf_adds(&vh, vi);
+                }
+            }
+            if (vh.len) {
+                p.integrity = (char *)cu_buf_str(&vh);
+            }
+        }
         rc = cu_depfile_add(out, &p);
+        cu_buf_free(&vh);
         free(kname);
         free(kver);
         if (rc) {

@@ -395,6 +395,18 @@ int cu_parse_poetry_lock(struct cu_depfile *out,
         for (size_t j = 0; json_is_array(files) && j < json_array_size(files); j++) {
             add_hash(&h, cu_jstr(json_array_get(files, j), "hash"));
         }
+        /* lock format 1.0 (poetry < 1.0): [metadata.hashes] name = ["<sha256 hex>", ...] */
+        const json_t *old = files ? NULL : json_object_get(json_object_get(meta, "hashes"), name);
+        for (size_t j = 0; json_is_array(old) && j < json_array_size(old); j++) {
+            const json_t *hv = json_array_get(old, j);
+            if (json_is_string(hv) && json_string_length(hv) == 64) {
+                if (h.len) {
+                    cu_buf_addc(&h, ' ');
+                }
+                cu_buf_adds(&h, "sha256:");
+                cu_buf_adds(&h, json_string_value(hv));
+            }
+        }
         char *resolved = NULL;
         struct cu_pkg p = { .eco = CU_ECO_PYPI,
                             .name = (char *)name,

@@ -70,8 +70,31 @@ static char *v1_value(const char *s, size_t n)
     return cu_strndup(s, n);
 }
 
+/* A v1 value as yarn's tokenizer reads it: a complete "quoted string" or one bare token. */
+static bool v1_value_ok(const char *s, size_t n)
+{
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\r')) {
+        n--;
+    }
+    if (n == 0) {
+        return false;
+    }
+    if (s[0] != '"') {
+        return true;
+    }
+    size_t i = 1;
+    for (; i < n; i++) {
+        if (s[i] == '\\') {
+            i++;
+        } else if (s[i] == '"') {
+            break;
+        }
+    }
+    return i == n - 1;
+}
+
 struct v1entry {
-    char *name, *version, *resolved, *integrity, *range;
+    char *name, *version, *resolved, *integrity, *range, *alias;
     uint32_t line;
 };
 
@@ -82,6 +105,7 @@ static void v1_reset(struct v1entry *e)
     free(e->resolved);
     free(e->integrity);
     free(e->range);
+    free(e->alias);
     memset(e, 0, sizeof(*e));
 }
 
@@ -99,6 +123,7 @@ static int v1_flush(struct cu_depfile *df, struct v1entry *e, custody_error *err
                                 .resolved = e->resolved,
                                 .integrity = e->integrity,
                                 .line = e->line,
+                                .alias = e->alias,
                                 .source = cu_npm_source(e->resolved ? e->resolved : e->range) };
             if (cu_depfile_add(df, &p)) {
                 rc = cu_err_nomem(err);
@@ -184,6 +209,12 @@ static int parse_v1(struct cu_depfile *df, const uint8_t *data, size_t len, cust
                 rc = cu_err_nomem(err);
                 break;
             }
+            /* "alias@npm:real@^1": installed as alias, the package is real */
+            if (nl && (strlen(e.name) != nl || memcmp(e.name, l + k, nl) != 0) &&
+                !(e.alias = cu_strndup(l + k, nl))) {
+                rc = cu_err_nomem(err);
+                break;
+            }
             e.line = line;
             continue;
         }
@@ -191,16 +222,29 @@ static int parse_v1(struct cu_depfile *df, const uint8_t *data, size_t len, cust
             rc = cu_err_malformed(err, "yarn.lock", st, "line %u: field outside an entry", line);
             break;
         }
-        if (ind != 2) {
-            continue; /* dependencies lists */
-        }
         const char *f = l + ind;
         size_t fl = n - ind, kl = 0;
-        while (kl < fl && f[kl] != ' ' && f[kl] != ':') {
-            kl++;
+        if (f[0] == '"') {
+            kl = 1;
+            while (kl < fl && f[kl] != '"') {
+                kl++;
+            }
+            kl += kl < fl;
+        } else {
+            while (kl < fl && f[kl] != ' ' && f[kl] != ':') {
+                kl++;
+            }
         }
-        if (kl >= fl || f[kl] == ':') {
+        if (kl < fl && f[kl] == ':' && kl + 1 == fl) {
             continue; /* "dependencies:" block */
+        }
+        /* yarn's own parser: a key needs a value, a quoted value its closing quote */
+        if (kl >= fl || f[kl] != ' ' || !v1_value_ok(f + kl + 1, fl - kl - 1)) {
+            rc = cu_err_malformed(err, "yarn.lock", st, "line %u: bad field", line);
+            break;
+        }
+        if (ind != 2) {
+            continue; /* dependencies lists */
         }
         const char *val = f + kl + 1; /* the value after the key */
         size_t vl = fl - kl - 1;
@@ -275,7 +319,9 @@ static int parse_berry(struct cu_depfile *df, const uint8_t *data, size_t len, c
         goto nomem;
     }
     const char *v = df->format_version;
-    if (!v || strlen(v) > 3 || cu_small_uint(v) < 2 || cu_small_uint(v) > 9) {
+    /* Berry: 4 (yarn 2), 6 (yarn 3), 8 (yarn 4), 10 (yarn 4.10+); the entry shape has not changed
+     * across them, so versions up to 19 are read and anything newer is unsupported */
+    if (!v || strlen(v) > 3 || cu_small_uint(v) < 2 || cu_small_uint(v) > 19) {
         rc = cu_err_unsupported(err, "yarn.lock", 0, "line %u: __metadata version %s",
                                 cu_lt_key_line(&t, meta, "version"), v ? v : "(none)");
         goto out;
@@ -319,8 +365,9 @@ static int parse_berry(struct cu_depfile *df, const uint8_t *data, size_t len, c
                             .integrity = (char *)cu_jstr(e, "checksum"),
                             .line = line,
                             .source = berry_source(res) };
-        const json_t *dm = json_object_get(e, "dependenciesMeta");
-        (void)dm;
+        /* "conditions: os=aix & cpu=ppc64": a platform package, fetched (and given a checksum)
+         * only on that platform */
+        p.optional = cu_jstr(e, "conditions") != NULL;
         rc = cu_depfile_add(df, &p);
         free(name);
         if (rc) {

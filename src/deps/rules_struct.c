@@ -429,13 +429,15 @@ static void check_pkg(struct cu_ctx *ctx,
     }
     /* integrity */
     if (lock && p->source == CU_DEP_REGISTRY && lockfile_has_integrity(df->format)) {
+        /* yarn Berry writes no checksum for a platform package it did not fetch */
+        bool berry_platform = p->optional && strcmp(df->format, "yarn-berry") == 0;
         if (p->integrity == NULL || p->integrity[0] == '\0') {
             /* old yarn v1 lockfiles carry a sha1 in the resolved URL fragment */
             const char *frag = p->resolved != NULL ? strrchr(p->resolved, '#') : NULL;
             if (frag != NULL && strlen(frag + 1) == 40 && cu_dx_is_hex(frag + 1, 40)) {
                 cu_emit_line(ctx, src, p->line, "deps/weak-integrity", CU_SEV_DEFAULT, p->resolved,
                              "%s is checked only by the SHA-1 in its URL", p->name);
-            } else {
+            } else if (!berry_platform) {
                 cu_emit_line(ctx, src, p->line, "deps/missing-integrity", CU_SEV_DEFAULT, NULL,
                              "%s has no integrity hash in the lockfile", p->name);
             }

@@ -484,16 +484,31 @@ size_t cu_osa_distance(const char *a, size_t n, const char *b, size_t m, size_t 
     return p[m] > cap ? cap + 1 : p[m];
 }
 
-/* True when a and b are equal once digits are removed (they differ only in digits). */
+static bool is_sep(char c)
+{
+    return c == '-' || c == '_' || c == '.';
+}
+
+/* Skips a run of digits, and a separator right before it ("-3", ".2", "3"). */
+static const char *skip_digits(const char *s)
+{
+    const char *t = is_sep(*s) ? s + 1 : s;
+    if (*t < '0' || *t > '9') {
+        return s;
+    }
+    while (*t >= '0' && *t <= '9') {
+        t++;
+    }
+    return t;
+}
+
+/* True when a and b are equal once digits (with a separator before them) are removed: they
+ * differ only in a version-like number ("http-proxy-3", "react-dnd2" are forks, not typos). */
 static bool differ_in_digits_only(const char *a, const char *b)
 {
     for (;;) {
-        while (*a >= '0' && *a <= '9') {
-            a++;
-        }
-        while (*b >= '0' && *b <= '9') {
-            b++;
-        }
+        a = skip_digits(a);
+        b = skip_digits(b);
         if (*a != *b) {
             return false;
         }
@@ -519,6 +534,20 @@ static bool first_letter_only(const char *q, size_t n, const char *t, size_t m)
         }
     }
     return true;
+}
+
+/* Same name up to the last separator, and both last segments are one or two characters
+ * ("eslint-plugin-i" and "eslint-plugin-n"): a different short word, not a slip of the keyboard. */
+static bool short_last_segment(const char *q, size_t n, const char *t, size_t m)
+{
+    size_t i = n, j = m;
+    while (i > 0 && !is_sep(q[i - 1])) {
+        i--;
+    }
+    while (j > 0 && !is_sep(t[j - 1])) {
+        j--;
+    }
+    return i > 0 && i == j && memcmp(q, t, i) == 0 && n - i <= 2 && m - j <= 2;
 }
 
 static int64_t find_first(const uint64_t *a, size_t n, uint64_t key)
@@ -578,7 +607,7 @@ set_squat(const struct sq_set *st, const char *q, size_t n, uint32_t maxrank1, u
             }
             size_t d = cu_osa_distance(q, n, nm, len, cap);
             if (d > cap || (d == 2 && r >= maxrank2) || differ_in_digits_only(q, nm) ||
-                (d == 1 && first_letter_only(q, n, nm, len))) {
+                (d == 1 && first_letter_only(q, n, nm, len)) || short_last_segment(q, n, nm, len)) {
                 continue;
             }
             if (d < bestd || (d == bestd && r < best)) {

@@ -488,6 +488,110 @@ static void analyzer(void **state)
     custody_scan_free(s);
 }
 
+/* Regressions: "~1.1.4" is a tilde range (only "~/" is a path); GitHub shorthands are git;
+ * npm aliases keep the real name in `name` and the install name in `alias`; a yarn v1 field
+ * without a value or with an unterminated quote is malformed (yarn's own parser throws). */
+static void spec_sources_and_aliases(void **state)
+{
+    (void)state;
+    const char *pj = "{\"name\": \"app\", \"dependencies\": {\n"
+                     "  \"tilde\": \"~1.1.4\",\n"
+                     "  \"home\": \"~/src/thing\",\n"
+                     "  \"gh\": \"user/repo\",\n"
+                     "  \"gh2\": \"github:user/repo\",\n"
+                     "  \"gh3\": \"user/repo#v1.0\",\n"
+                     "  \"sc\": \"^7.0.0\",\n"
+                     "  \"myal\": \"npm:lodash@^4.17.21\"\n"
+                     "}}\n";
+    struct cu_depfile df;
+    assert_int_equal(run(cu_parse_package_json, pj, &df), 0);
+    assert_int_equal(find(&df, "tilde")->source, CU_DEP_REGISTRY);
+    assert_string_equal(find(&df, "tilde")->spec, "~1.1.4");
+    assert_null(find(&df, "tilde")->resolved);
+    assert_int_equal(find(&df, "home")->source, CU_DEP_PATH);
+    assert_int_equal(find(&df, "gh")->source, CU_DEP_GIT);
+    assert_int_equal(find(&df, "gh2")->source, CU_DEP_GIT);
+    assert_int_equal(find(&df, "gh3")->source, CU_DEP_GIT);
+    assert_int_equal(find(&df, "sc")->source, CU_DEP_REGISTRY);
+    assert_null(find(&df, "myal"));
+    assert_string_equal(find(&df, "lodash")->alias, "myal");
+    assert_string_equal(find(&df, "lodash")->spec, "^4.17.21");
+    assert_null(find(&df, "tilde")->alias);
+    cu_depfile_clear(&df);
+
+    const char *v1 = "{\"lockfileVersion\": 1, \"dependencies\": {\n"
+                     "  \"myal\": {\"version\": \"npm:lodash@4.17.21\"},\n"
+                     "  \"t\": {\"version\": \"1.1.4\"}\n"
+                     "}}\n";
+    assert_int_equal(run(cu_parse_npm_lock, v1, &df), 0);
+    assert_string_equal(find(&df, "lodash")->alias, "myal");
+    assert_string_equal(find(&df, "lodash")->version, "4.17.21");
+    assert_null(find(&df, "t")->alias);
+    /* v1 top-level entries are hoisted, not direct */
+    assert_false(find(&df, "t")->direct);
+    cu_depfile_clear(&df);
+
+    const char *v3 =
+        "{\"lockfileVersion\": 3, \"packages\": {\n"
+        "  \"\": {\"name\": \"app\", \"dependencies\": {\"sw-cjs\": \"npm:string-width@^4\"}},\n"
+        "  \"node_modules/sw-cjs\": {\"name\": \"string-width\", \"version\": \"4.2.3\"},\n"
+        "  \"node_modules/plain\": {\"version\": \"1.0.0\"}\n"
+        "}}\n";
+    assert_int_equal(run(cu_parse_npm_lock, v3, &df), 0);
+    assert_string_equal(find(&df, "string-width")->alias, "sw-cjs");
+    assert_null(find(&df, "plain")->alias);
+    assert_true(find(&df, "string-width")->direct); /* via its alias in the root */
+    assert_false(find(&df, "plain")->direct);
+    cu_depfile_clear(&df);
+
+    const char *y =
+        "# yarn lockfile v1\n\n"
+        "\"sw-cjs@npm:string-width@^4.2.0\":\n"
+        "  version \"4.2.3\"\n"
+        "  resolved \"https://registry.yarnpkg.com/string-width/-/string-width-4.2.3.tgz\"\n"
+        "  dependencies:\n"
+        "    \"emoji-regex\" \"^8.0.0\"\n"
+        "    is-fullwidth-code-point \"^3.0.0\"\n";
+    assert_int_equal(run(cu_parse_yarn_lock, y, &df), 0);
+    assert_int_equal(df.npkgs, 1);
+    assert_string_equal(find(&df, "string-width")->alias, "sw-cjs");
+    cu_depfile_clear(&df);
+
+    /* pnpm 10 runtime: one pinned archive per platform */
+    const char *pn = "lockfileVersion: '9.0'\n"
+                     "importers:\n"
+                     "  .: {}\n"
+                     "packages:\n"
+                     "  node@runtime:22.0.0:\n"
+                     "    resolution:\n"
+                     "      type: variations\n"
+                     "      variants:\n"
+                     "        - resolution:\n"
+                     "            archive: tarball\n"
+                     "            integrity: sha256-aiblNEH7fhCX+gsZYWAAoDCpuWFW6xWg/iJoLP3xmtI=\n"
+                     "            url: https://nodejs.org/download/release/v22.0.0/x.tar.gz\n"
+                     "          targets:\n"
+                     "            - cpu: x64\n"
+                     "              os: linux\n"
+                     "snapshots:\n"
+                     "  node@runtime:22.0.0: {}\n";
+    assert_int_equal(run(cu_parse_pnpm_lock, pn, &df), 0);
+    assert_non_null(find(&df, "node"));
+    assert_string_equal(find(&df, "node")->integrity,
+                        "sha256-aiblNEH7fhCX+gsZYWAAoDCpuWFW6xWg/iJoLP3xmtI=");
+    cu_depfile_clear(&df);
+
+    const char *bad[] = {
+        "lodash@^4.17.21:\n  version \"4.17.21\n  resolved\n",
+        "lodash@^4.17.21:\n  version \"4.17.21\"\n  resolved\n",
+        "lodash@^4.17.21:\n  version \"4.17.21\"\n  dependencies:\n    a \"^1\n",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(run(cu_parse_yarn_lock, bad[i], &df), CUSTODY_EMALFORMED);
+        cu_depfile_clear(&df);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -495,7 +599,7 @@ int main(void)
         cmocka_unit_test(npm_lock_v1_tree), cmocka_unit_test(requirements),
         cmocka_unit_test(pyproject),        cmocka_unit_test(yarn_and_pnpm),
         cmocka_unit_test(bun_lock),         cmocka_unit_test(analyzer),
-        cmocka_unit_test(large_lockfile),
+        cmocka_unit_test(large_lockfile),   cmocka_unit_test(spec_sources_and_aliases),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
