@@ -180,80 +180,22 @@ static struct oms_task *oms_task_add(struct oms_tasks *t)
     return k;
 }
 
-static int oms_open(const char *path, bool nofollow)
-{
-    int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | (nofollow ? O_NOFOLLOW : 0);
-    int fd = open(path, flags | O_NOATIME);
-    if (fd < 0 && errno == EPERM) {
-        fd = open(path, flags);
-    }
-    return fd;
-}
-
 static void oms_hash_task(void *ud, size_t i)
 {
     struct oms_task *k = &((struct oms_tasks *)ud)->v[i];
-    uint8_t *buf = NULL;
-    EVP_MD_CTX *ctx = NULL;
-    int fd = oms_open(k->path, k->nofollow);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        k->rc = CUSTODY_EIO;
-        k->sys_errno = errno;
-        goto out;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        k->rc = CUSTODY_EINVAL;
-        goto out;
-    }
-    k->size = (uint64_t)st.st_size;
-    uint64_t off = k->range ? k->start : 0;
-    uint64_t end = k->range ? k->end : UINT64_MAX;
-    if (!k->range) {
-        (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-    }
-    buf = malloc(OMS_CHUNK);
-    ctx = EVP_MD_CTX_new();
-    if (buf == NULL || ctx == NULL ||
-        EVP_DigestInit_ex(ctx, k->md != NULL ? k->md : EVP_sha256(), NULL) != 1) {
-        k->rc = CUSTODY_ENOMEM;
-        goto out;
-    }
-    while (off < end) {
-        size_t want = OMS_CHUNK;
-        if (end - off < want) {
-            want = (size_t)(end - off);
-        }
-        ssize_t got = k->range ? pread(fd, buf, want, (off_t)off) : read(fd, buf, want);
-        if (got < 0 && errno == EINTR) {
-            continue;
-        }
-        if (got < 0) {
-            k->rc = CUSTODY_EIO;
-            k->sys_errno = errno;
-            goto out;
-        }
-        if (got == 0) {
-            k->short_read = k->range;
-            break;
-        }
-        if (EVP_DigestUpdate(ctx, buf, (size_t)got) != 1) {
-            k->rc = CUSTODY_ENOMEM;
-            goto out;
-        }
-        off += (uint64_t)got;
-    }
-    unsigned int dl = 0;
-    if (EVP_DigestFinal_ex(ctx, k->digest, &dl) != 1 ||
-        dl != (unsigned int)EVP_MD_get_size(k->md != NULL ? k->md : EVP_sha256())) {
-        k->rc = CUSTODY_ENOMEM;
-    }
-out:
-    EVP_MD_CTX_free(ctx);
-    free(buf);
-    if (fd >= 0) {
-        (void)close(fd);
-    }
+    struct cu_mf_hash_job j = { .path = k->path,
+                                .nofollow = k->nofollow,
+                                .range = k->range,
+                                .start = k->start,
+                                .end = k->end,
+                                .md = k->md,
+                                .chunk = OMS_CHUNK,
+                                .digest = k->digest };
+    cu_mf_hash_file(&j);
+    k->rc = j.rc;
+    k->sys_errno = j.sys_errno;
+    k->short_read = j.short_read;
+    k->size = j.size;
 }
 
 static void oms_tasks_run(struct oms_tasks *t, unsigned threads)
