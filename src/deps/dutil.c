@@ -327,34 +327,21 @@ uint32_t cu_dx_line_of(const uint8_t *data, size_t len, size_t off)
 int cu_dx_read_text(
     struct cu_source *src, size_t limit, char **out, size_t *len, custody_error *err)
 {
-    uint64_t size;
+    char *buf = NULL;
+    size_t size = 0;
     *out = NULL;
     *len = 0;
-    int rc = cu_source_size(src, &size, err);
+    int rc = cu_source_read_all(src, limit, "text file", &buf, &size, err);
     if (rc < 0) {
         return rc;
     }
-    if (size > limit) {
-        return cu_err_limit(err, src->loc, 0, "text file of %llu bytes exceeds %zu",
-                            (unsigned long long)size, limit);
-    }
-    char *buf = malloc((size_t)size + 1);
-    if (buf == NULL) {
-        return cu_err_nomem(err);
-    }
-    rc = cu_source_read_exact(src, 0, buf, (size_t)size, err);
-    if (rc < 0) {
-        free(buf);
-        return rc;
-    }
-    buf[size] = '\0';
-    const char *nul = memchr(buf, '\0', (size_t)size);
+    const char *nul = memchr(buf, '\0', size);
     if (nul != NULL) {
         uint64_t off = (uint64_t)(nul - buf);
         free(buf);
         return cu_err_malformed(err, src->loc, off, "NUL byte in a text file");
     }
     *out = buf;
-    *len = (size_t)size;
+    *len = size;
     return 0;
 }
