@@ -13,25 +13,15 @@
 
 #include "custody/common.h"
 #include "provenance/bundle.h"
+#include "testutil.h"
 
 #define MT CUSTODY_SHARED_DIR "/interop/model-transparency/scripts-tests/"
 #define SC CUSTODY_SHARED_DIR "/interop/sigstore-conformance/"
 
-static uint8_t *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    uint8_t *buf = malloc(1u << 20);
-    assert_non_null(buf);
-    *n = fread(buf, 1, 1u << 20, f);
-    fclose(f);
-    return buf;
-}
-
 static int parse_file(const char *path, struct cu_bundle **b, custody_error *err)
 {
     size_t n = 0;
-    uint8_t *d = slurp(path, &n);
+    uint8_t *d = tu_slurp(path, &n);
     int rc = cu_bundle_parse(b, d, n, err);
     free(d);
     return rc;

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,46 @@ bool tu_has_text(const custody_scan *s, const char *needle, custody_severity min
         }
     }
     return false;
+}
+
+int tu_max_severity(const custody_scan *s, const char *rule_id)
+{
+    int best = -1;
+    for (size_t i = 0; i < custody_scan_finding_count(s); i++) {
+        const custody_finding *f = custody_scan_finding(s, i);
+        if (strcmp(f->rule_id, rule_id) == 0 && (int)f->severity > best) {
+            best = (int)f->severity;
+        }
+    }
+    return best;
+}
+
+uint8_t *tu_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    size_t cap = 4096, n = 0;
+    uint8_t *b = malloc(cap);
+    assert_non_null(b);
+    for (;;) {
+        if (cap - n < 2) {
+            assert_true(cap <= SIZE_MAX / 2);
+            cap *= 2;
+            uint8_t *nb = realloc(b, cap);
+            assert_non_null(nb);
+            b = nb;
+        }
+        size_t r = fread(b + n, 1, cap - n - 1, f);
+        if (r == 0) {
+            break;
+        }
+        n += r;
+    }
+    assert_int_equal(ferror(f), 0);
+    fclose(f);
+    b[n] = 0;
+    *len = n;
+    return b;
 }
 
 void tu_dump(const custody_scan *s)

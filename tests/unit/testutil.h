@@ -22,6 +22,11 @@ tu_scan_sparse(const uint8_t *head, size_t hlen, uint64_t total, const uint8_t *
 size_t tu_count(const custody_scan *s, const char *rule_id, custody_severity min);
 /* True when some finding of at least `min` has evidence or message containing `needle`. */
 bool tu_has_text(const custody_scan *s, const char *needle, custody_severity min);
+/* Highest severity of findings of `rule_id` (-1 when none). */
+int tu_max_severity(const custody_scan *s, const char *rule_id);
+/* Reads a whole file into a fresh buffer with a NUL after its last byte (the caller frees);
+ * fails the test when it cannot be read. */
+uint8_t *tu_slurp(const char *path, size_t *len);
 /* Prints every finding (for failing tests). */
 void tu_dump(const custody_scan *s);
 
