@@ -61,14 +61,8 @@ static void cleanup(void)
 
 static custody_scan *scan_root(const custody_prop *set, size_t nset)
 {
-    custody_scan_options o;
-    memset(&o, 0, sizeof(o));
-    o.threads = 1;
-    o.settings = set;
-    o.nsettings = nset;
-    custody_scan *s = NULL;
+    custody_scan *s = tu_scan_new(set, nset);
     custody_error err;
-    assert_int_equal(custody_scan_new(&s, &o, &err), 0);
     assert_int_equal(custody_scan_add_path(s, root, &err), 0);
     assert_int_equal(custody_scan_run(s, &err), 0);
     return s;

@@ -25,14 +25,8 @@ const size_t cu_registry_len = 1;
 
 static custody_scan *scan_set(const char *text, const custody_prop *set, size_t nset)
 {
-    custody_scan_options o;
-    memset(&o, 0, sizeof(o));
-    o.threads = 1;
-    o.settings = set;
-    o.nsettings = nset;
-    custody_scan *s = NULL;
+    custody_scan *s = tu_scan_new(set, nset);
     custody_error err;
-    assert_int_equal(custody_scan_new(&s, &o, &err), 0);
     assert_int_equal(custody_scan_buffer(s, "t.lock", (const uint8_t *)text, strlen(text), &err),
                      0);
     return s;

@@ -11,6 +11,19 @@
 
 #include <cmocka.h>
 
+custody_scan *tu_scan_new(const custody_prop *set, size_t nset)
+{
+    custody_scan *s = NULL;
+    custody_error err;
+    custody_scan_options o;
+    memset(&o, 0, sizeof(o));
+    o.threads = 1;
+    o.settings = set;
+    o.nsettings = nset;
+    assert_int_equal(custody_scan_new(&s, &o, &err), 0);
+    return s;
+}
+
 custody_scan *tu_scan_buffer(const char *name, const uint8_t *data, size_t len)
 {
     custody_scan *s = NULL;

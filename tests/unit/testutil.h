@@ -10,6 +10,8 @@
 /* Scans `len` bytes as a file called `name`; the caller frees the scan. Fails the test on
  * an API error. */
 custody_scan *tu_scan_buffer(const char *name, const uint8_t *data, size_t len);
+/* A new single-threaded scan with these settings (none: NULL, 0); the caller frees. */
+custody_scan *tu_scan_new(const custody_prop *set, size_t nset);
 /* Scans a path (file or directory) relative to tests/fixtures. */
 custody_scan *tu_scan_fixture(const char *rel);
 /* Scans a path as given (file or directory). */
