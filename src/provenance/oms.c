@@ -125,16 +125,6 @@ bool cu_oms_json_str(struct cu_buf *b, const char *s)
     return true;
 }
 
-static void oms_hex(char *out, const uint8_t *d, size_t n)
-{
-    static const char hx[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = hx[d[i] >> 4];
-        out[2 * i + 1] = hx[d[i] & 15];
-    }
-    out[2 * n] = 0;
-}
-
 static bool oms_unhex(uint8_t *out, size_t n, const char *s)
 {
     if (s == NULL || strlen(s) != 2 * n) {
@@ -359,7 +349,7 @@ static int oms_write_statement(struct cu_buf *b,
     if (!ok) {
         return cu_err_nomem(err);
     }
-    oms_hex(hex, root, 32);
+    cu_hex_encode(root, 32, hex);
     cu_buf_adds(b, "{\n  \"_type\": \"" CU_OMS_STATEMENT_V1 "\",\n  \"subject\": [\n    {\n"
                    "      \"name\": ");
     if (!cu_oms_json_str(b, subject)) {
@@ -392,7 +382,7 @@ static int oms_write_statement(struct cu_buf *b,
         (void)snprintf(alg, sizeof(alg), "sha256");
     }
     for (size_t i = 0; i < n; i++) {
-        oms_hex(hex, r[i].digest, 32);
+        cu_hex_encode(r[i].digest, 32, hex);
         cu_buf_addf(b,
                     "%s\n      {\n        \"algorithm\": \"%s\",\n        \"digest\": \"%s\",\n"
                     "        \"name\": ",
@@ -1743,9 +1733,9 @@ static int oms_check_files(custody_verify_result *r,
         if (!same) {
             char hex[65];
             if (!e->shard) {
-                oms_hex(hex, t.v[e->task].digest, 32); /* the first 16 are shown */
+                cu_hex_encode(t.v[e->task].digest, 32, hex); /* the first 16 are shown */
                 char want[65];
-                oms_hex(want, e->digest, 32);
+                cu_hex_encode(e->digest, 32, want);
                 (void)snprintf(why, sizeof(why), "%s %.16s..., signed %.16s...", s->alg, hex, want);
             } else {
                 (void)snprintf(why, sizeof(why), "shard digests or layout differ (size %llu)",
