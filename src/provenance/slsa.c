@@ -722,8 +722,8 @@ int custody_verify_attestation(const uint8_t *art,
                                char **summary,
                                custody_error *err)
 {
-    uint8_t *data = NULL, *pem = NULL, *jpayload = NULL;
-    size_t len = 0, pem_len = 0, jplen = 0;
+    uint8_t *data = NULL, *jpayload = NULL;
+    size_t len = 0, jplen = 0;
     EVP_PKEY *key = NULL;
     struct cu_trust_root *tr = NULL;
     struct cu_bundle *b = NULL;
@@ -742,10 +742,7 @@ int custody_verify_attestation(const uint8_t *art,
         return cu_err_inval(err, "give --key or --trusted-root");
     }
     if (pol->public_key != NULL) {
-        rc = cu_read_small_file(pol->public_key, CU_LIMIT_SMALL_FILE, &pem, &pem_len, err);
-        if (!rc) {
-            rc = cu_pem_load_pubkey(&key, (const char *)pem, pem_len, pol->public_key, err);
-        }
+        rc = cu_read_pubkey_file(&key, pol->public_key, err);
         if (rc) {
             goto out;
         }
@@ -844,7 +841,6 @@ out:
     cu_trust_root_free(tr);
     EVP_PKEY_free(key);
     free(data);
-    free(pem);
     free(jpayload);
     return rc;
 }

@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "core/limits.h"
 #include "core/util.h"
+#include "provenance/dsse.h"
 #include "core/banned.h"
 
 static int digits(const char *s, size_t n, int *out)
@@ -134,6 +135,18 @@ int cu_read_small_file(
 out:
     free(buf);
     (void)fclose(f);
+    return rc;
+}
+
+int cu_read_pubkey_file(EVP_PKEY **out, const char *path, custody_error *err)
+{
+    uint8_t *pem = NULL;
+    size_t len = 0;
+    int rc = cu_read_small_file(path, CU_LIMIT_SMALL_FILE, &pem, &len, err);
+    if (!rc) {
+        rc = cu_pem_load_pubkey(out, (const char *)pem, len, path, err);
+    }
+    free(pem);
     return rc;
 }
 
