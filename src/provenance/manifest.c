@@ -452,16 +452,22 @@ out:
     return rc;
 }
 
-void custody_manifest_free(custody_manifest *m)
+void cu_mf_clear(struct custody_manifest *m)
 {
-    if (m == NULL) {
-        return;
-    }
     for (size_t i = 0; i < m->n; i++) {
         free(m->v[i].name);
         free(m->v[i].path);
     }
     free(m->v);
+    memset(m, 0, sizeof(*m));
+}
+
+void custody_manifest_free(custody_manifest *m)
+{
+    if (m == NULL) {
+        return;
+    }
+    cu_mf_clear(m);
     free(m);
 }
 

@@ -22,6 +22,9 @@ struct custody_manifest {
     size_t n, cap;
 };
 
+/* Frees the entries of `m` and empties it (the struct itself stays). */
+void cu_mf_clear(struct custody_manifest *m);
+
 /* Component-wise order of two relative paths (pathlib's PurePosixPath order): "a/b" < "a.txt". */
 int cu_mf_path_cmp(const char *a, const char *b);
 

@@ -1541,16 +1541,6 @@ static size_t oms_find(const struct custody_manifest *m, const char *name)
     return SIZE_MAX;
 }
 
-static void oms_mf_free(struct custody_manifest *m)
-{
-    for (size_t i = 0; i < m->n; i++) {
-        free(m->v[i].name);
-        free(m->v[i].path);
-    }
-    free(m->v);
-    memset(m, 0, sizeof(*m));
-}
-
 /* Lists what a verifier leaves out (git paths, its own and the signer's ignore paths) so that
  * the report can name each such file. Best effort: a listing error becomes a note. */
 static int oms_report_ignored(custody_verify_result *r,
@@ -1569,7 +1559,7 @@ static int oms_report_ignored(custody_verify_result *r,
     if (cu_mf_list(&all, model, &d, &e2) != 0) {
         vr_note(r, "could not list the ignored files to report them: %s%s%s", e2.where,
                 e2.where[0] != 0 ? ": " : "", e2.msg);
-        oms_mf_free(&all);
+        cu_mf_clear(&all);
         return 0;
     }
     int rc = 0;
@@ -1614,7 +1604,7 @@ static int oms_report_ignored(custody_verify_result *r,
     }
     free(mreal);
     free(sreal);
-    oms_mf_free(&all);
+    cu_mf_clear(&all);
     return rc;
 }
 
@@ -1779,7 +1769,7 @@ out:
     free(used);
     free(t.v);
     free(ign);
-    oms_mf_free(&a);
+    cu_mf_clear(&a);
     return rc;
 }
 
