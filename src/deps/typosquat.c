@@ -26,6 +26,7 @@
 #include "deps/deps.h"
 #include "deps/typosquat.h"
 #include "deps/dutil.h"
+#include "deps/pkglists.h"
 #include "core/banned.h"
 
 #define SQ_MAXLEN   64u /* longer names are only matched exactly */
@@ -79,25 +80,7 @@ static uint64_t hash_str(const char *s, size_t n)
  * SIZE_MAX when it does not fit. */
 static size_t norm_name(enum cu_eco eco, const char *s, char *out, size_t cap)
 {
-    size_t n = 0;
-    for (size_t i = 0; s[i] != '\0'; i++) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z') {
-            c = (char)(c - 'A' + 'a');
-        }
-        if (eco == CU_ECO_PYPI && (c == '-' || c == '_' || c == '.')) {
-            if (n > 0 && out[n - 1] == '-') {
-                continue;
-            }
-            c = '-';
-        }
-        if (n + 1 >= cap) {
-            return SIZE_MAX;
-        }
-        out[n++] = c;
-    }
-    out[n] = '\0';
-    return n;
+    return cu_pkg_key(eco, s, out, cap) ? strlen(out) : SIZE_MAX;
 }
 
 static size_t skeleton(const char *s, size_t n, char *out)

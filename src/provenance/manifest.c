@@ -62,7 +62,7 @@ struct mf_walk {
 
 /* Normalises like pathlib: drops empty and "." components. Returns NULL (matches nothing) for a
  * path with a ".." component, which the reference keeps lexically and so never matches. */
-static char *mf_norm(const char *p, bool *nomem)
+char *cu_mf_norm(const char *p, bool *nomem)
 {
     struct cu_buf b = CU_BUF_INIT(CU_LIMIT_NAME_LEN);
     const char *s = p;
@@ -238,7 +238,7 @@ int cu_mf_list(struct custody_manifest *m,
             goto out;
         }
         bool nomem = false;
-        char *n = mf_norm(p, &nomem);
+        char *n = cu_mf_norm(p, &nomem);
         if (nomem) {
             rc = cu_err_nomem(err);
             goto out;

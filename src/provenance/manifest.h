@@ -22,6 +22,10 @@ struct custody_manifest {
     size_t n, cap;
 };
 
+/* `p` with empty and "." components dropped (a fresh string, "" for the root itself); NULL for
+ * a path with a ".." component, one too long to be a path, or on ENOMEM (then *nomem is set). */
+char *cu_mf_norm(const char *p, bool *nomem);
+
 /* Frees the entries of `m` and empties it (the struct itself stays). */
 void cu_mf_clear(struct custody_manifest *m);
 

@@ -216,32 +216,8 @@ static int oms_task_err(const struct oms_task *k, custody_error *err)
  * model itself). NULL for a path that climbs out ("..") or is absolute. */
 static char *oms_norm(const char *p)
 {
-    if (p[0] == '/') {
-        return NULL;
-    }
-    struct cu_buf b = CU_BUF_INIT(CU_LIMIT_NAME_LEN);
-    const char *s = p;
-    while (*s != 0) {
-        const char *e = strchr(s, '/');
-        size_t n = e != NULL ? (size_t)(e - s) : strlen(s);
-        if (n == 2 && s[0] == '.' && s[1] == '.') {
-            cu_buf_free(&b);
-            return NULL;
-        }
-        if (n > 0 && !(n == 1 && s[0] == '.')) {
-            if (b.len > 0) {
-                cu_buf_addc(&b, '/');
-            }
-            cu_buf_add(&b, s, n);
-        }
-        s += n;
-        if (*s == '/') {
-            s++;
-        }
-    }
-    char *out = b.oom || b.cut ? NULL : cu_strdup(cu_buf_str(&b));
-    cu_buf_free(&b);
-    return out;
+    bool nomem = false;
+    return p[0] == '/' ? NULL : cu_mf_norm(p, &nomem);
 }
 
 /* rel lies at or below ig (normalised, "" = everything), by whole components. */
