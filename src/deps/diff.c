@@ -162,7 +162,10 @@ static void add_reason(struct reasons *r, custody_severity sev, const char *text
     if (used + 3 >= sizeof(r->buf)) {
         return;
     }
-    (void)snprintf(r->buf + used, sizeof(r->buf) - used, "%s%s", r->any ? "; " : "", text);
+    /* a long reason is cut to the room left (the result is used, so GCC does not warn) */
+    if (snprintf(r->buf + used, sizeof(r->buf) - used, "%s%s", r->any ? "; " : "", text) < 0) {
+        r->buf[used] = '\0';
+    }
     if (!r->any || sev > r->sev) {
         r->sev = sev;
     }
