@@ -142,6 +142,16 @@ uint8_t *tu_slurp(const char *path, size_t *len)
     return b;
 }
 
+void tu_unlink_db(const char *path)
+{
+    char p[4200];
+    (void)unlink(path);
+    (void)snprintf(p, sizeof(p), "%s-wal", path);
+    (void)unlink(p);
+    (void)snprintf(p, sizeof(p), "%s-shm", path);
+    (void)unlink(p);
+}
+
 void tu_dump(const custody_scan *s)
 {
     for (size_t i = 0; i < custody_scan_finding_count(s); i++) {

@@ -29,6 +29,8 @@ int tu_max_severity(const custody_scan *s, const char *rule_id);
 /* Reads a whole file into a fresh buffer with a NUL after its last byte (the caller frees);
  * fails the test when it cannot be read. */
 uint8_t *tu_slurp(const char *path, size_t *len);
+/* Removes an SQLite database file and its -wal and -shm companions (missing ones are fine). */
+void tu_unlink_db(const char *path);
 /* Prints every finding (for failing tests). */
 void tu_dump(const custody_scan *s);
 
