@@ -100,12 +100,7 @@ const char *cu_bom_comp_type(const char *kind)
 
 void cu_bom_hex(const uint8_t d[32], char out[65])
 {
-    static const char hx[] = "0123456789abcdef";
-    for (size_t i = 0; i < 32; i++) {
-        out[2 * i] = hx[d[i] >> 4];
-        out[2 * i + 1] = hx[d[i] & 15];
-    }
-    out[64] = '\0';
+    cu_hex_encode(d, 32, out);
 }
 
 /* ---- grouping ---- */
@@ -479,8 +474,8 @@ static int gather(struct cu_bom_item *it)
         } else if (base[0] == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
             /* "." or "dir/..": the directory's own name */
             char *real = realpath(it->path, NULL);
-            it->name = cu_strdup(real != NULL && cu_basename(real)[0] != '\0' ? cu_basename(real)
-                                                                             : base);
+            it->name =
+                cu_strdup(real != NULL && cu_basename(real)[0] != '\0' ? cu_basename(real) : base);
             free(real);
         } else {
             it->name = cu_strdup(base);

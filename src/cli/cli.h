@@ -24,6 +24,15 @@ int cmd_verify_bundle(int argc, char **argv);
 int cmd_attest(int argc, char **argv);
 int cmd_verify_attestation(int argc, char **argv);
 
+/* The value of option `name` at argv[*i] ("--name VALUE", advancing *i, or "--name=VALUE");
+ * NULL when argv[*i] is another option or the value is missing. */
+const char *cli_opt_value(int argc, char **argv, int *i, const char *name);
+/* The SHA-256 of an artifact given as "sha256:<hex>" or a file to hash into d: CLI_EXIT_OK,
+ * or the exit status after printing why ("<verb>: bad digest '<art>'<hint>"). */
+int cli_artifact_digest(const char *verb, const char *art, const char *hint, unsigned char d[32]);
+/* --format text|json: sets *json to 1 for "json", leaves it for "text"; 0, or -1 for another
+ * word (the caller says so). */
+int cli_text_or_json(const char *arg, int *json);
 /* sha256:<hex> into 32 bytes; 0 or -1. */
 int cli_parse_digest(const char *s, unsigned char out[32]);
 /* Prints err and maps it to an exit status: 1 for CUSTODY_EVERIFY, else 2. */

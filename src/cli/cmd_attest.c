@@ -34,21 +34,6 @@ static const char va_usage[] =
     "\n"
     "Exit status: 0 verified, 1 does not verify (the failed check is named), 2 usage error.\n";
 
-static const char *optv(int argc, char **argv, int *i, const char *name)
-{
-    size_t n = strlen(name);
-    if (argv[*i] == NULL) {
-        return NULL;
-    }
-    if (strcmp(argv[*i], name) == 0) {
-        return *i + 1 < argc ? argv[++*i] : NULL;
-    }
-    if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=') {
-        return argv[*i] + n + 1;
-    }
-    return NULL;
-}
-
 int cmd_attest(int argc, char **argv)
 {
     custody_attest_opts o = { 0 };
@@ -69,22 +54,22 @@ int cmd_attest(int argc, char **argv)
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             rc = fputs(attest_usage, stdout) < 0 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
             goto out;
-        } else if ((v = optv(argc, argv, &i, "--key")) != NULL) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--key")) != NULL) {
             o.private_key = v;
-        } else if ((v = optv(argc, argv, &i, "--builder-id")) != NULL) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--builder-id")) != NULL) {
             o.builder_id = v;
-        } else if ((v = optv(argc, argv, &i, "--build-type")) != NULL) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--build-type")) != NULL) {
             o.build_type = v;
-        } else if ((v = optv(argc, argv, &i, "--external-param")) != NULL) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--external-param")) != NULL) {
             ext[o.n_external_params++] = v;
-        } else if ((v = optv(argc, argv, &i, "--resolved-dep")) != NULL) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--resolved-dep")) != NULL) {
             deps[o.n_resolved_deps++] = v;
-        } else if ((v = optv(argc, argv, &i, "--started-on")) != NULL) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--started-on")) != NULL) {
             o.started_on = v;
-        } else if ((v = optv(argc, argv, &i, "--finished-on")) != NULL) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--finished-on")) != NULL) {
             o.finished_on = v;
-        } else if ((v = optv(argc, argv, &i, "-o")) != NULL ||
-                   (v = optv(argc, argv, &i, "--output")) != NULL) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "-o")) != NULL ||
+                   (v = cli_opt_value(argc, argv, &i, "--output")) != NULL) {
             outp = v;
         } else if (a[0] == '-' && a[1] != 0) {
             cli_errorf("attest: unknown option or missing value '%s'", a);
@@ -137,24 +122,24 @@ int cmd_verify_attestation(int argc, char **argv)
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             return fputs(va_usage, stdout) < 0 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
-        } else if ((v = optv(argc, argv, &i, "--provenance")) != NULL ||
-                   (v = optv(argc, argv, &i, "--provenance-path")) != NULL) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--provenance")) != NULL ||
+                   (v = cli_opt_value(argc, argv, &i, "--provenance-path")) != NULL) {
             pol.provenance = v;
-        } else if ((v = optv(argc, argv, &i, "--key")) != NULL) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--key")) != NULL) {
             pol.public_key = v;
-        } else if ((v = optv(argc, argv, &i, "--trusted-root")) != NULL) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--trusted-root")) != NULL) {
             pol.trusted_root = v;
-        } else if ((v = optv(argc, argv, &i, "--builder-id")) != NULL) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--builder-id")) != NULL) {
             pol.builder_id = v;
-        } else if ((v = optv(argc, argv, &i, "--source-uri")) != NULL) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--source-uri")) != NULL) {
             pol.source_uri = v;
-        } else if ((v = optv(argc, argv, &i, "--source-ref")) != NULL) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--source-ref")) != NULL) {
             pol.source_ref = v;
-        } else if ((v = optv(argc, argv, &i, "--source-branch")) != NULL) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--source-branch")) != NULL) {
             pol.source_branch = v;
-        } else if ((v = optv(argc, argv, &i, "--source-tag")) != NULL) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--source-tag")) != NULL) {
             pol.source_tag = v;
-        } else if ((v = optv(argc, argv, &i, "--source-versioned-tag")) != NULL) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--source-versioned-tag")) != NULL) {
             pol.source_versioned_tag = v;
         } else if (strcmp(a, "--bundle-only") == 0) {
             pol.bundle_only = true;
@@ -174,13 +159,9 @@ int cmd_verify_attestation(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     if (art != NULL) {
-        if (strncmp(art, "sha256:", 7) == 0) {
-            if (cli_parse_digest(art, d) != 0) {
-                cli_errorf("verify-attestation: bad digest '%s'", art);
-                return CLI_EXIT_USAGE;
-            }
-        } else if (custody_sha256_file(art, d, &err) != 0) {
-            return cli_verify_status(&err, "verify-attestation");
+        int drc = cli_artifact_digest("verify-attestation", art, "", d);
+        if (drc != CLI_EXIT_OK) {
+            return drc;
         }
     }
     if (custody_verify_attestation(art != NULL ? d : NULL, &pol, &summary, &err) != 0) {

@@ -63,9 +63,7 @@ int cmd_deps(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
-            if (strcmp(optarg, "json") == 0) {
-                json = 1;
-            } else if (strcmp(optarg, "text") != 0) {
+            if (cli_text_or_json(optarg, &json) != 0) {
                 cli_errorf("deps diff: unknown --format '%s' (text, json)", optarg);
                 goto out;
             }

@@ -60,22 +60,33 @@ int cli_verify_status(const custody_error *err, const char *what)
     return CLI_EXIT_USAGE;
 }
 
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
+const char *cli_opt_value(int argc, char **argv, int *i, const char *name)
 {
     size_t n = strlen(name);
     if (argv[*i] == NULL) {
         return NULL;
     }
     if (strcmp(argv[*i], name) == 0) {
-        if (*i + 1 >= argc) {
-            return NULL;
-        }
-        return argv[++*i];
+        return *i + 1 < argc ? argv[++*i] : NULL;
     }
     if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=') {
         return argv[*i] + n + 1;
     }
     return NULL;
+}
+
+int cli_artifact_digest(const char *verb, const char *art, const char *hint, unsigned char d[32])
+{
+    custody_error err = { 0 };
+    if (strncmp(art, "sha256:", 7) == 0) {
+        if (cli_parse_digest(art, d) != 0) {
+            cli_errorf("%s: bad digest '%s'%s", verb, art, hint);
+            return CLI_EXIT_USAGE;
+        }
+    } else if (custody_sha256_file(art, d, &err) != 0) {
+        return cli_verify_status(&err, verb);
+    }
+    return CLI_EXIT_OK;
 }
 
 int cmd_verify_bundle(int argc, char **argv)
@@ -89,15 +100,15 @@ int cmd_verify_bundle(int argc, char **argv)
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             return fputs(vb_usage, stdout) < 0 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
-        } else if ((v = opt_value(argc, argv, &i, "--bundle")) != NULL) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--bundle")) != NULL) {
             bundle = v;
-        } else if ((v = opt_value(argc, argv, &i, "--certificate-identity")) != NULL) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--certificate-identity")) != NULL) {
             pol.identity = v;
-        } else if ((v = opt_value(argc, argv, &i, "--certificate-oidc-issuer")) != NULL) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--certificate-oidc-issuer")) != NULL) {
             pol.issuer = v;
-        } else if ((v = opt_value(argc, argv, &i, "--key")) != NULL) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--key")) != NULL) {
             pol.public_key = v;
-        } else if ((v = opt_value(argc, argv, &i, "--trusted-root")) != NULL) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--trusted-root")) != NULL) {
             pol.trusted_root = v;
         } else if (a[0] == '-' && a[1] != 0) {
             cli_errorf("verify-bundle: unknown option or missing value '%s'", a);
@@ -123,13 +134,9 @@ int cmd_verify_bundle(int argc, char **argv)
                    "or --key");
         return CLI_EXIT_USAGE;
     }
-    if (strncmp(art, "sha256:", 7) == 0) {
-        if (cli_parse_digest(art, d) != 0) {
-            cli_errorf("verify-bundle: bad digest '%s' (sha256:<64 hex>)", art);
-            return CLI_EXIT_USAGE;
-        }
-    } else if (custody_sha256_file(art, d, &err) != 0) {
-        return cli_verify_status(&err, "verify-bundle");
+    int drc = cli_artifact_digest("verify-bundle", art, " (sha256:<64 hex>)", d);
+    if (drc != CLI_EXIT_OK) {
+        return drc;
     }
     int64_t t = 0;
     if (custody_verify_bundle(bundle, d, &pol, &t, &err) != 0) {

@@ -61,6 +61,15 @@ void cli_errorf(const char *fmt, ...)
     va_end(ap);
 }
 
+int cli_text_or_json(const char *arg, int *json)
+{
+    if (strcmp(arg, "json") == 0) {
+        *json = 1;
+        return 0;
+    }
+    return strcmp(arg, "text") == 0 ? 0 : -1;
+}
+
 static const struct cli_command *find_command(const char *name)
 {
     for (size_t i = 0; i < N_COMMANDS; i++) {

@@ -437,6 +437,39 @@ int cu_source_size(struct cu_source *src, uint64_t *out, custody_error *err)
     return 0;
 }
 
+int cu_source_read_all(struct cu_source *src,
+                       uint64_t limit,
+                       const char *what,
+                       char **out,
+                       size_t *len,
+                       custody_error *err)
+{
+    uint64_t size;
+    *out = NULL;
+    *len = 0;
+    int rc = cu_source_size(src, &size, err);
+    if (rc < 0) {
+        return rc;
+    }
+    if (size > limit) {
+        return cu_err_limit(err, src->loc, 0, "%s of %llu bytes exceeds %llu", what,
+                            (unsigned long long)size, (unsigned long long)limit);
+    }
+    char *buf = cu_malloc((size_t)size + 1);
+    if (buf == NULL) {
+        return cu_err_nomem(err);
+    }
+    rc = cu_source_read_exact(src, 0, buf, (size_t)size, err);
+    if (rc < 0) {
+        free(buf);
+        return rc;
+    }
+    buf[size] = '\0';
+    *out = buf;
+    *len = (size_t)size;
+    return 0;
+}
+
 /* ---- stream ---- */
 
 /* A memory source (or a range chain ending in one) is read in place, without a copy. */

@@ -89,6 +89,14 @@ int cu_source_read_exact(
     struct cu_source *src, uint64_t off, void *buf, size_t n, custody_error *err);
 /* The size, decoding to the end if it is not yet known. */
 int cu_source_size(struct cu_source *src, uint64_t *out, custody_error *err);
+/* Reads the whole source into a fresh buffer (caller frees) with a NUL after its last byte;
+ * more than `limit` bytes is ELIMIT "<what> of N bytes exceeds LIMIT". */
+int cu_source_read_all(struct cu_source *src,
+                       uint64_t limit,
+                       const char *what,
+                       char **out,
+                       size_t *len,
+                       custody_error *err);
 /* Builds "<parent loc>!<member>" (caller frees). */
 char *cu_source_member_loc(const struct cu_source *parent, const char *member);
 

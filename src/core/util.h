@@ -20,6 +20,8 @@ char *cu_asprintf(const char *fmt, ...) CUSTODY_PRINTF(1, 2);
 char *cu_vasprintf(const char *fmt, va_list ap) CUSTODY_PRINTF(1, 0);
 bool cu_has_suffix(const char *s, const char *suffix);
 bool cu_has_suffix_ci(const char *s, const char *suffix);
+/* n bytes as 2n lowercase hex digits and a NUL into out (2n + 1 bytes). */
+void cu_hex_encode(const uint8_t *p, size_t n, char *out);
 /* Value of an ASCII hex digit, or -1. */
 int cu_hexval(uint8_t c);
 /* Last path component after '/' (borrowed from s). */

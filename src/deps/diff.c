@@ -160,14 +160,10 @@ static void add_reason(struct reasons *r, custody_severity sev, const char *text
     if (used + 3 >= sizeof(r->buf)) {
         return;
     }
-    /* appended by hand: a long reason is cut at the buffer's end (no -Wformat-truncation) */
-    const char *parts[2] = { r->any ? "; " : "", text };
-    for (size_t k = 0; k < 2; k++) {
-        for (const char *c = parts[k]; *c != '\0' && used + 1 < sizeof(r->buf); c++) {
-            r->buf[used++] = *c;
-        }
+    /* a long reason is cut to the room left (the result is used, so GCC does not warn) */
+    if (snprintf(r->buf + used, sizeof(r->buf) - used, "%s%s", r->any ? "; " : "", text) < 0) {
+        r->buf[used] = '\0';
     }
-    r->buf[used] = '\0';
     if (!r->any || sev > r->sev) {
         r->sev = sev;
     }

@@ -199,10 +199,14 @@ bool cu_dx_git_pinned(const char *s)
     return false;
 }
 
-size_t cu_dx_distance(const char *a, const char *b, size_t max)
+static bool same_char(char x, char y, bool fold)
+{
+    return fold ? lower(x) == lower(y) : x == y;
+}
+
+size_t cu_dx_osa(const char *a, size_t la, const char *b, size_t lb, size_t max, bool fold)
 {
     /* optimal string alignment: insert, delete, substitute, swap two neighbours */
-    size_t la = strlen(a), lb = strlen(b);
     if ((la > lb ? la - lb : lb - la) > max || lb > 255 || la > 255) {
         return max + 1;
     }
@@ -216,15 +220,15 @@ size_t cu_dx_distance(const char *a, const char *b, size_t max)
         c[0] = i;
         size_t best = c[0];
         for (size_t j = 1; j <= lb; j++) {
-            size_t v = p[j - 1] + (lower(a[i - 1]) == lower(b[j - 1]) ? 0u : 1u);
+            size_t v = p[j - 1] + (same_char(a[i - 1], b[j - 1], fold) ? 0u : 1u);
             if (p[j] + 1 < v) {
                 v = p[j] + 1;
             }
             if (c[j - 1] + 1 < v) {
                 v = c[j - 1] + 1;
             }
-            if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
-                lower(a[i - 2]) == lower(b[j - 1]) && pp[j - 2] + 1 < v) {
+            if (i > 1 && j > 1 && same_char(a[i - 1], b[j - 2], fold) &&
+                same_char(a[i - 2], b[j - 1], fold) && pp[j - 2] + 1 < v) {
                 v = pp[j - 2] + 1;
             }
             c[j] = v;
@@ -241,6 +245,11 @@ size_t cu_dx_distance(const char *a, const char *b, size_t max)
         c = t;
     }
     return p[lb] > max ? max + 1 : p[lb];
+}
+
+size_t cu_dx_distance(const char *a, const char *b, size_t max)
+{
+    return cu_dx_osa(a, strlen(a), b, strlen(b), max, true);
 }
 
 bool cu_dx_public_host(const char *host)
@@ -327,34 +336,21 @@ uint32_t cu_dx_line_of(const uint8_t *data, size_t len, size_t off)
 int cu_dx_read_text(
     struct cu_source *src, size_t limit, char **out, size_t *len, custody_error *err)
 {
-    uint64_t size;
+    char *buf = NULL;
+    size_t size = 0;
     *out = NULL;
     *len = 0;
-    int rc = cu_source_size(src, &size, err);
+    int rc = cu_source_read_all(src, limit, "text file", &buf, &size, err);
     if (rc < 0) {
         return rc;
     }
-    if (size > limit) {
-        return cu_err_limit(err, src->loc, 0, "text file of %llu bytes exceeds %zu",
-                            (unsigned long long)size, limit);
-    }
-    char *buf = malloc((size_t)size + 1);
-    if (buf == NULL) {
-        return cu_err_nomem(err);
-    }
-    rc = cu_source_read_exact(src, 0, buf, (size_t)size, err);
-    if (rc < 0) {
-        free(buf);
-        return rc;
-    }
-    buf[size] = '\0';
-    const char *nul = memchr(buf, '\0', (size_t)size);
+    const char *nul = memchr(buf, '\0', size);
     if (nul != NULL) {
         uint64_t off = (uint64_t)(nul - buf);
         free(buf);
         return cu_err_malformed(err, src->loc, off, "NUL byte in a text file");
     }
     *out = buf;
-    *len = (size_t)size;
+    *len = size;
     return 0;
 }

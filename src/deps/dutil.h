@@ -28,6 +28,9 @@ bool cu_dx_is_hex(const char *s, size_t n);
 bool cu_dx_git_pinned(const char *s);
 /* Levenshtein distance of a and b, stopping early: returns max+1 when larger than max. */
 size_t cu_dx_distance(const char *a, const char *b, size_t max);
+/* The same over a[0..la) and b[0..lb), ASCII case folded when `fold`; max + 1 also when either
+ * is longer than 255. */
+size_t cu_dx_osa(const char *a, size_t la, const char *b, size_t lb, size_t max, bool fold);
 /* The public registries of npm and PyPI (the default allowlist). */
 bool cu_dx_public_host(const char *host);
 /* True when npm `name` ("@acme/x") lies in `scope` ("@acme" or "acme"). */

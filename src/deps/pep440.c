@@ -286,38 +286,8 @@ static int cmp_local(const char *a, const char *b)
     if (a[0] == '\0' || b[0] == '\0') {
         return (a[0] != '\0') - (b[0] != '\0');
     }
-    for (;;) {
-        size_t na = strcspn(a, "."), nb = strcspn(b, ".");
-        bool da = true, db = true;
-        for (size_t i = 0; i < na; i++) {
-            da = da && is_digit(a[i]);
-        }
-        for (size_t i = 0; i < nb; i++) {
-            db = db && is_digit(b[i]);
-        }
-        int c;
-        if (da && db) {
-            c = na != nb ? (na < nb ? -1 : 1) : memcmp(a, b, na);
-        } else if (da != db) {
-            c = da ? 1 : -1; /* a number ranks above a label */
-        } else {
-            size_t m = na < nb ? na : nb;
-            c = memcmp(a, b, m);
-            if (c == 0) {
-                c = na < nb ? -1 : (na > nb ? 1 : 0);
-            }
-        }
-        if (c != 0) {
-            return c < 0 ? -1 : 1;
-        }
-        a += na;
-        b += nb;
-        if (*a == '\0' || *b == '\0') {
-            return (*a != '\0') - (*b != '\0');
-        }
-        a++;
-        b++;
-    }
+    /* segments are non-empty and lose leading zeros when parsed; a number ranks above a label */
+    return cu_ver_dotted_cmp(a, b, true);
 }
 
 static int cmp_public(const struct cu_pep440 *a, const struct cu_pep440 *b)

@@ -536,16 +536,6 @@ static int pass_lockfiles(struct cu_project *p)
 
 /* ---- deps-trees ---- */
 
-static void hex(const uint8_t *d, size_t n, char *out)
-{
-    static const char h[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = h[d[i] >> 4];
-        out[2 * i + 1] = h[d[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
 /* Files named like a published worm payload whose SHA-256 is a published indicator
  * (data/shai-hulud/indicators.txt through cu_worm_indicator). */
 static void check_worm_file(struct cu_project *p, size_t fi, const char *path, const char *open)
@@ -560,7 +550,7 @@ static void check_worm_file(struct cu_project *p, size_t fi, const char *path, c
         return;
     }
     char hx[65];
-    hex(h.sha256, 32, hx);
+    cu_hex_encode(h.sha256, 32, hx);
     if (cu_worm_indicator("sha256", hx, &what)) {
         cu_project_emit(p, fi, NULL, 0, "deps/worm-file", CU_SEV_DEFAULT, hx,
                         "%s has the SHA-256 of a published worm payload: %s", b,
@@ -600,7 +590,7 @@ static int integrity_match(const char *integrity, const struct cu_dx_hashes *h)
             bool ok;
             if (s[al] == ':') {
                 char hx[129];
-                hex(d, algs[a].n, hx);
+                cu_hex_encode(d, algs[a].n, hx);
                 ok = vn == 2 * algs[a].n && strncasecmp(val, hx, vn) == 0;
             } else {
                 char *b64 = cu_b64_encode(d, algs[a].n);
@@ -716,7 +706,7 @@ static void check_vendored(struct cu_project *p,
         }
         if (verdict == 0) {
             char hx[65];
-            hex(h.sha256, 32, hx);
+            cu_hex_encode(h.sha256, 32, hx);
             cu_project_emit(p, fi, NULL, 0, "deps/integrity-mismatch", CU_SEV_DEFAULT, hx,
                             "%s: sha256 is not among the hashes the lockfile records for %s==%s", b,
                             which->name, which->version);

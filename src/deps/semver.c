@@ -143,17 +143,14 @@ static bool ident_numeric(const char *s, size_t n)
     return n > 0;
 }
 
-static int cmp_pre(const char *a, const char *b)
+int cu_ver_dotted_cmp(const char *a, const char *b, bool num_high)
 {
-    if (a[0] == '\0' || b[0] == '\0') {
-        return (a[0] == '\0') - (b[0] == '\0'); /* no prerelease ranks higher */
-    }
     for (;;) {
         size_t na = strcspn(a, "."), nb = strcspn(b, ".");
         bool da = ident_numeric(a, na), db = ident_numeric(b, nb);
         int c;
         if (da && db) {
-            /* no leading zeros in strict versions; compare by length then digits */
+            /* compare by length then digits, leading zeros aside */
             const char *pa = a, *pb = b;
             size_t la = na, lb = nb;
             while (la > 1 && *pa == '0') {
@@ -166,7 +163,7 @@ static int cmp_pre(const char *a, const char *b)
             }
             c = la != lb ? (la < lb ? -1 : 1) : memcmp(pa, pb, la);
         } else if (da != db) {
-            c = da ? -1 : 1;
+            c = da == num_high ? 1 : -1;
         } else {
             size_t m = na < nb ? na : nb;
             c = memcmp(a, b, m);
@@ -185,6 +182,14 @@ static int cmp_pre(const char *a, const char *b)
         a++;
         b++;
     }
+}
+
+static int cmp_pre(const char *a, const char *b)
+{
+    if (a[0] == '\0' || b[0] == '\0') {
+        return (a[0] == '\0') - (b[0] == '\0'); /* no prerelease ranks higher */
+    }
+    return cu_ver_dotted_cmp(a, b, false);
 }
 
 int cu_semver_cmp(const struct cu_semver *a, const struct cu_semver *b)

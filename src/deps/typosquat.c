@@ -25,6 +25,8 @@
 #include "deps/data.h"
 #include "deps/deps.h"
 #include "deps/typosquat.h"
+#include "deps/dutil.h"
+#include "deps/pkglists.h"
 #include "core/banned.h"
 
 #define SQ_MAXLEN   64u /* longer names are only matched exactly */
@@ -78,25 +80,7 @@ static uint64_t hash_str(const char *s, size_t n)
  * SIZE_MAX when it does not fit. */
 static size_t norm_name(enum cu_eco eco, const char *s, char *out, size_t cap)
 {
-    size_t n = 0;
-    for (size_t i = 0; s[i] != '\0'; i++) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z') {
-            c = (char)(c - 'A' + 'a');
-        }
-        if (eco == CU_ECO_PYPI && (c == '-' || c == '_' || c == '.')) {
-            if (n > 0 && out[n - 1] == '-') {
-                continue;
-            }
-            c = '-';
-        }
-        if (n + 1 >= cap) {
-            return SIZE_MAX;
-        }
-        out[n++] = c;
-    }
-    out[n] = '\0';
-    return n;
+    return cu_pkg_key(eco, s, out, cap) ? strlen(out) : SIZE_MAX;
 }
 
 static size_t skeleton(const char *s, size_t n, char *out)
@@ -444,44 +428,7 @@ size_t cu_osa_distance(const char *a, size_t n, const char *b, size_t m, size_t 
     if (n > SQ_MAXLEN || m > SQ_MAXLEN) {
         return cap + 1;
     }
-    if ((n > m ? n - m : m - n) > cap) {
-        return cap + 1;
-    }
-    size_t rows[3][SQ_MAXLEN + 1];
-    size_t *pp = rows[0], *p = rows[1], *c = rows[2];
-    for (size_t j = 0; j <= m; j++) {
-        p[j] = j;
-    }
-    for (size_t i = 1; i <= n; i++) {
-        c[0] = i;
-        size_t best = c[0];
-        for (size_t j = 1; j <= m; j++) {
-            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t v = p[j] + 1;
-            if (c[j - 1] + 1 < v) {
-                v = c[j - 1] + 1;
-            }
-            if (p[j - 1] + cost < v) {
-                v = p[j - 1] + cost;
-            }
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                pp[j - 2] + 1 < v) {
-                v = pp[j - 2] + 1;
-            }
-            c[j] = v;
-            if (v < best) {
-                best = v;
-            }
-        }
-        if (best > cap) {
-            return cap + 1;
-        }
-        size_t *t = pp;
-        pp = p;
-        p = c;
-        c = t;
-    }
-    return p[m] > cap ? cap + 1 : p[m];
+    return cu_dx_osa(a, n, b, m, cap, false);
 }
 
 static bool is_sep(char c)

@@ -65,4 +65,9 @@ int cu_pep440_contains(const char *specifiers, const char *version, int prerelea
  * Returns false when either version is invalid for the ecosystem. */
 bool cu_version_cmp(int eco, const char *a, const char *b, int *out);
 
+/* Orders two non-empty '.'-separated identifier lists (semver pre-release, PEP 440 local):
+ * all-digit segments by value, others bytewise, a number above a label when num_high (else
+ * below); when one list is a prefix of the other, the shorter ranks lower. -1, 0 or 1. */
+int cu_ver_dotted_cmp(const char *a, const char *b, bool num_high);
+
 #endif

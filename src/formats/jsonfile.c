@@ -53,28 +53,15 @@ static bool json_sniff(const struct cu_sniff *in)
 static int json_analyze(struct cu_ctx *ctx, struct cu_source *src)
 {
     custody_error *err = cu_ctx_err(ctx);
-    uint64_t size;
-    int rc = cu_source_size(src, &size, err);
+    char *buf = NULL;
+    size_t size = 0;
+    int rc = cu_source_read_all(src, CU_LIMIT_JSON, "JSON document", &buf, &size, err);
     if (rc < 0) {
-        return rc;
-    }
-    if (size > CU_LIMIT_JSON) {
-        return cu_err_limit(err, src->loc, 0, "JSON document of %llu bytes exceeds %u",
-                            (unsigned long long)size, CU_LIMIT_JSON);
-    }
-    uint8_t *buf = cu_malloc((size_t)size);
-    if (buf == NULL) {
-        return cu_err_nomem(err);
-    }
-    rc = cu_source_read_exact(src, 0, buf, (size_t)size, err);
-    if (rc < 0) {
-        free(buf);
         return rc;
     }
     size_t skip = size >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
     json_error_t jerr;
-    json_t *doc =
-        json_loadb((const char *)buf + skip, (size_t)size - skip, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *doc = json_loadb(buf + skip, size - skip, JSON_REJECT_DUPLICATES, &jerr);
     free(buf);
     if (doc == NULL) {
         /* Not JSON after all is not a finding unless it claimed to be a model config. */

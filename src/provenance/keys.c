@@ -198,9 +198,7 @@ int cu_key_hint(const EVP_PKEY *key, char hex[65], custody_error *err)
         rc = cu_err_nomem(err);
         goto out;
     }
-    for (size_t i = 0; i < 32; i++) {
-        (void)snprintf(hex + 2 * i, 3, "%02x", d[i]);
-    }
+    cu_hex_encode(d, 32, hex);
 out:
     ERR_clear_error();
     BIO_free(bio);

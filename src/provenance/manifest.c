@@ -62,7 +62,7 @@ struct mf_walk {
 
 /* Normalises like pathlib: drops empty and "." components. Returns NULL (matches nothing) for a
  * path with a ".." component, which the reference keeps lexically and so never matches. */
-static char *mf_norm(const char *p, bool *nomem)
+char *cu_mf_norm(const char *p, bool *nomem)
 {
     struct cu_buf b = CU_BUF_INIT(CU_LIMIT_NAME_LEN);
     const char *s = p;
@@ -238,7 +238,7 @@ int cu_mf_list(struct custody_manifest *m,
             goto out;
         }
         bool nomem = false;
-        char *n = mf_norm(p, &nomem);
+        char *n = cu_mf_norm(p, &nomem);
         if (nomem) {
             rc = cu_err_nomem(err);
             goto out;
@@ -286,59 +286,62 @@ static int mf_open(const char *path, bool nofollow)
     return fd;
 }
 
-static void mf_hash_one(void *ud, size_t i)
+void cu_mf_hash_file(struct cu_mf_hash_job *k)
 {
-    struct cu_mf_entry *e = &((struct custody_manifest *)ud)->v[i];
+    const EVP_MD *md = k->md != NULL ? k->md : EVP_sha256();
+    size_t chunk = k->chunk != 0 ? k->chunk : MF_CHUNK;
     uint8_t *buf = NULL;
     EVP_MD_CTX *ctx = NULL;
-    int fd = mf_open(e->path, e->nofollow);
-    if (fd < 0) {
-        e->rc = CUSTODY_EIO;
-        e->sys_errno = errno;
-        goto out;
-    }
+    int fd = mf_open(k->path, k->nofollow);
     struct stat st;
-    if (fstat(fd, &st) != 0) {
-        e->rc = CUSTODY_EIO;
-        e->sys_errno = errno;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        k->rc = CUSTODY_EIO;
+        k->sys_errno = errno;
         goto out;
     }
     if (!S_ISREG(st.st_mode)) {
-        e->rc = CUSTODY_EINVAL; /* replaced after listing */
+        k->rc = CUSTODY_EINVAL; /* replaced after listing */
         goto out;
     }
-    (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-    buf = malloc(MF_CHUNK);
+    k->size = (uint64_t)st.st_size;
+    uint64_t off = k->range ? k->start : 0;
+    uint64_t end = k->range ? k->end : UINT64_MAX;
+    if (!k->range) {
+        (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    }
+    buf = malloc(chunk);
     ctx = EVP_MD_CTX_new();
-    if (buf == NULL || ctx == NULL) {
-        e->rc = CUSTODY_ENOMEM;
+    if (buf == NULL || ctx == NULL || EVP_DigestInit_ex(ctx, md, NULL) != 1) {
+        k->rc = CUSTODY_ENOMEM;
         goto out;
     }
-    if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
-        e->rc = CUSTODY_ENOMEM;
-        goto out;
-    }
-    for (;;) {
-        ssize_t got = read(fd, buf, MF_CHUNK);
+    while (off < end) {
+        size_t want = chunk;
+        if (end - off < want) {
+            want = (size_t)(end - off);
+        }
+        ssize_t got = k->range ? pread(fd, buf, want, (off_t)off) : read(fd, buf, want);
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
         if (got < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            e->rc = CUSTODY_EIO;
-            e->sys_errno = errno;
+            k->rc = CUSTODY_EIO;
+            k->sys_errno = errno;
             goto out;
         }
         if (got == 0) {
+            k->short_read = k->range;
             break;
         }
         if (EVP_DigestUpdate(ctx, buf, (size_t)got) != 1) {
-            e->rc = CUSTODY_ENOMEM;
+            k->rc = CUSTODY_ENOMEM;
             goto out;
         }
+        off += (uint64_t)got;
     }
-    unsigned int dlen = 0;
-    if (EVP_DigestFinal_ex(ctx, e->digest, &dlen) != 1 || dlen != sizeof(e->digest)) {
-        e->rc = CUSTODY_ENOMEM;
+    unsigned int dl = 0;
+    if (EVP_DigestFinal_ex(ctx, k->digest, &dl) != 1 || dl != (unsigned int)EVP_MD_get_size(md)) {
+        k->rc = CUSTODY_ENOMEM;
     }
 out:
     EVP_MD_CTX_free(ctx);
@@ -346,6 +349,15 @@ out:
     if (fd >= 0) {
         (void)close(fd);
     }
+}
+
+static void mf_hash_one(void *ud, size_t i)
+{
+    struct cu_mf_entry *e = &((struct custody_manifest *)ud)->v[i];
+    struct cu_mf_hash_job k = { .path = e->path, .nofollow = e->nofollow, .digest = e->digest };
+    cu_mf_hash_file(&k);
+    e->rc = k.rc;
+    e->sys_errno = k.sys_errno;
 }
 
 int cu_mf_hash(struct custody_manifest *m, unsigned threads, custody_error *err)
@@ -440,16 +452,22 @@ out:
     return rc;
 }
 
-void custody_manifest_free(custody_manifest *m)
+void cu_mf_clear(struct custody_manifest *m)
 {
-    if (m == NULL) {
-        return;
-    }
     for (size_t i = 0; i < m->n; i++) {
         free(m->v[i].name);
         free(m->v[i].path);
     }
     free(m->v);
+    memset(m, 0, sizeof(*m));
+}
+
+void custody_manifest_free(custody_manifest *m)
+{
+    if (m == NULL) {
+        return;
+    }
+    cu_mf_clear(m);
     free(m);
 }
 

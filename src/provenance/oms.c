@@ -125,16 +125,6 @@ bool cu_oms_json_str(struct cu_buf *b, const char *s)
     return true;
 }
 
-static void oms_hex(char *out, const uint8_t *d, size_t n)
-{
-    static const char hx[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = hx[d[i] >> 4];
-        out[2 * i + 1] = hx[d[i] & 15];
-    }
-    out[2 * n] = 0;
-}
-
 static bool oms_unhex(uint8_t *out, size_t n, const char *s)
 {
     if (s == NULL || strlen(s) != 2 * n) {
@@ -180,80 +170,22 @@ static struct oms_task *oms_task_add(struct oms_tasks *t)
     return k;
 }
 
-static int oms_open(const char *path, bool nofollow)
-{
-    int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | (nofollow ? O_NOFOLLOW : 0);
-    int fd = open(path, flags | O_NOATIME);
-    if (fd < 0 && errno == EPERM) {
-        fd = open(path, flags);
-    }
-    return fd;
-}
-
 static void oms_hash_task(void *ud, size_t i)
 {
     struct oms_task *k = &((struct oms_tasks *)ud)->v[i];
-    uint8_t *buf = NULL;
-    EVP_MD_CTX *ctx = NULL;
-    int fd = oms_open(k->path, k->nofollow);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        k->rc = CUSTODY_EIO;
-        k->sys_errno = errno;
-        goto out;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        k->rc = CUSTODY_EINVAL;
-        goto out;
-    }
-    k->size = (uint64_t)st.st_size;
-    uint64_t off = k->range ? k->start : 0;
-    uint64_t end = k->range ? k->end : UINT64_MAX;
-    if (!k->range) {
-        (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-    }
-    buf = malloc(OMS_CHUNK);
-    ctx = EVP_MD_CTX_new();
-    if (buf == NULL || ctx == NULL ||
-        EVP_DigestInit_ex(ctx, k->md != NULL ? k->md : EVP_sha256(), NULL) != 1) {
-        k->rc = CUSTODY_ENOMEM;
-        goto out;
-    }
-    while (off < end) {
-        size_t want = OMS_CHUNK;
-        if (end - off < want) {
-            want = (size_t)(end - off);
-        }
-        ssize_t got = k->range ? pread(fd, buf, want, (off_t)off) : read(fd, buf, want);
-        if (got < 0 && errno == EINTR) {
-            continue;
-        }
-        if (got < 0) {
-            k->rc = CUSTODY_EIO;
-            k->sys_errno = errno;
-            goto out;
-        }
-        if (got == 0) {
-            k->short_read = k->range;
-            break;
-        }
-        if (EVP_DigestUpdate(ctx, buf, (size_t)got) != 1) {
-            k->rc = CUSTODY_ENOMEM;
-            goto out;
-        }
-        off += (uint64_t)got;
-    }
-    unsigned int dl = 0;
-    if (EVP_DigestFinal_ex(ctx, k->digest, &dl) != 1 ||
-        dl != (unsigned int)EVP_MD_get_size(k->md != NULL ? k->md : EVP_sha256())) {
-        k->rc = CUSTODY_ENOMEM;
-    }
-out:
-    EVP_MD_CTX_free(ctx);
-    free(buf);
-    if (fd >= 0) {
-        (void)close(fd);
-    }
+    struct cu_mf_hash_job j = { .path = k->path,
+                                .nofollow = k->nofollow,
+                                .range = k->range,
+                                .start = k->start,
+                                .end = k->end,
+                                .md = k->md,
+                                .chunk = OMS_CHUNK,
+                                .digest = k->digest };
+    cu_mf_hash_file(&j);
+    k->rc = j.rc;
+    k->sys_errno = j.sys_errno;
+    k->short_read = j.short_read;
+    k->size = j.size;
 }
 
 static void oms_tasks_run(struct oms_tasks *t, unsigned threads)
@@ -284,32 +216,8 @@ static int oms_task_err(const struct oms_task *k, custody_error *err)
  * model itself). NULL for a path that climbs out ("..") or is absolute. */
 static char *oms_norm(const char *p)
 {
-    if (p[0] == '/') {
-        return NULL;
-    }
-    struct cu_buf b = CU_BUF_INIT(CU_LIMIT_NAME_LEN);
-    const char *s = p;
-    while (*s != 0) {
-        const char *e = strchr(s, '/');
-        size_t n = e != NULL ? (size_t)(e - s) : strlen(s);
-        if (n == 2 && s[0] == '.' && s[1] == '.') {
-            cu_buf_free(&b);
-            return NULL;
-        }
-        if (n > 0 && !(n == 1 && s[0] == '.')) {
-            if (b.len > 0) {
-                cu_buf_addc(&b, '/');
-            }
-            cu_buf_add(&b, s, n);
-        }
-        s += n;
-        if (*s == '/') {
-            s++;
-        }
-    }
-    char *out = b.oom || b.cut ? NULL : cu_strdup(cu_buf_str(&b));
-    cu_buf_free(&b);
-    return out;
+    bool nomem = false;
+    return p[0] == '/' ? NULL : cu_mf_norm(p, &nomem);
 }
 
 /* rel lies at or below ig (normalised, "" = everything), by whole components. */
@@ -417,7 +325,7 @@ static int oms_write_statement(struct cu_buf *b,
     if (!ok) {
         return cu_err_nomem(err);
     }
-    oms_hex(hex, root, 32);
+    cu_hex_encode(root, 32, hex);
     cu_buf_adds(b, "{\n  \"_type\": \"" CU_OMS_STATEMENT_V1 "\",\n  \"subject\": [\n    {\n"
                    "      \"name\": ");
     if (!cu_oms_json_str(b, subject)) {
@@ -450,7 +358,7 @@ static int oms_write_statement(struct cu_buf *b,
         (void)snprintf(alg, sizeof(alg), "sha256");
     }
     for (size_t i = 0; i < n; i++) {
-        oms_hex(hex, r[i].digest, 32);
+        cu_hex_encode(r[i].digest, 32, hex);
         cu_buf_addf(b,
                     "%s\n      {\n        \"algorithm\": \"%s\",\n        \"digest\": \"%s\",\n"
                     "        \"name\": ",
@@ -1609,16 +1517,6 @@ static size_t oms_find(const struct custody_manifest *m, const char *name)
     return SIZE_MAX;
 }
 
-static void oms_mf_free(struct custody_manifest *m)
-{
-    for (size_t i = 0; i < m->n; i++) {
-        free(m->v[i].name);
-        free(m->v[i].path);
-    }
-    free(m->v);
-    memset(m, 0, sizeof(*m));
-}
-
 /* Lists what a verifier leaves out (git paths, its own and the signer's ignore paths) so that
  * the report can name each such file. Best effort: a listing error becomes a note. */
 static int oms_report_ignored(custody_verify_result *r,
@@ -1637,7 +1535,7 @@ static int oms_report_ignored(custody_verify_result *r,
     if (cu_mf_list(&all, model, &d, &e2) != 0) {
         vr_note(r, "could not list the ignored files to report them: %s%s%s", e2.where,
                 e2.where[0] != 0 ? ": " : "", e2.msg);
-        oms_mf_free(&all);
+        cu_mf_clear(&all);
         return 0;
     }
     int rc = 0;
@@ -1682,7 +1580,7 @@ static int oms_report_ignored(custody_verify_result *r,
     }
     free(mreal);
     free(sreal);
-    oms_mf_free(&all);
+    cu_mf_clear(&all);
     return rc;
 }
 
@@ -1801,9 +1699,9 @@ static int oms_check_files(custody_verify_result *r,
         if (!same) {
             char hex[65];
             if (!e->shard) {
-                oms_hex(hex, t.v[e->task].digest, 32); /* the first 16 are shown */
+                cu_hex_encode(t.v[e->task].digest, 32, hex); /* the first 16 are shown */
                 char want[65];
-                oms_hex(want, e->digest, 32);
+                cu_hex_encode(e->digest, 32, want);
                 (void)snprintf(why, sizeof(why), "%s %.16s..., signed %.16s...", s->alg, hex, want);
             } else {
                 (void)snprintf(why, sizeof(why), "shard digests or layout differ (size %llu)",
@@ -1847,7 +1745,7 @@ out:
     free(used);
     free(t.v);
     free(ign);
-    oms_mf_free(&a);
+    cu_mf_clear(&a);
     return rc;
 }
 

@@ -57,16 +57,6 @@ static int sha256(const uint8_t *p, size_t n, uint8_t out[32])
     return EVP_Digest(p, n, out, NULL, EVP_sha256(), NULL) == 1 ? 0 : CUSTODY_ENOMEM;
 }
 
-static void hex(const uint8_t *p, size_t n, char *out)
-{
-    static const char d[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = d[p[i] >> 4];
-        out[2 * i + 1] = d[p[i] & 15];
-    }
-    out[2 * n] = 0;
-}
-
 /* Compares a hex string (either case) with raw bytes. */
 static bool hex_eq(const char *h, const uint8_t *p, size_t n)
 {
@@ -415,7 +405,7 @@ static int verify_set(const struct cu_tr_log *log,
                       custody_error *err)
 {
     char idhex[65];
-    hex(log->id, log->id_len, idhex);
+    cu_hex_encode(log->id, log->id_len, idhex);
     char *msg = cu_asprintf("{\"body\":\"%s\",\"integratedTime\":%lld,\"logID\":\"%s\","
                             "\"logIndex\":%lld}",
                             body_b64, (long long)itime, idhex, (long long)index);

@@ -61,8 +61,8 @@ int custody_verify_bundle(const char *bundle_path,
                           int64_t *signing_time,
                           custody_error *err)
 {
-    uint8_t *data = NULL, *pem = NULL;
-    size_t len = 0, pem_len = 0;
+    uint8_t *data = NULL;
+    size_t len = 0;
     struct cu_bundle *b = NULL;
     struct cu_trust_root *tr = NULL;
     EVP_PKEY *key = NULL;
@@ -80,10 +80,7 @@ int custody_verify_bundle(const char *bundle_path,
         goto out;
     }
     if (pol->public_key != NULL) {
-        rc = cu_read_small_file(pol->public_key, CU_LIMIT_SMALL_FILE, &pem, &pem_len, err);
-        if (!rc) {
-            rc = cu_pem_load_pubkey(&key, (const char *)pem, pem_len, pol->public_key, err);
-        }
+        rc = cu_read_pubkey_file(&key, pol->public_key, err);
         if (rc) {
             goto out;
         }
@@ -112,6 +109,5 @@ out:
     cu_trust_root_free(tr);
     EVP_PKEY_free(key);
     free(data);
-    free(pem);
     return rc;
 }

@@ -55,6 +55,9 @@ CUSTODY_NODISCARD int cu_trust_root_parse(struct cu_trust_root **out,
 CUSTODY_NODISCARD int
 cu_read_small_file(const char *path, size_t limit, uint8_t **out, size_t *len, custody_error *err);
 
+/* Loads a PEM public key from a small file (at most CU_LIMIT_SMALL_FILE bytes). */
+CUSTODY_NODISCARD int cu_read_pubkey_file(EVP_PKEY **out, const char *path, custody_error *err);
+
 /* Verifies a bundle as cu_sigstore_verify does; with `key` non-NULL the bundle is verified
  * against that public key instead of a certificate (then pol is ignored and tr may lack CAs). */
 CUSTODY_NODISCARD int cu_sigstore_verify_ex(const struct cu_bundle *b,

@@ -35,16 +35,6 @@
 #define PFAIL(...) \
     cu_err_set(err, CU_EVERIFY, "provenance", CU_NO_OFFSET, __FILE__, __LINE__, __VA_ARGS__)
 
-static void to_hex(const uint8_t *p, size_t n, char *out)
-{
-    static const char d[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = d[p[i] >> 4];
-        out[2 * i + 1] = d[p[i] & 15];
-    }
-    out[2 * n] = 0;
-}
-
 static bool is_hex64(const char *s)
 {
     if (strlen(s) != 64) {
@@ -90,7 +80,7 @@ static int key_hint(EVP_PKEY *key, char out[65])
     if (bio != NULL && PEM_write_bio_PUBKEY(bio, key) == 1) {
         long n = BIO_get_mem_data(bio, &p);
         if (n > 0 && EVP_Digest(p, (size_t)n, h, NULL, EVP_sha256(), NULL) == 1) {
-            to_hex(h, 32, out);
+            cu_hex_encode(h, 32, out);
             rc = 0;
         }
     }
@@ -145,7 +135,7 @@ static json_t *build_statement(const custody_attest_opts *o, custody_error *err,
         if (*rc) {
             goto fail;
         }
-        to_hex(d, 32, hx);
+        cu_hex_encode(d, 32, hx);
         json_t *s = json_pack("{s:s, s:{s:s}}", "name", cu_basename(o->artifacts[i]), "digest",
                               "sha256", hx);
         if (s == NULL || json_array_append_new(subj, s)) {
@@ -428,7 +418,7 @@ static bool subject_has(const struct prov *p, const uint8_t *d)
     char hx[65];
     const json_t *subj = json_object_get(p->statement, "subject"), *s;
     size_t i;
-    to_hex(d, 32, hx);
+    cu_hex_encode(d, 32, hx);
     json_array_foreach(subj, i, s)
     {
         const char *v = json_string_value(json_object_get(json_object_get(s, "digest"), "sha256"));
@@ -732,8 +722,8 @@ int custody_verify_attestation(const uint8_t *art,
                                char **summary,
                                custody_error *err)
 {
-    uint8_t *data = NULL, *pem = NULL, *jpayload = NULL;
-    size_t len = 0, pem_len = 0, jplen = 0;
+    uint8_t *data = NULL, *jpayload = NULL;
+    size_t len = 0, jplen = 0;
     EVP_PKEY *key = NULL;
     struct cu_trust_root *tr = NULL;
     struct cu_bundle *b = NULL;
@@ -752,10 +742,7 @@ int custody_verify_attestation(const uint8_t *art,
         return cu_err_inval(err, "give --key or --trusted-root");
     }
     if (pol->public_key != NULL) {
-        rc = cu_read_small_file(pol->public_key, CU_LIMIT_SMALL_FILE, &pem, &pem_len, err);
-        if (!rc) {
-            rc = cu_pem_load_pubkey(&key, (const char *)pem, pem_len, pol->public_key, err);
-        }
+        rc = cu_read_pubkey_file(&key, pol->public_key, err);
         if (rc) {
             goto out;
         }
@@ -854,7 +841,6 @@ out:
     cu_trust_root_free(tr);
     EVP_PKEY_free(key);
     free(data);
-    free(pem);
     free(jpayload);
     return rc;
 }

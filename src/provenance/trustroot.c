@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "core/limits.h"
 #include "core/util.h"
+#include "provenance/dsse.h"
 #include "core/banned.h"
 
 static int digits(const char *s, size_t n, int *out)
@@ -134,6 +135,18 @@ int cu_read_small_file(
 out:
     free(buf);
     (void)fclose(f);
+    return rc;
+}
+
+int cu_read_pubkey_file(EVP_PKEY **out, const char *path, custody_error *err)
+{
+    uint8_t *pem = NULL;
+    size_t len = 0;
+    int rc = cu_read_small_file(path, CU_LIMIT_SMALL_FILE, &pem, &len, err);
+    if (!rc) {
+        rc = cu_pem_load_pubkey(out, (const char *)pem, len, path, err);
+    }
+    free(pem);
     return rc;
 }
 
@@ -328,12 +341,29 @@ static int parse_ca(
     return 0;
 }
 
-static int parse_logs(const json_t *root,
-                      const char *key,
-                      struct cu_tr_log **out,
-                      size_t *n,
-                      const char *where,
-                      custody_error *err)
+static int
+parse_log_item(const json_t *j, void *item, const char *what, const char *where, custody_error *err)
+{
+    return parse_log(j, item, what, where, err);
+}
+
+static int
+parse_ca_item(const json_t *j, void *item, const char *what, const char *where, custody_error *err)
+{
+    return parse_ca(j, item, what, where, err);
+}
+
+/* Parses root[key], an optional array, into *out (a calloc'd array of n+1 items of `size`
+ * bytes); *n counts the items begun, so a failed parse frees what it started. */
+static int
+parse_items(const json_t *root,
+            const char *key,
+            void **out,
+            size_t size,
+            size_t *n,
+            int (*parse)(const json_t *, void *, const char *, const char *, custody_error *),
+            const char *where,
+            custody_error *err)
 {
     const json_t *arr = json_object_get(root, key), *v;
     size_t i;
@@ -344,7 +374,7 @@ static int parse_logs(const json_t *root,
     if (!json_is_array(arr) || json_array_size(arr) > CU_TR_MAX_ITEMS) {
         return cu_err_malformed(err, where, CU_NO_OFFSET, "%s is not a (short) array", key);
     }
-    *out = cu_calloc(json_array_size(arr) + 1, sizeof **out);
+    *out = cu_calloc(json_array_size(arr) + 1, size);
     if (*out == NULL) {
         return cu_err_nomem(err);
     }
@@ -353,12 +383,25 @@ static int parse_logs(const json_t *root,
         char what[64];
         (void)snprintf(what, sizeof what, "%s[%zu]", key, i);
         (*n)++;
-        int rc = parse_log(v, &(*out)[i], what, where, err);
+        int rc = parse(v, (uint8_t *)*out + i * size, what, where, err);
         if (rc) {
             return rc;
         }
     }
     return 0;
+}
+
+static int parse_logs(const json_t *root,
+                      const char *key,
+                      struct cu_tr_log **out,
+                      size_t *n,
+                      const char *where,
+                      custody_error *err)
+{
+    void *items = NULL;
+    int rc = parse_items(root, key, &items, sizeof **out, n, parse_log_item, where, err);
+    *out = items;
+    return rc;
 }
 
 static int parse_cas(const json_t *root,
@@ -368,30 +411,10 @@ static int parse_cas(const json_t *root,
                      const char *where,
                      custody_error *err)
 {
-    const json_t *arr = json_object_get(root, key), *v;
-    size_t i;
-
-    if (arr == NULL) {
-        return 0;
-    }
-    if (!json_is_array(arr) || json_array_size(arr) > CU_TR_MAX_ITEMS) {
-        return cu_err_malformed(err, where, CU_NO_OFFSET, "%s is not a (short) array", key);
-    }
-    *out = cu_calloc(json_array_size(arr) + 1, sizeof **out);
-    if (*out == NULL) {
-        return cu_err_nomem(err);
-    }
-    json_array_foreach(arr, i, v)
-    {
-        char what[64];
-        (void)snprintf(what, sizeof what, "%s[%zu]", key, i);
-        (*n)++;
-        int rc = parse_ca(v, &(*out)[i], what, where, err);
-        if (rc) {
-            return rc;
-        }
-    }
-    return 0;
+    void *items = NULL;
+    int rc = parse_items(root, key, &items, sizeof **out, n, parse_ca_item, where, err);
+    *out = items;
+    return rc;
 }
 
 int cu_trust_root_parse(struct cu_trust_root **out,

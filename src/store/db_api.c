@@ -51,6 +51,16 @@ static int make_parent(const char *path, custody_error *err)
     return rc;
 }
 
+/* Creates the database's folder when missing and opens (or creates) the database. */
+static int open_for_import(struct cu_store **s, const char *db_path, custody_error *err)
+{
+    int rc = make_parent(db_path, err);
+    if (rc != 0) {
+        return rc;
+    }
+    return cu_store_open(s, db_path, err);
+}
+
 int custody_db_import_osv(const char *db_path,
                           const char *zip_path,
                           custody_db_stats *stats,
@@ -60,12 +70,8 @@ int custody_db_import_osv(const char *db_path,
     if (db_path == NULL || zip_path == NULL) {
         return cu_err_inval(err, "db: no path");
     }
-    int rc = make_parent(db_path, err);
-    if (rc != 0) {
-        return rc;
-    }
     struct cu_store *s = NULL;
-    rc = cu_store_open(&s, db_path, err);
+    int rc = open_for_import(&s, db_path, err);
     if (rc != 0) {
         return rc;
     }
@@ -89,12 +95,8 @@ int custody_db_import_names(const char *db_path,
     if (db_path == NULL || ecosystem == NULL || list_path == NULL) {
         return cu_err_inval(err, "db: no path");
     }
-    int rc = make_parent(db_path, err);
-    if (rc != 0) {
-        return rc;
-    }
     struct cu_store *s = NULL;
-    rc = cu_store_open(&s, db_path, err);
+    int rc = open_for_import(&s, db_path, err);
     if (rc != 0) {
         return rc;
     }

@@ -15,20 +15,14 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
+const { readCases } = require('./cases');
 
 const CUSTODY = path.resolve(process.env.CUSTODY || 'build/dev/custody');
 const SHARED = path.resolve(process.env.SHARED || '../shared');
 const methods = (process.argv[2] || 'key,certificate').split(',');
 
 const suite = path.join(SHARED, 'interop', 'model-transparency');
-const lines = fs.readFileSync(path.join(suite, 'cases.tsv'), 'utf8').trim().split('\n');
-const head = lines[0].split('\t');
-const rows = lines.slice(1).map((l) => {
-  const c = l.split('\t');
-  const o = {};
-  head.forEach((h, i) => { o[h] = c[i] === '-' ? '' : c[i]; });
-  return o;
-});
+const rows = readCases(path.join(suite, 'cases.tsv'));
 
 function argsFor(r) {
   const a = ['verify', r.model_path, '--signature', r.signature];

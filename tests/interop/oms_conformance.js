@@ -17,6 +17,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
+const { readCases } = require('./cases');
 
 const CUSTODY = path.resolve(process.env.CUSTODY || 'build/dev/custody');
 const SHARED = path.resolve(process.env.SHARED || '../shared');
@@ -43,14 +44,7 @@ try {
   console.log(`note: OMS schema checks off (${e.message.split('\n')[0]}); run make test-deps`);
 }
 
-const lines = fs.readFileSync(path.join(SUITE, 'cases.tsv'), 'utf8').trim().split('\n');
-const head = lines[0].split('\t');
-const rows = lines.slice(1).map((l) => {
-  const c = l.split('\t');
-  const o = {};
-  head.forEach((h, i) => { o[h] = c[i] === '-' ? '' : c[i]; });
-  return o;
-});
+const rows = readCases(path.join(SUITE, 'cases.tsv'));
 
 function adapter(args) {
   const p = spawnSync('bash', [ADAPTER, ...args], {

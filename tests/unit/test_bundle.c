@@ -13,28 +13,29 @@
 
 #include "custody/common.h"
 #include "provenance/bundle.h"
+#include "testutil.h"
 
 #define MT CUSTODY_SHARED_DIR "/interop/model-transparency/scripts-tests/"
 #define SC CUSTODY_SHARED_DIR "/interop/sigstore-conformance/"
 
-static uint8_t *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    uint8_t *buf = malloc(1u << 20);
-    assert_non_null(buf);
-    *n = fread(buf, 1, 1u << 20, f);
-    fclose(f);
-    return buf;
-}
-
 static int parse_file(const char *path, struct cu_bundle **b, custody_error *err)
 {
     size_t n = 0;
-    uint8_t *d = slurp(path, &n);
+    uint8_t *d = tu_slurp(path, &n);
     int rc = cu_bundle_parse(b, d, n, err);
     free(d);
     return rc;
+}
+
+/* Parses the model_transparency suite's <name>/model.sig (must succeed). */
+static struct cu_bundle *parse_mt(const char *name)
+{
+    char path[512];
+    (void)snprintf(path, sizeof(path), MT "%s/model.sig", name);
+    struct cu_bundle *b = NULL;
+    custody_error err = { 0 };
+    assert_int_equal(parse_file(path, &b, &err), 0);
+    return b;
 }
 
 static int parse_str(const char *s, struct cu_bundle **b, custody_error *err)
@@ -83,11 +84,7 @@ static void test_mt_chain(void **state)
                                          "v1.0.0-certificate", "v1.0.1-certificate",
                                          "v1.1.0-certificate" };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        char path[512];
-        (void)snprintf(path, sizeof(path), MT "%s/model.sig", names[i]);
-        struct cu_bundle *b = NULL;
-        custody_error err = { 0 };
-        assert_int_equal(parse_file(path, &b, &err), 0);
+        struct cu_bundle *b = parse_mt(names[i]);
         assert_int_equal(b->vm, CU_BUNDLE_VM_X509_CHAIN);
         assert_int_equal(sk_X509_num(b->certs), 2); /* leaf + intermediate */
         assert_int_equal(b->content, CU_BUNDLE_DSSE);
@@ -101,11 +98,7 @@ static void test_mt_sigstore(void **state)
     static const char *const names[] = { "v0.3.1-sigstore", "v1.0.0-sigstore", "v1.0.1-sigstore",
                                          "v1.1.0-sigstore" };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        char path[512];
-        (void)snprintf(path, sizeof(path), MT "%s/model.sig", names[i]);
-        struct cu_bundle *b = NULL;
-        custody_error err = { 0 };
-        assert_int_equal(parse_file(path, &b, &err), 0);
+        struct cu_bundle *b = parse_mt(names[i]);
         assert_true(b->vm == CU_BUNDLE_VM_CERTIFICATE || b->vm == CU_BUNDLE_VM_X509_CHAIN);
         assert_true(sk_X509_num(b->certs) >= 1);
         assert_non_null(b->tlog_entries);

@@ -24,6 +24,15 @@ static int run(cu_depfile_parse_fn fn, const char *text, struct cu_depfile *df)
     return fn(df, (const uint8_t *)text, strlen(text), &err);
 }
 
+/* The parser's result code for `text` (what it parsed is freed). */
+static int rc_of(cu_depfile_parse_fn fn, const char *text)
+{
+    struct cu_depfile df;
+    int rc = run(fn, text, &df);
+    cu_depfile_clear(&df);
+    return rc;
+}
+
 static const struct cu_pkg *find(const struct cu_depfile *df, const char *name)
 {
     for (size_t i = 0; i < df->npkgs; i++)
@@ -114,25 +123,19 @@ static void npm_lock_v3(void **state)
     cu_depfile_clear(&df);
 
     /* fail closed: duplicate keys, unknown versions, wrong shapes */
-    assert_int_equal(run(cu_parse_npm_lock,
-                         "{\"lockfileVersion\": 3, \"packages\": {\"node_modules/a\": "
-                         "{\"version\": \"1.0.0\"}, \"node_modules/a\": {\"version\": \"6.6.6\"}}}",
-                         &df),
-                     CUSTODY_EMALFORMED);
-    cu_depfile_clear(&df);
-    assert_int_equal(run(cu_parse_npm_lock, "{\"lockfileVersion\": 4, \"packages\": {}}", &df),
+    assert_int_equal(
+        rc_of(cu_parse_npm_lock,
+              "{\"lockfileVersion\": 3, \"packages\": {\"node_modules/a\": "
+              "{\"version\": \"1.0.0\"}, \"node_modules/a\": {\"version\": \"6.6.6\"}}}"),
+        CUSTODY_EMALFORMED);
+    assert_int_equal(rc_of(cu_parse_npm_lock, "{\"lockfileVersion\": 4, \"packages\": {}}"),
                      CUSTODY_EUNSUPPORTED);
-    cu_depfile_clear(&df);
-    assert_int_equal(run(cu_parse_npm_lock, "{\"lockfileVersion\": \"3\"}", &df),
+    assert_int_equal(rc_of(cu_parse_npm_lock, "{\"lockfileVersion\": \"3\"}"),
                      CUSTODY_EUNSUPPORTED);
-    cu_depfile_clear(&df);
-    assert_int_equal(run(cu_parse_npm_lock, "{\"lockfileVersion\": 2, \"packages\": []}", &df),
+    assert_int_equal(rc_of(cu_parse_npm_lock, "{\"lockfileVersion\": 2, \"packages\": []}"),
                      CUSTODY_EMALFORMED);
-    cu_depfile_clear(&df);
-    assert_int_equal(run(cu_parse_npm_lock, "", &df), CUSTODY_EMALFORMED);
-    cu_depfile_clear(&df);
-    assert_int_equal(run(cu_parse_npm_lock, "{\"lockfileVersion\": 1,}", &df), CUSTODY_EMALFORMED);
-    cu_depfile_clear(&df);
+    assert_int_equal(rc_of(cu_parse_npm_lock, ""), CUSTODY_EMALFORMED);
+    assert_int_equal(rc_of(cu_parse_npm_lock, "{\"lockfileVersion\": 1,}"), CUSTODY_EMALFORMED);
 }
 
 static void npm_lock_v1_tree(void **state)
@@ -220,12 +223,9 @@ static void requirements(void **state)
                          CUSTODY_EMALFORMED);
         cu_depfile_clear(&df);
     }
-    assert_int_equal(run(cu_parse_requirements, "ok==1\nbad line here\n", &df), CUSTODY_EMALFORMED);
-    cu_depfile_clear(&df);
-    assert_int_equal(run(cu_parse_requirements, "x==\n", &df), CUSTODY_EMALFORMED);
-    cu_depfile_clear(&df);
-    assert_int_equal(run(cu_parse_requirements, "-e\n", &df), CUSTODY_EMALFORMED);
-    cu_depfile_clear(&df);
+    assert_int_equal(rc_of(cu_parse_requirements, "ok==1\nbad line here\n"), CUSTODY_EMALFORMED);
+    assert_int_equal(rc_of(cu_parse_requirements, "x==\n"), CUSTODY_EMALFORMED);
+    assert_int_equal(rc_of(cu_parse_requirements, "-e\n"), CUSTODY_EMALFORMED);
 }
 
 static void pyproject(void **state)
@@ -273,11 +273,9 @@ static void pyproject(void **state)
     assert_int_equal(df.indexes[0].line, 9);
     assert_true(df.indexes[1].explicit_only);
     cu_depfile_clear(&df);
-    assert_int_equal(run(cu_parse_pyproject, "[project]\ndependencies = [\"a b c\"]\n", &df),
+    assert_int_equal(rc_of(cu_parse_pyproject, "[project]\ndependencies = [\"a b c\"]\n"),
                      CUSTODY_EMALFORMED);
-    cu_depfile_clear(&df);
-    assert_int_equal(run(cu_parse_pyproject, "[project\n", &df), CUSTODY_EMALFORMED);
-    cu_depfile_clear(&df);
+    assert_int_equal(rc_of(cu_parse_pyproject, "[project\n"), CUSTODY_EMALFORMED);
 }
 
 static void yarn_and_pnpm(void **state)
@@ -308,9 +306,8 @@ static void yarn_and_pnpm(void **state)
     assert_int_equal(df.pkgs[0].line, 5);
     assert_string_equal(df.pkgs[0].integrity, "10c0/abcd");
     cu_depfile_clear(&df);
-    assert_int_equal(run(cu_parse_yarn_lock, "__metadata:\n  version: 42\n", &df),
+    assert_int_equal(rc_of(cu_parse_yarn_lock, "__metadata:\n  version: 42\n"),
                      CUSTODY_EUNSUPPORTED);
-    cu_depfile_clear(&df);
     assert_int_equal(run(cu_parse_yarn_lock,
                          "# yarn lockfile v1\n\n\"f@file:../f\":\n  version \"1.0.0\"\n", &df),
                      0);
@@ -367,13 +364,9 @@ static void yarn_and_pnpm(void **state)
     assert_string_equal(df.pkgs[0].version, "1.0.0");
     assert_true(df.pkgs[0].dev);
     cu_depfile_clear(&df);
-    assert_int_equal(run(cu_parse_pnpm_lock, "lockfileVersion: '10.0'\n", &df),
-                     CUSTODY_EUNSUPPORTED);
-    cu_depfile_clear(&df);
-    assert_int_equal(run(cu_parse_pnpm_lock, "a: &x 1\nb: *x\n", &df), CUSTODY_EUNSUPPORTED);
-    cu_depfile_clear(&df);
-    assert_int_equal(run(cu_parse_pnpm_lock, "a: 1\na: 2\n", &df), CUSTODY_EMALFORMED);
-    cu_depfile_clear(&df);
+    assert_int_equal(rc_of(cu_parse_pnpm_lock, "lockfileVersion: '10.0'\n"), CUSTODY_EUNSUPPORTED);
+    assert_int_equal(rc_of(cu_parse_pnpm_lock, "a: &x 1\nb: *x\n"), CUSTODY_EUNSUPPORTED);
+    assert_int_equal(rc_of(cu_parse_pnpm_lock, "a: 1\na: 2\n"), CUSTODY_EMALFORMED);
 }
 
 static void bun_lock(void **state)

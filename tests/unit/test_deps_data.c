@@ -15,6 +15,7 @@
 #include "deps/pkglists.h"
 #include "deps/rules_data.h"
 #include "store/store.h"
+#include "testutil.h"
 
 struct hits {
     char rule[32][40];
@@ -264,12 +265,7 @@ static void store_checks(void **state)
     h = run1(CU_ECO_PYPI, "totally-made-up-helper", "1.0", NULL, true, true, &o);
     EXPECT_NONE(h);
     cu_store_close(s);
-    char p2[300];
-    unlink(path);
-    snprintf(p2, sizeof(p2), "%s-wal", path);
-    unlink(p2);
-    snprintf(p2, sizeof(p2), "%s-shm", path);
-    unlink(p2);
+    tu_unlink_db(path);
 }
 
 int main(void)

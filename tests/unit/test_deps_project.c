@@ -61,29 +61,20 @@ static void cleanup(void)
 
 static custody_scan *scan_root(const custody_prop *set, size_t nset)
 {
-    custody_scan_options o;
-    memset(&o, 0, sizeof(o));
-    o.threads = 1;
-    o.settings = set;
-    o.nsettings = nset;
-    custody_scan *s = NULL;
+    custody_scan *s = tu_scan_new(set, nset);
     custody_error err;
-    assert_int_equal(custody_scan_new(&s, &o, &err), 0);
     assert_int_equal(custody_scan_add_path(s, root, &err), 0);
     assert_int_equal(custody_scan_run(s, &err), 0);
     return s;
 }
 
-static int sev_of(const custody_scan *s, const char *rule)
+/* Highest severity of `rule` when scanning the root with these settings (-1 when none). */
+static int root_sev(const custody_prop *set, size_t nset, const char *rule)
 {
-    int best = -1;
-    for (size_t i = 0; i < custody_scan_finding_count(s); i++) {
-        const custody_finding *f = custody_scan_finding(s, i);
-        if (strcmp(f->rule_id, rule) == 0 && (int)f->severity > best) {
-            best = (int)f->severity;
-        }
-    }
-    return best;
+    custody_scan *s = scan_root(set, nset);
+    int r = tu_max_severity(s, rule);
+    custody_scan_free(s);
+    return r;
 }
 
 #define LOCK_ACME                                                                               \
@@ -97,24 +88,18 @@ static void test_confusion_npm(void **state)
     custody_prop set[] = { { "deps.internal-scope", "@acme" } };
     fresh("conf");
     put("package-lock.json", LOCK_ACME);
-    custody_scan *s = scan_root(set, 1);
-    assert_int_equal(sev_of(s, "deps/dependency-confusion"), CUSTODY_SEV_CRITICAL);
-    custody_scan_free(s);
+    assert_int_equal(root_sev(set, 1, "deps/dependency-confusion"), CUSTODY_SEV_CRITICAL);
     /* without the setting: nothing */
-    s = scan_root(NULL, 0);
-    assert_int_equal(sev_of(s, "deps/dependency-confusion"), -1);
-    custody_scan_free(s);
+    assert_int_equal(root_sev(NULL, 0, "deps/dependency-confusion"), -1);
     /* near-miss: the project's .npmrc maps the scope to the public registry */
     put(".npmrc", "@acme:registry=https://registry.npmjs.org/\n");
-    s = scan_root(set, 1);
-    assert_int_equal(sev_of(s, "deps/dependency-confusion"), -1);
+    custody_scan *s = scan_root(set, 1);
+    assert_int_equal(tu_max_severity(s, "deps/dependency-confusion"), -1);
     assert_int_equal(tu_count(s, NULL, CUSTODY_SEV_HIGH), 0);
     custody_scan_free(s);
     /* mapped to a private registry but resolved from the public one: critical */
     put(".npmrc", "@acme:registry=https://npm.acme.example/\n");
-    s = scan_root(set, 1);
-    assert_int_equal(sev_of(s, "deps/dependency-confusion"), CUSTODY_SEV_CRITICAL);
-    custody_scan_free(s);
+    assert_int_equal(root_sev(set, 1, "deps/dependency-confusion"), CUSTODY_SEV_CRITICAL);
     /* resolved from the mapped private registry: fine */
     put("package-lock.json", "F|package-lock|1\nP|npm|@acme/util|1.0.0|reg|https://npm.acme."
                              "example/@acme/util/-/util-1.0.0.tgz|sha512-AAAA|-|-\n");
@@ -126,9 +111,7 @@ static void test_confusion_npm(void **state)
     /* a manifest with no mapping: high */
     fresh("conf2");
     put("package.json", "F|package-json|0\nP|npm|@acme/util|^1.0.0|reg|-|-|-|d\n");
-    s = scan_root(set, 1);
-    assert_int_equal(sev_of(s, "deps/dependency-confusion"), CUSTODY_SEV_HIGH);
-    custody_scan_free(s);
+    assert_int_equal(root_sev(set, 1, "deps/dependency-confusion"), CUSTODY_SEV_HIGH);
     cleanup();
 }
 
@@ -140,23 +123,19 @@ static void test_lockfiles(void **state)
         "F|package-json|0\nP|npm|a|^1.2.0|reg|-|-|-|d\nP|npm|b|1.0.0|reg|-|-|-|d\n"
         "P|npm|c|~2.1.0|reg|-|-|-|d\nP|npm|w|workspace:*|path|-|-|-|d\n"
         "P|npm|r|1.0.0 - 1.9.9|reg|-|-|-|d\n");
-    custody_scan *s = scan_root(NULL, 0);
-    assert_int_equal(sev_of(s, "deps/missing-lockfile"), CUSTODY_SEV_LOW);
-    custody_scan_free(s);
+    assert_int_equal(root_sev(NULL, 0, "deps/missing-lockfile"), CUSTODY_SEV_LOW);
     /* a lockfile in a parent directory counts (workspaces) */
     put("package-lock.json", "F|package-lock|1\nP|npm|a|1.2.5|reg|https://registry.npmjs.org/a/-/"
                              "a-1.2.5.tgz|sha512-AAAA|-|-\n");
-    s = scan_root(NULL, 0);
-    assert_int_equal(sev_of(s, "deps/missing-lockfile"), -1);
-    custody_scan_free(s);
+    assert_int_equal(root_sev(NULL, 0, "deps/missing-lockfile"), -1);
     /* drift: b is missing, c is locked outside ~2.1.0, a is fine */
     put("app/package-lock.json",
         "F|package-lock|1\nP|npm|a|1.3.0|reg|https://registry.npmjs.org/a/-/"
         "a-1.3.0.tgz|sha512-AAAA|-|-\n"
         "P|npm|c|2.2.0|reg|https://registry.npmjs.org/c/-/c-2.2.0.tgz|sha512-AAAA|-|-\n"
         "P|npm|r|2.5.0|reg|https://registry.npmjs.org/r/-/r-2.5.0.tgz|sha512-AAAA|-|-\n");
-    s = scan_root(NULL, 0);
-    assert_int_equal(sev_of(s, "deps/lockfile-drift"), CUSTODY_SEV_MEDIUM);
+    custody_scan *s = scan_root(NULL, 0);
+    assert_int_equal(tu_max_severity(s, "deps/lockfile-drift"), CUSTODY_SEV_MEDIUM);
     assert_true(tu_has_text(s, "b is not in package-lock.json", CUSTODY_SEV_MEDIUM));
     assert_true(tu_has_text(s, "c ~2.1.0 is locked at 2.2.0", CUSTODY_SEV_MEDIUM));
     assert_false(tu_has_text(s, "a ^1.2.0", CUSTODY_SEV_INFO));
@@ -167,14 +146,10 @@ static void test_lockfiles(void **state)
     /* pyproject without a lock */
     fresh("lockpy");
     put("pyproject.toml", "F|pyproject|0\nP|pypi|requests|-|reg|-|-|-|d\n");
-    s = scan_root(NULL, 0);
-    assert_int_equal(sev_of(s, "deps/missing-lockfile"), CUSTODY_SEV_LOW);
-    custody_scan_free(s);
+    assert_int_equal(root_sev(NULL, 0, "deps/missing-lockfile"), CUSTODY_SEV_LOW);
     put("uv.lock",
         "F|uv-lock|1\nP|pypi|requests|2.32.0|reg|-|sha256:00|https://pypi.org/simple|-\n");
-    s = scan_root(NULL, 0);
-    assert_int_equal(sev_of(s, "deps/missing-lockfile"), -1);
-    custody_scan_free(s);
+    assert_int_equal(root_sev(NULL, 0, "deps/missing-lockfile"), -1);
     cleanup();
 }
 
@@ -188,17 +163,15 @@ static void test_node_modules(void **state)
     put("node_modules/a/package.json", "F|package-json|0\nN|a|1.0.0\n");
     put("node_modules/a/lib/package.json", "F|package-json|0\nN|a-esm|-\n");
     put("node_modules/@s/b/package.json", "F|package-json|0\nN|@s/b|2.0.0\n");
-    custody_scan *s = scan_root(NULL, 0);
-    assert_int_equal(sev_of(s, "deps/unlisted-package"), -1);
-    custody_scan_free(s);
+    assert_int_equal(root_sev(NULL, 0, "deps/unlisted-package"), -1);
     put("node_modules/evil/package.json",
         "F|package-json|0\nN|evil|6.6.6\nS|postinstall|node setup_bun.js\n");
     put("node_modules/@s/b/package.json", "F|package-json|0\nN|@s/b|2.0.1\n");
-    s = scan_root(NULL, 0);
-    assert_int_equal(sev_of(s, "deps/unlisted-package"), CUSTODY_SEV_HIGH);
+    custody_scan *s = scan_root(NULL, 0);
+    assert_int_equal(tu_max_severity(s, "deps/unlisted-package"), CUSTODY_SEV_HIGH);
     assert_true(tu_has_text(s, "evil is installed in node_modules", CUSTODY_SEV_HIGH));
     assert_true(tu_has_text(s, "@s/b@2.0.1 is installed", CUSTODY_SEV_HIGH));
-    assert_int_equal(sev_of(s, "deps/install-script-loader"), CUSTODY_SEV_CRITICAL);
+    assert_int_equal(tu_max_severity(s, "deps/install-script-loader"), CUSTODY_SEV_CRITICAL);
     custody_scan_free(s);
     cleanup();
 }
@@ -237,13 +210,9 @@ static void test_verification(void **state)
                    good);
     put("package-lock.json", lock);
     put("mirror/a-1.0.0.tgz", "tarball-bytes");
-    custody_scan *s = scan_root(NULL, 0);
-    assert_int_equal(sev_of(s, "deps/integrity-mismatch"), -1);
-    custody_scan_free(s);
+    assert_int_equal(root_sev(NULL, 0, "deps/integrity-mismatch"), -1);
     put("mirror/a-1.0.0.tgz", "tampered-bytes");
-    s = scan_root(NULL, 0);
-    assert_int_equal(sev_of(s, "deps/integrity-mismatch"), CUSTODY_SEV_CRITICAL);
-    custody_scan_free(s);
+    assert_int_equal(root_sev(NULL, 0, "deps/integrity-mismatch"), CUSTODY_SEV_CRITICAL);
     free(good);
     /* wheels against uv/poetry-style sha256 lists */
     fresh("verify-py");
@@ -256,13 +225,9 @@ static void test_verification(void **state)
                    other, hx);
     put("uv.lock", lock);
     put("wheels/acme_utils-1.0-py3-none-any.whl", "wheel-bytes");
-    s = scan_root(NULL, 0);
-    assert_int_equal(sev_of(s, "deps/integrity-mismatch"), -1);
-    custody_scan_free(s);
+    assert_int_equal(root_sev(NULL, 0, "deps/integrity-mismatch"), -1);
     put("wheels/acme_utils-1.0-py3-none-any.whl", "evil-bytes");
-    s = scan_root(NULL, 0);
-    assert_int_equal(sev_of(s, "deps/integrity-mismatch"), CUSTODY_SEV_CRITICAL);
-    custody_scan_free(s);
+    assert_int_equal(root_sev(NULL, 0, "deps/integrity-mismatch"), CUSTODY_SEV_CRITICAL);
     cleanup();
 }
 
@@ -288,13 +253,13 @@ static void test_record(void **state)
     put("venv/lib/python3.12/site-packages/pkg/__init__.py", "x = 1\n");
     put("venv/lib/python3.12/site-packages/pkg-1.0.dist-info/RECORD", rec);
     custody_scan *s = scan_root(NULL, 0);
-    assert_int_equal(sev_of(s, "deps/integrity-mismatch"), -1);
-    assert_int_equal(sev_of(s, "deps/unlisted-package"), -1);
+    assert_int_equal(tu_max_severity(s, "deps/integrity-mismatch"), -1);
+    assert_int_equal(tu_max_severity(s, "deps/unlisted-package"), -1);
     custody_scan_free(s);
     put("venv/lib/python3.12/site-packages/pkg/__init__.py", "import os; os.system('id')\n");
     put("venv/lib/python3.12/site-packages/extra-2.0.dist-info/RECORD", "extra.py,,\n");
     s = scan_root(NULL, 0);
-    assert_int_equal(sev_of(s, "deps/integrity-mismatch"), CUSTODY_SEV_CRITICAL);
+    assert_int_equal(tu_max_severity(s, "deps/integrity-mismatch"), CUSTODY_SEV_CRITICAL);
     assert_true(tu_has_text(s, "pkg/__init__.py was changed", CUSTODY_SEV_CRITICAL));
     assert_true(tu_has_text(s, "extra 2.0 is installed", CUSTODY_SEV_HIGH));
     custody_scan_free(s);
@@ -305,9 +270,7 @@ static void test_record(void **state)
     put("venv/lib/python3.12/site-packages/pkg/__init__.py", "x = 1\n");
     put("venv/lib/python3.12/site-packages/extra-2.0.dist-info/RECORD",
         "out/hostname,sha256=AAAA,1\n");
-    s = scan_root(NULL, 0);
-    assert_int_equal(sev_of(s, "deps/integrity-mismatch"), -1);
-    custody_scan_free(s);
+    assert_int_equal(root_sev(NULL, 0, "deps/integrity-mismatch"), -1);
     cleanup();
 }
 
@@ -317,9 +280,7 @@ static void test_worm_file_near_miss(void **state)
     fresh("worm");
     put("dist/bundle.js", "console.log('a webpack bundle');\n");
     put("setup_bun.js", "// not the worm\n");
-    custody_scan *s = scan_root(NULL, 0);
-    assert_int_equal(sev_of(s, "deps/worm-file"), -1);
-    custody_scan_free(s);
+    assert_int_equal(root_sev(NULL, 0, "deps/worm-file"), -1);
     cleanup();
 }
 

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "deps/deps.h"
+#include "testutil.h"
 
 struct fmt {
     const char *dir;
@@ -34,28 +35,6 @@ static const struct fmt formats[] = {
     /* package-json is not compared: scalibr's extractor reports an installed package
      * (the manifest's own name@version), ours a manifest's dependency ranges. */
 };
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    uint8_t *b = malloc(cap);
-    for (;;) {
-        if (n == cap) {
-            cap *= 2;
-            b = realloc(b, cap);
-        }
-        size_t r = fread(b + n, 1, cap - n, f);
-        if (r == 0)
-            break;
-        n += r;
-    }
-    fclose(f);
-    *len = n;
-    return b;
-}
 
 struct row {
     char file[256], name[256], version[128];
@@ -124,7 +103,7 @@ static bool check_file(const struct fmt *f,
     char path[1024];
     snprintf(path, sizeof(path), "%s/deps/scalibr/%s/%s", CUSTODY_FIXTURES, f->dir, file);
     size_t len = 0;
-    uint8_t *data = slurp(path, &len);
+    uint8_t *data = tu_slurp(path, &len);
     assert_non_null(data);
     struct cu_depfile df;
     memset(&df, 0, sizeof(df));

@@ -25,38 +25,25 @@ const size_t cu_registry_len = 1;
 
 static custody_scan *scan_set(const char *text, const custody_prop *set, size_t nset)
 {
-    custody_scan_options o;
-    memset(&o, 0, sizeof(o));
-    o.threads = 1;
-    o.settings = set;
-    o.nsettings = nset;
-    custody_scan *s = NULL;
+    custody_scan *s = tu_scan_new(set, nset);
     custody_error err;
-    assert_int_equal(custody_scan_new(&s, &o, &err), 0);
     assert_int_equal(custody_scan_buffer(s, "t.lock", (const uint8_t *)text, strlen(text), &err),
                      0);
     return s;
 }
 
-/* Highest severity of findings of `rule` (-1 when none). */
-static int sev_of(const custody_scan *s, const char *rule)
+/* Highest severity of `rule` when scanning `text` with these settings (-1 when none). */
+static int one_set(const char *text, const custody_prop *set, size_t nset, const char *rule)
 {
-    int best = -1;
-    for (size_t i = 0; i < custody_scan_finding_count(s); i++) {
-        const custody_finding *f = custody_scan_finding(s, i);
-        if (strcmp(f->rule_id, rule) == 0 && (int)f->severity > best) {
-            best = (int)f->severity;
-        }
-    }
-    return best;
+    custody_scan *s = scan_set(text, set, nset);
+    int r = tu_max_severity(s, rule);
+    custody_scan_free(s);
+    return r;
 }
 
 static int one(const char *text, const char *rule)
 {
-    custody_scan *s = scan_set(text, NULL, 0);
-    int r = sev_of(s, rule);
-    custody_scan_free(s);
-    return r;
+    return one_set(text, NULL, 0, rule);
 }
 
 #define SHA512 "sha512-AAAA"
@@ -116,12 +103,8 @@ static void test_sources_transport_hosts(void **state)
     assert_int_equal(one(evil, "deps/registry-host"), CUSTODY_SEV_MEDIUM);
     /* the allowlist setting replaces the default */
     custody_prop set[] = { { "deps.registry-host", "evil.example" } };
-    s = scan_set(evil, set, 1);
-    assert_int_equal(sev_of(s, "deps/registry-host"), -1);
-    custody_scan_free(s);
-    s = scan_set(ok, set, 1);
-    assert_int_equal(sev_of(s, "deps/registry-host"), CUSTODY_SEV_MEDIUM);
-    custody_scan_free(s);
+    assert_int_equal(one_set(evil, set, 1, "deps/registry-host"), -1);
+    assert_int_equal(one_set(ok, set, 1, "deps/registry-host"), CUSTODY_SEV_MEDIUM);
     assert_int_equal(one("F|package-lock|1\nP|npm|a|1.0.0|url|https://cdn.example/a.tgz|" SHA512
                          "|-|-\n",
                          "deps/url-source"),
@@ -224,63 +207,56 @@ static void test_confusion_pypi(void **state)
     (void)state;
     custody_prop set[] = { { "deps.internal-prefix", "acme-" } };
     /* uv.lock: internal package resolved from PyPI */
-    custody_scan *s = scan_set("F|uv-lock|1\nP|pypi|acme_utils|1.0|reg|-|sha256:00|"
-                               "https://pypi.org/simple|-\n",
-                               set, 1);
-    assert_int_equal(sev_of(s, "deps/dependency-confusion"), CUSTODY_SEV_CRITICAL);
-    custody_scan_free(s);
+    assert_int_equal(one_set("F|uv-lock|1\nP|pypi|acme_utils|1.0|reg|-|sha256:00|"
+                             "https://pypi.org/simple|-\n",
+                             set, 1, "deps/dependency-confusion"),
+                     CUSTODY_SEV_CRITICAL);
     /* resolved from the internal index: fine */
-    s = scan_set("F|uv-lock|1\nP|pypi|acme-utils|1.0|reg|-|sha256:00|"
-                 "https://pypi.acme.example/simple|-\n",
-                 set, 1);
-    assert_int_equal(sev_of(s, "deps/dependency-confusion"), -1);
-    custody_scan_free(s);
+    assert_int_equal(one_set("F|uv-lock|1\nP|pypi|acme-utils|1.0|reg|-|sha256:00|"
+                             "https://pypi.acme.example/simple|-\n",
+                             set, 1, "deps/dependency-confusion"),
+                     -1);
     /* a package whose file URL lies on the index it is pinned to: no registry-host */
-    s = scan_set("F|uv-lock|1\nP|pypi|other|1.0|reg|https://pypi.acme.example/f/other-1.0.tar.gz|"
-                 "sha256:00|https://pypi.acme.example/simple|-\n",
-                 NULL, 0);
-    assert_int_equal(sev_of(s, "deps/registry-host"), -1);
-    custody_scan_free(s);
-    s = scan_set("F|uv-lock|1\nP|pypi|other|1.0|reg|https://files.evil.example/f/other-1.0.tar.gz|"
-                 "sha256:00|https://pypi.acme.example/simple|-\n",
-                 NULL, 0);
-    assert_int_equal(sev_of(s, "deps/registry-host"), CUSTODY_SEV_MEDIUM);
-    custody_scan_free(s);
+    assert_int_equal(
+        one_set("F|uv-lock|1\nP|pypi|other|1.0|reg|https://pypi.acme.example/f/other-1.0.tar.gz|"
+                "sha256:00|https://pypi.acme.example/simple|-\n",
+                NULL, 0, "deps/registry-host"),
+        -1);
+    assert_int_equal(
+        one_set("F|uv-lock|1\nP|pypi|other|1.0|reg|https://files.evil.example/f/other-1.0.tar.gz|"
+                "sha256:00|https://pypi.acme.example/simple|-\n",
+                NULL, 0, "deps/registry-host"),
+        CUSTODY_SEV_MEDIUM);
     /* requirements with --extra-index-url */
-    s = scan_set("F|requirements|0\nI|-|https://pypi.acme.example/simple|0|0\n"
-                 "P|pypi|Acme.Utils|1.0|reg|-|-|-|-\n",
-                 set, 1);
-    assert_int_equal(sev_of(s, "deps/dependency-confusion"), CUSTODY_SEV_HIGH);
-    custody_scan_free(s);
+    assert_int_equal(one_set("F|requirements|0\nI|-|https://pypi.acme.example/simple|0|0\n"
+                             "P|pypi|Acme.Utils|1.0|reg|-|-|-|-\n",
+                             set, 1, "deps/dependency-confusion"),
+                     CUSTODY_SEV_HIGH);
     /* --index-url replaces PyPI: fine */
-    s = scan_set("F|requirements|0\nI|-|https://pypi.acme.example/simple|0|1\n"
-                 "P|pypi|acme-utils|1.0|reg|-|-|-|-\n",
-                 set, 1);
-    assert_int_equal(sev_of(s, "deps/dependency-confusion"), -1);
-    custody_scan_free(s);
+    assert_int_equal(one_set("F|requirements|0\nI|-|https://pypi.acme.example/simple|0|1\n"
+                             "P|pypi|acme-utils|1.0|reg|-|-|-|-\n",
+                             set, 1, "deps/dependency-confusion"),
+                     -1);
     /* pyproject: uv index explicit = true and the package pinned to it */
-    s = scan_set("F|pyproject|0\nI|acme|https://pypi.acme.example/simple|1|0\n"
-                 "P|pypi|acme-utils|-|reg|-|-|acme|-\n",
-                 set, 1);
-    assert_int_equal(sev_of(s, "deps/dependency-confusion"), -1);
-    custody_scan_free(s);
+    assert_int_equal(one_set("F|pyproject|0\nI|acme|https://pypi.acme.example/simple|1|0\n"
+                             "P|pypi|acme-utils|-|reg|-|-|acme|-\n",
+                             set, 1, "deps/dependency-confusion"),
+                     -1);
     /* not internal: nothing */
-    s = scan_set("F|requirements|0\nI|-|https://pypi.acme.example/simple|0|0\n"
-                 "P|pypi|requests|2.0|reg|-|-|-|-\n",
-                 set, 1);
-    assert_int_equal(sev_of(s, "deps/dependency-confusion"), -1);
-    custody_scan_free(s);
+    assert_int_equal(one_set("F|requirements|0\nI|-|https://pypi.acme.example/simple|0|0\n"
+                             "P|pypi|requests|2.0|reg|-|-|-|-\n",
+                             set, 1, "deps/dependency-confusion"),
+                     -1);
 }
 
 static void test_scope_confusion(void **state)
 {
     (void)state;
     custody_prop set[] = { { "deps.internal-scope", "@acmecorp" } };
-    custody_scan *s = scan_set("F|package-lock|1\nP|npm|@acmecrop/x|1.0.0|reg|https://registry."
-                               "npmjs.org/@acmecrop/x/-/x-1.0.0.tgz|" SHA512 "|-|-\n",
-                               set, 1);
-    assert_int_equal(sev_of(s, "deps/scope-confusion"), CUSTODY_SEV_HIGH);
-    custody_scan_free(s);
+    assert_int_equal(one_set("F|package-lock|1\nP|npm|@acmecrop/x|1.0.0|reg|https://registry."
+                             "npmjs.org/@acmecrop/x/-/x-1.0.0.tgz|" SHA512 "|-|-\n",
+                             set, 1, "deps/scope-confusion"),
+                     CUSTODY_SEV_HIGH);
     /* near-miss: a real scope far from the internal one */
     assert_int_equal(one("F|package-lock|1\nP|npm|@types/node|1.0.0|reg|https://registry."
                          "npmjs.org/@types/node/-/node-1.0.0.tgz|" SHA512 "|-|-\n",

@@ -53,22 +53,6 @@ static struct hits jinja(const char *t)
     return c;
 }
 
-static uint8_t *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    long sz = ftell(f);
-    assert_true(sz >= 0);
-    rewind(f);
-    uint8_t *p = malloc((size_t)sz + 1);
-    assert_non_null(p);
-    assert_int_equal(fread(p, 1, (size_t)sz, f), (size_t)sz);
-    fclose(f);
-    *len = (size_t)sz;
-    return p;
-}
-
 /* Calls fn on every file of tests/fixtures/gguf/templates/<sub>. Returns the file count. */
 static size_t each_template(const char *sub, void (*fn)(const char *name, struct hits *h))
 {
@@ -85,7 +69,7 @@ static size_t each_template(const char *sub, void (*fn)(const char *name, struct
         char path[8192];
         (void)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
         size_t len;
-        uint8_t *t = slurp(path, &len);
+        uint8_t *t = tu_slurp(path, &len);
         struct hits h;
         memset(&h, 0, sizeof(h));
         assert_int_equal(cu_jinja_scan(t, len, count_hit, &h), 0);
@@ -475,7 +459,7 @@ static void every_prefix_is_a_finding(void **state)
     char path[4096];
     (void)snprintf(path, sizeof(path), "%s/gguf/benign-v3-llama3.gguf", CUSTODY_FIXTURES);
     size_t len;
-    uint8_t *p = slurp(path, &len);
+    uint8_t *p = tu_slurp(path, &len);
     for (size_t l = 0; l + 96 < len; l += (l < 400 ? 1 : 7)) {
         custody_scan *s = tu_scan_buffer("cut.gguf", p, l);
         size_t hi = tu_count(s, NULL, CUSTODY_SEV_HIGH);

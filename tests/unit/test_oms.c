@@ -24,6 +24,7 @@
 #include "custody/provenance.h"
 #include "provenance/oms.h"
 #include "provenance/prov.h"
+#include "testutil.h"
 
 #define MT      CUSTODY_SHARED_DIR "/interop/model-transparency/"
 #define GOLDENS MT "goldens/signing/TestPayload/"
@@ -62,24 +63,13 @@ static int teardown(void **state)
     return system(cmd) == 0 ? 0 : -1;
 }
 
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    char *buf = calloc(1, 1u << 20);
-    assert_non_null(buf);
-    *n = fread(buf, 1, (1u << 20) - 1, f);
-    fclose(f);
-    return buf;
-}
-
 static void golden(const char *gname, const char *model, uint64_t shard)
 {
     char gpath[512];
     (void)snprintf(gpath, sizeof(gpath), GOLDENS "%s%s", gname,
                    shard == 0 ? "" : (shard == 8 ? "_small_shards" : "_shard"));
     size_t glen = 0;
-    char *want = slurp(gpath, &glen);
+    char *want = (char *)tu_slurp(gpath, &glen);
     while (glen > 0 && want[glen - 1] == '\n') {
         want[--glen] = 0; /* the golden files end with a newline; MessageToJson does not */
     }

@@ -13,6 +13,7 @@
 
 #include "deps/rules_data.h"
 #include "store/store.h"
+#include "testutil.h"
 
 static char dbpath[256];
 
@@ -27,12 +28,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char p[300];
-    unlink(dbpath);
-    snprintf(p, sizeof(p), "%s-wal", dbpath);
-    unlink(p);
-    snprintf(p, sizeof(p), "%s-shm", dbpath);
-    unlink(p);
+    tu_unlink_db(dbpath);
     return 0;
 }
 

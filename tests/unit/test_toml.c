@@ -15,28 +15,7 @@
 #include "core/error.h"
 #include "core/limits.h"
 #include "core/toml.h"
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    uint8_t *b = malloc(cap);
-    for (;;) {
-        if (n == cap) {
-            cap *= 2;
-            b = realloc(b, cap);
-        }
-        size_t r = fread(b + n, 1, cap - n, f);
-        if (r == 0)
-            break;
-        n += r;
-    }
-    fclose(f);
-    *len = n;
-    return b;
-}
+#include "testutil.h"
 
 static int parse(const char *s, struct cu_toml **doc)
 {
@@ -171,7 +150,7 @@ static void toml_test_suite(void **state)
             continue;
         snprintf(path, sizeof(path), "%s/toml-test/%s", CUSTODY_FIXTURES, rel);
         size_t len = 0;
-        uint8_t *data = slurp(path, &len);
+        uint8_t *data = tu_slurp(path, &len);
         assert_non_null(data);
         struct cu_toml *doc = NULL;
         custody_error err;

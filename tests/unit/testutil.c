@@ -3,12 +3,26 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+
+custody_scan *tu_scan_new(const custody_prop *set, size_t nset)
+{
+    custody_scan *s = NULL;
+    custody_error err;
+    custody_scan_options o;
+    memset(&o, 0, sizeof(o));
+    o.threads = 1;
+    o.settings = set;
+    o.nsettings = nset;
+    assert_int_equal(custody_scan_new(&s, &o, &err), 0);
+    return s;
+}
 
 custody_scan *tu_scan_buffer(const char *name, const uint8_t *data, size_t len)
 {
@@ -86,6 +100,56 @@ bool tu_has_text(const custody_scan *s, const char *needle, custody_severity min
         }
     }
     return false;
+}
+
+int tu_max_severity(const custody_scan *s, const char *rule_id)
+{
+    int best = -1;
+    for (size_t i = 0; i < custody_scan_finding_count(s); i++) {
+        const custody_finding *f = custody_scan_finding(s, i);
+        if (strcmp(f->rule_id, rule_id) == 0 && (int)f->severity > best) {
+            best = (int)f->severity;
+        }
+    }
+    return best;
+}
+
+uint8_t *tu_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    size_t cap = 4096, n = 0;
+    uint8_t *b = malloc(cap);
+    assert_non_null(b);
+    for (;;) {
+        if (cap - n < 2) {
+            assert_true(cap <= SIZE_MAX / 2);
+            cap *= 2;
+            uint8_t *nb = realloc(b, cap);
+            assert_non_null(nb);
+            b = nb;
+        }
+        size_t r = fread(b + n, 1, cap - n - 1, f);
+        if (r == 0) {
+            break;
+        }
+        n += r;
+    }
+    assert_int_equal(ferror(f), 0);
+    fclose(f);
+    b[n] = 0;
+    *len = n;
+    return b;
+}
+
+void tu_unlink_db(const char *path)
+{
+    char p[4200];
+    (void)unlink(path);
+    (void)snprintf(p, sizeof(p), "%s-wal", path);
+    (void)unlink(p);
+    (void)snprintf(p, sizeof(p), "%s-shm", path);
+    (void)unlink(p);
 }
 
 void tu_dump(const custody_scan *s)

@@ -24,14 +24,7 @@ const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
 
-function need(mod) {
-    try {
-        return require(mod);
-    } catch (e) {
-        console.error(`cannot load '${mod}': run 'make test-deps' (cd tests && npm install)`);
-        process.exit(1);
-    }
-}
+const { need } = require('./lib');
 
 const argv = process.argv.slice(2);
 let format = 'cyclonedx';

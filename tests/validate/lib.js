@@ -160,4 +160,4 @@ function checkSarifReport(doc, status, catalogue, shared) {
     };
 }
 
-module.exports = { problems, check, loadJson, rulesCatalogue, checkJsonReport, checkSarifReport };
+module.exports = { need, problems, check, loadJson, rulesCatalogue, checkJsonReport, checkSarifReport };
