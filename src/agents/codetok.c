@@ -444,7 +444,19 @@ static void minified(struct ct *c)
             for (size_t j = ls; j < i; j++) {
                 sp += c->t[j] == ' ';
             }
-            if (n > 1000 && sp * 30 < n) {
+            /* a line that is one long string literal is data (an embedded icon, a table row):
+             * the literal itself goes through the blob check, which decodes it */
+            size_t last = SIZE_MAX, gap = 0;
+            for (size_t j = ls; j < i; j++) {
+                if (c->t[j] == '"' || c->t[j] == '\'') {
+                    if (last != SIZE_MAX && j - last > gap) {
+                        gap = j - last;
+                    }
+                    last = j;
+                }
+            }
+            bool literal = gap * 10 >= n * 9;
+            if (n > 1000 && sp * 30 < n && !literal) {
                 sk_emit(c->k, line, "skill/obfuscation",
                         c->k->minified_name ? CUSTODY_SEV_LOW : CU_SEV_DEFAULT, c->t + ls, 80,
                         "minified or packed code line");

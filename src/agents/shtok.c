@@ -416,9 +416,15 @@ static void judge(struct sh *s)
         if (runner && (fetch_before || decode_before) && !s->ran) {
             s->ran = true;
             s->flags |= SK_RAN;
-            report(s, "skill/fetch-and-run", CU_SEV_DEFAULT,
-                   fetch_before ? "a download is piped into a shell or interpreter"
-                                : "decoded data is piped into a shell or interpreter");
+            struct cu_buf vb = CU_BUF_INIT(1024);
+            stmt_evidence(s, &vb);
+            bool vendor = s->k->doc && fetch_before && !decode_before && vb.p != NULL &&
+                          sk_vendor_url(vb.p, vb.len);
+            cu_buf_free(&vb);
+            report(s, "skill/fetch-and-run", vendor ? CUSTODY_SEV_LOW : CU_SEV_DEFAULT,
+                   vendor         ? "a vendor installer (https, named host) is piped into a shell"
+                   : fetch_before ? "a download is piped into a shell or interpreter"
+                                  : "decoded data is piped into a shell or interpreter");
         }
         /* echo <base64> | base64 -d: look at what it decodes to */
         if (decode && echo_stage != SIZE_MAX) {

@@ -260,6 +260,59 @@ static bool contains_ci(const char *h, const char *needle)
     return false;
 }
 
+/* "Always use this skill when the user asks about X", "for any request involving GitHub
+ * Actions", "for any React task": the trigger is scoped by what follows the phrase. */
+static bool scoped_trigger(const char *desc, const char *pat)
+{
+    size_t pn = strlen(pat);
+    for (const char *h = desc; *h != '\0'; h++) {
+        if (strncasecmp(h, pat, pn) != 0) {
+            continue;
+        }
+        const char *p = h + pn;
+        char w[24];
+        size_t wn = 0;
+        while (*p == ' ' || *p == '*' || *p == '`') {
+            p++;
+        }
+        while (wn + 1 < sizeof(w) && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) {
+            w[wn++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+            p++;
+        }
+        w[wn] = '\0';
+        bool quant = (pn > 4 && strcmp(pat + pn - 4, " any") == 0) ||
+                     (pn > 6 && strcmp(pat + pn - 6, " every") == 0) ||
+                     (pn > 4 && strcmp(pat + pn - 4, " all") == 0);
+        if (quant) {
+            static const char *const generic[] = {
+                "task",    "tasks",     "request", "requests", "question", "questions", "thing",
+                "things",  "purpose",   "prompt",  "prompts",  "message",  "messages",  "query",
+                "queries", "situation", "work",    "job",      "case",     "",          NULL
+            };
+            for (size_t g = 0; generic[g] != NULL; g++) {
+                if (strcmp(w, generic[g]) == 0) {
+                    return false;
+                }
+            }
+            return true; /* "for any React task" */
+        }
+        static const char *const qual[] = {
+            "when",      "whenever", "if",         "involving", "about",    "related",
+            "regarding", "that",     "which",      "where",     "with",     "in",
+            "on",        "to",       "concerning", "for",       "during",   "while",
+            "relating",  "before",   "after",      "as",        "touching", "mentioning",
+            "like",      "such",     "around",     "from",      NULL
+        };
+        for (size_t q = 0; qual[q] != NULL; q++) {
+            if (strcmp(w, qual[q]) == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+    return false;
+}
+
 static void
 over_broad(struct cu_ctx *ctx, const struct cu_source *src, const char *desc, uint32_t line)
 {
@@ -289,7 +342,7 @@ over_broad(struct cu_ctx *ctx, const struct cu_source *src, const char *desc, ui
                                         "no matter what the user",
                                         NULL };
     for (size_t i = 0; pats[i] != NULL; i++) {
-        if (contains_ci(desc, pats[i])) {
+        if (contains_ci(desc, pats[i]) && !scoped_trigger(desc, pats[i])) {
             cu_emit_line(ctx, src, line, "skill/over-broad-trigger", CU_SEV_DEFAULT, pats[i],
                          "the description asks for the skill to be used for everything ('%s')",
                          pats[i]);
@@ -666,7 +719,7 @@ static int skill_analyze(struct cu_ctx *ctx, struct cu_source *src)
     }
     cu_text_check_unicode(ctx, src, text, len, 1, "skill");
     cu_text_check_language(ctx, src, text, len, 1, "skill");
-    struct sk k = { ctx, src, 0, 0, false, 0, false };
+    struct sk k = { ctx, src, 0, 0, false, 0, false, true };
     markdown(&k, text + body, len - body, body_line);
     cu_agents_secrets(ctx, src, text, len, 1, "skill/hardcoded-secret");
     component(ctx, src, &f);
@@ -754,7 +807,7 @@ static int script_analyze(struct cu_ctx *ctx, struct cu_source *src)
     if (rc < 0) {
         return rc;
     }
-    struct sk k = { ctx, src, 0, 0, false, 0, false };
+    struct sk k = { ctx, src, 0, 0, false, 0, false, false };
     const char *n = src->name;
     k.minified_name = strstr(n, ".min.") != NULL;
     cu_text_check_unicode(ctx, src, text, len, 1, "skill");
@@ -766,6 +819,7 @@ static int script_analyze(struct cu_ctx *ctx, struct cu_source *src)
         sk_check_js(&k, text, len, 1);
     } else if (cu_has_suffix_ci(n, ".md") || cu_has_suffix_ci(n, ".txt")) {
         cu_text_check_language(ctx, src, text, len, 1, "skill");
+        k.doc = true;
         markdown(&k, text, len, 1);
     } else {
         (void)sk_check_shell(&k, text, len, 1, false);

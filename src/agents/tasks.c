@@ -114,8 +114,11 @@ static void hook_entry(const struct cu_agent_doc *d,
     }
     if (cmd != NULL) {
         char *safe = cu_agent_safe(cmd);
+        /* hooks that run a script of the plugin/project itself are how hooks are meant to be
+         * used (inventory, low); a download, network call or inline interpreter is high */
         cu_emit_line(d->ctx, d->src, cu_agent_line(d, ptr), "agent/hook-command",
-                     payload_severity(cmd), safe, "hook on %s runs a command automatically", event);
+                     payload_severity(cmd) == CUSTODY_SEV_HIGH ? CUSTODY_SEV_HIGH : CUSTODY_SEV_LOW,
+                     safe, "hook on %s runs a command automatically", event);
         free(safe);
     }
     const json_t *inner = json_object_get(h, "hooks");
