@@ -295,6 +295,22 @@ static bool warned(const struct lang *L, size_t k)
     return false;
 }
 
+static bool tok_eq(const struct lang *L, size_t k, const char *w)
+{
+    size_t n = strlen(w);
+    return k < L->n && L->tk[k].len == n && strncasecmp(L->t + L->tk[k].off, w, n) == 0;
+}
+
+static bool span_has_word(const struct lang *L, size_t k, size_t end, const char *w)
+{
+    for (size_t i = k; i < end; i++) {
+        if (tok_eq(L, i, w)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void emit_hit(struct lang *L, const struct pat *pt, size_t k, size_t end)
 {
     if (L->hits >= LANG_MAX_HITS) {
@@ -320,6 +336,18 @@ static void emit_hit(struct lang *L, const struct pat *pt, size_t k, size_t end)
         note = " (quoted)";
     }
     size_t s = L->tk[k].off, e = L->tk[end - 1].off + L->tk[end - 1].len;
+    /* "send the API key only to https://vendor": a restriction, not an instruction to leak;
+     * "the goal is not to tell the user what is true": a definition, not concealment */
+    if (pt->cat == C_EXFIL && span_has_word(L, k, end, "only") && sev > CUSTODY_SEV_LOW) {
+        sev = CUSTODY_SEV_LOW;
+        note = " (restricted to one destination)";
+    }
+    if (pt->cat == C_CONCEAL && k > 0 && !L->tk[k].brk &&
+        (tok_eq(L, k - 1, "is") || tok_eq(L, k - 1, "was") || tok_eq(L, k - 1, "are")) &&
+        tok_eq(L, k, "not") && sev > CUSTODY_SEV_LOW) {
+        sev = CUSTODY_SEV_LOW;
+        note = " (a definition)";
+    }
     if (pt->cat == C_RUN && strcmp(pt->what, "download piped to a shell") == 0 &&
         sk_vendor_url(L->t + s, e - s)) {
         sev = CUSTODY_SEV_LOW;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "agents/skillcheck.h"
 #include "engine/engine.h"
@@ -47,6 +48,8 @@ struct sh {
     size_t nvars;
     char *redir[8]; /* redirect targets of the statement, judged with it */
     size_t nredir;
+    char dl[256];   /* where a download of an earlier statement was written */
+    bool dl_vendor; /* ... from a vendor URL (https, named host) */
     char heredoc[4][64];
     bool heredoc_tabs[4];
     size_t nheredoc;
@@ -331,6 +334,20 @@ static bool has_arg(const struct sh *s, size_t st, size_t from, const char *a)
     return false;
 }
 
+static bool stage_has(const struct sh *s, size_t st, const char *needle)
+{
+    size_t nn = strlen(needle);
+    for (size_t i = 0; i < s->nw[st]; i++) {
+        const char *w = s->st[st][i].v;
+        for (size_t j = 0; s->st[st][i].n >= nn && j <= s->st[st][i].n - nn; j++) {
+            if (strncasecmp(w + j, needle, nn) == 0) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 static bool has_prefix_arg(const struct sh *s, size_t st, size_t from, const char *a)
 {
     size_t n = strlen(a);
@@ -385,6 +402,66 @@ static void utf16_ascii(char *p, size_t *n)
     *n = o;
 }
 
+/* The output file of a download stage (curl -o F, curl -sLo F, wget -O F, a redirect). */
+static void remember_download(struct sh *s, size_t st, size_t a0, const char *name)
+{
+    const char *out = NULL;
+    /* curl -o FILE (-O takes no value: the remote name), wget -O FILE, iwr -OutFile FILE */
+    char o = strcmp(name, "curl") == 0 ? 'o' : 'O';
+    for (size_t i = a0 + 1; i + 1 < s->nw[st] && out == NULL; i++) {
+        const char *w = s->st[st][i].v;
+        size_t n = s->st[st][i].n;
+        bool opt = (n == 2 && w[0] == '-' && w[1] == o) || strcmp(w, "--output") == 0 ||
+                   strcmp(w, "--output-document") == 0 || strcasecmp(w, "-OutFile") == 0 ||
+                   (n > 2 && w[0] == '-' && w[1] != '-' && w[n - 1] == o);
+        if (opt && strcmp(s->st[st][i + 1].v, "-") != 0) {
+            out = s->st[st][i + 1].v;
+        }
+    }
+    if (out == NULL && s->nredir > 0) {
+        out = s->redir[s->nredir - 1];
+    }
+    if (out != NULL && strlen(out) < sizeof(s->dl) && out[0] != '\0') {
+        memcpy(s->dl, out, strlen(out) + 1);
+        struct cu_buf vb = CU_BUF_INIT(1024);
+        stmt_evidence(s, &vb);
+        s->dl_vendor = vb.p != NULL && sk_vendor_url(vb.p, vb.len);
+        cu_buf_free(&vb);
+    }
+}
+
+/* Whether stage st runs the remembered download (as argv0, through a shell or source) or
+ * makes it executable. The base names are compared: "./u" and "/tmp/u" after "cd /tmp". */
+static bool runs_download(const struct sh *s, size_t st, size_t a0, const char *name)
+{
+    if (a0 == SIZE_MAX) {
+        return false;
+    }
+    const char *base = strrchr(s->dl, '/');
+    base = base != NULL ? base + 1 : s->dl;
+    if (base[0] == '\0') {
+        return false;
+    }
+    bool chmod = strcmp(name, "chmod") == 0 &&
+                 (has_arg(s, st, a0 + 1, "+x") || has_arg(s, st, a0 + 1, "755") ||
+                  has_arg(s, st, a0 + 1, "777") || has_arg(s, st, a0 + 1, "u+x") ||
+                  has_arg(s, st, a0 + 1, "a+x"));
+    bool runner = sk_is_runner(name) || strcmp(name, "source") == 0 || strcmp(name, ".") == 0 ||
+                  strcmp(name, "open") == 0 || strcmp(name, "start") == 0;
+    for (size_t i = a0; i < s->nw[st]; i++) {
+        if (i > a0 && !chmod && !runner) {
+            break;
+        }
+        const char *w = s->st[st][i].v;
+        const char *wb = strrchr(w, '/');
+        wb = wb != NULL ? wb + 1 : w;
+        if (strcmp(wb, base) == 0 && (i > a0 || (!chmod && !runner))) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void judge(struct sh *s)
 {
     char name[64], prev[64] = "";
@@ -408,6 +485,54 @@ static void judge(struct sh *s)
                       strcmp(name, "uudecode") == 0;
         if (fetch) {
             s->flags |= SK_FETCH;
+            remember_download(s, st, a0, name);
+        }
+        /* a file an earlier download wrote is made executable or run: curl -o /tmp/u URL &&
+         * chmod +x /tmp/u && /tmp/u */
+        if (s->dl[0] != '\0' && !fetch && !s->ran && runs_download(s, st, a0, name)) {
+            s->ran = true;
+            s->flags |= SK_RAN;
+            report(s, "skill/fetch-and-run", s->dl_vendor ? CUSTODY_SEV_LOW : CU_SEV_DEFAULT,
+                   s->dl_vendor ? "a file downloaded from a vendor URL is made executable or run"
+                                : "a downloaded file is made executable or run");
+            s->dl[0] = '\0';
+        }
+        /* macOS Gatekeeper bypass and password prompts, the AMOS stealer's install steps */
+        /* in prose the command is a code span inside a sentence: look for it past argv0 */
+        size_t gx = a0;
+        char gname[64];
+        memcpy(gname, name, sizeof(gname));
+        for (size_t i = a0; s->prose && i < s->nw[st]; i++) {
+            char wn[64];
+            sk_cmd_name(s->st[st][i].v, s->st[st][i].n, wn, sizeof(wn));
+            if (strcmp(wn, "xattr") == 0 || strcmp(wn, "spctl") == 0 ||
+                strcmp(wn, "osascript") == 0) {
+                gx = i;
+                memcpy(gname, wn, sizeof(gname));
+                break;
+            }
+        }
+        bool gatekeeper =
+            (strcmp(gname, "xattr") == 0 &&
+             (has_arg(s, st, gx + 1, "com.apple.quarantine") || has_arg(s, st, gx + 1, "-c") ||
+              has_arg(s, st, gx + 1, "-cr") || has_arg(s, st, gx + 1, "-rc"))) ||
+            (strcmp(gname, "spctl") == 0 && (has_arg(s, st, gx + 1, "--master-disable") ||
+                                             has_arg(s, st, gx + 1, "--global-disable")));
+        bool admin = strcmp(gname, "osascript") == 0 && stage_has(s, st, "administrator") &&
+                     stage_has(s, st, "privileges");
+        /* clearing the flag of a program a package manager installed (brew) is routine; of a
+         * download in /tmp or ~/Downloads, or after a download in the same script, it is the
+         * stealer's install step */
+        bool fresh = strcmp(gname, "spctl") == 0 || (s->flags & SK_FETCH) != 0 ||
+                     stage_has(s, st, "/tmp") || stage_has(s, st, "downloads") ||
+                     stage_has(s, st, "tmpdir") || stage_has(s, st, "/var/folders") ||
+                     stage_has(s, st, "/volumes/");
+        if (gatekeeper || admin) {
+            report(s, "skill/fetch-and-run", admin || fresh ? CUSTODY_SEV_HIGH : CUSTODY_SEV_LOW,
+                   gatekeeper ? "removes the macOS quarantine flag or turns off Gatekeeper, so a "
+                                "downloaded program runs unchecked"
+                              : "AppleScript asks for the administrator password to run a "
+                                "command (a stealer's password prompt)");
         }
         if (decode) {
             s->flags |= SK_DECODE;

@@ -510,24 +510,14 @@ char *sk_b64(const char *s, size_t n, size_t *out_len)
 
 bool sk_shell_worthy(const char *t, size_t n)
 {
-    static const char *const cmds[] = { "crontab",
-                                        "launchctl",
-                                        "systemctl",
-                                        "schtasks",
-                                        "reg ",
-                                        "unzip",
-                                        "7z",
-                                        "unrar",
-                                        "powershell",
-                                        "pwsh",
-                                        "iex",
-                                        "invoke-",
-                                        "register-scheduledtask",
-                                        "eval",
-                                        "-c ",
-                                        "base64",
-                                        "<<",
-                                        NULL };
+    static const char *const cmds[] = {
+        "crontab", "launchctl", "systemctl", "schtasks",
+        "reg ",    "unzip",     "7z",        "unrar",
+        "xattr",   "spctl",     "osascript", "powershell",
+        "pwsh",    "iex",       "invoke-",   "register-scheduledtask",
+        "eval",    "-c ",       "base64",    "<<",
+        NULL
+    };
     for (size_t i = 0; i < n; i++) {
         if (t[i] == '|' || t[i] == '`' ||
             ((t[i] == '$' || t[i] == '<') && i + 1 < n && t[i + 1] == '(')) {

@@ -332,6 +332,47 @@ static void test_fire(void **state)
     custody_scan_free(s);
 }
 
+/* harmless samples shaped like published campaigns (campaign/README.md): each must be caught
+ * at the severity a reviewer needs */
+static void test_campaign(void **state)
+{
+    (void)state;
+    static const struct want w[] = {
+        { "skills/yahoo-finance-pro/SKILL.md", "skill/fetch-and-run", CUSTODY_SEV_CRITICAL },
+        { "skills/yahoo-finance-pro/SKILL.md", "skill/protected-archive", CUSTODY_SEV_HIGH },
+        { "skills/solana-wallet/SKILL.md", "skill/fetch-and-run", CUSTODY_SEV_CRITICAL },
+        { "skills/mac-cleaner/SKILL.md", "skill/protected-archive", CUSTODY_SEV_HIGH },
+        { "skills/mac-cleaner/SKILL.md", "skill/fetch-and-run", CUSTODY_SEV_HIGH },
+        { "skills/pdf-tools/scripts/helper.py", "skill/fetch-and-run", CUSTODY_SEV_CRITICAL },
+        { "skills/pdf-tools/scripts/index.js", "skill/fetch-and-run", CUSTODY_SEV_CRITICAL },
+        { "skills/auto-updater/scripts/setup.sh", "skill/fetch-and-run", CUSTODY_SEV_CRITICAL },
+        { "skills/auto-updater/scripts/setup.sh", "skill/persistence", CUSTODY_SEV_HIGH },
+        { "skills/notes-helper/SKILL.md", "skill/injection-language", CUSTODY_SEV_HIGH },
+        { "skills/notes-helper/SKILL.md", "skill/exfil-endpoint", CUSTODY_SEV_HIGH },
+        { "mcp/a/.mcp.json", "mcp/inline-shell", CUSTODY_SEV_CRITICAL },
+        { "mcp/b/claude_desktop_config.json", "mcp/remote-fetch", CUSTODY_SEV_HIGH },
+        { "mcp/b/claude_desktop_config.json", "mcp/insecure-transport", CUSTODY_SEV_HIGH },
+        { "mcp/c/.cursor/mcp.json", "mcp/known-malicious", CUSTODY_SEV_CRITICAL },
+        { "mcp/c/.cursor/mcp.json", "mcp/remote-fetch", CUSTODY_SEV_HIGH },
+    };
+    custody_scan *s = tu_scan_fixture("agents/campaign");
+    bool ok = true;
+    for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+        if (count_at(s, w[i].rule, w[i].loc, 0, w[i].min) == 0) {
+            print_error("missing %s on %s\n", w[i].rule, w[i].loc);
+            ok = false;
+        }
+    }
+    /* both MCP servers of mcp/b on a tunnel or raw IP are high */
+    ok &= count_at(s, "mcp/insecure-transport", "mcp/b/claude_desktop_config.json", 0,
+                   CUSTODY_SEV_HIGH) == 2;
+    if (!ok) {
+        tu_dump(s);
+    }
+    assert_true(ok);
+    custody_scan_free(s);
+}
+
 static void test_nearmiss(void **state)
 {
     (void)state;
@@ -512,7 +553,7 @@ int main(void)
         cmocka_unit_test(test_language),     cmocka_unit_test(test_prompt_paths),
         cmocka_unit_test(test_fire),         cmocka_unit_test(test_nearmiss),
         cmocka_unit_test(test_components),   cmocka_unit_test(test_digest_symlink_and_scope),
-        cmocka_unit_test(test_skill_buffer),
+        cmocka_unit_test(test_skill_buffer), cmocka_unit_test(test_campaign),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
