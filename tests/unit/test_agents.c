@@ -424,7 +424,7 @@ static void test_components(void **state)
             assert_string_equal(c->ecosystem, "openclaw");
         }
     }
-    assert_int_equal(skills, 3);
+    assert_int_equal(skills, 5); /* pdf, webapp-testing, weather, cli-setup, diagram-icons */
     custody_scan_free(s);
 }
 
