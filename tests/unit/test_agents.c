@@ -354,6 +354,11 @@ static void test_campaign(void **state)
         { "mcp/b/claude_desktop_config.json", "mcp/insecure-transport", CUSTODY_SEV_HIGH },
         { "mcp/c/.cursor/mcp.json", "mcp/known-malicious", CUSTODY_SEV_CRITICAL },
         { "mcp/c/.cursor/mcp.json", "mcp/remote-fetch", CUSTODY_SEV_HIGH },
+        /* the shapes: MCP bundle manifest, Kiro hook, Claude Code plugin manifest */
+        { "shapes/bundle/manifest.json", "mcp/remote-fetch", CUSTODY_SEV_HIGH },
+        { "shapes/kiro/.kiro/hooks/on-save.kiro.hook", "agent/hook-command", CUSTODY_SEV_HIGH },
+        { "shapes/plugin/.claude-plugin/plugin.json", "agent/hook-command", CUSTODY_SEV_HIGH },
+        { "shapes/plugin/.claude-plugin/plugin.json", "mcp/remote-fetch", CUSTODY_SEV_HIGH },
     };
     custody_scan *s = tu_scan_fixture("agents/campaign");
     bool ok = true;
@@ -383,6 +388,11 @@ static void test_nearmiss(void **state)
         tu_dump(s);
     }
     assert_int_equal(n, 0);
+    /* the bundle, Kiro hook and plugin manifest shapes are read (hooks inventoried at low) */
+    assert_true(count_at(s, "agent/hook-command", "lint-on-save.kiro.hook", 0, CUSTODY_SEV_LOW) ==
+                1);
+    assert_true(
+        count_at(s, "agent/hook-command", ".claude-plugin/plugin.json", 0, CUSTODY_SEV_LOW) == 1);
     /* the quoted attack phrases of the security guidance are there, at info */
     assert_true(
         count_at(s, "prompt/injection-language", "nearmiss/CLAUDE.md", 0, CUSTODY_SEV_INFO) >= 4);
