@@ -91,6 +91,13 @@ static bool agent_sniff(const struct cu_sniff *in)
                head_has(in, "sandbox_mode") || head_has(in, "model_provider") ||
                head_has(in, "model_reasoning_effort");
     }
+    /* names only MCP clients use (.mcp.json, claude_desktop_config.json, ...): whatever the
+     * text, the client will try to load it, so a broken one is agent/malformed, never an
+     * unrecognised file */
+    if (k == K_MCP && !name_is(cu_basename(in->name), "mcp.json") &&
+        memchr(in->head, 0, in->len) == NULL) {
+        return true;
+    }
     /* JSON-ish: first significant byte is '{' (comments allowed before it) */
     for (size_t i = 0; i < in->len; i++) {
         uint8_t c = in->head[i];
