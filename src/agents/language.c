@@ -349,6 +349,11 @@ static void emit_hit(struct lang *L, const struct pat *pt, size_t k, size_t end)
         note = " (a definition)";
     }
     if (pt->cat == C_RUN && strcmp(pt->what, "download piped to a shell") == 0 &&
+        (tok_eq(L, end, "-m") || tok_eq(L, end, "-c") || tok_eq(L, end, "-e")) &&
+        !tok_eq(L, end - 1, "sh") && !tok_eq(L, end - 1, "bash")) {
+        return; /* curl ... | python3 -m json.tool: the interpreter is given its program */
+    }
+    if (pt->cat == C_RUN && strcmp(pt->what, "download piped to a shell") == 0 &&
         sk_vendor_url(L->t + s, e - s)) {
         sev = CUSTODY_SEV_LOW;
         note = " (vendor installer: https, named host)";
@@ -505,8 +510,11 @@ static void subst_run(struct lang *L, uint32_t first_line)
                 }
                 struct cu_buf ev = CU_BUF_INIT(300);
                 cu_buf_add_escaped(&ev, (const uint8_t *)L->t + from, e - from);
-                cu_emit_line(L->ctx, L->src, line, id, CUSTODY_SEV_CRITICAL, cu_buf_str(&ev),
-                             "a shell runs a downloaded script: '%s'", cu_buf_str(&ev));
+                bool vendor = sk_vendor_url(L->t + from, e - from);
+                cu_emit_line(
+                    L->ctx, L->src, line, id, vendor ? CUSTODY_SEV_LOW : CUSTODY_SEV_CRITICAL,
+                    cu_buf_str(&ev), "a shell runs a downloaded script%s: '%s'",
+                    vendor ? " (vendor installer: https, named host)" : "", cu_buf_str(&ev));
                 cu_buf_free(&ev);
             }
             break;

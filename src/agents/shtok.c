@@ -4,6 +4,7 @@
  * judged: a download or decoder piped into a shell/interpreter, a shell running a substituted
  * download, sh -c / eval of a string that does so, encoded PowerShell, persistence commands,
  * password-protected archives. Never executes anything. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -402,6 +403,35 @@ static void utf16_ascii(char *p, size_t *n)
     *n = o;
 }
 
+/* Whether an interpreter stage is given its program (-c CODE, -m MODULE, -e CODE) that does
+ * not execute its standard input. */
+static bool program_given(const struct sh *s, size_t st, size_t a0)
+{
+    for (size_t i = a0 + 1; i + 1 < s->nw[st]; i++) {
+        const char *w = s->st[st][i].v;
+        if (strcmp(w, "-c") == 0 || strcmp(w, "-m") == 0 || strcmp(w, "-e") == 0 ||
+            strcmp(w, "-E") == 0 || strcmp(w, "--eval") == 0 || strcmp(w, "-lc") == 0) {
+            const struct sh_word *p = &s->st[st][i + 1];
+            static const char *const runs[] = { "exec",   "eval",          "source", "| sh",
+                                                "| bash", "spawn",         "system", "popen",
+                                                "runpy",  "child_process", "$(cat",  NULL };
+            for (size_t r = 0; runs[r] != NULL; r++) {
+                size_t rl = strlen(runs[r]);
+                for (size_t j = 0; p->n >= rl && j <= p->n - rl; j++) {
+                    if (memcmp(p->v + j, runs[r], rl) == 0) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+        if (w[0] != '-') {
+            return false; /* a script file name: the pipe is its input */
+        }
+    }
+    return false;
+}
+
 /* The output file of a download stage (curl -o F, curl -sLo F, wget -O F, a redirect). */
 static void remember_download(struct sh *s, size_t st, size_t a0, const char *name)
 {
@@ -420,6 +450,14 @@ static void remember_download(struct sh *s, size_t st, size_t a0, const char *na
     }
     if (out == NULL && s->nredir > 0) {
         out = s->redir[s->nredir - 1];
+    }
+    bool digits = out != NULL && out[0] != '\0';
+    for (const char *q = out; digits && *q != '\0'; q++) {
+        digits = *q >= '0' && *q <= '9';
+    }
+    if (out != NULL &&
+        (strncmp(out, "/dev/", 5) == 0 || out[0] == '&' || out[0] == '-' || digits)) {
+        out = NULL; /* >/dev/null, 2>&1, -o - : nothing kept */
     }
     if (out != NULL && strlen(out) < sizeof(s->dl) && out[0] != '\0') {
         memcpy(s->dl, out, strlen(out) + 1);
@@ -537,7 +575,12 @@ static void judge(struct sh *s)
         if (decode) {
             s->flags |= SK_DECODE;
         }
-        /* a runner fed by a download or a decoder earlier in the pipeline */
+        /* a runner fed by a download or a decoder earlier in the pipeline; an interpreter
+         * given its program (python3 -c CODE, python3 -m json.tool, node -e, bash -c) reads the
+         * pipe as data, unless that program executes what it reads */
+        if (runner && (fetch_before || decode_before) && !s->ran && program_given(s, st, a0)) {
+            runner = false;
+        }
         if (runner && (fetch_before || decode_before) && !s->ran) {
             s->ran = true;
             s->flags |= SK_RAN;
@@ -573,8 +616,16 @@ static void judge(struct sh *s)
             if ((w->flags & (SK_FETCH | SK_DECODE)) && !s->ran) {
                 s->ran = true;
                 s->flags |= SK_RAN;
-                report(s, "skill/fetch-and-run", CU_SEV_DEFAULT,
-                       "a shell runs the output of a download or decoder");
+                bool vendor = false;
+                if (s->k->doc && !(w->flags & SK_DECODE)) {
+                    struct cu_buf vb = CU_BUF_INIT(1024);
+                    stmt_evidence(s, &vb);
+                    vendor = vb.p != NULL && sk_vendor_url(vb.p, vb.len);
+                    cu_buf_free(&vb);
+                }
+                report(s, "skill/fetch-and-run", vendor ? CUSTODY_SEV_LOW : CU_SEV_DEFAULT,
+                       vendor ? "a shell runs a vendor installer (https, named host)"
+                              : "a shell runs the output of a download or decoder");
             }
             if ((strcmp(name, "powershell") == 0 || strcmp(name, "pwsh") == 0) &&
                 (strcasecmp(w->v, "-enc") == 0 || strcasecmp(w->v, "-e") == 0 ||
@@ -835,6 +886,18 @@ unsigned sk_check_shell(struct sk *k, const char *text, size_t len, uint32_t lin
             }
             cu_buf_free(&w);
             continue;
+        }
+        if (c == '<') {
+            /* a documentation placeholder (<id>, <your-token>): text, not two redirects */
+            size_t j = s->i + 1;
+            while (j < s->len && (isalnum((unsigned char)s->t[j]) || s->t[j] == '_' ||
+                                  s->t[j] == '-' || s->t[j] == '.')) {
+                j++;
+            }
+            if (j > s->i + 1 && j < s->len && s->t[j] == '>') {
+                s->i = j + 1;
+                continue;
+            }
         }
         if (c == '<' || c == '>') {
             while (s->i < s->len && (s->t[s->i] == '<' || s->t[s->i] == '>' || s->t[s->i] == '&')) {
