@@ -386,7 +386,10 @@ static void paragraph(struct sk *k, const char *t, size_t n, uint32_t line)
     size_t m = n < sizeof(buf) - 1 ? n : sizeof(buf) - 1;
     memcpy(buf, t, m);
     buf[m] = '\0';
-    bool pass = contains_ci(buf, "password:") || contains_ci(buf, "password is") ||
+    bool pass = contains_ci(buf, "extract using:") || contains_ci(buf, "extract with:") ||
+                contains_ci(buf, "extract using password") || contains_ci(buf, "unzip using:") ||
+                contains_ci(buf, "archive password") || contains_ci(buf, "pwd:") ||
+                contains_ci(buf, "password:") || contains_ci(buf, "password is") ||
                 contains_ci(buf, "password -") || contains_ci(buf, "pass:") ||
                 contains_ci(buf, "passcode:") || contains_ci(buf, "password `") ||
                 contains_ci(buf, "password \"") || contains_ci(buf, "password '");
@@ -399,7 +402,28 @@ static void paragraph(struct sk *k, const char *t, size_t n, uint32_t line)
         sk_emit(k, line, "skill/protected-archive", CU_SEV_DEFAULT, t, m,
                 "instructions download an archive and give its password");
     }
-    bool prereq = contains_ci(buf, "prerequisite") || contains_ci(buf, "before using this skill") ||
+    /* ClawHavoc: "Visit [this page](https://glot.io/snippets/...) and execute the installation
+     * command in Terminal": a script from a paste site, run by hand */
+    static const char *const paste[] = { "glot.io",  "pastebin.com", "rentry.co", "rentry.org",
+                                         "hastebin", "paste.ee",     "ghostbin",  "pastes.io",
+                                         "dpaste",   "controlc.com", "justpaste", NULL };
+    bool on_paste = false;
+    for (size_t q = 0; paste[q] != NULL && !on_paste; q++) {
+        on_paste = contains_ci(buf, paste[q]);
+    }
+    bool exec_words = contains_ci(buf, "execute") || contains_ci(buf, "run ") ||
+                      contains_ci(buf, "paste") || contains_ci(buf, "copy");
+    bool where = contains_ci(buf, "terminal") || contains_ci(buf, "command") ||
+                 contains_ci(buf, "script") || contains_ci(buf, "shell") ||
+                 contains_ci(buf, "powershell");
+    if (on_paste && exec_words && where) {
+        sk_emit(k, line, "skill/fetch-and-run", CUSTODY_SEV_CRITICAL, t, m,
+                "instructions have a command from a paste site run in a terminal");
+    }
+    bool prereq = k->in_prereq || contains_ci(buf, "prerequisite") ||
+                  contains_ci(buf, "before using") || contains_ci(buf, "before proceeding") ||
+                  contains_ci(buf, "is required") || contains_ci(buf, "must be installed") ||
+                  contains_ci(buf, "requires the") || contains_ci(buf, "before using this skill") ||
                   contains_ci(buf, "required dependency") || contains_ci(buf, "must install") ||
                   contains_ci(buf, "must be running") || contains_ci(buf, "helper tool");
     bool run = contains_ci(buf, "run ") || contains_ci(buf, "execute") ||
@@ -461,6 +485,15 @@ static void markdown(struct sk *k, const char *t, size_t n, uint32_t first_line)
             para = e < n ? e + 1 : e;
             para_line = line + 1;
         } else if (!fence) {
+            if (t[s] == '#') {
+                /* the section a paragraph belongs to: "## Prerequisites", "## Requirements" */
+                char hb[128];
+                size_t hn = e - s < sizeof(hb) - 1 ? e - s : sizeof(hb) - 1;
+                memcpy(hb, t + s, hn);
+                hb[hn] = '\0';
+                k->in_prereq = contains_ci(hb, "prerequisite") || contains_ci(hb, "requirement") ||
+                               contains_ci(hb, "before you") || contains_ci(hb, "dependencies");
+            }
             if (t[s] == '|') {
                 /* a table row: its cells are not a pipeline; only its code spans are commands */
                 for (size_t c = s; c < e; c++) {
@@ -719,7 +752,7 @@ static int skill_analyze(struct cu_ctx *ctx, struct cu_source *src)
     }
     cu_text_check_unicode(ctx, src, text, len, 1, "skill");
     cu_text_check_language(ctx, src, text, len, 1, "skill");
-    struct sk k = { ctx, src, 0, 0, false, 0, false, true };
+    struct sk k = { .ctx = ctx, .src = src, .doc = true };
     markdown(&k, text + body, len - body, body_line);
     cu_agents_secrets(ctx, src, text, len, 1, "skill/hardcoded-secret");
     component(ctx, src, &f);
@@ -807,7 +840,7 @@ static int script_analyze(struct cu_ctx *ctx, struct cu_source *src)
     if (rc < 0) {
         return rc;
     }
-    struct sk k = { ctx, src, 0, 0, false, 0, false, false };
+    struct sk k = { .ctx = ctx, .src = src };
     const char *n = src->name;
     k.minified_name = strstr(n, ".min.") != NULL;
     cu_text_check_unicode(ctx, src, text, len, 1, "skill");

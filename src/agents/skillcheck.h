@@ -21,6 +21,7 @@ struct sk {
     bool prose_seen_archive; /* set by prose checks */
     int rc_sev;              /* severity for a shell start-up file write; 0 = high */
     bool minified_name;      /* the file is named *.min.js: minified by design (low) */
+    bool in_prereq;          /* the Markdown section is "Prerequisites"/"Requirements" */
     bool doc;                /* Markdown read by people and agents (SKILL.md, references/),
                               * not a script the skill runs */
 };

@@ -341,6 +341,10 @@ static void test_campaign(void **state)
         { "skills/yahoo-finance-pro/SKILL.md", "skill/fetch-and-run", CUSTODY_SEV_CRITICAL },
         { "skills/yahoo-finance-pro/SKILL.md", "skill/protected-archive", CUSTODY_SEV_HIGH },
         { "skills/solana-wallet/SKILL.md", "skill/fetch-and-run", CUSTODY_SEV_CRITICAL },
+        /* the shape of the real ClawHavoc skills: a Prerequisites section, a zip with
+         * "extract using: <password>", a glot.io snippet to run in Terminal */
+        { "skills/finance-cli/SKILL.md", "skill/fetch-and-run", CUSTODY_SEV_CRITICAL },
+        { "skills/finance-cli/SKILL.md", "skill/protected-archive", CUSTODY_SEV_HIGH },
         { "skills/mac-cleaner/SKILL.md", "skill/protected-archive", CUSTODY_SEV_HIGH },
         { "skills/mac-cleaner/SKILL.md", "skill/fetch-and-run", CUSTODY_SEV_HIGH },
         { "skills/pdf-tools/scripts/helper.py", "skill/fetch-and-run", CUSTODY_SEV_CRITICAL },
