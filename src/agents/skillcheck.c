@@ -213,7 +213,12 @@ static const struct needle exfil[] = {
     { "requestbin", "request catcher" },
     { "pipedream.net", "request catcher" },
     { "interact.sh", "out-of-band catcher" },
-    { "oast.", "out-of-band catcher" },
+    { ".oast.fun", "out-of-band catcher" },
+    { ".oast.pro", "out-of-band catcher" },
+    { ".oast.live", "out-of-band catcher" },
+    { ".oast.site", "out-of-band catcher" },
+    { ".oast.online", "out-of-band catcher" },
+    { ".oast.me", "out-of-band catcher" },
     { "burpcollaborator", "out-of-band catcher" },
     { "canarytokens", "canary host" },
     { NULL, NULL },
@@ -433,8 +438,27 @@ void sk_check_word(struct sk *k, const char *w, size_t n, uint32_t line, bool co
             (void)snprintf(msg, sizeof(msg), "exfiltration endpoint: %s (%s)", exfil[i].what,
                            exfil[i].s);
             bool catcher = strstr(exfil[i].what, "catcher") != NULL;
-            sk_emit(k, line, "skill/exfil-endpoint",
-                    code || catcher ? CUSTODY_SEV_HIGH : CUSTODY_SEV_MEDIUM, w, n, msg);
+            int sev = code || catcher ? CUSTODY_SEV_HIGH : CUSTODY_SEV_MEDIUM;
+            /* a Telegram or Discord skill talking to its own bot: the token is the user's
+             * (a placeholder or variable), or the skill is named after the service. A stealer
+             * hard-codes its bot token and chat id. */
+            const char *svc = strstr(exfil[i].what, "Telegram") != NULL  ? "telegram"
+                              : strstr(exfil[i].what, "Discord") != NULL ? "discord"
+                                                                         : NULL;
+            if (svc != NULL) {
+                const char *at = ci_find(w, n, exfil[i].s);
+                size_t after = at != NULL ? (size_t)(at - w) + strlen(exfil[i].s) : n;
+                bool placeholder =
+                    after < n &&
+                    (w[after] == '$' || w[after] == '{' || w[after] == '<' || w[after] == '%' ||
+                     (n - after >= 4 && strncasecmp(w + after, "your", 4) == 0) ||
+                     (n - after >= 3 && strncmp(w + after, "123", 3) == 0));
+                bool named = ci_find(k->src->loc, strlen(k->src->loc), svc) != NULL;
+                if (placeholder || named) {
+                    sev = CUSTODY_SEV_LOW;
+                }
+            }
+            sk_emit(k, line, "skill/exfil-endpoint", sev, w, n, msg);
             break;
         }
     }
