@@ -727,7 +727,9 @@ static void judge(struct sh *s)
                 path |= strstr(v, "PATH=") != NULL;
             }
             if (config) {
-                rc_sev = path ? CUSTODY_SEV_MEDIUM : CUSTODY_SEV_LOW;
+                /* PATH changes are medium in a script the skill runs; in documentation
+                 * ("add ~/bin to PATH") they are the reader's own configuration */
+                rc_sev = path && !s->k->doc ? CUSTODY_SEV_MEDIUM : CUSTODY_SEV_LOW;
             }
         }
         s->k->rc_sev = rc_sev;
@@ -740,6 +742,17 @@ static void judge(struct sh *s)
     }
     /* word checks (code only: prose lines are checked whole by the caller) */
     for (size_t st = 0; st < s->ns; st++) {
+        /* a start-up file named as an argument is written only by a writer (tee, cp, sed -i,
+         * ...); `source ~/.zshrc` reads it */
+        char wn[64];
+        size_t w0 = argv0(s, st, wn, sizeof(wn));
+        static const char *const writers[] = { "tee", "cp",    "mv",   "ln",  "install",  "sed",
+                                               "dd",  "rsync", "perl", "awk", "truncate", NULL };
+        bool writer = w0 == SIZE_MAX;
+        for (size_t q = 0; writers[q] != NULL && !writer; q++) {
+            writer = strcmp(wn, writers[q]) == 0;
+        }
+        s->k->rc_sev = writer ? 0 : CUSTODY_SEV_LOW;
         for (size_t i = 0; i < s->nw[st]; i++) {
             if (!s->prose) {
                 sk_check_word(s->k, s->st[st][i].v, s->st[st][i].n, s->stmt_line, true);
@@ -749,6 +762,7 @@ static void judge(struct sh *s)
         }
         s->nw[st] = 0;
     }
+    s->k->rc_sev = 0;
     s->ns = 0;
 }
 
