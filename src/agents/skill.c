@@ -455,7 +455,7 @@ static void markdown(struct sk *k, const char *t, size_t n, uint32_t first_line)
             e++;
         }
         size_t s = i;
-        while (s < e && (t[s] == ' ' || t[s] == '\t')) {
+        while (s < e && (t[s] == ' ' || t[s] == '\t' || t[s] == '\r')) { /* CRLF blank lines */
             s++;
         }
         bool is_fence =

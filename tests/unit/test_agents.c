@@ -345,6 +345,9 @@ static void test_campaign(void **state)
          * "extract using: <password>", a glot.io snippet to run in Terminal */
         { "skills/finance-cli/SKILL.md", "skill/fetch-and-run", CUSTODY_SEV_CRITICAL },
         { "skills/finance-cli/SKILL.md", "skill/protected-archive", CUSTODY_SEV_HIGH },
+        /* the same with CRLF line ends (as many ClawHub uploads are) */
+        { "skills/finance-cli-crlf/SKILL.md", "skill/fetch-and-run", CUSTODY_SEV_CRITICAL },
+        { "skills/finance-cli-crlf/SKILL.md", "skill/protected-archive", CUSTODY_SEV_HIGH },
         { "skills/mac-cleaner/SKILL.md", "skill/protected-archive", CUSTODY_SEV_HIGH },
         { "skills/mac-cleaner/SKILL.md", "skill/fetch-and-run", CUSTODY_SEV_HIGH },
         { "skills/pdf-tools/scripts/helper.py", "skill/fetch-and-run", CUSTODY_SEV_CRITICAL },
