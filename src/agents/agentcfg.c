@@ -83,7 +83,10 @@ static bool agent_sniff(const struct cu_sniff *in)
     if (k == K_YAML) {
         /* Continue config / block files and LangChain YAML manifests */
         return head_has(in, "mcpServers:") || head_has(in, "schema: v1") ||
-               (head_has(in, "lc: 1") && head_has(in, "type:"));
+               (head_has(in, "lc: 1") && head_has(in, "type:")) ||
+               /* a tools/list result saved as YAML (tool snapshot) */
+               (head_has(in, "tools:") &&
+                (head_has(in, "inputSchema:") || head_has(in, "input_schema:")));
     }
     if (k == K_TOML) {
         /* Codex: config.toml is a common name, so its own keys must show */

@@ -363,6 +363,9 @@ static void test_campaign(void **state)
         { "mcp/c/.cursor/mcp.json", "mcp/remote-fetch", CUSTODY_SEV_HIGH },
         /* the shapes: MCP bundle manifest, Kiro hook, Claude Code plugin manifest */
         { "shapes/bundle/manifest.json", "mcp/remote-fetch", CUSTODY_SEV_HIGH },
+        /* Invariant Labs' tool-poisoning example, saved as a YAML tools/list snapshot */
+        { "shapes/toolsnap/tools.yaml", "mcp/tool-poisoning", CUSTODY_SEV_HIGH },
+        { "shapes/toolsnap/tools.yaml", "mcp/tool-sensitive-data", CUSTODY_SEV_HIGH },
         { "shapes/kiro/.kiro/hooks/on-save.kiro.hook", "agent/hook-command", CUSTODY_SEV_HIGH },
         { "shapes/plugin/.claude-plugin/plugin.json", "agent/hook-command", CUSTODY_SEV_HIGH },
         { "shapes/plugin/.claude-plugin/plugin.json", "mcp/remote-fetch", CUSTODY_SEV_HIGH },
