@@ -10,5 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_scan_named("tasks.json", data, size);
     fuzz_scan_named("config.yaml", data, size);
     fuzz_scan_named("config.toml", data, size);
+    fuzz_scan_named("manifest.json", data, size);
+    fuzz_scan_named("plugin.json", data, size);
     return 0;
 }

@@ -83,13 +83,23 @@ static bool agent_sniff(const struct cu_sniff *in)
     if (k == K_YAML) {
         /* Continue config / block files and LangChain YAML manifests */
         return head_has(in, "mcpServers:") || head_has(in, "schema: v1") ||
-               (head_has(in, "lc: 1") && head_has(in, "type:"));
+               (head_has(in, "lc: 1") && head_has(in, "type:")) ||
+               /* a tools/list result saved as YAML (tool snapshot) */
+               (head_has(in, "tools:") &&
+                (head_has(in, "inputSchema:") || head_has(in, "input_schema:")));
     }
     if (k == K_TOML) {
         /* Codex: config.toml is a common name, so its own keys must show */
         return head_has(in, "mcp_servers") || head_has(in, "approval_policy") ||
                head_has(in, "sandbox_mode") || head_has(in, "model_provider") ||
                head_has(in, "model_reasoning_effort");
+    }
+    /* names only MCP clients use (.mcp.json, claude_desktop_config.json, ...): whatever the
+     * text, the client will try to load it, so a broken one is agent/malformed, never an
+     * unrecognised file */
+    if (k == K_MCP && !name_is(cu_basename(in->name), "mcp.json") &&
+        memchr(in->head, 0, in->len) == NULL) {
+        return true;
     }
     /* JSON-ish: first significant byte is '{' (comments allowed before it) */
     for (size_t i = 0; i < in->len; i++) {
@@ -441,15 +451,39 @@ static int agents_json_doc(struct cu_ctx *ctx,
                            const json_t *doc,
                            const struct cu_jsonc *j);
 
+/* MCP bundle (.mcpb, formerly .dxt) manifest.json: {manifest_version | dxt_version,
+ * server: {type, entry_point, mcp_config: {command, args, env}}, user_config}. */
+static const json_t *mcpb_config(const json_t *doc)
+{
+    const json_t *srv = json_object_get(doc, "server");
+    if (!json_is_object(srv) || (!json_is_string(json_object_get(doc, "manifest_version")) &&
+                                 !json_is_string(json_object_get(doc, "dxt_version")))) {
+        return NULL;
+    }
+    const json_t *c = json_object_get(srv, "mcp_config");
+    return json_is_object(c) ? c : NULL;
+}
+
+/* Claude Code plugin manifest (.claude-plugin/plugin.json) with inline hooks: {name, hooks:
+ * {Event: [...]}}; a string hooks value names a file that is scanned by itself. */
+static const json_t *plugin_hooks(const json_t *doc, const char *name)
+{
+    const json_t *h = json_object_get(doc, "hooks");
+    if (!json_is_object(h) || !json_is_string(json_object_get(doc, "name"))) {
+        return NULL;
+    }
+    return name != NULL && strcmp(cu_basename(name), "plugin.json") == 0 ? h : NULL;
+}
+
 static bool agents_json_match(const json_t *doc, const char *name)
 {
-    (void)name;
     if (cu_toolsnap_match(doc) || cu_langchain_match(doc)) {
         return true;
     }
     const json_t *exp = json_object_get(doc, "experimental"); /* Continue's old config.json */
     return json_is_object(doc) &&
-           (json_is_object(json_object_get(doc, "mcpServers")) ||
+           (mcpb_config(doc) != NULL || cu_agent_kiro_hook_match(doc) ||
+            plugin_hooks(doc, name) != NULL || json_is_object(json_object_get(doc, "mcpServers")) ||
             json_is_array(json_object_get(doc, "mcpServers")) ||
             json_is_array(json_object_get(exp, "modelContextProtocolServers")));
 }
@@ -487,6 +521,26 @@ static int agents_json_doc(struct cu_ctx *ctx,
     }
     if (cu_toolsnap_match(doc)) {
         return cu_toolsnap_analyze(&d, doc);
+    }
+    if (cu_agent_kiro_hook_match(doc)) {
+        cu_agent_kiro_hook(&d, doc);
+        return 0;
+    }
+    const json_t *mc = mcpb_config(doc);
+    if (mc != NULL) {
+        /* the bundle's one server, named after the bundle; its entries sit at /server */
+        json_t *map = json_object();
+        if (map == NULL || json_object_set(map, "mcp_config", (json_t *)mc) != 0) {
+            json_decref(map);
+            return CUSTODY_ENOMEM;
+        }
+        cu_fact(ctx, "agents.format", "%s", "mcp-bundle-manifest");
+        cu_mcp_servers(&d, map, "/server");
+        json_decref(map);
+    }
+    const json_t *ph = plugin_hooks(doc, src->name);
+    if (ph != NULL) {
+        cu_agent_hooks(&d, ph, "/hooks");
     }
     mcp_maps(&d, doc);
     return 0;

@@ -51,6 +51,10 @@ bool cu_agent_network(const char *cmd);
 /* tasks.c: .vscode/tasks.json, hooks (Claude, Cursor, Gemini), permission settings. */
 void cu_agent_tasks(const struct cu_agent_doc *d, const json_t *doc);
 void cu_agent_hooks(const struct cu_agent_doc *d, const json_t *hooks, const char *ptr);
+/* Kiro agent hook (.kiro/hooks/NAME.kiro.hook): {when: {type, patterns}, then: {type: runCommand,
+ * command}}. True when doc has that shape. */
+bool cu_agent_kiro_hook_match(const json_t *doc);
+void cu_agent_kiro_hook(const struct cu_agent_doc *d, const json_t *doc);
 void cu_agent_claude_settings(const struct cu_agent_doc *d, const json_t *doc);
 void cu_agent_gemini_settings(const struct cu_agent_doc *d, const json_t *doc);
 

@@ -390,6 +390,39 @@ static void judge(struct ct *c)
                 }
                 cu_buf_free(&b);
             }
+            /* exec-like call whose command is decoded at run time:
+             * child_process.exec(Buffer.from('...', 'base64').toString()),
+             * os.system(base64.b64decode(...)) */
+            if (exec_name(nm, t->len) && !(!c->js && t->len == 4 && memcmp(nm, "exec", 4) == 0)) {
+                static const char *const dec[] = { "atob",        "Buffer.from", "b64decode",
+                                                   "decodebytes", "fromhex",     "unhexlify",
+                                                   "a85decode",   "b32decode",   NULL };
+                int depth = 0;
+                bool hit = false;
+                for (size_t j = i + 1; j < c->n && j < i + 64 && !hit; j++) {
+                    if (tok_is(c, j, "(") || tok_is(c, j, "[")) {
+                        depth++;
+                    } else if (tok_is(c, j, ")") || tok_is(c, j, "]")) {
+                        if (--depth <= 0) {
+                            break;
+                        }
+                    }
+                    if (c->tk[j].kind != CT_NAME) {
+                        continue;
+                    }
+                    const char *x = c->t + c->tk[j].off;
+                    size_t xl = c->tk[j].len;
+                    for (size_t d = 0; dec[d] != NULL && !hit; d++) {
+                        size_t dl = strlen(dec[d]);
+                        hit = xl >= dl && memcmp(x + xl - dl, dec[d], dl) == 0 &&
+                              (xl == dl || x[xl - dl - 1] == '.');
+                    }
+                }
+                if (hit) {
+                    sk_emit(k, t->line, "skill/fetch-and-run", CU_SEV_DEFAULT, nm, t->len,
+                            "a command is decoded at run time and executed");
+                }
+            }
             /* Python: exec/eval/compile of decoded or downloaded text */
             if (!c->js &&
                 ((t->len == 4 && (memcmp(nm, "exec", 4) == 0 || memcmp(nm, "eval", 4) == 0)) ||
@@ -444,7 +477,19 @@ static void minified(struct ct *c)
             for (size_t j = ls; j < i; j++) {
                 sp += c->t[j] == ' ';
             }
-            if (n > 1000 && sp * 30 < n) {
+            /* a line that is one long string literal is data (an embedded icon, a table row):
+             * the literal itself goes through the blob check, which decodes it */
+            size_t last = SIZE_MAX, gap = 0;
+            for (size_t j = ls; j < i; j++) {
+                if (c->t[j] == '"' || c->t[j] == '\'') {
+                    if (last != SIZE_MAX && j - last > gap) {
+                        gap = j - last;
+                    }
+                    last = j;
+                }
+            }
+            bool literal = gap * 10 >= n * 9;
+            if (n > 1000 && sp * 30 < n && !literal) {
                 sk_emit(c->k, line, "skill/obfuscation",
                         c->k->minified_name ? CUSTODY_SEV_LOW : CU_SEV_DEFAULT, c->t + ls, 80,
                         "minified or packed code line");

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "agents/agents.h"
+#include "agents/skillcheck.h"
 #include "engine/engine.h"
 #include "core/util.h"
 #include "core/banned.h"
@@ -25,6 +26,7 @@ struct tok {
     uint32_t line;
     bool brk;    /* a sentence/paragraph break precedes it */
     bool quoted; /* inside quotes, a code span or a fenced block */
+    bool comma;  /* a comma precedes it (short skips do not cross it) */
 };
 
 enum cat { C_OVERRIDE, C_CONCEAL, C_EXFIL, C_TOOL, C_REMOTE, C_RUN };
@@ -60,8 +62,10 @@ static const struct pat pats[] = {
     { C_OVERRIDE, CUSTODY_SEV_HIGH, "you are now dan|jailbroken|unrestricted|unfiltered|uncensored",
       "role reassignment" },
     { C_OVERRIDE, CUSTODY_SEV_HIGH,
-      "new|updated|real|actual|revised|secret|hidden instructions:|instruction:|rules:|task:",
+      "new|updated|real|actual|revised instructions:|instruction:|rules:|task:",
       "new instructions" },
+    { C_OVERRIDE, CUSTODY_SEV_HIGH,
+      "secret|hidden instructions:|instruction:|task:", "new instructions" },
     { C_OVERRIDE, CUSTODY_SEV_HIGH,
       "do? not|don't|dont|never follow|obey ~2 system|previous|prior|original|user's|user "
       "instruction*|prompt*|rules",
@@ -77,7 +81,9 @@ static const struct pat pats[] = {
       "concealment from the user" },
     { C_CONCEAL, CUSTODY_SEV_MEDIUM, "don't|dont|never mention|reveal this|that", "concealment" },
     { C_CONCEAL, CUSTODY_SEV_MEDIUM,
-      "without telling|informing|notifying|alerting|showing ~1 the? user|users|human|them",
+      "without telling|informing|notifying|alerting ~1 the? user|users|human|them",
+      "concealment from the user" },
+    { C_CONCEAL, CUSTODY_SEV_MEDIUM, "without showing ~1 the? user|users|human",
       "concealment from the user" },
     { C_CONCEAL, CUSTODY_SEV_MEDIUM,
       "hide|conceal this|it|these|the ~3 from the? user|users|human|output|logs",
@@ -245,7 +251,7 @@ static bool match_at(const struct lang *L, const char *p, size_t k, size_t *end,
             gap = gap * 10 + (unsigned)(p[2] - '0');
         }
         for (unsigned g = 0; g <= gap && k + g <= L->n; g++) {
-            if (g > 0 && k + g < L->n && L->tk[k + g].brk) {
+            if (g > 0 && k + g < L->n && (L->tk[k + g].brk || (gap <= 2 && L->tk[k + g].comma))) {
                 break;
             }
             if (match_at(L, e, k + g, end, depth + 1)) {
@@ -289,6 +295,22 @@ static bool warned(const struct lang *L, size_t k)
     return false;
 }
 
+static bool tok_eq(const struct lang *L, size_t k, const char *w)
+{
+    size_t n = strlen(w);
+    return k < L->n && L->tk[k].len == n && strncasecmp(L->t + L->tk[k].off, w, n) == 0;
+}
+
+static bool span_has_word(const struct lang *L, size_t k, size_t end, const char *w)
+{
+    for (size_t i = k; i < end; i++) {
+        if (tok_eq(L, i, w)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void emit_hit(struct lang *L, const struct pat *pt, size_t k, size_t end)
 {
     if (L->hits >= LANG_MAX_HITS) {
@@ -307,11 +329,35 @@ static void emit_hit(struct lang *L, const struct pat *pt, size_t k, size_t end)
     } else if (w) {
         sev = CUSTODY_SEV_LOW;
         note = " (after warning words)";
-    } else if (q && sev > CUSTODY_SEV_MEDIUM && pt->cat != C_RUN) {
-        sev = CUSTODY_SEV_MEDIUM;
+    } else if (q && pt->cat != C_RUN) {
+        /* a quoted phrase is talked about ("never obey 'ignore previous instructions'"),
+         * not said: inventory only */
+        sev = CUSTODY_SEV_LOW;
         note = " (quoted)";
     }
     size_t s = L->tk[k].off, e = L->tk[end - 1].off + L->tk[end - 1].len;
+    /* "send the API key only to https://vendor": a restriction, not an instruction to leak;
+     * "the goal is not to tell the user what is true": a definition, not concealment */
+    if (pt->cat == C_EXFIL && span_has_word(L, k, end, "only") && sev > CUSTODY_SEV_LOW) {
+        sev = CUSTODY_SEV_LOW;
+        note = " (restricted to one destination)";
+    }
+    if (pt->cat == C_CONCEAL && k > 0 && !L->tk[k].brk &&
+        (tok_eq(L, k - 1, "is") || tok_eq(L, k - 1, "was") || tok_eq(L, k - 1, "are")) &&
+        tok_eq(L, k, "not") && sev > CUSTODY_SEV_LOW) {
+        sev = CUSTODY_SEV_LOW;
+        note = " (a definition)";
+    }
+    if (pt->cat == C_RUN && strcmp(pt->what, "download piped to a shell") == 0 &&
+        (tok_eq(L, end, "-m") || tok_eq(L, end, "-c") || tok_eq(L, end, "-e")) &&
+        !tok_eq(L, end - 1, "sh") && !tok_eq(L, end - 1, "bash")) {
+        return; /* curl ... | python3 -m json.tool: the interpreter is given its program */
+    }
+    if (pt->cat == C_RUN && strcmp(pt->what, "download piped to a shell") == 0 &&
+        sk_vendor_url(L->t + s, e - s)) {
+        sev = CUSTODY_SEV_LOW;
+        note = " (vendor installer: https, named host)";
+    }
     struct cu_buf ev = CU_BUF_INIT(300);
     cu_buf_add_escaped(&ev, (const uint8_t *)L->t + s, e - s);
     char id[80];
@@ -363,9 +409,11 @@ static void image_exfil(struct lang *L, uint32_t first_line)
                 }
             }
             bool image = b > 0 && L->t[b] == '[' && L->t[b - 1] == '!';
-            static const char *const secretish[] = { "key",     "token",        "secret",  "passw",
-                                                     "credent", "cookie",       "session", "env",
-                                                     "history", "conversation", "chat",    NULL };
+            static const char *const secretish[] = {
+                "key",     "token",   "secret",       "passw",  "credent", "cookie",  "session",
+                "env",     "history", "conversation", "chat",   "data",    "content", "context",
+                "summary", "message", "output",       "result", "payload", "info",    NULL
+            };
             bool secret = false;
             size_t ph = i + 2; /* the placeholder part of the URL */
             while (ph < e && L->t[ph] != '{' && L->t[ph] != '$' && L->t[ph] != '<') {
@@ -377,12 +425,19 @@ static void image_exfil(struct lang *L, uint32_t first_line)
                     secret = strncasecmp(L->t + j, secretish[q], ql) == 0;
                 }
             }
-            cu_emit_line(L->ctx, L->src, line, id,
-                         image || secret ? CUSTODY_SEV_HIGH : CUSTODY_SEV_LOW, cu_buf_str(&ev),
-                         "%s URL with a placeholder the agent fills in: %s sends the data to "
-                         "that host ('%s')",
-                         image ? "image" : "link", image ? "rendering it" : "following it",
-                         cu_buf_str(&ev));
+            /* an image is high when its placeholder rides in the query string; a badge or
+             * a path template (https://img.shields.io/badge/status-<status>-<color>,
+             * https://github.com/{owner}/{repo}/raw/...) carries no conversation data */
+            bool query = false;
+            for (size_t j = i + 2; j < ph && !query; j++) {
+                query = L->t[j] == '?' || L->t[j] == '#';
+            }
+            cu_emit_line(
+                L->ctx, L->src, line, id,
+                (image && query) || secret ? CUSTODY_SEV_HIGH : CUSTODY_SEV_LOW, cu_buf_str(&ev),
+                "%s URL with a placeholder the agent fills in: %s sends the data to "
+                "that host ('%s')",
+                image ? "image" : "link", image ? "rendering it" : "following it", cu_buf_str(&ev));
             cu_buf_free(&ev);
         }
     }
@@ -455,8 +510,11 @@ static void subst_run(struct lang *L, uint32_t first_line)
                 }
                 struct cu_buf ev = CU_BUF_INIT(300);
                 cu_buf_add_escaped(&ev, (const uint8_t *)L->t + from, e - from);
-                cu_emit_line(L->ctx, L->src, line, id, CUSTODY_SEV_CRITICAL, cu_buf_str(&ev),
-                             "a shell runs a downloaded script: '%s'", cu_buf_str(&ev));
+                bool vendor = sk_vendor_url(L->t + from, e - from);
+                cu_emit_line(
+                    L->ctx, L->src, line, id, vendor ? CUSTODY_SEV_LOW : CUSTODY_SEV_CRITICAL,
+                    cu_buf_str(&ev), "a shell runs a downloaded script%s: '%s'",
+                    vendor ? " (vendor installer: https, named host)" : "", cu_buf_str(&ev));
                 cu_buf_free(&ev);
             }
             break;
@@ -468,7 +526,7 @@ static int tokenize(struct lang *L, uint32_t first_line)
 {
     size_t cap = 0;
     uint32_t line = first_line;
-    bool brk = true, fence = false, bt = false;
+    bool brk = true, fence = false, bt = false, comma = false;
     int dq = 0, sq = 0, cq = 0; /* " ' and curly quotes open */
     size_t i = 0;
     const uint8_t *t = (const uint8_t *)L->t;
@@ -507,7 +565,9 @@ static int tokenize(struct lang *L, uint32_t first_line)
             if (!cu_grow((void **)&L->tk, &cap, L->n + 1, sizeof(*L->tk))) {
                 return CUSTODY_ENOMEM;
             }
-            L->tk[L->n++] = (struct tok){ i, 1, line, brk, fence || bt || dq || sq || cq > 0 };
+            L->tk[L->n++] =
+                (struct tok){ i, 1, line, brk, fence || bt || dq || sq || cq > 0, comma };
+            comma = false;
             brk = false;
             i++;
             continue;
@@ -522,6 +582,8 @@ static int tokenize(struct lang *L, uint32_t first_line)
                 sq = !sq;
             } else if (c == '!' || c == ';') {
                 brk = true;
+            } else if (c == ',') {
+                comma = true;
             }
             i++;
             continue;
@@ -579,7 +641,9 @@ static int tokenize(struct lang *L, uint32_t first_line)
             if (!cu_grow((void **)&L->tk, &cap, L->n + 1, sizeof(*L->tk))) {
                 return CUSTODY_ENOMEM;
             }
-            L->tk[L->n++] = (struct tok){ s, e - s, line, brk, fence || bt || dq || sq || cq > 0 };
+            L->tk[L->n++] =
+                (struct tok){ s, e - s, line, brk, fence || bt || dq || sq || cq > 0, comma };
+            comma = false;
             brk = false;
         }
         if (end_sentence) {

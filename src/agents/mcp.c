@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "agents/agentcfg.h"
 #include "agents/agents.h"
@@ -424,6 +425,8 @@ static void check_package(struct srvctx *s, enum cu_eco eco, const char *pkg, co
     }
 }
 
+static bool git_unpinned(const char *spec);
+
 static bool is_opt(const char *a)
 {
     return a[0] == '-';
@@ -463,7 +466,9 @@ static void npm_runner(struct srvctx *s, const struct argv *a, size_t i, bool *y
     }
     if (strstr(spec, "://") != NULL || strncmp(spec, "github:", 7) == 0 ||
         strncmp(spec, "git+", 4) == 0 || cu_has_suffix(spec, ".tgz")) {
-        emit(s, "mcp/remote-fetch", CU_SEV_DEFAULT, spec, "package fetched from %s", spec);
+        emit(s, "mcp/remote-fetch", git_unpinned(spec) ? CUSTODY_SEV_HIGH : CU_SEV_DEFAULT, spec,
+             "package fetched from %s%s", spec,
+             git_unpinned(spec) ? " at whatever its branch holds at each start" : "");
         return;
     }
     if (spec[0] == '.' || spec[0] == '/') {
@@ -522,7 +527,9 @@ static void py_runner(struct srvctx *s, const struct argv *a, size_t i)
     }
     if (strstr(spec, "://") != NULL) {
         bool pinned = strstr(spec, "git+") != NULL && strrchr(spec, '@') > strstr(spec, "://");
-        emit(s, "mcp/remote-fetch", CU_SEV_DEFAULT, spec, "package fetched from %s", spec);
+        emit(s, "mcp/remote-fetch", git_unpinned(spec) ? CUSTODY_SEV_HIGH : CU_SEV_DEFAULT, spec,
+             "package fetched from %s%s", spec,
+             git_unpinned(spec) ? " at whatever its branch holds at each start" : "");
         if (!pinned) {
             emit(s, "mcp/unpinned-server", CU_SEV_DEFAULT, spec, "%s is not pinned to a commit",
                  spec);
@@ -801,8 +808,22 @@ static void check_argv(struct srvctx *s, struct argv *a)
                 emit(s, "mcp/remote-fetch", CUSTODY_SEV_HIGH, rest, "%s",
                      "downloads code and runs it at every start");
             }
-            emit(s, "mcp/inline-shell", CU_SEV_DEFAULT, rest, "started through %s with a script",
-                 l);
+            bool encoded = ieq(a->v[k - 1], "-encodedcommand") || ieq(a->v[k - 1], "-enc") ||
+                           (strstr(rest, "base64") != NULL &&
+                            (strstr(rest, " -d") != NULL || strstr(rest, " -D") != NULL ||
+                             strstr(rest, "--decode") != NULL)) ||
+                           strstr(rest, "FromBase64String") != NULL ||
+                           strstr(rest, "frombase64string") != NULL ||
+                           strstr(rest, "b64decode") != NULL;
+            if (encoded) {
+                emit(s, "mcp/inline-shell", CUSTODY_SEV_CRITICAL, rest,
+                     "started through %s with a base64-encoded command: what runs is hidden "
+                     "from review",
+                     l);
+            } else {
+                emit(s, "mcp/inline-shell", CU_SEV_DEFAULT, rest,
+                     "started through %s with a script", l);
+            }
             for (size_t q = k; q < a->n; q++) {
                 if (strstr(a->v[q], "dangerously-skip-permissions") != NULL ||
                     strstr(a->v[q], "--yolo") != NULL) {
@@ -905,6 +926,59 @@ static void check_argv(struct srvctx *s, struct argv *a)
     }
 }
 
+/* A git source (git+https://..., github:owner/repo) without a full commit hash after '@' or
+ * '#': the code that runs is whatever the branch holds when the client starts. */
+static bool git_unpinned(const char *spec)
+{
+    bool git = strncmp(spec, "git+", 4) == 0 || strncmp(spec, "github:", 7) == 0 ||
+               strstr(spec, "github.com/") != NULL || strstr(spec, ".git") != NULL;
+    if (!git) {
+        return false;
+    }
+    const char *p = strrchr(spec, '@');
+    const char *h = strrchr(spec, '#');
+    const char *r = p != NULL && (h == NULL || p > h) ? p : h;
+    const char *sch = strstr(spec, "://");
+    if (r == NULL || (sch != NULL && r < sch)) {
+        return true;
+    }
+    size_t n = 0;
+    for (r++; (*r >= '0' && *r <= '9') || (*r >= 'a' && *r <= 'f'); r++) {
+        n++;
+    }
+    return n < 40;
+}
+
+/* A tunnel or a raw public IP address as an MCP server host. */
+static bool tunnel_or_ip(const char *url)
+{
+    static const char *const tun[] = {
+        "ngrok.io",   "ngrok-free.app", "ngrok.app", "ngrok-free.dev", "trycloudflare.com",
+        "serveo.net", "localhost.run",  "loca.lt",   "pinggy",         "localtunnel",
+        NULL
+    };
+    const char *h = strstr(url, "://");
+    h = h != NULL ? h + 3 : url;
+    const char *e = h;
+    while (*e != '\0' && *e != '/' && *e != '?' && *e != '#') {
+        e++;
+    }
+    for (size_t i = 0; tun[i] != NULL; i++) {
+        size_t tl = strlen(tun[i]);
+        for (const char *q = h; q + tl <= e; q++) {
+            if (strncasecmp(q, tun[i], tl) == 0) {
+                return true;
+            }
+        }
+    }
+    bool ip = h < e;
+    for (const char *q = h; q < e && *q != ':'; q++) {
+        ip &= (*q >= '0' && *q <= '9') || *q == '.';
+    }
+    return ip && strncmp(h, "10.", 3) != 0 && strncmp(h, "192.168.", 8) != 0 &&
+           strncmp(h, "127.", 4) != 0 && strncmp(h, "0.", 2) != 0;
+}
+
 static bool loopback(const char *url)
 {
     const char *h = strstr(url, "://");
@@ -924,9 +998,15 @@ static void check_url(struct srvctx *s, const char *url, bool auth_header)
         if (strncmp(url + 7, "0.0.0.0", 7) == 0) {
             emit(s, "mcp/bind-all-interfaces", CU_SEV_DEFAULT, url, "URL %s", url);
         } else if (!loopback(url)) {
-            emit(s, "mcp/insecure-transport", auth_header ? CUSTODY_SEV_HIGH : CU_SEV_DEFAULT, url,
-                 "remote server over plain HTTP: %s", url);
+            bool tun = tunnel_or_ip(url);
+            emit(s, "mcp/insecure-transport",
+                 auth_header || tun ? CUSTODY_SEV_HIGH : CU_SEV_DEFAULT, url,
+                 "remote server over plain HTTP%s: %s",
+                 tun ? " on a tunnel or a raw IP address" : "", url);
         }
+    } else if (tunnel_or_ip(url)) {
+        emit(s, "mcp/insecure-transport", CU_SEV_DEFAULT, url,
+             "remote server on a tunnel or a raw IP address: %s", url);
     }
     cu_agent_check_secret(s->d, s->line, "mcp/plaintext-secret", s->name, NULL, url);
     /* ?api_key=literal */

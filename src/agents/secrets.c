@@ -4,6 +4,7 @@
 #include "agents/agents.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "agents/agentcfg.h"
 #include "core/redact.h"
@@ -266,6 +267,22 @@ static size_t match_url_password(const char *t, size_t len, size_t i, size_t *po
     size_t pwn = k - colon - 1;
     if (cu_secret_is_placeholder(pw, pwn) || pw[0] == '$' || has_ci(pw, pwn, "pass")) {
         return 0;
+    }
+    /* guest:guest@, postgres:postgres@: a service's default login, not a secret; the same for
+     * any login to a local development host (localhost, 127.0.0.1, example hosts) */
+    if (colon - j == pwn && strncasecmp(t + j, pw, pwn) == 0) {
+        return 0;
+    }
+    static const char *const local[] = { "localhost",   "127.0.0.1",   "host.docker.internal",
+                                         "example.com", "example.org", "0.0.0.0",
+                                         "[::1]",       NULL };
+    for (size_t l = 0; local[l] != NULL; l++) {
+        size_t ln = strlen(local[l]);
+        if (ln <= len - k - 1 && strncasecmp(t + k + 1, local[l], ln) == 0 &&
+            (ln == len - k - 1 || t[k + 1 + ln] == ':' || t[k + 1 + ln] == '/' ||
+             t[k + 1 + ln] == '"' || t[k + 1 + ln] == '\n' || t[k + 1 + ln] == ' ')) {
+            return 0;
+        }
     }
     *poff = colon + 1;
     return pwn;

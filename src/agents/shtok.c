@@ -4,9 +4,11 @@
  * judged: a download or decoder piped into a shell/interpreter, a shell running a substituted
  * download, sh -c / eval of a string that does so, encoded PowerShell, persistence commands,
  * password-protected archives. Never executes anything. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "agents/skillcheck.h"
 #include "engine/engine.h"
@@ -47,6 +49,8 @@ struct sh {
     size_t nvars;
     char *redir[8]; /* redirect targets of the statement, judged with it */
     size_t nredir;
+    char dl[256];   /* where a download of an earlier statement was written */
+    bool dl_vendor; /* ... from a vendor URL (https, named host) */
     char heredoc[4][64];
     bool heredoc_tabs[4];
     size_t nheredoc;
@@ -331,6 +335,20 @@ static bool has_arg(const struct sh *s, size_t st, size_t from, const char *a)
     return false;
 }
 
+static bool stage_has(const struct sh *s, size_t st, const char *needle)
+{
+    size_t nn = strlen(needle);
+    for (size_t i = 0; i < s->nw[st]; i++) {
+        const char *w = s->st[st][i].v;
+        for (size_t j = 0; s->st[st][i].n >= nn && j <= s->st[st][i].n - nn; j++) {
+            if (strncasecmp(w + j, needle, nn) == 0) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 static bool has_prefix_arg(const struct sh *s, size_t st, size_t from, const char *a)
 {
     size_t n = strlen(a);
@@ -385,6 +403,103 @@ static void utf16_ascii(char *p, size_t *n)
     *n = o;
 }
 
+/* Whether an interpreter stage is given its program (-c CODE, -m MODULE, -e CODE) that does
+ * not execute its standard input. */
+static bool program_given(const struct sh *s, size_t st, size_t a0)
+{
+    for (size_t i = a0 + 1; i + 1 < s->nw[st]; i++) {
+        const char *w = s->st[st][i].v;
+        if (strcmp(w, "-c") == 0 || strcmp(w, "-m") == 0 || strcmp(w, "-e") == 0 ||
+            strcmp(w, "-E") == 0 || strcmp(w, "--eval") == 0 || strcmp(w, "-lc") == 0) {
+            const struct sh_word *p = &s->st[st][i + 1];
+            static const char *const runs[] = { "exec",   "eval",          "source", "| sh",
+                                                "| bash", "spawn",         "system", "popen",
+                                                "runpy",  "child_process", "$(cat",  NULL };
+            for (size_t r = 0; runs[r] != NULL; r++) {
+                size_t rl = strlen(runs[r]);
+                for (size_t j = 0; p->n >= rl && j <= p->n - rl; j++) {
+                    if (memcmp(p->v + j, runs[r], rl) == 0) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+        if (w[0] != '-') {
+            return false; /* a script file name: the pipe is its input */
+        }
+    }
+    return false;
+}
+
+/* The output file of a download stage (curl -o F, curl -sLo F, wget -O F, a redirect). */
+static void remember_download(struct sh *s, size_t st, size_t a0, const char *name)
+{
+    const char *out = NULL;
+    /* curl -o FILE (-O takes no value: the remote name), wget -O FILE, iwr -OutFile FILE */
+    char o = strcmp(name, "curl") == 0 ? 'o' : 'O';
+    for (size_t i = a0 + 1; i + 1 < s->nw[st] && out == NULL; i++) {
+        const char *w = s->st[st][i].v;
+        size_t n = s->st[st][i].n;
+        bool opt = (n == 2 && w[0] == '-' && w[1] == o) || strcmp(w, "--output") == 0 ||
+                   strcmp(w, "--output-document") == 0 || strcasecmp(w, "-OutFile") == 0 ||
+                   (n > 2 && w[0] == '-' && w[1] != '-' && w[n - 1] == o);
+        if (opt && strcmp(s->st[st][i + 1].v, "-") != 0) {
+            out = s->st[st][i + 1].v;
+        }
+    }
+    if (out == NULL && s->nredir > 0) {
+        out = s->redir[s->nredir - 1];
+    }
+    bool digits = out != NULL && out[0] != '\0';
+    for (const char *q = out; digits && *q != '\0'; q++) {
+        digits = *q >= '0' && *q <= '9';
+    }
+    if (out != NULL &&
+        (strncmp(out, "/dev/", 5) == 0 || out[0] == '&' || out[0] == '-' || digits)) {
+        out = NULL; /* >/dev/null, 2>&1, -o - : nothing kept */
+    }
+    if (out != NULL && strlen(out) < sizeof(s->dl) && out[0] != '\0') {
+        memcpy(s->dl, out, strlen(out) + 1);
+        struct cu_buf vb = CU_BUF_INIT(1024);
+        stmt_evidence(s, &vb);
+        s->dl_vendor = vb.p != NULL && sk_vendor_url(vb.p, vb.len);
+        cu_buf_free(&vb);
+    }
+}
+
+/* Whether stage st runs the remembered download (as argv0, through a shell or source) or
+ * makes it executable. The base names are compared: "./u" and "/tmp/u" after "cd /tmp". */
+static bool runs_download(const struct sh *s, size_t st, size_t a0, const char *name)
+{
+    if (a0 == SIZE_MAX) {
+        return false;
+    }
+    const char *base = strrchr(s->dl, '/');
+    base = base != NULL ? base + 1 : s->dl;
+    if (base[0] == '\0') {
+        return false;
+    }
+    bool chmod = strcmp(name, "chmod") == 0 &&
+                 (has_arg(s, st, a0 + 1, "+x") || has_arg(s, st, a0 + 1, "755") ||
+                  has_arg(s, st, a0 + 1, "777") || has_arg(s, st, a0 + 1, "u+x") ||
+                  has_arg(s, st, a0 + 1, "a+x"));
+    bool runner = sk_is_runner(name) || strcmp(name, "source") == 0 || strcmp(name, ".") == 0 ||
+                  strcmp(name, "open") == 0 || strcmp(name, "start") == 0;
+    for (size_t i = a0; i < s->nw[st]; i++) {
+        if (i > a0 && !chmod && !runner) {
+            break;
+        }
+        const char *w = s->st[st][i].v;
+        const char *wb = strrchr(w, '/');
+        wb = wb != NULL ? wb + 1 : w;
+        if (strcmp(wb, base) == 0 && (i > a0 || (!chmod && !runner))) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void judge(struct sh *s)
 {
     char name[64], prev[64] = "";
@@ -408,17 +523,76 @@ static void judge(struct sh *s)
                       strcmp(name, "uudecode") == 0;
         if (fetch) {
             s->flags |= SK_FETCH;
+            remember_download(s, st, a0, name);
+        }
+        /* a file an earlier download wrote is made executable or run: curl -o /tmp/u URL &&
+         * chmod +x /tmp/u && /tmp/u */
+        if (s->dl[0] != '\0' && !fetch && !s->ran && runs_download(s, st, a0, name)) {
+            s->ran = true;
+            s->flags |= SK_RAN;
+            report(s, "skill/fetch-and-run", s->dl_vendor ? CUSTODY_SEV_LOW : CU_SEV_DEFAULT,
+                   s->dl_vendor ? "a file downloaded from a vendor URL is made executable or run"
+                                : "a downloaded file is made executable or run");
+            s->dl[0] = '\0';
+        }
+        /* macOS Gatekeeper bypass and password prompts, the AMOS stealer's install steps */
+        /* in prose the command is a code span inside a sentence: look for it past argv0 */
+        size_t gx = a0;
+        char gname[64];
+        memcpy(gname, name, sizeof(gname));
+        for (size_t i = a0; s->prose && i < s->nw[st]; i++) {
+            char wn[64];
+            sk_cmd_name(s->st[st][i].v, s->st[st][i].n, wn, sizeof(wn));
+            if (strcmp(wn, "xattr") == 0 || strcmp(wn, "spctl") == 0 ||
+                strcmp(wn, "osascript") == 0) {
+                gx = i;
+                memcpy(gname, wn, sizeof(gname));
+                break;
+            }
+        }
+        bool gatekeeper =
+            (strcmp(gname, "xattr") == 0 &&
+             (has_arg(s, st, gx + 1, "com.apple.quarantine") || has_arg(s, st, gx + 1, "-c") ||
+              has_arg(s, st, gx + 1, "-cr") || has_arg(s, st, gx + 1, "-rc"))) ||
+            (strcmp(gname, "spctl") == 0 && (has_arg(s, st, gx + 1, "--master-disable") ||
+                                             has_arg(s, st, gx + 1, "--global-disable")));
+        bool admin = strcmp(gname, "osascript") == 0 && stage_has(s, st, "administrator") &&
+                     stage_has(s, st, "privileges");
+        /* clearing the flag of a program a package manager installed (brew) is routine; of a
+         * download in /tmp or ~/Downloads, or after a download in the same script, it is the
+         * stealer's install step */
+        bool fresh = strcmp(gname, "spctl") == 0 || (s->flags & SK_FETCH) != 0 ||
+                     stage_has(s, st, "/tmp") || stage_has(s, st, "downloads") ||
+                     stage_has(s, st, "tmpdir") || stage_has(s, st, "/var/folders") ||
+                     stage_has(s, st, "/volumes/");
+        if (gatekeeper || admin) {
+            report(s, "skill/fetch-and-run", admin || fresh ? CUSTODY_SEV_HIGH : CUSTODY_SEV_LOW,
+                   gatekeeper ? "removes the macOS quarantine flag or turns off Gatekeeper, so a "
+                                "downloaded program runs unchecked"
+                              : "AppleScript asks for the administrator password to run a "
+                                "command (a stealer's password prompt)");
         }
         if (decode) {
             s->flags |= SK_DECODE;
         }
-        /* a runner fed by a download or a decoder earlier in the pipeline */
+        /* a runner fed by a download or a decoder earlier in the pipeline; an interpreter
+         * given its program (python3 -c CODE, python3 -m json.tool, node -e, bash -c) reads the
+         * pipe as data, unless that program executes what it reads */
+        if (runner && (fetch_before || decode_before) && !s->ran && program_given(s, st, a0)) {
+            runner = false;
+        }
         if (runner && (fetch_before || decode_before) && !s->ran) {
             s->ran = true;
             s->flags |= SK_RAN;
-            report(s, "skill/fetch-and-run", CU_SEV_DEFAULT,
-                   fetch_before ? "a download is piped into a shell or interpreter"
-                                : "decoded data is piped into a shell or interpreter");
+            struct cu_buf vb = CU_BUF_INIT(1024);
+            stmt_evidence(s, &vb);
+            bool vendor = s->k->doc && fetch_before && !decode_before && vb.p != NULL &&
+                          sk_vendor_url(vb.p, vb.len);
+            cu_buf_free(&vb);
+            report(s, "skill/fetch-and-run", vendor ? CUSTODY_SEV_LOW : CU_SEV_DEFAULT,
+                   vendor         ? "a vendor installer (https, named host) is piped into a shell"
+                   : fetch_before ? "a download is piped into a shell or interpreter"
+                                  : "decoded data is piped into a shell or interpreter");
         }
         /* echo <base64> | base64 -d: look at what it decodes to */
         if (decode && echo_stage != SIZE_MAX) {
@@ -442,8 +616,16 @@ static void judge(struct sh *s)
             if ((w->flags & (SK_FETCH | SK_DECODE)) && !s->ran) {
                 s->ran = true;
                 s->flags |= SK_RAN;
-                report(s, "skill/fetch-and-run", CU_SEV_DEFAULT,
-                       "a shell runs the output of a download or decoder");
+                bool vendor = false;
+                if (s->k->doc && !(w->flags & SK_DECODE)) {
+                    struct cu_buf vb = CU_BUF_INIT(1024);
+                    stmt_evidence(s, &vb);
+                    vendor = vb.p != NULL && sk_vendor_url(vb.p, vb.len);
+                    cu_buf_free(&vb);
+                }
+                report(s, "skill/fetch-and-run", vendor ? CUSTODY_SEV_LOW : CU_SEV_DEFAULT,
+                       vendor ? "a shell runs a vendor installer (https, named host)"
+                              : "a shell runs the output of a download or decoder");
             }
             if ((strcmp(name, "powershell") == 0 || strcmp(name, "pwsh") == 0) &&
                 (strcasecmp(w->v, "-enc") == 0 || strcasecmp(w->v, "-e") == 0 ||
@@ -545,7 +727,9 @@ static void judge(struct sh *s)
                 path |= strstr(v, "PATH=") != NULL;
             }
             if (config) {
-                rc_sev = path ? CUSTODY_SEV_MEDIUM : CUSTODY_SEV_LOW;
+                /* PATH changes are medium in a script the skill runs; in documentation
+                 * ("add ~/bin to PATH") they are the reader's own configuration */
+                rc_sev = path && !s->k->doc ? CUSTODY_SEV_MEDIUM : CUSTODY_SEV_LOW;
             }
         }
         s->k->rc_sev = rc_sev;
@@ -558,6 +742,17 @@ static void judge(struct sh *s)
     }
     /* word checks (code only: prose lines are checked whole by the caller) */
     for (size_t st = 0; st < s->ns; st++) {
+        /* a start-up file named as an argument is written only by a writer (tee, cp, sed -i,
+         * ...); `source ~/.zshrc` reads it */
+        char wn[64];
+        size_t w0 = argv0(s, st, wn, sizeof(wn));
+        static const char *const writers[] = { "tee", "cp",    "mv",   "ln",  "install",  "sed",
+                                               "dd",  "rsync", "perl", "awk", "truncate", NULL };
+        bool writer = w0 == SIZE_MAX;
+        for (size_t q = 0; writers[q] != NULL && !writer; q++) {
+            writer = strcmp(wn, writers[q]) == 0;
+        }
+        s->k->rc_sev = writer ? 0 : CUSTODY_SEV_LOW;
         for (size_t i = 0; i < s->nw[st]; i++) {
             if (!s->prose) {
                 sk_check_word(s->k, s->st[st][i].v, s->st[st][i].n, s->stmt_line, true);
@@ -567,6 +762,7 @@ static void judge(struct sh *s)
         }
         s->nw[st] = 0;
     }
+    s->k->rc_sev = 0;
     s->ns = 0;
 }
 
@@ -704,6 +900,18 @@ unsigned sk_check_shell(struct sk *k, const char *text, size_t len, uint32_t lin
             }
             cu_buf_free(&w);
             continue;
+        }
+        if (c == '<') {
+            /* a documentation placeholder (<id>, <your-token>): text, not two redirects */
+            size_t j = s->i + 1;
+            while (j < s->len && (isalnum((unsigned char)s->t[j]) || s->t[j] == '_' ||
+                                  s->t[j] == '-' || s->t[j] == '.')) {
+                j++;
+            }
+            if (j > s->i + 1 && j < s->len && s->t[j] == '>') {
+                s->i = j + 1;
+                continue;
+            }
         }
         if (c == '<' || c == '>') {
             while (s->i < s->len && (s->t[s->i] == '<' || s->t[s->i] == '>' || s->t[s->i] == '&')) {

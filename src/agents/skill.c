@@ -260,6 +260,59 @@ static bool contains_ci(const char *h, const char *needle)
     return false;
 }
 
+/* "Always use this skill when the user asks about X", "for any request involving GitHub
+ * Actions", "for any React task": the trigger is scoped by what follows the phrase. */
+static bool scoped_trigger(const char *desc, const char *pat)
+{
+    size_t pn = strlen(pat);
+    for (const char *h = desc; *h != '\0'; h++) {
+        if (strncasecmp(h, pat, pn) != 0) {
+            continue;
+        }
+        const char *p = h + pn;
+        char w[24];
+        size_t wn = 0;
+        while (*p == ' ' || *p == '*' || *p == '`') {
+            p++;
+        }
+        while (wn + 1 < sizeof(w) && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) {
+            w[wn++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+            p++;
+        }
+        w[wn] = '\0';
+        bool quant = (pn > 4 && strcmp(pat + pn - 4, " any") == 0) ||
+                     (pn > 6 && strcmp(pat + pn - 6, " every") == 0) ||
+                     (pn > 4 && strcmp(pat + pn - 4, " all") == 0);
+        if (quant) {
+            static const char *const generic[] = {
+                "task",    "tasks",     "request", "requests", "question", "questions", "thing",
+                "things",  "purpose",   "prompt",  "prompts",  "message",  "messages",  "query",
+                "queries", "situation", "work",    "job",      "case",     "",          NULL
+            };
+            for (size_t g = 0; generic[g] != NULL; g++) {
+                if (strcmp(w, generic[g]) == 0) {
+                    return false;
+                }
+            }
+            return true; /* "for any React task" */
+        }
+        static const char *const qual[] = {
+            "when",      "whenever", "if",         "involving", "about",    "related",
+            "regarding", "that",     "which",      "where",     "with",     "in",
+            "on",        "to",       "concerning", "for",       "during",   "while",
+            "relating",  "before",   "after",      "as",        "touching", "mentioning",
+            "like",      "such",     "around",     "from",      NULL
+        };
+        for (size_t q = 0; qual[q] != NULL; q++) {
+            if (strcmp(w, qual[q]) == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+    return false;
+}
+
 static void
 over_broad(struct cu_ctx *ctx, const struct cu_source *src, const char *desc, uint32_t line)
 {
@@ -289,7 +342,7 @@ over_broad(struct cu_ctx *ctx, const struct cu_source *src, const char *desc, ui
                                         "no matter what the user",
                                         NULL };
     for (size_t i = 0; pats[i] != NULL; i++) {
-        if (contains_ci(desc, pats[i])) {
+        if (contains_ci(desc, pats[i]) && !scoped_trigger(desc, pats[i])) {
             cu_emit_line(ctx, src, line, "skill/over-broad-trigger", CU_SEV_DEFAULT, pats[i],
                          "the description asks for the skill to be used for everything ('%s')",
                          pats[i]);
@@ -333,7 +386,10 @@ static void paragraph(struct sk *k, const char *t, size_t n, uint32_t line)
     size_t m = n < sizeof(buf) - 1 ? n : sizeof(buf) - 1;
     memcpy(buf, t, m);
     buf[m] = '\0';
-    bool pass = contains_ci(buf, "password:") || contains_ci(buf, "password is") ||
+    bool pass = contains_ci(buf, "extract using:") || contains_ci(buf, "extract with:") ||
+                contains_ci(buf, "extract using password") || contains_ci(buf, "unzip using:") ||
+                contains_ci(buf, "archive password") || contains_ci(buf, "pwd:") ||
+                contains_ci(buf, "password:") || contains_ci(buf, "password is") ||
                 contains_ci(buf, "password -") || contains_ci(buf, "pass:") ||
                 contains_ci(buf, "passcode:") || contains_ci(buf, "password `") ||
                 contains_ci(buf, "password \"") || contains_ci(buf, "password '");
@@ -346,7 +402,28 @@ static void paragraph(struct sk *k, const char *t, size_t n, uint32_t line)
         sk_emit(k, line, "skill/protected-archive", CU_SEV_DEFAULT, t, m,
                 "instructions download an archive and give its password");
     }
-    bool prereq = contains_ci(buf, "prerequisite") || contains_ci(buf, "before using this skill") ||
+    /* ClawHavoc: "Visit [this page](https://glot.io/snippets/...) and execute the installation
+     * command in Terminal": a script from a paste site, run by hand */
+    static const char *const paste[] = { "glot.io",  "pastebin.com", "rentry.co", "rentry.org",
+                                         "hastebin", "paste.ee",     "ghostbin",  "pastes.io",
+                                         "dpaste",   "controlc.com", "justpaste", NULL };
+    bool on_paste = false;
+    for (size_t q = 0; paste[q] != NULL && !on_paste; q++) {
+        on_paste = contains_ci(buf, paste[q]);
+    }
+    bool exec_words = contains_ci(buf, "execute") || contains_ci(buf, "run ") ||
+                      contains_ci(buf, "paste") || contains_ci(buf, "copy");
+    bool where = contains_ci(buf, "terminal") || contains_ci(buf, "command") ||
+                 contains_ci(buf, "script") || contains_ci(buf, "shell") ||
+                 contains_ci(buf, "powershell");
+    if (on_paste && exec_words && where) {
+        sk_emit(k, line, "skill/fetch-and-run", CUSTODY_SEV_CRITICAL, t, m,
+                "instructions have a command from a paste site run in a terminal");
+    }
+    bool prereq = k->in_prereq || contains_ci(buf, "prerequisite") ||
+                  contains_ci(buf, "before using") || contains_ci(buf, "before proceeding") ||
+                  contains_ci(buf, "is required") || contains_ci(buf, "must be installed") ||
+                  contains_ci(buf, "requires the") || contains_ci(buf, "before using this skill") ||
                   contains_ci(buf, "required dependency") || contains_ci(buf, "must install") ||
                   contains_ci(buf, "must be running") || contains_ci(buf, "helper tool");
     bool run = contains_ci(buf, "run ") || contains_ci(buf, "execute") ||
@@ -378,7 +455,7 @@ static void markdown(struct sk *k, const char *t, size_t n, uint32_t first_line)
             e++;
         }
         size_t s = i;
-        while (s < e && (t[s] == ' ' || t[s] == '\t')) {
+        while (s < e && (t[s] == ' ' || t[s] == '\t' || t[s] == '\r')) { /* CRLF blank lines */
             s++;
         }
         bool is_fence =
@@ -408,6 +485,15 @@ static void markdown(struct sk *k, const char *t, size_t n, uint32_t first_line)
             para = e < n ? e + 1 : e;
             para_line = line + 1;
         } else if (!fence) {
+            if (t[s] == '#') {
+                /* the section a paragraph belongs to: "## Prerequisites", "## Requirements" */
+                char hb[128];
+                size_t hn = e - s < sizeof(hb) - 1 ? e - s : sizeof(hb) - 1;
+                memcpy(hb, t + s, hn);
+                hb[hn] = '\0';
+                k->in_prereq = contains_ci(hb, "prerequisite") || contains_ci(hb, "requirement") ||
+                               contains_ci(hb, "before you") || contains_ci(hb, "dependencies");
+            }
             if (t[s] == '|') {
                 /* a table row: its cells are not a pipeline; only its code spans are commands */
                 for (size_t c = s; c < e; c++) {
@@ -666,7 +752,7 @@ static int skill_analyze(struct cu_ctx *ctx, struct cu_source *src)
     }
     cu_text_check_unicode(ctx, src, text, len, 1, "skill");
     cu_text_check_language(ctx, src, text, len, 1, "skill");
-    struct sk k = { ctx, src, 0, 0, false, 0, false };
+    struct sk k = { .ctx = ctx, .src = src, .doc = true };
     markdown(&k, text + body, len - body, body_line);
     cu_agents_secrets(ctx, src, text, len, 1, "skill/hardcoded-secret");
     component(ctx, src, &f);
@@ -754,7 +840,7 @@ static int script_analyze(struct cu_ctx *ctx, struct cu_source *src)
     if (rc < 0) {
         return rc;
     }
-    struct sk k = { ctx, src, 0, 0, false, 0, false };
+    struct sk k = { .ctx = ctx, .src = src };
     const char *n = src->name;
     k.minified_name = strstr(n, ".min.") != NULL;
     cu_text_check_unicode(ctx, src, text, len, 1, "skill");
@@ -766,6 +852,7 @@ static int script_analyze(struct cu_ctx *ctx, struct cu_source *src)
         sk_check_js(&k, text, len, 1);
     } else if (cu_has_suffix_ci(n, ".md") || cu_has_suffix_ci(n, ".txt")) {
         cu_text_check_language(ctx, src, text, len, 1, "skill");
+        k.doc = true;
         markdown(&k, text, len, 1);
     } else {
         (void)sk_check_shell(&k, text, len, 1, false);

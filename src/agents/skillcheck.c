@@ -1,5 +1,6 @@
 /* Judgement of the words and strings of a skill (skillcheck.h): sensitive paths (credential and
  * wallet harvesting), exfiltration endpoints, persistence locations, encoded blobs. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +116,21 @@ static const char *ci_find(const char *h, size_t hn, const char *needle)
     return NULL;
 }
 
+/* Whether the bytes before a dot-name point into a home directory. */
+static bool home_anchored(const char *w, size_t n)
+{
+    static const char *const anchors[] = { "~",       "home/",      "home}/",      "home\\",
+                                           "home}\\", "home%/",     "home%\\",     "profile%",
+                                           "homedir", "expanduser", "path.home",   "/users/",
+                                           "/root/",  "appdata",    "userprofile", NULL };
+    for (size_t i = 0; anchors[i] != NULL; i++) {
+        if (ci_find(w, n, anchors[i]) != NULL) {
+            return true;
+        }
+    }
+    return false;
+}
+
 struct needle {
     const char *s;
     const char *what;
@@ -184,6 +200,7 @@ static const struct needle exfil[] = {
     { "hastebin", "paste site" },
     { "ghostbin", "paste site" },
     { "rentry.co", "paste site" },
+    { "glot.io", "paste site" },
     { "transfer.sh", "file drop" },
     { "file.io", "file drop" },
     { "0x0.st", "file drop" },
@@ -196,11 +213,63 @@ static const struct needle exfil[] = {
     { "requestbin", "request catcher" },
     { "pipedream.net", "request catcher" },
     { "interact.sh", "out-of-band catcher" },
-    { "oast.", "out-of-band catcher" },
+    { ".oast.fun", "out-of-band catcher" },
+    { ".oast.pro", "out-of-band catcher" },
+    { ".oast.live", "out-of-band catcher" },
+    { ".oast.site", "out-of-band catcher" },
+    { ".oast.online", "out-of-band catcher" },
+    { ".oast.me", "out-of-band catcher" },
     { "burpcollaborator", "out-of-band catcher" },
     { "canarytokens", "canary host" },
     { NULL, NULL },
 };
+
+/* Hosts that no vendor installer is served from: shorteners and dynamic DNS. */
+static const char *const unvendor[] = { "bit.ly",      "tinyurl.",   "is.gd/",    "t.co/",
+                                        "cutt.ly",     "rb.gy",      "shorturl.", "duckdns.",
+                                        "no-ip.",      "ddns.",      "gist.",     "pages.dev",
+                                        "workers.dev", "herokuapp.", "github.io", NULL };
+
+bool sk_vendor_url(const char *t, size_t n)
+{
+    size_t urls = 0;
+    for (size_t i = 0; i + 7 < n; i++) {
+        if (strncasecmp(t + i, "http://", 7) == 0 || strncasecmp(t + i, "ftp://", 6) == 0) {
+            return false;
+        }
+        if (n - i <= 8 || strncasecmp(t + i, "https://", 8) != 0) {
+            continue;
+        }
+        size_t h = i + 8, e = h, dots = 0;
+        bool alpha = false;
+        while (e < n && (isalnum((unsigned char)t[e]) || t[e] == '-' || t[e] == '.')) {
+            alpha |= isalpha((unsigned char)t[e]) != 0;
+            dots += t[e] == '.';
+            e++;
+        }
+        if (!alpha || dots == 0 || (e < n && (t[e] == '@' || t[e] == ':'))) {
+            return false; /* raw IP, bare name, user@host or an odd port */
+        }
+        size_t ue = e;
+        while (ue < n && t[ue] != ' ' && t[ue] != '\n' && t[ue] != '|' && t[ue] != '"' &&
+               t[ue] != '\'' && t[ue] != ')') {
+            ue++;
+        }
+        for (size_t k = 0; exfil[k].s != NULL; k++) {
+            if (ci_find(t + h, ue - h, exfil[k].s) != NULL) {
+                return false;
+            }
+        }
+        for (size_t k = 0; unvendor[k] != NULL; k++) {
+            if (ci_find(t + h, ue - h, unvendor[k]) != NULL) {
+                return false;
+            }
+        }
+        urls++;
+        i = ue > i ? ue - 1 : i;
+    }
+    return urls > 0 && ci_find(t, n, "base64") == NULL && ci_find(t, n, "frombase64") == NULL;
+}
 
 static const struct needle persist[] = {
     { "launchagents", "launchd agent" },
@@ -281,8 +350,33 @@ static bool hex_char(char c)
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
+/* A base64 run that decodes to an image, font or document (an SVG icon table, an embedded
+ * PNG, a WOFF font): data, not a hidden payload. */
+static bool b64_media(const char *w, size_t n)
+{
+    size_t dn = 0;
+    char *d = sk_b64(w, n > 64 ? 64 : n, &dn);
+    if (d == NULL) {
+        return false;
+    }
+    static const struct {
+        const char *m;
+        size_t n;
+    } magic[] = {
+        { "<svg", 4 },         { "<?xml", 5 },    { "\x89PNG\r\n", 6 }, { "GIF8", 4 },
+        { "\xff\xd8\xff", 3 }, { "%PDF-", 5 },    { "wOFF", 4 },        { "wOF2", 4 },
+        { "OTTO", 4 },         { "\0\1\0\0", 4 }, { "RIFF", 4 },
+    };
+    bool media = false;
+    for (size_t i = 0; i < sizeof(magic) / sizeof(magic[0]) && !media; i++) {
+        media = dn >= magic[i].n && memcmp(d, magic[i].m, magic[i].n) == 0;
+    }
+    free(d);
+    return media;
+}
+
 /* A long base64 or hex run (not a path: few '/'), with mixed classes for base64. */
-static bool blob(const char *w, size_t n, const char **kind)
+static bool blob(const char *w, size_t n, const char **kind, size_t *start)
 {
     size_t run = 0, upper = 0, lower = 0, digit = 0, slash = 0, hex = 0, best = 0;
     for (size_t i = 0; i <= n; i++) {
@@ -296,12 +390,14 @@ static bool blob(const char *w, size_t n, const char **kind)
             hex = hex_char(c) ? hex + 1 : 0;
             if (hex >= 200) {
                 *kind = "hex blob";
+                *start = i + 1 - hex;
                 return true;
             }
         } else {
             if (run >= 200 && upper * 20 > run && lower * 20 > run && digit * 50 > run &&
                 slash * 20 < run) {
                 *kind = "base64 blob";
+                *start = i - run;
                 return true;
             }
             best = run > best ? run : best;
@@ -324,8 +420,15 @@ void sk_check_word(struct sk *k, const char *w, size_t n, uint32_t line, bool co
             (void)snprintf(msg, sizeof(msg), "%s %s (%s)",
                            code ? "code reads" : "instructions name", harvest[i].what,
                            harvest[i].s);
-            sk_emit(k, line, "skill/credential-harvesting",
-                    code ? CUSTODY_SEV_HIGH : CUSTODY_SEV_MEDIUM, w, n, msg);
+            int sev = code ? CUSTODY_SEV_HIGH : CUSTODY_SEV_MEDIUM;
+            bool project =
+                strcmp(harvest[i].s, ".azure/") == 0 || strcmp(harvest[i].s, ".npmrc") == 0;
+            if (project && !home_anchored(w, (size_t)(at - w))) {
+                /* ".azure/pipelines/ci.yml", "the project's .npmrc": the same names exist in
+                 * every repository; only the copy in the home directory holds the login */
+                sev = CUSTODY_SEV_LOW;
+            }
+            sk_emit(k, line, "skill/credential-harvesting", sev, w, n, msg);
             break;
         }
     }
@@ -335,8 +438,27 @@ void sk_check_word(struct sk *k, const char *w, size_t n, uint32_t line, bool co
             (void)snprintf(msg, sizeof(msg), "exfiltration endpoint: %s (%s)", exfil[i].what,
                            exfil[i].s);
             bool catcher = strstr(exfil[i].what, "catcher") != NULL;
-            sk_emit(k, line, "skill/exfil-endpoint",
-                    code || catcher ? CUSTODY_SEV_HIGH : CUSTODY_SEV_MEDIUM, w, n, msg);
+            int sev = code || catcher ? CUSTODY_SEV_HIGH : CUSTODY_SEV_MEDIUM;
+            /* a Telegram or Discord skill talking to its own bot: the token is the user's
+             * (a placeholder or variable), or the skill is named after the service. A stealer
+             * hard-codes its bot token and chat id. */
+            const char *svc = strstr(exfil[i].what, "Telegram") != NULL  ? "telegram"
+                              : strstr(exfil[i].what, "Discord") != NULL ? "discord"
+                                                                         : NULL;
+            if (svc != NULL) {
+                const char *at = ci_find(w, n, exfil[i].s);
+                size_t after = at != NULL ? (size_t)(at - w) + strlen(exfil[i].s) : n;
+                bool placeholder =
+                    after < n &&
+                    (w[after] == '$' || w[after] == '{' || w[after] == '<' || w[after] == '%' ||
+                     (n - after >= 4 && strncasecmp(w + after, "your", 4) == 0) ||
+                     (n - after >= 3 && strncmp(w + after, "123", 3) == 0));
+                bool named = ci_find(k->src->loc, strlen(k->src->loc), svc) != NULL;
+                if (placeholder || named) {
+                    sev = CUSTODY_SEV_LOW;
+                }
+            }
+            sk_emit(k, line, "skill/exfil-endpoint", sev, w, n, msg);
             break;
         }
     }
@@ -363,7 +485,9 @@ void sk_check_word(struct sk *k, const char *w, size_t n, uint32_t line, bool co
         }
     }
     const char *kind = NULL;
-    if (n >= 200 && blob(w, n, &kind) && ci_find(w, n > 64 ? 64 : n, "data:image/") == NULL) {
+    size_t bs = 0;
+    if (n >= 200 && blob(w, n, &kind, &bs) && ci_find(w, n > 64 ? 64 : n, "data:image/") == NULL &&
+        !(strcmp(kind, "base64 blob") == 0 && b64_media(w + bs, n - bs))) {
         sk_emit(k, line, "skill/obfuscation", CU_SEV_DEFAULT, w, n > 80 ? 80 : n, kind);
     }
 }
@@ -410,24 +534,14 @@ char *sk_b64(const char *s, size_t n, size_t *out_len)
 
 bool sk_shell_worthy(const char *t, size_t n)
 {
-    static const char *const cmds[] = { "crontab",
-                                        "launchctl",
-                                        "systemctl",
-                                        "schtasks",
-                                        "reg ",
-                                        "unzip",
-                                        "7z",
-                                        "unrar",
-                                        "powershell",
-                                        "pwsh",
-                                        "iex",
-                                        "invoke-",
-                                        "register-scheduledtask",
-                                        "eval",
-                                        "-c ",
-                                        "base64",
-                                        "<<",
-                                        NULL };
+    static const char *const cmds[] = {
+        "crontab", "launchctl", "systemctl", "schtasks",
+        "reg ",    "unzip",     "7z",        "unrar",
+        "xattr",   "spctl",     "osascript", "powershell",
+        "pwsh",    "iex",       "invoke-",   "register-scheduledtask",
+        "eval",    "-c ",       "base64",    "<<",
+        NULL
+    };
     for (size_t i = 0; i < n; i++) {
         if (t[i] == '|' || t[i] == '`' ||
             ((t[i] == '$' || t[i] == '<') && i + 1 < n && t[i + 1] == '(')) {

@@ -21,6 +21,9 @@ struct sk {
     bool prose_seen_archive; /* set by prose checks */
     int rc_sev;              /* severity for a shell start-up file write; 0 = high */
     bool minified_name;      /* the file is named *.min.js: minified by design (low) */
+    bool in_prereq;          /* the Markdown section is "Prerequisites"/"Requirements" */
+    bool doc;                /* Markdown read by people and agents (SKILL.md, references/),
+                              * not a script the skill runs */
 };
 
 /* Flags a shell check returns about what the text does. */
@@ -55,6 +58,13 @@ bool sk_is_fetcher(const char *cmd);
 bool sk_is_runner(const char *cmd);
 /* Decodes standard/URL-safe base64 (no whitespace) into a fresh buffer; NULL when invalid. */
 char *sk_b64(const char *s, size_t n, size_t *out_len);
+
+/* True when t[0..n) names at least one URL and every URL is https:// to a named host that is not
+ * a paste site, file drop, tunnel, request catcher, shortener or dynamic-DNS name, and the text
+ * does not decode base64: a vendor installer one-liner ("curl -fsSL https://bun.sh/install |
+ * bash"), reported low instead of critical. A raw IP, http://, a URL in a variable or base64
+ * keep the one-liner critical. */
+bool sk_vendor_url(const char *t, size_t n);
 
 /* prompt.c helpers shared with skill.c */
 bool cu_prompt_path(const char *loc);

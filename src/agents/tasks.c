@@ -114,8 +114,11 @@ static void hook_entry(const struct cu_agent_doc *d,
     }
     if (cmd != NULL) {
         char *safe = cu_agent_safe(cmd);
+        /* hooks that run a script of the plugin/project itself are how hooks are meant to be
+         * used (inventory, low); a download, network call or inline interpreter is high */
         cu_emit_line(d->ctx, d->src, cu_agent_line(d, ptr), "agent/hook-command",
-                     payload_severity(cmd), safe, "hook on %s runs a command automatically", event);
+                     payload_severity(cmd) == CUSTODY_SEV_HIGH ? CUSTODY_SEV_HIGH : CUSTODY_SEV_LOW,
+                     safe, "hook on %s runs a command automatically", event);
         free(safe);
     }
     const json_t *inner = json_object_get(h, "hooks");
@@ -131,6 +134,37 @@ static void hook_entry(const struct cu_agent_doc *d,
         free(p);
     }
     free(ip);
+}
+
+bool cu_agent_kiro_hook_match(const json_t *doc)
+{
+    const json_t *when = json_object_get(doc, "when");
+    const json_t *then = json_object_get(doc, "then");
+    return json_is_object(when) && json_is_object(then) &&
+           json_is_string(json_object_get(when, "type")) &&
+           json_is_string(json_object_get(then, "type"));
+}
+
+void cu_agent_kiro_hook(const struct cu_agent_doc *d, const json_t *doc)
+{
+    const json_t *when = json_object_get(doc, "when");
+    const json_t *then = json_object_get(doc, "then");
+    const char *ev = str_of(when, "type");
+    const char *ty = str_of(then, "type");
+    const char *cmd = str_of(then, "command");
+    if (ty != NULL && strcmp(ty, "runCommand") == 0 && cmd != NULL) {
+        char *safe = cu_agent_safe(cmd);
+        cu_emit_line(d->ctx, d->src, cu_agent_line(d, "/then/command"), "agent/hook-command",
+                     payload_severity(cmd) == CUSTODY_SEV_HIGH ? CUSTODY_SEV_HIGH : CUSTODY_SEV_LOW,
+                     safe, "Kiro hook on %s runs a command automatically", ev != NULL ? ev : "?");
+        free(safe);
+    }
+    /* askAgent: the prompt is sent to the agent on every event; check its language */
+    const char *prompt = str_of(then, "prompt");
+    if (prompt != NULL) {
+        cu_text_check_language(d->ctx, d->src, prompt, strlen(prompt),
+                               cu_agent_line(d, "/then/prompt"), "mcp");
+    }
 }
 
 void cu_agent_hooks(const struct cu_agent_doc *d, const json_t *hooks, const char *ptr)

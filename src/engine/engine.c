@@ -408,7 +408,9 @@ static bool
 extension_mismatch(const char *name, const struct cu_analyzer *chosen, const char **ext_out)
 {
     const char *ext = name_extension(name);
-    if (ext == NULL) {
+    /* An analyzer without an extension list identifies its files by name and text shape
+     * (package.json, pyproject.toml, SKILL.md): a name is not a disguise there. */
+    if (ext == NULL || chosen->extensions == NULL) {
         return false;
     }
     bool claimed = false;

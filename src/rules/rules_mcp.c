@@ -141,9 +141,10 @@ static const custody_rule mcp_rules[] = {
       "Windsurf run it as soon as the folder is opened (once automatic tasks are allowed); "
       "high when it downloads, runs a shell one-liner or reaches the network.",
       "Remove runOn folderOpen; run the task by hand." },
-    { "agent/hook-command", "Agent hook runs a command automatically", CUSTODY_SEV_MEDIUM,
-      "A hook in .claude/settings.json, .cursor/hooks.json or Gemini settings runs a command on "
-      "agent events without asking; high when it downloads, pipes into a shell or sends data.",
+    { "agent/hook-command", "Agent hook runs a command automatically", CUSTODY_SEV_LOW,
+      "A hook in .claude/settings.json, .cursor/hooks.json, a plugin's hooks.json or Gemini "
+      "settings runs a command on agent events without asking (low: an inventory of what runs); "
+      "high when it downloads, pipes into a shell, decodes base64 or sends data.",
       "Review every hook; keep hooks in files you own, not in cloned projects." },
     { "agent/permissions-bypass", "Agent permission checks disabled", CUSTODY_SEV_HIGH,
       "The agent settings turn off approval (Claude Code defaultMode bypassPermissions, "

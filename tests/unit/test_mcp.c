@@ -256,7 +256,7 @@ static void test_nearmiss(void **state)
         tools += strcmp(c->kind, "mcp-tool") == 0;
     }
     assert_true(servers >= 20);
-    assert_int_equal(tools, 39);
+    assert_int_equal(tools, 40); /* 39 + nearmiss/shapes/toolsnap/tools.yaml */
     custody_scan_free(s);
 }
 
@@ -297,6 +297,13 @@ static void test_jsonc_lines(void **state)
         expect(s, "agent/malformed", CUSTODY_SEV_MEDIUM, 1);
         custody_scan_free(s);
     }
+    /* a README snippet saved under a client-only name is malformed, not unrecognised */
+    s = buf(".mcp.json", "\"mcpServers\": {\n  \"git\": {\"command\": \"uvx\"}\n}\n");
+    expect(s, "agent/malformed", CUSTODY_SEV_MEDIUM, 1);
+    custody_scan_free(s);
+    s = buf("claude_desktop_config.json", "mcpServers:\n  x: 1\n");
+    expect(s, "agent/malformed", CUSTODY_SEV_MEDIUM, 1);
+    custody_scan_free(s);
     /* the parser's "near '...'" text is redacted too */
     s = buf("mcp.json", "{\"env\": {\"T\": ghp_9Xk2Lm7Qp4Rt8Vw1Zy6Bn3Cd5Fg0Hj2Kl4Mn}}");
     expect(s, "agent/malformed", CUSTODY_SEV_MEDIUM, 1);
