@@ -168,9 +168,12 @@ static void check_list(
             msg = cu_asprintf("%s %s admits the known malicious version %s (%s)", p->name, what,
                               matched, cu_buf_str(&ids));
         }
+        /* A range that merely admits a bad version is what a resolver might pick, not what was
+         * installed (the exact version, from the lockfile, is judged on its own): medium. */
+        bool range_only = ver == NULL && strcmp(matched, "every version") != 0;
         if (msg != NULL) {
             hit(fn, arg, p, list == CU_LIST_WORM ? "deps/worm-indicator" : "deps/known-malicious",
-                -1, cu_buf_str(&ids), msg);
+                range_only ? (int)CUSTODY_SEV_MEDIUM : -1, cu_buf_str(&ids), msg);
         }
         free(msg);
     }

@@ -108,11 +108,14 @@ static void known_malicious_from_embedded_lists(void **state)
     struct hits h = run1(CU_ECO_NPM, "debug", "4.4.2", NULL, false, true, NULL);
     EXPECT(h, "deps/known-malicious", "chalk-debug");
     assert_int_equal(h.line[0], 7);
+    assert_int_equal(h.sev[0], -1); /* the installed version: the rule's critical */
     h = run1(CU_ECO_NPM, "debug", "4.4.1", NULL, false, true, NULL);
     EXPECT_NONE(h);
     /* a manifest range that admits the malicious version */
     h = run1(CU_ECO_NPM, "chalk", NULL, "^5.6.0", true, false, NULL);
     EXPECT(h, "deps/known-malicious", NULL);
+    /* only a range: what a resolver might pick, not what was installed */
+    assert_int_equal(h.sev[0], CUSTODY_SEV_MEDIUM);
     h = run1(CU_ECO_NPM, "chalk", NULL, "~5.5.0", true, false, NULL);
     EXPECT_NONE(h);
     /* PyPI: hijacked versions of a popular package, and a package malicious in every version
