@@ -13,6 +13,7 @@
  * Selection: a source named *.py whose first bytes tokenise as Python text (see
  * docs/formats.md); arbitrary text is never claimed. */
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -585,6 +586,7 @@ struct py_state {
     struct py_tok *toks[PY_EXEC_NEST + 1]; /* statement buffers, one per exec nesting */
     unsigned per_rule[PY_NRULES];          /* findings emitted per rule */
     int rc;                                /* ENOMEM */
+    bool model_code;                       /* code a model loader may import (see below) */
 };
 
 /* One statement being analysed: tokens of one logical line of some text. */
@@ -653,9 +655,21 @@ static void py_emit(struct py_state *st,
                 (unsigned)s->t[i].line, PY_RULE_MAX);
         return;
     }
+    /* Outside model code, processes, sockets and dynamic imports are what applications do:
+     * still listed, at low (exec of computed code at medium); running decoded or downloaded
+     * data stays critical anywhere. */
+    const char *scope = "";
+    if (!st->model_code && strcmp(rule, "python/decode-and-exec") != 0) {
+        int cap = strcmp(rule, "python/dynamic-exec") == 0 ? (int)CUSTODY_SEV_MEDIUM
+                                                           : (int)CUSTODY_SEV_LOW;
+        const custody_rule *def = custody_rule_find(rule);
+        int eff = sev >= 0 ? sev : (def != NULL ? (int)def->severity : cap);
+        sev = eff < cap ? eff : cap;
+        scope = " (not model code: no model files beside it)";
+    }
     char *ev = py_evidence(s, i);
-    cu_emit(st->ctx, st->src, s->base + s->t[i].off, rule, sev, ev, "line %u%s: %s",
-            (unsigned)s->t[i].line, s->nest > 0 ? " (inside an exec'd string)" : "", what);
+    cu_emit(st->ctx, st->src, s->base + s->t[i].off, rule, sev, ev, "line %u%s: %s%s",
+            (unsigned)s->t[i].line, s->nest > 0 ? " (inside an exec'd string)" : "", what, scope);
     free(ev);
 }
 
@@ -1187,6 +1201,42 @@ static bool py_sniff(const struct cu_sniff *in)
     return markers > 0 || tokens == 0;
 }
 
+/* Is this file code a model loader may import? Transformers' remote code (modeling_*.py, ...),
+ * a file beside a model's config, or anything not read from disk directly (a member of an
+ * archive or checkpoint: judged at full severity, the conservative side). Sibling files are
+ * only lstat()ed, never opened. */
+static bool py_is_model_code(struct cu_ctx *ctx, const struct cu_source *src)
+{
+    static const char *const prefixes[] = { "modeling_",        "configuration_",
+                                            "tokenization_",    "processing_",
+                                            "image_processing_", "feature_extraction_",
+                                            "modular_",         NULL };
+    const char *disk = cu_ctx_disk_path(ctx, src);
+    if (disk == NULL) {
+        return true;
+    }
+    const char *base = cu_basename(disk);
+    for (size_t i = 0; prefixes[i] != NULL; i++) {
+        if (strncmp(base, prefixes[i], strlen(prefixes[i])) == 0) {
+            return true;
+        }
+    }
+    static const char *const siblings[] = { "config.json",           "model_index.json",
+                                            "tokenizer_config.json", "preprocessor_config.json",
+                                            "generation_config.json", NULL };
+    size_t dirlen = (size_t)(base - disk);
+    for (size_t i = 0; siblings[i] != NULL; i++) {
+        char *p = cu_asprintf("%.*s%s", (int)dirlen, disk, siblings[i]);
+        struct stat sb;
+        bool found = p != NULL && lstat(p, &sb) == 0 && S_ISREG(sb.st_mode);
+        free(p);
+        if (found || p == NULL) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static int py_analyze(struct cu_ctx *ctx, struct cu_source *src)
 {
     custody_error *err = cu_ctx_err(ctx);
@@ -1203,7 +1253,8 @@ static int py_analyze(struct cu_ctx *ctx, struct cu_source *src)
     if (buf == NULL) {
         return cu_err_nomem(err);
     }
-    struct py_state st = { ctx, src, buf, (size_t)size, { 0 }, { 0 }, { NULL }, { 0 }, 0 };
+    struct py_state st = { ctx, src, buf, (size_t)size, { 0 }, { 0 }, { NULL }, { 0 }, 0,
+                           py_is_model_code(ctx, src) };
     rc = cu_source_read_exact(src, 0, buf, (size_t)size, err);
     if (rc == 0) {
         size_t skip = size >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
