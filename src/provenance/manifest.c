@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -286,6 +287,124 @@ static int mf_open(const char *path, bool nofollow)
     return fd;
 }
 
+/* A large whole file is read by a helper thread into a small ring of buffers while this thread
+ * hashes: the kernel's copy out of the page cache (about an eighth of the work) then runs on
+ * another core instead of lengthening the one SHA-256 stream that bounds the wall time. */
+#define MF_PIPE_MIN   (64u << 20)
+#define MF_PIPE_BUFS  4u
+#define MF_PIPE_CHUNK (4u << 20)
+
+struct mf_pipe {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int fd;
+    uint8_t *buf[MF_PIPE_BUFS];
+    size_t len[MF_PIPE_BUFS];
+    size_t head, tail; /* chunks produced, consumed */
+    bool eof, stop;
+    int err; /* errno of a failed read */
+};
+
+static void *mf_reader(void *arg)
+{
+    struct mf_pipe *p = arg;
+    for (;;) {
+        (void)pthread_mutex_lock(&p->mu);
+        while (p->head - p->tail == MF_PIPE_BUFS && !p->stop) {
+            (void)pthread_cond_wait(&p->cv, &p->mu);
+        }
+        bool stop = p->stop;
+        size_t slot = p->head % MF_PIPE_BUFS;
+        (void)pthread_mutex_unlock(&p->mu);
+        if (stop) {
+            return NULL;
+        }
+        ssize_t got;
+        do {
+            got = read(p->fd, p->buf[slot], MF_PIPE_CHUNK);
+        } while (got < 0 && errno == EINTR);
+        int e = errno;
+        (void)pthread_mutex_lock(&p->mu);
+        if (got <= 0) {
+            p->err = got < 0 ? e : 0;
+            p->eof = true;
+        } else {
+            p->len[slot] = (size_t)got;
+            p->head++;
+        }
+        (void)pthread_cond_broadcast(&p->cv);
+        (void)pthread_mutex_unlock(&p->mu);
+        if (got <= 0) {
+            return NULL;
+        }
+    }
+}
+
+/* Hashes the rest of fd through a reader thread. Returns 0, CUSTODY_EIO (k->sys_errno set),
+ * CUSTODY_ENOMEM, or 1 when no thread could be started (nothing consumed: hash serially). */
+static int mf_hash_piped(int fd, EVP_MD_CTX *ctx, struct cu_mf_hash_job *k)
+{
+    struct mf_pipe p;
+    memset(&p, 0, sizeof(p));
+    p.fd = fd;
+    int rc = 1;
+    uint8_t *mem = malloc((size_t)MF_PIPE_BUFS * MF_PIPE_CHUNK);
+    if (mem == NULL) {
+        return 1;
+    }
+    for (size_t i = 0; i < MF_PIPE_BUFS; i++) {
+        p.buf[i] = mem + i * MF_PIPE_CHUNK;
+    }
+    if (pthread_mutex_init(&p.mu, NULL) != 0) {
+        free(mem);
+        return 1;
+    }
+    if (pthread_cond_init(&p.cv, NULL) != 0) {
+        (void)pthread_mutex_destroy(&p.mu);
+        free(mem);
+        return 1;
+    }
+    pthread_t th;
+    if (pthread_create(&th, NULL, mf_reader, &p) != 0) {
+        goto out;
+    }
+    rc = 0;
+    for (;;) {
+        (void)pthread_mutex_lock(&p.mu);
+        while (p.head == p.tail && !p.eof) {
+            (void)pthread_cond_wait(&p.cv, &p.mu);
+        }
+        bool done = p.head == p.tail;
+        size_t slot = p.tail % MF_PIPE_BUFS;
+        (void)pthread_mutex_unlock(&p.mu);
+        if (done) {
+            break;
+        }
+        if (EVP_DigestUpdate(ctx, p.buf[slot], p.len[slot]) != 1) {
+            rc = CUSTODY_ENOMEM;
+            break;
+        }
+        (void)pthread_mutex_lock(&p.mu);
+        p.tail++;
+        (void)pthread_cond_broadcast(&p.cv);
+        (void)pthread_mutex_unlock(&p.mu);
+    }
+    (void)pthread_mutex_lock(&p.mu);
+    p.stop = true;
+    (void)pthread_cond_broadcast(&p.cv);
+    (void)pthread_mutex_unlock(&p.mu);
+    (void)pthread_join(th, NULL);
+    if (rc == 0 && p.err != 0) {
+        rc = CUSTODY_EIO;
+        k->sys_errno = p.err;
+    }
+out:
+    (void)pthread_cond_destroy(&p.cv);
+    (void)pthread_mutex_destroy(&p.mu);
+    free(mem);
+    return rc;
+}
+
 void cu_mf_hash_file(struct cu_mf_hash_job *k)
 {
     const EVP_MD *md = k->md != NULL ? k->md : EVP_sha256();
@@ -314,6 +433,16 @@ void cu_mf_hash_file(struct cu_mf_hash_job *k)
     if (buf == NULL || ctx == NULL || EVP_DigestInit_ex(ctx, md, NULL) != 1) {
         k->rc = CUSTODY_ENOMEM;
         goto out;
+    }
+    if (!k->range && k->size >= MF_PIPE_MIN) {
+        int prc = mf_hash_piped(fd, ctx, k);
+        if (prc < 0) {
+            k->rc = prc;
+            goto out;
+        }
+        if (prc == 0) {
+            end = off; /* consumed: skip the serial loop */
+        }
     }
     while (off < end) {
         size_t want = chunk;
