@@ -5,7 +5,10 @@
  *  - manifests (requirements, pyproject) keep a range in `spec`, not `version`: scalibr's
  *    version must then appear in our spec;
  *  - requirements: packages from URLs/paths, which scalibr drops, may be extra;
- *  - package.json is not compared (see formats[]). */
+ *  - package.json has its own comparison (package_json_sets): scalibr reports the manifest's
+ *    own name@version as the package and, for dependencies, the lowest version a range
+ *    admits; we keep the manifest's name/version as project_name/project_version and each
+ *    dependency's range in `spec`, so scalibr's version must satisfy our range. */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -18,6 +21,7 @@
 #include <cmocka.h>
 
 #include "deps/deps.h"
+#include "deps/versions.h"
 #include "testutil.h"
 
 struct fmt {
@@ -210,10 +214,109 @@ static void scalibr_sets(void **state)
     assert_int_equal(failed, 0);
 }
 
+/* One package.json fixture against scalibr's rows for it. */
+static bool package_json_file(const char *file, const struct row *exp, size_t nexp,
+                              const struct row *div, size_t ndiv)
+{
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/deps/scalibr/package-json/%s", CUSTODY_FIXTURES, file);
+    size_t len = 0;
+    uint8_t *data = tu_slurp(path, &len);
+    assert_non_null(data);
+    struct cu_depfile df;
+    memset(&df, 0, sizeof(df));
+    custody_error err;
+    memset(&err, 0, sizeof(err));
+    int rc = cu_parse_package_json(&df, data, len, &err);
+    free(data);
+    bool ok = true;
+    bool whole = diverges(div, ndiv, file, "*");
+    if (nexp == 1 && strcmp(exp[0].name, "!error") == 0) {
+        ok = rc != 0;
+    } else if (rc != 0) {
+        ok = false;
+        printf("  package-json/%s: rejected: %s\n", file, err.msg);
+    } else if (nexp == 1 && strcmp(exp[0].name, "!empty") == 0) {
+        /* no package of its own: a name or a version is missing */
+        ok = df.project_name == NULL || df.project_name[0] == '\0' ||
+             df.project_version == NULL || df.project_version[0] == '\0';
+        if (!ok && !whole)
+            printf("  package-json/%s: own package %s@%s, scalibr none\n", file,
+                   df.project_name, df.project_version);
+    } else {
+        /* the first row is the manifest itself, the rest its dependencies */
+        ok = df.project_name != NULL && strcmp(df.project_name, exp[0].name) == 0 &&
+             df.project_version != NULL && strcmp(df.project_version, exp[0].version) == 0;
+        if (!ok)
+            printf("  package-json/%s: own package %s@%s, scalibr %s@%s\n", file,
+                   df.project_name ? df.project_name : "-",
+                   df.project_version ? df.project_version : "-", exp[0].name, exp[0].version);
+        for (size_t i = 1; i < nexp; i++) {
+            bool found = false;
+            for (size_t j = 0; j < df.npkgs && !found; j++) {
+                const struct cu_pkg *p = &df.pkgs[j];
+                found = strcmp(p->name, exp[i].name) == 0 && p->spec != NULL &&
+                        cu_semver_satisfies(exp[i].version, p->spec, 0) == 1 &&
+                        (exp[i].line == 0 || p->line == exp[i].line);
+            }
+            if (!found) {
+                ok = false;
+                printf("  package-json/%s: missing %s@%s\n", file, exp[i].name, exp[i].version);
+            }
+        }
+        /* every dependency of ours with a valid range is one scalibr lists (its tests list
+         * dependencies only where they ask for them: fixtures with more than one row) */
+        for (size_t j = 0; nexp > 1 && j < df.npkgs; j++) {
+            const struct cu_pkg *p = &df.pkgs[j];
+            if (p->spec == NULL || cu_semver_satisfies("0.0.0", p->spec, 0) < 0)
+                continue; /* scalibr drops a dependency whose range does not parse */
+            bool found = false;
+            for (size_t i = 1; i < nexp && !found; i++)
+                found = strcmp(p->name, exp[i].name) == 0;
+            if (!found) {
+                ok = false;
+                printf("  package-json/%s: extra %s %s\n", file, p->name, p->spec);
+            }
+        }
+    }
+    cu_depfile_clear(&df);
+    if (whole) {
+        if (ok)
+            printf("  package-json/%s: listed as divergent but agrees\n", file);
+        return !ok;
+    }
+    return ok;
+}
+
+static void package_json_sets(void **state)
+{
+    (void)state;
+    static struct row exp[256], div[64];
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/deps/scalibr/package-json/expected.tsv", CUSTODY_FIXTURES);
+    size_t n = read_tsv(path, exp, 256, 4);
+    assert_true(n > 0);
+    snprintf(path, sizeof(path), "%s/deps/scalibr/package-json/divergences.tsv", CUSTODY_FIXTURES);
+    size_t nd = read_tsv(path, div, 64, 3);
+    unsigned files = 0, passed = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && strcmp(exp[j].file, exp[i].file) == 0)
+            j++;
+        files++;
+        if (package_json_file(exp[i].file, exp + i, j - i, div, nd))
+            passed++;
+        i = j;
+    }
+    printf("scalibr package-json  %u/%u fixtures agree\n", passed, files);
+    assert_int_equal(passed, files);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(scalibr_sets),
+        cmocka_unit_test(package_json_sets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
