@@ -28,10 +28,10 @@ enum cu_dep_source {
 
 struct cu_pkg {
     enum cu_eco eco;
-    char *name;      /* as written (npm: with scope "@s/n"; PyPI: as written) */
-    char *version;   /* resolved exact version; NULL when the file pins none (manifests) */
-    char *spec;      /* requested range / specifier (manifests, requirements); NULL if none */
-    uint32_t line;   /* 1-based line of the package's entry */
+    char *name;    /* as written (npm: with scope "@s/n"; PyPI: as written) */
+    char *version; /* resolved exact version; NULL when the file pins none (manifests) */
+    char *spec;    /* requested range / specifier (manifests, requirements); NULL if none */
+    uint32_t line; /* 1-based line of the package's entry */
     enum cu_dep_source source;
     char *resolved;  /* URL, git URL#commit or path as written; NULL when none */
     char *integrity; /* as written: "sha512-<b64>" (SRI, several space-separated), or
@@ -62,9 +62,9 @@ struct cu_dep_script {
 };
 
 struct cu_depfile {
-    const char *format;   /* static: "package-lock", "npm-shrinkwrap", "yarn-v1", "yarn-berry",
-                           * "pnpm-lock", "bun-lock", "package-json", "requirements",
-                           * "pyproject", "poetry-lock", "uv-lock", "pipfile-lock", "pylock" */
+    const char *format; /* static: "package-lock", "npm-shrinkwrap", "yarn-v1", "yarn-berry",
+                         * "pnpm-lock", "bun-lock", "package-json", "requirements",
+                         * "pyproject", "poetry-lock", "uv-lock", "pipfile-lock", "pylock" */
     bool is_lockfile;
     char *format_version; /* lockfileVersion etc. as written; NULL when none */
     char *project_name;   /* the manifest's own name, when it has one */
@@ -135,7 +135,9 @@ cu_depfile_parse_fn cu_deps_parser_for_name(const char *path, const char **forma
  * rules_data.c: known-malicious, vulnerable, typosquat, unknown/hallucinated, worm indicators
  * (data-driven). rules_struct.c: sources, transport, registry hosts, integrity, pinning,
  * install scripts, confusion (structure-driven). Both emit deps/ findings with lines. */
-void cu_deps_check_data(struct cu_ctx *ctx, const struct cu_source *src, const struct cu_depfile *df);
+void cu_deps_check_data(struct cu_ctx *ctx,
+                        const struct cu_source *src,
+                        const struct cu_depfile *df);
 void cu_deps_check_struct(struct cu_ctx *ctx,
                           const struct cu_source *src,
                           const struct cu_depfile *df);

@@ -286,8 +286,8 @@ void cu_component(struct cu_ctx *ctx,
         return;
     }
     if (rec->nc >= CU_LIMIT_COMPONENTS_PER_FILE) {
-        emit_rec(ctx, rec->path, CU_NO_OFFSET, 0, "scan/components-truncated", CU_SEV_DEFAULT,
-                 NULL, "more components than the per-file limit; the rest were dropped");
+        emit_rec(ctx, rec->path, CU_NO_OFFSET, 0, "scan/components-truncated", CU_SEV_DEFAULT, NULL,
+                 "more components than the per-file limit; the rest were dropped");
         return;
     }
     if (!cu_grow((void **)&rec->c, &rec->capc, rec->nc + 1, sizeof(*rec->c))) {
@@ -309,8 +309,7 @@ void cu_component(struct cu_ctx *ctx,
         fail = c->props == NULL;
         for (size_t i = 0; !fail && i < d->nprops; i++) {
             c->props[i].key = dup_opt(d->props[i].key != NULL ? d->props[i].key : "", &fail);
-            c->props[i].value =
-                dup_opt(d->props[i].value != NULL ? d->props[i].value : "", &fail);
+            c->props[i].value = dup_opt(d->props[i].value != NULL ? d->props[i].value : "", &fail);
             c->pub.nprops = i + 1;
         }
     }
@@ -575,8 +574,8 @@ static void walk_findings(struct cu_ctx *ctx, struct cu_file_rec *rec)
 {
     switch (rec->walk_kind) {
     case CU_WALK_SYMLINK_OUT:
-        emit_rec(ctx, rec->path, CU_NO_OFFSET, 0, "fs/symlink-outside", CU_SEV_DEFAULT, rec->walk_note,
-                 "symlink points outside the scanned tree and was not followed");
+        emit_rec(ctx, rec->path, CU_NO_OFFSET, 0, "fs/symlink-outside", CU_SEV_DEFAULT,
+                 rec->walk_note, "symlink points outside the scanned tree and was not followed");
         rec->pub.status = CUSTODY_FILE_SKIPPED;
         rec->reason = cu_strdup("symlink out of the tree");
         break;

@@ -20,7 +20,8 @@ extern const struct cu_analyzer cu_analyzer_gzip, cu_analyzer_bzip2, cu_analyzer
 /* onnx.c, savedmodel.c, tflite.c: protobuf / FlatBuffers graphs */
 extern const struct cu_analyzer cu_analyzer_onnx, cu_analyzer_savedmodel, cu_analyzer_tflite;
 extern const struct cu_analyzer cu_analyzer_deps; /* deps/deps.c: manifests and lockfiles */
-extern const struct cu_analyzer cu_analyzer_agent; /* src/agents/agentcfg.c: MCP/agent configs by name */
+/* src/agents/agentcfg.c: MCP/agent configs by name */
+extern const struct cu_analyzer cu_analyzer_agent;
 /* src/agents: skills, their scripts, prompts and agent rules files (by name/path) */
 extern const struct cu_analyzer cu_analyzer_skill, cu_analyzer_skill_script, cu_analyzer_prompt;
 
@@ -69,4 +70,3 @@ const struct cu_analyzer *const cu_registry[] = {
 };
 /* clang-format on */
 const size_t cu_registry_len = sizeof(cu_registry) / sizeof(cu_registry[0]);
-

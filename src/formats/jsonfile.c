@@ -13,7 +13,8 @@
 extern const struct cu_json_handler cu_json_hf_remote_code; /* hfrepo.c: auto_map */
 extern const struct cu_json_handler cu_json_chat_template;  /* chat_template.c */
 extern const struct cu_json_handler cu_json_hf_config;      /* hfmeta.c: BOM facts */
-extern const struct cu_json_handler cu_json_agents; /* agents/agentcfg.c: tool snapshots, LangChain, mcpServers */
+/* agents/agentcfg.c: tool snapshots, LangChain, mcpServers */
+extern const struct cu_json_handler cu_json_agents;
 
 const struct cu_json_handler *const cu_json_handlers[] = {
     &cu_json_handler_keras, /* keras.c: .keras config.json/metadata.json */

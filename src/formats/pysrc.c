@@ -1207,10 +1207,10 @@ static bool py_sniff(const struct cu_sniff *in)
  * only lstat()ed, never opened. */
 static bool py_is_model_code(struct cu_ctx *ctx, const struct cu_source *src)
 {
-    static const char *const prefixes[] = { "modeling_",        "configuration_",
-                                            "tokenization_",    "processing_",
+    static const char *const prefixes[] = { "modeling_",         "configuration_",
+                                            "tokenization_",     "processing_",
                                             "image_processing_", "feature_extraction_",
-                                            "modular_",         NULL };
+                                            "modular_",          NULL };
     const char *disk = cu_ctx_disk_path(ctx, src);
     if (disk == NULL) {
         return true;
@@ -1221,9 +1221,12 @@ static bool py_is_model_code(struct cu_ctx *ctx, const struct cu_source *src)
             return true;
         }
     }
-    static const char *const siblings[] = { "config.json",           "model_index.json",
-                                            "tokenizer_config.json", "preprocessor_config.json",
-                                            "generation_config.json", NULL };
+    static const char *const siblings[] = { "config.json",
+                                            "model_index.json",
+                                            "tokenizer_config.json",
+                                            "preprocessor_config.json",
+                                            "generation_config.json",
+                                            NULL };
     size_t dirlen = (size_t)(base - disk);
     for (size_t i = 0; siblings[i] != NULL; i++) {
         char *p = cu_asprintf("%.*s%s", (int)dirlen, disk, siblings[i]);
@@ -1253,8 +1256,9 @@ static int py_analyze(struct cu_ctx *ctx, struct cu_source *src)
     if (buf == NULL) {
         return cu_err_nomem(err);
     }
-    struct py_state st = { ctx, src, buf, (size_t)size, { 0 }, { 0 }, { NULL }, { 0 }, 0,
-                           py_is_model_code(ctx, src) };
+    struct py_state st = {
+        ctx, src, buf, (size_t)size, { 0 }, { 0 }, { NULL }, { 0 }, 0, py_is_model_code(ctx, src)
+    };
     rc = cu_source_read_exact(src, 0, buf, (size_t)size, err);
     if (rc == 0) {
         size_t skip = size >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
