@@ -264,8 +264,8 @@ void cu_project_emit(struct cu_project *p,
     va_start(ap, fmt);
     char *msg = cu_vasprintf(fmt, ap);
     va_end(ap);
-    if (msg == NULL || !cu_file_rec_emit(rec, location != NULL ? location : rec->path,
-                                         CU_NO_OFFSET, line, rule_id, severity, evidence, msg)) {
+    if (msg == NULL || !cu_file_rec_emit(rec, location != NULL ? location : rec->path, CU_NO_OFFSET,
+                                         line, rule_id, severity, evidence, msg)) {
         p->fatal = true;
     }
     free(msg);

@@ -16,22 +16,22 @@
 #include "provenance/prov.h"
 
 enum cu_bundle_vm {
-    CU_BUNDLE_VM_PUBLIC_KEY,      /* publicKey {hint | rawBytes}: verify with a given key */
-    CU_BUNDLE_VM_X509_CHAIN,      /* x509CertificateChain (v0.1, v0.2): leaf first */
-    CU_BUNDLE_VM_CERTIFICATE,     /* certificate (v0.3): the leaf alone */
+    CU_BUNDLE_VM_PUBLIC_KEY,  /* publicKey {hint | rawBytes}: verify with a given key */
+    CU_BUNDLE_VM_X509_CHAIN,  /* x509CertificateChain (v0.1, v0.2): leaf first */
+    CU_BUNDLE_VM_CERTIFICATE, /* certificate (v0.3): the leaf alone */
 };
 
 enum cu_bundle_content { CU_BUNDLE_MESSAGE_SIGNATURE, CU_BUNDLE_DSSE };
 
 struct cu_bundle {
-    json_t *root;   /* the whole document (owned); tlog entries and timestamps are read from
-                     * it by sigstore.c */
-    int minor;      /* 1, 2 or 3 */
+    json_t *root; /* the whole document (owned); tlog entries and timestamps are read from
+                   * it by sigstore.c */
+    int minor;    /* 1, 2 or 3 */
     enum cu_bundle_vm vm;
-    char *key_hint; /* publicKey.hint, NULL when absent */
+    char *key_hint;   /* publicKey.hint, NULL when absent */
     uint8_t *raw_key; /* publicKey.rawBytes decoded (historical: PEM or DER), NULL if absent */
     size_t raw_key_len;
-    STACK_OF(X509) *certs; /* leaf first; NULL for a public-key bundle */
+    STACK_OF(X509) * certs; /* leaf first; NULL for a public-key bundle */
     enum cu_bundle_content content;
     /* dsseEnvelope (exactly one signature is accepted, as the reference) */
     char *payload_type;

@@ -4,15 +4,25 @@
 #include "rules/catalogue.h"
 #include "core/banned.h"
 
+/* One table a line: merges stay clean. */
+/* clang-format off */
 static const struct cu_rule_table *const tables[] = {
-    &cu_rules_core,        &cu_rules_pickle, &cu_rules_container, &cu_rules_model, &cu_rules_keras,
-    &cu_rules_safetensors, &cu_rules_hfrepo, &cu_rules_proto,     &cu_rules_gguf,
-    &cu_rules_mcp, /* rules_mcp.c: mcp/, agent/ */
-    &cu_rules_prompt, /* rules_prompt.c: prompt/, skill/ */
-    &cu_rules_deps_parse,
-    &cu_rules_deps,
-    &cu_rules_deps_data,
+    &cu_rules_core,
+    &cu_rules_pickle,
+    &cu_rules_container,
+    &cu_rules_model,
+    &cu_rules_keras,
+    &cu_rules_safetensors,
+    &cu_rules_hfrepo,
+    &cu_rules_proto,
+    &cu_rules_gguf,
+    &cu_rules_mcp,        /* rules_mcp.c: mcp/, agent/ */
+    &cu_rules_prompt,     /* rules_prompt.c: prompt/, skill/ */
+    &cu_rules_deps_parse, /* rules_deps_parse.c: deps/malformed, deps/unsupported-version */
+    &cu_rules_deps,       /* rules_deps.c: structure-driven deps/ */
+    &cu_rules_deps_data,  /* rules_deps_data.c: data-driven deps/ */
 };
+/* clang-format on */
 
 size_t custody_rule_count(void)
 {

@@ -25,9 +25,9 @@ extern const struct cu_rule_table cu_rules_hfrepo;      /* rules_hfrepo.c: hf/, 
 extern const struct cu_rule_table cu_rules_proto;       /* onnx/, savedmodel/, tflite/ */
 extern const struct cu_rule_table cu_rules_gguf;        /* gguf/, template/ */
 extern const struct cu_rule_table cu_rules_mcp;         /* rules_mcp.c: mcp/, agent/ */
-extern const struct cu_rule_table cu_rules_prompt; /* rules_prompt.c: prompt/, skill/ */
-extern const struct cu_rule_table cu_rules_deps_parse;  /* deps/malformed, deps/unsupported-version */
+extern const struct cu_rule_table cu_rules_prompt;      /* rules_prompt.c: prompt/, skill/ */
+extern const struct cu_rule_table cu_rules_deps_parse;  /* deps/malformed, unsupported-version */
 extern const struct cu_rule_table cu_rules_deps;        /* rules_deps.c: deps/ structure */
-extern const struct cu_rule_table cu_rules_deps_data; /* rules_deps_data.c: data-driven deps/ */
+extern const struct cu_rule_table cu_rules_deps_data;   /* rules_deps_data.c: data-driven deps/ */
 
 #endif
