@@ -276,13 +276,9 @@ static int run_project_passes(custody_scan *s, custody_error *err)
     if (cu_project_passes_len == 0) {
         return 0;
     }
-    int rc = flatten_components(s, err);
-    if (rc < 0) {
-        return rc;
-    }
     struct cu_project p = { .scan = s, .fatal = false };
     for (size_t i = 0; i < cu_project_passes_len; i++) {
-        rc = cu_project_passes[i]->run(&p);
+        int rc = cu_project_passes[i]->run(&p);
         if (rc < 0 || p.fatal) {
             return cu_err_nomem(err);
         }
@@ -293,11 +289,13 @@ static int run_project_passes(custody_scan *s, custody_error *err)
     return 0;
 }
 
+/* The component view is built once, before the passes: passes add findings only, and the
+ * re-sort in cu_file_rec_finish moves records within the slots the view points at. */
 static int finish_run(custody_scan *s, custody_error *err)
 {
-    int rc = run_project_passes(s, err);
+    int rc = flatten_components(s, err);
     if (rc == 0) {
-        rc = flatten_components(s, err);
+        rc = run_project_passes(s, err);
     }
     if (rc == 0) {
         rc = flatten(s, err);
