@@ -43,11 +43,6 @@ uint64_t *cu_ctx_budget(struct cu_ctx *ctx)
     return &ctx->budget;
 }
 
-uint64_t *cu_ctx_counter(struct cu_ctx *ctx)
-{
-    return &ctx->counter;
-}
-
 custody_pickle_class
 cu_ctx_classify(struct cu_ctx *ctx, const char *module, const char *name, const char **why)
 {

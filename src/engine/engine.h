@@ -141,8 +141,6 @@ int cu_dispatch_as(struct cu_ctx *ctx, struct cu_source *src, const char *format
 custody_error *cu_ctx_err(struct cu_ctx *ctx);
 /* Remaining decompression allowance, shared by everything under this top-level file. */
 uint64_t *cu_ctx_budget(struct cu_ctx *ctx);
-/* Counter of bytes read from disk for this top-level file. */
-uint64_t *cu_ctx_counter(struct cu_ctx *ctx);
 unsigned cu_ctx_depth(const struct cu_ctx *ctx);
 /* The path the top-level file was opened from, when `src` is that file read from disk (not a
  * member, a decoded stream or a scanned buffer); NULL otherwise. For formats that name sibling
