@@ -1230,10 +1230,13 @@ static bool py_is_model_code(struct cu_ctx *ctx, const struct cu_source *src)
     size_t dirlen = (size_t)(base - disk);
     for (size_t i = 0; siblings[i] != NULL; i++) {
         char *p = cu_asprintf("%.*s%s", (int)dirlen, disk, siblings[i]);
+        if (p == NULL) {
+            return true; /* the conservative side */
+        }
         struct stat sb;
-        bool found = p != NULL && lstat(p, &sb) == 0 && S_ISREG(sb.st_mode);
+        bool found = lstat(p, &sb) == 0 && S_ISREG(sb.st_mode);
         free(p);
-        if (found || p == NULL) {
+        if (found) {
             return true;
         }
     }
