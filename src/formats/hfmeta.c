@@ -49,8 +49,11 @@ static int hfm_analyze(struct cu_ctx *ctx, struct cu_source *src, const json_t *
     if (json_is_array(arch)) {
         json_array_foreach(arch, i, e)
         {
+            if (i >= HFM_MAX_LIST) {
+                break;
+            }
             const char *s = hfm_str(e);
-            if (s != NULL && i < HFM_MAX_LIST) {
+            if (s != NULL) {
                 cu_fact(ctx, "model.architecture", "%s", s);
             }
         }
