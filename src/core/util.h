@@ -22,6 +22,8 @@ bool cu_has_suffix(const char *s, const char *suffix);
 bool cu_has_suffix_ci(const char *s, const char *suffix);
 /* n bytes as 2n lowercase hex digits and a NUL into out (2n + 1 bytes). */
 void cu_hex_encode(const uint8_t *p, size_t n, char *out);
+/* 64-bit FNV-1a of n bytes (hash tables keyed by strings or byte keys). */
+uint64_t cu_fnv1a(const void *p, size_t n);
 /* Value of an ASCII hex digit, or -1. */
 int cu_hexval(uint8_t c);
 /* Last path component after '/' (borrowed from s). */

@@ -205,11 +205,7 @@ static void st_note(struct vm *vm, const struct cu_pv *pid, const struct cu_pv *
         vm->st_bad = true;
         return;
     }
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (size_t i = 0; i < kl; i++) {
-        h = (h ^ k[i]) * 1099511628211ull;
-    }
-    h |= 1u; /* never 0 */
+    uint64_t h = cu_fnv1a(k, kl) | 1u; /* never 0 */
     if (vm->st_n + 1 > vm->st_cap / 2) {
         size_t ncap = vm->st_cap ? vm->st_cap * 2 : 64;
         uint64_t *nk = ncap <= 2 * ST_KEYS_MAX ? cu_calloc(ncap, sizeof(*nk)) : NULL;

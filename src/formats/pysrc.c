@@ -307,11 +307,7 @@ struct py_map {
 
 static uint64_t py_hash(const char *s)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (; *s != '\0'; s++) {
-        h = (h ^ (uint8_t)*s) * 1099511628211ull;
-    }
-    return h;
+    return cu_fnv1a(s, strlen(s));
 }
 
 static const char *py_map_get(const struct py_map *m, const char *key)
