@@ -632,7 +632,7 @@ static int h5_analyze(struct cu_ctx *ctx, struct cu_source *src)
     if (h == NULL) {
         return cu_err_nomem(cu_ctx_err(ctx));
     }
-    if (cu_ctx_depth(ctx) == 0) {
+    if (cu_ctx_depth(ctx) == 1) { /* the top-level file (analyze runs one level down) */
         cu_fact(ctx, "format", "hdf5");
     }
     h->ctx = ctx;

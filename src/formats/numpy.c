@@ -783,7 +783,7 @@ static bool npy_sniff(const struct cu_sniff *in)
 
 static int npy_analyze(struct cu_ctx *ctx, struct cu_source *src)
 {
-    if (cu_ctx_depth(ctx) == 0) {
+    if (cu_ctx_depth(ctx) == 1) { /* the top-level file (analyze runs one level down) */
         cu_fact(ctx, "format", "numpy");
     }
     custody_error *err = cu_ctx_err(ctx);

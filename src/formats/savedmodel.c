@@ -936,7 +936,7 @@ static int tf_analyze(struct cu_ctx *ctx, struct cu_source *src)
     o.ctx = ctx;
     o.src = src;
     o.err = cu_ctx_err(ctx);
-    if (cu_ctx_depth(ctx) == 0) {
+    if (cu_ctx_depth(ctx) == 1) { /* the top-level file (analyze runs one level down) */
         cu_fact(ctx, "format", "tensorflow-savedmodel");
         cu_fact(ctx, "framework", "tensorflow");
     }

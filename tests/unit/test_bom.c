@@ -72,6 +72,23 @@ static void facts_onnx_torch(void **state)
     custody_scan_free(s);
 }
 
+/* Formats whose only facts are format/framework: recorded for a top-level file (analyze runs
+ * at depth 1, which a depth-0 test once missed). */
+static void facts_format_only(void **state)
+{
+    (void)state;
+    custody_scan *s = tu_scan_fixture("benign/np_float.npy");
+    assert_string_equal(fact(s, "np_float.npy", "format", 0), "numpy");
+    custody_scan_free(s);
+    s = tu_scan_fixture("keras/benign/tf2_latest.h5");
+    assert_string_equal(fact(s, "tf2_latest.h5", "format", 0), "hdf5");
+    custody_scan_free(s);
+    s = tu_scan_fixture("tf/benign/saved_model.pb");
+    assert_string_equal(fact(s, "saved_model.pb", "format", 0), "tensorflow-savedmodel");
+    assert_string_equal(fact(s, "saved_model.pb", "framework", 0), "tensorflow");
+    custody_scan_free(s);
+}
+
 /* A config with quantization_config, and a Keras config (not an HF one). */
 static void facts_config_variants(void **state)
 {
@@ -291,6 +308,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(facts_safetensors_config),
         cmocka_unit_test(facts_onnx_torch),
+        cmocka_unit_test(facts_format_only),
         cmocka_unit_test(facts_config_variants),
         cmocka_unit_test(card_front_matter),
         cmocka_unit_test(license_text),
