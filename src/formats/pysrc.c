@@ -582,7 +582,7 @@ struct py_state {
     struct py_tok *toks[PY_EXEC_NEST + 1]; /* statement buffers, one per exec nesting */
     unsigned per_rule[PY_NRULES];          /* findings emitted per rule */
     int rc;                                /* ENOMEM */
-    bool model_code;                       /* code a model loader may import (see below) */
+    int model_code; /* code a model loader may import (py_is_model_code); -1: not yet asked */
 };
 
 /* One statement being analysed: tokens of one logical line of some text. */
@@ -629,6 +629,8 @@ static char *py_evidence(const struct py_stmt *s, size_t i)
     return e;
 }
 
+static bool py_model_code(struct py_state *st);
+
 static void py_emit(struct py_state *st,
                     const struct py_stmt *s,
                     size_t i,
@@ -655,7 +657,7 @@ static void py_emit(struct py_state *st,
      * still listed, at low (exec of computed code at medium); running decoded or downloaded
      * data stays critical anywhere. */
     const char *scope = "";
-    if (!st->model_code && strcmp(rule, "python/decode-and-exec") != 0) {
+    if (strcmp(rule, "python/decode-and-exec") != 0 && !py_model_code(st)) {
         int cap = strcmp(rule, "python/dynamic-exec") == 0 ? (int)CUSTODY_SEV_MEDIUM
                                                            : (int)CUSTODY_SEV_LOW;
         const custody_rule *def = custody_rule_find(rule);
@@ -1239,6 +1241,15 @@ static bool py_is_model_code(struct cu_ctx *ctx, const struct cu_source *src)
     return false;
 }
 
+/* Asked at the first finding: most files have none, and need no sibling lstat(). */
+static bool py_model_code(struct py_state *st)
+{
+    if (st->model_code < 0) {
+        st->model_code = py_is_model_code(st->ctx, st->src) ? 1 : 0;
+    }
+    return st->model_code != 0;
+}
+
 static int py_analyze(struct cu_ctx *ctx, struct cu_source *src)
 {
     custody_error *err = cu_ctx_err(ctx);
@@ -1255,9 +1266,7 @@ static int py_analyze(struct cu_ctx *ctx, struct cu_source *src)
     if (buf == NULL) {
         return cu_err_nomem(err);
     }
-    struct py_state st = {
-        ctx, src, buf, (size_t)size, { 0 }, { 0 }, { NULL }, { 0 }, 0, py_is_model_code(ctx, src)
-    };
+    struct py_state st = { ctx, src, buf, (size_t)size, { 0 }, { 0 }, { NULL }, { 0 }, 0, -1 };
     rc = cu_source_read_exact(src, 0, buf, (size_t)size, err);
     if (rc == 0) {
         size_t skip = size >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
