@@ -129,31 +129,7 @@ static bool prompt_sniff(const struct cu_sniff *in)
 
 int cu_agents_read_text(struct cu_ctx *ctx, struct cu_source *src, char **out, size_t *len)
 {
-    custody_error *err = cu_ctx_err(ctx);
-    uint64_t size;
-    *out = NULL;
-    *len = 0;
-    int rc = cu_source_size(src, &size, err);
-    if (rc < 0) {
-        return rc;
-    }
-    if (size > PROMPT_MAX) {
-        return cu_err_limit(err, src->loc, 0, "text file of %llu bytes exceeds %u",
-                            (unsigned long long)size, PROMPT_MAX);
-    }
-    char *buf = cu_malloc((size_t)size + 1);
-    if (buf == NULL) {
-        return cu_err_nomem(err);
-    }
-    rc = cu_source_read_exact(src, 0, buf, (size_t)size, err);
-    if (rc < 0) {
-        free(buf);
-        return rc;
-    }
-    buf[size] = '\0';
-    *out = buf;
-    *len = (size_t)size;
-    return 0;
+    return cu_source_read_all(src, PROMPT_MAX, "text file", out, len, cu_ctx_err(ctx));
 }
 
 void cu_agents_secrets(struct cu_ctx *ctx,
