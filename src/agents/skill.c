@@ -617,9 +617,7 @@ static void component(struct cu_ctx *ctx, const struct cu_source *src, const str
         o.threads = 1;
         if (custody_digest(out, ddir, &o, &err) == 0) {
             memcpy(digest, "sha256:", 7);
-            for (size_t i = 0; i < 32; i++) {
-                (void)snprintf(digest + 7 + i * 2, 3, "%02x", out[i]);
-            }
+            cu_hex_encode(out, sizeof(out), digest + 7);
         } else {
             cu_emit_line(ctx, src, 0, "skill/digest-error", CU_SEV_DEFAULT, err.where,
                          "the skill folder could not be hashed: %s%s%s", err.msg,
