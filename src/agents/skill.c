@@ -109,6 +109,7 @@ static int fm_parse(const char *y,
                 const char *k2 = node_str(yaml_document_get_node(&d, q->key));
                 const char *v2 = node_str(yaml_document_get_node(&d, q->value));
                 if (k2 != NULL && v2 != NULL && strcmp(k2, "version") == 0) {
+                    free(f->version); /* a repeated key: the last one, as before */
                     f->version = cu_strdup(v2);
                 }
             }
