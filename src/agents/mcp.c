@@ -427,6 +427,15 @@ static void check_package(struct srvctx *s, enum cu_eco eco, const char *pkg, co
 
 static bool git_unpinned(const char *spec);
 
+/* A runner's package spec that is a URL (git, tarball): graded by whether it names a commit. */
+static void remote_fetch(struct srvctx *s, const char *spec)
+{
+    bool unpinned = git_unpinned(spec);
+    emit(s, "mcp/remote-fetch", unpinned ? CUSTODY_SEV_HIGH : CU_SEV_DEFAULT, spec,
+         "package fetched from %s%s", spec,
+         unpinned ? " at whatever its branch holds at each start" : "");
+}
+
 static bool is_opt(const char *a)
 {
     return a[0] == '-';
@@ -466,9 +475,7 @@ static void npm_runner(struct srvctx *s, const struct argv *a, size_t i, bool *y
     }
     if (strstr(spec, "://") != NULL || strncmp(spec, "github:", 7) == 0 ||
         strncmp(spec, "git+", 4) == 0 || cu_has_suffix(spec, ".tgz")) {
-        emit(s, "mcp/remote-fetch", git_unpinned(spec) ? CUSTODY_SEV_HIGH : CU_SEV_DEFAULT, spec,
-             "package fetched from %s%s", spec,
-             git_unpinned(spec) ? " at whatever its branch holds at each start" : "");
+        remote_fetch(s, spec);
         return;
     }
     if (spec[0] == '.' || spec[0] == '/') {
@@ -500,11 +507,7 @@ static void py_runner(struct srvctx *s, const struct argv *a, size_t i)
     const char *spec = NULL;
     for (; i < a->n; i++) {
         const char *x = a->v[i];
-        if (strcmp(x, "--from") == 0 && i + 1 < a->n) {
-            spec = a->v[++i];
-            continue;
-        }
-        if (strcmp(x, "--spec") == 0 && i + 1 < a->n) {
+        if ((strcmp(x, "--from") == 0 || strcmp(x, "--spec") == 0) && i + 1 < a->n) {
             spec = a->v[++i];
             continue;
         }
@@ -527,9 +530,7 @@ static void py_runner(struct srvctx *s, const struct argv *a, size_t i)
     }
     if (strstr(spec, "://") != NULL) {
         bool pinned = strstr(spec, "git+") != NULL && strrchr(spec, '@') > strstr(spec, "://");
-        emit(s, "mcp/remote-fetch", git_unpinned(spec) ? CUSTODY_SEV_HIGH : CU_SEV_DEFAULT, spec,
-             "package fetched from %s%s", spec,
-             git_unpinned(spec) ? " at whatever its branch holds at each start" : "");
+        remote_fetch(s, spec);
         if (!pinned) {
             emit(s, "mcp/unpinned-server", CU_SEV_DEFAULT, spec, "%s is not pinned to a commit",
                  spec);
