@@ -7,6 +7,7 @@
  * hard-coded credentials, each finding with its line. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "agents/agents.h"
 #include "agents/skillcheck.h"
@@ -15,23 +16,6 @@
 #include "core/banned.h"
 
 #define PROMPT_MAX (8u << 20)
-
-static bool ieq(const char *a, const char *b)
-{
-    for (; *a != '\0' && *b != '\0'; a++, b++) {
-        char x = *a, y = *b;
-        if (x >= 'A' && x <= 'Z') {
-            x = (char)(x - 'A' + 'a');
-        }
-        if (y >= 'A' && y <= 'Z') {
-            y = (char)(y - 'A' + 'a');
-        }
-        if (x != y) {
-            return false;
-        }
-    }
-    return *a == *b;
-}
 
 /* Last component after '/' or '!' (an archive member). */
 static const char *leaf(const char *loc)
@@ -74,7 +58,7 @@ bool cu_prompt_path(const char *loc)
         "conventions.md",  ".goosehints",    NULL
     };
     for (size_t i = 0; names[i] != NULL; i++) {
-        if (ieq(b, names[i])) {
+        if (strcasecmp(b, names[i]) == 0) {
             return true;
         }
     }
