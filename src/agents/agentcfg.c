@@ -394,31 +394,20 @@ toml_parse(struct cu_jsonc *out, const uint8_t *data, size_t len, uint32_t *bad,
 static int agent_analyze(struct cu_ctx *ctx, struct cu_source *src)
 {
     custody_error *err = cu_ctx_err(ctx);
-    uint64_t size;
-    int rc = cu_source_size(src, &size, err);
+    char *text = NULL;
+    size_t size = 0;
+    int rc = cu_source_read_all(src, CU_LIMIT_JSON, "agent configuration", &text, &size, err);
     if (rc < 0) {
         return rc;
     }
-    if (size > CU_LIMIT_JSON) {
-        return cu_err_limit(err, src->loc, 0, "agent configuration of %llu bytes exceeds %u",
-                            (unsigned long long)size, CU_LIMIT_JSON);
-    }
-    uint8_t *buf = cu_malloc((size_t)size + 1);
-    if (buf == NULL) {
-        return cu_err_nomem(err);
-    }
-    rc = cu_source_read_exact(src, 0, buf, (size_t)size, err);
-    if (rc < 0) {
-        free(buf);
-        return rc;
-    }
+    const uint8_t *buf = (const uint8_t *)text;
     enum kind k = kind_of(src->name);
     struct cu_jsonc j;
     uint32_t bad = 0;
-    rc = k == K_YAML   ? cu_yaml_parse(&j, buf, (size_t)size, &bad, err)
-         : k == K_TOML ? toml_parse(&j, buf, (size_t)size, &bad, err)
-                       : cu_jsonc_parse(&j, buf, (size_t)size, &bad, err);
-    free(buf);
+    rc = k == K_YAML   ? cu_yaml_parse(&j, buf, size, &bad, err)
+         : k == K_TOML ? toml_parse(&j, buf, size, &bad, err)
+                       : cu_jsonc_parse(&j, buf, size, &bad, err);
+    free(text);
     if (rc < 0) {
         if (rc == CUSTODY_EMALFORMED || rc == CUSTODY_ELIMIT) {
             /* the parser quotes the text near the error: it may be part of a secret */
@@ -493,14 +482,12 @@ static int agents_json_analyze(struct cu_ctx *ctx, struct cu_source *src, const 
     /* the strict document has no lines: parse the (small) text again for them */
     struct cu_jsonc j;
     memset(&j, 0, sizeof(j));
-    uint8_t *buf = NULL;
-    uint64_t size = 0;
+    char *buf = NULL;
+    size_t size = 0;
     custody_error e2;
-    if (cu_source_size(src, &size, &e2) == 0 && size <= CU_LIMIT_JSON &&
-        (buf = cu_malloc((size_t)size + 1)) != NULL &&
-        cu_source_read_exact(src, 0, buf, (size_t)size, &e2) == 0) {
+    if (cu_source_read_all(src, CU_LIMIT_JSON, "JSON document", &buf, &size, &e2) == 0) {
         uint32_t bad = 0;
-        if (cu_jsonc_parse(&j, buf, (size_t)size, &bad, &e2) < 0) {
+        if (cu_jsonc_parse(&j, (const uint8_t *)buf, size, &bad, &e2) < 0) {
             memset(&j, 0, sizeof(j));
         }
     }

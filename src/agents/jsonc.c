@@ -56,8 +56,6 @@ char *cu_jsonc_ptr_index(const char *parent, size_t index)
     return cu_asprintf("%s/%zu", parent != NULL ? parent : "", index);
 }
 
-static int add_key(struct cu_jsonc *j, const char *ptr, uint32_t line);
-
 static int key_cmp(const void *a, const void *b)
 {
     return strcmp(((const struct cu_jsonc_key *)a)->ptr, ((const struct cu_jsonc_key *)b)->ptr);
@@ -92,11 +90,6 @@ uint32_t cu_jsonc_line(const struct cu_jsonc *j, const char *ptr)
 }
 
 int cu_jsonc_add(struct cu_jsonc *j, const char *ptr, uint32_t line)
-{
-    return add_key(j, ptr, line);
-}
-
-static int add_key(struct cu_jsonc *j, const char *ptr, uint32_t line)
 {
     if (j->nkeys >= JSONC_MAX_KEYS) {
         return 0; /* lines are a convenience: past the cap they are 0 */
@@ -316,7 +309,7 @@ static int record_lines(struct cu_jsonc *j, const char *t, size_t n)
         if (depth > 0 && !st[depth - 1].obj && expect_value && c != ']' && c != ',') {
             buf_trunc(&path, st[depth - 1].plen);
             cu_buf_addf(&path, "/%zu", st[depth - 1].index);
-            rc = add_key(j, cu_buf_str(&path), line);
+            rc = cu_jsonc_add(j, cu_buf_str(&path), line);
             expect_value = false;
         }
         if (c == '{' || c == '[') {
@@ -352,21 +345,14 @@ static int record_lines(struct cu_jsonc *j, const char *t, size_t n)
             cu_buf_reset(&key);
             size_t end = read_string(t, n, i, &key);
             size_t k = end;
-            while (k < n && is_ws(t[k]) && t[k] != '\n') {
+            while (k < n && is_ws(t[k])) {
                 k++;
             }
             bool is_key = depth > 0 && st[depth - 1].obj && k < n && t[k] == ':';
-            if (!is_key) {
-                size_t q = end;
-                while (q < n && is_ws(t[q])) {
-                    q++;
-                }
-                is_key = depth > 0 && st[depth - 1].obj && q < n && t[q] == ':';
-            }
             if (is_key) {
                 buf_trunc(&path, st[depth - 1].plen);
                 ptr_add_escaped(&path, key.p != NULL ? key.p : "", key.len);
-                rc = add_key(j, cu_buf_str(&path), line);
+                rc = cu_jsonc_add(j, cu_buf_str(&path), line);
             }
             for (size_t q = i; q < end; q++) {
                 line += t[q] == '\n';
@@ -478,8 +464,8 @@ static json_t *yaml_node(struct ybuild *b, yaml_node_t *n, const char *ptr, unsi
         b->rc = CUSTODY_ELIMIT;
         return NULL;
     }
-    if (b->j->nkeys < JSONC_MAX_KEYS && ptr[0] != '\0') {
-        int r = add_key(b->j, ptr, (uint32_t)n->start_mark.line + 1u);
+    if (ptr[0] != '\0') {
+        int r = cu_jsonc_add(b->j, ptr, (uint32_t)n->start_mark.line + 1u);
         if (r < 0) {
             b->rc = r;
             return NULL;

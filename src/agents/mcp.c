@@ -20,16 +20,6 @@ uint32_t cu_agent_line(const struct cu_agent_doc *d, const char *ptr)
     return d->j != NULL ? cu_jsonc_line(d->j, ptr) : 0;
 }
 
-static bool ieq(const char *a, const char *b)
-{
-    for (; *a && *b; a++, b++) {
-        if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) {
-            return false;
-        }
-    }
-    return *a == *b;
-}
-
 static bool icontains(const char *s, const char *needle)
 {
     size_t m = strlen(needle);
@@ -107,8 +97,9 @@ static bool high_entropy(const char *v)
 static bool not_secret_value(const char *v)
 {
     /* booleans, numbers, URLs without credentials, paths, file names */
-    return ieq(v, "true") || ieq(v, "false") || strncmp(v, "http://", 7) == 0 ||
-           strncmp(v, "https://", 8) == 0 || v[0] == '/' || v[0] == '.' || v[0] == '~';
+    return strcasecmp(v, "true") == 0 || strcasecmp(v, "false") == 0 ||
+           strncmp(v, "http://", 7) == 0 || strncmp(v, "https://", 8) == 0 || v[0] == '/' ||
+           v[0] == '.' || v[0] == '~';
 }
 
 void cu_agent_check_secret(const struct cu_agent_doc *d,
@@ -365,7 +356,7 @@ static void emit(struct srvctx *s, const char *rule, int sev, const char *ev, co
 
 static bool is_exact_version(const char *v)
 {
-    if (v == NULL || v[0] == '\0' || ieq(v, "latest") || ieq(v, "next")) {
+    if (v == NULL || v[0] == '\0' || strcasecmp(v, "latest") == 0 || strcasecmp(v, "next") == 0) {
         return false;
     }
     if (!isdigit((unsigned char)v[0]) && !(v[0] == 'v' && isdigit((unsigned char)v[1]))) {
@@ -427,6 +418,15 @@ static void check_package(struct srvctx *s, enum cu_eco eco, const char *pkg, co
 
 static bool git_unpinned(const char *spec);
 
+/* A runner's package spec that is a URL (git, tarball): graded by whether it names a commit. */
+static void remote_fetch(struct srvctx *s, const char *spec)
+{
+    bool unpinned = git_unpinned(spec);
+    emit(s, "mcp/remote-fetch", unpinned ? CUSTODY_SEV_HIGH : CU_SEV_DEFAULT, spec,
+         "package fetched from %s%s", spec,
+         unpinned ? " at whatever its branch holds at each start" : "");
+}
+
 static bool is_opt(const char *a)
 {
     return a[0] == '-';
@@ -466,9 +466,7 @@ static void npm_runner(struct srvctx *s, const struct argv *a, size_t i, bool *y
     }
     if (strstr(spec, "://") != NULL || strncmp(spec, "github:", 7) == 0 ||
         strncmp(spec, "git+", 4) == 0 || cu_has_suffix(spec, ".tgz")) {
-        emit(s, "mcp/remote-fetch", git_unpinned(spec) ? CUSTODY_SEV_HIGH : CU_SEV_DEFAULT, spec,
-             "package fetched from %s%s", spec,
-             git_unpinned(spec) ? " at whatever its branch holds at each start" : "");
+        remote_fetch(s, spec);
         return;
     }
     if (spec[0] == '.' || spec[0] == '/') {
@@ -500,11 +498,7 @@ static void py_runner(struct srvctx *s, const struct argv *a, size_t i)
     const char *spec = NULL;
     for (; i < a->n; i++) {
         const char *x = a->v[i];
-        if (strcmp(x, "--from") == 0 && i + 1 < a->n) {
-            spec = a->v[++i];
-            continue;
-        }
-        if (strcmp(x, "--spec") == 0 && i + 1 < a->n) {
+        if ((strcmp(x, "--from") == 0 || strcmp(x, "--spec") == 0) && i + 1 < a->n) {
             spec = a->v[++i];
             continue;
         }
@@ -527,9 +521,7 @@ static void py_runner(struct srvctx *s, const struct argv *a, size_t i)
     }
     if (strstr(spec, "://") != NULL) {
         bool pinned = strstr(spec, "git+") != NULL && strrchr(spec, '@') > strstr(spec, "://");
-        emit(s, "mcp/remote-fetch", git_unpinned(spec) ? CUSTODY_SEV_HIGH : CU_SEV_DEFAULT, spec,
-             "package fetched from %s%s", spec,
-             git_unpinned(spec) ? " at whatever its branch holds at each start" : "");
+        remote_fetch(s, spec);
         if (!pinned) {
             emit(s, "mcp/unpinned-server", CU_SEV_DEFAULT, spec, "%s is not pinned to a commit",
                  spec);
@@ -637,8 +629,9 @@ static void docker_runner(struct srvctx *s, const struct argv *a, size_t i)
         if (strcmp(x, "--privileged") == 0) {
             emit(s, "mcp/docker-privileged", CU_SEV_DEFAULT, x, "%s container", "privileged");
         } else if ((v = opt_value(a, &i, "--cap-add")) != NULL) {
-            if (ieq(v, "ALL") || ieq(v, "SYS_ADMIN") || ieq(v, "SYS_PTRACE") ||
-                ieq(v, "CAP_SYS_ADMIN") || ieq(v, "NET_ADMIN") || ieq(v, "SYS_MODULE")) {
+            if (strcasecmp(v, "ALL") == 0 || strcasecmp(v, "SYS_ADMIN") == 0 ||
+                strcasecmp(v, "SYS_PTRACE") == 0 || strcasecmp(v, "CAP_SYS_ADMIN") == 0 ||
+                strcasecmp(v, "NET_ADMIN") == 0 || strcasecmp(v, "SYS_MODULE") == 0) {
                 emit(s, "mcp/docker-privileged", CU_SEV_DEFAULT, v, "capability %s added", v);
             }
         } else if ((v = opt_value(a, &i, "-v")) != NULL ||
@@ -698,7 +691,7 @@ static bool broad_root(const char *p)
         "C:", "/home", "/Users", "/root", "/etc",    "${userHome}",   "\\"
     };
     for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
-        if (ieq(p, roots[i])) {
+        if (strcasecmp(p, roots[i]) == 0) {
             return true;
         }
     }
@@ -750,7 +743,7 @@ static bool header_arg(const char *x, const char **colon)
     size_t n = (size_t)(c - x) < sizeof(nm) - 1 ? (size_t)(c - x) : sizeof(nm) - 1;
     memcpy(nm, x, n);
     nm[n] = '\0';
-    return ieq(nm, "authorization") || secret_name(nm);
+    return strcasecmp(nm, "authorization") == 0 || secret_name(nm);
 }
 
 static void check_argv(struct srvctx *s, struct argv *a)
@@ -764,8 +757,9 @@ static void check_argv(struct srvctx *s, struct argv *a)
     /* cmd /c <program ...>: Windows wrapper documented by every client */
     if (strcmp(l, "cmd") == 0) {
         size_t k = 1;
-        while (k < a->n && (ieq(a->v[k], "/c") || ieq(a->v[k], "/s") || ieq(a->v[k], "/q") ||
-                            ieq(a->v[k], "/d") || ieq(a->v[k], "/k"))) {
+        while (k < a->n && (strcasecmp(a->v[k], "/c") == 0 || strcasecmp(a->v[k], "/s") == 0 ||
+                            strcasecmp(a->v[k], "/q") == 0 || strcasecmp(a->v[k], "/d") == 0 ||
+                            strcasecmp(a->v[k], "/k") == 0)) {
             k++;
         }
         char *rest = argv_join(a, k);
@@ -789,8 +783,9 @@ static void check_argv(struct srvctx *s, struct argv *a)
         bool c = false;
         for (; k < a->n; k++) {
             if (strcmp(a->v[k], "-c") == 0 || strcmp(a->v[k], "-lc") == 0 ||
-                strcmp(a->v[k], "-ic") == 0 || ieq(a->v[k], "-command") ||
-                ieq(a->v[k], "-encodedcommand") || ieq(a->v[k], "-enc") || ieq(a->v[k], "-e")) {
+                strcmp(a->v[k], "-ic") == 0 || strcasecmp(a->v[k], "-command") == 0 ||
+                strcasecmp(a->v[k], "-encodedcommand") == 0 || strcasecmp(a->v[k], "-enc") == 0 ||
+                strcasecmp(a->v[k], "-e") == 0) {
                 c = true;
                 k++;
                 break;
@@ -808,7 +803,8 @@ static void check_argv(struct srvctx *s, struct argv *a)
                 emit(s, "mcp/remote-fetch", CUSTODY_SEV_HIGH, rest, "%s",
                      "downloads code and runs it at every start");
             }
-            bool encoded = ieq(a->v[k - 1], "-encodedcommand") || ieq(a->v[k - 1], "-enc") ||
+            bool encoded = strcasecmp(a->v[k - 1], "-encodedcommand") == 0 ||
+                           strcasecmp(a->v[k - 1], "-enc") == 0 ||
                            (strstr(rest, "base64") != NULL &&
                             (strstr(rest, " -d") != NULL || strstr(rest, " -D") != NULL ||
                              strstr(rest, "--decode") != NULL)) ||
@@ -1055,11 +1051,12 @@ static void check_map_secrets(struct srvctx *s, const json_t *m, const char *key
         t.line = line != 0 ? line : s->line;
         const char *val = json_string_value(v);
         cu_agent_check_secret(s->d, t.line, "mcp/plaintext-secret", s->name, k, val);
-        if (auth != NULL && (ieq(k, "authorization") || secret_name(k))) {
+        if (auth != NULL && (strcasecmp(k, "authorization") == 0 || secret_name(k))) {
             *auth = true;
         }
-        if ((ieq(k, "HOST") || ieq(k, "BIND") || cu_has_suffix_ci(k, "_HOST") ||
-             ieq(k, "FASTMCP_HOST") || ieq(k, "MCP_HOST")) &&
+        if ((strcasecmp(k, "HOST") == 0 || strcasecmp(k, "BIND") == 0 ||
+             cu_has_suffix_ci(k, "_HOST") || strcasecmp(k, "FASTMCP_HOST") == 0 ||
+             strcasecmp(k, "MCP_HOST") == 0) &&
             (strcmp(val, "0.0.0.0") == 0 || strcmp(val, "::") == 0)) {
             emit(&t, "mcp/bind-all-interfaces", CU_SEV_DEFAULT, val, "environment binds %s", val);
         }

@@ -7,6 +7,7 @@
  * hard-coded credentials, each finding with its line. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "agents/agents.h"
 #include "agents/skillcheck.h"
@@ -15,23 +16,6 @@
 #include "core/banned.h"
 
 #define PROMPT_MAX (8u << 20)
-
-static bool ieq(const char *a, const char *b)
-{
-    for (; *a != '\0' && *b != '\0'; a++, b++) {
-        char x = *a, y = *b;
-        if (x >= 'A' && x <= 'Z') {
-            x = (char)(x - 'A' + 'a');
-        }
-        if (y >= 'A' && y <= 'Z') {
-            y = (char)(y - 'A' + 'a');
-        }
-        if (x != y) {
-            return false;
-        }
-    }
-    return *a == *b;
-}
 
 /* Last component after '/' or '!' (an archive member). */
 static const char *leaf(const char *loc)
@@ -74,7 +58,7 @@ bool cu_prompt_path(const char *loc)
         "conventions.md",  ".goosehints",    NULL
     };
     for (size_t i = 0; names[i] != NULL; i++) {
-        if (ieq(b, names[i])) {
+        if (strcasecmp(b, names[i]) == 0) {
             return true;
         }
     }
@@ -129,31 +113,7 @@ static bool prompt_sniff(const struct cu_sniff *in)
 
 int cu_agents_read_text(struct cu_ctx *ctx, struct cu_source *src, char **out, size_t *len)
 {
-    custody_error *err = cu_ctx_err(ctx);
-    uint64_t size;
-    *out = NULL;
-    *len = 0;
-    int rc = cu_source_size(src, &size, err);
-    if (rc < 0) {
-        return rc;
-    }
-    if (size > PROMPT_MAX) {
-        return cu_err_limit(err, src->loc, 0, "text file of %llu bytes exceeds %u",
-                            (unsigned long long)size, PROMPT_MAX);
-    }
-    char *buf = cu_malloc((size_t)size + 1);
-    if (buf == NULL) {
-        return cu_err_nomem(err);
-    }
-    rc = cu_source_read_exact(src, 0, buf, (size_t)size, err);
-    if (rc < 0) {
-        free(buf);
-        return rc;
-    }
-    buf[size] = '\0';
-    *out = buf;
-    *len = (size_t)size;
-    return 0;
+    return cu_source_read_all(src, PROMPT_MAX, "text file", out, len, cu_ctx_err(ctx));
 }
 
 void cu_agents_secrets(struct cu_ctx *ctx,

@@ -109,6 +109,7 @@ static int fm_parse(const char *y,
                 const char *k2 = node_str(yaml_document_get_node(&d, q->key));
                 const char *v2 = node_str(yaml_document_get_node(&d, q->value));
                 if (k2 != NULL && v2 != NULL && strcmp(k2, "version") == 0) {
+                    free(f->version); /* a repeated key: the last one, as before */
                     f->version = cu_strdup(v2);
                 }
             }
@@ -617,9 +618,7 @@ static void component(struct cu_ctx *ctx, const struct cu_source *src, const str
         o.threads = 1;
         if (custody_digest(out, ddir, &o, &err) == 0) {
             memcpy(digest, "sha256:", 7);
-            for (size_t i = 0; i < 32; i++) {
-                (void)snprintf(digest + 7 + i * 2, 3, "%02x", out[i]);
-            }
+            cu_hex_encode(out, sizeof(out), digest + 7);
         } else {
             cu_emit_line(ctx, src, 0, "skill/digest-error", CU_SEV_DEFAULT, err.where,
                          "the skill folder could not be hashed: %s%s%s", err.msg,

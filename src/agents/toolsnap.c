@@ -619,9 +619,7 @@ static void digest_hex(const char *s, char out[65])
 {
     unsigned char md[SHA256_DIGEST_LENGTH];
     (void)SHA256((const unsigned char *)s, strlen(s), md);
-    for (size_t i = 0; i < SHA256_DIGEST_LENGTH; i++) {
-        (void)snprintf(out + 2 * i, 3, "%02x", md[i]);
-    }
+    cu_hex_encode(md, SHA256_DIGEST_LENGTH, out);
 }
 
 static int one_tool(const struct tctx *base, const json_t *tool, const char *ptr)

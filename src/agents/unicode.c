@@ -23,7 +23,7 @@ struct uni {
     const uint8_t *p;
     size_t len;
     uint32_t first_line;
-    uint32_t line;
+    uint32_t line; /* current line: runs, words and bidi lines never cross a newline */
     const char *family;
     unsigned count[K_N];
     char id[3][64];
@@ -164,13 +164,6 @@ static bool is_bidi(uint32_t c)
            c == 0x200F || c == 0x061C;
 }
 
-/* Runs, words and bidi lines never cross a newline: the current line is theirs. */
-static uint32_t line_at(const struct uni *u, size_t off)
-{
-    (void)off;
-    return u->line;
-}
-
 static const char *rule(struct uni *u, int which)
 {
     static const char *const names[] = { "hidden-unicode", "bidi-control", "mixed-script" };
@@ -252,7 +245,7 @@ static size_t tag_run(struct uni *u, size_t off)
         i += n;
     }
     if (!(flag_ok && cancel && nt >= 3 && nt <= 8)) {
-        uint32_t line = line_at(u, off);
+        uint32_t line = u->line;
         if (admit(u, K_TAG, line)) {
             cu_emit_line(u->ctx, u->src, line, rule(u, 0), CUSTODY_SEV_HIGH, cu_buf_str(&msg),
                          "%zu invisible Unicode tag characters (U+E0000-E007F) carry hidden "
@@ -286,7 +279,7 @@ static size_t vs_run(struct uni *u, size_t off)
     bool base_ok = before != UNI_BAD && (before >= 0x80 || (before >= '0' && before <= '9') ||
                                          before == '#' || before == '*');
     if (nv > 1 || !base_ok) {
-        uint32_t line = line_at(u, off);
+        uint32_t line = u->line;
         if (admit(u, K_VS, line)) {
             cu_emit_line(u->ctx, u->src, line, rule(u, 0),
                          nv >= 4 ? CUSTODY_SEV_HIGH : CUSTODY_SEV_MEDIUM, cu_buf_str(&msg),
@@ -350,7 +343,7 @@ static size_t zw_run(struct uni *u, size_t off)
         i += n;
     }
     if (bad > 0) {
-        uint32_t line = line_at(u, off);
+        uint32_t line = u->line;
         bool soft = first_bad == 0x00AD && bad == 1;
         if (admit(u, K_ZW, line)) {
             struct cu_buf ex = CU_BUF_INIT(300);
@@ -420,7 +413,7 @@ static void bidi_line(struct uni *u, size_t s, size_t e)
         i += n;
     }
     if (first != SIZE_MAX) {
-        uint32_t line = line_at(u, first);
+        uint32_t line = u->line;
         int sev;
         const char *why;
         if (open_emb > 0 || open_iso > 0) {
@@ -467,7 +460,7 @@ static void mixed_word(struct uni *u, size_t s, size_t e)
         i += n;
     }
     if (latin >= 1 && conf >= 1 && latin + conf >= 3 && other == 0) {
-        uint32_t line = line_at(u, s);
+        uint32_t line = u->line;
         if (admit(u, K_MIX, line)) {
             struct cu_buf ex = CU_BUF_INIT(300);
             for (size_t i = s; i < e;) {
