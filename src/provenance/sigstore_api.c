@@ -12,6 +12,7 @@
 #include "core/limits.h"
 #include "provenance/bundle.h"
 #include "provenance/dsse.h"
+#include "provenance/keys.h"
 #include "provenance/sigstore_int.h"
 #include "core/banned.h"
 
@@ -85,7 +86,7 @@ int custody_verify_bundle(const char *bundle_path,
             goto out;
         }
     }
-    rc = cu_read_small_file(bundle_path, CU_LIMIT_JSON, &data, &len, err);
+    rc = cu_file_read(bundle_path, CU_LIMIT_JSON, &data, &len, err);
     if (rc) {
         goto out;
     }

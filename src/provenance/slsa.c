@@ -19,6 +19,7 @@
 #include "core/util.h"
 #include "provenance/bundle.h"
 #include "provenance/dsse.h"
+#include "provenance/keys.h"
 #include "provenance/sigstore_int.h"
 #include "core/banned.h"
 
@@ -54,7 +55,7 @@ static int load_private_key(EVP_PKEY **out, const char *path, custody_error *err
 {
     uint8_t *pem = NULL;
     size_t len = 0;
-    int rc = cu_read_small_file(path, CU_LIMIT_SMALL_FILE, &pem, &len, err);
+    int rc = cu_file_read(path, CU_LIMIT_SMALL_FILE, &pem, &len, err);
     if (rc) {
         return rc;
     }
@@ -750,7 +751,7 @@ int custody_verify_attestation(const uint8_t *art,
     if (pol->trusted_root != NULL && (rc = cu_trust_root_load(&tr, pol->trusted_root, err)) != 0) {
         goto out;
     }
-    rc = cu_read_small_file(pol->provenance, CU_LIMIT_JSON, &data, &len, err);
+    rc = cu_file_read(pol->provenance, CU_LIMIT_JSON, &data, &len, err);
     if (rc) {
         goto out;
     }
