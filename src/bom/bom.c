@@ -782,16 +782,9 @@ static void bom_uuid(const struct cu_bom *b, const custody_bom_options *opts, ch
     EVP_MD_CTX_free(md);
     d[6] = (uint8_t)((d[6] & 0x0f) | 0x50); /* version 5 layout: name-based */
     d[8] = (uint8_t)((d[8] & 0x3f) | 0x80); /* RFC 4122 variant */
-    static const char hx[] = "0123456789abcdef";
-    size_t o = 0;
-    for (size_t i = 0; i < 16; i++) {
-        if (i == 4 || i == 6 || i == 8 || i == 10) {
-            out[o++] = '-';
-        }
-        out[o++] = hx[d[i] >> 4];
-        out[o++] = hx[d[i] & 15];
-    }
-    out[o] = '\0';
+    char hx[33];
+    cu_hex_encode(d, 16, hx);
+    (void)snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", hx, hx + 8, hx + 12, hx + 16, hx + 20);
 }
 
 int custody_bom_write(FILE *out,

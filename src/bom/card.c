@@ -2,8 +2,12 @@
  * base_model, datasets, pipeline_tag, library_name, language) and the licence a LICENSE file's
  * text names. Read-only, bounded, never executed; facts as docs/facts.md lists them. */
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "bom/bom_int.h"
@@ -18,16 +22,30 @@
  * file gives no facts (the scan already read and judged it). */
 static char *read_head(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
+    /* O_NONBLOCK + regular-file check: a FIFO or device under the card's name never blocks */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
         return NULL;
     }
-    char *buf = cu_malloc(CARD_MAX_READ + 1);
-    size_t n = buf != NULL ? fread(buf, 1, CARD_MAX_READ, f) : 0;
-    (void)fclose(f);
-    if (buf == NULL) {
+    struct stat st;
+    char *buf = NULL;
+    size_t n = 0;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+        (buf = cu_malloc(CARD_MAX_READ + 1)) == NULL) {
+        (void)close(fd);
         return NULL;
     }
+    while (n < CARD_MAX_READ) {
+        ssize_t got = read(fd, buf + n, CARD_MAX_READ - n);
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got <= 0) {
+            break;
+        }
+        n += (size_t)got;
+    }
+    (void)close(fd);
     buf[n] = '\0';
     *len = n;
     return buf;

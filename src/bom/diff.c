@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/limits.h"
 #include "core/util.h"
+#include "provenance/keys.h"
 #include "core/banned.h"
 
 struct custody_bom_diff {
@@ -360,12 +361,14 @@ int cu_bom_diff_parse(const uint8_t *data, size_t len)
 static int load(const char *path, json_t **recs, custody_error *err)
 {
     json_error_t jerr;
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        return cu_err_io(err, path, "cannot open the BOM");
+    uint8_t *data = NULL;
+    size_t len = 0;
+    int rd = cu_file_read(path, CU_LIMIT_JSON, &data, &len, err);
+    if (rd) {
+        return rd;
     }
-    json_t *doc = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
-    (void)fclose(f);
+    json_t *doc = json_loadb((const char *)data, len, JSON_REJECT_DUPLICATES, &jerr);
+    free(data);
     if (doc == NULL) {
         return cu_err_malformed(err, path, (uint64_t)jerr.position, "not JSON: %s (line %d)",
                                 jerr.text, jerr.line);

@@ -473,10 +473,12 @@ static int verify_checkpoint(const struct cu_tr_log *log,
     }
     uint64_t csize = 0;
     for (const char *c = l2; c < e2; c++) {
-        if (*c < '0' || *c > '9' || (c == l2 && *c == '0' && e2 - l2 > 1)) {
+        uint64_t dgt = (uint64_t)(*c - '0');
+        if (*c < '0' || *c > '9' || (c == l2 && *c == '0' && e2 - l2 > 1) ||
+            csize > (UINT64_MAX - dgt) / 10) {
             return VFAIL("checkpoint: bad tree size line");
         }
-        csize = csize * 10 + (uint64_t)(*c - '0');
+        csize = csize * 10 + dgt;
     }
     const char *l3 = e2 + 1;
     const char *e3 = l3 < env + body_len ? memchr(l3, '\n', body_len - (size_t)(l3 - env)) : NULL;

@@ -12,47 +12,25 @@
 #include "core/limits.h"
 #include "provenance/bundle.h"
 #include "provenance/dsse.h"
+#include "provenance/keys.h"
+#include "provenance/manifest.h"
 #include "provenance/sigstore_int.h"
 #include "core/banned.h"
 
 int custody_sha256_file(const char *path, uint8_t out[32], custody_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    EVP_MD_CTX *c = NULL;
-    uint8_t *buf = NULL;
-    int rc = 0;
-
-    if (f == NULL) {
-        return cu_err_io(err, path, "cannot open: %s", strerror(errno));
+    struct cu_mf_hash_job j = { .path = path, .digest = out };
+    cu_mf_hash_file(&j);
+    switch (j.rc) {
+    case 0:
+        return 0;
+    case CUSTODY_EIO:
+        return cu_err_io(err, path, "cannot read: %s", strerror(j.sys_errno));
+    case CUSTODY_EINVAL:
+        return cu_err_io(err, path, "not a regular file");
+    default:
+        return cu_err_nomem(err);
     }
-    c = EVP_MD_CTX_new();
-    buf = malloc(1u << 20);
-    if (c == NULL || buf == NULL || EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1) {
-        rc = cu_err_nomem(err);
-        goto out;
-    }
-    for (;;) {
-        size_t n = fread(buf, 1, 1u << 20, f);
-        if (n > 0 && EVP_DigestUpdate(c, buf, n) != 1) {
-            rc = cu_err_nomem(err);
-            goto out;
-        }
-        if (n < (1u << 20)) {
-            if (ferror(f)) {
-                rc = cu_err_io(err, path, "read failed");
-                goto out;
-            }
-            break;
-        }
-    }
-    if (EVP_DigestFinal_ex(c, out, NULL) != 1) {
-        rc = cu_err_nomem(err);
-    }
-out:
-    EVP_MD_CTX_free(c);
-    free(buf);
-    (void)fclose(f);
-    return rc;
 }
 
 int custody_verify_bundle(const char *bundle_path,
@@ -85,7 +63,7 @@ int custody_verify_bundle(const char *bundle_path,
             goto out;
         }
     }
-    rc = cu_read_small_file(bundle_path, CU_LIMIT_JSON, &data, &len, err);
+    rc = cu_file_read(bundle_path, CU_LIMIT_JSON, &data, &len, err);
     if (rc) {
         goto out;
     }

@@ -51,10 +51,6 @@ CUSTODY_NODISCARD int cu_trust_root_parse(struct cu_trust_root **out,
                                           const char *where,
                                           custody_error *err);
 
-/* Reads a whole small file (at most `limit` bytes) into a fresh NUL-terminated buffer. */
-CUSTODY_NODISCARD int
-cu_read_small_file(const char *path, size_t limit, uint8_t **out, size_t *len, custody_error *err);
-
 /* Loads a PEM public key from a small file (at most CU_LIMIT_SMALL_FILE bytes). */
 CUSTODY_NODISCARD int cu_read_pubkey_file(EVP_PKEY **out, const char *path, custody_error *err);
 

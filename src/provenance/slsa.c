@@ -19,6 +19,7 @@
 #include "core/util.h"
 #include "provenance/bundle.h"
 #include "provenance/dsse.h"
+#include "provenance/keys.h"
 #include "provenance/sigstore_int.h"
 #include "core/banned.h"
 
@@ -49,25 +50,6 @@ static bool is_hex64(const char *s)
 }
 
 /* ---- attest ---- */
-
-static int load_private_key(EVP_PKEY **out, const char *path, custody_error *err)
-{
-    uint8_t *pem = NULL;
-    size_t len = 0;
-    int rc = cu_read_small_file(path, CU_LIMIT_SMALL_FILE, &pem, &len, err);
-    if (rc) {
-        return rc;
-    }
-    BIO *bio = BIO_new_mem_buf(pem, (int)len);
-    *out = bio == NULL ? NULL : PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
-    BIO_free(bio);
-    free(pem);
-    ERR_clear_error();
-    if (*out == NULL) {
-        return cu_err_malformed(err, path, CU_NO_OFFSET, "not a PEM private key");
-    }
-    return 0;
-}
 
 /* hex SHA-256 of the PEM SubjectPublicKeyInfo text as OpenSSL writes it (64-column base64,
  * LF), the OMS / model_signing publicKey.hint. */
@@ -247,7 +229,7 @@ int custody_attest(const custody_attest_opts *o, char **out, custody_error *err)
         o->builder_id[0] == 0) {
         return cu_err_inval(err, "attest needs artifacts, a key and a builder id");
     }
-    rc = load_private_key(&key, o->private_key, err);
+    rc = cu_key_load_private(&key, o->private_key, NULL, err);
     if (rc) {
         return rc;
     }
@@ -750,7 +732,7 @@ int custody_verify_attestation(const uint8_t *art,
     if (pol->trusted_root != NULL && (rc = cu_trust_root_load(&tr, pol->trusted_root, err)) != 0) {
         goto out;
     }
-    rc = cu_read_small_file(pol->provenance, CU_LIMIT_JSON, &data, &len, err);
+    rc = cu_file_read(pol->provenance, CU_LIMIT_JSON, &data, &len, err);
     if (rc) {
         goto out;
     }

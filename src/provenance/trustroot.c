@@ -16,6 +16,7 @@
 #include "core/limits.h"
 #include "core/util.h"
 #include "provenance/dsse.h"
+#include "provenance/keys.h"
 #include "core/banned.h"
 
 static int digits(const char *s, size_t n, int *out)
@@ -95,54 +96,11 @@ int cu_rfc3339_parse(const char *s, bool round_up, int64_t *out)
     return 0;
 }
 
-int cu_read_small_file(
-    const char *path, size_t limit, uint8_t **out, size_t *len, custody_error *err)
-{
-    FILE *f = NULL;
-    uint8_t *buf = NULL;
-    size_t cap = 0, n = 0;
-    int rc = 0;
-
-    *out = NULL;
-    *len = 0;
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        return cu_err_io(err, path, "cannot open: %s", strerror(errno));
-    }
-    for (;;) {
-        if (!cu_grow((void **)&buf, &cap, n + 65537, 1)) {
-            rc = cu_err_nomem(err);
-            goto out;
-        }
-        size_t got = fread(buf + n, 1, 65536, f);
-        n += got;
-        if (n > limit) {
-            rc = cu_err_limit(err, path, CU_NO_OFFSET, "larger than %zu bytes", limit);
-            goto out;
-        }
-        if (got < 65536) {
-            if (ferror(f)) {
-                rc = cu_err_io(err, path, "read failed");
-                goto out;
-            }
-            break;
-        }
-    }
-    buf[n] = 0;
-    *out = buf;
-    *len = n;
-    buf = NULL;
-out:
-    free(buf);
-    (void)fclose(f);
-    return rc;
-}
-
 int cu_read_pubkey_file(EVP_PKEY **out, const char *path, custody_error *err)
 {
     uint8_t *pem = NULL;
     size_t len = 0;
-    int rc = cu_read_small_file(path, CU_LIMIT_SMALL_FILE, &pem, &len, err);
+    int rc = cu_file_read(path, CU_LIMIT_SMALL_FILE, &pem, &len, err);
     if (!rc) {
         rc = cu_pem_load_pubkey(out, (const char *)pem, len, path, err);
     }
@@ -478,7 +436,7 @@ int cu_trust_root_load(struct cu_trust_root **out, const char *path, custody_err
     int rc;
 
     *out = NULL;
-    rc = cu_read_small_file(path, CU_LIMIT_JSON, &data, &len, err);
+    rc = cu_file_read(path, CU_LIMIT_JSON, &data, &len, err);
     if (!rc) {
         rc = cu_trust_root_parse(out, data, len, path, err);
     }
