@@ -187,28 +187,7 @@ static int str_into(struct cu_jp *p, struct cu_buf *b)
                 return cu_jp_error(p, "lone surrogate");
             }
             if (b) {
-                char u[4];
-                size_t n;
-                if (cp < 0x80) {
-                    u[0] = (char)cp;
-                    n = 1;
-                } else if (cp < 0x800) {
-                    u[0] = (char)(0xc0 | (cp >> 6));
-                    u[1] = (char)(0x80 | (cp & 0x3f));
-                    n = 2;
-                } else if (cp < 0x10000) {
-                    u[0] = (char)(0xe0 | (cp >> 12));
-                    u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-                    u[2] = (char)(0x80 | (cp & 0x3f));
-                    n = 3;
-                } else {
-                    u[0] = (char)(0xf0 | (cp >> 18));
-                    u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-                    u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-                    u[3] = (char)(0x80 | (cp & 0x3f));
-                    n = 4;
-                }
-                cu_buf_add(b, u, n);
+                cu_buf_add_utf8(b, cp);
             }
             continue;
         }
@@ -411,7 +390,6 @@ int cu_jp_skip(struct cu_jp *p)
         return rc;
     }
     bool more = true, first = true;
-    uint32_t line;
     switch (t) {
     case CU_JT_OBJ:
         /* duplicate keys inside skipped objects are not looked for: nothing reads them */
@@ -478,7 +456,6 @@ int cu_jp_skip(struct cu_jp *p)
     case CU_JT_NULL:
         return literal(p, "null");
     }
-    (void)line;
     return cu_jp_error(p, "unexpected value");
 }
 
