@@ -39,12 +39,6 @@ static const char *prop(const custody_component *c, const char *key)
     return NULL;
 }
 
-static const char *base_of(const char *path)
-{
-    const char *s = strrchr(path, '/');
-    return s != NULL ? s + 1 : path;
-}
-
 static bool is_library(const custody_component *c)
 {
     return c->kind != NULL && strcmp(c->kind, "library") == 0 && c->name != NULL;
@@ -74,13 +68,13 @@ static bool name_in(const char *name, const char *const *list)
 
 static bool is_npm_lock(const char *path)
 {
-    const char *b = base_of(path);
+    const char *b = cu_basename(path);
     return name_in(b, npm_locks) || strcmp(b, ".package-lock.json") == 0;
 }
 
 static bool is_py_lock(const char *path)
 {
-    const char *b = base_of(path);
+    const char *b = cu_basename(path);
     return name_in(b, py_locks) || (strncmp(b, "pylock.", 7) == 0 && strstr(b, ".toml") != NULL) ||
            (strncmp(b, "requirements", 12) == 0 && strstr(b, ".txt") != NULL);
 }
@@ -433,7 +427,7 @@ static int pass_lockfiles(struct cu_project *p)
         if (f == NULL || open == NULL || f->status != CUSTODY_FILE_SCANNED) {
             continue;
         }
-        const char *b = base_of(f->path);
+        const char *b = cu_basename(f->path);
         bool pj = strcmp(b, "package.json") == 0;
         bool pp = strcmp(b, "pyproject.toml") == 0;
         if ((!pj && !pp) || under_node_modules(f->path)) {
@@ -465,7 +459,8 @@ static int pass_lockfiles(struct cu_project *p)
         for (size_t k = 0; k < nf && lock == SIZE_MAX; k++) {
             const custody_file *g = cu_project_file(p, k);
             if (g != NULL && g->status == CUSTODY_FILE_SCANNED && is_npm_lock(g->path) &&
-                strcmp(base_of(g->path), ".package-lock.json") != 0 && same_dir(g->path, f->path)) {
+                strcmp(cu_basename(g->path), ".package-lock.json") != 0 &&
+                same_dir(g->path, f->path)) {
                 lock = k;
             }
         }
@@ -522,7 +517,7 @@ static int pass_lockfiles(struct cu_project *p)
             if (!present) {
                 cu_project_emit(p, fi, c->location, c->line, "deps/lockfile-drift", CU_SEV_DEFAULT,
                                 spec, "%s is not in %s", c->name,
-                                base_of(cu_project_file(p, lock)->path));
+                                cu_basename(cu_project_file(p, lock)->path));
             } else if (checkable && !satisfied) {
                 cu_project_emit(p, fi, c->location, c->line, "deps/lockfile-drift", CU_SEV_DEFAULT,
                                 spec, "%s %s is locked at %s, outside the range", c->name, spec,
@@ -540,7 +535,7 @@ static int pass_lockfiles(struct cu_project *p)
  * (data/shai-hulud/indicators.txt through cu_worm_indicator). */
 static void check_worm_file(struct cu_project *p, size_t fi, const char *path, const char *open)
 {
-    const char *b = base_of(path);
+    const char *b = cu_basename(path);
     const char *what = NULL;
     if (!cu_worm_indicator("file", b, &what)) {
         return;
@@ -631,7 +626,7 @@ static void check_vendored(struct cu_project *p,
                            const struct libs *npm,
                            const struct libs *py)
 {
-    const char *b = base_of(path);
+    const char *b = cu_basename(path);
     size_t bl = strlen(b);
     bool tgz = bl > 4 && strcmp(b + bl - 4, ".tgz") == 0;
     bool whl = bl > 4 && strcmp(b + bl - 4, ".whl") == 0;
@@ -802,7 +797,7 @@ static void check_record(struct cu_project *p, size_t fi, const char *open)
 static bool lock_for_root(const char *lockpath, const char *path, size_t root)
 {
     size_t dl = dir_len(lockpath);
-    if (strcmp(base_of(lockpath), ".package-lock.json") == 0) {
+    if (strcmp(cu_basename(lockpath), ".package-lock.json") == 0) {
         /* <root>/node_modules/.package-lock.json */
         size_t want = root > 0 ? root + 1 + strlen("node_modules") : strlen("node_modules");
         return dl == want && strncmp(lockpath, path, root) == 0;
@@ -815,7 +810,7 @@ static void check_installed_npm(struct cu_project *p, size_t fi, const struct li
     const custody_file *f = cu_project_file(p, fi);
     const char *path = f->path;
     const char *first = strstr(path, "node_modules/");
-    if (first == NULL || strcmp(base_of(path), "package.json") != 0) {
+    if (first == NULL || strcmp(cu_basename(path), "package.json") != 0) {
         return;
     }
     /* the name: what follows the last node_modules/ up to /package.json */
@@ -880,7 +875,7 @@ static void check_installed_npm(struct cu_project *p, size_t fi, const struct li
 static void check_installed_py(struct cu_project *p, size_t fi, const struct libs *py)
 {
     const custody_file *f = cu_project_file(p, fi);
-    if (strcmp(base_of(f->path), "RECORD") != 0 || py->n == 0) {
+    if (strcmp(cu_basename(f->path), "RECORD") != 0 || py->n == 0) {
         return;
     }
     size_t dl = dir_len(f->path);
@@ -913,7 +908,7 @@ static void check_installed_py(struct cu_project *p, size_t fi, const struct lib
     for (size_t i = 0; i < py->n && !any_lock; i++) {
         const custody_file *lf = cu_project_file(p, py->v[i].file);
         any_lock = lf != NULL && is_py_lock(lf->path) &&
-                   strncmp(base_of(lf->path), "requirements", 12) != 0;
+                   strncmp(cu_basename(lf->path), "requirements", 12) != 0;
     }
     size_t cnt = 0;
     const struct lib *e = libs_find(py, key, &cnt);
@@ -951,7 +946,7 @@ static int pass_trees(struct cu_project *p)
         }
         check_worm_file(p, fi, f->path, open);
         check_vendored(p, fi, f->path, open, &npm, &py);
-        if (strcmp(base_of(f->path), "RECORD") == 0) {
+        if (strcmp(cu_basename(f->path), "RECORD") == 0) {
             check_installed_py(p, fi, &py);
             check_record(p, fi, open);
         }
