@@ -307,7 +307,8 @@ int cu_jp_obj_begin(struct cu_jp *p)
     return 0;
 }
 
-int cu_jp_obj_next(struct cu_jp *p, bool first, bool *more, uint32_t *line)
+/* The next key of an object into `key` (NULL skips it), or the closing '}'. */
+static int obj_next(struct cu_jp *p, bool first, bool *more, uint32_t *line, struct cu_buf *key)
 {
     ws(p);
     if (p->pos >= p->len) {
@@ -330,11 +331,11 @@ int cu_jp_obj_next(struct cu_jp *p, bool first, bool *more, uint32_t *line)
         return cu_jp_error(p, "expected a key");
     }
     *line = p->line;
-    int rc = str_into(p, &p->kb);
+    int rc = str_into(p, key);
     if (rc) {
         return rc;
     }
-    if (strlen(cu_buf_str(&p->kb)) != p->kb.len) {
+    if (key && strlen(cu_buf_str(key)) != key->len) {
         return cu_jp_error(p, "NUL in a key");
     }
     ws(p);
@@ -344,6 +345,11 @@ int cu_jp_obj_next(struct cu_jp *p, bool first, bool *more, uint32_t *line)
     p->pos++;
     *more = true;
     return 0;
+}
+
+int cu_jp_obj_next(struct cu_jp *p, bool first, bool *more, uint32_t *line)
+{
+    return obj_next(p, first, more, line, &p->kb);
 }
 
 int cu_jp_arr_begin(struct cu_jp *p)
@@ -390,6 +396,7 @@ int cu_jp_skip(struct cu_jp *p)
         return rc;
     }
     bool more = true, first = true;
+    uint32_t line;
     switch (t) {
     case CU_JT_OBJ:
         /* duplicate keys inside skipped objects are not looked for: nothing reads them */
@@ -397,34 +404,13 @@ int cu_jp_skip(struct cu_jp *p)
             return rc;
         }
         for (;;) {
-            ws(p);
-            if (p->pos >= p->len) {
-                return cu_jp_error(p, "unterminated object");
-            }
-            if (p->s[p->pos] == '}') {
-                p->pos++;
-                p->depth--;
-                return 0;
-            }
-            if (!first) {
-                if (p->s[p->pos] != ',') {
-                    return cu_jp_error(p, "expected ',' or '}'");
-                }
-                p->pos++;
-                ws(p);
-            }
-            first = false;
-            if (p->pos >= p->len || p->s[p->pos] != '"') {
-                return cu_jp_error(p, "expected a key");
-            }
-            if ((rc = str_into(p, NULL))) {
+            if ((rc = obj_next(p, first, &more, &line, NULL))) {
                 return rc;
             }
-            ws(p);
-            if (p->pos >= p->len || p->s[p->pos] != ':') {
-                return cu_jp_error(p, "expected ':'");
+            if (!more) {
+                return 0;
             }
-            p->pos++;
+            first = false;
             if ((rc = cu_jp_skip(p))) {
                 return rc;
             }
