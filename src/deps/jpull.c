@@ -207,6 +207,11 @@ static int str_into(struct cu_jp *p, struct cu_buf *b)
     return 0;
 }
 
+int cu_jp_string_into(struct cu_jp *p, struct cu_buf *b)
+{
+    return str_into(p, b);
+}
+
 int cu_jp_string(struct cu_jp *p)
 {
     ws(p);
