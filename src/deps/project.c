@@ -531,21 +531,39 @@ static int pass_lockfiles(struct cu_project *p)
 
 /* ---- deps-trees ---- */
 
+/* One file's hashes, computed on first use: the worm and vendored checks share them. */
+struct lazy_hashes {
+    const char *open;
+    bool done;
+    int rc;
+    struct cu_dx_hashes h;
+};
+
+static const struct cu_dx_hashes *file_hashes(struct lazy_hashes *lh)
+{
+    if (!lh->done) {
+        lh->rc = cu_dx_hash_file(lh->open, &lh->h, HASH_LIMIT);
+        lh->done = true;
+    }
+    return lh->rc == 0 ? &lh->h : NULL;
+}
+
 /* Files named like a published worm payload whose SHA-256 is a published indicator
  * (data/shai-hulud/indicators.txt through cu_worm_indicator). */
-static void check_worm_file(struct cu_project *p, size_t fi, const char *path, const char *open)
+static void
+check_worm_file(struct cu_project *p, size_t fi, const char *path, struct lazy_hashes *lh)
 {
     const char *b = cu_basename(path);
     const char *what = NULL;
     if (!cu_worm_indicator("file", b, &what)) {
         return;
     }
-    struct cu_dx_hashes h;
-    if (cu_dx_hash_file(open, &h, HASH_LIMIT) != 0) {
+    const struct cu_dx_hashes *h = file_hashes(lh);
+    if (h == NULL) {
         return;
     }
     char hx[65];
-    cu_hex_encode(h.sha256, 32, hx);
+    cu_hex_encode(h->sha256, 32, hx);
     if (cu_worm_indicator("sha256", hx, &what)) {
         cu_project_emit(p, fi, NULL, 0, "deps/worm-file", CU_SEV_DEFAULT, hx,
                         "%s has the SHA-256 of a published worm payload: %s", b,
@@ -622,7 +640,7 @@ static bool resolved_base_is(const char *resolved, const char *fname)
 static void check_vendored(struct cu_project *p,
                            size_t fi,
                            const char *path,
-                           const char *open,
+                           struct lazy_hashes *lh,
                            const struct libs *npm,
                            const struct libs *py)
 {
@@ -635,8 +653,7 @@ static void check_vendored(struct cu_project *p,
     if (!tgz && !whl && !sdist) {
         return;
     }
-    struct cu_dx_hashes h;
-    bool hashed = false;
+    const struct cu_dx_hashes *h = NULL;
     if (tgz || sdist) {
         /* npm: every lockfile entry whose resolved file name is this file */
         for (size_t i = 0; i < npm->n; i++) {
@@ -645,13 +662,10 @@ static void check_vendored(struct cu_project *p,
             if (integ == NULL || !resolved_base_is(prop(c, "resolved"), b)) {
                 continue;
             }
-            if (!hashed) {
-                if (cu_dx_hash_file(open, &h, HASH_LIMIT) != 0) {
-                    return;
-                }
-                hashed = true;
+            if (h == NULL && (h = file_hashes(lh)) == NULL) {
+                return;
             }
-            if (integrity_match(integ, &h) == 0) {
+            if (integrity_match(integ, h) == 0) {
                 cu_project_emit(p, fi, NULL, 0, "deps/integrity-mismatch", CU_SEV_DEFAULT, integ,
                                 "%s does not match the integrity the lockfile records for "
                                 "%s@%s",
@@ -687,13 +701,10 @@ static void check_vendored(struct cu_project *p,
                 strncmp(c->version, ver, vl) != 0) {
                 continue;
             }
-            if (!hashed) {
-                if (cu_dx_hash_file(open, &h, HASH_LIMIT) != 0) {
-                    return;
-                }
-                hashed = true;
+            if (h == NULL && (h = file_hashes(lh)) == NULL) {
+                return;
             }
-            int r = integrity_match(integ, &h);
+            int r = integrity_match(integ, h);
             if (r >= 0) {
                 verdict = r;
                 which = c;
@@ -701,7 +712,7 @@ static void check_vendored(struct cu_project *p,
         }
         if (verdict == 0) {
             char hx[65];
-            cu_hex_encode(h.sha256, 32, hx);
+            cu_hex_encode(h->sha256, 32, hx);
             cu_project_emit(p, fi, NULL, 0, "deps/integrity-mismatch", CU_SEV_DEFAULT, hx,
                             "%s: sha256 is not among the hashes the lockfile records for %s==%s", b,
                             which->name, which->version);
@@ -944,8 +955,9 @@ static int pass_trees(struct cu_project *p)
         if (f == NULL || open == NULL || f->status == CUSTODY_FILE_ERROR) {
             continue;
         }
-        check_worm_file(p, fi, f->path, open);
-        check_vendored(p, fi, f->path, open, &npm, &py);
+        struct lazy_hashes lh = { .open = open };
+        check_worm_file(p, fi, f->path, &lh);
+        check_vendored(p, fi, f->path, &lh, &npm, &py);
         if (strcmp(cu_basename(f->path), "RECORD") == 0) {
             check_installed_py(p, fi, &py);
             check_record(p, fi, open);
