@@ -87,31 +87,6 @@ static void emit_pkg(struct cu_ctx *ctx, const struct cu_source *src, const stru
     free(purl);
 }
 
-/* Reads the whole source (bounded by CU_LIMIT_DEPFILE). */
-static int read_all(struct cu_source *src, uint8_t **out, size_t *len, custody_error *err)
-{
-    uint64_t size;
-    int rc = cu_source_size(src, &size, err);
-    if (rc < 0) {
-        return rc;
-    }
-    if (size > CU_LIMIT_DEPFILE) {
-        return cu_err_limit(err, src->loc, 0, "dependency file of %llu bytes exceeds %u",
-                            (unsigned long long)size, CU_LIMIT_DEPFILE);
-    }
-    uint8_t *buf = cu_malloc(size ? (size_t)size : 1);
-    if (!buf) {
-        return cu_err_nomem(err);
-    }
-    if (size && (rc = cu_source_read_exact(src, 0, buf, (size_t)size, err)) < 0) {
-        free(buf);
-        return rc;
-    }
-    *out = buf;
-    *len = (size_t)size;
-    return 0;
-}
-
 static bool in_node_modules(const char *path)
 {
     return path && (strstr(path, "/node_modules/") || strncmp(path, "node_modules/", 13) == 0);
@@ -125,15 +100,15 @@ static int deps_analyze(struct cu_ctx *ctx, struct cu_source *src)
     if (!parse) {
         return 0;
     }
-    uint8_t *data = NULL;
+    char *data = NULL;
     size_t len = 0;
-    int rc = read_all(src, &data, &len, err);
+    int rc = cu_source_read_all(src, CU_LIMIT_DEPFILE, "dependency file", &data, &len, err);
     if (rc) {
         return rc;
     }
     struct cu_depfile df;
     memset(&df, 0, sizeof(df));
-    rc = parse(&df, data, len, err);
+    rc = parse(&df, (const uint8_t *)data, len, err);
     free(data);
     if (rc == CUSTODY_EMALFORMED || rc == CUSTODY_EUNSUPPORTED || rc == CUSTODY_ELIMIT) {
         /* a finding with the line the parser named ("line N: ..."), never an empty result */

@@ -49,8 +49,7 @@ static bool lockish(const char *path)
                                          "bun.lock",          "poetry.lock",
                                          "uv.lock",           "Pipfile.lock",
                                          "pylock.toml",       ".package-lock.json" };
-    const char *b = strrchr(path, '/');
-    b = b != NULL ? b + 1 : path;
+    const char *b = cu_basename(path);
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (strcmp(b, names[i]) == 0) {
             return true;

@@ -57,6 +57,10 @@ int cu_dx_hash_file(const char *path, struct cu_dx_hashes *out, uint64_t max_byt
             break;
         }
         out->size += (uint64_t)got;
+        if (out->size > max_bytes) { /* the file grew after fstat */
+            rc = CUSTODY_ELIMIT;
+            goto out;
+        }
         for (int i = 0; i < 3; i++) {
             if (EVP_DigestUpdate(c[i], buf, (size_t)got) != 1) {
                 rc = CUSTODY_ENOMEM;

@@ -187,28 +187,7 @@ static int str_into(struct cu_jp *p, struct cu_buf *b)
                 return cu_jp_error(p, "lone surrogate");
             }
             if (b) {
-                char u[4];
-                size_t n;
-                if (cp < 0x80) {
-                    u[0] = (char)cp;
-                    n = 1;
-                } else if (cp < 0x800) {
-                    u[0] = (char)(0xc0 | (cp >> 6));
-                    u[1] = (char)(0x80 | (cp & 0x3f));
-                    n = 2;
-                } else if (cp < 0x10000) {
-                    u[0] = (char)(0xe0 | (cp >> 12));
-                    u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-                    u[2] = (char)(0x80 | (cp & 0x3f));
-                    n = 3;
-                } else {
-                    u[0] = (char)(0xf0 | (cp >> 18));
-                    u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-                    u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-                    u[3] = (char)(0x80 | (cp & 0x3f));
-                    n = 4;
-                }
-                cu_buf_add(b, u, n);
+                cu_buf_add_utf8(b, cp);
             }
             continue;
         }
@@ -226,6 +205,11 @@ static int str_into(struct cu_jp *p, struct cu_buf *b)
         return cu_err_limit(p->err, "json", p->pos, "line %u: string too long", (unsigned)p->line);
     }
     return 0;
+}
+
+int cu_jp_string_into(struct cu_jp *p, struct cu_buf *b)
+{
+    return str_into(p, b);
 }
 
 int cu_jp_string(struct cu_jp *p)
@@ -328,7 +312,8 @@ int cu_jp_obj_begin(struct cu_jp *p)
     return 0;
 }
 
-int cu_jp_obj_next(struct cu_jp *p, bool first, bool *more, uint32_t *line)
+/* The next key of an object into `key` (NULL skips it), or the closing '}'. */
+static int obj_next(struct cu_jp *p, bool first, bool *more, uint32_t *line, struct cu_buf *key)
 {
     ws(p);
     if (p->pos >= p->len) {
@@ -351,11 +336,11 @@ int cu_jp_obj_next(struct cu_jp *p, bool first, bool *more, uint32_t *line)
         return cu_jp_error(p, "expected a key");
     }
     *line = p->line;
-    int rc = str_into(p, &p->kb);
+    int rc = str_into(p, key);
     if (rc) {
         return rc;
     }
-    if (strlen(cu_buf_str(&p->kb)) != p->kb.len) {
+    if (key && strlen(cu_buf_str(key)) != key->len) {
         return cu_jp_error(p, "NUL in a key");
     }
     ws(p);
@@ -365,6 +350,11 @@ int cu_jp_obj_next(struct cu_jp *p, bool first, bool *more, uint32_t *line)
     p->pos++;
     *more = true;
     return 0;
+}
+
+int cu_jp_obj_next(struct cu_jp *p, bool first, bool *more, uint32_t *line)
+{
+    return obj_next(p, first, more, line, &p->kb);
 }
 
 int cu_jp_arr_begin(struct cu_jp *p)
@@ -419,34 +409,13 @@ int cu_jp_skip(struct cu_jp *p)
             return rc;
         }
         for (;;) {
-            ws(p);
-            if (p->pos >= p->len) {
-                return cu_jp_error(p, "unterminated object");
-            }
-            if (p->s[p->pos] == '}') {
-                p->pos++;
-                p->depth--;
-                return 0;
-            }
-            if (!first) {
-                if (p->s[p->pos] != ',') {
-                    return cu_jp_error(p, "expected ',' or '}'");
-                }
-                p->pos++;
-                ws(p);
-            }
-            first = false;
-            if (p->pos >= p->len || p->s[p->pos] != '"') {
-                return cu_jp_error(p, "expected a key");
-            }
-            if ((rc = str_into(p, NULL))) {
+            if ((rc = obj_next(p, first, &more, &line, NULL))) {
                 return rc;
             }
-            ws(p);
-            if (p->pos >= p->len || p->s[p->pos] != ':') {
-                return cu_jp_error(p, "expected ':'");
+            if (!more) {
+                return 0;
             }
-            p->pos++;
+            first = false;
             if ((rc = cu_jp_skip(p))) {
                 return rc;
             }
@@ -478,7 +447,6 @@ int cu_jp_skip(struct cu_jp *p)
     case CU_JT_NULL:
         return literal(p, "null");
     }
-    (void)line;
     return cu_jp_error(p, "unexpected value");
 }
 

@@ -37,6 +37,9 @@ int cu_jp_arr_begin(struct cu_jp *p);
 int cu_jp_arr_next(struct cu_jp *p, bool first, bool *more);
 /* A string value into p->vb (may hold NUL bytes: check strlen against vb.len). */
 int cu_jp_string(struct cu_jp *p);
+/* The string at '"' decoded into b (reset first; NULL only checks it): the decoder the
+ * tree parser (ltree.c) shares. */
+int cu_jp_string_into(struct cu_jp *p, struct cu_buf *b);
 /* Skips any value. */
 int cu_jp_skip(struct cu_jp *p);
 /* Reads any scalar and reports its kind; strings land in vb, numbers as text in vb. */

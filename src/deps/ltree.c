@@ -7,9 +7,9 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "deps/jpull.h"
 #include "core/error.h"
 #include "core/limits.h"
-#include "core/utf8.h"
 #include "core/util.h"
 #include "core/banned.h"
 
@@ -160,119 +160,14 @@ static int jws(struct jp *p)
     return 0;
 }
 
-static int hex4(struct jp *p, uint32_t *out)
-{
-    if (4 > p->len - p->pos) {
-        return jerr(p, "short \\u escape");
-    }
-    uint32_t v = 0;
-    for (size_t i = 0; i < 4; i++) {
-        int h = cu_hexval(p->s[p->pos + i]);
-        if (h < 0) {
-            return jerr(p, "bad \\u escape");
-        }
-        v = (v << 4) | (uint32_t)h;
-    }
-    p->pos += 4;
-    *out = v;
-    return 0;
-}
-
-/* A string at '"' into p->sb (reset first). UTF-8 is validated by jansson on json_stringn. */
+/* A string at '"' into p->sb, by the pull reader's decoder (a string holds no raw newline, so
+ * the line stays). UTF-8 is validated by jansson on json_stringn. */
 static int jstring(struct jp *p)
 {
-    cu_buf_reset(&p->sb);
-    p->pos++;
-    for (;;) {
-        if (p->pos >= p->len) {
-            return jerr(p, "unterminated string");
-        }
-        /* fast path: a run of plain bytes */
-        size_t st = p->pos;
-        while (p->pos < p->len && p->s[p->pos] != '"' && p->s[p->pos] != '\\' &&
-               p->s[p->pos] >= 0x20) {
-            p->pos++;
-        }
-        if (p->pos > st) {
-            cu_buf_add(&p->sb, p->s + st, p->pos - st);
-        }
-        if (p->pos >= p->len) {
-            return jerr(p, "unterminated string");
-        }
-        uint8_t c = p->s[p->pos];
-        if (c == '"') {
-            p->pos++;
-            break;
-        }
-        if (c < 0x20) {
-            return jerr(p, "control character in string");
-        }
-        /* backslash */
-        if (2 > p->len - p->pos) {
-            return jerr(p, "unterminated escape");
-        }
-        uint8_t e = p->s[p->pos + 1];
-        p->pos += 2;
-        switch (e) {
-        case '"':
-            cu_buf_addc(&p->sb, '"');
-            break;
-        case '\\':
-            cu_buf_addc(&p->sb, '\\');
-            break;
-        case '/':
-            cu_buf_addc(&p->sb, '/');
-            break;
-        case 'b':
-            cu_buf_addc(&p->sb, '\b');
-            break;
-        case 'f':
-            cu_buf_addc(&p->sb, '\f');
-            break;
-        case 'n':
-            cu_buf_addc(&p->sb, '\n');
-            break;
-        case 'r':
-            cu_buf_addc(&p->sb, '\r');
-            break;
-        case 't':
-            cu_buf_addc(&p->sb, '\t');
-            break;
-        case 'u': {
-            uint32_t cp = 0, lo = 0;
-            int rc = hex4(p, &cp);
-            if (rc) {
-                return rc;
-            }
-            if (cp >= 0xd800 && cp <= 0xdbff) {
-                if (2 > p->len - p->pos || p->s[p->pos] != '\\' || p->s[p->pos + 1] != 'u') {
-                    return jerr(p, "lone surrogate");
-                }
-                p->pos += 2;
-                if ((rc = hex4(p, &lo))) {
-                    return rc;
-                }
-                if (lo < 0xdc00 || lo > 0xdfff) {
-                    return jerr(p, "bad surrogate pair");
-                }
-                cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-            } else if (cp >= 0xdc00 && cp <= 0xdfff) {
-                return jerr(p, "lone surrogate");
-            }
-            cu_buf_add_utf8(&p->sb, cp);
-            break;
-        }
-        default:
-            return jerr(p, "bad escape");
-        }
-    }
-    if (p->sb.oom) {
-        return cu_err_nomem(p->err);
-    }
-    if (p->sb.cut) {
-        return cu_err_limit(p->err, "json", p->pos, "line %u: string too long", (unsigned)p->line);
-    }
-    return 0;
+    struct cu_jp v = { .s = p->s, .len = p->len, .pos = p->pos, .line = p->line, .err = p->err };
+    int rc = cu_jp_string_into(&v, &p->sb);
+    p->pos = v.pos;
+    return rc;
 }
 
 static int jnumber(struct jp *p, json_t **out)

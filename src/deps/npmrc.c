@@ -18,15 +18,9 @@
 
 enum cfg_kind { CFG_NPMRC, CFG_YARNRC, CFG_PYPIRC, CFG_PIP };
 
-static const char *base_of(const char *name)
-{
-    const char *s = name != NULL ? strrchr(name, '/') : NULL;
-    return s != NULL ? s + 1 : (name != NULL ? name : "");
-}
-
 static int kind_of(const char *name)
 {
-    const char *b = base_of(name);
+    const char *b = cu_basename(name);
     if (strcmp(b, ".npmrc") == 0 || strcmp(b, "npmrc") == 0) {
         return CFG_NPMRC;
     }
@@ -85,7 +79,7 @@ static void secret(struct cu_ctx *ctx,
     char *r = cu_redact(value, strlen(value));
     char *ev = cu_asprintf("%s=%s", key, r != NULL ? r : "[redacted]");
     cu_emit_line(ctx, src, line, "deps/registry-credentials", CU_SEV_DEFAULT, ev, "%s in %s", what,
-                 base_of(src->name));
+                 cu_basename(src->name));
     free(ev);
     free(r);
 }

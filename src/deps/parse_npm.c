@@ -289,8 +289,7 @@ static const char *name_from_path(const char *path)
     if (nm) {
         return nm;
     }
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
+    return cu_basename(path);
 }
 
 /* The root entry "": its dependency names decide which packages are direct. */

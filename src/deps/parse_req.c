@@ -6,6 +6,7 @@
 #include "deps/parse.h"
 #include "deps/pep508.h"
 #include "core/limits.h"
+#include "core/utf8.h"
 #include "core/util.h"
 #include "core/banned.h"
 
@@ -46,7 +47,7 @@ static char *name_from_url(const char *u, size_t n)
     }
     if (egg) {
         size_t l = 0;
-        while (egg + l < u + n &&
+        while (l < n - (size_t)(egg - u) &&
                (alnum(egg[l]) || egg[l] == '.' || egg[l] == '-' || egg[l] == '_')) {
             l++;
         }
@@ -94,8 +95,9 @@ static char *version_from_url(const char *u, size_t n)
     }
     const char *v = d1 + 1;
     size_t vl = 0;
-    while (v + vl < f + fl && v[vl] != '-' &&
-           !(v[vl] == '.' && (v + vl + 4 <= f + fl) &&
+    size_t vmax = fl - (size_t)(v - f);
+    while (vl < vmax && v[vl] != '-' &&
+           !(v[vl] == '.' && 4 <= vmax - vl &&
              (memcmp(v + vl, ".tar", 4) == 0 || memcmp(v + vl, ".zip", 4) == 0 ||
               memcmp(v + vl, ".whl", 4) == 0))) {
         vl++;
@@ -478,8 +480,8 @@ static int req_line(struct reqline *rl, const char *s, size_t n)
     }
     const char *req_end = end;
     for (const char *c = q; c < end; c++) {
-        if (sp(*c) && c + 2 < end && c[1] == '-' &&
-            (c[2] == '-' || (c[2] == 'C' && (c + 3 == end || sp(c[3]) || c[3] == '=')))) {
+        if (sp(*c) && end - c > 2 && c[1] == '-' &&
+            (c[2] == '-' || (c[2] == 'C' && (end - c == 3 || sp(c[3]) || c[3] == '=')))) {
             req_end = c;
             break;
         }
@@ -537,7 +539,7 @@ static int utf16_to_utf8(const uint8_t *d, size_t len, char **out, size_t *olen)
     for (size_t i = 2; i < len; i += 2) {
         uint32_t u = le ? (uint32_t)(d[i] | (d[i + 1] << 8)) : (uint32_t)((d[i] << 8) | d[i + 1]);
         if (u >= 0xd800 && u <= 0xdbff) {
-            if (i + 3 >= len) {
+            if (4 > len - i) {
                 cu_buf_free(&b);
                 return CUSTODY_EMALFORMED;
             }
@@ -553,28 +555,7 @@ static int utf16_to_utf8(const uint8_t *d, size_t len, char **out, size_t *olen)
             cu_buf_free(&b);
             return CUSTODY_EMALFORMED;
         }
-        char o[4];
-        size_t n;
-        if (u < 0x80) {
-            o[0] = (char)u;
-            n = 1;
-        } else if (u < 0x800) {
-            o[0] = (char)(0xc0 | (u >> 6));
-            o[1] = (char)(0x80 | (u & 0x3f));
-            n = 2;
-        } else if (u < 0x10000) {
-            o[0] = (char)(0xe0 | (u >> 12));
-            o[1] = (char)(0x80 | ((u >> 6) & 0x3f));
-            o[2] = (char)(0x80 | (u & 0x3f));
-            n = 3;
-        } else {
-            o[0] = (char)(0xf0 | (u >> 18));
-            o[1] = (char)(0x80 | ((u >> 12) & 0x3f));
-            o[2] = (char)(0x80 | ((u >> 6) & 0x3f));
-            o[3] = (char)(0x80 | (u & 0x3f));
-            n = 4;
-        }
-        cu_buf_add(&b, o, n);
+        cu_buf_add_utf8(&b, u);
     }
     if (b.oom || b.cut) {
         cu_buf_free(&b);

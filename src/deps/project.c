@@ -39,12 +39,6 @@ static const char *prop(const custody_component *c, const char *key)
     return NULL;
 }
 
-static const char *base_of(const char *path)
-{
-    const char *s = strrchr(path, '/');
-    return s != NULL ? s + 1 : path;
-}
-
 static bool is_library(const custody_component *c)
 {
     return c->kind != NULL && strcmp(c->kind, "library") == 0 && c->name != NULL;
@@ -74,13 +68,13 @@ static bool name_in(const char *name, const char *const *list)
 
 static bool is_npm_lock(const char *path)
 {
-    const char *b = base_of(path);
+    const char *b = cu_basename(path);
     return name_in(b, npm_locks) || strcmp(b, ".package-lock.json") == 0;
 }
 
 static bool is_py_lock(const char *path)
 {
-    const char *b = base_of(path);
+    const char *b = cu_basename(path);
     return name_in(b, py_locks) || (strncmp(b, "pylock.", 7) == 0 && strstr(b, ".toml") != NULL) ||
            (strncmp(b, "requirements", 12) == 0 && strstr(b, ".txt") != NULL);
 }
@@ -433,7 +427,7 @@ static int pass_lockfiles(struct cu_project *p)
         if (f == NULL || open == NULL || f->status != CUSTODY_FILE_SCANNED) {
             continue;
         }
-        const char *b = base_of(f->path);
+        const char *b = cu_basename(f->path);
         bool pj = strcmp(b, "package.json") == 0;
         bool pp = strcmp(b, "pyproject.toml") == 0;
         if ((!pj && !pp) || under_node_modules(f->path)) {
@@ -465,7 +459,8 @@ static int pass_lockfiles(struct cu_project *p)
         for (size_t k = 0; k < nf && lock == SIZE_MAX; k++) {
             const custody_file *g = cu_project_file(p, k);
             if (g != NULL && g->status == CUSTODY_FILE_SCANNED && is_npm_lock(g->path) &&
-                strcmp(base_of(g->path), ".package-lock.json") != 0 && same_dir(g->path, f->path)) {
+                strcmp(cu_basename(g->path), ".package-lock.json") != 0 &&
+                same_dir(g->path, f->path)) {
                 lock = k;
             }
         }
@@ -522,7 +517,7 @@ static int pass_lockfiles(struct cu_project *p)
             if (!present) {
                 cu_project_emit(p, fi, c->location, c->line, "deps/lockfile-drift", CU_SEV_DEFAULT,
                                 spec, "%s is not in %s", c->name,
-                                base_of(cu_project_file(p, lock)->path));
+                                cu_basename(cu_project_file(p, lock)->path));
             } else if (checkable && !satisfied) {
                 cu_project_emit(p, fi, c->location, c->line, "deps/lockfile-drift", CU_SEV_DEFAULT,
                                 spec, "%s %s is locked at %s, outside the range", c->name, spec,
@@ -536,21 +531,39 @@ static int pass_lockfiles(struct cu_project *p)
 
 /* ---- deps-trees ---- */
 
+/* One file's hashes, computed on first use: the worm and vendored checks share them. */
+struct lazy_hashes {
+    const char *open;
+    bool done;
+    int rc;
+    struct cu_dx_hashes h;
+};
+
+static const struct cu_dx_hashes *file_hashes(struct lazy_hashes *lh)
+{
+    if (!lh->done) {
+        lh->rc = cu_dx_hash_file(lh->open, &lh->h, HASH_LIMIT);
+        lh->done = true;
+    }
+    return lh->rc == 0 ? &lh->h : NULL;
+}
+
 /* Files named like a published worm payload whose SHA-256 is a published indicator
  * (data/shai-hulud/indicators.txt through cu_worm_indicator). */
-static void check_worm_file(struct cu_project *p, size_t fi, const char *path, const char *open)
+static void
+check_worm_file(struct cu_project *p, size_t fi, const char *path, struct lazy_hashes *lh)
 {
-    const char *b = base_of(path);
+    const char *b = cu_basename(path);
     const char *what = NULL;
     if (!cu_worm_indicator("file", b, &what)) {
         return;
     }
-    struct cu_dx_hashes h;
-    if (cu_dx_hash_file(open, &h, HASH_LIMIT) != 0) {
+    const struct cu_dx_hashes *h = file_hashes(lh);
+    if (h == NULL) {
         return;
     }
     char hx[65];
-    cu_hex_encode(h.sha256, 32, hx);
+    cu_hex_encode(h->sha256, 32, hx);
     if (cu_worm_indicator("sha256", hx, &what)) {
         cu_project_emit(p, fi, NULL, 0, "deps/worm-file", CU_SEV_DEFAULT, hx,
                         "%s has the SHA-256 of a published worm payload: %s", b,
@@ -627,11 +640,11 @@ static bool resolved_base_is(const char *resolved, const char *fname)
 static void check_vendored(struct cu_project *p,
                            size_t fi,
                            const char *path,
-                           const char *open,
+                           struct lazy_hashes *lh,
                            const struct libs *npm,
                            const struct libs *py)
 {
-    const char *b = base_of(path);
+    const char *b = cu_basename(path);
     size_t bl = strlen(b);
     bool tgz = bl > 4 && strcmp(b + bl - 4, ".tgz") == 0;
     bool whl = bl > 4 && strcmp(b + bl - 4, ".whl") == 0;
@@ -640,8 +653,7 @@ static void check_vendored(struct cu_project *p,
     if (!tgz && !whl && !sdist) {
         return;
     }
-    struct cu_dx_hashes h;
-    bool hashed = false;
+    const struct cu_dx_hashes *h = NULL;
     if (tgz || sdist) {
         /* npm: every lockfile entry whose resolved file name is this file */
         for (size_t i = 0; i < npm->n; i++) {
@@ -650,13 +662,10 @@ static void check_vendored(struct cu_project *p,
             if (integ == NULL || !resolved_base_is(prop(c, "resolved"), b)) {
                 continue;
             }
-            if (!hashed) {
-                if (cu_dx_hash_file(open, &h, HASH_LIMIT) != 0) {
-                    return;
-                }
-                hashed = true;
+            if (h == NULL && (h = file_hashes(lh)) == NULL) {
+                return;
             }
-            if (integrity_match(integ, &h) == 0) {
+            if (integrity_match(integ, h) == 0) {
                 cu_project_emit(p, fi, NULL, 0, "deps/integrity-mismatch", CU_SEV_DEFAULT, integ,
                                 "%s does not match the integrity the lockfile records for "
                                 "%s@%s",
@@ -692,13 +701,10 @@ static void check_vendored(struct cu_project *p,
                 strncmp(c->version, ver, vl) != 0) {
                 continue;
             }
-            if (!hashed) {
-                if (cu_dx_hash_file(open, &h, HASH_LIMIT) != 0) {
-                    return;
-                }
-                hashed = true;
+            if (h == NULL && (h = file_hashes(lh)) == NULL) {
+                return;
             }
-            int r = integrity_match(integ, &h);
+            int r = integrity_match(integ, h);
             if (r >= 0) {
                 verdict = r;
                 which = c;
@@ -706,7 +712,7 @@ static void check_vendored(struct cu_project *p,
         }
         if (verdict == 0) {
             char hx[65];
-            cu_hex_encode(h.sha256, 32, hx);
+            cu_hex_encode(h->sha256, 32, hx);
             cu_project_emit(p, fi, NULL, 0, "deps/integrity-mismatch", CU_SEV_DEFAULT, hx,
                             "%s: sha256 is not among the hashes the lockfile records for %s==%s", b,
                             which->name, which->version);
@@ -802,7 +808,7 @@ static void check_record(struct cu_project *p, size_t fi, const char *open)
 static bool lock_for_root(const char *lockpath, const char *path, size_t root)
 {
     size_t dl = dir_len(lockpath);
-    if (strcmp(base_of(lockpath), ".package-lock.json") == 0) {
+    if (strcmp(cu_basename(lockpath), ".package-lock.json") == 0) {
         /* <root>/node_modules/.package-lock.json */
         size_t want = root > 0 ? root + 1 + strlen("node_modules") : strlen("node_modules");
         return dl == want && strncmp(lockpath, path, root) == 0;
@@ -815,7 +821,7 @@ static void check_installed_npm(struct cu_project *p, size_t fi, const struct li
     const custody_file *f = cu_project_file(p, fi);
     const char *path = f->path;
     const char *first = strstr(path, "node_modules/");
-    if (first == NULL || strcmp(base_of(path), "package.json") != 0) {
+    if (first == NULL || strcmp(cu_basename(path), "package.json") != 0) {
         return;
     }
     /* the name: what follows the last node_modules/ up to /package.json */
@@ -880,7 +886,7 @@ static void check_installed_npm(struct cu_project *p, size_t fi, const struct li
 static void check_installed_py(struct cu_project *p, size_t fi, const struct libs *py)
 {
     const custody_file *f = cu_project_file(p, fi);
-    if (strcmp(base_of(f->path), "RECORD") != 0 || py->n == 0) {
+    if (strcmp(cu_basename(f->path), "RECORD") != 0 || py->n == 0) {
         return;
     }
     size_t dl = dir_len(f->path);
@@ -913,7 +919,7 @@ static void check_installed_py(struct cu_project *p, size_t fi, const struct lib
     for (size_t i = 0; i < py->n && !any_lock; i++) {
         const custody_file *lf = cu_project_file(p, py->v[i].file);
         any_lock = lf != NULL && is_py_lock(lf->path) &&
-                   strncmp(base_of(lf->path), "requirements", 12) != 0;
+                   strncmp(cu_basename(lf->path), "requirements", 12) != 0;
     }
     size_t cnt = 0;
     const struct lib *e = libs_find(py, key, &cnt);
@@ -949,9 +955,10 @@ static int pass_trees(struct cu_project *p)
         if (f == NULL || open == NULL || f->status == CUSTODY_FILE_ERROR) {
             continue;
         }
-        check_worm_file(p, fi, f->path, open);
-        check_vendored(p, fi, f->path, open, &npm, &py);
-        if (strcmp(base_of(f->path), "RECORD") == 0) {
+        struct lazy_hashes lh = { .open = open };
+        check_worm_file(p, fi, f->path, &lh);
+        check_vendored(p, fi, f->path, &lh, &npm, &py);
+        if (strcmp(cu_basename(f->path), "RECORD") == 0) {
             check_installed_py(p, fi, &py);
             check_record(p, fi, open);
         }

@@ -8,22 +8,11 @@
 
 #include "deps/dutil.h"
 #include "core/limits.h"
+#include "core/util.h"
 #include "engine/engine.h"
 #include "core/banned.h"
 
 #define TEXT_LIMIT (4u << 20)
-
-static const char *base_of(const char *name)
-{
-    const char *s = name != NULL ? strrchr(name, '/') : NULL;
-    return s != NULL ? s + 1 : (name != NULL ? name : "");
-}
-
-static bool ends_with(const char *s, const char *suf)
-{
-    size_t a = strlen(s), b = strlen(suf);
-    return a >= b && strcmp(s + a - b, suf) == 0;
-}
 
 static bool text_head(const struct cu_sniff *in)
 {
@@ -40,7 +29,7 @@ static bool text_head(const struct cu_sniff *in)
 
 static bool pth_sniff(const struct cu_sniff *in)
 {
-    return ends_with(base_of(in->name), ".pth") && in->size < TEXT_LIMIT && text_head(in);
+    return cu_has_suffix(cu_basename(in->name), ".pth") && in->size < TEXT_LIMIT && text_head(in);
 }
 
 static int pth_analyze(struct cu_ctx *ctx, struct cu_source *src)
@@ -82,12 +71,12 @@ static int pth_analyze(struct cu_ctx *ctx, struct cu_source *src)
             }
             if (why != NULL) {
                 cu_emit_line(ctx, src, line, "deps/pth-startup-hook", CUSTODY_SEV_CRITICAL, l,
-                             "%s runs code at every Python start that uses %s", base_of(src->name),
-                             why);
+                             "%s runs code at every Python start that uses %s",
+                             cu_basename(src->name), why);
             } else {
                 cu_emit_line(ctx, src, line, "deps/pth-startup-hook",
                              benign ? CUSTODY_SEV_INFO : CU_SEV_DEFAULT, l,
-                             "%s runs an import at every Python start%s", base_of(src->name),
+                             "%s runs an import at every Python start%s", cu_basename(src->name),
                              benign ? " (a known tool's hook)" : "");
             }
         }
@@ -104,7 +93,7 @@ const struct cu_analyzer cu_analyzer_pth = { "pth", pth_ext, pth_sniff, pth_anal
 
 static bool gyp_sniff(const struct cu_sniff *in)
 {
-    return strcmp(base_of(in->name), "binding.gyp") == 0 && text_head(in);
+    return strcmp(cu_basename(in->name), "binding.gyp") == 0 && text_head(in);
 }
 
 static int gyp_analyze(struct cu_ctx *ctx, struct cu_source *src)
@@ -156,12 +145,12 @@ const struct cu_analyzer cu_analyzer_binding_gyp = { "binding-gyp", gyp_ext, gyp
 
 static bool wf_name(const char *b)
 {
-    return ends_with(b, ".yml") || ends_with(b, ".yaml");
+    return cu_has_suffix(b, ".yml") || cu_has_suffix(b, ".yaml");
 }
 
 static bool wf_sniff(const struct cu_sniff *in)
 {
-    const char *b = base_of(in->name);
+    const char *b = cu_basename(in->name);
     if (!wf_name(b) || !text_head(in)) {
         return false;
     }
@@ -187,7 +176,7 @@ static int wf_analyze(struct cu_ctx *ctx, struct cu_source *src)
     if (rc < 0) {
         return rc;
     }
-    const char *b = base_of(src->name);
+    const char *b = cu_basename(src->name);
     if (strncmp(b, "shai-hulud", 10) == 0) {
         cu_emit_line(ctx, src, 1, "deps/worm-workflow", CU_SEV_DEFAULT, b,
                      "workflow named like the Shai-Hulud worm's (%s)", b);
