@@ -67,8 +67,14 @@ bool cu_prompt_path(const char *loc)
         cu_has_suffix_ci(b, ".chatmode.md")) {
         return true;
     }
-    bool text = cu_has_suffix_ci(b, ".md") || cu_has_suffix_ci(b, ".txt") ||
-                cu_has_suffix_ci(b, ".mdx") || strchr(b, '.') == NULL;
+    /* Every folder below starts with '.': a path without "/." (or "!." or a leading '.')
+     * above its basename is under none of them. */
+    bool dotdir = loc[0] == '.';
+    for (const char *p = loc; !dotdir && p + 1 < b; p++) {
+        dotdir = (p[0] == '/' || p[0] == '!') && p[1] == '.';
+    }
+    bool text = dotdir && (cu_has_suffix_ci(b, ".md") || cu_has_suffix_ci(b, ".txt") ||
+                           cu_has_suffix_ci(b, ".mdx") || strchr(b, '.') == NULL);
     static const char *const dirs[] = { ".clinerules",
                                         ".cursor/rules",
                                         ".windsurf/rules",

@@ -247,7 +247,7 @@ void cu_source_free(struct cu_source *src)
 
 char *cu_source_member_loc(const struct cu_source *parent, const char *member)
 {
-    return cu_asprintf("%s!%s", parent->loc, member);
+    return cu_concat3(parent->loc, "!", member);
 }
 
 static int file_read(
@@ -284,25 +284,49 @@ static int file_read(
     return 0;
 }
 
+static int decoded_end(struct cu_source *s, uint64_t end, custody_error *err)
+{
+    struct cu_decoded *d = s->dec;
+    d->ended = true;
+    s->size = end;
+    if (d->size_hint != CU_SIZE_UNKNOWN && end != d->size_hint) {
+        return cu_err_malformed(err, s->loc, end, "decoded %llu bytes but %llu were declared",
+                                (unsigned long long)end, (unsigned long long)d->size_hint);
+    }
+    return 0;
+}
+
 static int decoded_step(struct cu_source *s, custody_error *err)
 {
     struct cu_decoded *d = s->dec;
-    d->wstart += d->wlen;
-    d->wlen = 0;
     size_t got = 0;
-    int rc = d->ops->next(d->state, d->win, d->wcap, &got, err);
-    if (rc < 0) {
-        return rc;
-    }
-    if (got == 0) {
-        d->ended = true;
-        s->size = d->wstart;
-        if (d->size_hint != CU_SIZE_UNKNOWN && d->wstart != d->size_hint) {
-            return cu_err_malformed(
-                err, s->loc, d->wstart, "decoded %llu bytes but %llu were declared",
-                (unsigned long long)d->wstart, (unsigned long long)d->size_hint);
+    int rc;
+    if (d->wstart == 0 && d->wlen > 0 && d->wlen < d->wcap) {
+        /* A short first window usually holds the whole stream. Probe for more output into
+         * scratch so that it survives the end: readers go back to the head (the appended-zip
+         * check reads the tail, then analyzers the start), and a window dropped at the end
+         * would mean decoding the stream again from byte 0 for every small member. */
+        uint8_t probe[4096];
+        rc = d->ops->next(d->state, probe, sizeof(probe), &got, err);
+        if (rc == 0 && got == 0) {
+            return decoded_end(s, d->wstart + d->wlen, err);
         }
-        return 0;
+        d->wstart += d->wlen;
+        d->wlen = 0;
+        if (rc < 0) {
+            return rc;
+        }
+        memcpy(d->win, probe, got);
+    } else {
+        d->wstart += d->wlen;
+        d->wlen = 0;
+        rc = d->ops->next(d->state, d->win, d->wcap, &got, err);
+        if (rc < 0) {
+            return rc;
+        }
+        if (got == 0) {
+            return decoded_end(s, d->wstart, err);
+        }
     }
     if (d->budget != NULL) {
         if (got > *d->budget) {

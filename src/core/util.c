@@ -51,6 +51,21 @@ char *cu_strdup(const char *s)
     return s == NULL ? NULL : cu_strndup(s, strlen(s));
 }
 
+char *cu_concat3(const char *a, const char *b, const char *c)
+{
+    size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+    if (la > SIZE_MAX - 1 - lb || lc > SIZE_MAX - 1 - la - lb) {
+        return NULL;
+    }
+    char *d = malloc(la + lb + lc + 1);
+    if (d != NULL) {
+        memcpy(d, a, la);
+        memcpy(d + la, b, lb);
+        memcpy(d + la + lb, c, lc + 1);
+    }
+    return d;
+}
+
 char *cu_strndup(const char *s, size_t n)
 {
     if (n == SIZE_MAX) {

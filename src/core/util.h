@@ -15,6 +15,8 @@ void *cu_realloc(void *p, size_t n);
  * doubling. Returns false on overflow or ENOMEM, leaving *p intact. */
 bool cu_grow(void **p, size_t *cap, size_t need, size_t elem);
 char *cu_strdup(const char *s);
+/* a + b + c in a new string (no format parsing: for paths and locations built per file). */
+char *cu_concat3(const char *a, const char *b, const char *c);
 char *cu_strndup(const char *s, size_t n);
 char *cu_asprintf(const char *fmt, ...) CUSTODY_PRINTF(1, 2);
 char *cu_vasprintf(const char *fmt, va_list ap) CUSTODY_PRINTF(1, 0);

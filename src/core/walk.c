@@ -84,8 +84,7 @@ static int walk_dir(struct walk *w, const char *path, int depth)
     for (size_t i = 0; i < n && rc == 0; i++) {
         size_t plen = strlen(path);
         const char *nm = names[i] + 1;
-        char *child = (plen > 0 && path[plen - 1] == '/') ? cu_asprintf("%s%s", path, nm)
-                                                          : cu_asprintf("%s/%s", path, nm);
+        char *child = cu_concat3(path, (plen > 0 && path[plen - 1] == '/') ? "" : "/", nm);
         if (child == NULL) {
             rc = CUSTODY_ENOMEM;
             break;

@@ -3,6 +3,7 @@
 #include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -325,7 +326,15 @@ void cu_fact(struct cu_ctx *ctx, const char *key, const char *fmt, ...)
     }
     va_list ap;
     va_start(ap, fmt);
-    char *v = cu_vasprintf(fmt, ap);
+    char *v;
+    if (strcmp(fmt, "%s") == 0) { /* most facts: a copy, not a formatted print */
+        const char *sv = va_arg(ap, const char *);
+        v = cu_strdup(sv != NULL ? sv : "");
+    } else if (strchr(fmt, '%') == NULL) {
+        v = cu_strdup(fmt);
+    } else {
+        v = cu_vasprintf(fmt, ap);
+    }
     va_end(ap);
     char *k = cu_strdup(key);
     if (v == NULL || k == NULL ||
@@ -408,10 +417,17 @@ extension_mismatch(const char *name, const struct cu_analyzer *chosen, const cha
         return false;
     }
     bool claimed = false;
+    /* Runs for every file and member: the first letter after the dot screens out nearly
+     * every entry before the full comparison. */
+    int c1 = tolower((unsigned char)ext[1]);
     for (size_t i = 0; i < cu_registry_len; i++) {
         const struct cu_analyzer *a = cu_registry[i];
         for (size_t j = 0; a->extensions != NULL && a->extensions[j] != NULL; j++) {
-            if (strcasecmp(a->extensions[j], ext) == 0) {
+            const char *e = a->extensions[j];
+            if (e[0] != '\0' && tolower((unsigned char)e[1]) != c1) {
+                continue;
+            }
+            if (strcasecmp(e, ext) == 0) {
                 if (a == chosen) {
                     return false;
                 }

@@ -229,10 +229,11 @@ static bool cz_lzma_alone_header_ok(const uint8_t *p, size_t n)
     }
     uint32_t dict =
         (uint32_t)p[1] | (uint32_t)p[2] << 8 | (uint32_t)p[3] << 16 | (uint32_t)p[4] << 24;
-    bool dict_ok = false;
-    for (unsigned b = 12; b <= 30 && !dict_ok; b++) {
-        dict_ok = dict == (1u << b) || dict == ((1u << b) | (1u << (b - 1)));
-    }
+    /* 2^b or 2^b + 2^(b-1), 12 <= b <= 30: what lzma_alone writes. */
+    uint32_t low = dict & (0u - dict); /* lowest set bit */
+    uint32_t rest = dict - low;
+    bool dict_ok = dict >= (1u << 12) && dict <= (1u << 30) + (1u << 29) &&
+                   (rest == 0 || (rest == low * 2 && low >= (1u << 11)));
     if (!dict_ok) {
         return false;
     }
@@ -633,32 +634,57 @@ static bool cz_zlib_head_inflates(const uint8_t *p, size_t n)
     return ok;
 }
 
-int cu_compress_sniff(const uint8_t *p, size_t n)
+/* Does the head start a stream of this kind? The cheap magic checks come first in
+ * cu_compress_sniff's order; zlib (a 2-byte header) last, confirmed by inflating the head. */
+static bool cz_head_is(const uint8_t *p, size_t n, int kind)
 {
-    if (n >= 10 && memcmp(p, cz_gzip_magic, 2) == 0 && p[2] == 8) {
-        return CU_COMPRESS_GZIP;
-    }
-    if (n >= 6 && memcmp(p, cz_xz_magic, 6) == 0) {
-        return CU_COMPRESS_XZ;
-    }
     /* "BZh" level, then a block magic (pi) or the end-of-stream magic (sqrt pi). */
     static const uint8_t blk[6] = { 0x31, 0x41, 0x59, 0x26, 0x53, 0x59 };
     static const uint8_t eos[6] = { 0x17, 0x72, 0x45, 0x38, 0x50, 0x90 };
-    if (n >= 10 && cz_bz2_magic(p, n) &&
-        (memcmp(p + 4, blk, 6) == 0 || memcmp(p + 4, eos, 6) == 0)) {
-        return CU_COMPRESS_BZ2;
+    switch (kind) {
+    case CU_COMPRESS_GZIP:
+        return n >= 10 && memcmp(p, cz_gzip_magic, 2) == 0 && p[2] == 8;
+    case CU_COMPRESS_XZ:
+        return n >= 6 && memcmp(p, cz_xz_magic, 6) == 0;
+    case CU_COMPRESS_BZ2:
+        return n >= 10 && cz_bz2_magic(p, n) &&
+               (memcmp(p + 4, blk, 6) == 0 || memcmp(p + 4, eos, 6) == 0);
+    case CU_COMPRESS_LZMA_ALONE:
+        return n >= 13 && cz_lzma_alone_header_ok(p, n);
+    case CU_COMPRESS_LZ4:
+        /* LZ4 frame: magic, then FLG with version bits 01 (lz4_Frame_format.md). */
+        return n >= 7 && memcmp(p, cz_lz4_magic, 4) == 0 && (p[4] & 0xc0) == 0x40;
+    case CU_COMPRESS_ZLIB:
+        return n >= 3 && cz_zlib_header_ok(p) && cz_zlib_head_inflates(p, n);
+    default:
+        return false;
     }
-    if (n >= 13 && cz_lzma_alone_header_ok(p, n)) {
-        return CU_COMPRESS_LZMA_ALONE;
-    }
-    /* LZ4 frame: magic, then FLG with version bits 01 (RFC-like spec, lz4_Frame_format.md). */
-    if (n >= 7 && memcmp(p, cz_lz4_magic, 4) == 0 && (p[4] & 0xc0) == 0x40) {
-        return CU_COMPRESS_LZ4;
-    }
-    if (n >= 3 && cz_zlib_header_ok(p) && cz_zlib_head_inflates(p, n)) {
-        return CU_COMPRESS_ZLIB;
+}
+
+static const int cz_sniff_order[] = { CU_COMPRESS_GZIP,       CU_COMPRESS_XZ,  CU_COMPRESS_BZ2,
+                                      CU_COMPRESS_LZMA_ALONE, CU_COMPRESS_LZ4, CU_COMPRESS_ZLIB };
+
+int cu_compress_sniff(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < sizeof(cz_sniff_order) / sizeof(cz_sniff_order[0]); i++) {
+        if (cz_head_is(p, n, cz_sniff_order[i])) {
+            return cz_sniff_order[i];
+        }
     }
     return CU_COMPRESS_NONE;
+}
+
+/* cu_compress_sniff(p, n) == kind, without testing the kinds after it (the zlib check
+ * inflates: each analyzer's sniff would otherwise pay for it on every file). */
+static bool cz_sniff_is(const uint8_t *p, size_t n, int kind)
+{
+    for (size_t i = 0; i < sizeof(cz_sniff_order) / sizeof(cz_sniff_order[0]); i++) {
+        bool hit = cz_head_is(p, n, cz_sniff_order[i]);
+        if (cz_sniff_order[i] == kind || hit) {
+            return hit && cz_sniff_order[i] == kind;
+        }
+    }
+    return false;
 }
 
 /* ---- analyzers ---- */
@@ -755,7 +781,7 @@ out:
 
 static bool cz_sniff_kind(const struct cu_sniff *in, int kind)
 {
-    return cu_compress_sniff(in->head, in->len) == kind;
+    return cz_sniff_is(in->head, in->len, kind);
 }
 
 #define CZ_ANALYZER(id, kind, ...)                                                                \
