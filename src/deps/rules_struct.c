@@ -387,10 +387,55 @@ static void check_url(struct cu_ctx *ctx,
     }
 }
 
+/* Integrity findings of one lockfile: the first few name their package and line, the rest
+ * become one summary. An old lockfile has the same problem for hundreds of packages and one
+ * fix (regenerate it with a current client): hundreds of findings would hide the rest. */
+#define INTEG_EACH 3u
+
+struct integ_tally {
+    size_t more;    /* findings past the first INTEG_EACH */
+    uint32_t first; /* line of the first of those */
+    uint32_t last;  /* line of the last of those */
+    size_t each;    /* findings emitted one by one */
+};
+
+struct integ_tallies {
+    struct integ_tally weak, missing;
+};
+
+static bool integ_take(struct integ_tally *t, uint32_t line)
+{
+    if (t->each < INTEG_EACH) {
+        t->each++;
+        return true;
+    }
+    if (t->more++ == 0) {
+        t->first = line;
+    }
+    t->last = line;
+    return false;
+}
+
+static void integ_summary(struct cu_ctx *ctx,
+                          const struct cu_source *src,
+                          const struct integ_tally *t,
+                          const char *rule,
+                          const char *what)
+{
+    if (t->more == 0) {
+        return;
+    }
+    cu_emit_line(ctx, src, t->first, rule, CU_SEV_DEFAULT, NULL,
+                 "%zu more package%s %s (lines %u-%u); regenerate the lockfile with a current "
+                 "package manager",
+                 t->more, t->more == 1 ? "" : "s", what, t->first, t->last);
+}
+
 static void check_pkg(struct cu_ctx *ctx,
                       const struct cu_source *src,
                       const struct cu_depfile *df,
-                      const struct cu_pkg *p)
+                      const struct cu_pkg *p,
+                      struct integ_tallies *it)
 {
     if (p->name == NULL) {
         return;
@@ -435,17 +480,21 @@ static void check_pkg(struct cu_ctx *ctx,
             /* old yarn v1 lockfiles carry a sha1 in the resolved URL fragment */
             const char *frag = p->resolved != NULL ? strrchr(p->resolved, '#') : NULL;
             if (frag != NULL && strlen(frag + 1) == 40 && cu_dx_is_hex(frag + 1, 40)) {
-                cu_emit_line(ctx, src, p->line, "deps/weak-integrity", CU_SEV_DEFAULT, p->resolved,
-                             "%s is checked only by the SHA-1 in its URL", p->name);
-            } else if (!berry_platform) {
+                if (integ_take(&it->weak, p->line)) {
+                    cu_emit_line(ctx, src, p->line, "deps/weak-integrity", CU_SEV_DEFAULT,
+                                 p->resolved, "%s is checked only by the SHA-1 in its URL",
+                                 p->name);
+                }
+            } else if (!berry_platform && integ_take(&it->missing, p->line)) {
                 cu_emit_line(ctx, src, p->line, "deps/missing-integrity", CU_SEV_DEFAULT, NULL,
                              "%s has no integrity hash in the lockfile", p->name);
             }
-        } else if (!strong_hash(p->integrity)) {
+        } else if (!strong_hash(p->integrity) && integ_take(&it->weak, p->line)) {
             cu_emit_line(ctx, src, p->line, "deps/weak-integrity", CU_SEV_DEFAULT, p->integrity,
                          "%s has only a SHA-1/MD5 integrity hash", p->name);
         }
-    } else if (p->integrity != NULL && p->integrity[0] != '\0' && !strong_hash(p->integrity)) {
+    } else if (p->integrity != NULL && p->integrity[0] != '\0' && !strong_hash(p->integrity) &&
+               integ_take(&it->weak, p->line)) {
         cu_emit_line(ctx, src, p->line, "deps/weak-integrity", CU_SEV_DEFAULT, p->integrity,
                      "%s has only a SHA-1/MD5 hash", p->name);
     }
@@ -486,9 +535,12 @@ void cu_deps_check_struct(struct cu_ctx *ctx,
                          "package index %s is used over http://", host);
         }
     }
+    struct integ_tallies it = { { 0, 0, 0, 0 }, { 0, 0, 0, 0 } };
     for (size_t i = 0; i < df->npkgs; i++) {
-        check_pkg(ctx, src, df, &df->pkgs[i]);
+        check_pkg(ctx, src, df, &df->pkgs[i], &it);
     }
+    integ_summary(ctx, src, &it.weak, "deps/weak-integrity", "have only SHA-1/MD5 hashes");
+    integ_summary(ctx, src, &it.missing, "deps/missing-integrity", "have no integrity hash");
     check_scripts(ctx, src, df);
     /* The manifest's own identity, for the installed-tree pass (trees.c). */
     if (df->format != NULL && strcmp(df->format, "package-json") == 0 && df->project_name != NULL) {

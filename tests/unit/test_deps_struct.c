@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "core/util.h"
 #include "deps/deps.h"
 #include "engine/engine.h"
 #include "testutil.h"
@@ -48,6 +49,37 @@ static int one(const char *text, const char *rule)
 
 #define SHA512 "sha512-AAAA"
 #define SHA    "0123456789abcdef0123456789abcdef01234567"
+
+/* An old lockfile: six SHA-1-only packages and five without any hash become three findings
+ * each naming its package, then one summary for the rest. */
+static void test_integrity_summary(void **state)
+{
+    (void)state;
+    struct cu_buf b = CU_BUF_INIT(1u << 16);
+    cu_buf_adds(&b, "F|package-lock|1\n");
+    for (int i = 0; i < 6; i++) {
+        cu_buf_addf(&b,
+                    "P|npm|w%d|1.0.0|reg|https://registry.npmjs.org/w%d/-/"
+                    "w%d-1.0.0.tgz|sha1-AAAA|-|-\n",
+                    i, i, i);
+    }
+    for (int i = 0; i < 5; i++) {
+        cu_buf_addf(&b,
+                    "P|npm|m%d|1.0.0|reg|https://registry.npmjs.org/m%d/-/"
+                    "m%d-1.0.0.tgz|-|-|-\n",
+                    i, i, i);
+    }
+    custody_scan *s = scan_set(cu_buf_str(&b), NULL, 0);
+    assert_int_equal(tu_count(s, "deps/weak-integrity", CUSTODY_SEV_INFO), 4);
+    assert_int_equal(tu_count(s, "deps/missing-integrity", CUSTODY_SEV_INFO), 4);
+    assert_true(tu_has_text(s, "w0 has only a SHA-1/MD5", CUSTODY_SEV_INFO));
+    assert_true(tu_has_text(s, "w2 has only a SHA-1/MD5", CUSTODY_SEV_INFO));
+    assert_false(tu_has_text(s, "w3 has only", CUSTODY_SEV_INFO));
+    assert_true(tu_has_text(s, "3 more packages have only SHA-1/MD5", CUSTODY_SEV_INFO));
+    assert_true(tu_has_text(s, "2 more packages have no integrity", CUSTODY_SEV_INFO));
+    custody_scan_free(s);
+    cu_buf_free(&b);
+}
 
 static void test_git(void **state)
 {
@@ -268,6 +300,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_git),
+        cmocka_unit_test(test_integrity_summary),
         cmocka_unit_test(test_sources_transport_hosts),
         cmocka_unit_test(test_name_mismatch),
         cmocka_unit_test(test_integrity),
