@@ -1262,7 +1262,8 @@ blob_mem(struct vm *vm, uint8_t kind, const uint8_t *p, size_t n, uint64_t full,
 /* Hands a pickle (or a zip archive: torch.storage._load_from_bytes carries a whole torch.save
  * output) found inside a bytes value to the engine. With mem, the value was decoded
  * (protocol-0 STRING) and is copied; otherwise it is a window of the source. */
-static int vm_nested(struct vm *vm, uint64_t voff, uint64_t n, const uint8_t *mem, bool zip)
+static int
+vm_nested(struct vm *vm, uint64_t voff, uint64_t n, const uint8_t *mem, bool zip, const char *enc)
 {
     if (vm->quiet) {
         return 0;
@@ -1296,8 +1297,10 @@ static int vm_nested(struct vm *vm, uint64_t voff, uint64_t n, const uint8_t *me
                 (unsigned long long)n);
     } else {
         vm_emit(vm, vm->op_off, "pickle/nested-pickle", CU_SEV_DEFAULT, NULL,
-                "a %llu-byte value holds another pickle; it runs if the program unpickles it",
-                (unsigned long long)n);
+                "a %llu-byte value holds another pickle%s%s%s; it runs if the program "
+                "unpickles it",
+                (unsigned long long)n, enc != NULL ? " (" : "", enc != NULL ? enc : "",
+                enc != NULL ? "-encoded)" : "");
     }
     const char *name = zip ? "data.pt" : "pickle";
     struct cu_source *r = NULL;
@@ -1326,6 +1329,116 @@ static int vm_nested(struct vm *vm, uint64_t voff, uint64_t n, const uint8_t *me
         rc = 0;
     }
     cu_source_free(r);
+    return rc;
+}
+
+/* A text value that is a pickle in base64 or hex ("gASV...", "80049..."): data for a program
+ * that decodes and unpickles it, the way payloads hide from scanners that look at bytes only.
+ * Screened on a decoded prefix; decoded in full (bounded) only when that prefix is a pickle. */
+#define ENC_MIN    16u         /* shorter strings are names, not payloads */
+#define ENC_PREFIX 96u         /* characters decoded for the screen */
+#define ENC_MAX    (16u << 20) /* longest encoded value decoded */
+
+static bool enc_b64_char(uint8_t c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '/' || c == '=' || c == '-' || c == '_';
+}
+
+/* Decodes hex or base64 (standard or URL-safe; whitespace not allowed) of t[0..n) into out
+ * (capacity cap); returns the byte count, or 0 when t is not entirely that encoding. */
+static size_t enc_decode(const uint8_t *t, size_t n, bool hex, uint8_t *out, size_t cap)
+{
+    size_t k = 0;
+    if (hex) {
+        for (size_t i = 0; i + 1 < n && k < cap; i += 2) {
+            int hi = cu_hexval(t[i]), lo = cu_hexval(t[i + 1]);
+            if (hi < 0 || lo < 0) {
+                return 0;
+            }
+            out[k++] = (uint8_t)(hi * 16 + lo);
+        }
+        return k;
+    }
+    uint32_t acc = 0;
+    unsigned bits = 0;
+    for (size_t i = 0; i < n && k < cap; i++) {
+        uint8_t c = t[i];
+        int v = c >= 'A' && c <= 'Z'   ? c - 'A'
+                : c >= 'a' && c <= 'z' ? c - 'a' + 26
+                : c >= '0' && c <= '9' ? c - '0' + 52
+                : c == '+' || c == '-' ? 62
+                : c == '/' || c == '_' ? 63
+                                       : -1;
+        if (c == '=') {
+            break;
+        }
+        if (v < 0) {
+            return 0;
+        }
+        acc = (acc << 6 | (uint32_t)v) & 0xffffffu;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[k++] = (uint8_t)(acc >> bits);
+        }
+    }
+    return k;
+}
+
+static int vm_encoded(struct vm *vm, const struct pv_blob *b, size_t kept)
+{
+    if (vm->quiet || b->full < ENC_MIN || b->full > ENC_MAX || kept < ENC_MIN) {
+        return 0;
+    }
+    const uint8_t *t = b->data;
+    size_t scr = kept < ENC_PREFIX ? kept : ENC_PREFIX;
+    bool hex = true, b64 = true;
+    for (size_t i = 0; i < scr && (hex || b64); i++) {
+        hex = hex && cu_hexval(t[i]) >= 0;
+        b64 = b64 && enc_b64_char(t[i]);
+    }
+    if (!hex && !b64) {
+        return 0;
+    }
+    uint8_t head[ENC_PREFIX];
+    size_t hn = enc_decode(t, scr & ~(size_t)3, hex, head, sizeof(head));
+    if (hn < 2 || !cu_pickle_sniff(head, hn)) {
+        return 0;
+    }
+    /* The whole value: what was kept, or re-read from the source when it was longer. */
+    size_t full = (size_t)b->full;
+    uint8_t *text = NULL;
+    const uint8_t *all = t;
+    if (full > kept) {
+        text = cu_malloc(full);
+        if (text == NULL) {
+            return VM_NOMEM(vm->err);
+        }
+        int rc = cu_source_read_exact(vm->src, b->off, text, full, vm->err);
+        if (rc < 0) {
+            free(text);
+            if (rc == CUSTODY_ENOMEM || rc == CUSTODY_EIO) {
+                return rc;
+            }
+            cu_err_clear(vm->err);
+            return 0;
+        }
+        all = text;
+    }
+    size_t cap = hex ? full / 2 : full / 4 * 3 + 3;
+    uint8_t *dec = cu_malloc(cap > 0 ? cap : 1);
+    int rc = 0;
+    if (dec == NULL) {
+        rc = VM_NOMEM(vm->err);
+    } else {
+        size_t dn = enc_decode(all, full, hex, dec, cap);
+        if (dn >= 2) {
+            rc = vm_nested(vm, b->off, dn, dec, false, hex ? "hex" : "base64");
+        }
+    }
+    free(dec);
+    free(text);
     return rc;
 }
 
@@ -1366,10 +1479,12 @@ static int vm_blob(struct vm *vm, uint8_t kind, uint64_t n, bool nested, struct 
     bool is_zip = keep >= 4 && memcmp(b->data, "PK\x03\x04", 4) == 0;
     if (nested && !vm->quiet && keep >= 2 &&
         (is_zip || cu_pickle_sniff(b->data, keep < CU_LIMIT_SNIFF ? keep : CU_LIMIT_SNIFF))) {
-        rc = vm_nested(vm, voff, n, NULL, is_zip);
-        if (rc < 0) {
-            return rc;
-        }
+        rc = vm_nested(vm, voff, n, NULL, is_zip, NULL);
+    } else if (kind == CU_PV_STR) {
+        rc = vm_encoded(vm, b, keep);
+    }
+    if (rc < 0) {
+        return rc;
     }
     if (n <= st->len - st->pos) {
         st->pos += (size_t)n;
@@ -1468,7 +1583,7 @@ static int op_string(struct vm *vm, struct cu_pv *out)
     rc = blob_mem(vm, CU_PV_STR, o, k, dfull, out);
     if (rc == 0 && !cut && !vm->quiet && k >= 2 &&
         cu_pickle_sniff(o, k < CU_LIMIT_SNIFF ? k : CU_LIMIT_SNIFF)) {
-        rc = vm_nested(vm, CU_NO_OFFSET, k, out->u.b->data, false);
+        rc = vm_nested(vm, CU_NO_OFFSET, k, out->u.b->data, false, NULL);
     }
     return rc;
 }
@@ -2031,6 +2146,9 @@ static int vm_run(struct vm *vm)
                 memcpy(b->data, cu_stream_ptr(st), n);
                 b->data[n] = '\0';
                 st->pos += n;
+                if (n >= ENC_MIN) {
+                    CHECK(vm_encoded(vm, b, n));
+                }
                 v = pv_simple(CU_PV_STR, 0);
                 v.n = n;
                 v.u.b = b;

@@ -69,9 +69,10 @@ static const custody_rule pickle_rules[] = {
       "torch.storage._load_from_bytes loads when a tensor was pickled with plain pickle. Its "
       "members are analysed like any checkpoint's.",
       "Nothing to do unless its members raise findings." },
-    { "pickle/nested-pickle", "Pickle nested in a bytes value", CUSTODY_SEV_INFO,
-      "A bytes or string value holds another pickle, which runs if the program unpickles it "
-      "after loading. It is analysed as its own location.",
+    { "pickle/nested-pickle", "Pickle nested in a value", CUSTODY_SEV_INFO,
+      "A bytes or string value holds another pickle, raw or as base64 or hex text, which runs "
+      "if the program decodes and unpickles it after loading. It is analysed as its own "
+      "location.",
       "Review the findings of the nested pickle." },
 };
 

@@ -15,6 +15,9 @@
 
 #include <cmocka.h>
 
+#include "core/b64.h"
+#include "core/limits.h"
+
 #include "formats/pickle.h"
 #include "testutil.h"
 
@@ -554,6 +557,62 @@ static void nested_pickle_in_bytes(void **state)
     custody_scan_free(s);
 }
 
+/* A text value that is a pickle in base64 or hex: decoded and analysed as a nested pickle. */
+static void nested_pickle_encoded(void **state)
+{
+    (void)state;
+    /* SHORT_BINUNICODE, base64 of OS_SYSTEM_P0 */
+    custody_scan *s = SCAN("\x80\x04\x8c\x30Y29zCnN5c3RlbQooUydlY2hvIGN1c3RvZHktdGVzdCcKdFIu\x94.");
+    expect_call(s, "os.system('echo custody-test')");
+    assert_true(tu_has_text(s, "another pickle (base64-encoded)", CUSTODY_SEV_INFO));
+    custody_scan_free(s);
+    /* BINUNICODE, hex */
+    s = SCAN("\x80\x04X\x48\x00\x00\x00"
+             "636f730a73797374656d0a2853276563686f20637573746f64792d74657374270a74522e.");
+    expect_call(s, "os.system('echo custody-test')");
+    assert_true(tu_has_text(s, "another pickle (hex-encoded)", CUSTODY_SEV_INFO));
+    custody_scan_free(s);
+    /* longer than the part of a value the VM keeps: read again from the file */
+    uint8_t inner[4200];
+    size_t n = 0;
+    memcpy(inner, "\x80\x04X\xa0\x0f\x00\x00", 7);
+    n = 7;
+    memset(inner + n, 'A', 4000);
+    n += 4000;
+    inner[n++] = '0'; /* POP */
+    memcpy(inner + n, OS_SYSTEM_P0, sizeof(OS_SYSTEM_P0) - 1);
+    n += sizeof(OS_SYSTEM_P0) - 1;
+    char *b64 = cu_b64_encode(inner, n);
+    assert_non_null(b64);
+    size_t bl = strlen(b64);
+    assert_true(bl > CU_LIMIT_PICKLE_KEEP);
+    uint8_t *outer = malloc(bl + 8);
+    assert_non_null(outer);
+    outer[0] = 0x80; /* PROTO 4, BINUNICODE bl */
+    outer[1] = 4;
+    outer[2] = 'X';
+    outer[3] = (uint8_t)(bl & 0xff);
+    outer[4] = (uint8_t)(bl >> 8);
+    outer[5] = 0;
+    outer[6] = 0;
+    memcpy(outer + 7, b64, bl);
+    outer[7 + bl] = '.';
+    s = tu_scan_buffer("t.pkl", outer, bl + 8);
+    expect_call(s, "os.system('echo custody-test')");
+    custody_scan_free(s);
+    free(outer);
+    free(b64);
+    /* near misses: base64 text that is not a pickle, hex digests, short strings */
+    s = SCAN("\x80\x04\x8c\x24"
+             "dGhpcyBpcyBvbmx5IHNvbWUgdGV4dCBkYXRh\x94"
+             "\x8c\x40"
+             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\x94"
+             "\x8c\x08gASVAAAA\x94\x87.");
+    assert_int_equal(tu_count(s, "pickle/nested-pickle", CUSTODY_SEV_INFO), 0);
+    assert_int_equal(tu_count(s, NULL, CUSTODY_SEV_LOW), 0);
+    custody_scan_free(s);
+}
+
 static void nested_pickles_are_bounded(void **state)
 {
     (void)state;
@@ -926,6 +985,7 @@ int main(void)
         cmocka_unit_test(trailing_data),
         cmocka_unit_test(concatenated_pickles),
         cmocka_unit_test(nested_pickle_in_bytes),
+        cmocka_unit_test(nested_pickle_encoded),
         cmocka_unit_test(nested_pickles_are_bounded),
         cmocka_unit_test(every_protocol),
         cmocka_unit_test(every_opcode_benign),
