@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Regenerates data/malicious/{npm,pypi}.txt and data/shai-hulud/npm.txt (see data/README.md).
 
-  python3 data/tools/make_lists.py COMPROMISED_PACKAGES_TXT DEPGATE_PYPI_JSONL
+  python3 data/tools/make_lists.py COMPROMISED_PACKAGES_TXT DEPGATE_PYPI_JSONL \
+      [--ossf TREE] [--leitwacht TREE] [--timeline TREE]
 
 COMPROMISED_PACKAGES_TXT: github.com/Cobenian/shai-hulud-detect compromised-packages.txt
   ("name:version", "npm:name:version", "pypi:name:version"; "# ===" section headers name the
@@ -12,8 +13,26 @@ COMPROMISED_PACKAGES_TXT: github.com/Cobenian/shai-hulud-detect compromised-pack
   out by name.
 DEPGATE_PYPI_JSONL: github.com/depgate/malicious-packages malicious/pypi.jsonl, the OpenSSF
   malicious-packages PyPI reports reduced to {"name", "id", "versions"?}.
+--ossf TREE: a checkout or bare git directory (HEAD is read) of github.com/ossf/malicious-packages
+  or a fork: osv/malicious/{npm,pypi}/**/*.json (OSV; osv/withdrawn/** and records with a
+  "withdrawn" field are skipped). affected[].versions are kept; a range introduced "0" (or any
+  open range: the list format has no ">=") means every version. A depgate PyPI id also found
+  here takes this record's versions instead of "every version".
+--leitwacht TREE: github.com/leitwacht/malicious-packages (npm, 2026): index.json plus
+  osv/<year>/*.json; id = the OSV MAL- id (mal_id / aliases) when present, else the LWA- id.
+--timeline TREE: github.com/chromatic/ossf-malicious-packages-timeline data/timeslices/*.jsonl.gz
+  (ingestion events, names and ids only): a name not otherwise listed and not popular becomes
+  "every version".
+Popular names (data/npm-popular, data/pypi-popular) never get "every version": a hijack of a
+popular package keeps its explicit versions only, or is dropped (reported on stderr).
+Duplicates merge per name: union of versions ("*" wins), the first assigned MAL- id (earliest
+report; community ids only when no MAL- id) and its date (YYYY-MM-DD, or YYYY).
 Output lines: name<TAB>versions<TAB>id<TAB>date ("*" = every version)."""
+import argparse
 import collections
+import gzip
+import os
+import subprocess
 import json
 import re
 import sys
@@ -33,11 +52,110 @@ MONTHS = {m: i + 1 for i, m in enumerate(
 
 
 def section_date(title):
-    m = re.match(r"([A-Z]+)\s+(\d+)?[^,]*?,?\s*(\d{4})", title.upper())
+    """ "MAY 22-25, 2026 - ..." -> 2026-05-22; "JUNE 2025 -> MARCH 2026" -> 2025 (no day given:
+    the year only, never an invented day)."""
+    m = re.match(r"([A-Z]+)\s+(?:(\d{1,2})(?:-\d{1,2})?\s*,\s*)?(\d{4})(?!\d)", title.upper())
     if not m or m.group(1) not in MONTHS:
         return ""
-    day = int(m.group(2)) if m.group(2) else 1
-    return "%s-%02d-%02d" % (m.group(3), MONTHS[m.group(1)], day)
+    if not m.group(2):
+        return m.group(3)
+    return "%s-%02d-%02d" % (m.group(3), MONTHS[m.group(1)], int(m.group(2)))
+
+
+def tree_files(tree, prefix, suffix):
+    """(path, bytes) of every file under prefix ending in suffix, from a checkout or from HEAD
+    of a (bare) git directory."""
+    if os.path.isdir(os.path.join(tree, prefix)):
+        for root, _, files in os.walk(os.path.join(tree, prefix)):
+            for f in sorted(files):
+                if f.endswith(suffix):
+                    p = os.path.join(root, f)
+                    with open(p, "rb") as fh:
+                        yield os.path.relpath(p, tree), fh.read()
+        return
+    names = subprocess.run(["git", "--git-dir", tree, "ls-tree", "-r", "--name-only", "HEAD",
+                            prefix], check=True, capture_output=True, text=True).stdout.split("\n")
+    names = [n for n in names if n.endswith(suffix)]
+    proc = subprocess.run(["git", "--git-dir", tree, "cat-file", "--batch"], check=True,
+                          input="".join("HEAD:%s\n" % n for n in names).encode(),
+                          capture_output=True)
+    out, i = proc.stdout, 0
+    for n in names:
+        nl = out.index(b"\n", i)
+        size = int(out[i:nl].split()[2])
+        yield n, out[nl + 1:nl + 1 + size]
+        i = nl + 1 + size + 1
+
+
+def tree_commit(tree):
+    if os.path.isdir(os.path.join(tree, ".git")) or not os.path.isdir(os.path.join(tree, "osv")):
+        r = subprocess.run(["git", "--git-dir", tree if not os.path.isdir(
+            os.path.join(tree, ".git")) else os.path.join(tree, ".git"), "log", "-1",
+            "--format=%H %cs"], capture_output=True, text=True)
+        return r.stdout.strip()
+    return "?"
+
+
+SEMVER_RE = re.compile(r"^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?$")
+
+
+def osv_versions(aff, eco):
+    """An OSV affected[] entry -> set of list tokens: exact versions, "*" (every version: a range
+    introduced "0" with no end), or for npm a node-semver range token ">=X", ">=X <Y",
+    ">=X <=Z" (an OSV range that starts later or ends). Anything else: "*" (fail closed;
+    popular names lose it later)."""
+    vs = set(v for v in aff.get("versions") or [] if isinstance(v, str) and v and
+             "," not in v and "\t" not in v and " " not in v)
+    for rg in aff.get("ranges") or []:
+        if rg.get("type") not in ("SEMVER", "ECOSYSTEM") or not rg.get("events"):
+            continue
+        lo, tokens = None, []
+        for ev in rg["events"]:
+            if "introduced" in ev:
+                if lo is not None:
+                    tokens.append((lo, None, None))
+                lo = ev["introduced"]
+            elif lo is not None and ("fixed" in ev or "last_affected" in ev):
+                end = ev.get("fixed") or ev.get("last_affected")
+                tokens.append((lo, "<" if "fixed" in ev else "<=", end))
+                lo = None
+        if lo is not None:
+            tokens.append((lo, None, None))
+        for lo, op, end in tokens:
+            if lo == "0" and op is None:
+                vs.add("*")
+            elif (eco == "npm" and (lo == "0" or SEMVER_RE.match(lo)) and
+                  (end is None or SEMVER_RE.match(end))):
+                t = ">=" + ("0.0.0-0" if lo == "0" else lo)
+                vs.add(t + (" %s%s" % (op, end) if op else ""))
+            else:
+                vs.add("*")
+    return vs
+
+
+def mal_year(mid):
+    m = re.match(r"MAL-(\d{4})-\d+$", mid)
+    return int(m.group(1)) if m and m.group(1) != "0000" else None
+
+
+def better_id(new, new_date, old, old_date):
+    """Is (new, new_date) the better id for a name than (old, old_date)? An assigned MAL-YYYY-N
+    beats anything else; between two of a kind the earliest report wins."""
+    def rank(i):
+        if mal_year(i) is not None:
+            return 0
+        if i.startswith("MAL-"):
+            return 1
+        if i.startswith("community:"):
+            return 3
+        return 2
+    if not old:
+        return True
+    if rank(new) != rank(old):
+        return rank(new) < rank(old)
+    key = (lambda i, d: (d or "9999", mal_year(i) or 0,
+                         int(i.rsplit("-", 1)[1]) if mal_year(i) else 0, i))
+    return key(new, new_date) < key(old, old_date)
 
 
 def slug(title):
@@ -45,10 +163,44 @@ def slug(title):
     return s[:60]
 
 
-def main(comp, pypi_jsonl):
+def add(e, versions, mid, date):
+    """Merge one report into a table entry [versions, id, date]."""
+    e[0].update(versions)
+    if better_id(mid, date, e[1], e[2]):
+        e[1], e[2] = mid, date
+
+
+def day(ts):
+    m = re.match(r"(\d{4}-\d{2}-\d{2})", ts or "")
+    return m.group(1) if m else ""
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("compromised_packages_txt")
+    ap.add_argument("depgate_pypi_jsonl")
+    ap.add_argument("--ossf", help="ossf/malicious-packages checkout or git dir")
+    ap.add_argument("--leitwacht", help="leitwacht/malicious-packages checkout or git dir")
+    ap.add_argument("--timeline", help="chromatic/ossf-malicious-packages-timeline checkout/git dir")
+    args = ap.parse_args()
+    comp, pypi_jsonl = args.compromised_packages_txt, args.depgate_pypi_jsonl
+
+    def norm_pypi(n):
+        return re.sub(r"[-_.]+", "-", n.lower())
+
+    popular = {
+        "npm": set(x.strip().lower() for x in open("data/npm-popular/names.txt") if x.strip()),
+        "pypi": set(norm_pypi(x.strip()) for x in open("data/pypi-popular/names.txt")
+                    if x.strip()),
+    }
+
+    def key(eco, name):
+        return norm_pypi(name) if eco == "pypi" else name.lower()
+
     worm = collections.defaultdict(lambda: [set(), "", ""])
     mal = {"npm": collections.defaultdict(lambda: [set(), "", ""]),
            "pypi": collections.defaultdict(lambda: [set(), "", ""])}
+    stats = collections.Counter()
     title = "SEPTEMBER 2025 - CHALK/DEBUG AND SHAI-HULUD (SEPTEMBER-NOVEMBER 2025)"
     lines = open(comp, encoding="utf-8").read().splitlines()
     for i, line in enumerate(lines):
@@ -79,57 +231,157 @@ def main(comp, pypi_jsonl):
             is_worm = bool(WORM.search(title))
         if is_worm and eco == "npm":
             e = worm[name]
+            e[0].add(ver)
+            e[1] = e[1] or wid
+            e[2] = e[2] or date
         else:
-            e = mal[eco][name]
-        e[0].add(ver)
-        e[1] = e[1] or wid
-        e[2] = e[2] or date
+            add(mal[eco][name], {ver}, wid, date)
+        stats["community " + eco] += 1
+
+    # OpenSSF OSV records (versions and ranges), keyed by id for the depgate reduction.
+    ossf_by_id = {}
+    if args.ossf:
+        for path, data in tree_files(args.ossf, "osv/malicious", ".json"):
+            parts = path.split("/")
+            if len(parts) < 4 or parts[2] not in ("npm", "pypi"):
+                continue
+            eco = parts[2]
+            r = json.loads(data)
+            if r.get("withdrawn"):
+                stats["ossf withdrawn " + eco] += 1
+                continue
+            mid = r.get("id", "")
+            for a in r.get("aliases") or []:
+                if mal_year(a) is not None and mal_year(mid) is None:
+                    mid = a
+            for aff in r.get("affected") or []:
+                pkg = aff.get("package") or {}
+                if (pkg.get("ecosystem") or "").lower() != eco or not pkg.get("name"):
+                    continue
+                vs = osv_versions(aff, eco)
+                if not vs:
+                    stats["ossf no versions " + eco] += 1
+                    continue
+                stats["ossf " + eco] += 1
+                ossf_by_id.setdefault(r.get("id", ""), []).append((eco, pkg["name"], vs))
+                add(mal[eco][pkg["name"]], vs, mid, day(r.get("published")))
+
     for line in open(pypi_jsonl, encoding="utf-8"):
         line = line.strip()
         if not line:
             continue
         r = json.loads(line)
-        e = mal["pypi"][r["name"]]
-        vs = r.get("versions")
-        if vs:
-            e[0].update(vs)
-        else:
-            e[0].add("*")
-        m = re.match(r"MAL-(\d{4})-", r["id"])
-        e[1] = r["id"] if not e[1] or e[1].startswith("community:") else e[1]
-        e[2] = e[2] or (m.group(1) if m else "")
+        vs = set(r.get("versions") or [])
+        for eco, name, ovs in ossf_by_id.get(r["id"], []):
+            if eco == "pypi" and key(eco, name) == key(eco, r["name"]):
+                vs |= ovs
+        if not vs:
+            vs = {"*"}
+        m = mal_year(r["id"])
+        prev = mal["pypi"].get(r["name"])
+        add(mal["pypi"][r["name"]], vs, r["id"],
+            prev[2] if prev and prev[1] == r["id"] else (str(m) if m else ""))
+        stats["depgate pypi"] += 1
 
-    # A popular package marked malicious in every version is a hijack whose versions the
-    # reduced feed lost: keep the community list's versions, or drop the entry (a blanket
-    # "every version" for litellm or mistralai would flag every project using them).
-    def norm(n):
-        return re.sub(r"[-_.]+", "-", n.lower())
+    if args.leitwacht:
+        index = {}
+        for path, data in tree_files(args.leitwacht, "index.json", ".json"):
+            index = json.loads(data)
+        seen = set()
+        for path, data in tree_files(args.leitwacht, "osv", ".json"):
+            r = json.loads(data)
+            if r.get("withdrawn"):
+                stats["leitwacht withdrawn"] += 1
+                continue
+            lid = r.get("id", "")
+            mid = (index.get(lid) or {}).get("mal_id") or next(
+                (a for a in r.get("aliases") or [] if a.startswith("MAL-")), "") or lid
+            for aff in r.get("affected") or []:
+                pkg = aff.get("package") or {}
+                if (pkg.get("ecosystem") or "").lower() != "npm" or not pkg.get("name"):
+                    continue
+                vs = osv_versions(aff, "npm")
+                if not vs:
+                    continue
+                seen.add(lid)
+                stats["leitwacht npm"] += 1
+                add(mal["npm"][pkg["name"]], vs, mid, day(r.get("published")))
+        for lid, v in index.items():  # index entries without an OSV file
+            if lid not in seen and v.get("package") and v.get("version"):
+                stats["leitwacht index-only"] += 1
+                add(mal["npm"][v["package"]], {v["version"]}, v.get("mal_id") or lid,
+                    day(v.get("published")))
 
-    popular = set(norm(x.strip()) for x in open("data/pypi-popular/names.txt"))
-    for name in list(mal["pypi"]):
-        vs = mal["pypi"][name][0]
-        if "*" in vs and norm(name) in popular:
-            vs.discard("*")
-            if not vs:
-                print("dropped (popular, versions unknown):", name, mal["pypi"][name][1],
-                      file=sys.stderr)
-                del mal["pypi"][name]
+    if args.timeline:
+        events = collections.defaultdict(list)  # (eco, name) -> [(event, id, ts)]
+        for path, data in tree_files(args.timeline, "data/timeslices", ".jsonl.gz"):
+            for line in gzip.decompress(data).decode("utf-8").splitlines():
+                if not line.strip():
+                    continue
+                ev = json.loads(line)
+                p = (ev.get("path") or "").split("/")
+                if len(p) < 5 or p[0] != "osv" or p[1] != "malicious" or p[2] not in ("npm", "pypi"):
+                    continue
+                name = "/".join(p[3:-1])
+                events[(p[2], name)].append((ev.get("event"), p[-1][:-5], ev.get("timestamp")))
+        for (eco, name), evs in sorted(events.items()):
+            live = {i: ts for e, i, ts in evs if e in ("ingested", "assigned", "updated")}
+            for e, i, _ in evs:
+                if e == "withdrawn":
+                    live.pop(i, None)
+            if not live:
+                continue
+            if name in mal[eco] or key(eco, name) in popular[eco]:
+                stats["timeline covered/popular " + eco] += 1
+                continue
+            for i, ts in live.items():
+                add(mal[eco][name], {"*"}, i, day(ts))
+            stats["timeline added " + eco] += 1
+
+    # A popular package is hijacked in specific versions: never "every version" for it (a
+    # blanket entry for litellm or a real npm library would flag every project using it).
+    for eco in ("npm", "pypi"):
+        for name in list(mal[eco]):
+            vs = mal[eco][name][0]
+            if "*" in vs and key(eco, name) in popular[eco]:
+                vs.discard("*")
+                if not vs:
+                    print("dropped (popular, versions unknown):", eco, name, mal[eco][name][1],
+                          file=sys.stderr)
+                    del mal[eco][name]
+
+    # Names that differ only in case (npm) or PEP 503 spelling (PyPI) are one package.
+    for eco in ("npm", "pypi"):
+        merged = {}
+        for name in sorted(mal[eco]):
+            k = key(eco, name)
+            if k in merged:
+                add(merged[k][1], *mal[eco][name])
+            else:
+                merged[k] = (name, [set(mal[eco][name][0]), mal[eco][name][1], mal[eco][name][2]])
+        mal[eco] = {n: e for n, e in merged.values()}
 
     def write(path, table, header):
+        n = nv = 0
         with open(path, "w", encoding="utf-8") as f:
             f.write(header)
             for name in sorted(table):
                 vs, wid, date = table[name]
                 v = "*" if "*" in vs else ",".join(sorted(vs))
-                if "\t" in name or "\n" in name or not name:
+                if "\t" in name or "\n" in name or not name or not v:
                     continue
                 f.write(f"{name}\t{v}\t{wid}\t{date}\n")
+                n += 1
+                nv += v != "*"
+        print(f"{path}: {n} names, {nv} with explicit versions", file=sys.stderr)
 
     hdr = ("# name<TAB>versions (* = every version)<TAB>id<TAB>date. Generated by "
            "data/tools/make_lists.py; see data/README.md.\n")
     write("data/malicious/npm.txt", mal["npm"], hdr)
     write("data/malicious/pypi.txt", mal["pypi"], hdr)
     write("data/shai-hulud/npm.txt", worm, hdr.replace("id<TAB>", "campaign<TAB>"))
+    for k in sorted(stats):
+        print(f"  {k}: {stats[k]}", file=sys.stderr)
 
 
-main(sys.argv[1], sys.argv[2])
+main()

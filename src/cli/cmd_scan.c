@@ -25,6 +25,18 @@ static bool add_setting(custody_prop *settings, size_t *n, const char *key, cons
     return true;
 }
 
+static bool is_sha256_hex(const char *s)
+{
+    size_t n = 0;
+    for (; s[n] != '\0'; n++) {
+        char c = s[n];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+            return false;
+        }
+    }
+    return n == 64;
+}
+
 static const char scan_usage[] =
     "usage: custody scan [options] PATH...\n"
     "\n"
@@ -55,6 +67,9 @@ static const char scan_usage[] =
     "      --registry-host H     allowed registry host (repeatable; replaces the default\n"
     "                            registry.npmjs.org, registry.yarnpkg.com, pypi.org, ...)\n"
     "      --db PATH         advisory store for deps/ checks (custody db import-osv)\n"
+    "      --ioc-sha256 HEX  SHA-256 of a known-bad file (64 hex digits; repeatable): every\n"
+    "                        file is hashed and a match is deps/worm-file, like the built-in\n"
+    "                        worm payload hashes\n"
     "      --host            also scan this user's agent configs (Claude, Cursor, VS Code,\n"
     "                        Windsurf, Gemini, Codex, ...); PATH is then optional\n"
     "  -h, --help            show this help\n"
@@ -123,6 +138,7 @@ int cmd_scan(int argc, char **argv)
         { "internal-prefix", required_argument, NULL, 'X' },
         { "registry-host", required_argument, NULL, 'R' },
         { "db", required_argument, NULL, 'B' },
+        { "ioc-sha256", required_argument, NULL, 'I' },
         { "host", no_argument, NULL, 'H' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -208,6 +224,15 @@ int cmd_scan(int argc, char **argv)
                 return CLI_EXIT_USAGE;
             }
             if (!add_setting(settings, &nsettings, "store.path", optarg)) {
+                return CLI_EXIT_USAGE;
+            }
+            break;
+        case 'I':
+            if (!is_sha256_hex(optarg)) {
+                cli_errorf("scan: --ioc-sha256 wants a SHA-256 of 64 hex digits, not '%s'", optarg);
+                return CLI_EXIT_USAGE;
+            }
+            if (!add_setting(settings, &nsettings, "deps.worm-sha256", optarg)) {
                 return CLI_EXIT_USAGE;
             }
             break;

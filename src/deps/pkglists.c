@@ -1,7 +1,7 @@
 /* Embedded package-version lists: data/malicious/{npm,pypi}.txt (known-malicious versions from
  * the OpenSSF malicious-packages dataset) and data/shai-hulud/npm.txt (versions published by
- * the Shai-Hulud worms). Lines are "name<TAB>versions<TAB>id<TAB>date". Parsed once
- * (pthread_once) into arrays sorted by name. */
+ * the Shai-Hulud worms). Lines are "name<TAB>versions<TAB>id<TAB>date". Each list is parsed
+ * once, on first use (pthread_once), into an array sorted by name. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +18,6 @@ struct plist {
 };
 
 static struct plist lists[2][2]; /* [list][eco] */
-static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 bool cu_pkg_key(enum cu_eco eco, const char *name, char *out, size_t cap)
 {
@@ -100,19 +99,34 @@ static void load(struct plist *pl, enum cu_eco eco, const unsigned char *data, s
     qsort(pl->e, pl->n, sizeof(*pl->e), entry_cmp);
 }
 
-static void load_all(void)
+/* Each list is parsed on first use (an npm-only scan never parses the PyPI list). */
+static pthread_once_t once_list[3] = { PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT };
+
+static void load_mal_npm(void)
 {
     load(&lists[CU_LIST_MALICIOUS][CU_ECO_NPM], CU_ECO_NPM, cu_data_mal_npm, cu_data_mal_npm_len);
+}
+
+static void load_mal_pypi(void)
+{
     load(&lists[CU_LIST_MALICIOUS][CU_ECO_PYPI], CU_ECO_PYPI, cu_data_mal_pypi,
          cu_data_mal_pypi_len);
+}
+
+static void load_worm_npm(void)
+{
     load(&lists[CU_LIST_WORM][CU_ECO_NPM], CU_ECO_NPM, cu_data_worm_npm, cu_data_worm_npm_len);
 }
 
 size_t cu_pkglist_count(enum cu_pkglist list, enum cu_eco eco)
 {
-    pthread_once(&once, load_all);
-    if ((list != CU_LIST_MALICIOUS && list != CU_LIST_WORM) ||
-        (eco != CU_ECO_NPM && eco != CU_ECO_PYPI)) {
+    if (list == CU_LIST_MALICIOUS && eco == CU_ECO_NPM) {
+        pthread_once(&once_list[0], load_mal_npm);
+    } else if (list == CU_LIST_MALICIOUS && eco == CU_ECO_PYPI) {
+        pthread_once(&once_list[1], load_mal_pypi);
+    } else if (list == CU_LIST_WORM && eco == CU_ECO_NPM) {
+        pthread_once(&once_list[2], load_worm_npm);
+    } else {
         return 0;
     }
     return lists[list][eco].n;

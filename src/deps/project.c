@@ -548,14 +548,47 @@ static const struct cu_dx_hashes *file_hashes(struct lazy_hashes *lh)
     return lh->rc == 0 ? &lh->h : NULL;
 }
 
-/* Files named like a published worm payload whose SHA-256 is a published indicator
- * (data/shai-hulud/indicators.txt through cu_worm_indicator). */
+/* Is a 64-hex-digit SHA-256 (any case) one of the extra indicators of the scan setting
+ * deps.worm-sha256 (scan --ioc-sha256; repeatable)? */
+static bool extra_sha256(struct cu_project *p, const char *hx)
+{
+    const char *v;
+    for (size_t k = 0; (v = cu_project_setting(p, "deps.worm-sha256", k)) != NULL; k++) {
+        size_t i = 0;
+        while (i < 64 && v[i] != '\0' && cu_hexval((uint8_t)v[i]) >= 0 && (v[i] | 0x20) == hx[i]) {
+            i++;
+        }
+        if (i == 64 && v[64] == '\0') {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The one SHA-256 matcher: the published indicators (data/shai-hulud/indicators.txt through
+ * cu_worm_indicator) and the extra ones of deps.worm-sha256. Sets *what to a description. */
+static bool worm_sha256(struct cu_project *p, const char *hx, const char **what)
+{
+    if (cu_worm_indicator("sha256", hx, what)) {
+        return true;
+    }
+    if (extra_sha256(p, hx)) {
+        *what = "an indicator given with deps.worm-sha256 (--ioc-sha256)";
+        return true;
+    }
+    return false;
+}
+
+/* Files whose SHA-256 is an indicator: a file named like a published worm payload is hashed
+ * and matched; with extra indicators (deps.worm-sha256) every file is, since an indicator of
+ * compromise says nothing about the name. */
 static void
 check_worm_file(struct cu_project *p, size_t fi, const char *path, struct lazy_hashes *lh)
 {
     const char *b = cu_basename(path);
     const char *what = NULL;
-    if (!cu_worm_indicator("file", b, &what)) {
+    if (!cu_worm_indicator("file", b, &what) &&
+        cu_project_setting(p, "deps.worm-sha256", 0) == NULL) {
         return;
     }
     const struct cu_dx_hashes *h = file_hashes(lh);
@@ -564,9 +597,9 @@ check_worm_file(struct cu_project *p, size_t fi, const char *path, struct lazy_h
     }
     char hx[65];
     cu_hex_encode(h->sha256, 32, hx);
-    if (cu_worm_indicator("sha256", hx, &what)) {
+    if (worm_sha256(p, hx, &what)) {
         cu_project_emit(p, fi, NULL, 0, "deps/worm-file", CU_SEV_DEFAULT, hx,
-                        "%s has the SHA-256 of a published worm payload: %s", b,
+                        "%s has the SHA-256 of a known worm payload: %s", b,
                         what != NULL ? what : "Shai-Hulud");
     }
 }

@@ -81,6 +81,41 @@ static const char *exact_version(const struct cu_pkg *p, char *buf, size_t cap)
     return buf;
 }
 
+/* An npm list token that is a node-semver range (">=X", ">=X <Y": an OSV range that does not
+ * start at 0 or that ends). An exact version is tested against it (pre-releases included); a
+ * requested range matches when it admits the range's first version (an approximation: the
+ * install may resolve into the malicious span). */
+static bool range_token_matches(const struct cu_pkg *p, const char *ver, const char *token)
+{
+    if (p->eco != CU_ECO_NPM) {
+        return false;
+    }
+    if (ver != NULL) {
+        return cu_semver_satisfies(ver, token, CU_SEMVER_INCLUDE_PRE) == 1;
+    }
+    if (p->spec == NULL || strncmp(token, ">=", 2) != 0) {
+        return false;
+    }
+    char lo[CU_SEMVER_MAX_LEN + 1];
+    size_t n = strcspn(token + 2, " ");
+    if (n == 0 || n >= sizeof(lo)) {
+        return false;
+    }
+    memcpy(lo, token + 2, n);
+    lo[n] = '\0';
+    return spec_admits(p->eco, p->spec, lo);
+}
+
+/* Does the requested range admit `version`? A registry requirement with no range at all
+ * ("3web" in requirements.txt) admits every version, so it may resolve to a malicious one. */
+static bool unpinned_admits(const struct cu_pkg *p, const char *version)
+{
+    if (p->spec == NULL || p->spec[0] == '\0') {
+        return p->source == CU_DEP_REGISTRY || p->source == CU_DEP_UNKNOWN;
+    }
+    return spec_admits(p->eco, p->spec, version);
+}
+
 /* Does a list entry's version set match the package? Sets *via_spec when only the range
  * matched. */
 static bool
@@ -97,8 +132,9 @@ entry_matches(const struct cu_pkg *p, const char *ver, const char *versions, con
         if (n > 0 && n < sizeof(one)) {
             memcpy(one, s, n);
             one[n] = '\0';
-            if (ver != NULL ? version_eq(p->eco, ver, one)
-                            : (p->spec != NULL && spec_admits(p->eco, p->spec, one))) {
+            if (one[0] == '>' || one[0] == '<' ? range_token_matches(p, ver, one)
+                : ver != NULL                  ? version_eq(p->eco, ver, one)
+                                               : unpinned_admits(p, one)) {
                 *matched = one;
                 return true;
             }

@@ -118,7 +118,8 @@ static const custody_rule deps_rules[] = {
       "Find which package installed it; remove the file unless it is a known tool's hook." },
     { "deps/worm-file", "Known worm file", CUSTODY_SEV_CRITICAL,
       "A file has the name and SHA-256 of a published worm payload (Shai-Hulud bundle.js, "
-      "Shai-Hulud 2 setup_bun.js / bun_environment.js).",
+      "Shai-Hulud 2 setup_bun.js / bun_environment.js), or any file has a SHA-256 given as an "
+      "extra indicator (setting deps.worm-sha256, scan --ioc-sha256).",
       CONFIRM_REMEDY },
     { "deps/worm-workflow", "GitHub workflow of a known worm", CUSTODY_SEV_CRITICAL,
       "A .github/workflows file matches the published Shai-Hulud indicators: the "

@@ -7,7 +7,8 @@ static const custody_rule deps_data_rules[] = {
       "The package version is listed as malicious: by the OpenSSF malicious-packages dataset "
       "embedded in Custody (data/malicious) or by a MAL- advisory of the imported OSV store. "
       "Installing it runs attacker code (install scripts, import-time payloads). A manifest "
-      "range is reported when it admits a listed version.",
+      "range (or a registry requirement with no range) is reported, at medium, when it admits "
+      "a listed version.",
       "Remove the package, rotate every credential the machine or CI job could reach, and "
       "pin a clean version." },
     { "deps/worm-indicator", "Version published by the Shai-Hulud worm", CUSTODY_SEV_CRITICAL,

@@ -12,8 +12,10 @@
 #include <cmocka.h>
 
 #include "custody/custody.h"
+#include "deps/data.h"
 #include "deps/pkglists.h"
 #include "deps/rules_data.h"
+#include "deps/typosquat.h"
 #include "store/store.h"
 #include "testutil.h"
 
@@ -271,6 +273,97 @@ static void store_checks(void **state)
     tu_unlink_db(path);
 }
 
+/* Real OpenSSF malicious-packages npm reports (data/malicious/npm.txt, from the 2025-06-04
+ * snapshot) and a Leitwacht 2026 report: the MAL- id reaches the evidence; another version of a
+ * version-specific report does not fire. */
+static void openssf_npm_reports(void **state)
+{
+    (void)state;
+    assert_true(cu_pkglist_count(CU_LIST_MALICIOUS, CU_ECO_NPM) > 20000);
+    /* every version (OSV range introduced "0") */
+    struct hits h = run1(CU_ECO_NPM, "@0xengine/xmlrpc", "1.3.4", NULL, false, true, NULL);
+    EXPECT(h, "deps/known-malicious", "MAL-2024-11182");
+    assert_int_equal(h.sev[0], -1);
+    /* explicit versions: the hijacked @lottiefiles/lottie-player 2.0.5-2.0.7 */
+    h = run1(CU_ECO_NPM, "@lottiefiles/lottie-player", "2.0.7", NULL, false, true, NULL);
+    EXPECT(h, "deps/known-malicious", "MAL-2024-10301");
+    h = run1(CU_ECO_NPM, "@lottiefiles/lottie-player", "2.0.8", NULL, false, true, NULL);
+    EXPECT_NONE(h);
+    h = run1(CU_ECO_NPM, "@afound/common", "10.10.12", NULL, false, true, NULL);
+    EXPECT(h, "deps/known-malicious", "MAL-2024-11252");
+    h = run1(CU_ECO_NPM, "@afound/common", "10.10.10", NULL, false, true, NULL);
+    EXPECT_NONE(h);
+    /* OSV ranges that do not start at 0 are node-semver tokens: fsevents >=1.0.0 <1.2.11 and
+     * @solana/web3.js >=1.95.6 <1.95.8 (popular names: hijacked versions only) */
+    h = run1(CU_ECO_NPM, "fsevents", "1.2.10", NULL, false, true, NULL);
+    EXPECT(h, "deps/known-malicious", "MAL-2023-462");
+    h = run1(CU_ECO_NPM, "fsevents", "1.2.11", NULL, false, true, NULL);
+    EXPECT_NONE(h);
+    h = run1(CU_ECO_NPM, "fsevents", "2.3.3", NULL, false, true, NULL);
+    EXPECT_NONE(h);
+    h = run1(CU_ECO_NPM, "@solana/web3.js", "1.95.7", NULL, false, true, NULL);
+    EXPECT(h, "deps/known-malicious", "MAL-2024-11183");
+    h = run1(CU_ECO_NPM, "@solana/web3.js", "1.95.8", NULL, false, true, NULL);
+    EXPECT_NONE(h);
+    /* a manifest range that admits the span's first version: what a resolver might pick */
+    h = run1(CU_ECO_NPM, "@solana/web3.js", NULL, "~1.95.0", true, false, NULL);
+    EXPECT(h, "deps/known-malicious", "MAL-2024-11183");
+    assert_int_equal(h.sev[0], CUSTODY_SEV_MEDIUM);
+    h = run1(CU_ECO_NPM, "@solana/web3.js", NULL, "^1.98.0", true, false, NULL);
+    EXPECT_NONE(h);
+    /* Leitwacht (2026): its OSV MAL- id, one version */
+    h = run1(CU_ECO_NPM, "bandkit", "1.0.7", NULL, false, true, NULL);
+    EXPECT(h, "deps/known-malicious", "MAL-2026-4496");
+    h = run1(CU_ECO_NPM, "bandkit", "1.0.6", NULL, false, true, NULL);
+    EXPECT_NONE(h);
+    /* an unpinned registry requirement may resolve to the malicious version */
+    h = run1(CU_ECO_PYPI, "3web", NULL, NULL, true, false, NULL);
+    EXPECT(h, "deps/known-malicious", "MAL-2024-9933");
+    assert_int_equal(h.sev[0], CUSTODY_SEV_MEDIUM);
+}
+
+/* No popular name is listed as malicious in every version: its hijacks are specific versions. */
+static void popular_names_never_every_version(void **state)
+{
+    (void)state;
+    struct {
+        enum cu_eco eco;
+        const unsigned char *data;
+        size_t len;
+    } sets[] = {
+        { CU_ECO_NPM, cu_data_npm_popular, cu_data_npm_popular_len },
+        { CU_ECO_PYPI, cu_data_pypi_popular, cu_data_pypi_popular_len },
+    };
+    size_t listed = 0;
+    for (size_t k = 0; k < sizeof(sets) / sizeof(sets[0]); k++) {
+        const char *d = (const char *)sets[k].data;
+        size_t off = 0, names = 0;
+        while (off < sets[k].len) {
+            size_t n = strcspn(d + off, "\n");
+            char name[256];
+            if (n > 0 && n < sizeof(name)) {
+                memcpy(name, d + off, n);
+                name[n] = '\0';
+                names++;
+                const struct cu_pkglist_entry *e;
+                size_t m = cu_pkglist_find(CU_LIST_MALICIOUS, sets[k].eco, name, &e);
+                for (size_t i = 0; i < m; i++) {
+                    if (strcmp(e[i].versions, "*") == 0) {
+                        fail_msg("popular %s listed as malicious in every version", name);
+                    }
+                    assert_true(strchr(e[i].versions, '*') == NULL);
+                }
+                listed += m;
+            }
+            off += n + 1;
+        }
+        assert_true(names >= 15000);
+    }
+    /* the check ran over real hijacks (chalk, debug, @lottiefiles/lottie-player, litellm, ...) */
+    assert_true(listed > 20);
+    assert_true(cu_popular_rank(CU_ECO_NPM, "fsevents") >= 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -278,6 +371,8 @@ int main(void)
         cmocka_unit_test(worm_versions),
         cmocka_unit_test(typosquats_and_scopes),
         cmocka_unit_test(store_checks),
+        cmocka_unit_test(openssf_npm_reports),
+        cmocka_unit_test(popular_names_never_every_version),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -284,6 +284,41 @@ static void test_worm_file_near_miss(void **state)
     cleanup();
 }
 
+/* Extra indicators (setting deps.worm-sha256, scan --ioc-sha256) go through the same matcher as
+ * the published hashes: a harmless file whose SHA-256 is given is a critical deps/worm-file
+ * naming it, whatever its name; any case of hex; other files and other hashes are not. */
+static void test_worm_file_extra_sha256(void **state)
+{
+    (void)state;
+    fresh("wormx");
+    put("docs/notes.txt", "harmless notes\n");
+    put("dist/bundle.js", "console.log('a webpack bundle');\n");
+    const custody_prop set[] = {
+        { "deps.worm-sha256", "90032C5193FD773300228055EEA6B12712C4304449F1443FEE99FF7F42F74DF6" },
+    };
+    custody_scan *s = scan_root(set, 1);
+    assert_int_equal(tu_count(s, "deps/worm-file", CUSTODY_SEV_CRITICAL), 1);
+    assert_true(tu_has_text(s, "notes.txt has the SHA-256", CUSTODY_SEV_CRITICAL));
+    assert_false(tu_has_text(s, "bundle.js has the SHA-256", CUSTODY_SEV_INFO));
+    custody_scan_free(s);
+    /* a hash one digit off, a prefix, a non-hex value: no match */
+    const custody_prop off[] = {
+        { "deps.worm-sha256", "90032c5193fd773300228055eea6b12712c4304449f1443fee99ff7f42f74df7" },
+        { "deps.worm-sha256", "90032c5193fd773300228055eea6b12712c4304449f1443fee99ff7f42f74df" },
+        { "deps.worm-sha256", "90032c5193fd773300228055eea6b12712c4304449f1443fee99ff7f42f74df6x" },
+    };
+    assert_int_equal(root_sev(off, 3, "deps/worm-file"), -1);
+    /* two indicators: both files */
+    const custody_prop two[] = {
+        { "deps.worm-sha256", "90032c5193fd773300228055eea6b12712c4304449f1443fee99ff7f42f74df6" },
+        { "deps.worm-sha256", "36c89ea9504ea127c2a8b41130e2e7b718e709cbc429565b74ebddc0425bfde7" },
+    };
+    s = scan_root(two, 2);
+    assert_int_equal(tu_count(s, "deps/worm-file", CUSTODY_SEV_CRITICAL), 2);
+    custody_scan_free(s);
+    cleanup();
+}
+
 static const custody_dep_change *find_change(const custody_deps_diff *d, const char *name)
 {
     for (size_t i = 0; i < custody_deps_diff_count(d); i++) {
@@ -361,9 +396,13 @@ static void test_diff(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_confusion_npm), cmocka_unit_test(test_lockfiles),
-        cmocka_unit_test(test_node_modules),  cmocka_unit_test(test_verification),
-        cmocka_unit_test(test_record),        cmocka_unit_test(test_worm_file_near_miss),
+        cmocka_unit_test(test_confusion_npm),
+        cmocka_unit_test(test_lockfiles),
+        cmocka_unit_test(test_node_modules),
+        cmocka_unit_test(test_verification),
+        cmocka_unit_test(test_record),
+        cmocka_unit_test(test_worm_file_near_miss),
+        cmocka_unit_test(test_worm_file_extra_sha256),
         cmocka_unit_test(test_diff),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
