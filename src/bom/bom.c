@@ -12,6 +12,7 @@
 #include "core/util.h"
 #include "custody/provenance.h"
 #include "engine/engine.h"
+#include "report/jsonutil.h"
 #include "core/banned.h"
 
 /* ---- facts ---- */
@@ -841,8 +842,7 @@ int custody_bom_write(FILE *out,
         }
     }
     if (rc == 0 &&
-        (json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) != 0 ||
-         fputc('\n', out) == EOF)) {
+        cu_json_write(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) != 0) {
         rc = cu_err_io(err, NULL, "cannot write the BOM");
     }
     json_decref(doc);

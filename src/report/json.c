@@ -151,8 +151,8 @@ int cu_report_json(FILE *f,
     int rc = 0;
     if (bad) {
         rc = cu_err_nomem(err);
-    } else if (json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) != 0 ||
-               fputc('\n', f) == EOF) {
+    } else if (cu_json_write(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) !=
+               0) {
         rc = cu_err_io(err, NULL, "cannot write the report");
     }
     json_decref(tool);

@@ -1,5 +1,6 @@
 #include "report/jsonutil.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,4 +85,58 @@ int cu_json_set_str(json_t *obj, const char *key, const char *s)
         return -1;
     }
     return json_object_set_new(obj, key, v);
+}
+
+struct jw {
+    FILE *f;
+    char buf[64u << 10];
+    size_t len;
+    bool failed;
+};
+
+static int jw_flush(struct jw *w)
+{
+    if (w->len > 0 && fwrite(w->buf, 1, w->len, w->f) != w->len) {
+        w->failed = true;
+    }
+    w->len = 0;
+    return w->failed ? -1 : 0;
+}
+
+static int jw_put(const char *data, size_t n, void *ud)
+{
+    struct jw *w = ud;
+    if (n > sizeof(w->buf) - w->len && jw_flush(w) < 0) {
+        return -1;
+    }
+    if (n > sizeof(w->buf)) {
+        if (fwrite(data, 1, n, w->f) != n) {
+            w->failed = true;
+            return -1;
+        }
+        return 0;
+    }
+    memcpy(w->buf + w->len, data, n);
+    w->len += n;
+    return 0;
+}
+
+int cu_json_write(const json_t *root, FILE *f, size_t flags)
+{
+    struct jw *w = malloc(sizeof(*w));
+    if (w == NULL) {
+        return -1;
+    }
+    w->f = f;
+    w->len = 0;
+    w->failed = false;
+    int rc = json_dump_callback(root, jw_put, w, flags);
+    if (rc == 0) {
+        rc = jw_put("\n", 1, w);
+    }
+    if (jw_flush(w) < 0) {
+        rc = -1;
+    }
+    free(w);
+    return rc;
 }

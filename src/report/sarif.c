@@ -172,7 +172,7 @@ int cu_report_sarif(FILE *f,
         return cu_err_nomem(err);
     }
     int rc = 0;
-    if (json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 || fputc('\n', f) == EOF) {
+    if (cu_json_write(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
         rc = cu_err_io(err, NULL, "cannot write the report");
     }
     json_decref(root);
