@@ -441,7 +441,7 @@ static bool only_public_keys(const char *w, size_t n)
             continue;
         }
         size_t e = i + 3;
-        while (e < n && w[e] >= 'a' && w[e] <= 'z') {
+        while (e < n && ((w[e] >= 'a' && w[e] <= 'z') || (w[e] >= '0' && w[e] <= '9'))) {
             e++;
         }
         size_t kl = e - i - 3;
@@ -494,7 +494,8 @@ void sk_check_word(struct sk *k, const char *w, size_t n, uint32_t line, bool co
                 sev = CUSTODY_SEV_LOW;
                 (void)snprintf(msg, sizeof(msg), "%s an SSH public key (%s)",
                                code ? "code reads" : "instructions name", harvest[i].s);
-            } else if (strncmp(harvest[i].s, "id_", 3) == 0 && !key_read(k, w, n, at)) {
+            } else if (!k->pattern && strncmp(harvest[i].s, "id_", 3) == 0 &&
+                       !key_read(k, w, n, at)) {
                 sev = CUSTODY_SEV_LOW;
                 (void)snprintf(msg, sizeof(msg),
                                "names the SSH private key file %s without "
