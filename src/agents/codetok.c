@@ -47,6 +47,7 @@ struct ct {
         size_t nlen;
     } taint[CT_MAX_TAINT]; /* Python names bound to downloaded or decoded data */
     size_t ntaint;
+    bool home_ref; /* the script names ".ssh" or the home directory (expanduser, homedir) */
 };
 
 static bool id_char(char c, bool first)
@@ -458,6 +459,10 @@ static bool key_context(const struct ct *c, size_t i)
                                          "isfile",
                                          NULL };
     uint32_t line = c->tk[i].line;
+    if (c->home_ref) {
+        /* KEYS = ["id_rsa", ...] and a loop that opens ~/.ssh/<key> further down */
+        return true;
+    }
     if ((i > 0 && tok_is(c, i - 1, "/")) || tok_is(c, i + 1, "/")) {
         return true;
     }
@@ -528,6 +533,23 @@ static bool regex_str(const struct ct *c, size_t i)
 static void judge(struct ct *c)
 {
     struct sk *k = c->k;
+    for (size_t i = 0; i < c->n && !c->home_ref; i++) {
+        const struct ct_tok *x = &c->tk[i];
+        if (x->kind == CT_STR && x->v != NULL && !regex_str(c, i)) {
+            for (size_t q = 0; q + 4 <= x->vn && !c->home_ref; q++) {
+                c->home_ref = memcmp(x->v + q, ".ssh", 4) == 0;
+            }
+        } else if (x->kind == CT_NAME) {
+            static const char *const home[] = { "expanduser", "homedir", "home", "HOME", NULL };
+            const char *nm = c->t + x->off;
+            size_t s0 = 0;
+            for (size_t q = 0; q < x->len; q++) {
+                s0 = nm[q] == '.' ? q + 1 : s0;
+            }
+            c->home_ref = seg_in(nm + s0, x->len - s0, home) &&
+                          (s0 > 0 || x->len == 10 || x->len == 7); /* expanduser, homedir */
+        }
+    }
     for (size_t i = 0; i < c->n; i++) {
         struct ct_tok *t = &c->tk[i];
         /* NAME = folded strings */

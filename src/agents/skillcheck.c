@@ -408,7 +408,7 @@ static bool blob(const char *w, size_t n, const char **kind, size_t *start)
     return false;
 }
 
-/* An SSH key file named by its bare name ("id_rsa" in a list of files never to commit, an
+/* A credential file named by its bare name ("id_rsa" in a list of files never to commit, an
  * ignore list): a read only with a path before it (keys/id_rsa), a reading command or call
  * around it (k->key_read), or, in a prose line, words that read or send it. */
 static bool key_read(const struct sk *k, const char *w, size_t n, const char *at)
@@ -429,6 +429,14 @@ static bool key_read(const struct sk *k, const char *w, size_t n, const char *at
         }
     }
     return false;
+}
+
+/* Credential files named by a bare file name, which lists of files never to commit
+ * (.gitignore-style) name too. */
+static bool bare_name(const char *needle)
+{
+    return strncmp(needle, "id_", 3) == 0 || strcmp(needle, ".netrc") == 0 ||
+           strcmp(needle, ".pypirc") == 0 || strcmp(needle, ".git-credentials") == 0;
 }
 
 /* Every SSH key file named in w is a public key (~/.ssh/id_ed25519.pub: the one users paste
@@ -494,13 +502,10 @@ void sk_check_word(struct sk *k, const char *w, size_t n, uint32_t line, bool co
                 sev = CUSTODY_SEV_LOW;
                 (void)snprintf(msg, sizeof(msg), "%s an SSH public key (%s)",
                                code ? "code reads" : "instructions name", harvest[i].s);
-            } else if (!k->pattern && strncmp(harvest[i].s, "id_", 3) == 0 &&
-                       !key_read(k, w, n, at)) {
+            } else if (!k->pattern && bare_name(harvest[i].s) && !key_read(k, w, n, at)) {
                 sev = CUSTODY_SEV_LOW;
-                (void)snprintf(msg, sizeof(msg),
-                               "names the SSH private key file %s without "
-                               "reading it",
-                               harvest[i].s);
+                (void)snprintf(msg, sizeof(msg), "names the %s file %s without reading it",
+                               harvest[i].what, harvest[i].s);
             }
             if (project && !home_anchored(w, (size_t)(at - w))) {
                 /* ".azure/pipelines/ci.yml", "the project's .npmrc": the same names exist in

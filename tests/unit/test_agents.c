@@ -673,8 +673,9 @@ static void test_precision(void **state)
         "```python\nNEVER_COMMIT = ['id_rsa', 'id_ed25519']\n```\n",
         "```bash\ncat ~/.ssh/id_ed25519.pub\n```\n",
         "Copy the output of `cat ~/.ssh/id_rsa.pub` into GitHub.\n",
+        "```\n.netrc\n.pypirc\n.git-credentials\n```\n",
     };
-    static const size_t key_low[] = { 2, 1, 2, 1, 1 }; /* still reported, low */
+    static const size_t key_low[] = { 2, 1, 2, 1, 1, 3 }; /* still reported, low */
     for (size_t i = 0; i < sizeof(key_quiet) / sizeof(key_quiet[0]); i++) {
         char md[512];
         (void)snprintf(md, sizeof(md), FM "%s", key_quiet[i]);
@@ -689,6 +690,10 @@ static void test_precision(void **state)
         "'id_rsa')).read()\n```\n",
         "```python\nk = (Path.home() / '.ssh' / 'id_rsa').read_text()\n```\n",
         "```bash\ntar czf /tmp/k.tgz ~/.ssh/id_rsa.pub ~/.ssh\n```\n",
+        "```bash\ncp .netrc /tmp/x\n```\n",
+        /* a stealer's list of key names, opened in a loop under the home directory */
+        "```python\nKEYS = ['id_rsa', 'id_ed25519']\nfor k in KEYS:\n"
+        "    d = open(os.path.join(os.path.expanduser('~'), '.ssh', k)).read()\n```\n",
     };
     for (size_t i = 0; i < sizeof(key_fire) / sizeof(key_fire[0]); i++) {
         char md[512];
