@@ -383,6 +383,31 @@ static bool py_fetch_decode(const char *x, size_t n)
     return first == 6 && memcmp(x, "codecs", 6) == 0 && ln == 6 && memcmp(l, "decode", 6) == 0;
 }
 
+/* JavaScript: atob, Buffer.from, fetch, axios.*, got, http(s).get/request. */
+static bool js_fetch_decode(const char *x, size_t n)
+{
+    static const char *const fn[] = { "atob",      "Buffer.from", "fetch",         "got",
+                                      "https.get", "http.get",    "https.request", "http.request",
+                                      "axios",     NULL };
+    if (seg_in(x, n, fn)) {
+        return true;
+    }
+    return n > 6 && memcmp(x, "axios.", 6) == 0;
+}
+
+/* eval, Function, vm.runInThisContext / runInNewContext / runInContext. */
+static bool js_eval_name(const char *x, size_t n)
+{
+    static const char *const ev[] = {
+        "eval", "Function", "runInThisContext", "runInNewContext", "runInContext", NULL
+    };
+    size_t s0 = 0;
+    for (size_t q = 0; q < n; q++) {
+        s0 = x[q] == '.' ? q + 1 : s0;
+    }
+    return seg_in(x + s0, n - s0, ev);
+}
+
 /* Whether a name (or a dotted name starting with one: r.text) is bound to downloaded or decoded
  * data. */
 static bool tainted(const struct ct *c, const char *x, size_t n)
@@ -399,9 +424,9 @@ static bool tainted(const struct ct *c, const char *x, size_t n)
 /* NAME = <expression with a download or decode> (or `... as NAME` on such a line): NAME holds
  * downloaded or decoded data. The expression is the rest of the line and any bracketed
  * continuation. */
-static void py_taint(struct ct *c, size_t name_tok, size_t from, size_t to)
+static void bind_taint(struct ct *c, size_t name_tok, size_t from, size_t to)
 {
-    if (c->js || c->ntaint >= CT_MAX_TAINT) {
+    if (c->ntaint >= CT_MAX_TAINT) {
         return;
     }
     int depth = 0;
@@ -414,8 +439,10 @@ static void py_taint(struct ct *c, size_t name_tok, size_t from, size_t to)
         } else if (tok_is(c, j, ")") || tok_is(c, j, "]") || tok_is(c, j, "}")) {
             depth--;
         }
-        if (c->tk[j].kind == CT_NAME && (py_fetch_decode(c->t + c->tk[j].off, c->tk[j].len) ||
-                                         tainted(c, c->t + c->tk[j].off, c->tk[j].len))) {
+        const char *x = c->t + c->tk[j].off;
+        size_t xl = c->tk[j].len;
+        if (c->tk[j].kind == CT_NAME &&
+            ((c->js ? js_fetch_decode(x, xl) : py_fetch_decode(x, xl)) || tainted(c, x, xl))) {
             c->taint[c->ntaint].name = c->t + c->tk[name_tok].off;
             c->taint[c->ntaint].nlen = c->tk[name_tok].len;
             c->ntaint++;
@@ -554,7 +581,7 @@ static void judge(struct ct *c)
         struct ct_tok *t = &c->tk[i];
         /* NAME = folded strings */
         if (t->kind == CT_NAME && tok_is(c, i + 1, "=") && !tok_is(c, i + 2, "=")) {
-            py_taint(c, i, i + 2, i + 256);
+            bind_taint(c, i, i + 2, i + 256);
             struct cu_buf b = CU_BUF_INIT(CT_STR_MAX);
             size_t terms = 0;
             size_t e = fold(c, i + 2, &b, &terms);
@@ -571,7 +598,7 @@ static void judge(struct ct *c)
             while (b > 0 && c->tk[b - 1].line == t->line) {
                 b--;
             }
-            py_taint(c, i + 1, b, i);
+            bind_taint(c, i + 1, b, i);
         }
         bool pattern = t->kind == CT_STR && regex_str(c, i);
         /* folded expressions of two or more terms (or a name) are judged whole */
@@ -687,12 +714,22 @@ static void judge(struct ct *c)
                             "Python executes decoded or downloaded code");
                 }
             }
-            /* JS: eval/Function of decoded text */
-            if (c->js && ((t->len == 4 && memcmp(nm, "eval", 4) == 0) ||
-                          (t->len == 8 && memcmp(nm, "Function", 8) == 0))) {
-                for (size_t j = i + 2; j < c->n && j < i + 24; j++) {
-                    if (tok_is(c, j, "atob") || tok_is(c, j, "Buffer.from") ||
-                        tok_is(c, j, "fetch") || tok_is(c, j, "require")) {
+            /* JS: eval/Function/vm.runIn* of decoded or downloaded text, in the arguments or
+             * through a name bound to it */
+            if (c->js && js_eval_name(nm, t->len)) {
+                int depth = 0;
+                for (size_t j = i + 1; j < c->n && j < i + 64; j++) {
+                    if (tok_is(c, j, "(") || tok_is(c, j, "[")) {
+                        depth++;
+                    } else if (tok_is(c, j, ")") || tok_is(c, j, "]")) {
+                        if (--depth <= 0) {
+                            break;
+                        }
+                    }
+                    if (tok_is(c, j, "require") ||
+                        (c->tk[j].kind == CT_NAME &&
+                         (js_fetch_decode(c->t + c->tk[j].off, c->tk[j].len) ||
+                          tainted(c, c->t + c->tk[j].off, c->tk[j].len)))) {
                         sk_emit(k, t->line, "skill/fetch-and-run", CU_SEV_DEFAULT, nm, t->len,
                                 "JavaScript evaluates decoded or downloaded code");
                         break;

@@ -665,6 +665,20 @@ static void test_precision(void **state)
         (void)snprintf(md, sizeof(md), FM "```python\n%s```\n", py_fire[i]);
         fires(md, "skill/fetch-and-run", CUSTODY_SEV_CRITICAL);
     }
+    /* the same for JavaScript: eval of a request parameter is no download */
+    expect("SKILL.md", FM "```js\neval(req.query.expr);\nconst h = require('https');\n```\n",
+           "skill/fetch-and-run", CUSTODY_SEV_INFO, 0);
+    static const char *const js_fire[] = {
+        "eval(atob(p));\n",
+        "const code = await (await fetch(u)).text();\neval(code);\n",
+        "const s = Buffer.from(p, 'base64').toString();\nnew Function(s)();\n",
+        "vm.runInThisContext(await (await fetch(u)).text());\n",
+    };
+    for (size_t i = 0; i < sizeof(js_fire) / sizeof(js_fire[0]); i++) {
+        char md[512];
+        (void)snprintf(md, sizeof(md), FM "```js\n%s```\n", js_fire[i]);
+        fires(md, "skill/fetch-and-run", CUSTODY_SEV_CRITICAL);
+    }
     /* 2. SSH key file names in a list of files never to commit, `ssh -i`, a Python list: low;
      * read, copied or sent: high; the public key: low */
     static const char *const key_quiet[] = {
