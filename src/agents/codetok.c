@@ -521,11 +521,11 @@ static bool key_context(const struct ct *c, size_t i)
     return false;
 }
 
-/* Whether string i is a regular expression: an argument of re.compile/re.search/...,
- * regex.*, RegExp(), or a string with regex escapes (\\b, \\s, (?:, [^...) -- a raw Python
- * string needs one, any other string two. The indicators in it are what a scanner looks for
- * (a skill that inventories risky patterns), not paths the code touches. */
-static bool regex_str(const struct ct *c, size_t i)
+/* Whether string i is a regular expression: 2 for an argument of re.compile/re.search/...,
+ * regex.*, RegExp(); 1 for a string with regex escapes (\\b, \\s, (?:, [^...): a raw Python
+ * string needs one, any other string two; 0 otherwise. The indicators in it are what a scanner
+ * looks for (a skill that inventories risky patterns), not paths the code touches. */
+static int regex_str(const struct ct *c, size_t i)
 {
     size_t b = i;
     while (b > 0 && (c->tk[b - 1].kind == CT_STR || tok_is(c, b - 1, "+"))) {
@@ -536,7 +536,7 @@ static bool regex_str(const struct ct *c, size_t i)
         size_t n = c->tk[b - 2].len;
         if ((n > 3 && memcmp(nm, "re.", 3) == 0) || (n > 6 && memcmp(nm, "regex.", 6) == 0) ||
             (n == 6 && memcmp(nm, "RegExp", 6) == 0)) {
-            return true;
+            return 2;
         }
     }
     const struct ct_tok *t = &c->tk[i];
@@ -554,7 +554,7 @@ static bool regex_str(const struct ct *c, size_t i)
             }
         }
     }
-    return hits >= (raw ? 1u : 2u);
+    return hits >= (raw ? 1u : 2u) ? 1 : 0;
 }
 
 static void judge(struct ct *c)
@@ -562,7 +562,7 @@ static void judge(struct ct *c)
     struct sk *k = c->k;
     for (size_t i = 0; i < c->n && !c->home_ref; i++) {
         const struct ct_tok *x = &c->tk[i];
-        if (x->kind == CT_STR && x->v != NULL && !regex_str(c, i)) {
+        if (x->kind == CT_STR && x->v != NULL && regex_str(c, i) == 0) {
             for (size_t q = 0; q + 4 <= x->vn && !c->home_ref; q++) {
                 c->home_ref = memcmp(x->v + q, ".ssh", 4) == 0;
             }
@@ -600,9 +600,9 @@ static void judge(struct ct *c)
             }
             bind_taint(c, i + 1, b, i);
         }
-        bool pattern = t->kind == CT_STR && regex_str(c, i);
+        int pattern = t->kind == CT_STR ? regex_str(c, i) : 0;
         /* folded expressions of two or more terms (or a name) are judged whole */
-        if (!pattern && (t->kind == CT_STR || t->kind == CT_NAME) &&
+        if (pattern == 0 && (t->kind == CT_STR || t->kind == CT_NAME) &&
             !(i > 0 &&
               (tok_is(c, i - 1, "+") || (c->tk[i - 1].kind == CT_STR && t->kind == CT_STR)))) {
             struct cu_buf b = CU_BUF_INIT(CT_STR_MAX);
@@ -613,9 +613,15 @@ static void judge(struct ct *c)
             }
             cu_buf_free(&b);
         }
-        if (pattern) {
+        if (pattern != 0) {
+            /* a string that only looks like a regex (escapes, no regex call) still goes
+             * through the shell judgement: a command cannot hide behind a "\\s" */
             k->pattern = true;
-            sk_check_word(k, t->v, t->vn, t->line, true);
+            if (pattern == 1 && sk_shell_worthy(t->v, t->vn)) {
+                (void)sk_check_shell(k, t->v, t->vn, t->line, false);
+            } else {
+                sk_check_word(k, t->v, t->vn, t->line, true);
+            }
             k->pattern = false;
         } else if (t->kind == CT_STR) {
             if (sk_shell_worthy(t->v, t->vn)) {
