@@ -15,6 +15,7 @@
 #define CT_MAX_TOKENS (1u << 20)
 #define CT_MAX_VARS   256u
 #define CT_STR_MAX    (1u << 20)
+#define CT_MAX_TAINT  64u
 
 enum ct_kind { CT_NAME, CT_STR, CT_OP };
 
@@ -41,6 +42,12 @@ struct ct {
         size_t vn;
     } vars[CT_MAX_VARS];
     size_t nvars;
+    struct {
+        const char *name; /* in t */
+        size_t nlen;
+    } taint[CT_MAX_TAINT]; /* Python names bound to downloaded or decoded data */
+    size_t ntaint;
+    bool home_ref; /* the script names ".ssh" or the home directory (expanduser, homedir) */
 };
 
 static bool id_char(char c, bool first)
@@ -324,13 +331,257 @@ static bool exec_name(const char *s, size_t n)
     return false;
 }
 
+static bool seg_in(const char *s, size_t n, const char *const *list)
+{
+    for (size_t i = 0; list[i] != NULL; i++) {
+        if (strlen(list[i]) == n && memcmp(s, list[i], n) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Whether a Python dotted name calls a download or decoding function of a real module:
+ * base64.b64decode, binascii.unhexlify, bytes.fromhex, urllib.request.urlopen, requests.get,
+ * httpx.post, zlib.decompress, marshal.loads, codecs.decode. Not any method named get, read,
+ * decode or loads (request.args.get is Flask's query string, f.read() a local file). */
+static bool py_fetch_decode(const char *x, size_t n)
+{
+    static const char *const fn[] = {
+        "b64decode",    "b32decode",         "b16decode",          "b85decode",
+        "a85decode",    "urlsafe_b64decode", "standard_b64decode", "decodebytes",
+        "decodestring", "unhexlify",         "a2b_base64",         "a2b_hex",
+        "fromhex",      "urlopen",           "urlretrieve",        NULL
+    };
+    static const char *const net[] = { "requests", "httpx",   "urllib3", "aiohttp",
+                                       "urllib",   "urllib2", "pycurl",  NULL };
+    static const char *const comp[] = { "zlib", "gzip", "bz2", "lzma", NULL };
+    size_t first = n, last = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (x[i] == '.') {
+            first = first == n ? i : first;
+            last = i + 1;
+        }
+    }
+    const char *l = x + last;
+    size_t ln = n - last;
+    if (seg_in(l, ln, fn)) {
+        return true;
+    }
+    if (first == n) {
+        return false; /* a bare get(), loads(), decompress() */
+    }
+    if (seg_in(x, first, net)) {
+        return true;
+    }
+    if (seg_in(x, first, comp)) {
+        return ln == 10 && memcmp(l, "decompress", 10) == 0;
+    }
+    if (first == 7 && memcmp(x, "marshal", 7) == 0) {
+        return ln == 5 && memcmp(l, "loads", 5) == 0;
+    }
+    return first == 6 && memcmp(x, "codecs", 6) == 0 && ln == 6 && memcmp(l, "decode", 6) == 0;
+}
+
+/* JavaScript: atob, Buffer.from, fetch, axios.*, got, http(s).get/request. */
+static bool js_fetch_decode(const char *x, size_t n)
+{
+    static const char *const fn[] = { "atob",      "Buffer.from", "fetch",         "got",
+                                      "https.get", "http.get",    "https.request", "http.request",
+                                      "axios",     NULL };
+    if (seg_in(x, n, fn)) {
+        return true;
+    }
+    return n > 6 && memcmp(x, "axios.", 6) == 0;
+}
+
+/* eval, Function, vm.runInThisContext / runInNewContext / runInContext. */
+static bool js_eval_name(const char *x, size_t n)
+{
+    static const char *const ev[] = {
+        "eval", "Function", "runInThisContext", "runInNewContext", "runInContext", NULL
+    };
+    size_t s0 = 0;
+    for (size_t q = 0; q < n; q++) {
+        s0 = x[q] == '.' ? q + 1 : s0;
+    }
+    return seg_in(x + s0, n - s0, ev);
+}
+
+/* Whether a name (or a dotted name starting with one: r.text) is bound to downloaded or decoded
+ * data. */
+static bool tainted(const struct ct *c, const char *x, size_t n)
+{
+    for (size_t i = 0; i < c->ntaint; i++) {
+        size_t tn = c->taint[i].nlen;
+        if (tn <= n && memcmp(x, c->taint[i].name, tn) == 0 && (tn == n || x[tn] == '.')) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* NAME = <expression with a download or decode> (or `... as NAME` on such a line): NAME holds
+ * downloaded or decoded data. The expression is the rest of the line and any bracketed
+ * continuation. */
+static void bind_taint(struct ct *c, size_t name_tok, size_t from, size_t to)
+{
+    if (c->ntaint >= CT_MAX_TAINT) {
+        return;
+    }
+    int depth = 0;
+    for (size_t j = from; j < to && j < c->n; j++) {
+        if (depth <= 0 && c->tk[j].line != c->tk[from].line) {
+            break;
+        }
+        if (tok_is(c, j, "(") || tok_is(c, j, "[") || tok_is(c, j, "{")) {
+            depth++;
+        } else if (tok_is(c, j, ")") || tok_is(c, j, "]") || tok_is(c, j, "}")) {
+            depth--;
+        }
+        const char *x = c->t + c->tk[j].off;
+        size_t xl = c->tk[j].len;
+        if (c->tk[j].kind == CT_NAME &&
+            ((c->js ? js_fetch_decode(x, xl) : py_fetch_decode(x, xl)) || tainted(c, x, xl))) {
+            c->taint[c->ntaint].name = c->t + c->tk[name_tok].off;
+            c->taint[c->ntaint].nlen = c->tk[name_tok].len;
+            c->ntaint++;
+            return;
+        }
+    }
+}
+
+/* Whether string i is read, copied or sent on its line: a reading call (open, read_text,
+ * readFileSync, copyfile, expanduser, homedir...), a ".ssh" string beside it, or a path join
+ * (Path.home() / ".ssh" / "id_rsa"). A bare "id_rsa" in a list of names is none of these. */
+static bool key_context(const struct ct *c, size_t i)
+{
+    static const char *const calls[] = { "open",
+                                         "read",
+                                         "read_text",
+                                         "read_bytes",
+                                         "readFile",
+                                         "readFileSync",
+                                         "createReadStream",
+                                         "copy",
+                                         "copyfile",
+                                         "copy2",
+                                         "copyFile",
+                                         "copyFileSync",
+                                         "expanduser",
+                                         "homedir",
+                                         "home",
+                                         "upload",
+                                         "upload_file",
+                                         "post",
+                                         "put",
+                                         "send",
+                                         "sendfile",
+                                         "b64encode",
+                                         "glob",
+                                         "iterdir",
+                                         "listdir",
+                                         "walk",
+                                         "exists",
+                                         "isfile",
+                                         NULL };
+    uint32_t line = c->tk[i].line;
+    if (c->home_ref) {
+        /* KEYS = ["id_rsa", ...] and a loop that opens ~/.ssh/<key> further down */
+        return true;
+    }
+    if ((i > 0 && tok_is(c, i - 1, "/")) || tok_is(c, i + 1, "/")) {
+        return true;
+    }
+    size_t b = i;
+    while (b > 0 && c->tk[b - 1].line == line && i - b < 64) {
+        b--;
+    }
+    for (size_t j = b; j < c->n && c->tk[j].line == line && j < i + 64; j++) {
+        const struct ct_tok *x = &c->tk[j];
+        if (x->kind == CT_STR && j != i && x->v != NULL) {
+            for (size_t q = 0; q + 4 <= x->vn; q++) {
+                if (memcmp(x->v + q, ".ssh", 4) == 0) {
+                    return true;
+                }
+            }
+        }
+        if (x->kind != CT_NAME || !tok_is(c, j + 1, "(")) {
+            continue;
+        }
+        const char *nm = c->t + x->off;
+        size_t s0 = 0;
+        for (size_t q = 0; q < x->len; q++) {
+            s0 = nm[q] == '.' ? q + 1 : s0;
+        }
+        if (seg_in(nm + s0, x->len - s0, calls)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Whether string i is a regular expression: 2 for an argument of re.compile/re.search/...,
+ * regex.*, RegExp(); 1 for a string with regex escapes (\\b, \\s, (?:, [^...): a raw Python
+ * string needs one, any other string two; 0 otherwise. The indicators in it are what a scanner
+ * looks for (a skill that inventories risky patterns), not paths the code touches. */
+static int regex_str(const struct ct *c, size_t i)
+{
+    size_t b = i;
+    while (b > 0 && (c->tk[b - 1].kind == CT_STR || tok_is(c, b - 1, "+"))) {
+        b--;
+    }
+    if (b >= 2 && tok_is(c, b - 1, "(") && c->tk[b - 2].kind == CT_NAME) {
+        const char *nm = c->t + c->tk[b - 2].off;
+        size_t n = c->tk[b - 2].len;
+        if ((n > 3 && memcmp(nm, "re.", 3) == 0) || (n > 6 && memcmp(nm, "regex.", 6) == 0) ||
+            (n == 6 && memcmp(nm, "RegExp", 6) == 0)) {
+            return 2;
+        }
+    }
+    const struct ct_tok *t = &c->tk[i];
+    size_t o = t->off;
+    bool raw = !c->js && o > 0 && (c->t[o - 1] == 'r' || c->t[o - 1] == 'R');
+    static const char *const syn[] = { "\\b", "\\s", "\\d", "\\w", "\\S", "\\W",
+                                       "(?:", "(?i", "[^",  "\\.", NULL };
+    unsigned hits = 0;
+    for (size_t q = 0; syn[q] != NULL; q++) {
+        size_t sl = strlen(syn[q]);
+        for (size_t x = 0; x + sl <= t->vn; x++) {
+            if (memcmp(t->v + x, syn[q], sl) == 0) {
+                hits++;
+                break;
+            }
+        }
+    }
+    return hits >= (raw ? 1u : 2u) ? 1 : 0;
+}
+
 static void judge(struct ct *c)
 {
     struct sk *k = c->k;
+    for (size_t i = 0; i < c->n && !c->home_ref; i++) {
+        const struct ct_tok *x = &c->tk[i];
+        if (x->kind == CT_STR && x->v != NULL && regex_str(c, i) == 0) {
+            for (size_t q = 0; q + 4 <= x->vn && !c->home_ref; q++) {
+                c->home_ref = memcmp(x->v + q, ".ssh", 4) == 0;
+            }
+        } else if (x->kind == CT_NAME) {
+            static const char *const home[] = { "expanduser", "homedir", "home", "HOME", NULL };
+            const char *nm = c->t + x->off;
+            size_t s0 = 0;
+            for (size_t q = 0; q < x->len; q++) {
+                s0 = nm[q] == '.' ? q + 1 : s0;
+            }
+            c->home_ref = seg_in(nm + s0, x->len - s0, home) &&
+                          (s0 > 0 || x->len == 10 || x->len == 7); /* expanduser, homedir */
+        }
+    }
     for (size_t i = 0; i < c->n; i++) {
         struct ct_tok *t = &c->tk[i];
         /* NAME = folded strings */
         if (t->kind == CT_NAME && tok_is(c, i + 1, "=") && !tok_is(c, i + 2, "=")) {
+            bind_taint(c, i, i + 2, i + 256);
             struct cu_buf b = CU_BUF_INIT(CT_STR_MAX);
             size_t terms = 0;
             size_t e = fold(c, i + 2, &b, &terms);
@@ -340,8 +591,18 @@ static void judge(struct ct *c)
             }
             cu_buf_free(&b);
         }
+        /* with urlopen(u) as r: */
+        if (t->kind == CT_NAME && tok_is(c, i, "as") && i + 1 < c->n &&
+            c->tk[i + 1].kind == CT_NAME) {
+            size_t b = i;
+            while (b > 0 && c->tk[b - 1].line == t->line) {
+                b--;
+            }
+            bind_taint(c, i + 1, b, i);
+        }
+        int pattern = t->kind == CT_STR ? regex_str(c, i) : 0;
         /* folded expressions of two or more terms (or a name) are judged whole */
-        if ((t->kind == CT_STR || t->kind == CT_NAME) &&
+        if (pattern == 0 && (t->kind == CT_STR || t->kind == CT_NAME) &&
             !(i > 0 &&
               (tok_is(c, i - 1, "+") || (c->tk[i - 1].kind == CT_STR && t->kind == CT_STR)))) {
             struct cu_buf b = CU_BUF_INIT(CT_STR_MAX);
@@ -352,11 +613,23 @@ static void judge(struct ct *c)
             }
             cu_buf_free(&b);
         }
-        if (t->kind == CT_STR) {
-            if (sk_shell_worthy(t->v, t->vn)) {
+        if (pattern != 0) {
+            /* a string that only looks like a regex (escapes, no regex call) still goes
+             * through the shell judgement: a command cannot hide behind a "\\s" */
+            k->pattern = true;
+            if (pattern == 1 && sk_shell_worthy(t->v, t->vn)) {
                 (void)sk_check_shell(k, t->v, t->vn, t->line, false);
             } else {
                 sk_check_word(k, t->v, t->vn, t->line, true);
+            }
+            k->pattern = false;
+        } else if (t->kind == CT_STR) {
+            if (sk_shell_worthy(t->v, t->vn)) {
+                (void)sk_check_shell(k, t->v, t->vn, t->line, false);
+            } else {
+                k->key_read = key_context(c, i);
+                sk_check_word(k, t->v, t->vn, t->line, true);
+                k->key_read = false;
             }
         }
         if (t->kind == CT_NAME && tok_is(c, i + 1, "(")) {
@@ -423,40 +696,46 @@ static void judge(struct ct *c)
                             "a command is decoded at run time and executed");
                 }
             }
-            /* Python: exec/eval/compile of decoded or downloaded text */
+            /* Python: exec/eval/compile of decoded or downloaded text: a call of a download
+             * or decoding module inside the arguments, or a name bound to one's result */
             if (!c->js &&
                 ((t->len == 4 && (memcmp(nm, "exec", 4) == 0 || memcmp(nm, "eval", 4) == 0)) ||
                  (t->len == 7 && memcmp(nm, "compile", 7) == 0))) {
-                static const char *const dec[] = { "b64decode", "decodebytes", "decompress",
-                                                   "loads",     "fromhex",     "urlopen",
-                                                   "get",       "decode",      "unhexlify",
-                                                   "read",      NULL };
                 bool hit = false;
-                for (size_t j = i + 2; j < c->n && j < i + 24 && !hit; j++) {
-                    if (c->tk[j].kind != CT_NAME) {
-                        continue;
+                int depth = 0;
+                for (size_t j = i + 1; j < c->n && j < i + 64 && !hit; j++) {
+                    if (tok_is(c, j, "(") || tok_is(c, j, "[")) {
+                        depth++;
+                    } else if (tok_is(c, j, ")") || tok_is(c, j, "]")) {
+                        if (--depth <= 0) {
+                            break;
+                        }
                     }
-                    const char *x = c->t + c->tk[j].off;
-                    size_t xs = 0;
-                    for (size_t q = 0; q < c->tk[j].len; q++) {
-                        xs = x[q] == '.' ? q + 1 : xs;
-                    }
-                    for (size_t d = 0; dec[d] != NULL && !hit; d++) {
-                        hit = strlen(dec[d]) == c->tk[j].len - xs &&
-                              memcmp(x + xs, dec[d], c->tk[j].len - xs) == 0;
-                    }
+                    hit = c->tk[j].kind == CT_NAME &&
+                          (py_fetch_decode(c->t + c->tk[j].off, c->tk[j].len) ||
+                           tainted(c, c->t + c->tk[j].off, c->tk[j].len));
                 }
                 if (hit) {
                     sk_emit(k, t->line, "skill/fetch-and-run", CU_SEV_DEFAULT, nm, t->len,
                             "Python executes decoded or downloaded code");
                 }
             }
-            /* JS: eval/Function of decoded text */
-            if (c->js && ((t->len == 4 && memcmp(nm, "eval", 4) == 0) ||
-                          (t->len == 8 && memcmp(nm, "Function", 8) == 0))) {
-                for (size_t j = i + 2; j < c->n && j < i + 24; j++) {
-                    if (tok_is(c, j, "atob") || tok_is(c, j, "Buffer.from") ||
-                        tok_is(c, j, "fetch") || tok_is(c, j, "require")) {
+            /* JS: eval/Function/vm.runIn* of decoded or downloaded text, in the arguments or
+             * through a name bound to it */
+            if (c->js && js_eval_name(nm, t->len)) {
+                int depth = 0;
+                for (size_t j = i + 1; j < c->n && j < i + 64; j++) {
+                    if (tok_is(c, j, "(") || tok_is(c, j, "[")) {
+                        depth++;
+                    } else if (tok_is(c, j, ")") || tok_is(c, j, "]")) {
+                        if (--depth <= 0) {
+                            break;
+                        }
+                    }
+                    if (tok_is(c, j, "require") ||
+                        (c->tk[j].kind == CT_NAME &&
+                         (js_fetch_decode(c->t + c->tk[j].off, c->tk[j].len) ||
+                          tainted(c, c->t + c->tk[j].off, c->tk[j].len)))) {
                         sk_emit(k, t->line, "skill/fetch-and-run", CU_SEV_DEFAULT, nm, t->len,
                                 "JavaScript evaluates decoded or downloaded code");
                         break;

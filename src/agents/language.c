@@ -311,6 +311,43 @@ static bool span_has_word(const struct lang *L, size_t k, size_t end, const char
     return false;
 }
 
+/* Whether byte off is in a later cell of a Markdown table row whose first cell starts with a
+ * code span: "| `systemMessage` | Override default system prompt |" documents an API option or
+ * parameter; the description cell names what the option does, it does not instruct. */
+static bool option_table_cell(const struct lang *L, size_t off)
+{
+    size_t ls = off;
+    while (ls > 0 && L->t[ls - 1] != '\n') {
+        ls--;
+    }
+    size_t j = ls;
+    while (j < off && (L->t[j] == ' ' || L->t[j] == '\t')) {
+        j++;
+    }
+    if (j >= off || L->t[j] != '|') {
+        return false;
+    }
+    j++;
+    while (j < off && L->t[j] == ' ') {
+        j++;
+    }
+    if (j >= off || L->t[j] != '`') {
+        return false;
+    }
+    /* the code span closes and the first cell ends before off */
+    j++;
+    while (j < off && L->t[j] != '`' && L->t[j] != '\n') {
+        j++;
+    }
+    if (j >= off || L->t[j] != '`') {
+        return false;
+    }
+    while (j < off && L->t[j] != '|') {
+        j++;
+    }
+    return j < off;
+}
+
 static void emit_hit(struct lang *L, const struct pat *pt, size_t k, size_t end)
 {
     if (L->hits >= LANG_MAX_HITS) {
@@ -334,6 +371,10 @@ static void emit_hit(struct lang *L, const struct pat *pt, size_t k, size_t end)
          * not said: inventory only */
         sev = CUSTODY_SEV_LOW;
         note = " (quoted)";
+    }
+    if (pt->cat == C_OVERRIDE && sev > CUSTODY_SEV_MEDIUM && option_table_cell(L, L->tk[k].off)) {
+        sev = CUSTODY_SEV_MEDIUM;
+        note = " (describes an option in a table)";
     }
     size_t s = L->tk[k].off, e = L->tk[end - 1].off + L->tk[end - 1].len;
     /* "send the API key only to https://vendor": a restriction, not an instruction to leak;

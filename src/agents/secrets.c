@@ -221,16 +221,50 @@ static size_t match_pem(const char *t, size_t len, size_t i)
         return 0;
     }
     size_t body = (size_t)(pk - t) + 16;
-    /* a header alone (in prose or a regex) is no key: some base64 must follow */
-    size_t b64 = 0;
+    /* a header alone (in prose, a regex, `key = "-----BEGIN RSA PRIVATE KEY-----"` in a list
+     * of bad examples) is no key: the base64 body must follow it, as lines of base64 (with
+     * "\\n" escapes, quotes and string concatenation in code) up to the END line: at least
+     * 64 base64 characters, one run of 40 (a PEM line is 64). Traditional encrypted keys have
+     * "Proc-Type:" and "DEK-Info:" header lines first. Prose after the header ("goes here"),
+     * or the next assignment, ends the body. */
+    size_t b64 = 0, run = 0, best = 0;
     size_t k = body;
     for (; k < len && k - body < 8192; k++) {
-        if (k + 9 <= len && memcmp(t + k, "-----END ", 9) == 0) {
+        char ch = t[k];
+        if (ch == '-' && 9 <= len - k && memcmp(t + k, "-----END ", 9) == 0) {
             break;
         }
-        b64 += is_alnum((uint8_t)t[k]) || t[k] == '+' || t[k] == '/';
+        if (is_alnum((uint8_t)ch) || ch == '+' || ch == '/') {
+            b64++;
+            run++;
+            best = run > best ? run : best;
+            continue;
+        }
+        run = 0;
+        if (ch == '\\' && k + 1 < len && (t[k + 1] == 'n' || t[k + 1] == 'r')) {
+            k++;
+            continue;
+        }
+        if (ch == '=' && k > body &&
+            (t[k - 1] == '=' || is_alnum((uint8_t)t[k - 1]) || t[k - 1] == '+' ||
+             t[k - 1] == '/')) {
+            continue; /* padding right after the data; `name = ` ends the body */
+        }
+        if (ch == ':' && b64 < 40) {
+            /* "Proc-Type: 4,ENCRYPTED" / "DEK-Info: AES-128-CBC,<hex>": skip to the line end */
+            while (k + 1 < len && t[k + 1] != '\n' && t[k + 1] != '\\') {
+                k++;
+            }
+            b64 = 0;
+            continue;
+        }
+        if (ch == '\n' || ch == '\r' || ch == ' ' || ch == '\t' || ch == '"' || ch == '\'' ||
+            ch == ',' || ch == '-' || ch == '|' || ch == '>') {
+            continue; /* line breaks, padding, quotes and YAML block markers */
+        }
+        break;
     }
-    if (b64 < 40) {
+    if (b64 < 64 || best < 40) {
         return 0;
     }
     while (k < len && k - body < 8192 && t[k] != '\n' && t[k] != '"') {

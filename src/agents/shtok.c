@@ -733,11 +733,13 @@ static void judge(struct sh *s)
             }
         }
         s->k->rc_sev = rc_sev;
+        s->k->key_read = true; /* < id_rsa, > id_rsa */
         for (size_t i = 0; i < s->nredir; i++) {
             sk_check_word(s->k, s->redir[i], strlen(s->redir[i]), s->stmt_line, true);
             free(s->redir[i]);
         }
         s->k->rc_sev = 0;
+        s->k->key_read = false;
         s->nredir = 0;
     }
     /* word checks (code only: prose lines are checked whole by the caller) */
@@ -753,6 +755,62 @@ static void judge(struct sh *s)
             writer = strcmp(wn, writers[q]) == 0;
         }
         s->k->rc_sev = writer ? 0 : CUSTODY_SEV_LOW;
+        /* an SSH key file by its bare name is read only by a command that reads, copies or
+         * sends files (`cat id_rsa`, `curl -F k=@id_rsa`); `ssh -i id_rsa`, `ssh-keygen -f`,
+         * or the name alone in a list (a command "id_rsa") are not */
+        static const char *const readers[] = { "cat",
+                                               "cp",
+                                               "scp",
+                                               "rsync",
+                                               "tar",
+                                               "zip",
+                                               "7z",
+                                               "base64",
+                                               "curl",
+                                               "wget",
+                                               "nc",
+                                               "ncat",
+                                               "socat",
+                                               "head",
+                                               "tail",
+                                               "less",
+                                               "more",
+                                               "xxd",
+                                               "od",
+                                               "hexdump",
+                                               "strings",
+                                               "mv",
+                                               "dd",
+                                               "gzip",
+                                               "gpg",
+                                               "openssl",
+                                               "type",
+                                               "gc",
+                                               "get-content",
+                                               "copy-item",
+                                               "copy",
+                                               "xclip",
+                                               "pbcopy",
+                                               "tee",
+                                               "awk",
+                                               "sed",
+                                               "grep",
+                                               "http",
+                                               "iwr",
+                                               "irm",
+                                               "invoke-webrequest",
+                                               "invoke-restmethod",
+                                               "python",
+                                               "python3",
+                                               "node",
+                                               "perl",
+                                               "ruby",
+                                               NULL };
+        bool reader = false;
+        for (size_t q = 0; w0 != SIZE_MAX && readers[q] != NULL && !reader; q++) {
+            reader = strcmp(wn, readers[q]) == 0;
+        }
+        s->k->key_read = reader;
         for (size_t i = 0; i < s->nw[st]; i++) {
             if (!s->prose) {
                 sk_check_word(s->k, s->st[st][i].v, s->st[st][i].n, s->stmt_line, true);
@@ -763,6 +821,7 @@ static void judge(struct sh *s)
         s->nw[st] = 0;
     }
     s->k->rc_sev = 0;
+    s->k->key_read = false;
     s->ns = 0;
 }
 

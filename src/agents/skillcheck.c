@@ -408,6 +408,76 @@ static bool blob(const char *w, size_t n, const char **kind, size_t *start)
     return false;
 }
 
+/* A credential file named by its bare name ("id_rsa" in a list of files never to commit, an
+ * ignore list): a read only with a path before it (keys/id_rsa), a reading command or call
+ * around it (k->key_read), or, in a prose line, words that read or send it. */
+static bool key_read(const struct sk *k, const char *w, size_t n, const char *at)
+{
+    if (at > w && (at[-1] == '/' || at[-1] == '\\' || at[-1] == '@')) {
+        return true;
+    }
+    if (k->key_read) {
+        return true;
+    }
+    static const char *const verbs[] = { "read",    "cat ",  "cp ",   "scp ",   "copy",
+                                         "upload",  "send",  "exfil", "steal",  "collect",
+                                         "base64",  "curl",  "wget",  "open(",  "post ",
+                                         "include", "paste", "print", "output", NULL };
+    for (size_t i = 0; verbs[i] != NULL; i++) {
+        if (ci_find(w, n, verbs[i]) != NULL) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Credential files named by a bare file name, which lists of files never to commit
+ * (.gitignore-style) name too. */
+static bool bare_name(const char *needle)
+{
+    return strncmp(needle, "id_", 3) == 0 || strcmp(needle, ".netrc") == 0 ||
+           strcmp(needle, ".pypirc") == 0 || strcmp(needle, ".git-credentials") == 0;
+}
+
+/* Every SSH key file named in w is a public key (~/.ssh/id_ed25519.pub: the one users paste
+ * into GitHub), and nothing else of ~/.ssh is named. */
+static bool only_public_keys(const char *w, size_t n)
+{
+    size_t keys = 0;
+    for (size_t i = 0; i + 3 <= n; i++) {
+        if (strncmp(w + i, "id_", 3) != 0) {
+            continue;
+        }
+        size_t e = i + 3;
+        while (e < n && ((w[e] >= 'a' && w[e] <= 'z') || (w[e] >= '0' && w[e] <= '9'))) {
+            e++;
+        }
+        size_t kl = e - i - 3;
+        bool key = (kl == 3 && strncmp(w + i + 3, "rsa", 3) == 0) ||
+                   (kl == 3 && strncmp(w + i + 3, "dsa", 3) == 0) ||
+                   (kl == 5 && strncmp(w + i + 3, "ecdsa", 5) == 0) ||
+                   (kl == 7 && strncmp(w + i + 3, "ed25519", 7) == 0);
+        if (!key) {
+            continue;
+        }
+        if (n - e < 4 || strncmp(w + e, ".pub", 4) != 0) {
+            return false;
+        }
+        keys++;
+    }
+    if (keys == 0) {
+        return false;
+    }
+    /* "~/.ssh/" itself or another file of it (config, known_hosts are fine, a bare ~/.ssh is a
+     * directory copy) */
+    for (size_t i = 0; i + 5 <= n; i++) {
+        if (strncasecmp(w + i, ".ssh", 4) == 0 && (i + 4 >= n || w[i + 4] != '/')) {
+            return false;
+        }
+    }
+    return true;
+}
+
 void sk_check_word(struct sk *k, const char *w, size_t n, uint32_t line, bool code)
 {
     if (n < 4) {
@@ -418,15 +488,32 @@ void sk_check_word(struct sk *k, const char *w, size_t n, uint32_t line, bool co
         if (at != NULL) {
             char msg[160];
             (void)snprintf(msg, sizeof(msg), "%s %s (%s)",
-                           code ? "code reads" : "instructions name", harvest[i].what,
-                           harvest[i].s);
+                           k->pattern ? "a regular expression names"
+                           : code     ? "code reads"
+                                      : "instructions name",
+                           harvest[i].what, harvest[i].s);
             int sev = code ? CUSTODY_SEV_HIGH : CUSTODY_SEV_MEDIUM;
             bool project =
                 strcmp(harvest[i].s, ".azure/") == 0 || strcmp(harvest[i].s, ".npmrc") == 0;
+            bool ssh = strcmp(harvest[i].what, "SSH keys") == 0 ||
+                       strcmp(harvest[i].what, "SSH private key") == 0;
+            if (ssh && only_public_keys(w, n)) {
+                /* cat ~/.ssh/id_ed25519.pub: the public half, shown to add it to a forge */
+                sev = CUSTODY_SEV_LOW;
+                (void)snprintf(msg, sizeof(msg), "%s an SSH public key (%s)",
+                               code ? "code reads" : "instructions name", harvest[i].s);
+            } else if (!k->pattern && bare_name(harvest[i].s) && !key_read(k, w, n, at)) {
+                sev = CUSTODY_SEV_LOW;
+                (void)snprintf(msg, sizeof(msg), "names the %s file %s without reading it",
+                               harvest[i].what, harvest[i].s);
+            }
             if (project && !home_anchored(w, (size_t)(at - w))) {
                 /* ".azure/pipelines/ci.yml", "the project's .npmrc": the same names exist in
                  * every repository; only the copy in the home directory holds the login */
                 sev = CUSTODY_SEV_LOW;
+            }
+            if (k->pattern) {
+                sev = CUSTODY_SEV_LOW; /* what a scanner skill looks for, not a read */
             }
             sk_emit(k, line, "skill/credential-harvesting", sev, w, n, msg);
             break;
@@ -458,27 +545,35 @@ void sk_check_word(struct sk *k, const char *w, size_t n, uint32_t line, bool co
                     sev = CUSTODY_SEV_LOW;
                 }
             }
+            if (k->pattern) {
+                sev = CUSTODY_SEV_LOW;
+            }
             sk_emit(k, line, "skill/exfil-endpoint", sev, w, n, msg);
             break;
         }
     }
     size_t at = 0;
     if (raw_ip_url(w, n, &at)) {
-        sk_emit(k, line, "skill/exfil-endpoint", CU_SEV_DEFAULT, w + at, n - at,
-                "URL with a raw IP address");
+        sk_emit(k, line, "skill/exfil-endpoint", k->pattern ? CUSTODY_SEV_LOW : CU_SEV_DEFAULT,
+                w + at, n - at, "URL with a raw IP address");
     }
     for (size_t i = 0; persist[i].s != NULL; i++) {
         if (ci_find(w, n, persist[i].s) != NULL) {
             char msg[160];
             (void)snprintf(msg, sizeof(msg), "%s %s (%s)",
-                           code ? "code writes" : "instructions name", persist[i].what,
-                           persist[i].s);
+                           k->pattern ? "a regular expression names"
+                           : code     ? "code writes"
+                                      : "instructions name",
+                           persist[i].what, persist[i].s);
             bool rc = strcmp(persist[i].what, "shell start-up file") == 0;
             int sev = code ? CUSTODY_SEV_HIGH : CUSTODY_SEV_MEDIUM;
             if (rc && !code) {
                 sev = CUSTODY_SEV_LOW; /* "add this to your ~/.zshrc" */
             } else if (rc && k->rc_sev != 0) {
                 sev = k->rc_sev;
+            }
+            if (k->pattern) {
+                sev = CUSTODY_SEV_LOW;
             }
             sk_emit(k, line, "skill/persistence", sev, w, n, msg);
             break;

@@ -24,6 +24,11 @@ struct sk {
     bool in_prereq;          /* the Markdown section is "Prerequisites"/"Requirements" */
     bool doc;                /* Markdown read by people and agents (SKILL.md, references/),
                               * not a script the skill runs */
+    bool pattern;            /* the word is a regular expression (codetok.c): indicators
+                              * in it are a detection pattern, reported low */
+    bool key_read;           /* set by the tokenizers around sk_check_word: the word is an
+                              * argument of a command or call that reads, copies or sends a
+                              * file (cat, cp, curl, open(), readFile...) */
 };
 
 /* Flags a shell check returns about what the text does. */

@@ -103,6 +103,21 @@ static void test_secrets_providers(void **state)
           "-----END OPENSSH PRIVATE KEY-----",
           "private-key" },
         { "postgres://admin:Sup3rS3cr3tPw0rd@db.internal:5432/prod", "url-password" },
+        /* a PEM key in a JSON string ("\\n" escapes), with traditional encryption headers,
+         * and indented in a YAML block */
+        { "{\"private_key\": \"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcw"
+          "ggSjAgEAAoIBAQC7\\nVJTUt9Us8cKjMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbv"
+          "\\n-----END PRIVATE KEY-----\\n\"}",
+          "private-key" },
+        { "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,"
+          "3F17F5316E2BAC89\n\nMIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM2GqsGiXAbVd4mT7SZiAMfQyuvBj\n"
+          "x9Kd2PqLm4Nt8Rv3Zb6YcW1sQe5Tu7Io0Pa+/Bn=\n"
+          "-----END RSA PRIVATE KEY-----",
+          "private-key" },
+        { "key: |\n  -----BEGIN EC PRIVATE KEY-----\n  MHcCAQEEIIrYSSNQFaA2Hwf1duRSxKtLYX5CB04fS"
+          "Q2w\n  oAoGCCqGSM49AwEHoUQDQgAEmXwSbPQ8lW0YzGxJoRfN1V1qHn3xgtT4Qm\n"
+          "  -----END EC PRIVATE KEY-----\n",
+          "private-key" },
     };
     for (size_t i = 0; i < sizeof(pos) / sizeof(pos[0]); i++) {
         const char *kind = NULL;
@@ -123,6 +138,15 @@ static void test_secrets_providers(void **state)
         "postgres://user:${DB_PASSWORD}@localhost/db",
         "https://user:password@example.com/",
         "-----BEGIN RSA PRIVATE KEY----- goes here",
+        /* a header with no body in a list of bad examples (awesome-copilot security-review):
+         * the next assignment and prose do not make it one */
+        "API_KEY = \"sk-...\"\nprivate_key = \"-----BEGIN RSA PRIVATE KEY-----\"\n"
+        "aws_secret_access_key = \"wJalrXUtn...\"\n```\n\nEntropy heuristic: strings longer than "
+        "twenty characters with high character variety in assignment context and more words\n",
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nThese lines hold the base64 body of the key and end "
+        "with the END line below it\n-----END OPENSSH PRIVATE KEY-----",
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA3Tz2mr7SZiAM...\n"
+        "-----END RSA PRIVATE KEY-----",
         "the risk-assessment-of-many-things-in-a-long-word tool",
         "hf_hub_download",
         "task-ant-colony",
