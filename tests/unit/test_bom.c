@@ -306,14 +306,10 @@ static void api_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(facts_safetensors_config),
-        cmocka_unit_test(facts_onnx_torch),
-        cmocka_unit_test(facts_format_only),
-        cmocka_unit_test(facts_config_variants),
-        cmocka_unit_test(card_front_matter),
-        cmocka_unit_test(license_text),
-        cmocka_unit_test(components_render),
-        cmocka_unit_test(api_errors),
+        cmocka_unit_test(facts_safetensors_config), cmocka_unit_test(facts_onnx_torch),
+        cmocka_unit_test(facts_format_only),        cmocka_unit_test(facts_config_variants),
+        cmocka_unit_test(card_front_matter),        cmocka_unit_test(license_text),
+        cmocka_unit_test(components_render),        cmocka_unit_test(api_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

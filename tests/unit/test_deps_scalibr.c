@@ -215,8 +215,8 @@ static void scalibr_sets(void **state)
 }
 
 /* One package.json fixture against scalibr's rows for it. */
-static bool package_json_file(const char *file, const struct row *exp, size_t nexp,
-                              const struct row *div, size_t ndiv)
+static bool package_json_file(
+    const char *file, const struct row *exp, size_t nexp, const struct row *div, size_t ndiv)
 {
     char path[1024];
     snprintf(path, sizeof(path), "%s/deps/scalibr/package-json/%s", CUSTODY_FIXTURES, file);
@@ -238,11 +238,11 @@ static bool package_json_file(const char *file, const struct row *exp, size_t ne
         printf("  package-json/%s: rejected: %s\n", file, err.msg);
     } else if (nexp == 1 && strcmp(exp[0].name, "!empty") == 0) {
         /* no package of its own: a name or a version is missing */
-        ok = df.project_name == NULL || df.project_name[0] == '\0' ||
-             df.project_version == NULL || df.project_version[0] == '\0';
+        ok = df.project_name == NULL || df.project_name[0] == '\0' || df.project_version == NULL ||
+             df.project_version[0] == '\0';
         if (!ok && !whole)
-            printf("  package-json/%s: own package %s@%s, scalibr none\n", file,
-                   df.project_name, df.project_version);
+            printf("  package-json/%s: own package %s@%s, scalibr none\n", file, df.project_name,
+                   df.project_version);
     } else {
         /* the first row is the manifest itself, the rest its dependencies */
         ok = df.project_name != NULL && strcmp(df.project_name, exp[0].name) == 0 &&

@@ -57,8 +57,8 @@ static void finds_edit_distance_squats(void **state)
     expect_squat(CU_ECO_NPM, "axois", "axios");        /* adjacent swap */
     expect_squat(CU_ECO_NPM, "lodahs", "lodash");      /* adjacent swap */
     expect_squat(CU_ECO_NPM, "crossenv", "cross-env"); /* the 2017 squat */
-    expect_clean(CU_ECO_NPM, "edn-data"); /* mdn-data: first letter only */
-    expect_clean(CU_ECO_NPM, "@types/expresss"); /* inside a scope: its owner published it */
+    expect_clean(CU_ECO_NPM, "edn-data");              /* mdn-data: first letter only */
+    expect_clean(CU_ECO_NPM, "@types/expresss");       /* inside a scope: its owner published it */
     expect_squat(CU_ECO_PYPI, "reqeusts", "requests");
     expect_squat(CU_ECO_PYPI, "request", "requests");
     expect_squat(CU_ECO_PYPI, "urlib3", "urllib3");
