@@ -421,6 +421,61 @@ static bool tainted(const struct ct *c, const char *x, size_t n)
     return false;
 }
 
+/* The tokens of the call whose name is token i, through its closing bracket (at most 64
+ * tokens): does `pred` hold for one of them? */
+static bool args_any(const struct ct *c, size_t i, bool (*pred)(const struct ct *c, size_t j))
+{
+    int depth = 0;
+    for (size_t j = i + 1; j < c->n && j < i + 64; j++) {
+        if (tok_is(c, j, "(") || tok_is(c, j, "[")) {
+            depth++;
+        } else if (tok_is(c, j, ")") || tok_is(c, j, "]")) {
+            if (--depth <= 0) {
+                break;
+            }
+        }
+        if (pred(c, j)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A decoding call: child_process.exec(Buffer.from('...', 'base64').toString()),
+ * os.system(base64.b64decode(...)). */
+static bool arg_decodes(const struct ct *c, size_t j)
+{
+    static const char *const dec[] = { "atob",        "Buffer.from", "b64decode",
+                                       "decodebytes", "fromhex",     "unhexlify",
+                                       "a85decode",   "b32decode",   NULL };
+    if (c->tk[j].kind != CT_NAME) {
+        return false;
+    }
+    const char *x = c->t + c->tk[j].off;
+    size_t xl = c->tk[j].len;
+    for (size_t d = 0; dec[d] != NULL; d++) {
+        size_t dl = strlen(dec[d]);
+        if (xl >= dl && memcmp(x + xl - dl, dec[d], dl) == 0 &&
+            (xl == dl || x[xl - dl - 1] == '.')) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool arg_py_fetched(const struct ct *c, size_t j)
+{
+    return c->tk[j].kind == CT_NAME && (py_fetch_decode(c->t + c->tk[j].off, c->tk[j].len) ||
+                                        tainted(c, c->t + c->tk[j].off, c->tk[j].len));
+}
+
+static bool arg_js_fetched(const struct ct *c, size_t j)
+{
+    return tok_is(c, j, "require") ||
+           (c->tk[j].kind == CT_NAME && (js_fetch_decode(c->t + c->tk[j].off, c->tk[j].len) ||
+                                         tainted(c, c->t + c->tk[j].off, c->tk[j].len)));
+}
+
 /* NAME = <expression with a download or decode> (or `... as NAME` on such a line): NAME holds
  * downloaded or decoded data. The expression is the rest of the line and any bracketed
  * continuation. */
@@ -666,81 +721,25 @@ static void judge(struct ct *c)
             /* exec-like call whose command is decoded at run time:
              * child_process.exec(Buffer.from('...', 'base64').toString()),
              * os.system(base64.b64decode(...)) */
-            if (exec_name(nm, t->len) && !(!c->js && t->len == 4 && memcmp(nm, "exec", 4) == 0)) {
-                static const char *const dec[] = { "atob",        "Buffer.from", "b64decode",
-                                                   "decodebytes", "fromhex",     "unhexlify",
-                                                   "a85decode",   "b32decode",   NULL };
-                int depth = 0;
-                bool hit = false;
-                for (size_t j = i + 1; j < c->n && j < i + 64 && !hit; j++) {
-                    if (tok_is(c, j, "(") || tok_is(c, j, "[")) {
-                        depth++;
-                    } else if (tok_is(c, j, ")") || tok_is(c, j, "]")) {
-                        if (--depth <= 0) {
-                            break;
-                        }
-                    }
-                    if (c->tk[j].kind != CT_NAME) {
-                        continue;
-                    }
-                    const char *x = c->t + c->tk[j].off;
-                    size_t xl = c->tk[j].len;
-                    for (size_t d = 0; dec[d] != NULL && !hit; d++) {
-                        size_t dl = strlen(dec[d]);
-                        hit = xl >= dl && memcmp(x + xl - dl, dec[d], dl) == 0 &&
-                              (xl == dl || x[xl - dl - 1] == '.');
-                    }
-                }
-                if (hit) {
-                    sk_emit(k, t->line, "skill/fetch-and-run", CU_SEV_DEFAULT, nm, t->len,
-                            "a command is decoded at run time and executed");
-                }
+            if (exec_name(nm, t->len) && !(!c->js && t->len == 4 && memcmp(nm, "exec", 4) == 0) &&
+                args_any(c, i, arg_decodes)) {
+                sk_emit(k, t->line, "skill/fetch-and-run", CU_SEV_DEFAULT, nm, t->len,
+                        "a command is decoded at run time and executed");
             }
             /* Python: exec/eval/compile of decoded or downloaded text: a call of a download
              * or decoding module inside the arguments, or a name bound to one's result */
             if (!c->js &&
                 ((t->len == 4 && (memcmp(nm, "exec", 4) == 0 || memcmp(nm, "eval", 4) == 0)) ||
-                 (t->len == 7 && memcmp(nm, "compile", 7) == 0))) {
-                bool hit = false;
-                int depth = 0;
-                for (size_t j = i + 1; j < c->n && j < i + 64 && !hit; j++) {
-                    if (tok_is(c, j, "(") || tok_is(c, j, "[")) {
-                        depth++;
-                    } else if (tok_is(c, j, ")") || tok_is(c, j, "]")) {
-                        if (--depth <= 0) {
-                            break;
-                        }
-                    }
-                    hit = c->tk[j].kind == CT_NAME &&
-                          (py_fetch_decode(c->t + c->tk[j].off, c->tk[j].len) ||
-                           tainted(c, c->t + c->tk[j].off, c->tk[j].len));
-                }
-                if (hit) {
-                    sk_emit(k, t->line, "skill/fetch-and-run", CU_SEV_DEFAULT, nm, t->len,
-                            "Python executes decoded or downloaded code");
-                }
+                 (t->len == 7 && memcmp(nm, "compile", 7) == 0)) &&
+                args_any(c, i, arg_py_fetched)) {
+                sk_emit(k, t->line, "skill/fetch-and-run", CU_SEV_DEFAULT, nm, t->len,
+                        "Python executes decoded or downloaded code");
             }
             /* JS: eval/Function/vm.runIn* of decoded or downloaded text, in the arguments or
              * through a name bound to it */
-            if (c->js && js_eval_name(nm, t->len)) {
-                int depth = 0;
-                for (size_t j = i + 1; j < c->n && j < i + 64; j++) {
-                    if (tok_is(c, j, "(") || tok_is(c, j, "[")) {
-                        depth++;
-                    } else if (tok_is(c, j, ")") || tok_is(c, j, "]")) {
-                        if (--depth <= 0) {
-                            break;
-                        }
-                    }
-                    if (tok_is(c, j, "require") ||
-                        (c->tk[j].kind == CT_NAME &&
-                         (js_fetch_decode(c->t + c->tk[j].off, c->tk[j].len) ||
-                          tainted(c, c->t + c->tk[j].off, c->tk[j].len)))) {
-                        sk_emit(k, t->line, "skill/fetch-and-run", CU_SEV_DEFAULT, nm, t->len,
-                                "JavaScript evaluates decoded or downloaded code");
-                        break;
-                    }
-                }
+            if (c->js && js_eval_name(nm, t->len) && args_any(c, i, arg_js_fetched)) {
+                sk_emit(k, t->line, "skill/fetch-and-run", CU_SEV_DEFAULT, nm, t->len,
+                        "JavaScript evaluates decoded or downloaded code");
             }
         }
     }

@@ -151,6 +151,18 @@ int cu_hexval(uint8_t c)
     return -1;
 }
 
+bool cu_hex_decode(const char *s, size_t n, uint8_t *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        int hi = cu_hexval((uint8_t)s[2 * i]), lo = cu_hexval((uint8_t)s[2 * i + 1]);
+        if (hi < 0 || lo < 0) {
+            return false;
+        }
+        out[i] = (uint8_t)(hi << 4 | lo);
+    }
+    return true;
+}
+
 const char *cu_basename(const char *s)
 {
     const char *slash = strrchr(s, '/');

@@ -28,6 +28,8 @@ void cu_hex_encode(const uint8_t *p, size_t n, char *out);
 uint64_t cu_fnv1a(const void *p, size_t n);
 /* Value of an ASCII hex digit, or -1. */
 int cu_hexval(uint8_t c);
+/* Decodes the 2*n hex digits at s into out[0..n); false (out partly written) on a non-hex digit. */
+bool cu_hex_decode(const char *s, size_t n, uint8_t *out);
 /* Last path component after '/' (borrowed from s). */
 const char *cu_basename(const char *s);
 

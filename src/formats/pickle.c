@@ -1351,14 +1351,8 @@ static size_t enc_decode(const uint8_t *t, size_t n, bool hex, uint8_t *out, siz
 {
     size_t k = 0;
     if (hex) {
-        for (size_t i = 0; i + 1 < n && k < cap; i += 2) {
-            int hi = cu_hexval(t[i]), lo = cu_hexval(t[i + 1]);
-            if (hi < 0 || lo < 0) {
-                return 0;
-            }
-            out[k++] = (uint8_t)(hi * 16 + lo);
-        }
-        return k;
+        size_t pairs = n / 2 < cap ? n / 2 : cap;
+        return cu_hex_decode((const char *)t, pairs, out) ? pairs : 0;
     }
     uint32_t acc = 0;
     unsigned bits = 0;

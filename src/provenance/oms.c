@@ -127,17 +127,7 @@ bool cu_oms_json_str(struct cu_buf *b, const char *s)
 
 static bool oms_unhex(uint8_t *out, size_t n, const char *s)
 {
-    if (s == NULL || strlen(s) != 2 * n) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        int hi = cu_hexval((uint8_t)s[2 * i]), lo = cu_hexval((uint8_t)s[2 * i + 1]);
-        if (hi < 0 || lo < 0) {
-            return false;
-        }
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return true;
+    return s != NULL && strlen(s) == 2 * n && cu_hex_decode(s, n, out);
 }
 
 /* ---- hashing tasks: a whole file or one shard, on the thread pool ------------------------ */
