@@ -10,6 +10,7 @@
 #include <lzma.h>
 #include <zlib.h>
 
+#include "core/crc32.h"
 #include "core/limits.h"
 #include "core/rd.h"
 #include "core/util.h"
@@ -1309,7 +1310,7 @@ static int member_crc(struct zip *z, struct cu_source *m, const struct zent *e)
     if (buf == NULL) {
         return cu_err_nomem(z->err);
     }
-    uLong crc = crc32_z(0, NULL, 0);
+    uint32_t crc = 0;
     uint64_t off = 0;
     int rc = 0;
     for (;;) {
@@ -1318,7 +1319,7 @@ static int member_crc(struct zip *z, struct cu_source *m, const struct zent *e)
         if (rc < 0 || got == 0) {
             break;
         }
-        crc = crc32_z(crc, buf, got);
+        crc = cu_crc32(crc, buf, got);
         off += got;
     }
     free(buf);
@@ -1329,7 +1330,7 @@ static int member_crc(struct zip *z, struct cu_source *m, const struct zent *e)
         cu_emit(z->ctx, m, CU_NO_OFFSET, "zip/crc-mismatch", CU_SEV_DEFAULT, NULL,
                 "CRC-32 is %08x but the archive declares %08x: Python's zipfile refuses the "
                 "member while torch loads it; its content was analysed anyway",
-                (unsigned)crc, e->crc);
+                crc, e->crc);
     }
     return 0;
 }

@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
+#include "core/crc32.h"
 #include "core/error.h"
 #include "core/rd.h"
 #include "core/source.h"
@@ -184,10 +186,44 @@ static void buf_caps_and_escapes(void **state)
     cu_buf_free(&b);
 }
 
+/* The folded CRC must agree with zlib at every length, alignment and split point. */
+static void crc32_matches_zlib(void **state)
+{
+    (void)state;
+    size_t big = (1u << 20) + 77;
+    uint8_t *b = malloc(big);
+    assert_non_null(b);
+    uint32_t x = 0x12345678u;
+    for (size_t i = 0; i < big; i++) {
+        x = x * 1103515245u + 12345u;
+        b[i] = (uint8_t)(x >> 23);
+    }
+    for (size_t off = 0; off < 16; off++) {
+        for (size_t n = 0; n <= 300; n++) {
+            assert_int_equal(cu_crc32(0, b + off, n), (uint32_t)crc32_z(0, b + off, n));
+            assert_int_equal(cu_crc32(0xdeadbeefu, b + off, n),
+                             (uint32_t)crc32_z(0xdeadbeefu, b + off, n));
+        }
+    }
+    uint32_t whole = (uint32_t)crc32_z(0, b, big);
+    assert_int_equal(cu_crc32(0, b, big), whole);
+    uint32_t c = cu_crc32(0, b, 1000);
+    c = cu_crc32(c, b + 1000, 63);
+    c = cu_crc32(c, b + 1063, big - 1063);
+    assert_int_equal(c, whole);
+    /* all-ones and all-zero blocks stress the fold constants */
+    memset(b, 0xff, 4096);
+    assert_int_equal(cu_crc32(0, b, 4096), (uint32_t)crc32_z(0, b, 4096));
+    memset(b, 0, 4096);
+    assert_int_equal(cu_crc32(0, b, 4096), (uint32_t)crc32_z(0, b, 4096));
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(u32le_truncated_fails_without_moving),
+        cmocka_unit_test(crc32_matches_zlib),
         cmocka_unit_test(parse_u64_rejects_overflow_and_moves_only_on_success),
         cmocka_unit_test(range_outside_parent_is_malformed),
         cmocka_unit_test(decoded_source_reads_forward_restarts_backward),
