@@ -10,7 +10,7 @@ int cu_classcache_init(struct cu_classcache *c)
 {
     c->used = 0;
     c->slots = cu_calloc(CU_CLASSCACHE_SLOTS, sizeof(*c->slots));
-    if (pthread_rwlock_init(&c->lock, NULL) != 0) {
+    if (pthread_mutex_init(&c->lock, NULL) != 0) {
         free(c->slots);
         c->slots = NULL;
         return CUSTODY_ENOMEM;
@@ -22,12 +22,12 @@ void cu_classcache_free(struct cu_classcache *c)
 {
     if (c->slots != NULL) {
         for (size_t i = 0; i < CU_CLASSCACHE_SLOTS; i++) {
-            free(c->slots[i].key);
+            free(atomic_load_explicit(&c->slots[i].key, memory_order_relaxed));
         }
         free(c->slots);
         c->slots = NULL;
     }
-    (void)pthread_rwlock_destroy(&c->lock);
+    (void)pthread_mutex_destroy(&c->lock);
 }
 
 static uint32_t cc_hash(const char *m, const char *n)
@@ -59,22 +59,19 @@ custody_pickle_class cu_classcache_classify(struct cu_classcache *c,
     }
     uint32_t h = cc_hash(module, name);
     size_t mask = CU_CLASSCACHE_SLOTS - 1;
-    (void)pthread_rwlock_rdlock(&c->lock);
     for (size_t j = h & mask;; j = (j + 1) & mask) {
         struct cu_classcache_slot *s = &c->slots[j];
-        if (s->key == NULL) {
+        const char *key = atomic_load_explicit(&s->key, memory_order_acquire);
+        if (key == NULL) {
             break;
         }
-        if (s->hash == h && cc_key_eq(s->key, module, name)) {
-            custody_pickle_class k = s->klass;
+        if (s->hash == h && cc_key_eq(key, module, name)) {
             if (why != NULL) {
                 *why = s->why;
             }
-            (void)pthread_rwlock_unlock(&c->lock);
-            return k;
+            return s->klass;
         }
     }
-    (void)pthread_rwlock_unlock(&c->lock);
 
     const char *w = NULL;
     custody_pickle_class k = custody_pickle_classify(module, name, &w);
@@ -85,23 +82,24 @@ custody_pickle_class cu_classcache_classify(struct cu_classcache *c,
     if (key == NULL) {
         return k;
     }
-    (void)pthread_rwlock_wrlock(&c->lock);
+    (void)pthread_mutex_lock(&c->lock);
     if (c->used < CU_CLASSCACHE_SLOTS / 2) {
         size_t j = h & mask;
-        while (c->slots[j].key != NULL &&
-               !(c->slots[j].hash == h && cc_key_eq(c->slots[j].key, module, name))) {
+        const char *sk;
+        while ((sk = atomic_load_explicit(&c->slots[j].key, memory_order_relaxed)) != NULL &&
+               !(c->slots[j].hash == h && cc_key_eq(sk, module, name))) {
             j = (j + 1) & mask;
         }
-        if (c->slots[j].key == NULL) {
-            c->slots[j].key = key;
+        if (sk == NULL) {
             c->slots[j].hash = h;
             c->slots[j].klass = k;
             c->slots[j].why = w;
+            atomic_store_explicit(&c->slots[j].key, key, memory_order_release);
             c->used++;
             key = NULL;
         }
     }
-    (void)pthread_rwlock_unlock(&c->lock);
+    (void)pthread_mutex_unlock(&c->lock);
     free(key);
     return k;
 }

@@ -1,5 +1,5 @@
-/* The public scan API: collects paths, walks them, runs files on the thread pool, and exposes
- * the sorted results. */
+/* The public scan API: collects paths, walks them while worker threads already scan what the
+ * walk has found, and exposes the sorted results. */
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -22,14 +22,21 @@ struct custody_scan {
     struct cu_classcache cache;
     char **paths;
     size_t npaths, cappaths;
-    struct cu_file_rec *files;
+    /* One allocation per record: a worker scans a record while the walk still appends to
+     * the pointer array (which moves when it grows, under `lock`). */
+    struct cu_file_rec **files;
     size_t nfiles, capfiles;
     custody_finding *findings; /* flattened view, built after the run */
     size_t nfindings;
     const custody_component **components; /* flattened view, pointers into the file records */
     size_t *component_file;
     size_t ncomponents;
-    pthread_mutex_t lock;
+    pthread_mutex_t lock; /* files/nfiles while the walk runs, next, walked, done */
+    pthread_cond_t more;  /* a record was appended, or the walk ended */
+    size_t next;          /* the next record a worker takes */
+    bool walked;          /* the walk has ended: nfiles is final */
+    pthread_t *tids;      /* workers, started by the walk as records wait for them */
+    unsigned maxworkers, nworkers;
     size_t done;
     bool ran;
 };
@@ -57,7 +64,13 @@ int custody_scan_new(custody_scan **out, const custody_scan_options *opts, custo
         free(s);
         return cu_err_nomem(err);
     }
+    if (pthread_cond_init(&s->more, NULL) != 0) {
+        (void)pthread_mutex_destroy(&s->lock);
+        free(s);
+        return cu_err_nomem(err);
+    }
     if (cu_classcache_init(&s->cache) != 0) {
+        (void)pthread_cond_destroy(&s->more);
         (void)pthread_mutex_destroy(&s->lock);
         free(s);
         return cu_err_nomem(err);
@@ -77,13 +90,15 @@ void custody_scan_free(custody_scan *s)
     }
     free(s->paths);
     for (size_t i = 0; i < s->nfiles; i++) {
-        cu_file_rec_clear(&s->files[i]);
+        cu_file_rec_clear(s->files[i]);
+        free(s->files[i]);
     }
     free(s->files);
     free(s->findings);
     free(s->components);
     free(s->component_file);
     cu_classcache_free(&s->cache);
+    (void)pthread_cond_destroy(&s->more);
     (void)pthread_mutex_destroy(&s->lock);
     free(s);
 }
@@ -104,20 +119,47 @@ int custody_scan_add_path(custody_scan *s, const char *path, custody_error *err)
     return 0;
 }
 
-static struct cu_file_rec *add_rec(custody_scan *s)
+/* A zeroed record: the caller fills it in, then publish_rec() appends it for the workers. */
+static struct cu_file_rec *new_rec(void)
 {
-    if (!cu_grow((void **)&s->files, &s->capfiles, s->nfiles + 1, sizeof(*s->files))) {
-        return NULL;
+    return cu_calloc(1, sizeof(struct cu_file_rec));
+}
+
+static void *scan_worker(void *ud);
+
+static int publish_rec(custody_scan *s, struct cu_file_rec *r)
+{
+    (void)pthread_mutex_lock(&s->lock);
+    bool ok = cu_grow((void **)&s->files, &s->capfiles, s->nfiles + 1, sizeof(*s->files));
+    if (ok) {
+        s->files[s->nfiles++] = r;
+        (void)pthread_cond_signal(&s->more);
     }
-    struct cu_file_rec *r = &s->files[s->nfiles++];
-    memset(r, 0, sizeof(*r));
-    return r;
+    /* One more worker when more records wait than workers run, the main thread counted: a
+     * scan of one file starts no thread, a scan of a tree soon has them all. */
+    bool spawn = ok && s->nworkers < s->maxworkers && s->nfiles - s->next > s->nworkers + 1;
+    (void)pthread_mutex_unlock(&s->lock);
+    if (!ok) {
+        cu_file_rec_clear(r);
+        free(r);
+        return CUSTODY_ENOMEM;
+    }
+    if (spawn) {
+        if (pthread_create(&s->tids[s->nworkers], NULL, scan_worker, s) == 0) {
+            (void)pthread_mutex_lock(&s->lock);
+            s->nworkers++;
+            (void)pthread_mutex_unlock(&s->lock);
+        } else {
+            s->maxworkers = s->nworkers; /* the main thread still scans everything left */
+        }
+    }
+    return 0;
 }
 
 static int on_walk(void *ud, const struct cu_walk_entry *e)
 {
     custody_scan *s = ud;
-    struct cu_file_rec *r = add_rec(s);
+    struct cu_file_rec *r = new_rec();
     if (r == NULL) {
         return CUSTODY_ENOMEM;
     }
@@ -127,15 +169,15 @@ static int on_walk(void *ud, const struct cu_walk_entry *e)
     const char *note = e->target != NULL ? e->target : e->reason;
     r->walk_note = note != NULL ? cu_strdup(note) : NULL;
     if (r->path == NULL || r->open_path == NULL || (note != NULL && r->walk_note == NULL)) {
+        cu_file_rec_clear(r);
+        free(r);
         return CUSTODY_ENOMEM;
     }
-    return 0;
+    return publish_rec(s, r);
 }
 
-static void scan_one(void *ud, size_t i)
+static void scan_rec(custody_scan *s, struct cu_file_rec *r)
 {
-    custody_scan *s = ud;
-    struct cu_file_rec *r = &s->files[i];
     cu_engine_scan_file(r, &s->lim);
     if (s->opts.progress != NULL) {
         (void)pthread_mutex_lock(&s->lock);
@@ -145,11 +187,30 @@ static void scan_one(void *ud, size_t i)
     }
 }
 
+/* A worker takes records in walk order as they are published, until the walk has ended and
+ * none is left. The main thread walks first and then works alongside. */
+static void *scan_worker(void *ud)
+{
+    custody_scan *s = ud;
+    for (;;) {
+        (void)pthread_mutex_lock(&s->lock);
+        while (s->next >= s->nfiles && !s->walked) {
+            (void)pthread_cond_wait(&s->more, &s->lock);
+        }
+        struct cu_file_rec *r = s->next < s->nfiles ? s->files[s->next++] : NULL;
+        (void)pthread_mutex_unlock(&s->lock);
+        if (r == NULL) {
+            return NULL;
+        }
+        scan_rec(s, r);
+    }
+}
+
 static int flatten(custody_scan *s, custody_error *err)
 {
     size_t total = 0;
     for (size_t i = 0; i < s->nfiles; i++) {
-        total += s->files[i].nf;
+        total += s->files[i]->nf;
     }
     free(s->findings);
     s->findings = cu_calloc(total, sizeof(*s->findings));
@@ -158,7 +219,7 @@ static int flatten(custody_scan *s, custody_error *err)
     }
     size_t k = 0;
     for (size_t i = 0; i < s->nfiles; i++) {
-        const struct cu_file_rec *r = &s->files[i];
+        const struct cu_file_rec *r = s->files[i];
         for (size_t j = 0; j < r->nf; j++) {
             const struct cu_finding_rec *f = &r->f[j];
             custody_finding *o = &s->findings[k++];
@@ -180,7 +241,7 @@ static int flatten_components(custody_scan *s, custody_error *err)
 {
     size_t total = 0;
     for (size_t i = 0; i < s->nfiles; i++) {
-        total += s->files[i].nc;
+        total += s->files[i]->nc;
     }
     free(s->components);
     free(s->component_file);
@@ -191,9 +252,9 @@ static int flatten_components(custody_scan *s, custody_error *err)
     }
     size_t k = 0;
     for (size_t i = 0; i < s->nfiles; i++) {
-        for (size_t j = 0; j < s->files[i].nc; j++) {
+        for (size_t j = 0; j < s->files[i]->nc; j++) {
             s->component_file[k] = i;
-            s->components[k++] = &s->files[i].c[j].pub;
+            s->components[k++] = &s->files[i]->c[j].pub;
         }
     }
     s->ncomponents = k;
@@ -214,15 +275,15 @@ size_t cu_project_file_count(const struct cu_project *p)
 
 const custody_file *cu_project_file(const struct cu_project *p, size_t i)
 {
-    return i < p->scan->nfiles ? &p->scan->files[i].pub : NULL;
+    return i < p->scan->nfiles ? &p->scan->files[i]->pub : NULL;
 }
 
 const char *cu_project_open_path(const struct cu_project *p, size_t i)
 {
-    if (i >= p->scan->nfiles || p->scan->files[i].mem != NULL) {
+    if (i >= p->scan->nfiles || p->scan->files[i]->mem != NULL) {
         return NULL;
     }
-    return p->scan->files[i].open_path;
+    return p->scan->files[i]->open_path;
 }
 
 size_t cu_project_component_count(const struct cu_project *p)
@@ -259,7 +320,7 @@ void cu_project_emit(struct cu_project *p,
     if (file >= p->scan->nfiles) {
         return;
     }
-    struct cu_file_rec *rec = &p->scan->files[file];
+    struct cu_file_rec *rec = p->scan->files[file];
     va_list ap;
     va_start(ap, fmt);
     char *msg = cu_vasprintf(fmt, ap);
@@ -284,7 +345,7 @@ static int run_project_passes(custody_scan *s, custody_error *err)
         }
     }
     for (size_t i = 0; i < s->nfiles; i++) {
-        cu_file_rec_finish(&s->files[i]);
+        cu_file_rec_finish(s->files[i]);
     }
     return 0;
 }
@@ -309,14 +370,25 @@ int custody_scan_run(custody_scan *s, custody_error *err)
         return cu_err_inval(err, "scan already ran");
     }
     s->ran = true;
-    for (size_t i = 0; i < s->npaths; i++) {
-        int rc = cu_walk(s->paths[i], on_walk, s);
-        if (rc < 0) {
-            return cu_err_nomem(err);
-        }
+    unsigned threads = s->opts.threads != 0 ? s->opts.threads : cu_pool_cpus();
+    s->tids = threads > 1 ? cu_calloc(threads - 1, sizeof(*s->tids)) : NULL;
+    s->maxworkers = s->tids != NULL ? threads - 1 : 0;
+    int rc = 0;
+    for (size_t i = 0; i < s->npaths && rc >= 0; i++) {
+        rc = cu_walk(s->paths[i], on_walk, s);
     }
-    if (s->nfiles > 0) {
-        (void)cu_pool_run(s->opts.threads, s->nfiles, scan_one, s);
+    (void)pthread_mutex_lock(&s->lock);
+    s->walked = true;
+    (void)pthread_cond_broadcast(&s->more);
+    (void)pthread_mutex_unlock(&s->lock);
+    (void)scan_worker(s);
+    for (unsigned t = 0; t < s->nworkers; t++) {
+        (void)pthread_join(s->tids[t], NULL);
+    }
+    free(s->tids);
+    s->tids = NULL;
+    if (rc < 0) {
+        return cu_err_nomem(err);
     }
     return finish_run(s, err);
 }
@@ -324,7 +396,7 @@ int custody_scan_run(custody_scan *s, custody_error *err)
 int custody_scan_buffer(
     custody_scan *s, const char *name, const uint8_t *data, size_t len, custody_error *err)
 {
-    struct cu_file_rec *r = add_rec(s);
+    struct cu_file_rec *r = new_rec();
     if (r == NULL) {
         return cu_err_nomem(err);
     }
@@ -334,9 +406,14 @@ int custody_scan_buffer(
     r->mem = data != NULL ? data : (const uint8_t *)"";
     r->mem_len = len;
     if (r->path == NULL || r->open_path == NULL) {
+        cu_file_rec_clear(r);
+        free(r);
         return cu_err_nomem(err);
     }
-    scan_one(s, s->nfiles - 1);
+    if (publish_rec(s, r) != 0) {
+        return cu_err_nomem(err);
+    }
+    scan_rec(s, r);
     return finish_run(s, err);
 }
 
@@ -357,7 +434,7 @@ size_t custody_scan_file_count(const custody_scan *s)
 
 const custody_file *custody_scan_file(const custody_scan *s, size_t i)
 {
-    return i < s->nfiles ? &s->files[i].pub : NULL;
+    return i < s->nfiles ? &s->files[i]->pub : NULL;
 }
 
 size_t custody_scan_component_count(const custody_scan *s)
@@ -384,7 +461,7 @@ custody_severity custody_scan_max_severity(const custody_scan *s)
 int custody_scan_had_errors(const custody_scan *s)
 {
     for (size_t i = 0; i < s->nfiles; i++) {
-        if (s->files[i].pub.status == CUSTODY_FILE_ERROR) {
+        if (s->files[i]->pub.status == CUSTODY_FILE_ERROR) {
             return 1;
         }
     }
@@ -395,8 +472,8 @@ void custody_scan_totals(const custody_scan *s, uint64_t *bytes_read, uint64_t *
 {
     uint64_t r = 0, t = 0;
     for (size_t i = 0; i < s->nfiles; i++) {
-        r += s->files[i].pub.bytes_read;
-        t += s->files[i].pub.size;
+        r += s->files[i]->pub.bytes_read;
+        t += s->files[i]->pub.size;
     }
     *bytes_read = r;
     *bytes_total = t;

@@ -14,6 +14,7 @@
 #include "core/rd.h"
 #include "core/source.h"
 #include "core/util.h"
+#include "custody/custody.h"
 
 static void u32le_truncated_fails_without_moving(void **state)
 {
@@ -219,11 +220,57 @@ static void crc32_matches_zlib(void **state)
     free(b);
 }
 
+static custody_scan *scan_tree(const char *dir, unsigned threads)
+{
+    custody_scan_options o;
+    memset(&o, 0, sizeof(o));
+    o.threads = threads;
+    custody_scan *s = NULL;
+    custody_error err;
+    assert_int_equal(custody_scan_new(&s, &o, &err), 0);
+    assert_int_equal(custody_scan_add_path(s, dir, &err), 0);
+    assert_int_equal(custody_scan_run(s, &err), 0);
+    return s;
+}
+
+/* Workers scan while the walk still appends records: with many threads the files, their
+ * order and every finding are what one thread gives. */
+static void threaded_scan_matches_one_thread(void **state)
+{
+    (void)state;
+    const char *dir = CUSTODY_FIXTURES "/malicious";
+    custody_scan *one = scan_tree(dir, 1);
+    for (unsigned threads = 2; threads <= 16; threads *= 2) {
+        custody_scan *many = scan_tree(dir, threads);
+        assert_true(custody_scan_file_count(one) > 100);
+        assert_int_equal(custody_scan_file_count(many), custody_scan_file_count(one));
+        for (size_t i = 0; i < custody_scan_file_count(one); i++) {
+            const custody_file *a = custody_scan_file(one, i), *b = custody_scan_file(many, i);
+            assert_string_equal(a->path, b->path);
+            assert_int_equal(a->status, b->status);
+            assert_int_equal(a->bytes_read, b->bytes_read);
+        }
+        assert_true(custody_scan_finding_count(one) > 100);
+        assert_int_equal(custody_scan_finding_count(many), custody_scan_finding_count(one));
+        for (size_t i = 0; i < custody_scan_finding_count(one); i++) {
+            const custody_finding *a = custody_scan_finding(one, i);
+            const custody_finding *b = custody_scan_finding(many, i);
+            assert_string_equal(a->rule_id, b->rule_id);
+            assert_string_equal(a->path, b->path);
+            assert_int_equal(a->offset, b->offset);
+            assert_string_equal(a->message, b->message);
+        }
+        custody_scan_free(many);
+    }
+    custody_scan_free(one);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(u32le_truncated_fails_without_moving),
         cmocka_unit_test(crc32_matches_zlib),
+        cmocka_unit_test(threaded_scan_matches_one_thread),
         cmocka_unit_test(parse_u64_rejects_overflow_and_moves_only_on_success),
         cmocka_unit_test(range_outside_parent_is_malformed),
         cmocka_unit_test(decoded_source_reads_forward_restarts_backward),
