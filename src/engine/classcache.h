@@ -24,7 +24,7 @@ struct cu_classcache_slot {
 };
 
 struct cu_classcache {
-    pthread_mutex_t lock; /* taken by inserts only */
+    pthread_mutex_t lock;             /* taken by inserts only */
     struct cu_classcache_slot *slots; /* NULL when the cache could not be allocated */
     size_t used;
 };
