@@ -644,6 +644,8 @@ static const custody_pickle_policy_entry policy[] = {
     S("torch.nn.parameter", "Parameter"),
     S("torch.nn.parameter", "Buffer"),
     S("torch.nn.modules.*", "<Class>"),
+    /* PyTorch <= 0.4 whole-module pickles: each module's _backend, called with no argument. */
+    S("torch.nn.backends.thnn", "_get_thnn_function_backend"),
     /* Quantized and older-path module classes in whole-model pickles. */
     S("torch.ao.nn.*", "<Class>"),
     S("torch.nn.quantized.*", "<Class>"),
@@ -731,6 +733,10 @@ static const custody_pickle_policy_entry policy[] = {
     S("numpy", "timedelta64"),
     S("numpy", "void"),
     S("numpy.random._pickle", "__randomstate_ctor"),
+    S("numpy.random", "__RandomState_ctor"), /* numpy < 1.17 */
+    /* Cython's pickle helper: cls.__new__ of its own type only, then __setstate__. */
+    S("numpy.random.bit_generator", "__pyx_unpickle_SeedSequence"),
+    S("numpy.random.bit_generator", "SeedSequence"),
     S("numpy.random._pickle", "__generator_ctor"),
     S("numpy.random._pickle", "__bit_generator_ctor"),
     S("numpy.random.mtrand", "RandomState"),
@@ -758,6 +764,9 @@ static const custody_pickle_policy_entry policy[] = {
     S("pandas._libs.tslibs.period", "Period"),
     S("pandas._libs.interval", "Interval"),
     S("pandas._libs.arrays", "NDArrayBacked"),
+    S("pandas._libs.arrays", "__pyx_unpickle_NDArrayBacked"), /* pandas >= 1.3 arrays */
+    S("pandas._libs.tslib", "Timestamp"),                     /* pandas 0.20-0.22 */
+    S("pandas.tslib", "Timestamp"),                           /* pandas < 0.20 */
     /* scikit-learn estimator and helper classes */
     S("sklearn.*", "<Class>"),
     /* Pure numeric functions stored as estimator parameters (strategy=numpy.mean,

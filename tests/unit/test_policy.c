@@ -287,6 +287,13 @@ static void python2_and_moved_spellings_map(void **state)
     expect_class("sklearn.externals.joblib", "load", CUSTODY_PICKLE_DANGEROUS);
     expect_class("pandas.indexes.base", "_new_Index", CUSTODY_PICKLE_SAFE);
     expect_class("pandas.core.indexes.numeric", "Int64Index", CUSTODY_PICKLE_SAFE);
+    /* names that old library versions wrote */
+    expect_class("numpy.random", "__RandomState_ctor", CUSTODY_PICKLE_SAFE);
+    expect_class("numpy.random.bit_generator", "__pyx_unpickle_SeedSequence", CUSTODY_PICKLE_SAFE);
+    expect_class("pandas._libs.arrays", "__pyx_unpickle_NDArrayBacked", CUSTODY_PICKLE_SAFE);
+    expect_class("pandas._libs.tslib", "Timestamp", CUSTODY_PICKLE_SAFE);
+    expect_class("pandas.tslib", "Timestamp", CUSTODY_PICKLE_SAFE);
+    expect_class("torch.nn.backends.thnn", "_get_thnn_function_backend", CUSTODY_PICKLE_SAFE);
 
     char m[64], n[64];
     assert_true(cu_pickle_canonical("__builtin__", "file", m, sizeof(m), n, sizeof(n)));
