@@ -12,6 +12,7 @@
 #include "core/util.h"
 #include "engine/classcache.h"
 #include "engine/scanfile.h"
+#include "formats/pickle.h"
 #include "formats/zip.h"
 #include "rules/catalogue.h"
 #include "core/banned.h"
@@ -529,6 +530,9 @@ static int dispatch(struct cu_ctx *ctx, struct cu_source *src, const char *forma
     }
     if (a == NULL && cu_zip_tail_sniff(src, &ctx->err)) {
         a = &cu_analyzer_zip; /* a zip behind a prefix (self-extracting style): zipfile opens it */
+    }
+    if (a == NULL && format == NULL && cu_pickle_deep_sniff(ctx, src, head, got)) {
+        a = &cu_analyzer_pickle; /* protocol 0/1 whose first value outruns the head */
     }
     if (a == NULL) {
         if (got == 0) {

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/limits.h"
 #include "core/rd.h"
@@ -869,6 +870,8 @@ static bool imp_is(const struct pv_imp *g, const char *cmod, const char *name)
 /* ------------------------------------------------------------------------------------------ */
 /* calls */
 
+static int vm_codecs_encode(struct vm *vm, const struct cu_pv *text, const struct cu_pv *enc);
+
 static void report_dyn(
     struct vm *vm, uint64_t off, const char *rule, int sev, const struct cu_pv *v, const char *what)
 {
@@ -1069,6 +1072,12 @@ static int vm_call(struct vm *vm,
         }
         report_dyn(vm, off, "pickle/dynamic-import", CU_SEV_DEFAULT, out,
                    "imports a module whose name is computed at load time");
+    }
+    if (how == CALL_REDUCE && imp_is(g, "_codecs", "encode")) {
+        int rc = vm_codecs_encode(vm, cu_pv_item(args, 0), cu_pv_item(args, 1));
+        if (rc < 0) {
+            return rc;
+        }
     }
     /* numpy < 1.20 pickled ufuncs as _ufunc_reconstruct(module, name), which is
      * getattr(__import__(module), name): resolve it as that import, so 'os', 'system' is
@@ -1433,6 +1442,116 @@ static int vm_encoded(struct vm *vm, const struct pv_blob *b, size_t kept)
     }
     free(dec);
     free(text);
+    return rc;
+}
+
+/* _codecs.encode(text, 'latin1') is how protocols 0-2 write a Python 3 bytes object, so a
+ * pickle or torch.save archive hidden in such a value is a nested payload like any bytes value
+ * (torch.storage._load_from_bytes, pickle.loads). The text is UTF-8 in the stream; latin-1
+ * maps each code point below 256 to one byte (a higher one makes encode() raise: no bytes),
+ * UTF-8 and ASCII keep the text's bytes. */
+static bool codecs_latin1(const uint8_t *e, size_t n)
+{
+    static const char *const names[] = { "latin1",     "latin-1",   "latin_1",
+                                         "iso-8859-1", "iso8859-1", "iso_8859_1",
+                                         "l1",         "latin",     "cp819" };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strlen(names[i]) == n && strncasecmp((const char *)e, names[i], n) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* latin-1 of UTF-8 t[0..n) into out (room for n bytes); returns the byte count, or 0 when a
+ * code point is U+0100 or above (encode() raises). A sequence cut at the end is dropped. */
+static size_t codecs_to_latin1(const uint8_t *t, size_t n, uint8_t *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = t[i];
+        if (c < 0x80) {
+            out[k++] = c;
+        } else if ((c == 0xc2 || c == 0xc3) && i + 1 < n && (t[i + 1] & 0xc0) == 0x80) {
+            out[k++] = (uint8_t)(((c & 0x1fu) << 6) | (t[i + 1] & 0x3fu));
+            i++;
+        } else if (i + 1 < n) {
+            return 0;
+        }
+    }
+    return k;
+}
+
+static int vm_codecs_encode(struct vm *vm, const struct cu_pv *text, const struct cu_pv *enc)
+{
+    if (vm->quiet || text == NULL || text->kind != CU_PV_STR || text->n < 2) {
+        return 0;
+    }
+    bool latin1 = true;
+    if (enc != NULL) {
+        if (enc->kind != CU_PV_STR || (enc->flags & PVF_CUT)) {
+            return 0;
+        }
+        const char *e = (const char *)enc->u.b->data;
+        latin1 = codecs_latin1(enc->u.b->data, enc->n);
+        if (!latin1 && !(enc->n == 5 && strncasecmp(e, "utf-8", 5) == 0) &&
+            !(enc->n == 4 && strncasecmp(e, "utf8", 4) == 0) &&
+            !(enc->n == 5 && strncasecmp(e, "ascii", 5) == 0)) {
+            return 0;
+        }
+    }
+    /* Screened on the kept prefix: most such values are array data. */
+    const struct pv_blob *b = text->u.b;
+    uint8_t head[CU_LIMIT_SNIFF];
+    size_t hl = text->n < sizeof(head) ? text->n : sizeof(head);
+    size_t hn = latin1 ? codecs_to_latin1(b->data, hl, head) : hl;
+    if (!latin1) {
+        memcpy(head, b->data, hl);
+    }
+    bool zip = hn >= 4 && memcmp(head, "PK\x03\x04", 4) == 0;
+    if (hn < 2 || !(zip || cu_pickle_sniff(head, hn))) {
+        return 0;
+    }
+    size_t len = text->n;
+    uint8_t *whole = NULL;
+    const uint8_t *t = b->data;
+    /* A cut value is re-read when the stream holds its UTF-8 as is (not protocol 0's
+     * escaped text, whose kept prefix is all there is). */
+    if ((text->flags & PVF_CUT) && b->off != UINT64_MAX && b->full <= ENC_MAX) {
+        whole = cu_malloc((size_t)b->full);
+        if (whole == NULL) {
+            return VM_NOMEM(vm->err);
+        }
+        int rc = cu_source_read_exact(vm->src, b->off, whole, (size_t)b->full, vm->err);
+        if (rc < 0) {
+            free(whole);
+            if (rc == CUSTODY_ENOMEM || rc == CUSTODY_EIO) {
+                return rc;
+            }
+            cu_err_clear(vm->err);
+            return 0;
+        }
+        t = whole;
+        len = (size_t)b->full;
+    }
+    uint8_t *dec = cu_malloc(len);
+    if (dec == NULL) {
+        free(whole);
+        return VM_NOMEM(vm->err);
+    }
+    size_t k = len;
+    if (latin1) {
+        k = codecs_to_latin1(t, len, dec);
+    } else {
+        memcpy(dec, t, len);
+    }
+    int rc = 0;
+    if (k >= 2) {
+        rc = vm_nested(vm, b->off != UINT64_MAX ? b->off : CU_NO_OFFSET, k, dec, zip,
+                       latin1 ? "latin-1" : "utf-8");
+    }
+    free(dec);
+    free(whole);
     return rc;
 }
 
@@ -2865,16 +2984,12 @@ static bool sn_line_ok(uint8_t arg, const uint8_t *p, size_t n)
         }
         return true;
     case SA_LINE_STRING:
-        if (n < 2 || (p[0] != '\'' && p[0] != '"') || p[n - 1] != p[0]) {
-            return false;
-        }
-        for (size_t i = 0; i < n; i++) {
-            if (p[i] < 0x20 || p[i] == 0x7f) {
-                return false;
-            }
-        }
-        return true;
+        /* The loader escape-decodes whatever lies between the quotes, raw control bytes too. */
+        return n >= 2 && (p[0] == '\'' || p[0] == '"') && p[n - 1] == p[0];
     case SA_LINE_UNICODE:
+        /* raw-unicode-escape: protocol 0 writes every character but \0 \n \r \x1a and the
+         * backslash as it is (latin-1 bytes, control characters), and any byte decodes. */
+        return true;
     case SA_LINE_ASCII:
         for (size_t i = 0; i < n; i++) {
             if ((p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7f ||
@@ -2902,8 +3017,24 @@ static bool sn_line_ok(uint8_t arg, const uint8_t *p, size_t n)
 
 /* Tokenises [p+i, end) as opcodes while simulating stack depth. Returns the number of clean
  * opcodes before the end of the head, STOP (*stop set) or a definite error (*bad set). */
-static long sn_tok(const uint8_t *p, size_t len, size_t i, bool *stop)
+/* What sn_tok saw besides the count: where STOP ended, and whether any opcode named or ran
+ * something (an import, a call, a BUILD, a persistent id or an extension code). */
+struct sn_seen {
+    size_t end;
+    bool acts;
+};
+
+static bool sn_acts(uint8_t op)
 {
+    return op == OP_GLOBAL || op == OP_INST || op == OP_STACK_GLOBAL || op == OP_REDUCE ||
+           op == OP_BUILD || op == OP_OBJ || op == OP_NEWOBJ || op == OP_NEWOBJ_EX ||
+           op == OP_EXT1 || op == OP_EXT2 || op == OP_EXT4 || op == OP_PERSID || op == OP_BINPERSID;
+}
+
+static long sn_tok_seen(const uint8_t *p, size_t len, size_t i, bool *stop, struct sn_seen *seen)
+{
+    seen->end = 0;
+    seen->acts = false;
     size_t depth = 0;
     size_t marks[32];
     size_t nmarks = 0;
@@ -2916,6 +3047,7 @@ static long sn_tok(const uint8_t *p, size_t len, size_t i, bool *stop)
         if (!o.valid) {
             return -(ops + 1);
         }
+        seen->acts = seen->acts || sn_acts(op);
         size_t need = 0;
         switch (o.arg) {
         case SA_FIX1:
@@ -2995,6 +3127,7 @@ static long sn_tok(const uint8_t *p, size_t len, size_t i, bool *stop)
                 return -(ops + 1);
             }
             *stop = true;
+            seen->end = i;
             return ops + 1;
         case SS_POP:
             if (depth > 0) {
@@ -3040,6 +3173,12 @@ static long sn_tok(const uint8_t *p, size_t len, size_t i, bool *stop)
     return ops;
 }
 
+static long sn_tok(const uint8_t *p, size_t len, size_t i, bool *stop)
+{
+    struct sn_seen seen;
+    return sn_tok_seen(p, len, i, stop, &seen);
+}
+
 static long sn_run(const uint8_t *p, size_t len, size_t i, bool *stop, bool *bad)
 {
     long ops = sn_tok(p, len, i, stop);
@@ -3063,8 +3202,70 @@ bool cu_pickle_sniff(const uint8_t *head, size_t len)
         return ops >= 3 || (stop && ops >= 1);
     }
     /* Protocol 0/1 has no magic: several opcodes must tokenise and keep the stack sound. */
-    long ops = sn_run(head, len, 0, &stop, &bad);
+    struct sn_seen seen;
+    long ops = sn_tok_seen(head, len, 0, &stop, &seen);
+    if (ops < 0) {
+        ops = -ops - 1;
+        stop = false;
+    }
+    if (stop && ops <= 3 && !seen.acts && seen.end < len &&
+        !cu_pickle_sniff(head + seen.end, len - seen.end)) {
+        /* Two or three inert opcodes, STOP, then something else: text that happens to parse
+         * ("GIT v1.5.2 Release Notes" is BINFLOAT, DUP, STOP). It could only ever load a
+         * number or a string, and what follows is not a pickle either. */
+        return false;
+    }
     return (stop && ops >= 2) || ops >= 6;
+}
+
+/* Protocols 0 and 1 have no magic, and their first value may be longer than the head: a
+ * 100 KB string, then the payload. Python loads that; the head alone cannot tell it from text.
+ * The head is undecided when it tokenises cleanly, ends inside an argument, and more of the
+ * source follows; then one quiet pass of the VM decides (it skips long arguments and reads a
+ * long line to its end): a pickle that runs cleanly to its STOP is one, and so is one that
+ * breaks only after it imported something. */
+static bool sniff_undecided(const uint8_t *head, size_t len, uint64_t size)
+{
+    if (len < CU_LIMIT_SNIFF || (size != CU_SIZE_UNKNOWN && size <= len)) {
+        return false; /* all of it was seen: the head decided */
+    }
+    bool stop = false;
+    size_t i = len >= 2 && head[0] == OP_PROTO && head[1] <= 5 ? 2 : 0;
+    long ops = sn_tok(head, len, i, &stop);
+    return ops >= 0 && !stop && ops < 6;
+}
+
+bool cu_pickle_deep_sniff(struct cu_ctx *ctx,
+                          struct cu_source *src,
+                          const uint8_t *head,
+                          size_t len)
+{
+    if (!sniff_undecided(head, len, src->size)) {
+        return false;
+    }
+    custody_error *err = cu_ctx_err(ctx);
+    struct cu_stream st;
+    if (cu_stream_init(&st, src, 0, CU_LIMIT_STREAM_BUF, err) < 0) {
+        cu_err_clear(err);
+        return false;
+    }
+    struct vm *vm = cu_malloc(sizeof(*vm));
+    bool yes = false;
+    if (vm != NULL) {
+        vm_init(vm, ctx, &st, &default_opts, true);
+        int rc = stack_grow(vm);
+        if (rc == 0) {
+            rc = vm_run(vm);
+        }
+        /* Clean to STOP; or damaged after it imported something, which a loader has
+         * already run by then (the full pass reports both). */
+        yes = rc == 0 || (rc == CUSTODY_EMALFORMED && vm->nimp > 0 && vm->ops >= 3);
+        vm_free(vm);
+        free(vm);
+    }
+    cu_stream_free(&st);
+    cu_err_clear(err);
+    return yes;
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -84,6 +84,13 @@ int cu_pickle_scan_stream(struct cu_ctx *ctx,
 /* True when the first bytes look like the start of a pickle (protocol 2+ header, or a
  * protocol 0/1 opcode sequence that tokenises cleanly). */
 bool cu_pickle_sniff(const uint8_t *head, size_t len);
+/* For content no analyzer claimed: true when the head (its first bytes) starts a protocol 0/1
+ * pickle whose first arguments run past it, and the whole first pickle parses cleanly to its
+ * STOP (one quiet VM pass, reporting nothing). */
+bool cu_pickle_deep_sniff(struct cu_ctx *ctx,
+                          struct cu_source *src,
+                          const uint8_t *head,
+                          size_t len);
 
 extern const struct cu_analyzer cu_analyzer_pickle;
 

@@ -946,6 +946,9 @@ static void sniff_rejects_text(void **state)
         V("hello\n"),
         V("cat\ndog\nbird\n"),
         V("1.0\n2.0\n3.0\n"),
+        /* text that parses: BINFLOAT, DUP, STOP, then prose (git's release notes) */
+        V("GIT v1.5.2.1 Release Notes\n==========================\n\nFixes since v1.5.2\n"),
+        V("Go 1.2.3 notes.\nMore text follows here.\n"),
     };
     for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
         if (cu_pickle_sniff((const uint8_t *)no[i].p, no[i].n)) {
@@ -957,12 +960,59 @@ static void sniff_rejects_text(void **state)
     assert_int_equal(custody_scan_finding_count(s), 0);
     assert_null(custody_scan_file(s, 0)->format);
     custody_scan_free(s);
+    s = SCAN_AS("1.5.2.1.txt", "GIT v1.5.2.1 Release Notes\n=====\n\nFixes since v1.5.2\n");
+    assert_int_equal(custody_scan_finding_count(s), 0);
+    custody_scan_free(s);
+    /* a long first line of text is read once and is still text */
+    char text[3000];
+    memset(text, 'x', sizeof(text));
+    memcpy(text, "Very long first line", 20);
+    text[sizeof(text) - 2] = '\n';
+    text[sizeof(text) - 1] = 'y';
+    s = tu_scan_buffer("notes.txt", (const uint8_t *)text, sizeof(text));
+    assert_int_equal(custody_scan_finding_count(s), 0);
+    assert_null(custody_scan_file(s, 0)->format);
+    custody_scan_free(s);
+}
+
+/* Protocol 0/1 pickles have no magic; one whose first value outruns the sniffer's window is
+ * still found by content, whatever its name. */
+static void long_first_value_is_still_a_pickle(void **state)
+{
+    (void)state;
+    size_t n = 5000;
+    uint8_t *b = malloc(n + 64);
+    assert_non_null(b);
+    b[0] = 'X';
+    b[1] = (uint8_t)(n & 0xff);
+    b[2] = (uint8_t)(n >> 8);
+    b[3] = 0;
+    b[4] = 0;
+    memset(b + 5, 'A', n);
+    static const char tail[] = "0cos\nsystem\n(S'id'\ntR.";
+    memcpy(b + 5 + n, tail, sizeof(tail) - 1);
+    size_t len = 5 + n + sizeof(tail) - 1;
+    custody_scan *s = tu_scan_buffer("notes.txt", b, len);
+    assert_int_equal(tu_count(s, "pickle/dangerous-call", CUSTODY_SEV_CRITICAL), 1);
+    assert_string_equal(custody_scan_file(s, 0)->format, "pickle");
+    custody_scan_free(s);
+    /* cut before its import: nothing a loader would run, no claim */
+    s = tu_scan_buffer("notes.txt", b, 5 + n + 4);
+    assert_null(custody_scan_file(s, 0)->format);
+    custody_scan_free(s);
+    /* cut after the call, before STOP: the loader has run it; reported with the damage */
+    s = tu_scan_buffer("notes.txt", b, len - 1);
+    assert_int_equal(tu_count(s, "pickle/dangerous-call", CUSTODY_SEV_CRITICAL), 1);
+    assert_true(tu_count(s, "pickle/malformed", CUSTODY_SEV_MEDIUM) >= 1);
+    custody_scan_free(s);
+    free(b);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(global_reduce_protocol0),
+        cmocka_unit_test(long_first_value_is_still_a_pickle),
         cmocka_unit_test(inst_and_obj),
         cmocka_unit_test(newobj_and_newobj_ex),
         cmocka_unit_test(stack_global),
