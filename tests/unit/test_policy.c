@@ -287,6 +287,14 @@ static void python2_and_moved_spellings_map(void **state)
     expect_class("sklearn.externals.joblib", "load", CUSTODY_PICKLE_DANGEROUS);
     expect_class("pandas.indexes.base", "_new_Index", CUSTODY_PICKLE_SAFE);
     expect_class("pandas.core.indexes.numeric", "Int64Index", CUSTODY_PICKLE_SAFE);
+    /* other object-building deserialisers */
+    expect_class("yaml", "unsafe_load", CUSTODY_PICKLE_DANGEROUS);
+    expect_class("yaml", "load", CUSTODY_PICKLE_DANGEROUS);
+    expect_class("yaml.constructor", "UnsafeConstructor", CUSTODY_PICKLE_DANGEROUS);
+    expect_class("jsonpickle", "decode", CUSTODY_PICKLE_DANGEROUS);
+    expect_class("IPython", "embed", CUSTODY_PICKLE_DANGEROUS);
+    assert_int_not_equal(custody_pickle_classify("yaml", "safe_load", NULL),
+                         CUSTODY_PICKLE_DANGEROUS);
     /* names that old library versions wrote */
     expect_class("numpy.random", "__RandomState_ctor", CUSTODY_PICKLE_SAFE);
     expect_class("numpy.random.bit_generator", "__pyx_unpickle_SeedSequence", CUSTODY_PICKLE_SAFE);
