@@ -861,5 +861,7 @@ static int script_analyze(struct cu_ctx *ctx, struct cu_source *src)
     return 0;
 }
 
-const struct cu_analyzer cu_analyzer_skill_script = { "skill-script", script_ext, script_sniff,
+/* No extension list: the analyzer claims files by where they are (a skill folder), so a
+ * name is no disguise: a skill's LICENSE.txt or notes.md is not a script named .txt. */
+const struct cu_analyzer cu_analyzer_skill_script = { "skill-script", NULL, script_sniff,
                                                       script_analyze };
