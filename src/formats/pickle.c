@@ -1389,6 +1389,28 @@ static size_t enc_decode(const uint8_t *t, size_t n, bool hex, uint8_t *out, siz
     return k;
 }
 
+/* Re-reads the whole of a value the VM kept only a prefix of (b->full bytes from the source).
+ * 1: *out holds it (the caller frees); 0: it cannot be read (damage past the prefix, reported
+ * where the VM met it; nothing more to analyse here); < 0: ENOMEM or EIO. */
+static int blob_reread(struct vm *vm, const struct pv_blob *b, uint8_t **out)
+{
+    *out = cu_malloc((size_t)b->full);
+    if (*out == NULL) {
+        return VM_NOMEM(vm->err);
+    }
+    int rc = cu_source_read_exact(vm->src, b->off, *out, (size_t)b->full, vm->err);
+    if (rc < 0) {
+        free(*out);
+        *out = NULL;
+        if (rc == CUSTODY_ENOMEM || rc == CUSTODY_EIO) {
+            return rc;
+        }
+        cu_err_clear(vm->err);
+        return 0;
+    }
+    return 1;
+}
+
 static int vm_encoded(struct vm *vm, const struct pv_blob *b, size_t kept)
 {
     if (vm->quiet || b->full < ENC_MIN || b->full > ENC_MAX || kept < ENC_MIN) {
@@ -1414,18 +1436,9 @@ static int vm_encoded(struct vm *vm, const struct pv_blob *b, size_t kept)
     uint8_t *text = NULL;
     const uint8_t *all = t;
     if (full > kept) {
-        text = cu_malloc(full);
-        if (text == NULL) {
-            return VM_NOMEM(vm->err);
-        }
-        int rc = cu_source_read_exact(vm->src, b->off, text, full, vm->err);
-        if (rc < 0) {
-            free(text);
-            if (rc == CUSTODY_ENOMEM || rc == CUSTODY_EIO) {
-                return rc;
-            }
-            cu_err_clear(vm->err);
-            return 0;
+        int rc = blob_reread(vm, b, &text);
+        if (rc <= 0) {
+            return rc;
         }
         all = text;
     }
@@ -1518,18 +1531,9 @@ static int vm_codecs_encode(struct vm *vm, const struct cu_pv *text, const struc
     /* A cut value is re-read when the stream holds its UTF-8 as is (not protocol 0's
      * escaped text, whose kept prefix is all there is). */
     if ((text->flags & PVF_CUT) && b->off != UINT64_MAX && b->full <= ENC_MAX) {
-        whole = cu_malloc((size_t)b->full);
-        if (whole == NULL) {
-            return VM_NOMEM(vm->err);
-        }
-        int rc = cu_source_read_exact(vm->src, b->off, whole, (size_t)b->full, vm->err);
-        if (rc < 0) {
-            free(whole);
-            if (rc == CUSTODY_ENOMEM || rc == CUSTODY_EIO) {
-                return rc;
-            }
-            cu_err_clear(vm->err);
-            return 0;
+        int rc = blob_reread(vm, b, &whole);
+        if (rc <= 0) {
+            return rc;
         }
         t = whole;
         len = (size_t)b->full;
