@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 BUILD_DEPS := build-essential cmake pkg-config libssl-dev zlib1g-dev libarchive-dev \
               liblzma-dev libbz2-dev liblz4-dev libjansson-dev libyaml-dev libsqlite3-dev \
-              libzstd-dev libacl1-dev
+              libzstd-dev libacl1-dev nettle-dev
 # node/npm from elsewhere (e.g. NodeSource, whose nodejs bundles npm and conflicts with Debian's
 # npm package) are used as they are.
 TEST_DEPS  := libcmocka-dev $(if $(shell command -v node),,nodejs) $(if $(shell command -v npm),,npm)
