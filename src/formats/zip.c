@@ -670,6 +670,13 @@ static uint64_t descriptor_check(struct zip *z, struct zent *e, bool zip64)
     return need;
 }
 
+/* Where a finding about an entry points: its local header, when that lies in the archive
+ * (a central directory can name any offset). */
+static uint64_t ent_off(const struct zip *z, const struct zent *e)
+{
+    return e->lho < z->size ? e->lho : CU_NO_OFFSET;
+}
+
 static void local_check(struct zip *z, struct zent *e)
 {
     struct lhdr h;
@@ -677,37 +684,37 @@ static void local_check(struct zip *z, struct zent *e)
     int rc = e->lho == UINT64_MAX ? CUSTODY_EMALFORMED : local_read(z, e->lho, &h);
     if (rc < 0) {
         bool past = e->lho >= z->size;
-        cu_emit(z->ctx, z->src, e->lho == UINT64_MAX ? CU_NO_OFFSET : e->lho,
-                past ? "zip/truncated" : "zip/malformed", CU_SEV_DEFAULT, e->name, "entry '%s': %s",
-                e->name, past ? "local header past the end of the file" : err->msg);
+        cu_emit(z->ctx, z->src, ent_off(z, e), past ? "zip/truncated" : "zip/malformed",
+                CU_SEV_DEFAULT, e->name, "entry '%s': %s", e->name,
+                past ? "local header past the end of the file" : err->msg);
         cu_err_clear(err);
         return;
     }
     bool odd = false;
     char *lname = name_display(h.name, h.name_len, &odd);
     if (lname != NULL && strcmp(lname, e->name) != 0) {
-        cu_emit(z->ctx, z->src, e->lho, "zip/header-mismatch", CU_SEV_DEFAULT, lname,
+        cu_emit(z->ctx, z->src, ent_off(z, e), "zip/header-mismatch", CU_SEV_DEFAULT, lname,
                 "local header names '%s' but the central directory says '%s' (Python's "
                 "zipfile refuses it, miniz does not compare)",
                 lname, e->name);
     }
     free(lname);
     if (h.method != e->method || h.flags != e->flags) {
-        cu_emit(z->ctx, z->src, e->lho, "zip/header-mismatch", CU_SEV_DEFAULT, e->name,
+        cu_emit(z->ctx, z->src, ent_off(z, e), "zip/header-mismatch", CU_SEV_DEFAULT, e->name,
                 "local header of '%s' disagrees with the central directory (method %u/%u, "
                 "flags %04x/%04x)",
                 e->name, h.method, e->method, h.flags, e->flags);
     }
     bool desc = (e->flags & FLAG_DESCRIPTOR) != 0;
     if (!desc && (h.crc != e->crc || h.csize != e->csize || h.usize != e->usize)) {
-        cu_emit(z->ctx, z->src, e->lho, "zip/header-mismatch", CU_SEV_DEFAULT, e->name,
+        cu_emit(z->ctx, z->src, ent_off(z, e), "zip/header-mismatch", CU_SEV_DEFAULT, e->name,
                 "local header of '%s' disagrees with the central directory (crc %08x/%08x, "
                 "compressed %llu/%llu, size %llu/%llu)",
                 e->name, h.crc, e->crc, (unsigned long long)h.csize, (unsigned long long)e->csize,
                 (unsigned long long)h.usize, (unsigned long long)e->usize);
     }
     if (h.extra_bad) {
-        cu_emit(z->ctx, z->src, e->lho, "zip/bad-extra-field", CU_SEV_DEFAULT, e->name,
+        cu_emit(z->ctx, z->src, ent_off(z, e), "zip/bad-extra-field", CU_SEV_DEFAULT, e->name,
                 "local header of '%s': %s", e->name, h.extra_why);
     }
     e->data_off = h.data_off;
@@ -974,7 +981,8 @@ static int layout_check(struct zip *z, size_t n)
             if (prev != NULL) {
                 prev->overlaps = true;
             }
-            cu_emit(z->ctx, z->src, e->lho, "zip/overlapping-entries", CU_SEV_DEFAULT, e->name,
+            cu_emit(z->ctx, z->src, ent_off(z, e), "zip/overlapping-entries", CU_SEV_DEFAULT,
+                    e->name,
                     "entries '%s' and '%s' overlap (one local header or data region serves "
                     "twice: a zip-bomb and differential technique)",
                     prev != NULL ? prev->name : "?", e->name);
@@ -1043,11 +1051,12 @@ static int names_check(struct zip *z)
     for (size_t i = 0; i < z->n; i++) {
         struct zent *e = &z->e[i];
         if (name_traverses(e->name)) {
-            cu_emit(z->ctx, z->src, e->lho, "zip/path-traversal", CU_SEV_DEFAULT, e->name,
+            cu_emit(z->ctx, z->src, ent_off(z, e), "zip/path-traversal", CU_SEV_DEFAULT, e->name,
                     "member '%s' is absolute or climbs out of the extraction directory", e->name);
         }
         if (i > 0 && strcmp(v[i]->name, v[i - 1]->name) == 0) {
-            cu_emit(z->ctx, z->src, v[i]->lho, "zip/duplicate-name", CU_SEV_DEFAULT, v[i]->name,
+            cu_emit(z->ctx, z->src, ent_off(z, v[i]), "zip/duplicate-name", CU_SEV_DEFAULT,
+                    v[i]->name,
                     "two entries are named '%s' (Python's zipfile opens the last, miniz and "
                     "other tools may open the first); both are analysed",
                     v[i]->name);
@@ -1349,31 +1358,31 @@ static int member_analyse(struct zip *z, struct zent *e, struct cu_torch *torch)
     }
     uint16_t odd = (uint16_t)(e->flags & ~FLAG_KNOWN);
     if (odd != 0) {
-        cu_emit(z->ctx, z->src, e->lho, "zip/flag-bits", CU_SEV_DEFAULT, e->name,
+        cu_emit(z->ctx, z->src, ent_off(z, e), "zip/flag-bits", CU_SEV_DEFAULT, e->name,
                 "entry '%s' sets general-purpose flag bits %04x (Python's zipfile and miniz "
                 "treat them differently)",
                 e->name, odd);
     }
     if ((e->flags & FLAG_ENCRYPTED) != 0) {
-        cu_emit(z->ctx, z->src, e->lho, "zip/encrypted", CU_SEV_DEFAULT, e->name,
+        cu_emit(z->ctx, z->src, ent_off(z, e), "zip/encrypted", CU_SEV_DEFAULT, e->name,
                 "entry '%s' is encrypted; its content was not analysed", e->name);
         goto out;
     }
     if (!method_known(e->method)) {
-        cu_emit(z->ctx, z->src, e->lho, "zip/unsupported-method", CU_SEV_DEFAULT, e->name,
+        cu_emit(z->ctx, z->src, ent_off(z, e), "zip/unsupported-method", CU_SEV_DEFAULT, e->name,
                 "entry '%s' uses compression method %u, which Custody cannot decode; its "
                 "content was not analysed",
                 e->name, e->method);
         goto out;
     }
     if (e->method == M_STORED && !e->size_unknown && e->csize != e->usize) {
-        cu_emit(z->ctx, z->src, e->lho, "zip/header-mismatch", CU_SEV_DEFAULT, e->name,
+        cu_emit(z->ctx, z->src, ent_off(z, e), "zip/header-mismatch", CU_SEV_DEFAULT, e->name,
                 "stored entry '%s' declares %llu bytes but holds %llu", e->name,
                 (unsigned long long)e->usize, (unsigned long long)e->csize);
     }
     if (e->method != M_STORED && e->usize != CU_SIZE_UNKNOWN && e->usize > RATIO_FLOOR &&
         e->usize / (e->csize > 0 ? e->csize : 1) > CU_LIMIT_EXPAND_RATIO) {
-        cu_emit(z->ctx, z->src, e->lho, "scan/limit-exceeded", CU_SEV_DEFAULT, e->name,
+        cu_emit(z->ctx, z->src, ent_off(z, e), "scan/limit-exceeded", CU_SEV_DEFAULT, e->name,
                 "entry '%s' declares %llu bytes from %llu compressed (more than %u:1: a "
                 "decompression bomb); decoding stops at the limit",
                 e->name, (unsigned long long)e->usize, (unsigned long long)e->csize,
@@ -1418,8 +1427,8 @@ out:
     free(loc);
     if (rc == CUSTODY_EMALFORMED || rc == CUSTODY_ELIMIT || rc == CUSTODY_EUNSUPPORTED) {
         /* A member that cannot even be opened is a finding, never the end of the archive. */
-        cu_emit(z->ctx, z->src, e->lho, "zip/malformed", CU_SEV_DEFAULT, e->name, "entry '%s': %s",
-                e->name, z->err->msg);
+        cu_emit(z->ctx, z->src, ent_off(z, e), "zip/malformed", CU_SEV_DEFAULT, e->name,
+                "entry '%s': %s", e->name, z->err->msg);
         cu_err_clear(z->err);
         rc = 0;
     }
