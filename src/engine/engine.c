@@ -13,6 +13,7 @@
 #include "engine/classcache.h"
 #include "engine/scanfile.h"
 #include "formats/pickle.h"
+#include "formats/torch.h"
 #include "formats/zip.h"
 #include "rules/catalogue.h"
 #include "core/banned.h"
@@ -531,8 +532,11 @@ static int dispatch(struct cu_ctx *ctx, struct cu_source *src, const char *forma
     if (a == NULL && cu_zip_tail_sniff(src, &ctx->err)) {
         a = &cu_analyzer_zip; /* a zip behind a prefix (self-extracting style): zipfile opens it */
     }
-    if (a == NULL && format == NULL && cu_pickle_deep_sniff(ctx, src, head, got)) {
-        a = &cu_analyzer_pickle; /* protocol 0/1 whose first value outruns the head */
+    /* A protocol 0/1 pickle whose first value outruns the head. Not a checkpoint's tensor
+     * bytes: torch never unpickles them, and a quiet pass could read far into them. */
+    if (a == NULL && format == NULL && cu_ctx_hint(ctx, CU_HINT_TORCH_STORAGE) != src &&
+        cu_pickle_deep_sniff(ctx, src, head, got)) {
+        a = &cu_analyzer_pickle;
     }
     if (a == NULL) {
         if (got == 0) {
