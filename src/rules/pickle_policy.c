@@ -323,6 +323,12 @@ static const custody_pickle_policy_entry policy[] = {
       "_make_function/_builtin_type/subimport rebuild arbitrary code; "
       "picklescan GHSA-9m3x-qqw2-h32h"),
     D("shelve", "*", "opens database files whose values are pickles"),
+    /* A pickle has no reason to reach a pickle scanner but to switch it off (fickling's
+     * always-on hook, picklescan/modelscan allowlists patched at load time). */
+    D("fickling", "*", "pickle scanner internals: a payload that disables the safety hooks"),
+    D("picklescan", "*", "pickle scanner internals: a payload that edits its allowlists"),
+    D("modelscan", "*", "model scanner internals: a payload that edits its settings"),
+    D("modelaudit", "*", "model scanner internals: a payload that edits its rules"),
     /* Other deserialisers that build arbitrary Python objects from their input. */
     D("yaml", "load", "PyYAML < 5.1 builds !!python/object tags (calls any callable)"),
     D("yaml", "load_all", "PyYAML < 5.1 builds !!python/object tags (calls any callable)"),

@@ -287,6 +287,9 @@ static void python2_and_moved_spellings_map(void **state)
     expect_class("sklearn.externals.joblib", "load", CUSTODY_PICKLE_DANGEROUS);
     expect_class("pandas.indexes.base", "_new_Index", CUSTODY_PICKLE_SAFE);
     expect_class("pandas.core.indexes.numeric", "Int64Index", CUSTODY_PICKLE_SAFE);
+    /* scanner tampering */
+    expect_class("fickling.hook", "deactivate_safe_ml_environment", CUSTODY_PICKLE_DANGEROUS);
+    expect_class("picklescan.scanner", "_safe_globals", CUSTODY_PICKLE_DANGEROUS);
     /* other object-building deserialisers */
     expect_class("yaml", "unsafe_load", CUSTODY_PICKLE_DANGEROUS);
     expect_class("yaml", "load", CUSTODY_PICKLE_DANGEROUS);
