@@ -16,6 +16,8 @@
 #include "engine/scanfile.h"
 #include "core/banned.h"
 
+#define WAKE_BATCH 8u /* records that wait before idle workers are woken */
+
 struct custody_scan {
     custody_scan_options opts;
     struct cu_scan_limits lim;
@@ -37,6 +39,7 @@ struct custody_scan {
     bool walked;          /* the walk has ended: nfiles is final */
     pthread_t *tids;      /* workers, started by the walk as records wait for them */
     unsigned maxworkers, nworkers;
+    unsigned waiting; /* workers blocked on `more` */
     size_t done;
     bool ran;
 };
@@ -133,7 +136,11 @@ static int publish_rec(custody_scan *s, struct cu_file_rec *r)
     bool ok = cu_grow((void **)&s->files, &s->capfiles, s->nfiles + 1, sizeof(*s->files));
     if (ok) {
         s->files[s->nfiles++] = r;
-        (void)pthread_cond_signal(&s->more);
+        /* Idle workers are woken a batch at a time: a futex wake per record made the walk
+         * the bottleneck once the workers outran it. The end of the walk wakes them all. */
+        if (s->waiting > 0 && s->nfiles - s->next >= WAKE_BATCH) {
+            (void)pthread_cond_broadcast(&s->more);
+        }
     }
     /* One more worker when more records wait than workers run, the main thread counted: a
      * scan of one file starts no thread, a scan of a tree soon has them all. */
@@ -195,7 +202,9 @@ static void *scan_worker(void *ud)
     for (;;) {
         (void)pthread_mutex_lock(&s->lock);
         while (s->next >= s->nfiles && !s->walked) {
+            s->waiting++;
             (void)pthread_cond_wait(&s->more, &s->lock);
+            s->waiting--;
         }
         struct cu_file_rec *r = s->next < s->nfiles ? s->files[s->next++] : NULL;
         (void)pthread_mutex_unlock(&s->lock);
