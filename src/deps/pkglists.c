@@ -216,7 +216,9 @@ bool cu_worm_indicator(const char *kind, const char *value, const char **what)
     }
     pthread_once(&ind_once, load_indicators);
     for (size_t i = 0; i < nindicators; i++) {
-        if (strcmp(indicators[i].kind, kind) == 0 && strcmp(indicators[i].value, value) == 0) {
+        /* asked once per file: the first bytes screen out nearly every entry */
+        if (indicators[i].value[0] == value[0] && indicators[i].kind[0] == kind[0] &&
+            strcmp(indicators[i].kind, kind) == 0 && strcmp(indicators[i].value, value) == 0) {
             *what = indicators[i].what;
             return true;
         }
