@@ -1500,7 +1500,7 @@ static int vm_codecs_encode(struct vm *vm, const struct cu_pv *text, const struc
     if (vm->quiet || text == NULL || text->kind != CU_PV_STR || text->n < 2) {
         return 0;
     }
-    bool latin1 = true;
+    bool latin1 = false; /* encode(text) with no encoding is UTF-8 */
     if (enc != NULL) {
         if (enc->kind != CU_PV_STR || (enc->flags & PVF_CUT)) {
             return 0;
