@@ -695,9 +695,7 @@ uint64_t cu_compress_ratio_base(const struct cu_ctx *ctx)
     return b != NULL ? *b : 0;
 }
 
-/* The inner name: the outer name without its compression suffix (model.pkl.gz -> model.pkl,
- * x.tgz -> x.tar), so name hints keep working. */
-static char *cz_inner_name(const char *name)
+char *cu_compress_inner_name(const char *name)
 {
     static const char *const sfx[][2] = {
         { ".tgz", ".tar" }, { ".taz", ".tar" }, { ".tbz2", ".tar" }, { ".tbz", ".tar" },
@@ -719,7 +717,7 @@ static int cz_analyze(struct cu_ctx *ctx, struct cu_source *src, int kind)
 {
     custody_error *err = cu_ctx_err(ctx);
     struct cu_source *inner = NULL;
-    char *name = cz_inner_name(src->name);
+    char *name = cu_compress_inner_name(src->name);
     char *loc = name != NULL ? cu_source_member_loc(src, name) : NULL;
     int rc = 0;
     if (name == NULL || loc == NULL) {
@@ -797,7 +795,8 @@ static bool cz_sniff_kind(const struct cu_sniff *in, int kind)
     const struct cu_analyzer cu_analyzer_##id = { #id, cz_ext_##id, cz_sniff_##id, cz_analyze_##id }
 
 CZ_ANALYZER(gzip, CU_COMPRESS_GZIP, ".gz", ".tgz", ".gzip", ".taz");
-CZ_ANALYZER(zlib, CU_COMPRESS_ZLIB, ".z", ".zz", ".zlib");
+/* joblib 0.10 wrote its zlib streams as .gz */
+CZ_ANALYZER(zlib, CU_COMPRESS_ZLIB, ".z", ".zz", ".zlib", ".gz");
 CZ_ANALYZER(bzip2, CU_COMPRESS_BZ2, ".bz2", ".bz", ".tbz2", ".tbz");
 CZ_ANALYZER(xz, CU_COMPRESS_XZ, ".xz", ".txz");
 CZ_ANALYZER(lzma, CU_COMPRESS_LZMA_ALONE, ".lzma", ".tlz");

@@ -85,4 +85,9 @@ extern const struct cu_analyzer cu_analyzer_lz4;
 extern const struct cu_analyzer cu_analyzer_xz;
 extern const struct cu_analyzer cu_analyzer_lzma;
 
+/* The inner name of a compressed file: the outer name without its compression suffix
+ * (model.pkl.gz -> model.pkl, x.tgz -> x.tar), so name hints keep working; a copy of the name
+ * when it has none. The caller frees; NULL when out of memory. */
+char *cu_compress_inner_name(const char *name);
+
 #endif

@@ -385,8 +385,15 @@ static int zf_analyze(struct cu_ctx *ctx, struct cu_source *src)
     if (loc == NULL) {
         return cu_err_nomem(err);
     }
-    /* keep the name: a .pkl whose content nothing recognises stays a finding */
-    rc = cu_compress_source_ex(&dec, src, start, size - start, &copts, loc, src->name, err);
+    /* the name without a compression suffix: a .pkl whose content nothing recognises stays a
+     * finding, and a .gz (how joblib < 0.10 named ZF files) says nothing about the pickle */
+    char *inner = cu_compress_inner_name(src->name);
+    if (inner == NULL) {
+        free(loc);
+        return cu_err_nomem(err);
+    }
+    rc = cu_compress_source_ex(&dec, src, start, size - start, &copts, loc, inner, err);
+    free(inner);
     free(loc);
     if (rc < 0) {
         return rc;
@@ -434,7 +441,8 @@ out:
 }
 
 /* Old joblib wrote ZF containers as the main file and as "<name>_01.npy.z" side files. */
-static const char *const zf_extensions[] = { ".z", ".pkl", ".pickle", ".joblib", NULL };
+/* joblib < 0.10 named its ZF files .gz */
+static const char *const zf_extensions[] = { ".z", ".gz", ".pkl", ".pickle", ".joblib", NULL };
 
 const struct cu_analyzer cu_analyzer_joblib_zf = { "joblib-zf", zf_extensions, zf_sniff,
                                                    zf_analyze };

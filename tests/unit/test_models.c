@@ -312,6 +312,21 @@ static void test_zf_scan(void **state)
     assert_int_equal(tu_count(s, NULL, CUSTODY_SEV_LOW), 0);
     custody_scan_free(s);
 
+    /* joblib < 0.10 named ZF files .gz and 0.10 its zlib streams too: no mismatch, inside or
+     * out (a benign pickle: an empty dict) */
+    static const uint8_t dict_pickle[] = { 0x80, 0x02, '}', 'q', 0x00, '.' };
+    n = mk_zf(buf, sizeof(buf), dict_pickle, sizeof(dict_pickle), sizeof(dict_pickle), true);
+    s = tu_scan_buffer("joblib_0.9.2_compressed_pickle_py27_np16.gz", buf, n);
+    assert_string_equal(custody_scan_file(s, 0)->format, "joblib-zf");
+    assert_int_equal(tu_count(s, NULL, CUSTODY_SEV_LOW), 0);
+    custody_scan_free(s);
+    uLongf zl = (uLongf)sizeof(buf);
+    assert_int_equal(compress(buf, &zl, dict_pickle, (uLong)sizeof(dict_pickle)), Z_OK);
+    s = tu_scan_buffer("joblib_0.10.0_compressed_pickle_py35_np19.gz", buf, (size_t)zl);
+    assert_string_equal(custody_scan_file(s, 0)->format, "zlib");
+    assert_int_equal(tu_count(s, NULL, CUSTODY_SEV_LOW), 0);
+    custody_scan_free(s);
+
     /* declared length disagrees */
     n = mk_zf(buf, sizeof(buf), raw, sizeof(raw), sizeof(raw) + 1, false);
     s = tu_scan_buffer("x.z", buf, n);
