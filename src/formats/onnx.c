@@ -869,3 +869,134 @@ out:
 
 static const char *const onnx_ext[] = { ".onnx", ".pb", NULL }; /* old ONNX files are .pb too */
 const struct cu_analyzer cu_analyzer_onnx = { "onnx", onnx_ext, onnx_sniff, onnx_analyze };
+
+/* ---- a lone TensorProto (onnx.save_tensor / numpy_helper.from_array, the model zoo's
+ * test_data_set_N/input_0.pb): data, never code. Recognised so that such a .pb is not an
+ * "unrecognised model"; every field is checked to the end of the file. ---- */
+
+enum { TP_DIMS = 1, TP_TYPE = 2, TP_EXTERNAL = 13, TP_LOCATION = 14 };
+
+/* onnx.proto TensorProto: field -> wire types it may carry (packed repeated scalars as LEN). */
+static bool tensor_field_ok(uint32_t no, unsigned wt, uint64_t v)
+{
+    switch (no) {
+    case 1:  /* dims */
+    case 5:  /* int32_data */
+    case 7:  /* int64_data */
+    case 11: /* uint64_data */
+        return wt == CU_PW_VARINT || wt == CU_PW_LEN;
+    case TP_TYPE:
+        return wt == CU_PW_VARINT && v >= 1 && v <= 64;
+    case 4: /* float_data */
+        return wt == CU_PW_I32 || wt == CU_PW_LEN;
+    case 10: /* double_data */
+        return wt == CU_PW_I64 || wt == CU_PW_LEN;
+    case TP_LOCATION:
+        return wt == CU_PW_VARINT && v <= 1;
+    case 3:  /* segment */
+    case 6:  /* string_data */
+    case 8:  /* name */
+    case 9:  /* raw_data */
+    case 12: /* doc_string */
+    case TP_EXTERNAL:
+    case 16: /* metadata_props */
+        return wt == CU_PW_LEN;
+    default:
+        return false;
+    }
+}
+
+/* Writers serialise fields in number order, so a tensor starts with dims or data_type, and
+ * data_type (after a few dims) lies in the head. */
+static bool tensor_sniff(const struct cu_sniff *in)
+{
+    const uint8_t *p = in->head;
+    size_t len = in->len, i = 0;
+    unsigned fields = 0;
+    bool dtype = false;
+    uint32_t last = 0;
+    while (i < len) {
+        uint64_t tag, v = 0;
+        size_t u;
+        if (!cu_pw_mem_varint(p + i, len - i, &u, &tag) || tag > UINT32_MAX) {
+            return false;
+        }
+        i += u;
+        uint32_t no = (uint32_t)(tag >> 3);
+        unsigned wt = (unsigned)(tag & 7u);
+        if ((fields == 0 && no != TP_DIMS && no != TP_TYPE) || no < last) {
+            return false;
+        }
+        last = no;
+        size_t skip = 0;
+        if (wt == CU_PW_VARINT || wt == CU_PW_LEN) {
+            if (!cu_pw_mem_varint(p + i, len - i, &u, &v)) {
+                return false;
+            }
+            i += u;
+            if (wt == CU_PW_LEN) {
+                skip = v > len - i ? len - i : (size_t)v;
+            }
+        } else if (wt == CU_PW_I32 || wt == CU_PW_I64) {
+            skip = wt == CU_PW_I32 ? 4 : 8;
+            skip = skip > len - i ? len - i : skip;
+        }
+        if (!tensor_field_ok(no, wt, v)) {
+            return false;
+        }
+        dtype = dtype || no == TP_TYPE;
+        fields++;
+        i += skip;
+    }
+    return dtype && fields >= 2;
+}
+
+static int tensor_analyze(struct cu_ctx *ctx, struct cu_source *src)
+{
+    custody_error *err = cu_ctx_err(ctx);
+    uint64_t size;
+    int rc = cu_source_size(src, &size, err);
+    if (rc < 0) {
+        return rc;
+    }
+    struct cu_stream st;
+    if ((rc = cu_stream_init(&st, src, 0, 16u << 10, err)) < 0) {
+        return rc;
+    }
+    struct cu_pw pw;
+    cu_pw_init(&pw, &st, 0, size);
+    struct cu_pw_field f;
+    uint64_t dims = 0, type = 0, raw = 0;
+    bool external = false;
+    while ((rc = cu_pw_next(&pw, &f)) == 1) {
+        if (!tensor_field_ok(f.no, f.wt, f.v)) {
+            rc = cu_err_malformed(err, src->loc, f.off,
+                                  "TensorProto field %u with wire type %u is not ONNX's", f.no,
+                                  f.wt);
+            break;
+        }
+        if (f.no == TP_DIMS) {
+            dims++;
+        } else if (f.no == TP_TYPE) {
+            type = f.v;
+        } else if (f.no == 9) {
+            raw += f.v;
+        } else if (f.no == TP_EXTERNAL || (f.no == TP_LOCATION && f.v == 1)) {
+            external = true;
+        }
+    }
+    cu_stream_free(&st);
+    if (rc < 0) {
+        return rc;
+    }
+    cu_emit(ctx, src, CU_NO_OFFSET, "onnx/summary", CU_SEV_DEFAULT, NULL,
+            "ONNX TensorProto (data, no graph): data type %llu, %llu dimension(s), %llu raw "
+            "byte(s)%s",
+            (unsigned long long)type, (unsigned long long)dims, (unsigned long long)raw,
+            external ? "; declares external data, which onnx loads only when asked" : "");
+    return 0;
+}
+
+static const char *const tensor_ext[] = { ".pb", NULL };
+const struct cu_analyzer cu_analyzer_onnx_tensor = { "onnx-tensor", tensor_ext, tensor_sniff,
+                                                     tensor_analyze };

@@ -241,6 +241,39 @@ static void test_pw_packed(void **state)
 
 /* ---- ONNX ---- */
 
+/* A lone TensorProto is claimed only when it looks like one, and checked to its end. */
+static void test_onnx_tensor_edges(void **state)
+{
+    (void)state;
+    /* dims 2, 3; data_type 11; raw_data 600 bytes (past the sniffed head); then field 8
+     * (name) as a varint: claimed, and the walk to the end finds the damage */
+    uint8_t t[700] = { 0x08, 0x02, 0x08, 0x03, 0x10, 0x0b, 0x4a, 0xd8, 0x04 };
+    size_t n = 9 + 600;
+    t[n++] = 0x40; /* field 8, wire type 0: not ONNX's */
+    t[n++] = 0x01;
+    custody_scan *s = tu_scan_buffer("input_0.pb", t, n);
+    const char *fmt = custody_scan_file(s, 0)->format;
+    assert_non_null(fmt);
+    assert_string_equal(fmt, "onnx-tensor");
+    assert_int_equal(tu_count(s, NULL, CUSTODY_SEV_MEDIUM), 1);
+    custody_scan_free(s);
+    /* the same damage inside the head: not claimed, an unrecognised .pb (medium either way) */
+    s = tu_scan_buffer("input_0.pb", t, 9);
+    assert_int_equal(tu_count(s, NULL, CUSTODY_SEV_MEDIUM), 1);
+    custody_scan_free(s);
+    /* without data_type it is not a tensor: an unrecognised .pb */
+    static const uint8_t nodt[] = { 0x08, 0x02, 0x08, 0x03, 0x4a, 0x02, 0x00, 0x00 };
+    s = tu_scan_buffer("input_0.pb", nodt, sizeof(nodt));
+    assert_null(custody_scan_file(s, 0)->format);
+    assert_int_equal(tu_count(s, "file/unrecognised-model", CUSTODY_SEV_MEDIUM), 1);
+    custody_scan_free(s);
+    /* fields out of order (raw_data before dims) is no writer's output */
+    static const uint8_t order[] = { 0x10, 0x0b, 0x4a, 0x00, 0x08, 0x02 };
+    s = tu_scan_buffer("input_0.pb", order, sizeof(order));
+    assert_null(custody_scan_file(s, 0)->format);
+    custody_scan_free(s);
+}
+
 static void test_onnx_benign(void **state)
 {
     (void)state;
@@ -248,6 +281,10 @@ static void test_onnx_benign(void **state)
     /* the If branches' nodes are counted: 5 in the main graph, one per branch */
     expect_clean("onnx/if_subgraph.onnx", "onnx/summary", "7 nodes");
     expect_clean("onnx/external", "onnx/summary", "3 externally stored tensors");
+    /* lone TensorProto files (numpy_helper.from_array): data, no "unrecognised model" */
+    expect_clean("onnx/tensor/input_0.pb", "onnx/summary", "data type 1, 4 dimension(s), 192");
+    expect_clean("onnx/tensor/labels.pb", "onnx/summary", "data type 7, 1 dimension(s), 80");
+    expect_clean("onnx/tensor/scalar.pb", "onnx/summary", "data type 11, 0 dimension(s), 8");
     /* a custom-domain node that a model-local function defines needs no library */
     custody_scan *s = tu_scan_fixture("onnx/function.onnx");
     assert_int_equal(tu_count(s, NULL, CUSTODY_SEV_LOW), 0);
@@ -484,6 +521,7 @@ int main(void)
         cmocka_unit_test(test_pw_nesting),
         cmocka_unit_test(test_pw_packed),
         cmocka_unit_test(test_onnx_benign),
+        cmocka_unit_test(test_onnx_tensor_edges),
         cmocka_unit_test(test_onnx_external_traversal),
         cmocka_unit_test(test_onnx_external_symlink),
         cmocka_unit_test(test_onnx_huge_sparse),
