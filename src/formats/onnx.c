@@ -954,13 +954,10 @@ static bool tensor_sniff(const struct cu_sniff *in)
 static int tensor_analyze(struct cu_ctx *ctx, struct cu_source *src)
 {
     custody_error *err = cu_ctx_err(ctx);
-    uint64_t size;
-    int rc = cu_source_size(src, &size, err);
-    if (rc < 0) {
-        return rc;
-    }
+    uint64_t size = 0;
     struct cu_stream st;
-    if ((rc = cu_stream_init(&st, src, 0, 16u << 10, err)) < 0) {
+    int rc = cu_source_size(src, &size, err);
+    if (rc < 0 || (rc = cu_stream_init(&st, src, 0, 16u << 10, err)) < 0) {
         return rc;
     }
     struct cu_pw pw;
