@@ -2,6 +2,7 @@
 #include "formats/jsonfile.h"
 
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "formats/keras.h"
@@ -63,7 +64,29 @@ static int json_analyze(struct cu_ctx *ctx, struct cu_source *src)
     size_t skip = size >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
     json_error_t jerr;
     json_t *doc = json_loadb(buf + skip, size - skip, JSON_REJECT_DUPLICATES, &jerr);
+    /* "\u0000" is valid JSON (iconv-lite's code-page tables are full of it) but jansson
+     * refuses it by default. Data files may hold it; a config a handler reads may not: our
+     * C-string view of such a value would stop where the program's does not. */
+    bool nul = false;
+    if (doc == NULL && strstr(jerr.text, "JSON_ALLOW_NUL") != NULL) {
+        json_error_t j2;
+        doc = json_loadb(buf + skip, size - skip, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &j2);
+        nul = doc != NULL;
+    }
     free(buf);
+    if (nul) {
+        for (size_t i = 0; i < cu_json_handlers_len && rc == 0; i++) {
+            const struct cu_json_handler *h = cu_json_handlers[i];
+            if (h != NULL && h->match(doc, src->name)) {
+                rc = cu_err_malformed(err, src->loc, (uint64_t)jerr.position + skip,
+                                      "a string holds \\u0000 (line %d): the program reads "
+                                      "past it, this analysis would not",
+                                      jerr.line);
+            }
+        }
+        json_decref(doc);
+        return rc;
+    }
     if (doc == NULL) {
         /* Not JSON after all is not a finding unless it claimed to be a model config. */
         if (cu_name_is_model(src->name) || cu_has_suffix(src->name, ".json")) {

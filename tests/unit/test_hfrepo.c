@@ -195,6 +195,23 @@ static void test_selection(void **state)
     custody_scan_free(s);
 }
 
+/* "\u0000" is valid JSON: a data file holding it (iconv-lite's code-page tables) is no
+ * finding; a config a handler reads (here a transformers config.json) stays malformed, since
+ * a C-string view of such a value stops where the program's does not. */
+static void test_json_nul(void **state)
+{
+    (void)state;
+    static const char data[] = "{\"a\": \"\\u0000\\u0001\", \"b\": [1, 2]}";
+    custody_scan *s = tu_scan_buffer("cp949.json", (const uint8_t *)data, sizeof(data) - 1);
+    assert_int_equal(custody_scan_finding_count(s), 0);
+    custody_scan_free(s);
+    static const char cfg[] =
+        "{\"architectures\": [\"BertModel\"], \"model_type\": \"bert\", \"x\": \"a\\u0000b\"}";
+    s = tu_scan_buffer("config.json", (const uint8_t *)cfg, sizeof(cfg) - 1);
+    assert_int_equal(tu_count(s, "json/malformed", CUSTODY_SEV_MEDIUM), 1);
+    custody_scan_free(s);
+}
+
 static void test_malformed(void **state)
 {
     (void)state;
@@ -281,11 +298,12 @@ static void test_repo_remote_code(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_process_exec),    cmocka_unit_test(test_exec_eval),
-        cmocka_unit_test(test_decode_and_exec), cmocka_unit_test(test_other_rules),
-        cmocka_unit_test(test_tokenizer_edges), cmocka_unit_test(test_selection),
-        cmocka_unit_test(test_malformed),       cmocka_unit_test(test_auto_map),
-        cmocka_unit_test(test_repo_benign),     cmocka_unit_test(test_repo_remote_code),
+        cmocka_unit_test(test_process_exec),     cmocka_unit_test(test_exec_eval),
+        cmocka_unit_test(test_decode_and_exec),  cmocka_unit_test(test_other_rules),
+        cmocka_unit_test(test_tokenizer_edges),  cmocka_unit_test(test_selection),
+        cmocka_unit_test(test_malformed),        cmocka_unit_test(test_json_nul),
+        cmocka_unit_test(test_auto_map),         cmocka_unit_test(test_repo_benign),
+        cmocka_unit_test(test_repo_remote_code),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
