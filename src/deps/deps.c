@@ -152,8 +152,10 @@ static int deps_analyze(struct cu_ctx *ctx, struct cu_source *src)
     cu_fact(ctx, "deps.packages", "%zu", df.npkgs);
     const char *disk = cu_ctx_disk_path(ctx, src);
     if (strcmp(df.format, "package-json") == 0 && in_node_modules(disk ? disk : src->loc)) {
-        /* an installed package: the package itself is the component, its manifest's
-         * dependency ranges are not */
+        /* An installed package: the package itself is the component and what the data checks
+         * judge (an installed flatmap-stream@0.1.1 is found without a lockfile); its manifest's
+         * ranges were resolved long ago and its devDependencies were never installed, so
+         * "debug ^4.1.1 admits 4.4.2" or a dev tool's look-alike name would be noise. */
         if (df.project_name) {
             struct cu_pkg self = { .eco = CU_ECO_NPM,
                                    .name = df.project_name,
@@ -166,13 +168,19 @@ static int deps_analyze(struct cu_ctx *ctx, struct cu_source *src)
                                        strcmp(sn, "install") == 0 || strcmp(sn, "postinstall") == 0;
             }
             emit_pkg(ctx, src, &self);
+            struct cu_depfile installed = df;
+            struct cu_pkg judged = self;
+            judged.source = CU_DEP_UNKNOWN; /* from a registry, as far as anyone knows */
+            installed.pkgs = &judged;
+            installed.npkgs = 1;
+            cu_deps_check_data(ctx, src, &installed);
         }
     } else {
         for (size_t i = 0; i < df.npkgs; i++) {
             emit_pkg(ctx, src, &df.pkgs[i]);
         }
+        cu_deps_check_data(ctx, src, &df);
     }
-    cu_deps_check_data(ctx, src, &df);
     cu_deps_check_struct(ctx, src, &df);
     cu_depfile_clear(&df);
     return 0;
