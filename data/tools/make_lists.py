@@ -52,37 +52,35 @@ CHALK_DEBUG = {
 # Well-documented npm compromises that none of the feeds above carries (they predate the
 # OpenSSF dataset or were filed only as GitHub advisories). Curated from the public advisories
 # and incident write-ups named in the id; versions are the published malicious ones only.
-HISTORIC_NPM = [
-    ("event-stream", "3.3.6", "GHSA-mh6f-8j2x-4483", "2018-11-26"),
-    ("flatmap-stream", "*", "GHSA-mh6f-8j2x-4483", "2018-11-26"),
-    ("eslint-scope", "3.7.2", "community:eslint-scope-hijack-2018-07-12", "2018-07-12"),
-    ("eslint-config-eslint", "5.0.2", "community:eslint-scope-hijack-2018-07-12", "2018-07-12"),
-    ("ua-parser-js", "0.7.29,0.8.0,1.0.0", "GHSA-pjwm-rvh2-c87w", "2021-10-22"),
-    ("coa", "2.0.3,2.0.4,2.1.1,2.1.3,3.0.1,3.1.3", "GHSA-73qr-pfmq-6rp8", "2021-11-04"),
-    ("rc", "1.2.9,1.3.9,2.3.9", "GHSA-g2q5-5433-rhrf", "2021-11-04"),
-    ("node-ipc", "10.1.1,10.1.2", "CVE-2022-23812", "2022-03-15"),
-    ("peacenotwar", "*", "community:node-ipc-protestware-2022-03", "2022-03-15"),
-    ("colors", "1.4.1,1.4.2,1.4.44-liberty-2", "community:colors-faker-sabotage-2022-01-08",
-     "2022-01-08"),
-    ("faker", "6.6.6", "community:colors-faker-sabotage-2022-01-08", "2022-01-08"),
-    ("@rspack/core", "1.1.7", "community:rspack-cryptominer-2024-12-19", "2024-12-19"),
-    ("@rspack/cli", "1.1.7", "community:rspack-cryptominer-2024-12-19", "2024-12-19"),
-    ("eslint-config-prettier", "8.10.1,9.1.1,10.1.6,10.1.7", "CVE-2025-54313", "2025-07-18"),
-    ("eslint-plugin-prettier", "4.2.2,4.2.3", "CVE-2025-54313", "2025-07-18"),
-    ("synckit", "0.11.9", "CVE-2025-54313", "2025-07-18"),
-    ("@pkgr/core", "0.2.8", "CVE-2025-54313", "2025-07-18"),
-    ("napi-postinstall", "0.3.1", "CVE-2025-54313", "2025-07-18"),
-    ("is", "3.3.1,5.0.0", "community:is-hijack-2025-07-19", "2025-07-19"),
-    ("nx", "20.9.0,20.10.0,20.11.0,20.12.0,21.5.0,21.6.0,21.7.0,21.8.0", "GHSA-cxm3-wv7p-598c",
-     "2025-08-26"),
-    ("@nx/devkit", "20.9.0,21.5.0", "GHSA-cxm3-wv7p-598c", "2025-08-26"),
-    ("@nx/js", "20.9.0,21.5.0", "GHSA-cxm3-wv7p-598c", "2025-08-26"),
-    ("@nx/workspace", "20.9.0,21.5.0", "GHSA-cxm3-wv7p-598c", "2025-08-26"),
-    ("@nx/node", "20.9.0,21.5.0", "GHSA-cxm3-wv7p-598c", "2025-08-26"),
-    ("@nx/eslint", "21.5.0", "GHSA-cxm3-wv7p-598c", "2025-08-26"),
-    ("@nx/key", "3.2.0", "GHSA-cxm3-wv7p-598c", "2025-08-26"),
-    ("@nx/enterprise-cloud", "3.2.0", "GHSA-cxm3-wv7p-598c", "2025-08-26"),
-]
+HISTORIC_NPM = [tuple(line.split()) for line in """
+event-stream 3.3.6 GHSA-mh6f-8j2x-4483 2018-11-26
+flatmap-stream * GHSA-mh6f-8j2x-4483 2018-11-26
+eslint-scope 3.7.2 community:eslint-scope-hijack-2018-07-12 2018-07-12
+eslint-config-eslint 5.0.2 community:eslint-scope-hijack-2018-07-12 2018-07-12
+ua-parser-js 0.7.29,0.8.0,1.0.0 GHSA-pjwm-rvh2-c87w 2021-10-22
+coa 2.0.3,2.0.4,2.1.1,2.1.3,3.0.1,3.1.3 GHSA-73qr-pfmq-6rp8 2021-11-04
+rc 1.2.9,1.3.9,2.3.9 GHSA-g2q5-5433-rhrf 2021-11-04
+node-ipc 10.1.1,10.1.2 CVE-2022-23812 2022-03-15
+peacenotwar * community:node-ipc-protestware-2022-03 2022-03-15
+colors 1.4.1,1.4.2,1.4.44-liberty-2 community:colors-faker-sabotage-2022-01-08 2022-01-08
+faker 6.6.6 community:colors-faker-sabotage-2022-01-08 2022-01-08
+@rspack/core 1.1.7 community:rspack-cryptominer-2024-12-19 2024-12-19
+@rspack/cli 1.1.7 community:rspack-cryptominer-2024-12-19 2024-12-19
+eslint-config-prettier 8.10.1,9.1.1,10.1.6,10.1.7 CVE-2025-54313 2025-07-18
+eslint-plugin-prettier 4.2.2,4.2.3 CVE-2025-54313 2025-07-18
+synckit 0.11.9 CVE-2025-54313 2025-07-18
+@pkgr/core 0.2.8 CVE-2025-54313 2025-07-18
+napi-postinstall 0.3.1 CVE-2025-54313 2025-07-18
+is 3.3.1,5.0.0 community:is-hijack-2025-07-19 2025-07-19
+nx 20.9.0,20.10.0,20.11.0,20.12.0,21.5.0,21.6.0,21.7.0,21.8.0 GHSA-cxm3-wv7p-598c 2025-08-26
+@nx/devkit 20.9.0,21.5.0 GHSA-cxm3-wv7p-598c 2025-08-26
+@nx/js 20.9.0,21.5.0 GHSA-cxm3-wv7p-598c 2025-08-26
+@nx/workspace 20.9.0,21.5.0 GHSA-cxm3-wv7p-598c 2025-08-26
+@nx/node 20.9.0,21.5.0 GHSA-cxm3-wv7p-598c 2025-08-26
+@nx/eslint 21.5.0 GHSA-cxm3-wv7p-598c 2025-08-26
+@nx/key 3.2.0 GHSA-cxm3-wv7p-598c 2025-08-26
+@nx/enterprise-cloud 3.2.0 GHSA-cxm3-wv7p-598c 2025-08-26
+""".strip().splitlines()]
 MONTHS = {m: i + 1 for i, m in enumerate(
     "JANUARY FEBRUARY MARCH APRIL MAY JUNE JULY AUGUST SEPTEMBER OCTOBER NOVEMBER DECEMBER"
     .split())}

@@ -298,12 +298,12 @@ static void test_repo_remote_code(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_process_exec),     cmocka_unit_test(test_exec_eval),
-        cmocka_unit_test(test_decode_and_exec),  cmocka_unit_test(test_other_rules),
-        cmocka_unit_test(test_tokenizer_edges),  cmocka_unit_test(test_selection),
-        cmocka_unit_test(test_malformed),        cmocka_unit_test(test_json_nul),
-        cmocka_unit_test(test_auto_map),         cmocka_unit_test(test_repo_benign),
-        cmocka_unit_test(test_repo_remote_code),
+        cmocka_unit_test(test_process_exec),    cmocka_unit_test(test_exec_eval),
+        cmocka_unit_test(test_decode_and_exec), cmocka_unit_test(test_other_rules),
+        cmocka_unit_test(test_tokenizer_edges), cmocka_unit_test(test_selection),
+        cmocka_unit_test(test_malformed),       cmocka_unit_test(test_auto_map),
+        cmocka_unit_test(test_repo_benign),     cmocka_unit_test(test_repo_remote_code),
+        cmocka_unit_test(test_json_nul),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
