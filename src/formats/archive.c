@@ -37,6 +37,7 @@ struct ar_shared {
     size_t index;    /* entry the shared handle is positioned at */
     bool claimed;    /* a member has started reading that entry's data */
     bool compressed; /* the format compresses member data (7z, rar) */
+    bool unix_ar;    /* an ar archive (static libraries, .deb) */
     uint64_t ratio_base;
 };
 
@@ -482,7 +483,16 @@ static int ar_entry(struct cu_ctx *ctx,
         goto out;
     }
 
-    const char *why = ar_traversal(name);
+    /* An ar archive's symbol table ("/", "/SYM64/", "__.SYMDEF...") and GNU long-name table
+     * ("//") are the format's own index, never extracted: not absolute paths. */
+    static const char *const ar_index[] = {
+        "/", "//", "/SYM64/", "__.SYMDEF", "__.SYMDEF SORTED", "__.SYMDEF_64", "ARFILENAMES/"
+    };
+    bool index_member = false;
+    for (size_t i = 0; sh->unix_ar && i < sizeof(ar_index) / sizeof(ar_index[0]); i++) {
+        index_member = index_member || strcmp(name, ar_index[i]) == 0;
+    }
+    const char *why = index_member ? NULL : ar_traversal(name);
     if (why != NULL) {
         cu_emit(ctx, anchor, CU_NO_OFFSET, "archive/path-traversal", CU_SEV_DEFAULT, name,
                 "member name %s: extracting it writes outside the target directory", why);
@@ -622,6 +632,7 @@ static int ar_analyze(struct cu_ctx *ctx, struct cu_source *src)
         int fmt = archive_format(sh.h.a) & ARCHIVE_FORMAT_BASE_MASK;
         sh.compressed =
             fmt == ARCHIVE_FORMAT_7ZIP || fmt == ARCHIVE_FORMAT_RAR || fmt == ARCHIVE_FORMAT_RAR_V5;
+        sh.unix_ar = fmt == ARCHIVE_FORMAT_AR;
         sh.index = index;
         sh.claimed = false;
         free(last_name);

@@ -393,6 +393,44 @@ static void decoder_delivers_bytes_before_the_error(void **state)
     free(g);
 }
 
+/* One ar member: 60-byte header (name/, mtime, uid, gid, mode, size, `\n) and even padding. */
+static size_t ar_add(uint8_t *out, size_t at, const char *name, const char *data)
+{
+    size_t n = strlen(data);
+    assert_true(n < 1000 && strlen(name) <= 16);
+    char hdr[96];
+    int hn = snprintf(hdr, sizeof(hdr), "%-16s%-12s%-6s%-6s%-8s%-10u`\n", name, "0", "0", "0",
+                      "644", (unsigned)n);
+    assert_int_equal(hn, 60);
+    memcpy(out + at, hdr, 60);
+    memcpy(out + at + 60, data, n);
+    at += 60 + n;
+    if (n % 2 != 0) {
+        out[at++] = '\n';
+    }
+    return at;
+}
+
+/* A GNU static library's symbol table ("/") and long-name table ("//") are the format's own
+ * index, not absolute paths; a real absolute member name still is one. */
+static void ar_index_members_are_not_paths(void **state)
+{
+    (void)state;
+    uint8_t a[1024];
+    memcpy(a, "!<arch>\n", 8);
+    size_t n = 8;
+    n = ar_add(a, n, "/", "\0\0\0\0");
+    n = ar_add(a, n, "//", "a_very_long_object_file_name.o/\n");
+    n = ar_add(a, n, "x.o/", "ELF-ish bytes");
+    custody_scan *s = tu_scan_buffer("libx.a", a, n);
+    assert_int_equal(tu_count(s, "archive/path-traversal", CUSTODY_SEV_INFO), 0);
+    custody_scan_free(s);
+    n = ar_add(a, n, "/etc/passwd/", "root");
+    s = tu_scan_buffer("libx.a", a, n);
+    assert_int_equal(tu_count(s, "archive/path-traversal", CUSTODY_SEV_HIGH), 1);
+    custody_scan_free(s);
+}
+
 static void empty_and_wrong_streams_are_errors(void **state)
 {
     (void)state;
@@ -443,6 +481,7 @@ int main(void)
         cmocka_unit_test(sniff_magic),
         cmocka_unit_test(decoder_delivers_bytes_before_the_error),
         cmocka_unit_test(empty_and_wrong_streams_are_errors),
+        cmocka_unit_test(ar_index_members_are_not_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
