@@ -19,7 +19,7 @@ extern const struct cu_analyzer cu_analyzer_gzip, cu_analyzer_bzip2, cu_analyzer
     cu_analyzer_lzma, cu_analyzer_zlib, cu_analyzer_lz4;
 /* onnx.c, savedmodel.c, tflite.c: protobuf / FlatBuffers graphs */
 extern const struct cu_analyzer cu_analyzer_onnx, cu_analyzer_savedmodel, cu_analyzer_tflite,
-    cu_analyzer_onnx_tensor;
+    cu_analyzer_onnx_tensor, cu_analyzer_sentencepiece;
 extern const struct cu_analyzer cu_analyzer_deps; /* deps/deps.c: manifests and lockfiles */
 /* src/agents/agentcfg.c: MCP/agent configs by name */
 extern const struct cu_analyzer cu_analyzer_agent;
@@ -56,6 +56,7 @@ const struct cu_analyzer *const cu_registry[] = {
     &cu_analyzer_onnx,         /* protobuf: ModelProto field walk from ir_version */
     &cu_analyzer_savedmodel,   /* protobuf: SavedModel / GraphDef / fingerprint field walk */
     &cu_analyzer_onnx_tensor,  /* protobuf: a lone TensorProto (dims, data_type first) */
+    &cu_analyzer_sentencepiece, /* protobuf: tokenizer.model, two pieces in the head */
     &cu_analyzer_zlib,         /* loosest magic of the streams */
     &cu_analyzer_deps,         /* lockfiles/manifests by file name: before generic JSON */
     &cu_analyzer_agent,        /* MCP/agent configs by name (JSONC, YAML): before json */

@@ -951,46 +951,40 @@ static bool tensor_sniff(const struct cu_sniff *in)
     return dtype && fields >= 2;
 }
 
+struct tensor_walk {
+    const struct cu_source *src;
+    custody_error *err;
+    uint64_t dims, type, raw;
+    bool external;
+};
+
+static int tensor_field(void *ud, const struct cu_pw_field *f)
+{
+    struct tensor_walk *t = ud;
+    if (!tensor_field_ok(f->no, f->wt, f->v)) {
+        return cu_err_malformed(t->err, t->src->loc, f->off,
+                                "TensorProto field %u with wire type %u is not ONNX's", f->no,
+                                f->wt);
+    }
+    t->dims += f->no == TP_DIMS;
+    t->type = f->no == TP_TYPE ? f->v : t->type;
+    t->raw += f->no == 9 ? f->v : 0;
+    t->external = t->external || f->no == TP_EXTERNAL || (f->no == TP_LOCATION && f->v == 1);
+    return 0;
+}
+
 static int tensor_analyze(struct cu_ctx *ctx, struct cu_source *src)
 {
-    custody_error *err = cu_ctx_err(ctx);
-    uint64_t size = 0;
-    struct cu_stream st;
-    int rc = cu_source_size(src, &size, err);
-    if (rc < 0 || (rc = cu_stream_init(&st, src, 0, 16u << 10, err)) < 0) {
-        return rc;
-    }
-    struct cu_pw pw;
-    cu_pw_init(&pw, &st, 0, size);
-    struct cu_pw_field f;
-    uint64_t dims = 0, type = 0, raw = 0;
-    bool external = false;
-    while ((rc = cu_pw_next(&pw, &f)) == 1) {
-        if (!tensor_field_ok(f.no, f.wt, f.v)) {
-            rc = cu_err_malformed(err, src->loc, f.off,
-                                  "TensorProto field %u with wire type %u is not ONNX's", f.no,
-                                  f.wt);
-            break;
-        }
-        if (f.no == TP_DIMS) {
-            dims++;
-        } else if (f.no == TP_TYPE) {
-            type = f.v;
-        } else if (f.no == 9) {
-            raw += f.v;
-        } else if (f.no == TP_EXTERNAL || (f.no == TP_LOCATION && f.v == 1)) {
-            external = true;
-        }
-    }
-    cu_stream_free(&st);
+    struct tensor_walk t = { src, cu_ctx_err(ctx), 0, 0, 0, false };
+    int rc = cu_pw_walk_source(src, t.err, tensor_field, &t);
     if (rc < 0) {
         return rc;
     }
     cu_emit(ctx, src, CU_NO_OFFSET, "onnx/summary", CU_SEV_DEFAULT, NULL,
             "ONNX TensorProto (data, no graph): data type %llu, %llu dimension(s), %llu raw "
             "byte(s)%s",
-            (unsigned long long)type, (unsigned long long)dims, (unsigned long long)raw,
-            external ? "; declares external data, which onnx loads only when asked" : "");
+            (unsigned long long)t.type, (unsigned long long)t.dims, (unsigned long long)t.raw,
+            t.external ? "; declares external data, which onnx loads only when asked" : "");
     return 0;
 }
 

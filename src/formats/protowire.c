@@ -280,3 +280,27 @@ bool cu_pw_head_ok(
     }
     return seen >= min_fields;
 }
+
+int cu_pw_walk_source(struct cu_source *src,
+                      custody_error *err,
+                      int (*field)(void *ud, const struct cu_pw_field *f),
+                      void *ud)
+{
+    uint64_t size = 0;
+    struct cu_stream st;
+    int rc = cu_source_size(src, &size, err);
+    if (rc < 0 || (rc = cu_stream_init(&st, src, 0, 16u << 10, err)) < 0) {
+        return rc;
+    }
+    struct cu_pw pw;
+    cu_pw_init(&pw, &st, 0, size);
+    struct cu_pw_field f;
+    while ((rc = cu_pw_next(&pw, &f)) == 1) {
+        rc = field(ud, &f);
+        if (rc < 0) {
+            break;
+        }
+    }
+    cu_stream_free(&st);
+    return rc < 0 ? rc : 0;
+}

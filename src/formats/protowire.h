@@ -68,4 +68,12 @@ bool cu_pw_head_ok(
 /* A varint from memory; false on a truncated or overlong one. */
 bool cu_pw_mem_varint(const uint8_t *p, size_t len, size_t *used, uint64_t *v);
 
+/* Walks the top-level fields of the message that is the whole of `src`, calling `field` for
+ * each; a negative return from `field` (an error record set) stops the walk and is returned.
+ * Returns 0 at the end of the message, or the first error (EMALFORMED with *err set, ...). */
+int cu_pw_walk_source(struct cu_source *src,
+                      custody_error *err,
+                      int (*field)(void *ud, const struct cu_pw_field *f),
+                      void *ud);
+
 #endif

@@ -34,6 +34,11 @@ static const custody_rule proto_rules[] = {
       "the model. Running it needs a custom operator library, which is native code loaded "
       "into the process: that library, not the model, decides what the operator does.",
       "Make sure the custom operator library comes from a trusted source." },
+    { "tokenizer/sentencepiece", "SentencePiece tokenizer model", CUSTODY_SEV_INFO,
+      "A SentencePiece model (tokenizer.model of Llama, T5, Mistral, Gemma ...): a protobuf of "
+      "vocabulary pieces and normalizer rules, data that no loader executes. Its piece count "
+      "is a fact for the bill of materials.",
+      "None needed." },
     { "onnx/summary", "ONNX model facts", CUSTODY_SEV_INFO,
       "IR version, producer, opsets, node, initializer and parameter counts, for the bill of "
       "materials.",

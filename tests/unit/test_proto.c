@@ -274,6 +274,29 @@ static void test_onnx_tensor_edges(void **state)
     custody_scan_free(s);
 }
 
+/* tokenizer.model: claimed only with two SentencePiece pieces in the head, walked to its end */
+static void test_sentencepiece(void **state)
+{
+    (void)state;
+    expect_clean("benign/tokenizer.model", "tokenizer/sentencepiece", "40 pieces");
+    size_t len = 0;
+    uint8_t *buf = read_fixture("benign/tokenizer.model", &len);
+    /* cut inside the pieces: claimed (the head still shows two), reported as damaged */
+    custody_scan *s = tu_scan_buffer("tokenizer.model", buf, len - 7);
+    assert_int_equal(tu_count(s, NULL, CUSTODY_SEV_MEDIUM), 1);
+    assert_int_equal(tu_count(s, "tokenizer/sentencepiece", CUSTODY_SEV_INFO), 0);
+    custody_scan_free(s);
+    /* one piece only, or text: not claimed; named like a model, so a medium finding */
+    s = tu_scan_buffer("tokenizer.model", buf, 12);
+    assert_null(custody_scan_file(s, 0)->format);
+    custody_scan_free(s);
+    static const char txt[] = "just some text, not a tokenizer\n";
+    s = tu_scan_buffer("tokenizer.model", (const uint8_t *)txt, sizeof(txt) - 1);
+    assert_int_equal(tu_count(s, "file/unrecognised-model", CUSTODY_SEV_MEDIUM), 1);
+    custody_scan_free(s);
+    free(buf);
+}
+
 static void test_onnx_benign(void **state)
 {
     (void)state;
@@ -522,6 +545,7 @@ int main(void)
         cmocka_unit_test(test_pw_packed),
         cmocka_unit_test(test_onnx_benign),
         cmocka_unit_test(test_onnx_tensor_edges),
+        cmocka_unit_test(test_sentencepiece),
         cmocka_unit_test(test_onnx_external_traversal),
         cmocka_unit_test(test_onnx_external_symlink),
         cmocka_unit_test(test_onnx_huge_sparse),
