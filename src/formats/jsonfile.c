@@ -74,19 +74,6 @@ static int json_analyze(struct cu_ctx *ctx, struct cu_source *src)
         nul = doc != NULL;
     }
     free(buf);
-    if (nul) {
-        for (size_t i = 0; i < cu_json_handlers_len && rc == 0; i++) {
-            const struct cu_json_handler *h = cu_json_handlers[i];
-            if (h != NULL && h->match(doc, src->name)) {
-                rc = cu_err_malformed(err, src->loc, (uint64_t)jerr.position + skip,
-                                      "a string holds \\u0000 (line %d): the program reads "
-                                      "past it, this analysis would not",
-                                      jerr.line);
-            }
-        }
-        json_decref(doc);
-        return rc;
-    }
     if (doc == NULL) {
         /* Not JSON after all is not a finding unless it claimed to be a model config. */
         if (cu_name_is_model(src->name) || cu_has_suffix(src->name, ".json")) {
@@ -97,9 +84,14 @@ static int json_analyze(struct cu_ctx *ctx, struct cu_source *src)
     }
     for (size_t i = 0; i < cu_json_handlers_len && rc == 0; i++) {
         const struct cu_json_handler *h = cu_json_handlers[i];
-        if (h != NULL && h->match(doc, src->name)) {
-            rc = h->analyze(ctx, src, doc);
+        if (h == NULL || !h->match(doc, src->name)) {
+            continue;
         }
+        rc = !nul ? h->analyze(ctx, src, doc)
+                  : cu_err_malformed(err, src->loc, (uint64_t)jerr.position + skip,
+                                     "a string holds \\u0000 (line %d): the program reads "
+                                     "past it, this analysis would not",
+                                     jerr.line);
     }
     json_decref(doc);
     return rc;

@@ -908,47 +908,30 @@ static bool tensor_field_ok(uint32_t no, unsigned wt, uint64_t v)
 
 /* Writers serialise fields in number order, so a tensor starts with dims or data_type, and
  * data_type (after a few dims) lies in the head. */
+struct tensor_head {
+    uint32_t last;
+    bool dtype;
+};
+
+static bool tensor_head_field(
+    void *ud, uint32_t no, unsigned wt, const uint8_t *payload, size_t avail, uint64_t v)
+{
+    (void)payload;
+    (void)avail;
+    struct tensor_head *h = ud;
+    if ((h->last == 0 && no != TP_DIMS && no != TP_TYPE) || no < h->last ||
+        !tensor_field_ok(no, wt, v)) {
+        return false;
+    }
+    h->last = no;
+    h->dtype = h->dtype || no == TP_TYPE;
+    return true;
+}
+
 static bool tensor_sniff(const struct cu_sniff *in)
 {
-    const uint8_t *p = in->head;
-    size_t len = in->len, i = 0;
-    unsigned fields = 0;
-    bool dtype = false;
-    uint32_t last = 0;
-    while (i < len) {
-        uint64_t tag, v = 0;
-        size_t u;
-        if (!cu_pw_mem_varint(p + i, len - i, &u, &tag) || tag > UINT32_MAX) {
-            return false;
-        }
-        i += u;
-        uint32_t no = (uint32_t)(tag >> 3);
-        unsigned wt = (unsigned)(tag & 7u);
-        if ((fields == 0 && no != TP_DIMS && no != TP_TYPE) || no < last) {
-            return false;
-        }
-        last = no;
-        size_t skip = 0;
-        if (wt == CU_PW_VARINT || wt == CU_PW_LEN) {
-            if (!cu_pw_mem_varint(p + i, len - i, &u, &v)) {
-                return false;
-            }
-            i += u;
-            if (wt == CU_PW_LEN) {
-                skip = v > len - i ? len - i : (size_t)v;
-            }
-        } else if (wt == CU_PW_I32 || wt == CU_PW_I64) {
-            skip = wt == CU_PW_I32 ? 4 : 8;
-            skip = skip > len - i ? len - i : skip;
-        }
-        if (!tensor_field_ok(no, wt, v)) {
-            return false;
-        }
-        dtype = dtype || no == TP_TYPE;
-        fields++;
-        i += skip;
-    }
-    return dtype && fields >= 2;
+    struct tensor_head h = { 0, false };
+    return cu_pw_head_walk(in->head, in->len, tensor_head_field, &h, 2) && h.dtype;
 }
 
 struct tensor_walk {

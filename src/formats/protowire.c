@@ -222,11 +222,7 @@ bool cu_pw_mem_varint(const uint8_t *p, size_t len, size_t *used, uint64_t *v)
     return false;
 }
 
-bool cu_pw_head_ok(
-    const uint8_t *p,
-    size_t len,
-    bool (*ok)(uint32_t no, unsigned wt, const uint8_t *payload, size_t avail, uint64_t v),
-    unsigned min_fields)
+bool cu_pw_head_walk(const uint8_t *p, size_t len, cu_pw_head_fn ok, void *ud, unsigned min_fields)
 {
     size_t off = 0;
     unsigned seen = 0;
@@ -259,7 +255,7 @@ bool cu_pw_head_ok(
             break;
         case CU_PW_LEN:
             if (!cu_pw_mem_varint(p + off, len - off, &used, &v)) {
-                return len - off < 10 && seen + 1 >= min_fields && ok(no, wt, NULL, 0, 0);
+                return len - off < 10 && seen + 1 >= min_fields && ok(ud, no, wt, NULL, 0, 0);
             }
             off += used;
             payload = p + off;
@@ -269,7 +265,7 @@ bool cu_pw_head_ok(
         default:
             return false; /* groups never start the messages we sniff */
         }
-        if (!ok(no, wt, payload, avail, v)) {
+        if (!ok(ud, no, wt, payload, avail, v)) {
             return false;
         }
         seen++;
@@ -279,6 +275,26 @@ bool cu_pw_head_ok(
         off += used;
     }
     return seen >= min_fields;
+}
+
+struct head_adapter {
+    bool (*ok)(uint32_t no, unsigned wt, const uint8_t *payload, size_t avail, uint64_t v);
+};
+
+static bool
+head_adapt(void *ud, uint32_t no, unsigned wt, const uint8_t *payload, size_t avail, uint64_t v)
+{
+    return ((const struct head_adapter *)ud)->ok(no, wt, payload, avail, v);
+}
+
+bool cu_pw_head_ok(
+    const uint8_t *p,
+    size_t len,
+    bool (*ok)(uint32_t no, unsigned wt, const uint8_t *payload, size_t avail, uint64_t v),
+    unsigned min_fields)
+{
+    struct head_adapter a = { ok };
+    return cu_pw_head_walk(p, len, head_adapt, &a, min_fields);
 }
 
 int cu_pw_walk_source(struct cu_source *src,

@@ -58,8 +58,15 @@ int cu_pw_str(
 int cu_pw_packed_varint(struct cu_pw *pw, uint64_t *v);
 
 /* True when the bytes [p, p+len) start like a message whose every field is allowed by
- * `ok(field_no, wire_type)`: tags walked until the buffer ends (a field cut by the end of the
- * buffer is accepted) and at least `min_fields` whole or cut fields seen. For sniffers. */
+ * `ok(ud, field_no, wire_type, payload, avail, value)` (LEN: the payload seen so far and the
+ * declared length; VARINT/I32/I64: the value as far as read): tags walked in order until the
+ * buffer ends (a field cut by the end of the buffer is accepted) and at least `min_fields`
+ * whole or cut fields seen. For sniffers; `ud` lets a check keep state (field order, a field
+ * seen). */
+typedef bool (*cu_pw_head_fn)(
+    void *ud, uint32_t no, unsigned wt, const uint8_t *payload, size_t avail, uint64_t v);
+bool cu_pw_head_walk(const uint8_t *p, size_t len, cu_pw_head_fn ok, void *ud, unsigned min_fields);
+/* cu_pw_head_walk with a stateless check. */
 bool cu_pw_head_ok(
     const uint8_t *p,
     size_t len,

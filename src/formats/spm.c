@@ -13,33 +13,32 @@
 
 /* The head as every writer serialises it: pieces first, each a SentencePiece message whose
  * first field is the piece text (1, LEN) and whose next is its score (2, float) or type
- * (3, varint). Two such pieces must fit the head (the first are <unk>, <s>, </s>). */
+ * (3, varint). Two such pieces must fit the head whole (the first are <unk>, <s>, </s>). */
+static bool
+spm_head_field(void *ud, uint32_t no, unsigned wt, const uint8_t *m, size_t avail, uint64_t v)
+{
+    unsigned *pieces = ud;
+    if (*pieces >= 2) {
+        return true; /* enough seen; the rest may be cut by the head */
+    }
+    uint64_t tl;
+    size_t tu;
+    if (no != 1 || wt != CU_PW_LEN || v < 4 || avail != v || m[0] != 0x0a ||
+        !cu_pw_mem_varint(m + 1, avail - 1, &tu, &tl) || tl == 0 || tl > avail - 1 - tu) {
+        return false;
+    }
+    size_t after = 1 + tu + (size_t)tl;
+    if (after < avail && m[after] != 0x15 && m[after] != 0x18) {
+        return false;
+    }
+    (*pieces)++;
+    return true;
+}
+
 static bool spm_sniff(const struct cu_sniff *in)
 {
-    const uint8_t *p = in->head;
-    size_t len = in->len, i = 0;
     unsigned pieces = 0;
-    while (i < len && pieces < 2) {
-        uint64_t n, tl;
-        size_t u;
-        if (p[i] != 0x0a || !cu_pw_mem_varint(p + i + 1, len - i - 1, &u, &n) || n < 4 ||
-            n > len - i - 1 - u) {
-            return false;
-        }
-        const uint8_t *m = p + i + 1 + u; /* the SentencePiece message */
-        size_t ml = (size_t)n, tu;
-        if (m[0] != 0x0a || !cu_pw_mem_varint(m + 1, ml - 1, &tu, &tl) || tl == 0 ||
-            tl > ml - 1 - tu) {
-            return false;
-        }
-        size_t after = 1 + tu + (size_t)tl;
-        if (after < ml && m[after] != 0x15 && m[after] != 0x18) {
-            return false;
-        }
-        i += 1 + u + ml;
-        pieces++;
-    }
-    return pieces == 2;
+    return cu_pw_head_walk(in->head, in->len, spm_head_field, &pieces, 2) && pieces >= 2;
 }
 
 struct spm_walk {

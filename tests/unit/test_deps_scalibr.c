@@ -96,6 +96,25 @@ static bool pkg_matches(const struct cu_pkg *p, const struct row *r, bool manife
 
 static unsigned g_files, g_passed, g_lines, g_lines_ok;
 
+/* Parses tests/fixtures/deps/scalibr/<dir>/<file> with fn into a fresh *df. */
+static int parse_fixture(const char *dir,
+                         const char *file,
+                         cu_depfile_parse_fn fn,
+                         struct cu_depfile *df,
+                         custody_error *err)
+{
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/deps/scalibr/%s/%s", CUSTODY_FIXTURES, dir, file);
+    size_t len = 0;
+    uint8_t *data = tu_slurp(path, &len);
+    assert_non_null(data);
+    memset(df, 0, sizeof(*df));
+    memset(err, 0, sizeof(*err));
+    int rc = fn(df, data, len, err);
+    free(data);
+    return rc;
+}
+
 /* Compares one fixture; returns true when it agrees. */
 static bool check_file(const struct fmt *f,
                        const char *file,
@@ -104,17 +123,9 @@ static bool check_file(const struct fmt *f,
                        const struct row *div,
                        size_t ndiv)
 {
-    char path[1024];
-    snprintf(path, sizeof(path), "%s/deps/scalibr/%s/%s", CUSTODY_FIXTURES, f->dir, file);
-    size_t len = 0;
-    uint8_t *data = tu_slurp(path, &len);
-    assert_non_null(data);
     struct cu_depfile df;
-    memset(&df, 0, sizeof(df));
     custody_error err;
-    memset(&err, 0, sizeof(err));
-    int rc = f->fn(&df, data, len, &err);
-    free(data);
+    int rc = parse_fixture(f->dir, file, f->fn, &df, &err);
     bool ok = true;
     bool whole = diverges(div, ndiv, file, "*");
     if (nexp == 1 && strcmp(exp[0].name, "!error") == 0) {
@@ -218,17 +229,9 @@ static void scalibr_sets(void **state)
 static bool package_json_file(
     const char *file, const struct row *exp, size_t nexp, const struct row *div, size_t ndiv)
 {
-    char path[1024];
-    snprintf(path, sizeof(path), "%s/deps/scalibr/package-json/%s", CUSTODY_FIXTURES, file);
-    size_t len = 0;
-    uint8_t *data = tu_slurp(path, &len);
-    assert_non_null(data);
     struct cu_depfile df;
-    memset(&df, 0, sizeof(df));
     custody_error err;
-    memset(&err, 0, sizeof(err));
-    int rc = cu_parse_package_json(&df, data, len, &err);
-    free(data);
+    int rc = parse_fixture("package-json", file, cu_parse_package_json, &df, &err);
     bool ok = true;
     bool whole = diverges(div, ndiv, file, "*");
     if (nexp == 1 && strcmp(exp[0].name, "!error") == 0) {
