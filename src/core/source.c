@@ -512,6 +512,39 @@ static const uint8_t *source_direct(struct cu_source *src, uint64_t off, uint64_
     return src->mem + base + off;
 }
 
+int cu_source_view(struct cu_source *src,
+                   uint64_t off,
+                   size_t n,
+                   const uint8_t **out,
+                   size_t *got,
+                   uint8_t **owned,
+                   custody_error *err)
+{
+    *out = NULL;
+    *got = 0;
+    *owned = NULL;
+    uint64_t dlen;
+    const uint8_t *direct = source_direct(src, off, &dlen);
+    if (direct != NULL) {
+        *out = direct;
+        *got = dlen < n ? (size_t)dlen : n;
+        return 0;
+    }
+    uint8_t *buf = cu_malloc(n > 0 ? n : 1);
+    if (buf == NULL) {
+        return cu_err_nomem(err);
+    }
+    int rc = cu_source_read(src, off, buf, n, got, err);
+    if (rc < 0) {
+        free(buf);
+        *got = 0;
+        return rc;
+    }
+    *out = buf;
+    *owned = buf;
+    return 0;
+}
+
 int cu_stream_init(
     struct cu_stream *st, struct cu_source *src, uint64_t off, size_t cap, custody_error *err)
 {

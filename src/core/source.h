@@ -97,6 +97,16 @@ int cu_source_read_all(struct cu_source *src,
                        char **out,
                        size_t *len,
                        custody_error *err);
+/* Makes up to n bytes at off readable at *out (*got of them; fewer only at the end): in
+ * place for a memory source (*owned = NULL), else read into a fresh buffer that *owned
+ * holds for the caller to free. Saves a copy of small files that were read whole. */
+int cu_source_view(struct cu_source *src,
+                   uint64_t off,
+                   size_t n,
+                   const uint8_t **out,
+                   size_t *got,
+                   uint8_t **owned,
+                   custody_error *err);
 /* Builds "<parent loc>!<member>" (caller frees). */
 char *cu_source_member_loc(const struct cu_source *parent, const char *member);
 

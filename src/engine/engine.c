@@ -52,6 +52,14 @@ cu_ctx_classify(struct cu_ctx *ctx, const char *module, const char *name, const 
     return cu_classcache_classify(ctx->lim->cache, module, name, why);
 }
 
+void cu_ctx_class_lookup(struct cu_ctx *ctx,
+                         const char *module,
+                         const char *name,
+                         struct cu_class_result *out)
+{
+    cu_classcache_lookup(ctx->lim->cache, module, name, out);
+}
+
 unsigned cu_ctx_depth(const struct cu_ctx *ctx)
 {
     return ctx->depth;

@@ -155,6 +155,12 @@ const void *cu_ctx_set_hint(struct cu_ctx *ctx, const char *key, const void *val
 /* custody_pickle_classify(), remembered across the files of this scan. */
 custody_pickle_class
 cu_ctx_classify(struct cu_ctx *ctx, const char *module, const char *name, const char **why);
+/* The same with the canonical spelling (engine/classcache.h). */
+struct cu_class_result;
+void cu_ctx_class_lookup(struct cu_ctx *ctx,
+                         const char *module,
+                         const char *name,
+                         struct cu_class_result *out);
 
 /* True when the name suggests something a model loader would open (.pt, .bin, .pkl, ...). */
 bool cu_name_is_model(const char *name);

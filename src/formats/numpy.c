@@ -687,7 +687,9 @@ int cu_npy_parse_header(const uint8_t *p, size_t len, struct cu_npy_header *h, c
     ps.err = err;
     ps.hdr_off = hoff;
     ps.cap = hn + 1;
-    ps.nodes = cu_calloc(ps.cap, sizeof(*ps.nodes));
+    /* npy_new initialises each node it hands out: no zeroing (hn <= CU_LIMIT_NPY_HEADER, so
+     * the product cannot overflow). */
+    ps.nodes = cu_malloc(ps.cap * sizeof(*ps.nodes));
     ps.arena = cu_malloc(hn + 1);
     int rc = 0;
     if (ps.nodes == NULL || ps.arena == NULL) {
@@ -797,17 +799,15 @@ static int npy_analyze(struct cu_ctx *ctx, struct cu_source *src)
     if (size < want) {
         want = (size_t)size;
     }
-    uint8_t *buf = cu_malloc(want > 0 ? want : 1);
-    if (buf == NULL) {
-        return cu_err_nomem(err);
-    }
+    const uint8_t *buf;
+    uint8_t *owned;
     size_t got = 0;
-    rc = cu_source_read(src, 0, buf, want, &got, err);
+    rc = cu_source_view(src, 0, want, &buf, &got, &owned, err);
     struct cu_npy_header h;
     if (rc == 0) {
         rc = cu_npy_parse_header(buf, got, &h, err);
     }
-    free(buf);
+    free(owned);
     if (rc < 0) {
         return rc;
     }

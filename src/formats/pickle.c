@@ -14,6 +14,8 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,7 @@
 #include "custody/rules.h"
 #include "formats/joblib.h"
 #include "formats/pickle_vm.h"
+#include "engine/classcache.h"
 #include "core/banned.h"
 
 #define ARENA_CHUNK       (1u << 20)
@@ -181,7 +184,6 @@ struct vm {
     size_t imp_cap, nimp;
 
     uint8_t line_last;
-    uint8_t scratch[CU_LIMIT_PICKLE_KEEP + 1];
 
     /* torch checkpoints: the storages the persistent ids name, for the BOM facts
      * model.parameters / model.dtype (docs/facts.md). Keys are kept as 64-bit hashes. */
@@ -191,7 +193,66 @@ struct vm {
     bool st_bad;            /* a count that is not a plain non-negative int, or too many keys */
     const char *st_type[4]; /* storage type names seen (the first four) */
     uint64_t st_type_elems[4];
+
+    size_t memo_hi; /* one past the highest memo index set: what vm_free() clears */
+    /* Last, and not cleared by vm_init(): written before it is read. */
+    uint8_t scratch[CU_LIMIT_PICKLE_KEEP + 1];
 };
+
+/* A worker thread keeps the last VM's stack, mark, memo and first arena buffers for the next
+ * one: a tree of small files runs thousands of VMs, and growing these anew each time was a
+ * tenth of the work. Buffers above SPARE_MAX_BYTES are freed instead. */
+#define SPARE_MAX_BYTES (256u << 10)
+
+struct vm_spare {
+    struct cu_pv *stack;
+    size_t scap;
+    size_t *marks;
+    size_t mcap;
+    struct cu_pv *memo; /* all zero */
+    size_t memo_cap;
+    struct arena_chunk *arena; /* one chunk, used = 0 */
+};
+
+static pthread_key_t spare_key;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+static _Thread_local struct vm_spare *spare_tls;
+
+static void spare_destroy(void *p)
+{
+    struct vm_spare *sp = p;
+    free(sp->stack);
+    free(sp->marks);
+    free(sp->memo);
+    free(sp->arena);
+    free(sp);
+}
+
+static void spare_key_init(void)
+{
+    /* The destructor frees a worker's spare when the thread ends. Without a key, VMs simply
+     * allocate afresh. */
+    if (pthread_key_create(&spare_key, spare_destroy) != 0) {
+        spare_key = (pthread_key_t)-1;
+    }
+}
+
+static struct vm_spare *spare_get(void)
+{
+    if (spare_tls == NULL) {
+        (void)pthread_once(&spare_once, spare_key_init);
+        if (spare_key == (pthread_key_t)-1) {
+            return NULL;
+        }
+        struct vm_spare *sp = cu_calloc(1, sizeof(*sp));
+        if (sp == NULL || pthread_setspecific(spare_key, sp) != 0) {
+            free(sp);
+            return NULL;
+        }
+        spare_tls = sp;
+    }
+    return spare_tls;
+}
 
 #define ST_KEYS_MAX (1u << 20)
 
@@ -319,17 +380,45 @@ static int arena_err(const struct vm *vm)
     return vm->err->code == CUSTODY_ELIMIT ? CUSTODY_ELIMIT : CUSTODY_ENOMEM;
 }
 
+/* Hands *p (of cap elements of elem bytes) to the spare slot when that is empty and the
+ * buffer is not too big; frees it otherwise. */
+static void spare_keep(void **slot, size_t *slot_cap, void *p, size_t cap, size_t elem)
+{
+    if (p != NULL && *slot == NULL && cap * elem <= SPARE_MAX_BYTES) {
+        *slot = p;
+        *slot_cap = cap;
+    } else {
+        free(p);
+    }
+}
+
 static void vm_free(struct vm *vm)
 {
+    struct vm_spare *sp = spare_tls;
     struct arena_chunk *c = vm->arena;
     while (c != NULL) {
         struct arena_chunk *next = c->next;
-        free(c);
+        if (sp != NULL && sp->arena == NULL && c->cap <= SPARE_MAX_BYTES) {
+            c->used = 0;
+            c->next = NULL;
+            sp->arena = c;
+        } else {
+            free(c);
+        }
         c = next;
     }
-    free(vm->stack);
-    free(vm->marks);
-    free(vm->memo);
+    if (sp != NULL) {
+        if (vm->memo != NULL) {
+            memset(vm->memo, 0, vm->memo_hi * sizeof(*vm->memo));
+        }
+        spare_keep((void **)&sp->stack, &sp->scap, vm->stack, vm->scap, sizeof(*vm->stack));
+        spare_keep((void **)&sp->marks, &sp->mcap, vm->marks, vm->mcap, sizeof(*vm->marks));
+        spare_keep((void **)&sp->memo, &sp->memo_cap, vm->memo, vm->memo_cap, sizeof(*vm->memo));
+    } else {
+        free(vm->stack);
+        free(vm->marks);
+        free(vm->memo);
+    }
     free(vm->imps);
     free(vm->st_keys);
 }
@@ -585,6 +674,9 @@ static int memo_put(struct vm *vm, uint64_t idx, const struct cu_pv *v)
     if (!(vm->memo[i].flags & PVF_SET)) {
         vm->memo_count++;
     }
+    if (i >= vm->memo_hi) {
+        vm->memo_hi = i + 1;
+    }
     vm->memo[i] = *v;
     vm->memo[i].flags |= PVF_SET;
     return 0;
@@ -825,19 +917,27 @@ static int vm_import(struct vm *vm,
         s[ml + 1 + nl] = '\0';
         g->module = s;
         g->name = s + ml + 1;
-        if (!imp_canonical(vm, g)) {
-            return arena_err(vm);
-        }
         g->hash = h;
         g->flags = 0;
         g->why = NULL;
         g->klass = CUSTODY_PICKLE_UNKNOWN;
+        struct cu_class_result cr = { 0 };
+        if (nl != 0) {
+            cu_ctx_class_lookup(vm->ctx, g->module, g->name, &cr);
+            g->klass = (uint8_t)cr.klass;
+            g->why = cr.why;
+        }
+        if (cr.canon) {
+            g->cmod = cr.cmod != NULL ? cr.cmod : g->module;
+            g->cname = cr.cname != NULL ? cr.cname : g->name;
+        } else if (!imp_canonical(vm, g)) {
+            return arena_err(vm);
+        }
         vm->imps[j] = g;
         vm->nimp++;
         if (nl == 0) {
             g->flags |= IMP_MODULE;
         } else {
-            g->klass = (uint8_t)cu_ctx_classify(vm->ctx, g->module, g->name, &g->why);
             if (g->klass != CUSTODY_PICKLE_SAFE && !vm->quiet) {
                 struct cu_buf ev = CU_BUF_INIT(CU_LIMIT_EVIDENCE);
                 repr_name(&ev, g);
@@ -864,7 +964,7 @@ static int vm_import(struct vm *vm,
 
 static bool imp_is(const struct pv_imp *g, const char *cmod, const char *name)
 {
-    return strcmp(g->cmod, cmod) == 0 && strcmp(g->cname, name) == 0;
+    return g->cmod[0] == cmod[0] && strcmp(g->cmod, cmod) == 0 && strcmp(g->cname, name) == 0;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -2569,7 +2669,22 @@ static void vm_init(struct vm *vm,
                     const struct cu_pickle_opts *opts,
                     bool quiet)
 {
-    memset(vm, 0, sizeof(*vm));
+    memset(vm, 0, offsetof(struct vm, scratch));
+    struct vm_spare *sp = spare_get();
+    if (sp != NULL) {
+        /* Taken, so that a VM nested in this one (a pickle in a bytes value) gets its own. */
+        vm->stack = sp->stack;
+        vm->scap = sp->scap;
+        vm->marks = sp->marks;
+        vm->mcap = sp->mcap;
+        vm->memo = sp->memo;
+        vm->memo_cap = sp->memo_cap;
+        if (sp->arena != NULL) {
+            vm->arena = sp->arena;
+            vm->arena_total = sp->arena->cap;
+        }
+        *sp = (struct vm_spare){ 0 };
+    }
     vm->ctx = ctx;
     vm->st = st;
     vm->src = st->src;
@@ -2623,7 +2738,7 @@ scan_one(struct cu_ctx *ctx, struct cu_stream *st, const struct cu_pickle_opts *
     }
     vm_init(vm, ctx, st, opts, quiet);
     /* Never NULL: `stack + at` is computed for empty stacks too. */
-    int rc = stack_grow(vm);
+    int rc = vm->stack == NULL ? stack_grow(vm) : 0;
     if (rc == 0) {
         rc = vm_run(vm);
     }
@@ -3257,7 +3372,7 @@ bool cu_pickle_deep_sniff(struct cu_ctx *ctx,
     bool yes = false;
     if (vm != NULL) {
         vm_init(vm, ctx, &st, &default_opts, true);
-        int rc = stack_grow(vm);
+        int rc = vm->stack == NULL ? stack_grow(vm) : 0;
         if (rc == 0) {
             rc = vm_run(vm);
         }

@@ -303,17 +303,40 @@ static void eocd_parse(const uint8_t *p, uint64_t off, struct eocd *e)
     e->clen = cu_load_u16le(p + 20);
 }
 
+/* The last 64 KiB + 22 bytes of src (all of a smaller one), where an end record can lie:
+ * in place for a file read whole, else read into *owned (caller frees). */
+static int tail_view(struct cu_source *src,
+                     uint64_t size,
+                     const uint8_t **buf,
+                     size_t *want,
+                     uint64_t *start,
+                     uint8_t **owned,
+                     custody_error *err)
+{
+    *want = size < EOCD_SEARCH ? (size_t)size : EOCD_SEARCH;
+    *start = size - *want;
+    size_t got;
+    int rc = cu_source_view(src, *start, *want, buf, &got, owned, err);
+    if (rc == 0 && got != *want) {
+        free(*owned);
+        *owned = NULL;
+        rc = cu_err_malformed(err, src->loc, *start + got, "truncated: wanted %zu bytes at %llu",
+                              *want, (unsigned long long)*start);
+    }
+    return rc;
+}
+
 bool cu_zip_tail_sniff(struct cu_source *src, custody_error *err)
 {
     uint64_t size = src->size;
     if (size == CU_SIZE_UNKNOWN || size < EOCD_LEN) {
         return false;
     }
-    size_t want = size < EOCD_SEARCH ? (size_t)size : EOCD_SEARCH;
-    uint64_t start = size - want;
-    uint8_t *buf = cu_malloc(want);
-    if (buf == NULL || cu_source_read_exact(src, start, buf, want, err) < 0) {
-        free(buf);
+    const uint8_t *buf;
+    uint8_t *owned;
+    size_t want;
+    uint64_t start;
+    if (tail_view(src, size, &buf, &want, &start, &owned, err) < 0) {
         cu_err_clear(err);
         return false;
     }
@@ -349,7 +372,7 @@ bool cu_zip_tail_sniff(struct cu_source *src, custody_error *err)
         cu_err_clear(err);
         break;
     }
-    free(buf);
+    free(owned);
     return found;
 }
 
@@ -361,15 +384,12 @@ static int eocd_find(struct zip *z, struct eocd *out, bool *found)
     if (z->size < EOCD_LEN) {
         return 0;
     }
-    size_t want = z->size < EOCD_SEARCH ? (size_t)z->size : EOCD_SEARCH;
-    uint64_t start = z->size - want;
-    uint8_t *buf = cu_malloc(want);
-    if (buf == NULL) {
-        return cu_err_nomem(z->err);
-    }
-    int rc = cu_source_read_exact(z->src, start, buf, want, z->err);
+    const uint8_t *buf;
+    uint8_t *owned;
+    size_t want;
+    uint64_t start;
+    int rc = tail_view(z->src, z->size, &buf, &want, &start, &owned, z->err);
     if (rc < 0) {
-        free(buf);
         return rc;
     }
     /* Walk back from one 'P' to the previous one (memrchr), testing the signature there. */
@@ -396,7 +416,7 @@ static int eocd_find(struct zip *z, struct eocd *out, bool *found)
             z->other_eocd[z->n_other_eocd++] = e.off;
         }
     }
-    free(buf);
+    free(owned);
     return 0;
 }
 

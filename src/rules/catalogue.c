@@ -1,7 +1,11 @@
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "custody/finding.h"
 #include "rules/catalogue.h"
+#include "core/util.h"
 #include "core/banned.h"
 
 /* One table a line: merges stay clean. */
@@ -44,13 +48,52 @@ const custody_rule *custody_rule_at(size_t i)
     return NULL;
 }
 
+/* Every finding looks its rule up: an open-addressing table of the catalogue, built once, instead
+ * of a walk over a few hundred ids. */
+#define RULE_SLOTS 1024u
+
+static const custody_rule *rule_slots[RULE_SLOTS];
+static pthread_once_t rule_once = PTHREAD_ONCE_INIT;
+static bool rule_hashed;
+
+static uint32_t rule_hash(const char *id)
+{
+    return (uint32_t)cu_fnv1a(id, strlen(id));
+}
+
+static void rule_index(void)
+{
+    size_t n = custody_rule_count();
+    if (n > RULE_SLOTS / 2) {
+        return; /* the catalogue outgrew the table: custody_rule_find() walks it */
+    }
+    for (size_t i = 0; i < n; i++) {
+        const custody_rule *r = custody_rule_at(i);
+        uint32_t j = rule_hash(r->id) & (RULE_SLOTS - 1);
+        while (rule_slots[j] != NULL) {
+            j = (j + 1) & (RULE_SLOTS - 1);
+        }
+        rule_slots[j] = r;
+    }
+    rule_hashed = true;
+}
+
 const custody_rule *custody_rule_find(const char *id)
 {
-    for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
-        for (size_t i = 0; i < tables[t]->n; i++) {
-            if (strcmp(tables[t]->rules[i].id, id) == 0) {
-                return &tables[t]->rules[i];
+    (void)pthread_once(&rule_once, rule_index);
+    if (rule_hashed) {
+        for (uint32_t j = rule_hash(id) & (RULE_SLOTS - 1); rule_slots[j] != NULL;
+             j = (j + 1) & (RULE_SLOTS - 1)) {
+            if (strcmp(rule_slots[j]->id, id) == 0) {
+                return rule_slots[j];
             }
+        }
+        return NULL;
+    }
+    for (size_t i = 0, n = custody_rule_count(); i < n; i++) {
+        const custody_rule *r = custody_rule_at(i);
+        if (strcmp(r->id, id) == 0) {
+            return r;
         }
     }
     return NULL;
