@@ -22,6 +22,16 @@ void sk_emit(struct sk *k,
     if (k->hits >= SK_MAX_HITS) {
         return;
     }
+    char fam_rule[64];
+    if (k->family != NULL) {
+        const char *x = strchr(rule, '/');
+        int n = snprintf(fam_rule, sizeof(fam_rule), "%s%s", k->family, x != NULL ? x : "");
+        if (x == NULL || n <= 0 || (size_t)n >= sizeof(fam_rule) ||
+            custody_rule_find(fam_rule) == NULL) {
+            return;
+        }
+        rule = fam_rule;
+    }
     k->hits++;
     struct cu_buf ev = CU_BUF_INIT(300);
     if (evidence != NULL) {

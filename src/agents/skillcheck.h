@@ -26,6 +26,9 @@ struct sk {
                               * not a script the skill runs */
     bool pattern;            /* the word is a regular expression (codetok.c): indicators
                               * in it are a detection pattern, reported low */
+    const char *family;      /* NULL for skills; "python" when Python source analysis
+                              * (pysrc.c) borrows the shell judgement: sk_emit then reports
+                              * skill/X as python/X, and drops X that family has no rule for */
     bool key_read;           /* set by the tokenizers around sk_check_word: the word is an
                               * argument of a command or call that reads, copies or sends a
                               * file (cat, cp, curl, open(), readFile...) */

@@ -20,6 +20,7 @@
 #include "core/limits.h"
 #include "core/util.h"
 #include "engine/engine.h"
+#include "agents/skillcheck.h"
 #include "core/banned.h"
 
 #define PY_CHAIN_MAX   512u  /* bytes of a resolved dotted name */
@@ -571,6 +572,7 @@ static const char *const py_rule_ids[] = {
 };
 #define PY_NRULES   (sizeof(py_rule_ids) / sizeof(py_rule_ids[0]))
 #define PY_RULE_MAX 100u
+#define SK_JOIN_MAX (16u << 10) /* bytes of joined command words judged at once */
 
 struct py_state {
     struct cu_ctx *ctx;
@@ -663,7 +665,9 @@ static void py_emit(struct py_state *st,
         const custody_rule *def = custody_rule_find(rule);
         int eff = sev >= 0 ? sev : (def != NULL ? (int)def->severity : cap);
         sev = eff < cap ? eff : cap;
-        scope = " (not model code: no model files beside it)";
+        scope = cu_ctx_disk_path(st->ctx, st->src) == NULL
+                    ? " (library code of a wheel or egg, not a model's code)"
+                    : " (not model code: no model files beside it)";
     }
     char *ev = py_evidence(s, i);
     cu_emit(st->ctx, st->src, s->base + s->t[i].off, rule, sev, ev, "line %u%s: %s%s",
@@ -739,6 +743,41 @@ static size_t py_close(const struct py_stmt *s, size_t i)
         }
     }
     return s->n;
+}
+
+/* A process call's constant command line, judged like a skill's shell text (shtok.c): a
+ * download or decoded data piped into a shell is python/fetch-and-run, critical wherever the
+ * file is (the capability itself is capped outside model code, this is not). Each string
+ * argument is judged, and with two or more the words joined (["sh", "-c", "curl ..|sh"]);
+ * f-strings too, their {fields} standing in as words. */
+static void py_proc_payload(struct py_state *st, const struct py_stmt *s, size_t open)
+{
+    size_t close = py_close(s, open);
+    struct sk k = { 0 };
+    k.ctx = st->ctx;
+    k.src = st->src;
+    k.family = "python";
+    struct cu_buf all = CU_BUF_INIT(SK_JOIN_MAX);
+    size_t nstr = 0;
+    uint32_t line = s->t[open].line;
+    for (size_t i = open + 1; i < close && i < s->n; i++) {
+        const struct py_tok *t = &s->t[i];
+        if (t->kind != PY_STRING) {
+            continue;
+        }
+        const char *w = (const char *)s->p + t->body_off;
+        if (sk_shell_worthy(w, t->body_len)) {
+            (void)sk_check_shell(&k, w, t->body_len, t->line, false);
+        }
+        if (nstr++ > 0) {
+            cu_buf_addc(&all, ' ');
+        }
+        cu_buf_add(&all, w, t->body_len);
+    }
+    if (nstr > 1 && !all.cut && sk_shell_worthy(cu_buf_str(&all), all.len) && k.hits == 0) {
+        (void)sk_check_shell(&k, cu_buf_str(&all), all.len, line, false);
+    }
+    cu_buf_free(&all);
 }
 
 /* Is the call's argument list at '(' i a keyword set to a NAME value? Looks at the first
@@ -960,6 +999,9 @@ static void py_statement(struct py_state *st, const struct py_stmt *s)
         case PYC_PROC:
             (void)snprintf(what, sizeof(what), "runs a process: %.*s", (int)plen, qs);
             py_emit(st, s, i, "python/process-exec", CU_SEV_DEFAULT, what);
+            if (called) {
+                py_proc_payload(st, s, after);
+            }
             sink_at = sink_at == SIZE_MAX ? i : sink_at;
             break;
         case PYC_EXEC: {
@@ -1211,7 +1253,10 @@ static bool py_is_model_code(struct cu_ctx *ctx, const struct cu_source *src)
                                             "modular_",          NULL };
     const char *disk = cu_ctx_disk_path(ctx, src);
     if (disk == NULL) {
-        return true;
+        /* A member: model code unless it is a module of a wheel or egg. Installed, that is a
+         * library like those on disk (transformers' own modeling_*.py included); what such
+         * code must never do (run a download, decoded data) stays critical anyway. */
+        return cu_ctx_hint(ctx, CU_HINT_PYDIST) == NULL;
     }
     const char *base = cu_basename(disk);
     for (size_t i = 0; prefixes[i] != NULL; i++) {

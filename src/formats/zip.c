@@ -1547,6 +1547,26 @@ static int zip_locate(struct zip *z)
     return 0;
 }
 
+/* A wheel (PEP 427: NAME-VER.dist-info/RECORD and METADATA at the top) or an egg
+ * (EGG-INFO/PKG-INFO). */
+static bool py_dist(const struct zip *z)
+{
+    for (size_t i = 0; i < z->n; i++) {
+        const char *n = z->e[i].name;
+        const char *slash = strchr(n, '/');
+        if (slash == NULL || strchr(slash + 1, '/') != NULL) {
+            continue;
+        }
+        size_t dl = (size_t)(slash - n);
+        if ((dl > 10 && memcmp(slash - 10, ".dist-info", 10) == 0 &&
+             (strcmp(slash + 1, "RECORD") == 0 || strcmp(slash + 1, "METADATA") == 0)) ||
+            strcmp(n, "EGG-INFO/PKG-INFO") == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static int zip_analyze(struct cu_ctx *ctx, struct cu_source *src)
 {
     struct zip z;
@@ -1614,11 +1634,14 @@ static int zip_analyze(struct cu_ctx *ctx, struct cu_source *src)
             goto out;
         }
     }
-    for (size_t i = 0; i < z.n; i++) {
+    /* Each archive says for itself: a checkpoint inside a wheel is no distribution. */
+    const void *old_dist = cu_ctx_set_hint(ctx, CU_HINT_PYDIST, py_dist(&z) ? "1" : NULL);
+    for (size_t i = 0; i < z.n && rc >= 0; i++) {
         rc = member_analyse(&z, &z.e[i], torch);
-        if (rc < 0) {
-            goto out;
-        }
+    }
+    (void)cu_ctx_set_hint(ctx, CU_HINT_PYDIST, old_dist);
+    if (rc < 0) {
+        goto out;
     }
     if (torch != NULL) {
         cu_torch_finish(ctx, torch, src);

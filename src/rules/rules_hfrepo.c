@@ -50,6 +50,15 @@ static const custody_rule hfrepo_rules[] = {
       "eval, compile, a process or an unpickler, in the same statement or through a name "
       "assigned from it. This is how payloads are hidden in model code.",
       "Do not load the model. Report the repository." },
+    { "python/fetch-and-run", "Python code runs a download or decoded data through a shell",
+      CUSTODY_SEV_CRITICAL,
+      "A process call (os.system, subprocess.*, os.popen, pty.spawn...) is given a constant "
+      "command line that pipes a download into a shell or interpreter (curl | sh, wget -O- | "
+      "bash, iwr | iex, bash <(curl ...)) or runs decoded data (base64 -d | sh, powershell "
+      "-EncodedCommand). Critical in any Python file, library code included: running "
+      "processes is an ordinary capability, fetching and running a remote program is how "
+      "poisoned packages install their payload.",
+      "Do not install or import the package. Report it to the registry." },
     { "python/unsafe-deserialization", "Unpickling in model code", CUSTODY_SEV_MEDIUM,
       "The code calls pickle/dill/cloudpickle/joblib/marshal loads, numpy.load with "
       "allow_pickle=True, or torch.load with weights_only=False (low without weights_only: "
