@@ -299,6 +299,7 @@ cu_depfile_parse_fn cu_deps_parser_for_name(const char *path, const char **forma
         { "yarn.lock", "yarn", cu_parse_yarn_lock },
         { "pnpm-lock.yaml", "pnpm-lock", cu_parse_pnpm_lock },
         { "bun.lock", "bun-lock", cu_parse_bun_lock },
+        { "bun.lockb", "bun-lockb", cu_parse_bun_lockb },
         { "package.json", "package-json", cu_parse_package_json },
         { "pyproject.toml", "pyproject", cu_parse_pyproject },
         { "poetry.lock", "poetry-lock", cu_parse_poetry_lock },

@@ -63,7 +63,7 @@ struct cu_dep_script {
 
 struct cu_depfile {
     const char *format; /* static: "package-lock", "npm-shrinkwrap", "yarn-v1", "yarn-berry",
-                         * "pnpm-lock", "bun-lock", "package-json", "requirements",
+                         * "pnpm-lock", "bun-lock", "bun-lockb", "package-json", "requirements",
                          * "pyproject", "poetry-lock", "uv-lock", "pipfile-lock", "pylock" */
     bool is_lockfile;
     char *format_version; /* lockfileVersion etc. as written; NULL when none */
@@ -110,6 +110,8 @@ int cu_parse_package_json(struct cu_depfile *out,
 int cu_parse_yarn_lock(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err);
 int cu_parse_pnpm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err);
 int cu_parse_bun_lock(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err);
+/* bun.lockb, bun's binary lockfile (formats 2 and 3); packages have no lines (0). */
+int cu_parse_bun_lockb(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err);
 int cu_parse_requirements(struct cu_depfile *out,
                           const uint8_t *data,
                           size_t len,

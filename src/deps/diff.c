@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "custody/deps.h"
+#include "custody/rules.h"
 #include "deps/deps.h"
+#include "deps/rules_data.h"
 #include "deps/dutil.h"
 #include "core/error.h"
 #include "core/util.h"
@@ -44,11 +46,11 @@ static const char *prop(const custody_component *c, const char *key)
 
 static bool lockish(const char *path)
 {
-    static const char *const names[] = { "package-lock.json", "npm-shrinkwrap.json",
-                                         "yarn.lock",         "pnpm-lock.yaml",
-                                         "bun.lock",          "poetry.lock",
-                                         "uv.lock",           "Pipfile.lock",
-                                         "pylock.toml",       ".package-lock.json" };
+    static const char *const names[] = {
+        "package-lock.json", "npm-shrinkwrap.json", "yarn.lock",         "pnpm-lock.yaml",
+        "bun.lock",          "bun.lockb",           "poetry.lock",       "uv.lock",
+        "Pipfile.lock",      "pylock.toml",         ".package-lock.json"
+    };
     const char *b = cu_basename(path);
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (strcmp(b, names[i]) == 0) {
@@ -252,8 +254,38 @@ static int push(custody_deps_diff *d,
     return 0;
 }
 
+/* The version now in the lockfile is on the known-malicious or worm lists (the same data and
+ * matcher as a scan's deps/known-malicious and deps/worm-indicator): a dependency update that
+ * pulls in a hijacked release is the change a reviewer must not miss. */
+static void listed_hit(void *arg, const struct cu_deps_hit *h)
+{
+    if (strcmp(h->rule, "deps/known-malicious") != 0 &&
+        strcmp(h->rule, "deps/worm-indicator") != 0) {
+        return;
+    }
+    const custody_rule *def = custody_rule_find(h->rule);
+    custody_severity sev = h->severity >= 0 ? (custody_severity)h->severity
+                           : def != NULL    ? def->severity
+                                            : CUSTODY_SEV_CRITICAL;
+    REASON((struct reasons *)arg, sev, "%s", h->message);
+}
+
+static void flag_listed(const struct pkg *n, struct reasons *r)
+{
+    if (n->version == NULL || n->version[0] == '\0') {
+        return;
+    }
+    struct cu_pkg p = { .eco = strcmp(n->eco, "pypi") == 0 ? CU_ECO_PYPI : CU_ECO_NPM,
+                        .name = (char *)n->name,
+                        .version = (char *)n->version,
+                        .source = CU_DEP_REGISTRY };
+    struct cu_depfile df = { .format = "diff", .is_lockfile = true, .pkgs = &p, .npkgs = 1 };
+    cu_deps_data_run(&df, NULL, listed_hit, r);
+}
+
 static void flag_new(const struct pkg *n, struct reasons *r)
 {
+    flag_listed(n, r);
     enum cu_eco eco = strcmp(n->eco, "pypi") == 0 ? CU_ECO_PYPI : CU_ECO_NPM;
     const char *target = NULL;
     if (cu_typosquat_check(eco, n->name, &target) && target != NULL) {
@@ -277,6 +309,9 @@ static void flag_new(const struct pkg *n, struct reasons *r)
 
 static void flag_pair(const struct pkg *o, const struct pkg *n, struct reasons *r)
 {
+    if (o->version == NULL || n->version == NULL || strcmp(o->version, n->version) != 0) {
+        flag_listed(n, r);
+    }
     if (n->script && !o->script) {
         REASON(r, CUSTODY_SEV_HIGH, "gained an install script");
     }

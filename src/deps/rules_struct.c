@@ -155,7 +155,7 @@ check_scripts(struct cu_ctx *ctx, const struct cu_source *src, const struct cu_d
 static bool lockfile_has_integrity(const char *format)
 {
     static const char *const f[] = { "package-lock", "npm-shrinkwrap", "yarn-v1",     "yarn-berry",
-                                     "pnpm-lock",    "bun-lock",       "poetry-lock", "uv-lock",
+                                     "pnpm-lock",    "bun-lock",       "bun-lockb",   "poetry-lock", "uv-lock",
                                      "pipfile-lock", "pylock" };
     for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
         if (format != NULL && strcmp(format, f[i]) == 0) {
