@@ -150,9 +150,10 @@ const char *cu_ctx_disk_path(const struct cu_ctx *ctx, const struct cu_source *s
 /* Per-file scratch an analyzer can leave for a nested one (e.g. the torch zip tells the pickle
  * VM it is reading a checkpoint). Borrowed; the setter restores the previous value. */
 const void *cu_ctx_hint(const struct cu_ctx *ctx, const char *key);
-/* Set (to a non-NULL value) by the zip analyzer while it hands out the members of a Python
- * distribution (a wheel or egg: a top-level *.dist-info/ or EGG-INFO/): their .py files are
- * library code, not a model's remote code (pysrc.c). */
+/* Set (to a non-NULL value) while the members of a Python distribution are handed out: by
+ * the zip analyzer for a wheel or egg (a top-level *.dist-info/ or EGG-INFO/), by the archive
+ * analyzer after an sdist's NAME-VER/PKG-INFO. Their .py files are library code, not a
+ * model's remote code; an sdist's setup.py is install-time code (pysrc.c). */
 #define CU_HINT_PYDIST "python.dist"
 const void *cu_ctx_set_hint(struct cu_ctx *ctx, const char *key, const void *value);
 

@@ -574,6 +574,16 @@ out:
     return rc;
 }
 
+/* PKG-INFO of an sdist (PEP 643: NAME-VER/PKG-INFO; "./" prefixes allowed). */
+static bool ar_sdist_info(const char *pn)
+{
+    while (strncmp(pn, "./", 2) == 0) {
+        pn += 2;
+    }
+    const char *slash = strchr(pn, '/');
+    return slash != NULL && slash > pn && strcmp(slash + 1, "PKG-INFO") == 0;
+}
+
 static int ar_analyze(struct cu_ctx *ctx, struct cu_source *src)
 {
     custody_error *err = cu_ctx_err(ctx);
@@ -596,6 +606,10 @@ static int ar_analyze(struct cu_ctx *ctx, struct cu_source *src)
     }
     const char *last = NULL;
     char *last_name = NULL;
+    /* A source distribution (NAME-VER/PKG-INFO): the members after it are a library's code
+     * (pysrc.c; its setup.py stays install-time code). Before it, and in other archives,
+     * members keep the conservative reading; each archive level says for itself. */
+    const void *old_dist = cu_ctx_set_hint(ctx, CU_HINT_PYDIST, NULL);
     for (size_t index = 0;; index++) {
         struct archive_entry *e = NULL;
         int r = ar_next_header(sh.h.a, &e);
@@ -642,11 +656,15 @@ static int ar_analyze(struct cu_ctx *ctx, struct cu_source *src)
         }
         last_name = pn != NULL ? cu_strndup(pn, strnlen(pn, 200)) : NULL;
         last = last_name;
+        if (last_name != NULL && ar_sdist_info(last_name)) {
+            (void)cu_ctx_set_hint(ctx, CU_HINT_PYDIST, "sdist");
+        }
         rc = ar_entry(ctx, src, &sh, &seen, e, index);
         if (rc < 0) {
             break;
         }
     }
+    (void)cu_ctx_set_hint(ctx, CU_HINT_PYDIST, old_dist);
     free(last_name);
     free(seen.slot);
     ar_close(&sh.h);

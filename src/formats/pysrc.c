@@ -666,7 +666,7 @@ static void py_emit(struct py_state *st,
         int eff = sev >= 0 ? sev : (def != NULL ? (int)def->severity : cap);
         sev = eff < cap ? eff : cap;
         scope = cu_ctx_disk_path(st->ctx, st->src) == NULL
-                    ? " (library code of a wheel or egg, not a model's code)"
+                    ? " (library code of a Python distribution, not a model's code)"
                     : " (not model code: no model files beside it)";
     }
     char *ev = py_evidence(s, i);
@@ -1256,7 +1256,11 @@ static bool py_is_model_code(struct cu_ctx *ctx, const struct cu_source *src)
         /* A member: model code unless it is a module of a wheel or egg. Installed, that is a
          * library like those on disk (transformers' own modeling_*.py included); what such
          * code must never do (run a download, decoded data) stays critical anyway. */
-        return cu_ctx_hint(ctx, CU_HINT_PYDIST) == NULL;
+        if (cu_ctx_hint(ctx, CU_HINT_PYDIST) == NULL) {
+            return true;
+        }
+        /* an sdist's setup.py runs at install: judged like a model's code, at full severity */
+        return strcmp(cu_basename(src->name), "setup.py") == 0;
     }
     const char *base = cu_basename(disk);
     for (size_t i = 0; prefixes[i] != NULL; i++) {
