@@ -25,7 +25,8 @@ DEPGATE_PYPI_JSONL: github.com/depgate/malicious-packages malicious/pypi.jsonl, 
   "every version".
 HISTORIC_NPM (below): famous npm compromises no feed carries (event-stream/flatmap-stream,
 ua-parser-js, coa, rc, eslint-scope, node-ipc, colors/faker, rspack, eslint-config-prettier,
-is, nx "s1ngularity"), with their malicious versions only.
+is, nx "s1ngularity", xrpl), with their malicious versions only; HISTORIC_PYPI likewise
+(torchtriton, ultralytics, num2words, ctx, and old typosquats).
 Popular names (data/npm-popular, data/pypi-popular) never get "every version": a hijack of a
 popular package keeps its explicit versions only, or is dropped (reported on stderr).
 Duplicates merge per name: union of versions ("*" wins), the first assigned MAL- id (earliest
@@ -80,6 +81,31 @@ nx 20.9.0,20.10.0,20.11.0,20.12.0,21.5.0,21.6.0,21.7.0,21.8.0 GHSA-cxm3-wv7p-598
 @nx/eslint 21.5.0 GHSA-cxm3-wv7p-598c 2025-08-26
 @nx/key 3.2.0 GHSA-cxm3-wv7p-598c 2025-08-26
 @nx/enterprise-cloud 3.2.0 GHSA-cxm3-wv7p-598c 2025-08-26
+xrpl 2.14.2,4.2.1,4.2.2,4.2.3,4.2.4 community:xrpl-hijack-2025-04-21 2025-04-21
+""".strip().splitlines()]
+
+# Famous PyPI compromises and typosquats no feed carries (PEP 503 names): the PyTorch-nightly
+# torchtriton dependency confusion, the ultralytics build-cache hijack (cryptominer), num2words
+# and ctx account takeovers, the 2019 jeIlyfish/python3-dateutil and 2018 colourama typosquats,
+# and the 2017 SK-CSIRT list.
+HISTORIC_PYPI = [tuple(line.split()) for line in """
+torchtriton 3.0.0 community:pytorch-nightly-torchtriton-2022-12-25 2022-12-25
+ultralytics 8.3.41,8.3.42,8.3.45,8.3.46 community:ultralytics-hijack-2024-12-04 2024-12-04
+num2words 0.5.15 community:num2words-hijack-2025-07-28 2025-07-28
+ctx 0.1.2,0.2.2,0.2.6 community:ctx-hijack-2022-05-14 2022-05-14
+jeilyfish * community:jeilyfish-typosquat-2019-12-01 2019-12-01
+python3-dateutil * community:jeilyfish-typosquat-2019-12-01 2019-12-01
+colourama * community:colourama-typosquat-2018-10-23 2018-10-23
+acqusition * community:skcsirt-pypi-typosquats-2017-09-13 2017-09-13
+apidev-coop * community:skcsirt-pypi-typosquats-2017-09-13 2017-09-13
+bzip * community:skcsirt-pypi-typosquats-2017-09-13 2017-09-13
+crypt * community:skcsirt-pypi-typosquats-2017-09-13 2017-09-13
+django-server * community:skcsirt-pypi-typosquats-2017-09-13 2017-09-13
+pwd * community:skcsirt-pypi-typosquats-2017-09-13 2017-09-13
+setup-tools * community:skcsirt-pypi-typosquats-2017-09-13 2017-09-13
+telnet * community:skcsirt-pypi-typosquats-2017-09-13 2017-09-13
+urlib3 * community:skcsirt-pypi-typosquats-2017-09-13 2017-09-13
+urllib * community:skcsirt-pypi-typosquats-2017-09-13 2017-09-13
 """.strip().splitlines()]
 MONTHS = {m: i + 1 for i, m in enumerate(
     "JANUARY FEBRUARY MARCH APRIL MAY JUNE JULY AUGUST SEPTEMBER OCTOBER NOVEMBER DECEMBER"
@@ -275,6 +301,9 @@ def main():
     for name, vers, mid, date in HISTORIC_NPM:
         add(mal["npm"][name], set(vers.split(",")), mid, date)
         stats["historic npm"] += 1
+    for name, vers, mid, date in HISTORIC_PYPI:
+        add(mal["pypi"][name], set(vers.split(",")), mid, date)
+        stats["historic pypi"] += 1
 
     # OpenSSF OSV records (versions and ranges), keyed by id for the depgate reduction.
     ossf_by_id = {}

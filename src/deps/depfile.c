@@ -307,6 +307,10 @@ cu_depfile_parse_fn cu_deps_parser_for_name(const char *path, const char **forma
         { "Pipfile.lock", "pipfile-lock", cu_parse_pipfile_lock },
         { "pylock.toml", "pylock", cu_parse_pylock },
         { "constraints.txt", "requirements", cu_parse_requirements },
+        { "environment.yml", "conda-env", cu_parse_conda_env },
+        { "environment.yaml", "conda-env", cu_parse_conda_env },
+        { "conda.yaml", "conda-env", cu_parse_conda_env },
+        { "conda.yml", "conda-env", cu_parse_conda_env },
     };
     if (format) {
         *format = NULL;

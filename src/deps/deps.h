@@ -62,9 +62,10 @@ struct cu_dep_script {
 };
 
 struct cu_depfile {
-    const char *format; /* static: "package-lock", "npm-shrinkwrap", "yarn-v1", "yarn-berry",
-                         * "pnpm-lock", "bun-lock", "bun-lockb", "package-json", "requirements",
-                         * "pyproject", "poetry-lock", "uv-lock", "pipfile-lock", "pylock" */
+    const char
+        *format; /* static: "package-lock", "npm-shrinkwrap", "yarn-v1", "yarn-berry",
+                  * "pnpm-lock", "bun-lock", "bun-lockb", "package-json", "requirements",
+                  * "conda-env", "pyproject", "poetry-lock", "uv-lock", "pipfile-lock", "pylock" */
     bool is_lockfile;
     char *format_version; /* lockfileVersion etc. as written; NULL when none */
     char *project_name;   /* the manifest's own name, when it has one */
@@ -112,6 +113,8 @@ int cu_parse_pnpm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, 
 int cu_parse_bun_lock(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err);
 /* bun.lockb, bun's binary lockfile (formats 2 and 3); packages have no lines (0). */
 int cu_parse_bun_lockb(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err);
+/* environment.yml / conda.yaml: the `pip:` entries, as requirements lines (format "conda-env"). */
+int cu_parse_conda_env(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err);
 int cu_parse_requirements(struct cu_depfile *out,
                           const uint8_t *data,
                           size_t len,

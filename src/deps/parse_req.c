@@ -657,3 +657,51 @@ parse_requirements_utf8(struct cu_depfile *out, const uint8_t *data, size_t len,
     cu_buf_free(&l);
     return rc;
 }
+
+/* Conda environment files (environment.yml, MLflow's conda.yaml): `dependencies` lists conda
+ * specs (not read: no conda data behind the checks) and a `{pip: [...]}` entry whose items are
+ * requirements lines, judged exactly like a requirements file's (-r includes, URLs, hashes,
+ * --index-url), each at its YAML line. */
+int cu_parse_conda_env(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err)
+{
+    struct cu_ltree t;
+    int rc = cu_lt_parse_yaml(&t, data, len, err);
+    if (rc) {
+        return rc;
+    }
+    out->format = "conda-env"; /* its pip entries get requirements semantics (rules_struct.c) */
+    const json_t *root = t.root;
+    const json_t *deps = json_is_object(root) ? json_object_get(root, "dependencies") : NULL;
+    if (root != NULL && !json_is_null(root) && !json_is_object(root)) {
+        rc = cu_err_malformed(err, "conda environment", CU_NO_OFFSET, "not a YAML mapping");
+    } else if (deps != NULL && !json_is_null(deps) && !json_is_array(deps)) {
+        rc = cu_err_malformed(err, "conda environment", CU_NO_OFFSET,
+                              "line %u: dependencies is not a list",
+                              cu_lt_key_line(&t, root, "dependencies"));
+    }
+    for (size_t i = 0; rc == 0 && json_is_array(deps) && i < json_array_size(deps); i++) {
+        const json_t *pip = json_object_get(json_array_get(deps, i), "pip");
+        if (pip == NULL) {
+            continue; /* a conda spec ("numpy=1.26", "pytorch::pytorch") */
+        }
+        if (!json_is_array(pip)) {
+            rc = cu_err_malformed(err, "conda environment", CU_NO_OFFSET,
+                                  "line %u: pip is not a list of requirements",
+                                  cu_lt_item_line(&t, deps, i));
+            break;
+        }
+        for (size_t j = 0; rc == 0 && j < json_array_size(pip); j++) {
+            const json_t *v = json_array_get(pip, j);
+            struct reqline rl = { .df = out, .err = err, .line = cu_lt_item_line(&t, pip, j) };
+            if (!json_is_string(v)) {
+                rc = cu_err_malformed(err, "conda environment", CU_NO_OFFSET,
+                                      "line %u: a pip requirement is not a string", rl.line);
+                break;
+            }
+            /* a comment after the requirement is YAML's, already gone */
+            rc = req_line(&rl, json_string_value(v), json_string_length(v));
+        }
+    }
+    cu_lt_free(&t);
+    return rc;
+}

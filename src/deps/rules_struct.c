@@ -154,9 +154,9 @@ check_scripts(struct cu_ctx *ctx, const struct cu_source *src, const struct cu_d
 
 static bool lockfile_has_integrity(const char *format)
 {
-    static const char *const f[] = { "package-lock", "npm-shrinkwrap", "yarn-v1",     "yarn-berry",
-                                     "pnpm-lock",    "bun-lock",       "bun-lockb",   "poetry-lock", "uv-lock",
-                                     "pipfile-lock", "pylock" };
+    static const char *const f[] = { "package-lock", "npm-shrinkwrap", "yarn-v1",   "yarn-berry",
+                                     "pnpm-lock",    "bun-lock",       "bun-lockb", "poetry-lock",
+                                     "uv-lock",      "pipfile-lock",   "pylock" };
     for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
         if (format != NULL && strcmp(format, f[i]) == 0) {
             return true;
@@ -441,7 +441,8 @@ static void check_pkg(struct cu_ctx *ctx,
         return;
     }
     bool lock = df->is_lockfile;
-    bool reqs = df->format != NULL && strcmp(df->format, "requirements") == 0;
+    bool reqs = df->format != NULL &&
+                (strcmp(df->format, "requirements") == 0 || strcmp(df->format, "conda-env") == 0);
     const char *where = p->resolved != NULL ? p->resolved : p->spec;
     if (p->resolved != NULL) {
         check_url(ctx, src, p, p->resolved, lock);
