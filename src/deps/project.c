@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "deps/deps.h"
@@ -825,7 +826,13 @@ static void check_record(struct cu_project *p, size_t fi, const char *open)
             }
         }
         b64[strcspn(b64, "=")] = '\0';
-        if (strcmp(b64, hv + 7) != 0) {
+        /* PEP 376/627 say urlsafe base64; Debian's installed RECORDs (dh_python3) write the
+         * same digest in hex. Either spelling of the digest matches. */
+        char hex[65];
+        for (size_t k = 0; k < 32; k++) {
+            (void)snprintf(hex + 2 * k, 3, "%02x", h.sha256[k]);
+        }
+        if (strcmp(b64, hv + 7) != 0 && strcasecmp(hex, hv + 7) != 0) {
             cu_project_emit(p, fi, NULL, lineno, "deps/integrity-mismatch", CU_SEV_DEFAULT, line,
                             "%s was changed after installation: its sha256 differs from "
                             "the one RECORD lists",

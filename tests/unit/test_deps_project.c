@@ -263,6 +263,20 @@ static void test_record(void **state)
     assert_true(tu_has_text(s, "pkg/__init__.py was changed", CUSTODY_SEV_CRITICAL));
     assert_true(tu_has_text(s, "extra 2.0 is installed", CUSTODY_SEV_HIGH));
     custody_scan_free(s);
+    /* Debian's installed RECORDs spell the same digest in hex: a match, and a change still
+     * is one */
+    char hexrec[512];
+    int o = snprintf(hexrec, sizeof(hexrec), "pkg/__init__.py,sha256=");
+    for (size_t k = 0; k < 32; k++) {
+        o += snprintf(hexrec + o, sizeof(hexrec) - (size_t)o, "%02x", d[k]);
+    }
+    (void)snprintf(hexrec + o, sizeof(hexrec) - (size_t)o, ",6\n");
+    put("venv/lib/python3.12/site-packages/pkg/__init__.py", "x = 1\n");
+    put("venv/lib/python3.12/site-packages/pkg-1.0.dist-info/RECORD", hexrec);
+    put("venv/lib/python3.12/site-packages/extra-2.0.dist-info/RECORD", "extra.py,,\n");
+    assert_int_equal(root_sev(NULL, 0, "deps/integrity-mismatch"), -1);
+    put("venv/lib/python3.12/site-packages/pkg/__init__.py", "x = 2\n");
+    assert_int_equal(root_sev(NULL, 0, "deps/integrity-mismatch"), CUSTODY_SEV_CRITICAL);
     /* a RECORD entry through a directory symlink out of site-packages is not followed */
     char link[600];
     (void)snprintf(link, sizeof(link), "%s/venv/lib/python3.12/site-packages/out", root);
