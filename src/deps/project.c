@@ -8,6 +8,7 @@
  * (never executed); a file scanned from a buffer has no disk path and is skipped. */
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -772,6 +773,18 @@ static void check_record(struct cu_project *p, size_t fi, const char *open)
     char *spdir = cu_asprintf("%.*s", (int)sp, open);
     char *spreal = spdir != NULL ? realpath(spdir, NULL) : NULL;
     free(spdir);
+    /* Installed by the operating system's packages (Debian/Ubuntu dist-packages, no INSTALLER
+     * file: pip always writes one): dh_strip strips native libraries and the packaging swaps
+     * vendored CA bundles after the RECORD was written, so those differences are expected
+     * there (low, with the way to verify); any other changed file stays critical. */
+    bool managed = false;
+    {
+        char *inst = cu_asprintf("%.*s/INSTALLER", (int)dl, open);
+        struct stat ist;
+        managed = inst != NULL && lstat(inst, &ist) != 0 && errno == ENOENT &&
+                  strstr(spreal != NULL ? spreal : "", "/dist-packages") != NULL;
+        free(inst);
+    }
     char line[8192];
     uint32_t lineno = 0;
     uint64_t budget = RECORD_BYTES;
@@ -833,10 +846,18 @@ static void check_record(struct cu_project *p, size_t fi, const char *open)
             (void)snprintf(hex + 2 * k, 3, "%02x", h.sha256[k]);
         }
         if (strcmp(b64, hv + 7) != 0 && strcasecmp(hex, hv + 7) != 0) {
-            cu_project_emit(p, fi, NULL, lineno, "deps/integrity-mismatch", CU_SEV_DEFAULT, line,
+            bool expected =
+                managed && (cu_has_suffix(line, ".so") || strstr(line, ".so.") != NULL ||
+                            cu_has_suffix(line, ".pem"));
+            cu_project_emit(p, fi, NULL, lineno, "deps/integrity-mismatch",
+                            expected ? (int)CUSTODY_SEV_LOW : CU_SEV_DEFAULT, line,
                             "%s was changed after installation: its sha256 differs from "
-                            "the one RECORD lists",
-                            line);
+                            "the one RECORD lists%s",
+                            line,
+                            expected ? " (an operating-system package: native libraries are "
+                                       "stripped and CA bundles replaced after RECORD is "
+                                       "written; check it with dpkg --verify)"
+                                     : "");
         }
         free(b64);
     }

@@ -288,6 +288,38 @@ static void test_record(void **state)
     cleanup();
 }
 
+/* An operating system's dist-packages (no INSTALLER file): a stripped native library is
+ * expected (low); a changed Python file is not; with pip's INSTALLER the library is critical. */
+static void test_record_os_managed(void **state)
+{
+    (void)state;
+    fresh("record-os");
+    const char *dp = "usr/lib/python3/dist-packages";
+    char path[256], rec[256];
+    (void)snprintf(rec, sizeof(rec),
+                   "pkg/_ext.cpython-311-x86_64-linux-gnu.so,sha256=AAAA,3\n"
+                   "pkg/__init__.py,sha256=AAAA,6\npkg-1.0.dist-info/RECORD,,\n");
+    (void)snprintf(path, sizeof(path), "%s/pkg/_ext.cpython-311-x86_64-linux-gnu.so", dp);
+    put(path, "ELF");
+    (void)snprintf(path, sizeof(path), "%s/pkg/__init__.py", dp);
+    put(path, "x = 1\n");
+    (void)snprintf(path, sizeof(path), "%s/pkg-1.0.dist-info/RECORD", dp);
+    put(path, rec);
+    custody_scan *s = scan_root(NULL, 0);
+    assert_true(
+        tu_has_text(s, "_ext.cpython-311-x86_64-linux-gnu.so was changed", CUSTODY_SEV_LOW));
+    assert_true(tu_has_text(s, "dpkg --verify", CUSTODY_SEV_LOW));
+    assert_true(tu_has_text(s, "pkg/__init__.py was changed", CUSTODY_SEV_CRITICAL));
+    custody_scan_free(s);
+    (void)snprintf(path, sizeof(path), "%s/pkg-1.0.dist-info/INSTALLER", dp);
+    put(path, "pip\n");
+    s = scan_root(NULL, 0);
+    assert_true(
+        tu_has_text(s, "_ext.cpython-311-x86_64-linux-gnu.so was changed", CUSTODY_SEV_CRITICAL));
+    custody_scan_free(s);
+    cleanup();
+}
+
 static void test_worm_file_near_miss(void **state)
 {
     (void)state;
@@ -415,6 +447,7 @@ int main(void)
         cmocka_unit_test(test_node_modules),
         cmocka_unit_test(test_verification),
         cmocka_unit_test(test_record),
+        cmocka_unit_test(test_record_os_managed),
         cmocka_unit_test(test_worm_file_near_miss),
         cmocka_unit_test(test_worm_file_extra_sha256),
         cmocka_unit_test(test_diff),
