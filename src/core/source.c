@@ -76,6 +76,7 @@ int cu_source_open_file(struct cu_source **out,
     /* Most files in a model tree are small: one read that comes back short is the whole file
      * and saves the fstat. pread fails on a directory (EISDIR) and a FIFO (ESPIPE); a device
      * swapped in after the walk fills the buffer and meets the fstat check below. */
+    uint8_t *probe = NULL; /* a full first read, kept for a file read whole below */
     {
         uint8_t *buf = cu_malloc(SMALL_PROBE);
         ssize_t r;
@@ -96,32 +97,45 @@ int cu_source_open_file(struct cu_source **out,
             }
             return cu_source_from_mem(out, buf, (size_t)r, true, loc, cu_basename(path), err);
         }
-        free(buf);
+        probe = buf;
     }
     struct stat st;
     if (fstat(fd, &st) != 0) {
         int e = errno;
+        free(probe);
         (void)close(fd);
         return cu_err_io(err, loc, "cannot stat: %s", strerror(e));
     }
     if (!S_ISREG(st.st_mode)) {
+        free(probe);
         (void)close(fd);
         return cu_err_io(err, loc, "not a regular file");
     }
     struct cu_source *s = source_new(SRC_FILE, loc, cu_basename(path));
     if (s == NULL) {
+        free(probe);
         (void)close(fd);
         return cu_err_nomem(err);
     }
     s->fd = fd;
     s->size = (uint64_t)st.st_size;
     s->counter = counter;
-    if (s->size <= CU_LIMIT_SMALL_FILE) {
+    if (s->size <= CU_LIMIT_SMALL_FILE && s->size >= SMALL_PROBE) {
         /* Small files (most model files in a repository) are read once, whole: every later
-         * read is a memcpy and streams read them in place. */
-        uint8_t *buf = cu_malloc((size_t)s->size);
+         * read is a memcpy and streams read them in place. The probe is their first 64 KiB. */
+        uint8_t *buf = cu_realloc(probe, (size_t)s->size);
+        if (buf == NULL) {
+            free(probe);
+        }
+        probe = NULL;
         size_t got = 0;
-        int rc = buf != NULL ? file_read(s, 0, buf, (size_t)s->size, &got, err) : CUSTODY_ENOMEM;
+        if (buf != NULL && counter != NULL) {
+            *counter += SMALL_PROBE;
+        }
+        int rc = buf != NULL ? file_read(s, SMALL_PROBE, buf + SMALL_PROBE,
+                                         (size_t)s->size - SMALL_PROBE, &got, err)
+                             : CUSTODY_ENOMEM;
+        got += SMALL_PROBE;
         if (rc < 0) {
             free(buf);
             cu_source_free(s);
@@ -134,6 +148,7 @@ int cu_source_open_file(struct cu_source **out,
         s->mem = buf;
         s->size = got; /* a file that shrank under us is what we read */
     }
+    free(probe); /* a larger file is read on demand */
     *out = s;
     return 0;
 }

@@ -3,14 +3,17 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <zlib.h>
 
 #include "core/crc32.h"
 #include "core/error.h"
+#include "core/limits.h"
 #include "core/rd.h"
 #include "core/source.h"
 #include "core/util.h"
@@ -50,6 +53,57 @@ static void parse_u64_rejects_overflow_and_moves_only_on_success(void **state)
     const char *e = "x";
     p = e;
     assert_false(cu_parse_u64(&p, e + 1, 10, &v));
+}
+
+/* Files are probed with one 64 KiB read: shorter is the whole file; up to the small-file limit
+ * the probe is kept and the rest appended (read once, counted once); larger files are read on
+ * demand. Every size reads back its bytes. */
+static void open_file_reads_every_size_once(void **state)
+{
+    (void)state;
+    static const size_t sizes[] = { 0,
+                                    1,
+                                    (64u << 10) - 1,
+                                    64u << 10,
+                                    (64u << 10) + 1,
+                                    150000,
+                                    CU_LIMIT_SMALL_FILE,
+                                    CU_LIMIT_SMALL_FILE + 1 };
+    char path[] = "/tmp/custody-open-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    (void)close(fd);
+    for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+        size_t n = sizes[k];
+        uint8_t *data = malloc(n > 0 ? n : 1);
+        assert_non_null(data);
+        for (size_t i = 0; i < n; i++) {
+            data[i] = (uint8_t)(i * 31u + (i >> 9));
+        }
+        FILE *f = fopen(path, "wb");
+        assert_non_null(f);
+        assert_int_equal(fwrite(data, 1, n, f), n);
+        assert_int_equal(fclose(f), 0);
+        custody_error err;
+        memset(&err, 0, sizeof(err));
+        uint64_t counter = 0;
+        struct cu_source *s = NULL;
+        assert_int_equal(cu_source_open_file(&s, path, "f", &counter, &err), 0);
+        uint64_t size = 0;
+        assert_int_equal(cu_source_size(s, &size, &err), 0);
+        assert_int_equal(size, n);
+        uint8_t *back = malloc(n > 0 ? n : 1);
+        assert_non_null(back);
+        assert_int_equal(cu_source_read_exact(s, 0, back, n, &err), 0);
+        assert_memory_equal(back, data, n);
+        if (n <= CU_LIMIT_SMALL_FILE) {
+            assert_int_equal(counter, n); /* read whole at open, each byte once */
+        }
+        cu_source_free(s);
+        free(back);
+        free(data);
+    }
+    (void)unlink(path);
 }
 
 static void range_outside_parent_is_malformed(void **state)
@@ -272,6 +326,7 @@ int main(void)
         cmocka_unit_test(crc32_matches_zlib),
         cmocka_unit_test(threaded_scan_matches_one_thread),
         cmocka_unit_test(parse_u64_rejects_overflow_and_moves_only_on_success),
+        cmocka_unit_test(open_file_reads_every_size_once),
         cmocka_unit_test(range_outside_parent_is_malformed),
         cmocka_unit_test(decoded_source_reads_forward_restarts_backward),
         cmocka_unit_test(decoded_source_enforces_budget_and_declared_size),
