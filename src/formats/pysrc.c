@@ -1080,7 +1080,11 @@ static void py_statement(struct py_state *st, const struct py_stmt *s)
             break;
         }
         case PYC_CODEOBJ:
-            sink_at = sink_at == SIZE_MAX ? i : sink_at;
+            /* building a function or code object runs nothing until called: a sink only when
+             * called (isinstance(co, types.CodeType) checks, it does not build) */
+            if (called) {
+                sink_at = sink_at == SIZE_MAX ? i : sink_at;
+            }
             break;
         case PYC_NONE:
             break;
