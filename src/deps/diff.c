@@ -259,10 +259,6 @@ static int push(custody_deps_diff *d,
  * pulls in a hijacked release is the change a reviewer must not miss. */
 static void listed_hit(void *arg, const struct cu_deps_hit *h)
 {
-    if (strcmp(h->rule, "deps/known-malicious") != 0 &&
-        strcmp(h->rule, "deps/worm-indicator") != 0) {
-        return;
-    }
     const custody_rule *def = custody_rule_find(h->rule);
     custody_severity sev = h->severity >= 0 ? (custody_severity)h->severity
                            : def != NULL    ? def->severity
@@ -279,8 +275,7 @@ static void flag_listed(const struct pkg *n, struct reasons *r)
                         .name = (char *)n->name,
                         .version = (char *)n->version,
                         .source = CU_DEP_REGISTRY };
-    struct cu_depfile df = { .format = "diff", .is_lockfile = true, .pkgs = &p, .npkgs = 1 };
-    cu_deps_data_run(&df, NULL, listed_hit, r);
+    cu_deps_data_lists(&p, listed_hit, r);
 }
 
 static void flag_new(const struct pkg *n, struct reasons *r)

@@ -474,6 +474,23 @@ static void check_names(const struct cu_pkg *p,
     }
 }
 
+static void check_lists(const struct cu_pkg *p, const char *ver, cu_deps_hit_fn fn, void *arg)
+{
+    check_list(p, ver, CU_LIST_MALICIOUS, fn, arg);
+    if (p->eco == CU_ECO_NPM) {
+        check_list(p, ver, CU_LIST_WORM, fn, arg);
+    }
+}
+
+void cu_deps_data_lists(const struct cu_pkg *p, cu_deps_hit_fn fn, void *arg)
+{
+    if (p->name == NULL || p->name[0] == '\0' || (p->eco != CU_ECO_NPM && p->eco != CU_ECO_PYPI)) {
+        return;
+    }
+    char vbuf[CU_SEMVER_MAX_LEN + 1];
+    check_lists(p, exact_version(p, vbuf, sizeof(vbuf)), fn, arg);
+}
+
 void cu_deps_data_run(const struct cu_depfile *df,
                       const struct cu_deps_data_opts *opts,
                       cu_deps_hit_fn fn,
@@ -498,10 +515,7 @@ void cu_deps_data_run(const struct cu_depfile *df,
         }
         char vbuf[CU_SEMVER_MAX_LEN + 1];
         const char *ver = exact_version(p, vbuf, sizeof(vbuf));
-        check_list(p, ver, CU_LIST_MALICIOUS, fn, arg);
-        if (p->eco == CU_ECO_NPM) {
-            check_list(p, ver, CU_LIST_WORM, fn, arg);
-        }
+        check_lists(p, ver, fn, arg);
         if (o->store != NULL && (p->source == CU_DEP_REGISTRY || p->source == CU_DEP_UNKNOWN)) {
             check_store(p, ver, o->store, fn, arg);
         }

@@ -30,6 +30,9 @@ void cu_deps_data_run(const struct cu_depfile *df,
                       cu_deps_hit_fn fn,
                       void *arg);
 
+/* Only the embedded known-malicious and worm lists, for one package (deps diff). */
+void cu_deps_data_lists(const struct cu_pkg *p, cu_deps_hit_fn fn, void *arg);
+
 /* OSV range evaluation (OSV schema "Evaluation"): true when version lies in one of a's ranges
  * or is one of its explicit versions, by the ecosystem's ordering. */
 struct cu_osv_affect;
