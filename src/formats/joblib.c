@@ -34,7 +34,7 @@ int cu_joblib_consume_array(struct cu_ctx *ctx,
     if (a->hasobject) {
         /* pickle.load(file_handle): a plain unpickler, so wrappers inside are not expanded */
         static const struct cu_pickle_hooks plain = { NULL, NULL };
-        struct cu_pickle_opts po = { true, false, false, &plain };
+        struct cu_pickle_opts po = { .single = true, .hooks = &plain };
         return cu_pickle_scan_stream(ctx, st, &po);
     }
     if (a->aligned) {

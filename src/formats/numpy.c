@@ -830,7 +830,7 @@ static int npy_analyze(struct cu_ctx *ctx, struct cu_source *src)
                 "numpy.load(allow_pickle=True) unpickles",
                 h.descr);
         uint64_t end = h.data_off;
-        struct cu_pickle_opts po = { true, false, false, NULL };
+        struct cu_pickle_opts po = { .single = true };
         rc = cu_pickle_scan(ctx, src, h.data_off, &po, &end);
         if (rc < 0) {
             return rc;

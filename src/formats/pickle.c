@@ -1906,6 +1906,38 @@ static void vm_persid(struct vm *vm, const struct cu_pv *pid, const struct cu_pv
     }
 }
 
+static bool pv_str_or_none(const struct cu_pv *v)
+{
+    return v != NULL && (v->kind == CU_PV_STR || v->kind == CU_PV_BYTES || v->kind == CU_PV_NONE);
+}
+
+/* The class a torch legacy persistent id for an nn.Module subclass stands for, or NULL.
+ * _legacy_save writes ('module', cls, source_file, source) and the tar format of torch < 0.4
+ * (cls, source_file, source); both loaders return cls (after comparing the source text). The
+ * class was imported by the id itself, so it has been judged like any import; calling it is
+ * judged as calling that class. torch's zip loader accepts only storages, so there it stays an
+ * unknown persistent id. */
+static const struct cu_pv *module_persid(const struct vm *vm, const struct cu_pv *pid)
+{
+    if (pid->kind != CU_PV_TUPLE || (vm->opts->torch && !vm->opts->torch_legacy)) {
+        return NULL;
+    }
+    size_t n = cu_pv_len(pid), at = 0;
+    const struct cu_pv *tag = cu_pv_item(pid, 0);
+    if (n == 4 && tag != NULL && (tag->kind == CU_PV_STR || tag->kind == CU_PV_BYTES) &&
+        tag->n == 6 && memcmp(tag->u.b->data, "module", 6) == 0) {
+        at = 1;
+    } else if (n != 3 || vm->opts->torch) {
+        return NULL; /* the tag-less form is the tar format's, which has no storage tuples */
+    }
+    const struct cu_pv *cls = cu_pv_item(pid, at);
+    if (cls == NULL || cls->kind != CU_PV_GLOBAL || !pv_str_or_none(cu_pv_item(pid, at + 1)) ||
+        !pv_str_or_none(cu_pv_item(pid, at + 2))) {
+        return NULL;
+    }
+    return cls;
+}
+
 static int make_persid(struct vm *vm, const struct cu_pv *pid, struct cu_pv *out)
 {
     struct pv_call *c = arena_alloc(vm, sizeof(*c));
@@ -1918,7 +1950,13 @@ static int make_persid(struct vm *vm, const struct cu_pv *pid, struct cu_pv *out
     memset(out, 0, sizeof(*out));
     out->kind = CU_PV_PERSID;
     out->u.c = c;
-    vm_persid(vm, pid, out);
+    const struct cu_pv *cls = module_persid(vm, pid);
+    if (cls == NULL || !vm->opts->torch) {
+        vm_persid(vm, pid, out); /* outside torch, the one note that a persistent_load is needed */
+    }
+    if (cls != NULL) {
+        *out = *cls;
+    }
     return 0;
 }
 
@@ -2661,7 +2699,7 @@ out:
 /* ------------------------------------------------------------------------------------------ */
 /* entry points */
 
-static const struct cu_pickle_opts default_opts = { false, false, false, NULL };
+static const struct cu_pickle_opts default_opts = { 0 };
 
 static void vm_init(struct vm *vm,
                     struct cu_ctx *ctx,

@@ -269,7 +269,7 @@ static int tl_analyze(struct cu_ctx *ctx, struct cu_source *src)
     }
     uint64_t off = 0, keys_off = 0;
     for (int i = 0; i < 5; i++) {
-        struct cu_pickle_opts po = { true, false, i == 3, NULL };
+        struct cu_pickle_opts po = { .single = true, .torch = i == 3, .torch_legacy = true };
         uint64_t end = off;
         if (i == 4) {
             keys_off = off;
@@ -365,7 +365,7 @@ tr_pickle(struct cu_ctx *ctx, struct cu_source *src, uint64_t off, uint64_t size
         return cu_err_malformed(cu_ctx_err(ctx), "torch legacy records", off,
                                 "member ends before an expected pickle");
     }
-    struct cu_pickle_opts po = { true, false, true, NULL };
+    struct cu_pickle_opts po = { .single = true, .torch = true, .torch_legacy = true };
     *end = off;
     int rc = cu_pickle_scan(ctx, src, off, &po, end);
     if (rc < 0) {

@@ -36,7 +36,7 @@ static bool probe_sniff(const struct cu_sniff *in)
 }
 static int probe_analyze(struct cu_ctx *ctx, struct cu_source *src)
 {
-    struct cu_pickle_opts o = { true, true, false, NULL };
+    struct cu_pickle_opts o = { .single = true, .probe = true };
     probe_rc = cu_pickle_scan(ctx, src, 0, &o, NULL);
     return probe_rc == CUSTODY_EMALFORMED ? 0 : probe_rc;
 }
@@ -47,7 +47,7 @@ static bool torch_sniff(const struct cu_sniff *in)
 }
 static int torch_analyze(struct cu_ctx *ctx, struct cu_source *src)
 {
-    struct cu_pickle_opts o = { false, false, true, NULL };
+    struct cu_pickle_opts o = { .torch = true };
     return cu_pickle_scan(ctx, src, 0, &o, NULL);
 }
 
@@ -103,7 +103,7 @@ static bool hook_sniff(const struct cu_sniff *in)
 }
 static int hook_analyze(struct cu_ctx *ctx, struct cu_source *src)
 {
-    struct cu_pickle_opts o = { false, false, false, &test_hooks };
+    struct cu_pickle_opts o = { .hooks = &test_hooks };
     return cu_pickle_scan(ctx, src, 0, &o, NULL);
 }
 
@@ -114,7 +114,7 @@ inline_after_build(void *ud, struct cu_ctx *ctx, struct cu_stream *st, const str
 {
     (void)ud;
     (void)obj;
-    struct cu_pickle_opts o = { true, false, false, NULL };
+    struct cu_pickle_opts o = { .single = true };
     inline_rc = cu_pickle_scan_stream(ctx, st, &o);
     return inline_rc;
 }
@@ -125,7 +125,7 @@ static bool inline_sniff(const struct cu_sniff *in)
 }
 static int inline_analyze(struct cu_ctx *ctx, struct cu_source *src)
 {
-    struct cu_pickle_opts o = { false, false, false, &inline_hooks };
+    struct cu_pickle_opts o = { .hooks = &inline_hooks };
     return cu_pickle_scan(ctx, src, 0, &o, NULL);
 }
 static const struct cu_analyzer inline_an = { "pickle", NULL, inline_sniff, inline_analyze };
