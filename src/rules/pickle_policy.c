@@ -722,6 +722,13 @@ static const custody_pickle_policy_entry policy[] = {
     S("numpy", "recarray"),
     S("numpy.core.records", "record"),
     S("numpy.core.records", "recarray"),
+    /* plain data classes: BUILD sets their fields (poly1d's coefficients, chararray's data) */
+    S("numpy", "poly1d"),
+    S("numpy.lib.polynomial", "poly1d"),
+    S("numpy.lib._polynomial_impl", "poly1d"), /* numpy 2 */
+    S("numpy", "chararray"),
+    S("numpy.core.defchararray", "chararray"),
+    S("numpy.char", "chararray"),
     S("numpy.core.multiarray", "_reconstruct"),
     S("numpy.core.multiarray", "scalar"),
     S("numpy.core.numeric", "_frombuffer"),
@@ -899,6 +906,17 @@ static const custody_pickle_policy_entry policy[] = {
     S("numpy.core.fromnumeric", "var"),
     S("numpy.core.fromnumeric", "average"),
     S("sklearn.feature_selection._univariate_selection", "*"),
+    /* Metric functions a search or a scorer keeps (GridSearchCV(scoring='accuracy') stores
+     * _PredictScorer(accuracy_score, ...); scoring=None stores _passthrough_scorer): pure
+     * computations on arrays. */
+    S("sklearn.metrics._classification", "*"),
+    S("sklearn.metrics._regression", "*"),
+    S("sklearn.metrics._ranking", "*"),
+    S("sklearn.metrics.cluster._supervised", "*"),
+    S("sklearn.metrics.cluster._unsupervised", "*"),
+    S("sklearn.metrics._scorer", "_passthrough_scorer"),
+    S("sklearn.metrics._scorer", "negative_likelihood_ratio"),
+    S("sklearn.metrics._scorer", "positive_likelihood_ratio"),
     S("sklearn.cluster._kmeans", "_kmeans_single_lloyd"),
     S("sklearn.cluster._kmeans", "_kmeans_single_elkan"),
     S("scipy.interpolate._bsplines", "BSpline"),
@@ -993,6 +1011,11 @@ static const struct policy_map module_map[] = {
     { "sklearn.preprocessing.label", "sklearn.preprocessing._label" },
     { "sklearn.feature_extraction.dict_vectorizer", "sklearn.feature_extraction._dict_vectorizer" },
     { "sklearn.metrics.scorer", "sklearn.metrics._scorer" },
+    { "sklearn.metrics.classification", "sklearn.metrics._classification" },
+    { "sklearn.metrics.regression", "sklearn.metrics._regression" },
+    { "sklearn.metrics.ranking", "sklearn.metrics._ranking" },
+    { "sklearn.metrics.cluster.supervised", "sklearn.metrics.cluster._supervised" },
+    { "sklearn.metrics.cluster.unsupervised", "sklearn.metrics.cluster._unsupervised" },
     { "sklearn.mixture.gaussian_mixture", "sklearn.mixture._gaussian_mixture" },
     { "sklearn.naive_bayes", "sklearn.naive_bayes" },
     { "sklearn.utils.testing", "sklearn.utils._testing" },
