@@ -37,6 +37,7 @@
 #define ARGSCAN_DEPTH     3u
 #define IMP_CALL_REPORTED 0x01u
 #define IMP_MODULE        0x02u         /* a module object (name "") */
+#define IMP_DEFERRED      0x04u         /* builtins.getattr, its import not reported yet */
 #define NESTED_PER_PICKLE 1024u         /* nested pickles scanned from one pickle */
 #define HINT_NEST         "pickle.nest" /* ctx hint: depth of pickles nested in bytes values */
 /* Error helpers whose result is visibly negative (for the static analyzers). */
@@ -182,6 +183,7 @@ struct vm {
 
     struct pv_imp **imps; /* open-addressing table */
     size_t imp_cap, nimp;
+    unsigned ndeferred; /* imports with IMP_DEFERRED */
 
     uint8_t line_last;
 
@@ -876,6 +878,41 @@ static const char *class_word(uint8_t k)
 
 /* Interns module.name and, the first time, classifies and reports it. `how` says how the
  * import was spelled, for the message. */
+/* The import finding of a callable that is not safe (at the import's offset). */
+static void imp_report(struct vm *vm, struct pv_imp *g)
+{
+    if (g->klass == CUSTODY_PICKLE_SAFE || vm->quiet) {
+        return;
+    }
+    if (g->flags & IMP_DEFERRED) {
+        g->flags &= (uint8_t)~IMP_DEFERRED;
+        vm->ndeferred--;
+    }
+    struct cu_buf ev = CU_BUF_INIT(CU_LIMIT_EVIDENCE);
+    repr_name(&ev, g);
+    bool renamed = g->cmod != g->module || g->cname != g->name;
+    if (g->klass == CUSTODY_PICKLE_DANGEROUS) {
+        vm_emit(vm, g->def_off, "pickle/dangerous-import", CU_SEV_DEFAULT, cu_buf_str(&ev),
+                "imports %s (%s%s%s): %s", cu_buf_str(&ev), g->def_how,
+                renamed ? ", spelled " : "", renamed ? g->module : "",
+                g->why != NULL ? g->why : "known to run code");
+    } else {
+        vm_emit(vm, g->def_off, "pickle/unknown-import", CU_SEV_DEFAULT, cu_buf_str(&ev),
+                "imports %s (%s%s%s), which is on no allowlist", cu_buf_str(&ev), g->def_how,
+                renamed ? ", spelled " : "", renamed ? g->module : "");
+    }
+    cu_buf_free(&ev);
+}
+
+/* A builtins.getattr import reported late: used in a way that is not a plain attribute
+ * lookup, or (at the end of the pickle) never used as one. */
+static void imp_report_deferred(struct vm *vm, struct pv_imp *g)
+{
+    if (g->flags & IMP_DEFERRED) {
+        imp_report(vm, g);
+    }
+}
+
 static int vm_import(struct vm *vm,
                      uint64_t off,
                      const uint8_t *m,
@@ -921,6 +958,9 @@ static int vm_import(struct vm *vm,
         g->flags = 0;
         g->why = NULL;
         g->klass = CUSTODY_PICKLE_UNKNOWN;
+        g->ok_uses = 0;
+        g->def_off = off;
+        g->def_how = how;
         struct cu_class_result cr = { 0 };
         if (nl != 0) {
             cu_ctx_class_lookup(vm->ctx, g->module, g->name, &cr);
@@ -937,23 +977,12 @@ static int vm_import(struct vm *vm,
         vm->nimp++;
         if (nl == 0) {
             g->flags |= IMP_MODULE;
+        } else if (g->klass == CUSTODY_PICKLE_DANGEROUS && strcmp(g->cmod, "builtins") == 0 &&
+                   strcmp(g->cname, "getattr") == 0) {
+            g->flags |= IMP_DEFERRED;
+            vm->ndeferred++;
         } else {
-            if (g->klass != CUSTODY_PICKLE_SAFE && !vm->quiet) {
-                struct cu_buf ev = CU_BUF_INIT(CU_LIMIT_EVIDENCE);
-                repr_name(&ev, g);
-                bool renamed = g->cmod != g->module || g->cname != g->name;
-                if (g->klass == CUSTODY_PICKLE_DANGEROUS) {
-                    vm_emit(vm, off, "pickle/dangerous-import", CU_SEV_DEFAULT, cu_buf_str(&ev),
-                            "imports %s (%s%s%s): %s", cu_buf_str(&ev), how,
-                            renamed ? ", spelled " : "", renamed ? g->module : "",
-                            g->why != NULL ? g->why : "known to run code");
-                } else {
-                    vm_emit(vm, off, "pickle/unknown-import", CU_SEV_DEFAULT, cu_buf_str(&ev),
-                            "imports %s (%s%s%s), which is on no allowlist", cu_buf_str(&ev), how,
-                            renamed ? ", spelled " : "", renamed ? g->module : "");
-                }
-                cu_buf_free(&ev);
-            }
+            imp_report(vm, g);
         }
     }
     memset(out, 0, sizeof(*out));
@@ -1008,6 +1037,7 @@ static void scan_args(struct vm *vm,
         struct cu_buf on = CU_BUF_INIT(256);
         repr_name(&on, outer);
         if (g->klass == CUSTODY_PICKLE_DANGEROUS) {
+            imp_report_deferred(vm, g);
             vm_emit(vm, off, "pickle/dangerous-call", CU_SEV_DEFAULT, cu_buf_str(&ev),
                     "passes %s to %s, which may call it", cu_buf_str(&inner), cu_buf_str(&on));
         } else if (!(g->flags & IMP_CALL_REPORTED)) {
@@ -1078,6 +1108,81 @@ static bool unknown_function(const struct pv_imp *g, enum pv_call_how how)
     return !(last[k] >= 'A' && last[k] <= 'Z');
 }
 
+/* An instance whose class is allowlisted: NEWOBJ/REDUCE of a safe class, or
+ * copyreg._reconstructor(safe class, ...). */
+static bool safe_instance(const struct cu_pv *v)
+{
+    if (v == NULL || v->kind != CU_PV_CALL || v->u.c->callable.kind != CU_PV_GLOBAL) {
+        return false;
+    }
+    const struct pv_imp *g = v->u.c->callable.u.g;
+    if (g->klass != CUSTODY_PICKLE_SAFE || g->flags & IMP_MODULE) {
+        return false;
+    }
+    if (imp_is(g, "copyreg", "_reconstructor")) {
+        const struct cu_pv *cls = cu_pv_item(&v->u.c->args, 0);
+        return cls != NULL && cls->kind == CU_PV_GLOBAL && cls->u.g->klass == CUSTODY_PICKLE_SAFE &&
+               !(cls->u.g->flags & IMP_MODULE);
+    }
+    return true;
+}
+
+/* builtins.getattr(obj, 'name') whose import is still unreported. A plain lookup is no finding
+ * of its own: on an import it is that import (judged as getattr(os, 'system') is os.system,
+ * the same as STACK_GLOBAL 'os' 'system'); on an instance of an allowlisted class, with a name
+ * that is not a dunder, it is a bound method (numpy.vectorize(self._entropy) in scipy
+ * distributions), and calling that later is reported. Anything else reports the import and
+ * the call. Sets *plain when the lookup was plain. */
+static int vm_getattr(struct vm *vm,
+                      uint64_t off,
+                      struct pv_imp *ga,
+                      const struct cu_pv *args,
+                      struct cu_pv *out,
+                      bool *plain)
+{
+    *plain = false;
+    bool done;
+    int rc = call_getattr(vm, off, args, &done, out);
+    if (rc < 0) {
+        return rc;
+    }
+    if (done) {
+        if (out->kind == CU_PV_GLOBAL && out->u.g->klass != CUSTODY_PICKLE_DANGEROUS) {
+            ga->ok_uses++;
+            *plain = true;
+            return 0;
+        }
+        /* getattr reaching a dangerous name: report getattr too, as before the lookup */
+        imp_report_deferred(vm, ga);
+        if (!vm->quiet) {
+            struct cu_buf ev = CU_BUF_INIT(CU_LIMIT_EVIDENCE);
+            struct pv_call tmp;
+            memset(&tmp, 0, sizeof(tmp));
+            tmp.callable.kind = CU_PV_GLOBAL;
+            tmp.callable.u.g = ga;
+            tmp.args = *args;
+            struct cu_pv call;
+            memset(&call, 0, sizeof(call));
+            call.kind = CU_PV_CALL;
+            call.u.c = &tmp;
+            evidence(&ev, &call);
+            vm_emit(vm, off, "pickle/dangerous-call", CU_SEV_DEFAULT, cu_buf_str(&ev),
+                    "calls builtins.getattr: %s", ga->why != NULL ? ga->why : "known to run code");
+            cu_buf_free(&ev);
+        }
+        *plain = true; /* reported; `out` is the import */
+        return 0;
+    }
+    const struct cu_pv *a0 = cu_pv_item(args, 0), *a1 = cu_pv_item(args, 1);
+    bool name_ok = a1 != NULL && a1->kind == CU_PV_STR && !(a1->flags & PVF_CUT) && a1->n > 0 &&
+                   !(a1->n >= 2 && a1->u.b->data[0] == '_' && a1->u.b->data[1] == '_');
+    if (cu_pv_len(args) == 2 && name_ok && safe_instance(a0)) {
+        ga->ok_uses++;
+        *plain = true; /* `out` is the getattr call: calling it is reported in vm_call */
+    }
+    return 0;
+}
+
 static int vm_call(struct vm *vm,
                    uint8_t how,
                    const struct cu_pv *callable,
@@ -1105,6 +1210,22 @@ static int vm_call(struct vm *vm,
     case CU_PV_GLOBAL:
         break;
     case CU_PV_CALL:
+        if (callable->u.c->callable.kind == CU_PV_GLOBAL &&
+            imp_is(callable->u.c->callable.u.g, "builtins", "getattr")) {
+            /* calling what getattr found on an object: the chain gadgets are made of */
+            struct pv_imp *ga = callable->u.c->callable.u.g;
+            imp_report_deferred(vm, ga);
+            if (!vm->quiet) {
+                struct cu_buf ev = CU_BUF_INIT(CU_LIMIT_EVIDENCE);
+                evidence(&ev, out);
+                vm_emit(vm, off, "pickle/dangerous-call", CU_SEV_DEFAULT, cu_buf_str(&ev),
+                        "calls an attribute that builtins.getattr looked up at load time: %s",
+                        ga->why != NULL ? ga->why : "known to run code");
+                cu_buf_free(&ev);
+            }
+            return 0;
+        }
+        /* fall through */
     case CU_PV_PERSID:
     case CU_PV_UNKNOWN:
         report_dyn(vm, off, "pickle/dynamic-call", CU_SEV_DEFAULT, out,
@@ -1118,9 +1239,18 @@ static int vm_call(struct vm *vm,
         report_dyn(vm, off, "pickle/dynamic-call", CU_SEV_DEFAULT, out, "calls a module object");
         return 0;
     }
+    if (how == CALL_REDUCE && (g->flags & IMP_DEFERRED || g->ok_uses > 0)) {
+        /* builtins.getattr before its import was judged: a plain lookup is not a finding */
+        bool plain;
+        int rc = vm_getattr(vm, off, g, args, out, &plain);
+        if (rc < 0 || plain) {
+            return rc;
+        }
+    }
     if (!vm->quiet) {
         struct cu_buf ev = CU_BUF_INIT(CU_LIMIT_EVIDENCE);
         if (g->klass == CUSTODY_PICKLE_DANGEROUS) {
+            imp_report_deferred(vm, g);
             evidence(&ev, out);
             struct cu_buf nm = CU_BUF_INIT(256);
             repr_name(&nm, g);
@@ -2061,6 +2191,169 @@ static inline struct cu_pv pv_simple(uint8_t kind, int64_t x)
         }             \
     } while (0)
 
+/* True when `p` reads as the argument-parser code scipy.stats generates for a distribution
+ * (parse_arg_template: `def _parse_args(self, a, b, loc=0, scale=1):` / `return (a, b), loc,
+ * scale` / `return self._argcheck_rvs(a, b, loc, scale, size=size)`), in any scipy version's
+ * layout: only def and return statements, parameters with literal defaults, and no call or
+ * attribute but self._argcheck_rvs(...). Nothing such text defines can run when exec'd. */
+static bool argparser_code_ok(const uint8_t *p, size_t n)
+{
+    enum { T_NONE, T_NAME, T_DEF, T_DEFNAME, T_RETURN, T_SELF, T_DOT, T_ARGCHECK, T_PUNCT, T_CLOSE,
+           T_LIT } prev = T_NONE;
+    static const char *const kw_ok[] = { "None", "True", "False", NULL };
+    static const char *const kw_bad[] = {
+        "import", "from",  "lambda", "class", "global", "nonlocal", "if",    "else", "elif",
+        "for",    "while", "with",   "yield", "await",  "async",    "assert", "del", "raise",
+        "try",    "except", "finally", "pass", "and",   "or",       "not",   "is",   "in",
+        "break",  "continue", NULL
+    };
+    int depth = 0;
+    size_t i = 0;
+    while (i < n) {
+        uint8_t c = p[i];
+        if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+            i++;
+            continue;
+        }
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_') {
+            size_t s = i;
+            while (i < n && ((p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= 'a' && p[i] <= 'z') ||
+                             (p[i] >= '0' && p[i] <= '9') || p[i] == '_')) {
+                i++;
+            }
+            size_t l = i - s;
+            const char *w = (const char *)p + s;
+            if (i < n && (p[i] == '\'' || p[i] == '"')) {
+                return false; /* f'...', b'...': prefixed strings */
+            }
+            bool kw = false;
+            for (size_t k = 0; kw_bad[k] != NULL; k++) {
+                if (strlen(kw_bad[k]) == l && memcmp(w, kw_bad[k], l) == 0) {
+                    return false;
+                }
+            }
+            for (size_t k = 0; kw_ok[k] != NULL; k++) {
+                kw = kw || (strlen(kw_ok[k]) == l && memcmp(w, kw_ok[k], l) == 0);
+            }
+            if (l == 3 && memcmp(w, "def", 3) == 0) {
+                if (depth != 0) {
+                    return false;
+                }
+                prev = T_DEF;
+            } else if (l == 6 && memcmp(w, "return", 6) == 0) {
+                prev = T_RETURN;
+            } else if (prev == T_DEF) {
+                prev = T_DEFNAME;
+            } else if (prev == T_DOT) {
+                if (!(l == 13 && memcmp(w, "_argcheck_rvs", 13) == 0)) {
+                    return false;
+                }
+                prev = T_ARGCHECK;
+            } else if (l == 4 && memcmp(w, "self", 4) == 0) {
+                prev = T_SELF;
+            } else {
+                prev = kw ? T_LIT : T_NAME;
+            }
+            continue;
+        }
+        if (c >= '0' && c <= '9') {
+            while (i < n && ((p[i] >= '0' && p[i] <= '9') || p[i] == '.')) {
+                i++;
+            }
+            prev = T_LIT;
+            continue;
+        }
+        if (c == '\'' || c == '"') {
+            size_t j = i + 1;
+            while (j < n && p[j] != c) {
+                if (p[j] == '\\' || p[j] == '\n' || p[j] == '{') {
+                    return false;
+                }
+                j++;
+            }
+            if (j >= n) {
+                return false;
+            }
+            i = j + 1;
+            prev = T_LIT;
+            continue;
+        }
+        switch (c) {
+        case '(':
+            /* a call: only `def name(` and `self._argcheck_rvs(`; else grouping a tuple */
+            if (prev == T_NAME || prev == T_SELF || prev == T_CLOSE || prev == T_LIT ||
+                prev == T_DOT || prev == T_DEF) {
+                return false;
+            }
+            depth++;
+            prev = T_PUNCT;
+            break;
+        case ')':
+            if (--depth < 0) {
+                return false;
+            }
+            prev = T_CLOSE;
+            break;
+        case '.':
+            if (prev != T_SELF) {
+                return false;
+            }
+            prev = T_DOT;
+            break;
+        case ',':
+        case ':':
+        case '=':
+            prev = T_PUNCT;
+            break;
+        default:
+            return false; /* operators, subscripts, decorators, ';', '*', '\\' ... */
+        }
+        i++;
+    }
+    return depth == 0 && prev != T_DOT;
+}
+
+/* The code a BUILD state hands to a class that executes it (see pickle/code-in-state): the
+ * value of key `_parse_arg_template` in a dict state, or in a list of (key, value) pairs
+ * (dict.update accepts both). */
+static const struct cu_pv *state_argparser(const struct cu_pv *state)
+{
+    static const char key[] = "_parse_arg_template";
+    if (state->kind == CU_PV_DICT) {
+        return cu_pv_dict_get(state, key);
+    }
+    if (state->kind == CU_PV_LIST || state->kind == CU_PV_TUPLE) {
+        for (size_t i = 0; i < cu_pv_len(state); i++) {
+            const struct cu_pv *kv = cu_pv_item(state, i);
+            if (kv != NULL && (kv->kind == CU_PV_TUPLE || kv->kind == CU_PV_LIST) &&
+                cu_pv_len(kv) == 2 && pv_str_eq(cu_pv_item(kv, 0), key, sizeof(key) - 1)) {
+                return cu_pv_item(kv, 1);
+            }
+        }
+    }
+    return NULL;
+}
+
+static void check_state_code(struct vm *vm, const struct cu_pv *target, const struct cu_pv *state)
+{
+    const struct cu_pv *code = state_argparser(state);
+    if (code == NULL || vm->quiet) {
+        return;
+    }
+    bool ok = code->kind == CU_PV_STR && !(code->flags & PVF_CUT) &&
+              argparser_code_ok(code->u.b->data, code->n);
+    if (ok) {
+        return;
+    }
+    struct cu_buf ev = CU_BUF_INIT(CU_LIMIT_EVIDENCE);
+    evidence(&ev, target);
+    vm_emit(vm, vm->op_off, "pickle/code-in-state", CU_SEV_DEFAULT, cu_buf_str(&ev),
+            "BUILD gives the object a _parse_arg_template that scipy.stats' __setstate__ "
+            "exec()s, and it is not a generated argument parser%s",
+            code->kind == CU_PV_STR ? "" : " (not a plain string)");
+    cu_buf_free(&ev);
+}
+
 static int vm_build(struct vm *vm)
 {
     int rc = 0;
@@ -2077,9 +2370,11 @@ static int vm_build(struct vm *vm)
     case CU_PV_CALL:
         target->u.c->state = state;
         target->u.c->has_state = 1;
+        check_state_code(vm, target, &state);
         break;
     case CU_PV_PERSID:
     case CU_PV_UNKNOWN:
+        check_state_code(vm, target, &state);
         break;
     default:
         /* The loader sets attributes through inst.__dict__, which plain values lack. */
@@ -2740,6 +3035,18 @@ static void vm_init(struct vm *vm,
 
 /* Turns an error that ends a pickle into its finding (unless quiet, or already reported:
  * the error record is empty then) and clears the record. EIO/ENOMEM are left alone. */
+/* A getattr import never used as a plain lookup is reported as imported (it was passed on,
+ * stored, or the pickle ended before its use). */
+static void report_deferred(struct vm *vm)
+{
+    for (size_t i = 0; vm->ndeferred > 0 && i < vm->imp_cap; i++) {
+        struct pv_imp *g = vm->imps[i];
+        if (g != NULL && g->flags & IMP_DEFERRED && g->ok_uses == 0) {
+            imp_report(vm, g);
+        }
+    }
+}
+
 static void report_end(struct cu_ctx *ctx, struct cu_source *src, uint64_t off, int rc, bool quiet)
 {
     custody_error *err = cu_ctx_err(ctx);
@@ -2783,6 +3090,7 @@ scan_one(struct cu_ctx *ctx, struct cu_stream *st, const struct cu_pickle_opts *
     if (rc == 0 && !quiet && opts->torch) {
         st_facts(vm);
     }
+    report_deferred(vm);
     report_end(ctx, st->src, vm->op_off, rc, quiet);
     vm_free(vm);
     free(vm);

@@ -126,6 +126,10 @@ struct pv_imp {         /* an interned import */
     uint32_t hash;
     uint8_t klass; /* custody_pickle_class */
     uint8_t flags;
+    /* builtins.getattr: its dangerous-import finding waits for its uses (see vm_getattr) */
+    uint32_t ok_uses;
+    uint64_t def_off;
+    const char *def_how;
 };
 
 enum pv_call_how { CALL_REDUCE, CALL_NEWOBJ, CALL_NEWOBJ_EX, CALL_OBJ, CALL_INST, CALL_PERSID };

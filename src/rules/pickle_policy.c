@@ -727,6 +727,11 @@ static const custody_pickle_policy_entry policy[] = {
     S("numpy.lib.polynomial", "poly1d"),
     S("numpy.lib._polynomial_impl", "poly1d"), /* numpy 2 */
     S("numpy", "chararray"),
+    /* numpy.vectorize keeps a function to call later (scipy's discrete distributions wrap
+     * bound methods in it); constructing one calls nothing */
+    S("numpy", "vectorize"),
+    S("numpy.lib.function_base", "vectorize"),
+    S("numpy.lib._function_base_impl", "vectorize"), /* numpy 2 */
     S("numpy.core.defchararray", "chararray"),
     S("numpy.char", "chararray"),
     S("numpy.core.multiarray", "_reconstruct"),
@@ -931,6 +936,14 @@ static const custody_pickle_policy_entry policy[] = {
     S("joblib.numpy_pickle", "ZNDArrayWrapper"),
     S("joblib.numpy_pickle_compat", "NDArrayWrapper"),
     S("joblib.numpy_pickle_compat", "ZNDArrayWrapper"),
+    /* scipy.stats distributions (RandomizedSearchCV(param_distributions=...) keeps them):
+     * their __setstate__ exec()s the _parse_arg_template in their state, which the VM checks
+     * on every BUILD (pickle/code-in-state). */
+    S("scipy.stats._continuous_distns", "*_gen"),
+    S("scipy.stats._discrete_distns", "*_gen"),
+    S("scipy.stats._distn_infrastructure", "rv_continuous_frozen"),
+    S("scipy.stats._distn_infrastructure", "rv_discrete_frozen"),
+    S("scipy.stats._distn_infrastructure", "rv_frozen"),
     /* SciPy sparse matrices and arrays */
     S("scipy.sparse.*", "*_matrix"),
     S("scipy.sparse.*", "*_array"),

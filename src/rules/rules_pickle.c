@@ -51,6 +51,14 @@ static const custody_rule pickle_rules[] = {
       "module rather than to a new instance, changing it for the whole process (for example "
       "replacing a method, or adding to sys.path or os.environ).",
       "Do not load this file." },
+    { "pickle/code-in-state", "Object state carries code its class executes on load",
+      CUSTODY_SEV_CRITICAL,
+      "BUILD hands an object a state that its class's __setstate__ executes: scipy.stats "
+      "distributions (rv_generic and every subclass) exec() their _parse_arg_template "
+      "attribute when unpickled. Real distributions hold three generated argument-parser "
+      "functions there; anything else (a call, an import, an attribute other than "
+      "self._argcheck_rvs, a statement other than def/return) runs as Python on load.",
+      "Do not load this file; the distribution's state was crafted to run code." },
     { "pickle/persistent-id", "Pickle uses persistent ids", CUSTODY_SEV_LOW,
       "PERSID/BINPERSID hand an id to the loader's persistent_load. Outside PyTorch "
       "checkpoints this needs custom loader code; in a checkpoint, an id that is not a storage "

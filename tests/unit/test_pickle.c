@@ -281,9 +281,37 @@ static void getattr_chain(void **state)
 static void dynamic_imports(void **state)
 {
     (void)state;
-    /* getattr on a computed object */
-    custody_scan *s = SCAN("cbuiltins\ngetattr\n(ccollections\nOrderedDict\n)RS'x'\ntR.");
+    /* getattr on a computed object: a dunder, or an instance of a class on no allowlist */
+    custody_scan *s =
+        SCAN("cbuiltins\ngetattr\n(ccollections\nOrderedDict\n)RS'__class__'\ntR.");
     assert_int_equal(tu_count(s, "pickle/dynamic-import", CUSTODY_SEV_CRITICAL), 1);
+    assert_int_equal(tu_count(s, "pickle/dangerous-import", CUSTODY_SEV_CRITICAL), 1);
+    custody_scan_free(s);
+    s = SCAN("cbuiltins\ngetattr\n(cthird.party\nThing\n)RS'x'\ntR.");
+    assert_int_equal(tu_count(s, "pickle/dynamic-import", CUSTODY_SEV_CRITICAL), 1);
+    custody_scan_free(s);
+    /* a bound method of an allowlisted instance, kept (numpy.vectorize(self._entropy)): no
+     * finding of its own; calling it on load is */
+    s = SCAN("cbuiltins\ngetattr\n(ccollections\nOrderedDict\n)RS'keys'\ntR.");
+    assert_int_equal(tu_count(s, NULL, CUSTODY_SEV_MEDIUM), 0);
+    custody_scan_free(s);
+    s = SCAN("cbuiltins\ngetattr\n(ccollections\nOrderedDict\n)RS'keys'\ntR)R.");
+    assert_int_equal(tu_count(s, "pickle/dangerous-call", CUSTODY_SEV_CRITICAL), 1);
+    assert_int_equal(tu_count(s, "pickle/dangerous-import", CUSTODY_SEV_CRITICAL), 1);
+    custody_scan_free(s);
+    /* getattr(class, 'name') is the import class.name, judged as such */
+    s = SCAN("c__builtin__\ngetattr\n(cnumpy\nndarray\nS'mean'\ntR.");
+    assert_int_equal(tu_count(s, "pickle/dangerous-import", CUSTODY_SEV_INFO), 0);
+    assert_int_equal(tu_count(s, "pickle/unknown-import", CUSTODY_SEV_MEDIUM), 1);
+    assert_true(tu_has_text(s, "numpy.ndarray.mean", CUSTODY_SEV_MEDIUM));
+    custody_scan_free(s);
+    /* getattr imported and never looked anything up with, or handed to another callable */
+    s = SCAN("cbuiltins\ngetattr\n.");
+    assert_int_equal(tu_count(s, "pickle/dangerous-import", CUSTODY_SEV_CRITICAL), 1);
+    custody_scan_free(s);
+    s = SCAN("ccollections\ndefaultdict\n(cbuiltins\ngetattr\ntR.");
+    assert_int_equal(tu_count(s, "pickle/dangerous-import", CUSTODY_SEV_CRITICAL), 1);
+    assert_true(tu_count(s, "pickle/dangerous-call", CUSTODY_SEV_CRITICAL) >= 1);
     custody_scan_free(s);
     /* STACK_GLOBAL whose name is computed */
     s = SCAN("\x80\x04\x8c\x02"
@@ -1008,6 +1036,95 @@ static void long_first_value_is_still_a_pickle(void **state)
     free(b);
 }
 
+/* ---- pickle/code-in-state: scipy.stats' __setstate__ exec()s _parse_arg_template ---- */
+
+static void put_binunicode(uint8_t *b, size_t *n, const char *str)
+{
+    size_t l = strlen(str);
+    b[(*n)++] = 'X';
+    b[(*n)++] = (uint8_t)l;
+    b[(*n)++] = (uint8_t)(l >> 8);
+    b[(*n)++] = 0;
+    b[(*n)++] = 0;
+    memcpy(b + *n, str, l);
+    *n += l;
+}
+
+/* copyreg._reconstructor(norm_gen, object, None) then BUILD with {'_parse_arg_template': code}
+ * (as_pairs: [('_parse_arg_template', code)], which dict.update takes too). */
+static custody_scan *scan_distribution(const char *code, bool as_pairs)
+{
+    static uint8_t b[4096];
+    size_t n = 0;
+    static const char head[] = "\x80\x02" "ccopy_reg\n_reconstructor\n"
+                               "(cscipy.stats._continuous_distns\nnorm_gen\n"
+                               "c__builtin__\nobject\nNtR";
+    memcpy(b, head, sizeof(head) - 1);
+    n = sizeof(head) - 1;
+    b[n++] = as_pairs ? ']' : '}';
+    put_binunicode(b, &n, "_parse_arg_template");
+    put_binunicode(b, &n, code);
+    if (as_pairs) {
+        b[n++] = 0x86; /* TUPLE2 */
+        b[n++] = 'a';  /* APPEND */
+    } else {
+        b[n++] = 's';
+    }
+    b[n++] = 'b';
+    b[n++] = '.';
+    return tu_scan_buffer("dist.pkl", b, n);
+}
+
+static void distribution_state_code(void **state)
+{
+    (void)state;
+    /* what scipy 1.10 generates for norm (no shapes) and for gamma (shape a), and the layout of
+     * older releases (rvs returned a tuple) */
+    static const char *const real[] = {
+        "\ndef _parse_args(self,  loc=0, scale=1):\n    return (), loc, scale\n\n"
+        "def _parse_args_rvs(self,  loc=0, scale=1, size=None):\n"
+        "    return self._argcheck_rvs( loc, scale, size=size)\n\n"
+        "def _parse_args_stats(self,  loc=0, scale=1, moments='mv'):\n"
+        "    return (), loc, scale, moments\n",
+        "\ndef _parse_args(self, a,  loc=0, scale=1):\n    return (a, ), loc, scale\n\n"
+        "def _parse_args_rvs(self, a,  loc=0, scale=1, size=None):\n"
+        "    return self._argcheck_rvs(a,  loc, scale, size=size)\n\n"
+        "def _parse_args_stats(self, a,  loc=0, scale=1, moments='mv'):\n"
+        "    return (a, ), loc, scale, moments\n",
+        "\ndef _parse_args(self, n, p,  loc=0):\n    return (n, p, ), loc, 1\n"
+        "def _parse_args_rvs(self, n, p,  loc=0, size=None):\n    return (n, p, ), loc, 1, size\n",
+    };
+    for (size_t i = 0; i < sizeof(real) / sizeof(real[0]); i++) {
+        custody_scan *s = scan_distribution(real[i], i == 1);
+        if (tu_count(s, NULL, CUSTODY_SEV_MEDIUM) != 0) {
+            tu_dump(s);
+            fail_msg("generated parser %zu judged as code", i);
+        }
+        custody_scan_free(s);
+    }
+    static const char *const evil[] = {
+        "import os\nos.system('echo custody-test')\n",
+        "\ndef _parse_args(self, x=__import__('os').system('echo custody-test')):\n    return ()\n",
+        "\ndef _parse_args(self, loc=0):\n    return (), loc\nos.system('echo custody-test')\n",
+        "\n@print\ndef _parse_args(self, loc=0):\n    return (), loc\n",
+        "\ndef _parse_args(self, loc=0):\n    return self.__class__, loc\n",
+        "\ndef _parse_args(self, loc=f'{1}'):\n    return (), loc\n",
+        "\ndef _parse_args(self, loc=(lambda: 1)):\n    return (), loc\n",
+        "\ndef _parse_args(self, loc=0):\n    return (), loc; exec('1')\n",
+        "\ndef _parse_args(self, loc=0):\n    return self._argcheck_rvs.x, loc\n",
+        "\ndef _parse_args(self, loc=0):\n    return (), loc\n\\\n",
+    };
+    for (size_t i = 0; i < sizeof(evil) / sizeof(evil[0]); i++) {
+        custody_scan *s = scan_distribution(evil[i], i % 2 == 1);
+        if (tu_count(s, "pickle/code-in-state", CUSTODY_SEV_CRITICAL) != 1) {
+            tu_dump(s);
+            fail_msg("code %zu not reported", i);
+        }
+        assert_true(tu_has_text(s, "norm_gen", CUSTODY_SEV_CRITICAL));
+        custody_scan_free(s);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1049,6 +1166,7 @@ int main(void)
         cmocka_unit_test(hook_scans_inline_pickle),
         cmocka_unit_test(sniff_accepts_pickles),
         cmocka_unit_test(sniff_rejects_text),
+        cmocka_unit_test(distribution_state_code),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
