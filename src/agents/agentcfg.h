@@ -63,6 +63,14 @@ bool cu_toolsnap_match(const json_t *doc);
 int cu_toolsnap_analyze(const struct cu_agent_doc *d, const json_t *doc);
 
 /* langchain.c */
+/* True when a URL's host is an LLM provider's API (or loopback). */
+bool cu_agent_known_llm_host(const char *url);
+/* One environment variable an agent or an MCP server is started with: reports values that
+ * send its traffic elsewhere (agent/traffic-redirect): a model provider's endpoint variable
+ * (ANTHROPIC_BASE_URL, OPENAI_BASE_URL, ...) naming another host, HF_ENDPOINT, a proxy that is
+ * not local, TLS verification turned off. `who` names the agent or server. */
+void cu_agent_env_redirect(
+    const struct cu_agent_doc *d, uint32_t line, const char *who, const char *key, const char *val);
 bool cu_langchain_match(const json_t *doc);
 int cu_langchain_analyze(const struct cu_agent_doc *d, const json_t *doc);
 

@@ -4,6 +4,7 @@
  * and literal keys are reported. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "agents/agentcfg.h"
 #include "agents/agents.h"
@@ -125,7 +126,10 @@ static bool host_allowed(const char *url)
     for (size_t i = 0; i < sizeof(lc_hosts) / sizeof(lc_hosts[0]); i++) {
         size_t l = strlen(lc_hosts[i]);
         if (lc_hosts[i][0] == '.') {
-            if (n > l && memcmp(h + n - l, lc_hosts[i], l) == 0) {
+            /* AWS: Bedrock's runtime only (anyone can serve an API from execute-api) */
+            bool aws = strcmp(lc_hosts[i], ".amazonaws.com") == 0;
+            if (n > l && memcmp(h + n - l, lc_hosts[i], l) == 0 &&
+                (!aws || strncmp(h, "bedrock", 7) == 0)) {
                 return true;
             }
         } else if (n == l && memcmp(h, lc_hosts[i], l) == 0) {
@@ -133,6 +137,109 @@ static bool host_allowed(const char *url)
         }
     }
     return false;
+}
+
+bool cu_agent_known_llm_host(const char *url)
+{
+    return host_allowed(url);
+}
+
+static bool key_has(const char *k, const char *const *list, size_t n, bool suffix)
+{
+    size_t kl = strlen(k);
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(list[i]);
+        if (suffix ? (kl >= l && strcasecmp(k + kl - l, list[i]) == 0)
+                   : (kl >= l && strncasecmp(k, list[i], l) == 0)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The host of a URL (or of host[:port]): pointer into v and its length. */
+static const char *url_host(const char *v, size_t *n)
+{
+    const char *h = strstr(v, "://");
+    h = h != NULL ? h + 3 : v;
+    const char *at = strchr(h, '@');
+    if (at != NULL && at < h + strcspn(h, "/")) {
+        h = at + 1;
+    }
+    *n = h[0] == '[' ? strcspn(h, "]") + 1 : strcspn(h, ":/?#");
+    return h;
+}
+
+static bool host_is(const char *h, size_t n, const char *name)
+{
+    return strlen(name) == n && strncasecmp(h, name, n) == 0;
+}
+
+/* A proxy or endpoint value's host is this machine. */
+static bool local_host(const char *v)
+{
+    size_t n;
+    const char *h = url_host(v, &n);
+    return host_is(h, n, "localhost") || host_is(h, n, "127.0.0.1") || host_is(h, n, "[::1]") ||
+           host_is(h, n, "host.docker.internal");
+}
+
+static bool hf_host(const char *v)
+{
+    size_t n;
+    const char *h = url_host(v, &n);
+    return host_is(h, n, "huggingface.co") || host_is(h, n, "hf.co") ||
+           (n > 15 && strncasecmp(h + n - 15, ".huggingface.co", 15) == 0);
+}
+
+void cu_agent_env_redirect(
+    const struct cu_agent_doc *d, uint32_t line, const char *who, const char *key, const char *val)
+{
+    /* model providers' endpoint variables: PROVIDER_..._{BASE_URL,API_BASE,...} */
+    static const char *const providers[] = {
+        "ANTHROPIC_",    "CLAUDE_", "OPENAI_",     "AZURE_OPENAI_", "GEMINI_",   "GOOGLE_GEMINI_",
+        "GOOGLE_GENAI_", "VERTEX_", "MISTRAL_",    "GROQ_",         "DEEPSEEK_", "COHERE_",
+        "TOGETHER_",     "XAI_",    "OPENROUTER_", "OLLAMA_",       "LITELLM_",  "FIREWORKS_",
+        "PERPLEXITY_",   "CODEX_",  "LLM_",
+    };
+    static const char *const endpoint_suffix[] = { "_BASE_URL", "_API_BASE", "_API_URL",
+                                                   "_ENDPOINT", "_API_HOST", "_BASE",
+                                                   "_HOST",     "_URL",      "_API_BASE_URL" };
+    static const char *const proxies[] = { "HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY" };
+    if (val == NULL || val[0] == '\0' || cu_agent_is_reference(val)) {
+        return;
+    }
+    char *safe = cu_agent_safe(val);
+    const char *ev = safe != NULL ? safe : "?";
+    bool url = strstr(val, "://") != NULL;
+    if (key_has(key, providers, sizeof(providers) / sizeof(providers[0]), false) &&
+        key_has(key, endpoint_suffix, sizeof(endpoint_suffix) / sizeof(endpoint_suffix[0]), true) &&
+        url && !host_allowed(val)) {
+        cu_emit_line(d->ctx, d->src, line, "agent/traffic-redirect", CU_SEV_DEFAULT, ev,
+                     "%s: %s sends prompts and the API key to %s, which is not the provider's "
+                     "API",
+                     who, key, ev);
+    } else if ((strcasecmp(key, "HF_ENDPOINT") == 0 || strcasecmp(key, "HF_HUB_ENDPOINT") == 0) &&
+               url && !hf_host(val) && !local_host(val)) {
+        cu_emit_line(d->ctx, d->src, line, "agent/traffic-redirect", CUSTODY_SEV_MEDIUM, ev,
+                     "%s: %s downloads every model and dataset from %s instead of the Hugging "
+                     "Face Hub",
+                     who, key, ev);
+    } else if (key_has(key, proxies, sizeof(proxies) / sizeof(proxies[0]), false) &&
+               strlen(key) <= 11 && !local_host(val)) {
+        cu_emit_line(d->ctx, d->src, line, "agent/traffic-redirect", CUSTODY_SEV_MEDIUM, ev,
+                     "%s: %s routes its traffic, API keys included, through %s", who, key, ev);
+    } else if ((strcasecmp(key, "NODE_TLS_REJECT_UNAUTHORIZED") == 0 && strcmp(val, "0") == 0) ||
+               (strcasecmp(key, "PYTHONHTTPSVERIFY") == 0 && strcmp(val, "0") == 0) ||
+               strcasecmp(key, "NODE_EXTRA_CA_CERTS") == 0 ||
+               strcasecmp(key, "REQUESTS_CA_BUNDLE") == 0 ||
+               strcasecmp(key, "SSL_CERT_FILE") == 0 || strcasecmp(key, "CURL_CA_BUNDLE") == 0) {
+        cu_emit_line(d->ctx, d->src, line, "agent/traffic-redirect", CUSTODY_SEV_MEDIUM, ev,
+                     "%s: %s=%s changes which TLS certificates are trusted: its connections can be "
+                     "intercepted",
+                     who, key, ev);
+    }
+    free(safe);
 }
 
 static char *class_path(const json_t *id)

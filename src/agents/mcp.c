@@ -9,6 +9,7 @@
 
 #include "agents/agentcfg.h"
 #include "agents/agents.h"
+#include "agents/skillcheck.h"
 #include "deps/deps.h"
 #include "core/util.h"
 #include "core/banned.h"
@@ -746,6 +747,49 @@ static bool header_arg(const char *x, const char **colon)
     return strcasecmp(nm, "authorization") == 0 || secret_name(nm);
 }
 
+/* What an inline script does, judged as the skills' scripts are (skillcheck.h), under the
+ * mcp/ rule family: fetch-and-run, credential reads, exfiltration endpoints, persistence. */
+static void judge_inline(struct srvctx *s, const char *lang, const char *code)
+{
+    struct sk k = { 0 };
+    k.ctx = s->d->ctx;
+    k.src = s->d->src;
+    k.family = "mcp";
+    size_t n = strlen(code);
+    if (strcmp(lang, "js") == 0) {
+        sk_check_js(&k, code, n, s->line);
+    } else if (strcmp(lang, "python") == 0) {
+        sk_check_python(&k, code, n, s->line);
+    } else {
+        (void)sk_check_shell(&k, code, n, s->line, false);
+    }
+}
+
+/* Interpreters given code on the command line: node -e, python -c, perl -e, ... The language
+ * of the code, or NULL. */
+static const char *inline_lang(const char *l, const char *flag)
+{
+    bool py = strncmp(l, "python", 6) == 0 || strcmp(l, "py") == 0 || strcmp(l, "pypy3") == 0;
+    if (py && strcmp(flag, "-c") == 0) {
+        return "python";
+    }
+    if ((strcmp(l, "node") == 0 || strcmp(l, "nodejs") == 0 || strcmp(l, "bun") == 0) &&
+        (strcmp(flag, "-e") == 0 || strcmp(flag, "--eval") == 0 || strcmp(flag, "-p") == 0 ||
+         strcmp(flag, "--print") == 0)) {
+        return "js";
+    }
+    if (strcmp(l, "deno") == 0 && strcmp(flag, "eval") == 0) {
+        return "js";
+    }
+    if (((strcmp(l, "perl") == 0 || strcmp(l, "ruby") == 0) &&
+         (strcmp(flag, "-e") == 0 || strcmp(flag, "-E") == 0)) ||
+        (strcmp(l, "php") == 0 && strcmp(flag, "-r") == 0) ||
+        (strcmp(l, "osascript") == 0 && strcmp(flag, "-e") == 0)) {
+        return "other";
+    }
+    return NULL;
+}
+
 static void check_argv(struct srvctx *s, struct argv *a)
 {
     size_t i = 0;
@@ -820,6 +864,7 @@ static void check_argv(struct srvctx *s, struct argv *a)
                 emit(s, "mcp/inline-shell", CU_SEV_DEFAULT, rest,
                      "started through %s with a script", l);
             }
+            judge_inline(s, "shell", rest);
             for (size_t q = k; q < a->n; q++) {
                 if (strstr(a->v[q], "dangerously-skip-permissions") != NULL ||
                     strstr(a->v[q], "--yolo") != NULL) {
@@ -830,6 +875,19 @@ static void check_argv(struct srvctx *s, struct argv *a)
         }
         free(rest);
         return;
+    }
+    /* node -e CODE, python -c CODE, ...: a script in the configuration */
+    for (size_t k = i + 1; k + 1 < a->n; k++) {
+        const char *lang = inline_lang(l, a->v[k]);
+        if (lang != NULL) {
+            emit(s, "mcp/inline-shell", CU_SEV_DEFAULT, a->v[k + 1],
+                 "started through %s with inline code", l);
+            judge_inline(s, lang, a->v[k + 1]);
+            return;
+        }
+        if (!is_opt(a->v[k])) {
+            break; /* a script file: its own arguments follow */
+        }
     }
     /* curl/wget as the command */
     if (strcmp(l, "curl") == 0 || strcmp(l, "wget") == 0) {
@@ -1035,7 +1093,8 @@ static const char *str_of(const json_t *o, const char *k)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-static void check_map_secrets(struct srvctx *s, const json_t *m, const char *key, bool *auth)
+static void
+check_map_secrets(struct srvctx *s, const json_t *m, const char *key, bool *auth, bool env)
 {
     const char *k;
     const json_t *v;
@@ -1051,6 +1110,11 @@ static void check_map_secrets(struct srvctx *s, const json_t *m, const char *key
         t.line = line != 0 ? line : s->line;
         const char *val = json_string_value(v);
         cu_agent_check_secret(s->d, t.line, "mcp/plaintext-secret", s->name, k, val);
+        if (env) {
+            char *who = cu_asprintf("server '%s'", s->name);
+            cu_agent_env_redirect(s->d, t.line, who != NULL ? who : "server", k, val);
+            free(who);
+        }
         if (auth != NULL && (strcasecmp(k, "authorization") == 0 || secret_name(k))) {
             *auth = true;
         }
@@ -1219,16 +1283,16 @@ void cu_mcp_server(const struct cu_agent_doc *d,
     }
     if (json_is_object(env)) {
         check_map_secrets(&s, env, json_object_get(srv, "env") != NULL ? "env" : "environment",
-                          NULL);
+                          NULL, true);
     }
     bool auth = false;
     const json_t *headers = json_object_get(srv, "headers");
     if (json_is_object(headers)) {
-        check_map_secrets(&s, headers, "headers", &auth);
+        check_map_secrets(&s, headers, "headers", &auth, false);
     }
     headers = json_object_get(srv, "http_headers"); /* Codex */
     if (json_is_object(headers)) {
-        check_map_secrets(&s, headers, "http_headers", &auth);
+        check_map_secrets(&s, headers, "http_headers", &auth, false);
     }
     const char *bearer = str_of(srv, "bearer_token"); /* Codex, before bearer_token_env_var */
     if (bearer != NULL) {

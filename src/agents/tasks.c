@@ -207,8 +207,10 @@ static void env_secrets(const struct cu_agent_doc *d, const json_t *env, const c
     {
         if (json_is_string(v)) {
             char *p = cu_jsonc_ptr(ptr, k);
-            cu_agent_check_secret(d, p != NULL ? cu_agent_line(d, p) : 0, "mcp/plaintext-secret",
-                                  "settings env", k, json_string_value(v));
+            uint32_t line = p != NULL ? cu_agent_line(d, p) : 0;
+            cu_agent_check_secret(d, line, "mcp/plaintext-secret", "settings env", k,
+                                  json_string_value(v));
+            cu_agent_env_redirect(d, line, "settings env", k, json_string_value(v));
             free(p);
         }
     }

@@ -893,9 +893,8 @@ static void imp_report(struct vm *vm, struct pv_imp *g)
     bool renamed = g->cmod != g->module || g->cname != g->name;
     if (g->klass == CUSTODY_PICKLE_DANGEROUS) {
         vm_emit(vm, g->def_off, "pickle/dangerous-import", CU_SEV_DEFAULT, cu_buf_str(&ev),
-                "imports %s (%s%s%s): %s", cu_buf_str(&ev), g->def_how,
-                renamed ? ", spelled " : "", renamed ? g->module : "",
-                g->why != NULL ? g->why : "known to run code");
+                "imports %s (%s%s%s): %s", cu_buf_str(&ev), g->def_how, renamed ? ", spelled " : "",
+                renamed ? g->module : "", g->why != NULL ? g->why : "known to run code");
     } else {
         vm_emit(vm, g->def_off, "pickle/unknown-import", CU_SEV_DEFAULT, cu_buf_str(&ev),
                 "imports %s (%s%s%s), which is on no allowlist", cu_buf_str(&ev), g->def_how,
@@ -2198,15 +2197,26 @@ static inline struct cu_pv pv_simple(uint8_t kind, int64_t x)
  * attribute but self._argcheck_rvs(...). Nothing such text defines can run when exec'd. */
 static bool argparser_code_ok(const uint8_t *p, size_t n)
 {
-    enum { T_NONE, T_NAME, T_DEF, T_DEFNAME, T_RETURN, T_SELF, T_DOT, T_ARGCHECK, T_PUNCT, T_CLOSE,
-           T_LIT } prev = T_NONE;
+    enum {
+        T_NONE,
+        T_NAME,
+        T_DEF,
+        T_DEFNAME,
+        T_RETURN,
+        T_SELF,
+        T_DOT,
+        T_ARGCHECK,
+        T_PUNCT,
+        T_CLOSE,
+        T_LIT
+    } prev = T_NONE;
     static const char *const kw_ok[] = { "None", "True", "False", NULL };
-    static const char *const kw_bad[] = {
-        "import", "from",  "lambda", "class", "global", "nonlocal", "if",    "else", "elif",
-        "for",    "while", "with",   "yield", "await",  "async",    "assert", "del", "raise",
-        "try",    "except", "finally", "pass", "and",   "or",       "not",   "is",   "in",
-        "break",  "continue", NULL
-    };
+    static const char *const kw_bad[] = { "import",   "from", "lambda", "class",    "global",
+                                          "nonlocal", "if",   "else",   "elif",     "for",
+                                          "while",    "with", "yield",  "await",    "async",
+                                          "assert",   "del",  "raise",  "try",      "except",
+                                          "finally",  "pass", "and",    "or",       "not",
+                                          "is",       "in",   "break",  "continue", NULL };
     int depth = 0;
     size_t i = 0;
     while (i < n) {

@@ -58,10 +58,10 @@ struct cu_pickle_hooks {
 };
 
 struct cu_pickle_opts {
-    bool single; /* stop after the first STOP: the caller parses what follows */
-    bool probe;  /* report nothing unless the bytes form a complete, clean pickle; used
-                  * for members a loader treats as raw data (torch storages) */
-    bool torch;  /* a torch checkpoint pickle: persistent ids name storages */
+    bool single;       /* stop after the first STOP: the caller parses what follows */
+    bool probe;        /* report nothing unless the bytes form a complete, clean pickle; used
+                        * for members a loader treats as raw data (torch storages) */
+    bool torch;        /* a torch checkpoint pickle: persistent ids name storages */
     bool torch_legacy; /* with torch: the legacy loader, whose ('module', cls, file, source)
                         * ids (whole nn.Module saves) return cls */
     const struct cu_pickle_hooks *hooks; /* NULL = the default hooks (joblib) */

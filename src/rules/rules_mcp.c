@@ -34,6 +34,24 @@ static const custody_rule mcp_rules[] = {
       "line (-c, /c with operators, -Command). Anything can hide in the script; clients show "
       "only the shell name when asking for approval.",
       "Start the server binary directly with plain arguments." },
+    { "mcp/fetch-and-run", "MCP server's inline script downloads and runs code",
+      CUSTODY_SEV_CRITICAL,
+      "The script a server entry starts with (sh -c, node -e, python -c, ...) pipes a download "
+      "or decoded data into a shell or interpreter.",
+      "Remove the server; run a pinned, reviewed package instead." },
+    { "mcp/credential-harvesting", "MCP server's inline script reads credentials", CUSTODY_SEV_HIGH,
+      "The script a server entry starts with reads SSH keys, cloud credentials, .env files, "
+      "browser profiles or wallets.",
+      "Remove the server unless its purpose explains it." },
+    { "mcp/exfil-endpoint", "MCP server's inline script names an exfiltration endpoint",
+      CUSTODY_SEV_HIGH,
+      "The script a server entry starts with sends data to, or names, a request catcher, drop "
+      "site, tunnel, chat webhook or a raw IP address.",
+      "Remove the server; check what it sent there." },
+    { "mcp/persistence", "MCP server's inline script installs persistence", CUSTODY_SEV_HIGH,
+      "The script a server entry starts with adds a cron job, launch agent, systemd unit, "
+      "scheduled task or shell start-up line.",
+      "Remove the server and what it installed." },
     { "mcp/plaintext-secret", "Credential written in an agent configuration", CUSTODY_SEV_HIGH,
       "A token or key (OpenAI, Anthropic, GitHub, AWS, Google, Slack, Stripe, Hugging Face, "
       "GitLab, npm, a private key, a JWT, a password in a URL, or a high-entropy value of a "
@@ -163,6 +181,16 @@ static const custody_rule mcp_rules[] = {
       "host that is not the provider's: a shared manifest can route every prompt and the API "
       "key (sent as a header) to a proxy that keeps them.",
       "Remove the endpoint or check that it is your own gateway." },
+    { "agent/traffic-redirect", "Agent or MCP server traffic sent to another host",
+      CUSTODY_SEV_HIGH,
+      "An environment variable the agent or MCP server starts with sends its traffic somewhere "
+      "else: a model provider's endpoint variable (ANTHROPIC_BASE_URL, OPENAI_BASE_URL, ...) "
+      "naming a host that is not the provider's API (high: every prompt and the API key go "
+      "there, the hidden-proxy attack on shared agent configurations), HF_ENDPOINT naming a "
+      "mirror, an HTTP(S) proxy that is not local, or TLS verification turned off or a "
+      "certificate bundle replaced (medium).",
+      "Remove the variable unless the host is your own gateway; keep endpoint and proxy "
+      "settings out of shared configuration files." },
     { "agent/langchain-secret", "LangChain manifest holds a literal key", CUSTODY_SEV_HIGH,
       "A *_api_key (or similar) field holds a literal credential instead of a "
       "{\"lc\":1,\"type\":\"secret\"} reference. Shown redacted.",

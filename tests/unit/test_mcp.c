@@ -257,6 +257,19 @@ static void test_client_configs(void **state)
     expect_file("agents/bad/codex/.codex/config.toml", "agent/permissions-bypass", H);
     expect_file("agents/bad/codex/.codex/config.toml", "mcp/insecure-transport", H);
     expect_file("agents/bad/unknown/.mcp.json", "agent/unknown-config-shape", L);
+    /* traffic sent elsewhere (the hidden-proxy attack) and scripts in server entries */
+    custody_scan *r = tu_scan_fixture("agents/bad/redirect/.claude/settings.json");
+    assert_true(has_rule_line(r, "agent/traffic-redirect", 3, H));
+    assert_true(has_rule_line(r, "agent/traffic-redirect", 4, H));
+    assert_true(has_rule_line(r, "agent/traffic-redirect", 5, M));
+    custody_scan_free(r);
+    r = tu_scan_fixture("agents/bad/redirect/.cursor/mcp.json");
+    assert_true(has_rule_line(r, "mcp/inline-shell", 3, M));
+    assert_true(has_rule_line(r, "mcp/credential-harvesting", 3, H));
+    assert_true(has_rule_line(r, "mcp/exfil-endpoint", 3, H));
+    assert_true(has_rule_line(r, "mcp/fetch-and-run", 7, CUSTODY_SEV_CRITICAL));
+    expect(r, "agent/traffic-redirect", M, 2);
+    custody_scan_free(r);
     /* the tasks fixture: the curl|bash task high, the npm watch task medium, build nothing */
     custody_scan *s = tu_scan_fixture("agents/bad/vscode/.vscode/tasks.json");
     expect(s, "agent/autorun-task", CUSTODY_SEV_HIGH, 1);

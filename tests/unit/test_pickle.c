@@ -282,8 +282,7 @@ static void dynamic_imports(void **state)
 {
     (void)state;
     /* getattr on a computed object: a dunder, or an instance of a class on no allowlist */
-    custody_scan *s =
-        SCAN("cbuiltins\ngetattr\n(ccollections\nOrderedDict\n)RS'__class__'\ntR.");
+    custody_scan *s = SCAN("cbuiltins\ngetattr\n(ccollections\nOrderedDict\n)RS'__class__'\ntR.");
     assert_int_equal(tu_count(s, "pickle/dynamic-import", CUSTODY_SEV_CRITICAL), 1);
     assert_int_equal(tu_count(s, "pickle/dangerous-import", CUSTODY_SEV_CRITICAL), 1);
     custody_scan_free(s);
@@ -1056,7 +1055,8 @@ static custody_scan *scan_distribution(const char *code, bool as_pairs)
 {
     static uint8_t b[4096];
     size_t n = 0;
-    static const char head[] = "\x80\x02" "ccopy_reg\n_reconstructor\n"
+    static const char head[] = "\x80\x02"
+                               "ccopy_reg\n_reconstructor\n"
                                "(cscipy.stats._continuous_distns\nnorm_gen\n"
                                "c__builtin__\nobject\nNtR";
     memcpy(b, head, sizeof(head) - 1);
