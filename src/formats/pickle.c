@@ -1012,6 +1012,8 @@ static void report_dyn(
     cu_buf_free(&ev);
 }
 
+static bool unknown_function(const struct pv_imp *g, enum pv_call_how how);
+
 /* A callable handed to a safe callable (defaultdict(f), partial(f), _reconstructor(cls, ...),
  * map(f, ...)) is judged as if it were called. */
 static void scan_args(struct vm *vm,
@@ -1041,12 +1043,39 @@ static void scan_args(struct vm *vm,
                     "passes %s to %s, which may call it", cu_buf_str(&inner), cu_buf_str(&on));
         } else if (!(g->flags & IMP_CALL_REPORTED)) {
             g->flags |= IMP_CALL_REPORTED;
-            vm_emit(vm, off, "pickle/unknown-call", CU_SEV_DEFAULT, cu_buf_str(&ev),
-                    "passes %s (%s) to %s, which may call it", cu_buf_str(&inner),
-                    class_word(g->klass), cu_buf_str(&on));
+            if (unknown_function(g, CALL_REDUCE)) {
+                /* judged as if called: an unlisted function run by a safe caller
+                 * (_rebuild_from_type_v2(f, ...)) is as bad as calling it */
+                vm_emit(vm, off, "pickle/unknown-function-call", CU_SEV_DEFAULT, cu_buf_str(&ev),
+                        "passes the function %s to %s, which may call it on load; it is on no "
+                        "allowlist, and unlisted functions are how denylist bypasses run code",
+                        cu_buf_str(&inner), cu_buf_str(&on));
+            } else {
+                vm_emit(vm, off, "pickle/unknown-call", CU_SEV_DEFAULT, cu_buf_str(&ev),
+                        "passes %s (%s) to %s, which may call it", cu_buf_str(&inner),
+                        class_word(g->klass), cu_buf_str(&on));
+            }
         }
         cu_buf_free(&on);
         cu_buf_free(&inner);
+        cu_buf_free(&ev);
+        return;
+    }
+    if (v->kind == CU_PV_CALL && v->u.c->callable.kind == CU_PV_GLOBAL &&
+        imp_is(v->u.c->callable.u.g, "builtins", "getattr")) {
+        /* a bound method handed to a callable that may call it
+         * (_rebuild_from_type_v2(array.tofile, ...)): as dangerous as calling it */
+        struct pv_imp *ga = v->u.c->callable.u.g;
+        imp_report_deferred(vm, ga);
+        struct cu_buf ev = CU_BUF_INIT(CU_LIMIT_EVIDENCE);
+        evidence(&ev, call);
+        struct cu_buf on = CU_BUF_INIT(256);
+        repr_name(&on, outer);
+        vm_emit(vm, off, "pickle/dangerous-call", CU_SEV_DEFAULT, cu_buf_str(&ev),
+                "passes an attribute that builtins.getattr looked up at load time to %s, which "
+                "may call it",
+                cu_buf_str(&on));
+        cu_buf_free(&on);
         cu_buf_free(&ev);
         return;
     }

@@ -304,6 +304,24 @@ static void dynamic_imports(void **state)
     assert_int_equal(tu_count(s, "pickle/unknown-import", CUSTODY_SEV_MEDIUM), 1);
     assert_true(tu_has_text(s, "numpy.ndarray.mean", CUSTODY_SEV_MEDIUM));
     custody_scan_free(s);
+    /* a bound method handed to a safe callable that may call it: as bad as calling it */
+    s = SCAN("\x80\x02"
+             "ctorch._tensor\n_rebuild_from_type_v2\n(c__builtin__\ngetattr\n("
+             "ccollections\nOrderedDict\n)RX\x06\x00\x00\x00updatetRctorch\nTensor\n)}tR.");
+    assert_true(tu_count(s, "pickle/dangerous-call", CUSTODY_SEV_CRITICAL) >= 1);
+    assert_int_equal(tu_count(s, "pickle/dangerous-import", CUSTODY_SEV_CRITICAL), 1);
+    custody_scan_free(s);
+    /* an unlisted function handed to a safe caller is judged as called (high), a class low */
+    s = SCAN("\x80\x02"
+             "ctorch._tensor\n_rebuild_from_type_v2\n(cthird.party\nrun_thing\n"
+             "ctorch\nTensor\n)}tR.");
+    assert_int_equal(tu_count(s, "pickle/unknown-function-call", CUSTODY_SEV_HIGH), 1);
+    custody_scan_free(s);
+    s = SCAN("\x80\x02"
+             "ccollections\ndefaultdict\n(cthird.party\nThing\ntR.");
+    assert_int_equal(tu_count(s, "pickle/unknown-function-call", CUSTODY_SEV_INFO), 0);
+    assert_int_equal(tu_count(s, "pickle/unknown-call", CUSTODY_SEV_LOW), 1);
+    custody_scan_free(s);
     /* getattr imported and never looked anything up with, or handed to another callable */
     s = SCAN("cbuiltins\ngetattr\n.");
     assert_int_equal(tu_count(s, "pickle/dangerous-import", CUSTODY_SEV_CRITICAL), 1);
