@@ -581,6 +581,8 @@ struct py_state {
     size_t text_len;
     struct py_map alias;                   /* local name -> qualified name */
     struct py_map taint;                   /* names assigned from a decoder or a download */
+    struct py_map blobs;                   /* names assigned a literal long enough for a
+                                            * payload (PY_BLOB_MIN) */
     struct py_tok *toks[PY_EXEC_NEST + 1]; /* statement buffers, one per exec nesting */
     unsigned per_rule[PY_NRULES];          /* findings emitted per rule */
     int rc;                                /* ENOMEM */
@@ -886,7 +888,61 @@ static const char *py_class_text(enum py_class c)
 struct py_flow {
     size_t first, other;
     enum py_class cls; /* the first NET or DECODE source, for the message */
+    bool payload;      /* a download, or a decoder fed by a blob written in the file */
 };
+
+#define PY_BLOB_MIN 24u /* a string literal this long can hold an encoded payload */
+
+/* A literal that reads as encoded data: long, escaped bytes, or base64/hex text with a digit,
+ * '+', '/' or '=' (a dict key or a word has none of them). */
+static bool py_blob_literal(const uint8_t *b, size_t n)
+{
+    if (n >= PY_BLOB_MIN) {
+        return true;
+    }
+    bool mark = false;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = b[i];
+        if (c == '\\' && i + 1 < n && (b[i + 1] == 'x' || (b[i + 1] >= '0' && b[i + 1] <= '7'))) {
+            return true;
+        }
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '+' || c == '/' || c == '=' || c == '_' || c == '-')) {
+            return false;
+        }
+        mark = mark || (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=';
+    }
+    return n >= 4 && mark;
+}
+
+/* The statement holds a literal string long enough to be an encoded payload, a name that was
+ * assigned one, or reads a file (a payload kept beside the code: open(...), read_text(),
+ * read_bytes(), __file__). */
+static bool py_stmt_blob(const struct py_state *st, const struct py_stmt *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        const struct py_tok *t = &s->t[i];
+        if (t->kind == PY_STRING && !t->fstr && py_blob_literal(s->p + t->body_off, t->body_len)) {
+            return true;
+        }
+        if (py_tok_is(s, i, PY_NAME, "__file__") ||
+            (py_op(s, i + 1, "(") &&
+             (py_tok_is(s, i, PY_NAME, "open") || py_tok_is(s, i, PY_NAME, "read_text") ||
+              py_tok_is(s, i, PY_NAME, "read_bytes")))) {
+            return true;
+        }
+        if (t->kind == PY_NAME && !(i > 0 && py_op(s, i - 1, "."))) {
+            char nm[PY_CHAIN_MAX];
+            size_t l = t->len < sizeof(nm) - 1 ? t->len : sizeof(nm) - 1;
+            memcpy(nm, s->p + t->off, l);
+            nm[l] = '\0';
+            if (py_map_get(&st->blobs, nm) != NULL) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
 
 static void py_note(struct py_flow *f, size_t i, enum py_class cls)
 {
@@ -928,7 +984,8 @@ static void py_statement(struct py_state *st, const struct py_stmt *s)
         }
     }
 
-    struct py_flow src = { SIZE_MAX, SIZE_MAX, PYC_NONE };
+    struct py_flow src = { SIZE_MAX, SIZE_MAX, PYC_NONE, false };
+    bool blob = py_stmt_blob(st, s);
     size_t sink_at = SIZE_MAX;
     struct cu_buf raw = CU_BUF_INIT(PY_CHAIN_MAX);
     struct cu_buf q = CU_BUF_INIT(PY_CHAIN_MAX * 2);
@@ -992,6 +1049,9 @@ static void py_statement(struct py_state *st, const struct py_stmt *s)
         bool is_target = assign != SIZE_MAX && i < assign;
         if (tainted && !is_target) {
             py_note(&src, i, PYC_NONE);
+            const char *tv = py_map_get(&st->taint, cu_buf_str(&raw));
+            tv = tv != NULL ? tv : py_map_get(&st->taint, qs);
+            src.payload = src.payload || (tv != NULL && strcmp(tv, "1") == 0);
         }
         bool called = py_op(s, after, "(");
         char what[PY_CHAIN_MAX + 96];
@@ -1047,6 +1107,7 @@ static void py_statement(struct py_state *st, const struct py_stmt *s)
             py_emit(st, s, i, "python/network", CU_SEV_DEFAULT, what);
             if (!is_target) {
                 py_note(&src, i, PYC_NET);
+                src.payload = true;
             }
             break;
         case PYC_DECODE:
@@ -1099,10 +1160,23 @@ static void py_statement(struct py_state *st, const struct py_stmt *s)
         if (s->t[from].kind == PY_NAME) {
             (void)py_chain(s, from, &raw);
         }
-        char what[PY_CHAIN_MAX + 96];
-        (void)snprintf(what, sizeof(what), "%s (%.64s) is run, executed or deserialised",
-                       py_class_text(src.cls), cu_buf_str(&raw));
-        py_emit(st, s, sink_at, "python/decode-and-exec", CU_SEV_DEFAULT, what);
+        char what[PY_CHAIN_MAX + 160];
+        if (src.payload || blob || py_model_code(st)) {
+            (void)snprintf(what, sizeof(what), "%s (%.64s) is run, executed or deserialised",
+                           py_class_text(src.cls), cu_buf_str(&raw));
+            py_emit(st, s, sink_at, "python/decode-and-exec", CU_SEV_DEFAULT, what);
+        } else {
+            /* outside model code, a decoder applied to data the program receives
+             * (pickle.loads(b64decode(arg)) in an RPC library): unsafe deserialisation of its
+             * input, not a payload hidden in the file. Model code never does this: there it
+             * stays critical. */
+            (void)snprintf(what, sizeof(what),
+                           "%s (%.64s) is applied to data received at run time and the result "
+                           "is run, executed or deserialised; no encoded payload is written in "
+                           "the file",
+                           py_class_text(src.cls), cu_buf_str(&raw));
+            py_emit(st, s, sink_at, "python/decode-and-exec", CUSTODY_SEV_MEDIUM, what);
+        }
     }
     /* Names assigned from a source are sources themselves. */
     if (st->rc == 0 && assign != SIZE_MAX && src.first != SIZE_MAX) {
@@ -1112,10 +1186,28 @@ static void py_statement(struct py_state *st, const struct py_stmt *s)
             }
             cu_buf_reset(&raw);
             size_t after = py_chain(s, i, &raw);
-            if (!raw.cut && py_map_put(&st->taint, cu_buf_str(&raw), "1") < 0) {
+            /* "1": a download, or data decoded from a blob written in the file */
+            const char *tv = src.payload || blob ? "1" : "0";
+            if (!raw.cut && py_map_put(&st->taint, cu_buf_str(&raw), tv) < 0) {
                 st->rc = CUSTODY_ENOMEM;
             }
             i = after - 1;
+        }
+    }
+    /* NAME = "a long literal": the name holds what may be an encoded payload */
+    if (st->rc == 0 && assign != SIZE_MAX && assign + 1 < s->n) {
+        const struct py_tok *v = &s->t[assign + 1];
+        bool lit =
+            v->kind == PY_STRING && !v->fstr && py_blob_literal(s->p + v->body_off, v->body_len);
+        for (size_t i = 0; lit && i < assign; i++) {
+            if (s->t[i].kind == PY_NAME && !(i > 0 && py_op(s, i - 1, "."))) {
+                cu_buf_reset(&raw);
+                size_t after = py_chain(s, i, &raw);
+                if (!raw.cut && py_map_put(&st->blobs, cu_buf_str(&raw), "1") < 0) {
+                    st->rc = CUSTODY_ENOMEM;
+                }
+                i = after - 1;
+            }
         }
     }
     cu_buf_free(&raw);
@@ -1319,7 +1411,9 @@ static int py_analyze(struct cu_ctx *ctx, struct cu_source *src)
     if (buf == NULL) {
         return cu_err_nomem(err);
     }
-    struct py_state st = { ctx, src, buf, (size_t)size, { 0 }, { 0 }, { NULL }, { 0 }, 0, -1 };
+    struct py_state st = {
+        ctx, src, buf, (size_t)size, { 0 }, { 0 }, { 0 }, { NULL }, { 0 }, 0, -1
+    };
     rc = cu_source_read_exact(src, 0, buf, (size_t)size, err);
     if (rc == 0) {
         size_t skip = size >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
@@ -1330,6 +1424,7 @@ static int py_analyze(struct cu_ctx *ctx, struct cu_source *src)
     }
     py_map_free(&st.alias);
     py_map_free(&st.taint);
+    py_map_free(&st.blobs);
     for (size_t i = 0; i <= PY_EXEC_NEST; i++) {
         free(st.toks[i]);
     }

@@ -48,7 +48,10 @@ static const custody_rule hfrepo_rules[] = {
     { "python/decode-and-exec", "Decoded or downloaded data is run", CUSTODY_SEV_CRITICAL,
       "A decoder (base64, zlib, marshal, bytes.fromhex, codecs...) or a download feeds exec, "
       "eval, compile, a process or an unpickler, in the same statement or through a name "
-      "assigned from it. This is how payloads are hidden in model code.",
+      "assigned from it. This is how payloads are hidden in model code. Outside model code, "
+      "a decoder applied only to data the program receives (pickle.loads(b64decode(arg)) in "
+      "an RPC library) is medium: critical needs a download, an encoded literal or a file "
+      "read feeding it.",
       "Do not load the model. Report the repository." },
     { "python/fetch-and-run", "Python code runs a download or decoded data through a shell",
       CUSTODY_SEV_CRITICAL,
