@@ -751,18 +751,7 @@ static bool header_arg(const char *x, const char **colon)
  * mcp/ rule family: fetch-and-run, credential reads, exfiltration endpoints, persistence. */
 static void judge_inline(struct srvctx *s, const char *lang, const char *code)
 {
-    struct sk k = { 0 };
-    k.ctx = s->d->ctx;
-    k.src = s->d->src;
-    k.family = "mcp";
-    size_t n = strlen(code);
-    if (strcmp(lang, "js") == 0) {
-        sk_check_js(&k, code, n, s->line);
-    } else if (strcmp(lang, "python") == 0) {
-        sk_check_python(&k, code, n, s->line);
-    } else {
-        (void)sk_check_shell(&k, code, n, s->line, false);
-    }
+    sk_judge_command(s->d->ctx, s->d->src, s->line, "mcp", lang, code);
 }
 
 /* Interpreters given code on the command line: node -e, python -c, perl -e, ... The language

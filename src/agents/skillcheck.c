@@ -11,6 +11,27 @@
 #include "core/util.h"
 #include "core/banned.h"
 
+void sk_judge_command(struct cu_ctx *ctx,
+                      const struct cu_source *src,
+                      uint32_t line,
+                      const char *family,
+                      const char *lang,
+                      const char *code)
+{
+    struct sk k = { 0 };
+    k.ctx = ctx;
+    k.src = src;
+    k.family = family;
+    size_t n = strlen(code);
+    if (strcmp(lang, "js") == 0) {
+        sk_check_js(&k, code, n, line);
+    } else if (strcmp(lang, "python") == 0) {
+        sk_check_python(&k, code, n, line);
+    } else {
+        (void)sk_check_shell(&k, code, n, line, false);
+    }
+}
+
 void sk_emit(struct sk *k,
              uint32_t line,
              const char *rule,

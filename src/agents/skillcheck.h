@@ -46,6 +46,17 @@ unsigned sk_check_shell(struct sk *k, const char *text, size_t len, uint32_t lin
 void sk_check_python(struct sk *k, const char *text, size_t len, uint32_t line);
 void sk_check_js(struct sk *k, const char *text, size_t len, uint32_t line);
 
+/* A command or inline script an agent configuration runs (MCP server entries, hooks, editor
+ * tasks), judged as a skill's scripts are and reported under `family` ("mcp", "agent"):
+ * FAMILY/fetch-and-run, /credential-harvesting, /exfil-endpoint, /persistence. `lang` is
+ * "shell", "python" or "js". */
+void sk_judge_command(struct cu_ctx *ctx,
+                      const struct cu_source *src,
+                      uint32_t line,
+                      const char *family,
+                      const char *lang,
+                      const char *code);
+
 /* skillcheck.c: one word or string of code (`code`) or of prose: sensitive paths, exfiltration
  * endpoints, persistence locations, encoded blobs. */
 void sk_check_word(struct sk *k, const char *w, size_t n, uint32_t line, bool code);

@@ -5,6 +5,7 @@
 
 #include "agents/agentcfg.h"
 #include "agents/agents.h"
+#include "agents/skillcheck.h"
 #include "core/util.h"
 #include "core/banned.h"
 
@@ -28,6 +29,14 @@ static int payload_severity(const char *c)
 {
     return cu_agent_download_exec(c) || cu_agent_network(c) || inline_shell(c) ? CUSTODY_SEV_HIGH
                                                                                : CU_SEV_DEFAULT;
+}
+
+/* What a command the agent or editor runs by itself does (agent/fetch-and-run, ...). */
+static void judge(const struct cu_agent_doc *d, uint32_t line, const char *cmd)
+{
+    if (cmd != NULL) {
+        sk_judge_command(d->ctx, d->src, line, "agent", "shell", cmd);
+    }
 }
 
 static char *command_line(const json_t *t)
@@ -90,6 +99,7 @@ void cu_agent_tasks(const struct cu_agent_doc *d, const json_t *doc)
                          "task '%s'%s%s runs when the folder is opened",
                          label != NULL ? label : "?", plat[k] != NULL ? " on " : "",
                          plat[k] != NULL ? plat[k] : "");
+            judge(d, line, cmd);
             free(cmd);
             free(safe);
         }
@@ -119,6 +129,7 @@ static void hook_entry(const struct cu_agent_doc *d,
         cu_emit_line(d->ctx, d->src, cu_agent_line(d, ptr), "agent/hook-command",
                      payload_severity(cmd) == CUSTODY_SEV_HIGH ? CUSTODY_SEV_HIGH : CUSTODY_SEV_LOW,
                      safe, "hook on %s runs a command automatically", event);
+        judge(d, cu_agent_line(d, ptr), cmd);
         free(safe);
     }
     const json_t *inner = json_object_get(h, "hooks");
@@ -157,6 +168,7 @@ void cu_agent_kiro_hook(const struct cu_agent_doc *d, const json_t *doc)
         cu_emit_line(d->ctx, d->src, cu_agent_line(d, "/then/command"), "agent/hook-command",
                      payload_severity(cmd) == CUSTODY_SEV_HIGH ? CUSTODY_SEV_HIGH : CUSTODY_SEV_LOW,
                      safe, "Kiro hook on %s runs a command automatically", ev != NULL ? ev : "?");
+        judge(d, cu_agent_line(d, "/then/command"), cmd);
         free(safe);
     }
     /* askAgent: the prompt is sent to the agent on every event; check its language */
@@ -258,6 +270,7 @@ void cu_agent_claude_settings(const struct cu_agent_doc *d, const json_t *doc)
                      payload_severity(helper) == CUSTODY_SEV_HIGH ? CUSTODY_SEV_HIGH
                                                                   : CUSTODY_SEV_LOW,
                      safe, "%s runs a command on its own", helpers[h]);
+        judge(d, hp != NULL ? cu_agent_line(d, hp) : 0, helper);
         free(safe);
         free(hp);
     }
@@ -268,6 +281,7 @@ void cu_agent_claude_settings(const struct cu_agent_doc *d, const json_t *doc)
         cu_emit_line(d->ctx, d->src, cu_agent_line(d, "/statusLine/command"), "agent/hook-command",
                      payload_severity(slc) == CUSTODY_SEV_HIGH ? CUSTODY_SEV_HIGH : CUSTODY_SEV_LOW,
                      safe, "%s", "statusLine runs a command whenever the status line updates");
+        judge(d, cu_agent_line(d, "/statusLine/command"), slc);
         free(safe);
     }
     const json_t *env = json_object_get(doc, "env");

@@ -164,6 +164,23 @@ static const custody_rule mcp_rules[] = {
       "settings runs a command on agent events without asking (low: an inventory of what runs); "
       "high when it downloads, pipes into a shell, decodes base64 or sends data.",
       "Review every hook; keep hooks in files you own, not in cloned projects." },
+    { "agent/fetch-and-run", "Agent hook or task downloads and runs code", CUSTODY_SEV_CRITICAL,
+      "A command the agent or editor runs by itself (a hook, apiKeyHelper, statusLine, a "
+      "folder-open task) pipes a download or decoded data into a shell or interpreter: it runs "
+      "whatever the server sends, at every session.",
+      "Remove the command; install tools from pinned, reviewed packages." },
+    { "agent/credential-harvesting", "Agent hook or task reads credentials", CUSTODY_SEV_HIGH,
+      "A command the agent or editor runs by itself reads SSH keys, cloud credentials, .env "
+      "files, browser profiles or wallets.",
+      "Remove the command unless its purpose explains it." },
+    { "agent/exfil-endpoint", "Agent hook or task names an exfiltration endpoint", CUSTODY_SEV_HIGH,
+      "A command the agent or editor runs by itself sends data to, or names, a request catcher, "
+      "drop site, tunnel, chat webhook or a raw IP address.",
+      "Remove the command; check what it sent there." },
+    { "agent/persistence", "Agent hook or task installs persistence", CUSTODY_SEV_HIGH,
+      "A command the agent or editor runs by itself adds a cron job, launch agent, systemd "
+      "unit, scheduled task or shell start-up line.",
+      "Remove the command and what it installed." },
     { "agent/permissions-bypass", "Agent permission checks disabled", CUSTODY_SEV_HIGH,
       "The agent settings turn off approval (Claude Code defaultMode bypassPermissions, "
       "Gemini autoAccept/yolo, Codex approval_policy never with danger-full-access): every "

@@ -262,6 +262,10 @@ static void test_client_configs(void **state)
     assert_true(has_rule_line(r, "agent/traffic-redirect", 3, H));
     assert_true(has_rule_line(r, "agent/traffic-redirect", 4, H));
     assert_true(has_rule_line(r, "agent/traffic-redirect", 5, M));
+    /* hooks judged as the skills' scripts are */
+    assert_true(has_rule_line(r, "agent/fetch-and-run", 9, CUSTODY_SEV_CRITICAL));
+    assert_true(has_rule_line(r, "agent/credential-harvesting", 12, H));
+    assert_true(has_rule_line(r, "agent/exfil-endpoint", 12, H));
     custody_scan_free(r);
     r = tu_scan_fixture("agents/bad/redirect/.cursor/mcp.json");
     assert_true(has_rule_line(r, "mcp/inline-shell", 3, M));
