@@ -799,10 +799,64 @@ static bool in_skill_dir(const char *path)
     return false;
 }
 
+/* A native executable or library: ELF, PE/COFF (MZ), Mach-O (thin or fat). */
+static bool native_binary(const uint8_t *h, size_t n)
+{
+    static const uint8_t elf[4] = { 0x7f, 'E', 'L', 'F' };
+    static const uint8_t macho[][4] = { { 0xfe, 0xed, 0xfa, 0xce },
+                                        { 0xfe, 0xed, 0xfa, 0xcf },
+                                        { 0xce, 0xfa, 0xed, 0xfe },
+                                        { 0xcf, 0xfa, 0xed, 0xfe },
+                                        { 0xca, 0xfe, 0xba, 0xbe } };
+    if (n >= 4 && memcmp(h, elf, 4) == 0) {
+        return true;
+    }
+    for (size_t i = 0; n >= 4 && i < sizeof(macho) / sizeof(macho[0]); i++) {
+        if (memcmp(h, macho[i], 4) == 0) {
+            return true;
+        }
+    }
+    /* MZ with a PE header offset that points at "PE\0\0" inside the head */
+    if (n >= 64 && h[0] == 'M' && h[1] == 'Z') {
+        uint32_t pe =
+            (uint32_t)h[60] | (uint32_t)h[61] << 8 | (uint32_t)h[62] << 16 | (uint32_t)h[63] << 24;
+        return pe <= n - 4 && memcmp(h + pe, "PE\0\0", 4) == 0;
+    }
+    return false;
+}
+
+/* The interpreter a "#!" line names: "python", "js" or "shell" (NULL: no shebang). */
+static const char *shebang_lang(const uint8_t *h, size_t n)
+{
+    if (n < 3 || h[0] != '#' || h[1] != '!') {
+        return NULL;
+    }
+    size_t e = 2;
+    while (e < n && h[e] != '\n') {
+        e++;
+    }
+    char line[256];
+    size_t l = e - 2 < sizeof(line) - 1 ? e - 2 : sizeof(line) - 1;
+    memcpy(line, h + 2, l);
+    line[l] = '\0';
+    if (strstr(line, "python") != NULL) {
+        return "python";
+    }
+    if (strstr(line, "node") != NULL || strstr(line, "deno") != NULL ||
+        strstr(line, "bun") != NULL) {
+        return "js";
+    }
+    return "shell";
+}
+
 static bool script_sniff(const struct cu_sniff *in)
 {
     if (in->disk_path == NULL || in->name == NULL) {
         return false;
+    }
+    if ((native_binary(in->head, in->len) || shebang_lang(in->head, in->len) != NULL) &&
+        in_skill_dir(in->disk_path)) {
+        return true; /* claimed by content: an extensionless script, or an executable */
     }
     bool ext = false;
     for (size_t i = 0; script_ext[i] != NULL && !ext; i++) {
@@ -833,6 +887,19 @@ static bool script_sniff(const struct cu_sniff *in)
 
 static int script_analyze(struct cu_ctx *ctx, struct cu_source *src)
 {
+    uint8_t head[64];
+    size_t hn = 0;
+    int hrc = cu_source_read(src, 0, head, sizeof(head), &hn, cu_ctx_err(ctx));
+    if (hrc < 0) {
+        return hrc;
+    }
+    if (native_binary(head, hn)) {
+        cu_emit(ctx, src, 0, "skill/native-binary", CU_SEV_DEFAULT, NULL, "%s",
+                "the skill ships a native executable: what it does cannot be reviewed, and the "
+                "agent runs it with your permissions");
+        return 0;
+    }
+    const char *shebang = shebang_lang(head, hn);
     char *text = NULL;
     size_t len = 0;
     int rc = cu_agents_read_text(ctx, src, &text, &len);
@@ -843,11 +910,13 @@ static int script_analyze(struct cu_ctx *ctx, struct cu_source *src)
     const char *n = src->name;
     k.minified_name = strstr(n, ".min.") != NULL;
     cu_text_check_unicode(ctx, src, text, len, 1, "skill");
-    bool py = cu_has_suffix_ci(n, ".py");
+    bool py = cu_has_suffix_ci(n, ".py") || (shebang != NULL && strcmp(shebang, "python") == 0);
+    bool js = cu_has_suffix_ci(n, ".js") || cu_has_suffix_ci(n, ".mjs") ||
+              cu_has_suffix_ci(n, ".cjs") || cu_has_suffix_ci(n, ".ts") ||
+              (shebang != NULL && strcmp(shebang, "js") == 0);
     if (py) {
         sk_check_python(&k, text, len, 1);
-    } else if (cu_has_suffix_ci(n, ".js") || cu_has_suffix_ci(n, ".mjs") ||
-               cu_has_suffix_ci(n, ".cjs") || cu_has_suffix_ci(n, ".ts")) {
+    } else if (js) {
         sk_check_js(&k, text, len, 1);
     } else if (cu_has_suffix_ci(n, ".md") || cu_has_suffix_ci(n, ".txt")) {
         cu_text_check_language(ctx, src, text, len, 1, "skill");

@@ -109,6 +109,11 @@ static const custody_rule prompt_rules[] = {
       ".profile): its code keeps running after the agent session. A mention in prose is "
       "medium.",
       "Do not install the skill unless its purpose explains it; remove what it installed." },
+    { "skill/native-binary", "Skill ships a native executable", CUSTODY_SEV_MEDIUM,
+      "A file in the skill folder is an ELF, PE or Mach-O executable or library. Skills are "
+      "instructions and scripts a reviewer can read; a compiled program is opaque, and the "
+      "agent runs it with the user's permissions.",
+      "Ask for the source and build it yourself, or do not install the skill." },
     { "skill/obfuscation", "Obfuscated content in a skill", CUSTODY_SEV_MEDIUM,
       "The skill contains a long base64 or hex blob, many escaped bytes, or a minified line "
       "of code: content a reviewer cannot read, often a packed payload.",
