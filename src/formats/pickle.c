@@ -36,8 +36,16 @@
 #define EVIDENCE_DEPTH    6u
 #define ARGSCAN_DEPTH     3u
 #define IMP_CALL_REPORTED 0x01u
-#define IMP_MODULE        0x02u         /* a module object (name "") */
-#define IMP_DEFERRED      0x04u         /* builtins.getattr, its import not reported yet */
+#define IMP_MODULE        0x02u /* a module object (name "") */
+#define IMP_DEFERRED      0x04u /* builtins.getattr, its import not reported yet */
+#define IMP_QUIET                                              \
+    0x08u /* a member looked up on an allowlisted class: its   \
+           * import is reported only if it is called or handed \
+           * to a callable (HOW_MEMBER) */
+
+/* How getattr(allowlisted class, 'ALL_CAPS') spells an import: enum members pickle so (Python
+ * >= 3.11: getattr(Enum, 'NAME')), and a constant on a class is data. */
+static const char HOW_MEMBER[] = "member of an allowlisted class, through builtins.getattr";
 #define NESTED_PER_PICKLE 1024u         /* nested pickles scanned from one pickle */
 #define HINT_NEST         "pickle.nest" /* ctx hint: depth of pickles nested in bytes values */
 /* Error helpers whose result is visibly negative (for the static analyzers). */
@@ -888,6 +896,7 @@ static void imp_report(struct vm *vm, struct pv_imp *g)
         g->flags &= (uint8_t)~IMP_DEFERRED;
         vm->ndeferred--;
     }
+    g->flags &= (uint8_t)~IMP_QUIET;
     struct cu_buf ev = CU_BUF_INIT(CU_LIMIT_EVIDENCE);
     repr_name(&ev, g);
     bool renamed = g->cmod != g->module || g->cname != g->name;
@@ -980,9 +989,13 @@ static int vm_import(struct vm *vm,
                    strcmp(g->cname, "getattr") == 0) {
             g->flags |= IMP_DEFERRED;
             vm->ndeferred++;
+        } else if (how == HOW_MEMBER) {
+            g->flags |= IMP_QUIET;
         } else {
             imp_report(vm, g);
         }
+    } else if (g->flags & IMP_QUIET && how != HOW_MEMBER) {
+        imp_report(vm, g); /* the same name imported plainly as well */
     }
     memset(out, 0, sizeof(*out));
     out->kind = CU_PV_GLOBAL;
@@ -1030,6 +1043,9 @@ static void scan_args(struct vm *vm,
         struct pv_imp *g = v->u.g;
         if (g->flags & IMP_MODULE || g->klass == CUSTODY_PICKLE_SAFE) {
             return;
+        }
+        if (g->flags & IMP_QUIET) {
+            imp_report(vm, g); /* a class member handed to a callable that may call it */
         }
         struct cu_buf ev = CU_BUF_INIT(CU_LIMIT_EVIDENCE);
         evidence(&ev, call);
@@ -1113,8 +1129,14 @@ call_getattr(struct vm *vm, uint64_t off, const struct cu_pv *args, bool *done, 
     }
     memcpy(name + k, a1->u.b->data, a1->n);
     *done = true;
+    bool member = g->klass == CUSTODY_PICKLE_SAFE && !(g->flags & IMP_MODULE) &&
+                  a1->u.b->data[0] >= 'A' && a1->u.b->data[0] <= 'Z';
+    for (size_t i = 0; member && i < a1->n; i++) {
+        uint8_t c = a1->u.b->data[i];
+        member = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    }
     return vm_import(vm, off, (const uint8_t *)g->module, ml, name, total,
-                     "resolved through builtins.getattr", out);
+                     member ? HOW_MEMBER : "resolved through builtins.getattr", out);
 }
 
 /* Records a call site: classifies the callable, reports, and pushes the result. */
@@ -1175,7 +1197,8 @@ static int vm_getattr(struct vm *vm,
         return rc;
     }
     if (done) {
-        if (out->kind == CU_PV_GLOBAL && out->u.g->klass != CUSTODY_PICKLE_DANGEROUS) {
+        if (out->kind == CU_PV_GLOBAL &&
+            (out->u.g->klass != CUSTODY_PICKLE_DANGEROUS || out->u.g->flags & IMP_QUIET)) {
             ga->ok_uses++;
             *plain = true;
             return 0;
@@ -1263,6 +1286,9 @@ static int vm_call(struct vm *vm,
         return vm_malformed(vm, "calls a value that is not callable");
     }
     struct pv_imp *g = callable->u.g;
+    if (g->flags & IMP_QUIET) {
+        imp_report(vm, g); /* a class member that is called after all */
+    }
     if (g->flags & IMP_MODULE) {
         report_dyn(vm, off, "pickle/dynamic-call", CU_SEV_DEFAULT, out, "calls a module object");
         return 0;

@@ -949,6 +949,23 @@ static const custody_pickle_policy_entry policy[] = {
     S("scipy.stats._distn_infrastructure", "rv_continuous_frozen"),
     S("scipy.stats._distn_infrastructure", "rv_discrete_frozen"),
     S("scipy.stats._distn_infrastructure", "rv_frozen"),
+    /* torch.distributed.checkpoint (FSDP/DCP checkpoints, Accelerate's pytorch_model_fsdp_0/):
+     * the .metadata file pickles these dataclasses. The package is denied as a whole (rpc,
+     * elastic, process groups); these exact names are plain data and win over that. */
+    S("torch.distributed.checkpoint.metadata", "Metadata"),
+    S("torch.distributed.checkpoint.metadata", "TensorStorageMetadata"),
+    S("torch.distributed.checkpoint.metadata", "BytesStorageMetadata"),
+    S("torch.distributed.checkpoint.metadata", "ChunkStorageMetadata"),
+    S("torch.distributed.checkpoint.metadata", "TensorProperties"),
+    S("torch.distributed.checkpoint.metadata", "MetadataIndex"),
+    S("torch.distributed.checkpoint.metadata", "StorageMeta"),
+    S("torch.distributed.checkpoint.metadata", "_MEM_FORMAT_ENCODING"),
+    S("torch.distributed.checkpoint.filesystem", "_StorageInfo"),
+    S("torch.distributed.checkpoint.filesystem", "_StoragePrefix"),
+    S("torch.distributed._shard.sharded_tensor.metadata", "TensorProperties"),
+    S("torch.distributed._shard.sharded_tensor.metadata", "MEM_FORMAT_ENCODING"),
+    S("torch.distributed._shard.sharded_tensor.metadata", "ShardedTensorMetadata"),
+    S("torch.distributed._shard.metadata", "ShardMetadata"),
     /* SciPy sparse matrices and arrays */
     S("scipy.sparse.*", "*_matrix"),
     S("scipy.sparse.*", "*_array"),
@@ -1357,6 +1374,23 @@ static const custody_pickle_policy_entry *policy_deny(const struct policy_path *
     return NULL;
 }
 
+/* An allowlist entry naming exactly this module and name (no wildcard, no class pattern): a
+ * plain data class inside a package denied as a whole (the data classes of
+ * torch.distributed.checkpoint's .metadata files). Only the exact spelling is safe; every
+ * other path through the package is still judged by the denylist. */
+static bool policy_allow_exact(const char *cmod, const char *cname)
+{
+    for (size_t i = 0; i < custody_pickle_policy_count(); i++) {
+        const custody_pickle_policy_entry *e = &policy[i];
+        if (e->klass == CUSTODY_PICKLE_SAFE && strcmp(e->name, cname) == 0 &&
+            strcmp(e->module, cmod) == 0 && strchr(e->module, '*') == NULL &&
+            strpbrk(e->name, "*<") == NULL) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool policy_allow(const struct policy_path *p)
 {
     size_t ml;
@@ -1451,6 +1485,9 @@ custody_pickle_class custody_pickle_classify(const char *module, const char *nam
     if (!policy_path_of(&p, buf, sizeof(buf), cmod, cname)) {
         return policy_result(why, CUSTODY_PICKLE_UNKNOWN,
                              "import name is not a dotted Python identifier");
+    }
+    if (policy_allow_exact(cmod, cname)) {
+        return CUSTODY_PICKLE_SAFE;
     }
     const custody_pickle_policy_entry *e = policy_deny(&p);
     if (e != NULL) {

@@ -314,6 +314,15 @@ static void expect_counts(const struct count_case *c, size_t n)
 #define CLS_HANDED \
     "\x80\x02"     \
     "ccollections\ndefaultdict\n(cthird.party\nThing\ntR."
+#define GA_MEMBER                                                                            \
+    "\x80\x02"                                                                               \
+    "c__builtin__\ngetattr\n(ctorch.distributed.checkpoint.metadata\n_MEM_FORMAT_ENCODING\n" \
+    "X\x17\x00\x00\x00TORCH_CONTIGUOUS_FORMATtR."
+#define GA_MEMBER_RUN                                                                        \
+    "\x80\x02"                                                                               \
+    "c__builtin__\ngetattr\n(ctorch.distributed.checkpoint.metadata\n_MEM_FORMAT_ENCODING\n" \
+    "X\x04\x00\x00\x00"                                                                      \
+    "EXECtR)R."
 #define GA_UNUSED "cbuiltins\ngetattr\n."
 #define GA_PASSED "ccollections\ndefaultdict\n(cbuiltins\ngetattr\ntR."
 
@@ -333,6 +342,11 @@ static void dynamic_imports(void **state)
         { V(GA_BOUND_RUN), "pickle/dangerous-import", CUSTODY_SEV_CRITICAL, 1 },
         { V(GA_HANDED), "pickle/dangerous-call", CUSTODY_SEV_CRITICAL, 1 },
         { V(GA_HANDED), "pickle/dangerous-import", CUSTODY_SEV_CRITICAL, 1 },
+        /* an ALL_CAPS member of an allowlisted class (an enum member: Python >= 3.11 pickles
+         * them as getattr(Enum, 'NAME')) is data; calling it reports the import it is */
+        { V(GA_MEMBER), NULL, CUSTODY_SEV_MEDIUM, 0 },
+        { V(GA_MEMBER_RUN), "pickle/dangerous-import", CUSTODY_SEV_CRITICAL, 1 },
+        { V(GA_MEMBER_RUN), "pickle/dangerous-call", CUSTODY_SEV_CRITICAL, 1 },
         /* getattr(class, 'name') is the import class.name, judged as such */
         { V(GA_CLASS), "pickle/dangerous-import", CUSTODY_SEV_INFO, 0 },
         { V(GA_CLASS), "pickle/unknown-import", CUSTODY_SEV_MEDIUM, 1 },

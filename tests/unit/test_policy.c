@@ -456,6 +456,16 @@ static void deny_beats_allow(void **state)
     expect_class("joblib.numpy_pickle", "load", CUSTODY_PICKLE_DANGEROUS);
     expect_class("__torch__", "__builtins__", CUSTODY_PICKLE_DANGEROUS);
     expect_class("torch.nn.modules.linear", "__loader__", CUSTODY_PICKLE_DANGEROUS);
+    /* An exact allowlisted data class inside a package denied as a whole is safe under that
+     * spelling only: anything reached through it, and its neighbours, stay denied. */
+    expect_class("torch.distributed.checkpoint.metadata", "Metadata", CUSTODY_PICKLE_SAFE);
+    expect_class("torch.distributed.checkpoint.filesystem", "_StorageInfo", CUSTODY_PICKLE_SAFE);
+    expect_class("torch.distributed.checkpoint.metadata", "Metadata.__init__",
+                 CUSTODY_PICKLE_DANGEROUS);
+    expect_class("torch.distributed.checkpoint.metadata", "os.system", CUSTODY_PICKLE_DANGEROUS);
+    expect_class("torch.distributed.checkpoint", "load", CUSTODY_PICKLE_DANGEROUS);
+    expect_class("torch.distributed.rpc", "rpc_sync", CUSTODY_PICKLE_DANGEROUS);
+    expect_class("torch.distributed", "init_process_group", CUSTODY_PICKLE_DANGEROUS);
 }
 
 static void dotted_qualnames_on_denied_modules_are_denied(void **state)
