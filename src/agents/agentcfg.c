@@ -83,6 +83,11 @@ static bool agent_sniff(const struct cu_sniff *in)
     if (k == K_YAML) {
         /* Continue config / block files and LangChain YAML manifests */
         return head_has(in, "mcpServers:") || head_has(in, "schema: v1") ||
+               /* Goose (~/.config/goose/config.yaml): extensions with cmd/args or a type */
+               (head_has(in, "extensions:") &&
+                (head_has(in, "cmd:") || head_has(in, "type: stdio") ||
+                 head_has(in, "type: builtin") || head_has(in, "type: sse") ||
+                 head_has(in, "GOOSE_"))) ||
                (head_has(in, "lc: 1") && head_has(in, "type:")) ||
                /* a tools/list result saved as YAML (tool snapshot) */
                (head_has(in, "tools:") &&
@@ -224,6 +229,27 @@ static void codex_policy(const struct cu_agent_doc *d, const json_t *t, const ch
     }
 }
 
+/* Goose's extensions: stdio ones (cmd/args/envs) and sse/streamable ones (uri) are MCP
+ * servers; builtin/platform extensions ship with Goose and run nothing of their own. */
+static void goose_extensions(const struct cu_agent_doc *d, const json_t *ext)
+{
+    const char *k;
+    const json_t *v;
+    json_object_foreach((json_t *)ext, k, v)
+    {
+        const char *type = json_string_value(json_object_get(v, "type"));
+        if (type != NULL && (strcmp(type, "builtin") == 0 || strcmp(type, "platform") == 0 ||
+                             strcmp(type, "frontend") == 0)) {
+            continue;
+        }
+        char *p = cu_jsonc_ptr("/extensions", k);
+        if (p != NULL) {
+            cu_mcp_server(d, k, v, p);
+        }
+        free(p);
+    }
+}
+
 static int route(const struct cu_agent_doc *d, enum kind k, const json_t *doc)
 {
     const char *loc = d->src->loc;
@@ -297,11 +323,20 @@ static int route(const struct cu_agent_doc *d, enum kind k, const json_t *doc)
             unknown_shape(d, "hooks.json");
         }
         return 0;
-    case K_YAML:
-        if (!mcp_maps(d, doc) && cu_toolsnap_match(doc)) {
+    case K_YAML: {
+        if (mcp_maps(d, doc)) {
+            return 0;
+        }
+        const json_t *ext = json_object_get(doc, "extensions");
+        if (json_is_object(ext)) {
+            goose_extensions(d, ext);
+            return 0;
+        }
+        if (cu_toolsnap_match(doc)) {
             return cu_toolsnap_analyze(d, doc);
         }
         return 0;
+    }
     case K_TOML: {
         mcp_maps(d, doc);
         codex_policy(d, doc, "");

@@ -1215,9 +1215,17 @@ void cu_mcp_server(const struct cu_agent_doc *d,
     }
     struct argv a = { 0 };
     const json_t *cmd = json_object_get(srv, "command");
+    if (cmd == NULL) {
+        cmd = json_object_get(srv, "cmd"); /* Goose */
+    }
     const json_t *args = json_object_get(srv, "args");
     /* Zed: "command": {"path": ..., "args": [...], "env": {...}} */
     const json_t *env = json_object_get(srv, "env");
+    const char *env_key = "env";
+    if (env == NULL && json_is_object(json_object_get(srv, "envs"))) {
+        env = json_object_get(srv, "envs"); /* Goose */
+        env_key = "envs";
+    }
     if (json_is_object(cmd)) {
         args = json_object_get(cmd, "args");
         if (env == NULL) {
@@ -1271,7 +1279,8 @@ void cu_mcp_server(const struct cu_agent_doc *d,
         env = json_object_get(srv, "environment"); /* opencode */
     }
     if (json_is_object(env)) {
-        check_map_secrets(&s, env, json_object_get(srv, "env") != NULL ? "env" : "environment",
+        check_map_secrets(&s, env,
+                          json_object_get(srv, "environment") == env ? "environment" : env_key,
                           NULL, true);
     }
     bool auth = false;
@@ -1295,6 +1304,9 @@ void cu_mcp_server(const struct cu_agent_doc *d,
     const char *url = str_of(srv, "url");
     if (url == NULL) {
         url = str_of(srv, "serverUrl"); /* Windsurf */
+    }
+    if (url == NULL) {
+        url = str_of(srv, "uri"); /* Goose */
     }
     if (url == NULL) {
         url = str_of(srv, "httpUrl"); /* Gemini */

@@ -257,6 +257,13 @@ static void test_client_configs(void **state)
     expect_file("agents/bad/codex/.codex/config.toml", "agent/permissions-bypass", H);
     expect_file("agents/bad/codex/.codex/config.toml", "mcp/insecure-transport", H);
     expect_file("agents/bad/unknown/.mcp.json", "agent/unknown-config-shape", L);
+    /* Goose: extensions with cmd/args/envs (stdio) or uri (sse); builtin ones are skipped */
+    custody_scan *g = tu_scan_fixture("agents/bad/goose/config.yaml");
+    assert_true(has_rule_line(g, "mcp/fetch-and-run", 10, CUSTODY_SEV_CRITICAL));
+    assert_true(has_rule_line(g, "agent/traffic-redirect", 18, H));
+    assert_true(has_rule_line(g, "mcp/insecure-transport", 21, M));
+    expect(g, "agent/unknown-config-shape", L, 0);
+    custody_scan_free(g);
     /* traffic sent elsewhere (the hidden-proxy attack) and scripts in server entries */
     custody_scan *r = tu_scan_fixture("agents/bad/redirect/.claude/settings.json");
     assert_true(has_rule_line(r, "agent/traffic-redirect", 3, H));
