@@ -45,7 +45,8 @@ static enum kind kind_of(const char *name)
     if (name_is(n, ".claude.json")) {
         return K_CLAUDE_JSON;
     }
-    if (name_is(n, "opencode.json") || name_is(n, "opencode.jsonc")) {
+    if (name_is(n, "opencode.json") || name_is(n, "opencode.jsonc") || name_is(n, "crush.json") ||
+        name_is(n, ".crush.json")) {
         return K_OPENCODE;
     }
     if (name_is(n, "tasks.json")) {
@@ -302,6 +303,22 @@ static int route(const struct cu_agent_doc *d, enum kind k, const json_t *doc)
         bool claude = in_dir(loc, ".claude/");
         bool gemini = in_dir(loc, ".gemini/");
         mcp_maps(d, doc);
+        /* extensions' sections of VS Code settings ("augment.advanced": {"mcpServers": ...}) */
+        const char *sk;
+        const json_t *sv;
+        json_object_foreach((json_t *)doc, sk, sv)
+        {
+            const json_t *ms = json_is_object(sv) ? json_object_get(sv, "mcpServers") : NULL;
+            if (ms != NULL) {
+                char *p1 = cu_jsonc_ptr("", sk);
+                char *p2 = p1 != NULL ? cu_jsonc_ptr(p1, "mcpServers") : NULL;
+                if (p2 != NULL) {
+                    cu_mcp_servers(d, ms, p2);
+                }
+                free(p1);
+                free(p2);
+            }
+        }
         if (claude || json_object_get(doc, "permissions") != NULL) {
             cu_agent_claude_settings(d, doc);
         } else if (gemini) {

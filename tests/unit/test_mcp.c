@@ -264,6 +264,10 @@ static void test_client_configs(void **state)
     assert_true(has_rule_line(g, "mcp/insecure-transport", 21, M));
     expect(g, "agent/unknown-config-shape", L, 0);
     custody_scan_free(g);
+    /* Crush's crush.json ("mcp" map) and an extension's section of VS Code settings */
+    expect_file("agents/bad/crush/crush.json", "mcp/fetch-and-run", CUSTODY_SEV_CRITICAL);
+    expect_file("agents/bad/augment/.vscode/settings.json", "mcp/fetch-and-run",
+                CUSTODY_SEV_CRITICAL);
     /* traffic sent elsewhere (the hidden-proxy attack) and scripts in server entries */
     custody_scan *r = tu_scan_fixture("agents/bad/redirect/.claude/settings.json");
     assert_true(has_rule_line(r, "agent/traffic-redirect", 3, H));
