@@ -52,11 +52,23 @@ bool cu_prompt_path(const char *loc)
         return false;
     }
     const char *b = leaf(loc);
-    static const char *const names[] = {
-        ".cursorrules",    ".windsurfrules", ".clinerules", ".roorules", "claude.md",
-        "claude.local.md", "agents.md",      "agent.md",    "gemini.md", "copilot-instructions.md",
-        "conventions.md",  ".goosehints",    NULL
-    };
+    static const char *const names[] = { ".cursorrules",
+                                         ".windsurfrules",
+                                         ".clinerules",
+                                         ".roorules",
+                                         "claude.md",
+                                         "claude.local.md",
+                                         "agents.md",
+                                         "agent.md",
+                                         "gemini.md",
+                                         "copilot-instructions.md",
+                                         "conventions.md",
+                                         ".goosehints",
+                                         ".augment-guidelines",
+                                         ".rules",
+                                         "crush.md",
+                                         "qwen.md",
+                                         NULL };
     for (size_t i = 0; names[i] != NULL; i++) {
         if (strcasecmp(b, names[i]) == 0) {
             return true;
@@ -64,7 +76,7 @@ bool cu_prompt_path(const char *loc)
     }
     if (cu_has_suffix_ci(b, ".mdc") || cu_has_suffix_ci(b, ".prompt") ||
         cu_has_suffix_ci(b, ".prompt.md") || cu_has_suffix_ci(b, ".instructions.md") ||
-        cu_has_suffix_ci(b, ".chatmode.md")) {
+        cu_has_suffix_ci(b, ".chatmode.md") || cu_has_suffix_ci(b, ".agent.md")) {
         return true;
     }
     /* Every folder below starts with '.': a path without "/." (or "!." or a leading '.')
@@ -75,6 +87,10 @@ bool cu_prompt_path(const char *loc)
     }
     bool text = dotdir && (cu_has_suffix_ci(b, ".md") || cu_has_suffix_ci(b, ".txt") ||
                            cu_has_suffix_ci(b, ".mdx") || strchr(b, '.') == NULL);
+    /* Gemini CLI custom commands: TOML whose prompt may run !{shell} */
+    if (dotdir && cu_has_suffix_ci(b, ".toml") && under(loc, ".gemini/commands", true)) {
+        return true;
+    }
     static const char *const dirs[] = { ".clinerules",
                                         ".cursor/rules",
                                         ".windsurf/rules",
@@ -88,6 +104,17 @@ bool cu_prompt_path(const char *loc)
                                         ".github/chatmodes",
                                         ".amazonq/rules",
                                         ".trae/rules",
+                                        ".cursor/commands",
+                                        ".opencode/agent",
+                                        ".opencode/agents",
+                                        ".opencode/command",
+                                        ".opencode/commands",
+                                        ".qoder/rules",
+                                        ".augment/rules",
+                                        ".kilocode/rules",
+                                        ".codex/prompts",
+                                        ".factory/droids",
+                                        ".github/agents",
                                         NULL };
     for (size_t i = 0; text && dirs[i] != NULL; i++) {
         if (under(loc, dirs[i], true)) {
@@ -162,8 +189,9 @@ static int prompt_analyze(struct cu_ctx *ctx, struct cu_source *src)
     return 0;
 }
 
-static const char *const prompt_ext[] = { ".mdc", ".prompt", ".prompt.md", ".instructions.md",
-                                          NULL };
+/* .toml: Gemini CLI custom commands (.gemini/commands/NAME.toml) */
+static const char *const prompt_ext[] = { ".mdc",  ".prompt", ".prompt.md", ".instructions.md",
+                                          ".toml", NULL };
 
 const struct cu_analyzer cu_analyzer_prompt = { "prompt", prompt_ext, prompt_sniff,
                                                 prompt_analyze };
