@@ -930,6 +930,105 @@ static int script_analyze(struct cu_ctx *ctx, struct cu_source *src)
     return 0;
 }
 
+/* ---- analyzer: code an agent runs by itself (plugins and hook scripts) ---- */
+
+/* A file exists at dir + "/" + rel (dir is a prefix of path, `dlen` bytes). */
+static bool sibling_exists(const char *path, size_t dlen, const char *rel)
+{
+    char buf[4096];
+    size_t rl = strlen(rel);
+    if (dlen + 1 + rl + 1 > sizeof(buf)) {
+        return false;
+    }
+    memcpy(buf, path, dlen);
+    buf[dlen] = '/';
+    memcpy(buf + dlen + 1, rel, rl + 1);
+    struct stat st;
+    return lstat(buf, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Where agents load code from: opencode plugins, pi extensions, Claude Code/Cursor hook
+ * folders, and the hooks/ folder of a Claude Code plugin (a .claude-plugin/plugin.json beside
+ * it). */
+static bool agent_code_dir(const char *path)
+{
+    static const char *const dirs[] = { "/.opencode/plugin/",
+                                        "/.opencode/plugins/",
+                                        "/.pi/extensions/",
+                                        "/.claude/hooks/",
+                                        "/.cursor/hooks/",
+                                        "/.gemini/hooks/",
+                                        NULL };
+    for (size_t i = 0; dirs[i] != NULL; i++) {
+        if (strstr(path, dirs[i]) != NULL) {
+            return true;
+        }
+    }
+    const char *h = strstr(path, "/hooks/");
+    while (h != NULL) {
+        if (sibling_exists(path, (size_t)(h - path), ".claude-plugin/plugin.json")) {
+            return true;
+        }
+        h = strstr(h + 1, "/hooks/");
+    }
+    return false;
+}
+
+static const char *agent_code_lang(const char *name, const uint8_t *head, size_t n)
+{
+    const char *sb = shebang_lang(head, n);
+    if (sb != NULL) {
+        return sb;
+    }
+    static const char *const js[] = { ".js", ".mjs", ".cjs", ".ts", ".mts", NULL };
+    static const char *const sh[] = { ".sh", ".bash", ".zsh", ".ps1", ".cmd", ".bat", NULL };
+    for (size_t i = 0; js[i] != NULL; i++) {
+        if (cu_has_suffix_ci(name, js[i])) {
+            return "js";
+        }
+    }
+    if (cu_has_suffix_ci(name, ".py")) {
+        return "python";
+    }
+    for (size_t i = 0; sh[i] != NULL; i++) {
+        if (cu_has_suffix_ci(name, sh[i])) {
+            return "shell";
+        }
+    }
+    return NULL;
+}
+
+static bool agent_code_sniff(const struct cu_sniff *in)
+{
+    if (in->disk_path == NULL || in->name == NULL || memchr(in->head, 0, in->len) != NULL ||
+        agent_code_lang(in->name, in->head, in->len) == NULL) {
+        return false;
+    }
+    return agent_code_dir(in->disk_path);
+}
+
+static int agent_code_analyze(struct cu_ctx *ctx, struct cu_source *src)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc = cu_agents_read_text(ctx, src, &text, &len);
+    if (rc < 0) {
+        return rc;
+    }
+    const char *lang = agent_code_lang(src->name, (const uint8_t *)text, len);
+    cu_fact(ctx, "format", "agent-code");
+    cu_text_check_unicode(ctx, src, text, len, 1, "skill");
+    if (lang != NULL && memchr(text, 0, len) == NULL) {
+        sk_judge_command(ctx, src, 1, "agent", lang, text);
+    }
+    cu_agents_secrets(ctx, src, text, len, 1, "mcp/plaintext-secret");
+    free(text);
+    return 0;
+}
+
+const struct cu_analyzer cu_analyzer_agent_code = { "agent-code", NULL, agent_code_sniff,
+                                                    agent_code_analyze };
+
 /* No extension list: the analyzer claims files by where they are (a skill folder), so a
  * name is no disguise: a skill's LICENSE.txt or notes.md is not a script named .txt. */
 const struct cu_analyzer cu_analyzer_skill_script = { "skill-script", NULL, script_sniff,

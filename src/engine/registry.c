@@ -24,7 +24,8 @@ extern const struct cu_analyzer cu_analyzer_deps; /* deps/deps.c: manifests and 
 /* src/agents/agentcfg.c: MCP/agent configs by name */
 extern const struct cu_analyzer cu_analyzer_agent;
 /* src/agents: skills, their scripts, prompts and agent rules files (by name/path) */
-extern const struct cu_analyzer cu_analyzer_skill, cu_analyzer_skill_script, cu_analyzer_prompt;
+extern const struct cu_analyzer cu_analyzer_skill, cu_analyzer_skill_script, cu_analyzer_prompt,
+    cu_analyzer_agent_code;
 
 /* src/deps: registry configs (npmrc.c), .pth / binding.gyp / workflows (trees.c) */
 extern const struct cu_analyzer cu_analyzer_depcfg, cu_analyzer_pth, cu_analyzer_binding_gyp,
@@ -63,6 +64,7 @@ const struct cu_analyzer *const cu_registry[] = {
     &cu_analyzer_skill,        /* SKILL.md by name: before json/python */
     &cu_analyzer_prompt,       /* agent rules files and prompts by path */
     &cu_analyzer_skill_script, /* scripts in a folder with SKILL.md (lstat) */
+    &cu_analyzer_agent_code,   /* plugins and hook scripts an agent runs by itself */
     &cu_analyzer_depcfg,       /* .npmrc, .pypirc, pip.conf by name (npmrc.c) */
     &cu_analyzer_pth,          /* text *.pth (torch .pth are zip/pickle: claimed above) */
     &cu_analyzer_binding_gyp,  /* binding.gyp by name */
