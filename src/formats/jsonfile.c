@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "agents/jsonc.h"
 #include "formats/keras.h"
 #include "core/limits.h"
 #include "core/util.h"
@@ -52,6 +53,31 @@ static bool json_sniff(const struct cu_sniff *in)
     return in->len > 1;
 }
 
+/* JSON files that model loaders read with a strict parser (transformers, diffusers, peft,
+ * sentence-transformers: json.load). */
+static bool hf_json_name(const char *name)
+{
+    static const char *const names[] = { "config.json",
+                                         "tokenizer_config.json",
+                                         "generation_config.json",
+                                         "preprocessor_config.json",
+                                         "processor_config.json",
+                                         "special_tokens_map.json",
+                                         "tokenizer.json",
+                                         "adapter_config.json",
+                                         "model_index.json",
+                                         "config_sentence_transformers.json",
+                                         "modules.json",
+                                         NULL };
+    const char *b = cu_basename(name);
+    for (size_t i = 0; names[i] != NULL; i++) {
+        if (strcmp(b, names[i]) == 0) {
+            return true;
+        }
+    }
+    return cu_has_suffix(b, ".index.json"); /* model.safetensors.index.json */
+}
+
 static int json_analyze(struct cu_ctx *ctx, struct cu_source *src)
 {
     custody_error *err = cu_ctx_err(ctx);
@@ -72,6 +98,24 @@ static int json_analyze(struct cu_ctx *ctx, struct cu_source *src)
         json_error_t j2;
         doc = json_loadb(buf + skip, size - skip, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &j2);
         nul = doc != NULL;
+    }
+    if (doc == NULL && !cu_name_is_model(src->name) && !hf_json_name(src->name)) {
+        /* tsconfig.json, .eslintrc.json, devcontainer.json and most tool configs are JSONC
+         * by convention (comments, trailing commas): their readers accept it, so it is not
+         * damage. A model config stays strict: the loaders' json.loads refuses comments. */
+        struct cu_jsonc j;
+        uint32_t bad_line = 0;
+        custody_error jcerr;
+        memset(&jcerr, 0, sizeof(jcerr));
+        int jrc = cu_jsonc_parse(&j, (const uint8_t *)buf + skip, size - skip, &bad_line, &jcerr);
+        if (jrc == CUSTODY_ENOMEM) {
+            free(buf);
+            return cu_err_nomem(err);
+        }
+        if (jrc == 0 && (j.comments || j.trailing_comma)) {
+            doc = json_incref(j.doc);
+        }
+        cu_jsonc_free(&j);
     }
     free(buf);
     if (doc == NULL) {
