@@ -251,6 +251,28 @@ static void goose_extensions(const struct cu_agent_doc *d, const json_t *ext)
     }
 }
 
+/* The mcpServers map inside each member of `parent` (at pointer `ptr`): ~/.claude.json's
+ * projects.*.mcpServers, an extension's section of VS Code settings. */
+static void nested_mcp_servers(const struct cu_agent_doc *d, const json_t *parent, const char *ptr)
+{
+    const char *k;
+    const json_t *v;
+    json_object_foreach((json_t *)parent, k, v)
+    {
+        const json_t *ms = json_is_object(v) ? json_object_get(v, "mcpServers") : NULL;
+        if (ms == NULL) {
+            continue;
+        }
+        char *p1 = cu_jsonc_ptr(ptr, k);
+        char *p2 = p1 != NULL ? cu_jsonc_ptr(p1, "mcpServers") : NULL;
+        if (p2 != NULL) {
+            cu_mcp_servers(d, ms, p2);
+        }
+        free(p1);
+        free(p2);
+    }
+}
+
 static int route(const struct cu_agent_doc *d, enum kind k, const json_t *doc)
 {
     const char *loc = d->src->loc;
@@ -278,22 +300,7 @@ static int route(const struct cu_agent_doc *d, enum kind k, const json_t *doc)
         return 0;
     case K_CLAUDE_JSON: {
         mcp_maps(d, doc);
-        const json_t *projects = json_object_get(doc, "projects");
-        const char *pk;
-        const json_t *pv;
-        json_object_foreach((json_t *)projects, pk, pv)
-        {
-            const json_t *s = json_object_get(pv, "mcpServers");
-            if (s != NULL) {
-                char *p1 = cu_jsonc_ptr("/projects", pk);
-                char *p2 = p1 != NULL ? cu_jsonc_ptr(p1, "mcpServers") : NULL;
-                if (p2 != NULL) {
-                    cu_mcp_servers(d, s, p2);
-                }
-                free(p1);
-                free(p2);
-            }
-        }
+        nested_mcp_servers(d, json_object_get(doc, "projects"), "/projects");
         return 0;
     }
     case K_OPENCODE:
@@ -304,21 +311,7 @@ static int route(const struct cu_agent_doc *d, enum kind k, const json_t *doc)
         bool gemini = in_dir(loc, ".gemini/");
         mcp_maps(d, doc);
         /* extensions' sections of VS Code settings ("augment.advanced": {"mcpServers": ...}) */
-        const char *sk;
-        const json_t *sv;
-        json_object_foreach((json_t *)doc, sk, sv)
-        {
-            const json_t *ms = json_is_object(sv) ? json_object_get(sv, "mcpServers") : NULL;
-            if (ms != NULL) {
-                char *p1 = cu_jsonc_ptr("", sk);
-                char *p2 = p1 != NULL ? cu_jsonc_ptr(p1, "mcpServers") : NULL;
-                if (p2 != NULL) {
-                    cu_mcp_servers(d, ms, p2);
-                }
-                free(p1);
-                free(p2);
-            }
-        }
+        nested_mcp_servers(d, doc, "");
         if (claude || json_object_get(doc, "permissions") != NULL) {
             cu_agent_claude_settings(d, doc);
         } else if (gemini) {
