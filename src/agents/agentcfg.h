@@ -43,6 +43,11 @@ void cu_mcp_server(const struct cu_agent_doc *d,
                    const char *name,
                    const json_t *srv,
                    const char *ptr);
+/* The host of a URL (or of host[:port]), userinfo skipped: a pointer into url and its length
+ * (an IPv6 literal keeps its brackets). */
+const char *cu_agent_url_host(const char *url, size_t *n);
+/* The URL's host is this machine: localhost, 127.x.x.x, [::1], host.docker.internal. */
+bool cu_agent_loopback(const char *url);
 /* True when a command line (joined) downloads and runs code (curl|sh, iwr|iex, ...). */
 bool cu_agent_download_exec(const char *cmd);
 /* True when a command line reaches the network (curl, wget, nc, Invoke-WebRequest, URLs). */
@@ -63,8 +68,6 @@ bool cu_toolsnap_match(const json_t *doc);
 int cu_toolsnap_analyze(const struct cu_agent_doc *d, const json_t *doc);
 
 /* langchain.c */
-/* True when a URL's host is an LLM provider's API (or loopback). */
-bool cu_agent_known_llm_host(const char *url);
 /* One environment variable an agent or an MCP server is started with: reports values that
  * send its traffic elsewhere (agent/traffic-redirect): a model provider's endpoint variable
  * (ANTHROPIC_BASE_URL, OPENAI_BASE_URL, ...) naming another host, HF_ENDPOINT, a proxy that is

@@ -112,17 +112,8 @@ static bool ns_allowed(const char *ns)
 
 static bool host_allowed(const char *url)
 {
-    const char *h = strstr(url, "://");
-    h = h != NULL ? h + 3 : url;
-    const char *at = strchr(h, '@');
-    const char *sl = strchr(h, '/');
-    if (at != NULL && (sl == NULL || at < sl)) {
-        h = at + 1;
-    }
-    size_t n = strcspn(h, "/:?#");
-    if (h[0] == '[') {
-        n = strcspn(h, "]") + 1;
-    }
+    size_t n;
+    const char *h = cu_agent_url_host(url, &n);
     for (size_t i = 0; i < sizeof(lc_hosts) / sizeof(lc_hosts[0]); i++) {
         size_t l = strlen(lc_hosts[i]);
         if (lc_hosts[i][0] == '.') {
@@ -139,11 +130,6 @@ static bool host_allowed(const char *url)
     return false;
 }
 
-bool cu_agent_known_llm_host(const char *url)
-{
-    return host_allowed(url);
-}
-
 static bool key_has(const char *k, const char *const *list, size_t n, bool suffix)
 {
     size_t kl = strlen(k);
@@ -157,37 +143,15 @@ static bool key_has(const char *k, const char *const *list, size_t n, bool suffi
     return false;
 }
 
-/* The host of a URL (or of host[:port]): pointer into v and its length. */
-static const char *url_host(const char *v, size_t *n)
-{
-    const char *h = strstr(v, "://");
-    h = h != NULL ? h + 3 : v;
-    const char *at = strchr(h, '@');
-    if (at != NULL && at < h + strcspn(h, "/")) {
-        h = at + 1;
-    }
-    *n = h[0] == '[' ? strcspn(h, "]") + 1 : strcspn(h, ":/?#");
-    return h;
-}
-
 static bool host_is(const char *h, size_t n, const char *name)
 {
     return strlen(name) == n && strncasecmp(h, name, n) == 0;
 }
 
-/* A proxy or endpoint value's host is this machine. */
-static bool local_host(const char *v)
-{
-    size_t n;
-    const char *h = url_host(v, &n);
-    return host_is(h, n, "localhost") || host_is(h, n, "127.0.0.1") || host_is(h, n, "[::1]") ||
-           host_is(h, n, "host.docker.internal");
-}
-
 static bool hf_host(const char *v)
 {
     size_t n;
-    const char *h = url_host(v, &n);
+    const char *h = cu_agent_url_host(v, &n);
     return host_is(h, n, "huggingface.co") || host_is(h, n, "hf.co") ||
            (n > 15 && strncasecmp(h + n - 15, ".huggingface.co", 15) == 0);
 }
@@ -220,13 +184,13 @@ void cu_agent_env_redirect(
                      "API",
                      who, key, ev);
     } else if ((strcasecmp(key, "HF_ENDPOINT") == 0 || strcasecmp(key, "HF_HUB_ENDPOINT") == 0) &&
-               url && !hf_host(val) && !local_host(val)) {
+               url && !hf_host(val) && !cu_agent_loopback(val)) {
         cu_emit_line(d->ctx, d->src, line, "agent/traffic-redirect", CUSTODY_SEV_MEDIUM, ev,
                      "%s: %s downloads every model and dataset from %s instead of the Hugging "
                      "Face Hub",
                      who, key, ev);
     } else if (key_has(key, proxies, sizeof(proxies) / sizeof(proxies[0]), false) &&
-               strlen(key) <= 11 && !local_host(val)) {
+               strlen(key) <= 11 && !cu_agent_loopback(val)) {
         cu_emit_line(d->ctx, d->src, line, "agent/traffic-redirect", CUSTODY_SEV_MEDIUM, ev,
                      "%s: %s routes its traffic, API keys included, through %s", who, key, ev);
     } else if ((strcasecmp(key, "NODE_TLS_REJECT_UNAUTHORIZED") == 0 && strcmp(val, "0") == 0) ||

@@ -725,8 +725,6 @@ static bool bind_all(const char *x)
            strstr(x, "=::") != NULL;
 }
 
-static bool loopback(const char *url);
-
 /* "Authorization: ..." / "X-Api-Key: ..." as one argument */
 static bool header_arg(const char *x, const char **colon)
 {
@@ -960,7 +958,7 @@ static void check_argv(struct srvctx *s, struct argv *a)
             cu_agent_check_secret(s->d, s->line, "mcp/plaintext-secret", s->name, NULL, x);
         }
         /* a proxy (mcp-remote, supergateway, mcp-proxy) pointed at a plain-HTTP server */
-        if (strncmp(x, "http://", 7) == 0 && !loopback(x) &&
+        if (strncmp(x, "http://", 7) == 0 && !cu_agent_loopback(x) &&
             (proxy || cu_has_suffix(x, "/sse") || cu_has_suffix(x, "/mcp") ||
              strstr(x, "/sse?") != NULL || strstr(x, "/mcp/") != NULL)) {
             emit(s, "mcp/insecure-transport", CU_SEV_DEFAULT, x,
@@ -1022,7 +1020,7 @@ static bool tunnel_or_ip(const char *url)
            strncmp(h, "127.", 4) != 0 && strncmp(h, "0.", 2) != 0;
 }
 
-static bool loopback(const char *url)
+const char *cu_agent_url_host(const char *url, size_t *n)
 {
     const char *h = strstr(url, "://");
     h = h != NULL ? h + 3 : url;
@@ -1031,8 +1029,17 @@ static bool loopback(const char *url)
     if (at != NULL && (sl == NULL || at < sl)) {
         h = at + 1;
     }
-    return strncmp(h, "localhost", 9) == 0 || strncmp(h, "127.", 4) == 0 ||
-           strncmp(h, "[::1]", 5) == 0 || strncmp(h, "host.docker.internal", 20) == 0;
+    *n = h[0] == '[' ? strcspn(h, "]") + (h[strcspn(h, "]")] == ']') : strcspn(h, "/:?#");
+    return h;
+}
+
+bool cu_agent_loopback(const char *url)
+{
+    size_t n;
+    const char *h = cu_agent_url_host(url, &n);
+    return (n == 9 && strncasecmp(h, "localhost", 9) == 0) ||
+           (n > 4 && strncmp(h, "127.", 4) == 0) || (n == 5 && strncmp(h, "[::1]", 5) == 0) ||
+           (n == 20 && strncasecmp(h, "host.docker.internal", 20) == 0);
 }
 
 static void check_url(struct srvctx *s, const char *url, bool auth_header)
@@ -1040,7 +1047,7 @@ static void check_url(struct srvctx *s, const char *url, bool auth_header)
     if (strncmp(url, "http://", 7) == 0) {
         if (strncmp(url + 7, "0.0.0.0", 7) == 0) {
             emit(s, "mcp/bind-all-interfaces", CU_SEV_DEFAULT, url, "URL %s", url);
-        } else if (!loopback(url)) {
+        } else if (!cu_agent_loopback(url)) {
             bool tun = tunnel_or_ip(url);
             emit(s, "mcp/insecure-transport",
                  auth_header || tun ? CUSTODY_SEV_HIGH : CU_SEV_DEFAULT, url,

@@ -38,10 +38,9 @@
 #define IMP_CALL_REPORTED 0x01u
 #define IMP_MODULE        0x02u /* a module object (name "") */
 #define IMP_DEFERRED      0x04u /* builtins.getattr, its import not reported yet */
-#define IMP_QUIET                                              \
-    0x08u /* a member looked up on an allowlisted class: its   \
-           * import is reported only if it is called or handed \
-           * to a callable (HOW_MEMBER) */
+/* A member looked up on an allowlisted class (HOW_MEMBER): its import is reported only if it
+ * is called or handed to a callable. */
+#define IMP_QUIET 0x08u
 
 /* How getattr(allowlisted class, 'ALL_CAPS') spells an import: enum members pickle so (Python
  * >= 3.11: getattr(Enum, 'NAME')), and a constant on a class is data. */
@@ -1027,6 +1026,17 @@ static void report_dyn(
 
 static bool unknown_function(const struct pv_imp *g, enum pv_call_how how);
 
+/* The builtins.getattr import when v is the result of a getattr call (a bound method or an
+ * attribute looked up at load time), else NULL. */
+static struct pv_imp *getattr_of(const struct cu_pv *v)
+{
+    if (v->kind != CU_PV_CALL || v->u.c->callable.kind != CU_PV_GLOBAL ||
+        !imp_is(v->u.c->callable.u.g, "builtins", "getattr")) {
+        return NULL;
+    }
+    return v->u.c->callable.u.g;
+}
+
 /* A callable handed to a safe callable (defaultdict(f), partial(f), _reconstructor(cls, ...),
  * map(f, ...)) is judged as if it were called. */
 static void scan_args(struct vm *vm,
@@ -1077,11 +1087,10 @@ static void scan_args(struct vm *vm,
         cu_buf_free(&ev);
         return;
     }
-    if (v->kind == CU_PV_CALL && v->u.c->callable.kind == CU_PV_GLOBAL &&
-        imp_is(v->u.c->callable.u.g, "builtins", "getattr")) {
+    struct pv_imp *ga = getattr_of(v);
+    if (ga != NULL) {
         /* a bound method handed to a callable that may call it
          * (_rebuild_from_type_v2(array.tofile, ...)): as dangerous as calling it */
-        struct pv_imp *ga = v->u.c->callable.u.g;
         imp_report_deferred(vm, ga);
         struct cu_buf ev = CU_BUF_INIT(CU_LIMIT_EVIDENCE);
         evidence(&ev, call);
@@ -1191,6 +1200,7 @@ static int vm_getattr(struct vm *vm,
                       bool *plain)
 {
     *plain = false;
+    const struct cu_pv call = *out; /* the getattr call, which the lookup replaces */
     bool done;
     int rc = call_getattr(vm, off, args, &done, out);
     if (rc < 0) {
@@ -1203,25 +1213,8 @@ static int vm_getattr(struct vm *vm,
             *plain = true;
             return 0;
         }
-        /* getattr reaching a dangerous name: report getattr too, as before the lookup */
-        imp_report_deferred(vm, ga);
-        if (!vm->quiet) {
-            struct cu_buf ev = CU_BUF_INIT(CU_LIMIT_EVIDENCE);
-            struct pv_call tmp;
-            memset(&tmp, 0, sizeof(tmp));
-            tmp.callable.kind = CU_PV_GLOBAL;
-            tmp.callable.u.g = ga;
-            tmp.args = *args;
-            struct cu_pv call;
-            memset(&call, 0, sizeof(call));
-            call.kind = CU_PV_CALL;
-            call.u.c = &tmp;
-            evidence(&ev, &call);
-            vm_emit(vm, off, "pickle/dangerous-call", CU_SEV_DEFAULT, cu_buf_str(&ev),
-                    "calls builtins.getattr: %s", ga->why != NULL ? ga->why : "known to run code");
-            cu_buf_free(&ev);
-        }
-        *plain = true; /* reported; `out` is the import */
+        /* getattr reaching a dangerous name: vm_call reports getattr as before the lookup */
+        *out = call;
         return 0;
     }
     const struct cu_pv *a0 = cu_pv_item(args, 0), *a1 = cu_pv_item(args, 1);
@@ -1257,26 +1250,24 @@ static int vm_call(struct vm *vm,
     out->kind = CU_PV_CALL;
     out->u.c = c;
 
+    struct pv_imp *ga = getattr_of(callable);
+    if (ga != NULL) {
+        /* calling what getattr found on an object: the chain gadgets are made of */
+        imp_report_deferred(vm, ga);
+        if (!vm->quiet) {
+            struct cu_buf ev = CU_BUF_INIT(CU_LIMIT_EVIDENCE);
+            evidence(&ev, out);
+            vm_emit(vm, off, "pickle/dangerous-call", CU_SEV_DEFAULT, cu_buf_str(&ev),
+                    "calls an attribute that builtins.getattr looked up at load time: %s",
+                    ga->why != NULL ? ga->why : "known to run code");
+            cu_buf_free(&ev);
+        }
+        return 0;
+    }
     switch (callable->kind) {
     case CU_PV_GLOBAL:
         break;
     case CU_PV_CALL:
-        if (callable->u.c->callable.kind == CU_PV_GLOBAL &&
-            imp_is(callable->u.c->callable.u.g, "builtins", "getattr")) {
-            /* calling what getattr found on an object: the chain gadgets are made of */
-            struct pv_imp *ga = callable->u.c->callable.u.g;
-            imp_report_deferred(vm, ga);
-            if (!vm->quiet) {
-                struct cu_buf ev = CU_BUF_INIT(CU_LIMIT_EVIDENCE);
-                evidence(&ev, out);
-                vm_emit(vm, off, "pickle/dangerous-call", CU_SEV_DEFAULT, cu_buf_str(&ev),
-                        "calls an attribute that builtins.getattr looked up at load time: %s",
-                        ga->why != NULL ? ga->why : "known to run code");
-                cu_buf_free(&ev);
-            }
-            return 0;
-        }
-        /* fall through */
     case CU_PV_PERSID:
     case CU_PV_UNKNOWN:
         report_dyn(vm, off, "pickle/dynamic-call", CU_SEV_DEFAULT, out,
@@ -2401,8 +2392,8 @@ static const struct cu_pv *state_argparser(const struct cu_pv *state)
 
 static void check_state_code(struct vm *vm, const struct cu_pv *target, const struct cu_pv *state)
 {
-    const struct cu_pv *code = state_argparser(state);
-    if (code == NULL || vm->quiet) {
+    const struct cu_pv *code = vm->quiet ? NULL : state_argparser(state);
+    if (code == NULL) {
         return;
     }
     bool ok = code->kind == CU_PV_STR && !(code->flags & PVF_CUT) &&

@@ -985,7 +985,6 @@ static void py_statement(struct py_state *st, const struct py_stmt *s)
     }
 
     struct py_flow src = { SIZE_MAX, SIZE_MAX, PYC_NONE, false };
-    bool blob = py_stmt_blob(st, s);
     size_t sink_at = SIZE_MAX;
     struct cu_buf raw = CU_BUF_INIT(PY_CHAIN_MAX);
     struct cu_buf q = CU_BUF_INIT(PY_CHAIN_MAX * 2);
@@ -1152,6 +1151,9 @@ static void py_statement(struct py_state *st, const struct py_stmt *s)
         }
         i = after - 1;
     }
+    /* Whether what the sources carry is a payload (only asked when there are sources: the
+     * token walk is not for every statement). */
+    bool payload = src.first != SIZE_MAX && (src.payload || py_stmt_blob(st, s));
     /* A source other than the sink itself (marshal.loads is both) feeding a sink. */
     bool fed = src.first != SIZE_MAX && (src.first != sink_at || src.other != SIZE_MAX);
     if (st->rc == 0 && sink_at != SIZE_MAX && fed) {
@@ -1161,7 +1163,7 @@ static void py_statement(struct py_state *st, const struct py_stmt *s)
             (void)py_chain(s, from, &raw);
         }
         char what[PY_CHAIN_MAX + 160];
-        if (src.payload || blob || py_model_code(st)) {
+        if (payload || py_model_code(st)) {
             (void)snprintf(what, sizeof(what), "%s (%.64s) is run, executed or deserialised",
                            py_class_text(src.cls), cu_buf_str(&raw));
             py_emit(st, s, sink_at, "python/decode-and-exec", CU_SEV_DEFAULT, what);
@@ -1187,7 +1189,7 @@ static void py_statement(struct py_state *st, const struct py_stmt *s)
             cu_buf_reset(&raw);
             size_t after = py_chain(s, i, &raw);
             /* "1": a download, or data decoded from a blob written in the file */
-            const char *tv = src.payload || blob ? "1" : "0";
+            const char *tv = payload ? "1" : "0";
             if (!raw.cut && py_map_put(&st->taint, cu_buf_str(&raw), tv) < 0) {
                 st->rc = CUSTODY_ENOMEM;
             }
