@@ -35,7 +35,8 @@ typedef struct custody_pickle_policy_entry {
     const char *module; /* e.g. "os" */
     const char *name;   /* e.g. "system", or "*" for every name in the module */
     custody_pickle_class klass;
-    const char *why; /* dangerous: what it does / which bypass used it; safe: NULL */
+    const char *why; /* dangerous: what it does / which bypass used it; safe: NULL, or a
+                      * limit on how it may be used (rebuilt from saved state only) */
 } custody_pickle_policy_entry;
 
 CUSTODY_API size_t custody_pickle_policy_count(void);

@@ -43,7 +43,10 @@ static int rules_md(void)
                                 "in the module.\n\n| import | why |\n|---|---|\n"
                               : "\n# Pickle allowlist\n\nData-only constructors that real "
                                 "checkpoints need. Anything on neither list is `unknown` "
-                                "and reported.\n\n| import |\n|---|\n") < 0;
+                                "and reported. An import with a limit is safe only as "
+                                "written; another use is a finding "
+                                "(`pickle/constructor-call`).\n\n| import | limit |\n"
+                                "|---|---|\n") < 0;
         for (size_t i = 0; i < custody_pickle_policy_count(); i++) {
             const custody_pickle_policy_entry *e = custody_pickle_policy_at(i);
             if (e->klass != want) {
@@ -53,7 +56,8 @@ static int rules_md(void)
                 w |= printf("| `%s.%s` | %s |\n", e->module, e->name,
                             e->why != NULL ? e->why : "") < 0;
             } else {
-                w |= printf("| `%s.%s` |\n", e->module, e->name) < 0;
+                w |= printf("| `%s.%s` | %s |\n", e->module, e->name,
+                            e->why != NULL ? e->why : "") < 0;
             }
         }
     }
@@ -97,7 +101,12 @@ static int rules_json(void)
         json_str(e->module);
         (void)printf(", \"name\": ");
         json_str(e->name);
-        (void)printf(", \"class\": \"%s\"}", klass_name(e->klass));
+        (void)printf(", \"class\": \"%s\"", klass_name(e->klass));
+        if (e->why != NULL) {
+            (void)printf(", \"why\": ");
+            json_str(e->why);
+        }
+        (void)printf("}");
     }
     return printf("\n]}\n") < 0 || fflush(stdout) != 0 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
 }

@@ -41,6 +41,8 @@
 /* A member looked up on an allowlisted class (HOW_MEMBER): its import is reported only if it
  * is called or handed to a callable. */
 #define IMP_QUIET 0x08u
+/* An allowlisted class that may only be rebuilt from saved state (cu_pickle_state_only). */
+#define IMP_STATE 0x10u
 
 /* How getattr(allowlisted class, 'ALL_CAPS') spells an import: enum members pickle so (Python
  * >= 3.11: getattr(Enum, 'NAME')), and a constant on a class is data. */
@@ -973,6 +975,9 @@ static int vm_import(struct vm *vm,
             cu_ctx_class_lookup(vm->ctx, g->module, g->name, &cr);
             g->klass = (uint8_t)cr.klass;
             g->why = cr.why;
+            if (cr.klass == CUSTODY_PICKLE_SAFE && cr.why == cu_pickle_state_only) {
+                g->flags |= IMP_STATE;
+            }
         }
         if (cr.canon) {
             g->cmod = cr.cmod != NULL ? cr.cmod : g->module;
@@ -1037,6 +1042,49 @@ static struct pv_imp *getattr_of(const struct cu_pv *v)
     return v->u.c->callable.u.g;
 }
 
+/* copyreg.__newobj__(cls, ...), __newobj_ex__(cls, ...) and _reconstructor(cls, ...) with v as
+ * cls: cls.__new__, the way a plain object is rebuilt. */
+static bool state_rebuild(const struct pv_imp *outer, const struct cu_pv *call, const struct cu_pv *v)
+{
+    return (imp_is(outer, "copyreg", "__newobj__") || imp_is(outer, "copyreg", "__newobj_ex__") ||
+            imp_is(outer, "copyreg", "_reconstructor")) &&
+           cu_pv_item(cu_pv_call_args(call), 0) == v;
+}
+
+/* A class allowlisted only as saved state, called (or handed to a callable that may call it)
+ * with arguments from the file: its constructor runs. Reported once per import. */
+static void state_call(struct vm *vm,
+                       uint64_t off,
+                       const struct cu_pv *call,
+                       struct pv_imp *g,
+                       const struct pv_imp *outer)
+{
+    if (g->flags & IMP_CALL_REPORTED) {
+        return;
+    }
+    g->flags |= IMP_CALL_REPORTED;
+    struct cu_buf ev = CU_BUF_INIT(CU_LIMIT_EVIDENCE);
+    evidence(&ev, call);
+    struct cu_buf nm = CU_BUF_INIT(256);
+    repr_name(&nm, g);
+    if (outer == NULL) {
+        vm_emit(vm, off, "pickle/constructor-call", CU_SEV_DEFAULT, cu_buf_str(&ev),
+                "calls %s, which is allowlisted only to be rebuilt from its saved state: "
+                "calling it runs its constructor with arguments from the file",
+                cu_buf_str(&nm));
+    } else {
+        struct cu_buf on = CU_BUF_INIT(256);
+        repr_name(&on, outer);
+        vm_emit(vm, off, "pickle/constructor-call", CU_SEV_DEFAULT, cu_buf_str(&ev),
+                "passes %s, which is allowlisted only to be rebuilt from its saved state, to "
+                "%s, which may call its constructor",
+                cu_buf_str(&nm), cu_buf_str(&on));
+        cu_buf_free(&on);
+    }
+    cu_buf_free(&nm);
+    cu_buf_free(&ev);
+}
+
 /* A callable handed to a safe callable (defaultdict(f), partial(f), _reconstructor(cls, ...),
  * map(f, ...)) is judged as if it were called. */
 static void scan_args(struct vm *vm,
@@ -1051,6 +1099,10 @@ static void scan_args(struct vm *vm,
     }
     if (v->kind == CU_PV_GLOBAL) {
         struct pv_imp *g = v->u.g;
+        if (g->flags & IMP_STATE && !state_rebuild(outer, call, v)) {
+            state_call(vm, off, call, g, outer);
+            return;
+        }
         if (g->flags & IMP_MODULE || g->klass == CUSTODY_PICKLE_SAFE) {
             return;
         }
@@ -1319,6 +1371,9 @@ static int vm_call(struct vm *vm,
             }
             cu_buf_free(&nm);
         } else if (g->klass == CUSTODY_PICKLE_SAFE) {
+            if (g->flags & IMP_STATE && how != CALL_NEWOBJ && how != CALL_NEWOBJ_EX) {
+                state_call(vm, off, out, g, NULL);
+            }
             scan_args(vm, off, out, g, args, 0);
             if (kwargs != NULL) {
                 scan_args(vm, off, out, g, kwargs, 0);

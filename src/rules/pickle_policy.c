@@ -22,6 +22,14 @@
     {                                       \
         (m), (n), CUSTODY_PICKLE_SAFE, NULL \
     }
+/* A class allowlisted only to be rebuilt from saved state (see cu_pickle_state_only). */
+#define SN(m, n)                                            \
+    {                                                       \
+        (m), (n), CUSTODY_PICKLE_SAFE, cu_pickle_state_only \
+    }
+
+const char cu_pickle_state_only[] =
+    "allowlisted only to be rebuilt from its saved state (cls.__new__, then its fields)";
 
 #define W_EXEC   "executes Python source or code objects"
 #define W_SHELL  "runs shell commands or spawns processes"
@@ -966,6 +974,93 @@ static const custody_pickle_policy_entry policy[] = {
     S("torch.distributed._shard.sharded_tensor.metadata", "MEM_FORMAT_ENCODING"),
     S("torch.distributed._shard.sharded_tensor.metadata", "ShardedTensorMetadata"),
     S("torch.distributed._shard.metadata", "ShardMetadata"),
+    /* Trainer state that Hugging Face repositories and fine-tunes push (training_args.bin is
+     * torch.save(TrainingArguments)) and that Lightning/NeMo .ckpt files carry. The dataclasses
+     * and config objects below pickle as cls.__new__ + their fields (SN: calling them is
+     * pickle/constructor-call); enums are looked up by value or by name. */
+    SN("transformers.training_args", "TrainingArguments"),
+    SN("transformers.training_args_seq2seq", "Seq2SeqTrainingArguments"),
+    S("transformers.training_args", "OptimizerNames"),
+    S("transformers.training_args", "ParallelMode"),
+    S("transformers.trainer_utils", "IntervalStrategy"),
+    S("transformers.trainer_utils", "EvaluationStrategy"),
+    S("transformers.trainer_utils", "SaveStrategy"),
+    S("transformers.trainer_utils", "SchedulerType"),
+    S("transformers.trainer_utils", "HubStrategy"),
+    S("transformers.trainer_utils", "FSDPOption"),
+    S("transformers.trainer_utils", "ShardedDDPOption"),
+    S("transformers.debug_utils", "DebugOption"),
+    SN("transformers.trainer_pt_utils", "AcceleratorConfig"),
+    SN("transformers.generation.configuration_utils", "GenerationConfig"),
+    SN("transformers.integrations.deepspeed", "HfDeepSpeedConfig"),
+    SN("transformers.integrations.deepspeed", "HfTrainerDeepSpeedConfig"),
+    SN("transformers.deepspeed", "HfDeepSpeedConfig"),
+    SN("transformers.deepspeed", "HfTrainerDeepSpeedConfig"),
+    SN("accelerate.state", "PartialState"),
+    SN("accelerate.state", "AcceleratorState"),
+    S("accelerate.utils.dataclasses", "DistributedType"),
+    S("accelerate.utils.dataclasses", "DynamoBackend"),
+    S("accelerate.utils.dataclasses", "PrecisionType"),
+    S("accelerate.utils.dataclasses", "ComputeEnvironment"),
+    S("accelerate.utils.dataclasses", "SageMakerDistributedType"),
+    S("accelerate.utils.dataclasses", "RNGType"),
+    SN("accelerate.utils.dataclasses", "DataLoaderConfiguration"),
+    SN("accelerate.utils.dataclasses", "GradientAccumulationPlugin"),
+    SN("accelerate.utils.dataclasses", "ProjectConfiguration"),
+    SN("accelerate.utils.dataclasses", "DeepSpeedPlugin"),
+    SN("accelerate.utils.dataclasses", "TorchDynamoPlugin"),
+    SN("trl.trainer.sft_config", "SFTConfig"),
+    SN("trl.trainer.dpo_config", "DPOConfig"),
+    S("trl.trainer.dpo_config", "FDivergenceType"),
+    SN("trl.trainer.grpo_config", "GRPOConfig"),
+    SN("trl.trainer.reward_config", "RewardConfig"),
+    SN("trl.trainer.orpo_config", "ORPOConfig"),
+    SN("trl.trainer.kto_config", "KTOConfig"),
+    SN("trl.trainer.cpo_config", "CPOConfig"),
+    SN("trl.trainer.ppo_config", "PPOConfig"),
+    SN("trl.trainer.rloo_config", "RLOOConfig"),
+    SN("trl.trainer.online_dpo_config", "OnlineDPOConfig"),
+    SN("trl.trainer.gkd_config", "GKDConfig"),
+    SN("trl.trainer.prm_config", "PRMConfig"),
+    SN("trl.trainer.bco_config", "BCOConfig"),
+    SN("sentence_transformers.training_args", "SentenceTransformerTrainingArguments"),
+    S("sentence_transformers.training_args", "BatchSamplers"),
+    S("sentence_transformers.training_args", "MultiDatasetBatchSamplers"),
+    SN("sentence_transformers.cross_encoder.training_args", "CrossEncoderTrainingArguments"),
+    SN("sentence_transformers.sparse_encoder.training_args", "SparseEncoderTrainingArguments"),
+    SN("setfit.training_args", "TrainingArguments"),
+    /* Lightning: hyper-parameters, and callback classes that PyTorch Lightning < 1.5 used as
+     * the keys of checkpoint['callbacks'] (Stable Diffusion 1.x .ckpt files). */
+    SN("pytorch_lightning.utilities.parsing", "AttributeDict"),
+    SN("lightning_fabric.utilities.data", "AttributeDict"),
+    SN("lightning.fabric.utilities.data", "AttributeDict"),
+    SN("pytorch_lightning.callbacks.model_checkpoint", "ModelCheckpoint"),
+    SN("pytorch_lightning.callbacks.early_stopping", "EarlyStopping"),
+    SN("pytorch_lightning.callbacks.lr_monitor", "LearningRateMonitor"),
+    SN("lightning.pytorch.callbacks.model_checkpoint", "ModelCheckpoint"),
+    SN("lightning.pytorch.callbacks.early_stopping", "EarlyStopping"),
+    SN("lightning.pytorch.callbacks.lr_monitor", "LearningRateMonitor"),
+    /* omegaconf configs (Lightning/NeMo/Hydra hyper-parameters): __setstate__ updates the
+     * instance's fields; typing names are their declared element and key types. */
+    SN("omegaconf.dictconfig", "DictConfig"),
+    SN("omegaconf.listconfig", "ListConfig"),
+    SN("omegaconf.base", "ContainerMetadata"),
+    SN("omegaconf.base", "Metadata"),
+    SN("omegaconf.nodes", "AnyNode"),
+    SN("omegaconf.nodes", "StringNode"),
+    SN("omegaconf.nodes", "IntegerNode"),
+    SN("omegaconf.nodes", "FloatNode"),
+    SN("omegaconf.nodes", "BooleanNode"),
+    SN("omegaconf.nodes", "BytesNode"),
+    SN("omegaconf.nodes", "PathNode"),
+    SN("omegaconf.nodes", "EnumNode"),
+    SN("omegaconf.nodes", "InterpolationResultNode"),
+    S("typing", "Any"),
+    S("typing", "Dict"),
+    S("typing", "List"),
+    S("typing", "Tuple"),
+    S("typing", "Optional"),
+    S("typing", "Union"),
     /* SciPy sparse matrices and arrays */
     S("scipy.sparse.*", "*_matrix"),
     S("scipy.sparse.*", "*_array"),
@@ -1378,20 +1473,20 @@ static const custody_pickle_policy_entry *policy_deny(const struct policy_path *
  * plain data class inside a package denied as a whole (the data classes of
  * torch.distributed.checkpoint's .metadata files). Only the exact spelling is safe; every
  * other path through the package is still judged by the denylist. */
-static bool policy_allow_exact(const char *cmod, const char *cname)
+static const custody_pickle_policy_entry *policy_allow_exact(const char *cmod, const char *cname)
 {
     for (size_t i = 0; i < custody_pickle_policy_count(); i++) {
         const custody_pickle_policy_entry *e = &policy[i];
         if (e->klass == CUSTODY_PICKLE_SAFE && strcmp(e->name, cname) == 0 &&
             strcmp(e->module, cmod) == 0 && strchr(e->module, '*') == NULL &&
             strpbrk(e->name, "*<") == NULL) {
-            return true;
+            return e;
         }
     }
-    return false;
+    return NULL;
 }
 
-static bool policy_allow(const struct policy_path *p)
+static const custody_pickle_policy_entry *policy_allow(const struct policy_path *p)
 {
     size_t ml;
     const char *mod = policy_span(p, 0, p->m, &ml);
@@ -1399,10 +1494,10 @@ static bool policy_allow(const struct policy_path *p)
         const custody_pickle_policy_entry *e = &policy[i];
         if (e->klass == CUSTODY_PICKLE_SAFE && policy_module_match(e->module, mod, ml, false) &&
             policy_name_match(e->name, p, p->m, p->n, false)) {
-            return true;
+            return e;
         }
     }
-    return false;
+    return NULL;
 }
 
 /* Joins module and name into buf and splits it; false when it does not fit or parse. */
@@ -1486,15 +1581,17 @@ custody_pickle_class custody_pickle_classify(const char *module, const char *nam
         return policy_result(why, CUSTODY_PICKLE_UNKNOWN,
                              "import name is not a dotted Python identifier");
     }
-    if (policy_allow_exact(cmod, cname)) {
-        return CUSTODY_PICKLE_SAFE;
+    const custody_pickle_policy_entry *e = policy_allow_exact(cmod, cname);
+    if (e != NULL) {
+        return policy_result(why, CUSTODY_PICKLE_SAFE, e->why);
     }
-    const custody_pickle_policy_entry *e = policy_deny(&p);
+    e = policy_deny(&p);
     if (e != NULL) {
         return policy_result(why, CUSTODY_PICKLE_DANGEROUS, e->why);
     }
-    if (policy_allow(&p)) {
-        return CUSTODY_PICKLE_SAFE;
+    e = policy_allow(&p);
+    if (e != NULL) {
+        return policy_result(why, CUSTODY_PICKLE_SAFE, e->why);
     }
     return policy_result(why, CUSTODY_PICKLE_UNKNOWN, NULL);
 }

@@ -17,6 +17,14 @@
 
 #include "custody/rules.h"
 
+/* The `why` of an allowlist entry (and of custody_pickle_classify's result) for a class that is
+ * safe only when a pickle rebuilds it from its saved fields: NEWOBJ / copyreg.__newobj__ /
+ * copyreg._reconstructor, then BUILD, the way every pickler writes a plain object. Calling
+ * it (REDUCE, INST, OBJ) runs its constructor with arguments from the file (HF
+ * TrainingArguments.__post_init__, accelerate's PartialState joining a process group), which
+ * no save path produces. Compare by address. Other safe entries have a NULL why. */
+extern const char cu_pickle_state_only[];
+
 /* Longest module or name the policy canonicalises; longer spellings are never safe. */
 #define CU_PICKLE_NAME_MAX 512
 

@@ -29,6 +29,18 @@ static const custody_rule pickle_rules[] = {
       "published denylist bypasses run code (pip.main, timeit.timeit, runpy internals, ...).",
       "Do not load the file unless you can show the function is harmless; obtain the artifact "
       "from its publisher." },
+    { "pickle/constructor-call", "Pickle calls a class allowlisted only as saved state",
+      CUSTODY_SEV_MEDIUM,
+      "Some classes are allowlisted because real checkpoints carry them as saved fields: every "
+      "pickler rebuilds a plain object with cls.__new__ and then restores its attributes "
+      "(Hugging Face TrainingArguments and accelerate's PartialState in training_args.bin, "
+      "omegaconf configs and Lightning callbacks in .ckpt files). This pickle calls such a "
+      "class instead, or hands it to a callable that may, so its constructor runs with "
+      "arguments from the file (TrainingArguments.__post_init__ sets up devices and reads "
+      "config files; PartialState joins a distributed process group). No library's save path "
+      "writes that.",
+      "Do not load the file; re-save the object with the library that owns the class, or "
+      "obtain the artifact from its publisher." },
     { "pickle/unknown-call", "Pickle calls a callable on no allowlist", CUSTODY_SEV_LOW,
       "A call site invokes (or hands to a safe callable) a callable that is on no allowlist. "
       "The evidence shows the call with its constant arguments.",

@@ -1,5 +1,6 @@
 # rules --format json is valid JSON; every rule has a unique namespaced id, a known severity and
-# all text fields; every pickle policy entry has a class.
+# all text fields; every pickle policy entry has a class, every denylist entry a why, and
+# allowlist entries carry only the saved-state limit.
 "$CUSTODY" rules --format json >"$TMPDIR/rules.json" || exit 99
 node -e '
 const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
@@ -13,9 +14,17 @@ for (const r of d.rules) {
     for (const k of ["title", "description", "remediation"])
         if (typeof r[k] !== "string" || r[k].length === 0) throw new Error(`${r.id}: no ${k}`);
 }
-for (const p of d.pickle_policy)
+let limited = 0;
+for (const p of d.pickle_policy) {
     if (!["safe", "dangerous", "unknown"].includes(p.class) || !p.module || !p.name)
         throw new Error(`policy entry ${JSON.stringify(p)}`);
+    if (p.class === "dangerous" && !p.why) throw new Error(`no why: ${JSON.stringify(p)}`);
+    if (p.class === "safe" && p.why !== undefined) {
+        if (!/saved state/.test(p.why)) throw new Error(`safe entry why: ${JSON.stringify(p)}`);
+        limited++;
+    }
+}
+if (limited < 10) throw new Error(`only ${limited} saved-state entries`);
 for (const must of ["fs/symlink-outside", "fs/special-file", "scan/decode-error"])
     if (!ids.has(must)) throw new Error(`missing rule ${must}`);
 console.log(`rules ok: ${d.rules.length} rules, ${d.pickle_policy.length} policy entries`);
