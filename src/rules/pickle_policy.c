@@ -813,6 +813,24 @@ static const custody_pickle_policy_entry policy[] = {
     S("pandas._libs.arrays", "__pyx_unpickle_NDArrayBacked"), /* pandas >= 1.3 arrays */
     S("pandas._libs.tslib", "Timestamp"),                     /* pandas 0.20-0.22 */
     S("pandas.tslib", "Timestamp"),                           /* pandas < 0.20 */
+    S("pandas._libs.interval", "__pyx_unpickle_IntervalMixin"), /* IntervalArray */
+    S("pandas.core.indexes.interval", "_new_IntervalIndex"),
+    S("pandas._libs.missing", "NA"),
+    S("pandas._libs.missing", "NAType"),
+    S("pandas._libs.sparse", "IntIndex"),
+    S("pandas._libs.sparse", "BlockIndex"),
+    /* Time zones of tz-aware timestamps and indexes. pytz and zoneinfo load zone data only for
+     * names in their own database (no paths). dateutil's tzfile(path) opens any file and stays
+     * unknown. */
+    S("pytz", "_UTC"),
+    S("pytz", "_p"),
+    S("pytz.tzinfo", "unpickler"),
+    S("zoneinfo", "ZoneInfo"),
+    S("zoneinfo", "ZoneInfo._unpickle"),
+    S("dateutil.tz.tz", "tzutc"),
+    S("dateutil.tz.tz", "tzoffset"),
+    S("dateutil.tz.tz", "tzlocal"),
+    S("dateutil.tz.tz", "_ttinfo"),
     /* scikit-learn estimator and helper classes */
     S("sklearn.*", "<Class>"),
     /* Pure numeric functions stored as estimator parameters (strategy=numpy.mean,
