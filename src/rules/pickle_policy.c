@@ -171,6 +171,14 @@ static const custody_pickle_policy_entry policy[] = {
       "pydoc.locate imports any dotted name, pipepager/pager run shell commands; "
       "picklescan GHSA-84r2-jw7c-4r5q, fickling GHSA-5hvc-6wx8-mvv4"),
     D("webbrowser", "*", "opens URLs, runs browser commands ($BROWSER); modelscan/picklescan"),
+    D("mailcap", "*",
+      "findmatch() runs the test command of a mailcap entry through os.system (picklescan and "
+      "modelscan PRs, 2026-05); getcaps() reads files"),
+    D("cgitb", "*", "hooks exceptions, writes reports to files, looks names up in frames"),
+    D("mimetypes", "init", "reads arbitrary files as MIME tables"),
+    D("mimetypes", "read_mime_types", "reads an arbitrary file"),
+    D("scipy.weave", "*", "compiles and runs inline C/C++ code (scipy < 0.19)"),
+    D("weave", "*", "compiles and runs inline C/C++ code"),
     D("imaplib",
       "IMAP4_stream",
       "runs its argument as a shell command; picklescan GHSA-g38g-8gr9-h9xp"),
