@@ -13,10 +13,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     };
     if (size == 0)
         return 0;
-    /* 0xB0 picks bun.lockb (binary), 0xB1 environment.yml, leaving the corpus's mapping of the
-     * other bytes as it was */
+    /* 0xB0 picks bun.lockb (binary), 0xB1 environment.yml, 0xB2 pdm.lock, leaving the corpus's
+     * mapping of the other bytes as it was */
     const char *name = data[0] == 0xB0   ? "bun.lockb"
                        : data[0] == 0xB1 ? "environment.yml"
+                       : data[0] == 0xB2 ? "pdm.lock"
                                          : names[data[0] % (sizeof(names) / sizeof(names[0]))];
     fuzz_scan_named(name, data + 1, size - 1);
     return 0;

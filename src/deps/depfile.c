@@ -306,6 +306,7 @@ cu_depfile_parse_fn cu_deps_parser_for_name(const char *path, const char **forma
         { "uv.lock", "uv-lock", cu_parse_uv_lock },
         { "Pipfile.lock", "pipfile-lock", cu_parse_pipfile_lock },
         { "pylock.toml", "pylock", cu_parse_pylock },
+        { "pdm.lock", "pdm-lock", cu_parse_pdm_lock },
         { "constraints.txt", "requirements", cu_parse_requirements },
         { "environment.yml", "conda-env", cu_parse_conda_env },
         { "environment.yaml", "conda-env", cu_parse_conda_env },

@@ -130,6 +130,7 @@ int cu_parse_pipfile_lock(struct cu_depfile *out,
                           size_t len,
                           custody_error *err);
 int cu_parse_pylock(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err);
+int cu_parse_pdm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err);
 
 /* The parser for a file name (a path or a base name; "requirements/x.txt" needs the parent
  * directory), with the format id it reports in *format (may be NULL). NULL when the name is no

@@ -621,6 +621,120 @@ nomem:
     return cu_err_nomem(err);
 }
 
+/* ---- pdm.lock ---- */
+
+/* pdm.lock, lock_version 3.x (PDM 1.x: hashes under [metadata.files]."name version", groups
+ * as `sections`) and 4.x (PDM 2.x: `files` and `groups` on each package). Sources: `git` +
+ * `revision`, `url`, `path` (`editable` is the project or a local checkout); otherwise the
+ * index. A package in no "default" group is a development dependency. */
+static bool pdm_dev(const json_t *e)
+{
+    const json_t *g = json_object_get(e, "groups");
+    if (!g) {
+        g = json_object_get(e, "sections");
+    }
+    if (!json_is_array(g) || json_array_size(g) == 0) {
+        return false;
+    }
+    for (size_t i = 0; i < json_array_size(g); i++) {
+        const char *v = json_string_value(json_array_get(g, i));
+        if (v && strcmp(v, "default") == 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+int cu_parse_pdm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err)
+{
+    struct cu_toml *doc = NULL;
+    int rc = toml_open(&doc, data, len, err);
+    if (rc) {
+        return rc;
+    }
+    out->format = "pdm-lock";
+    out->is_lockfile = true;
+    const json_t *root = cu_toml_root(doc);
+    const json_t *meta = json_object_get(root, "metadata");
+    const json_t *lv = json_object_get(meta, "lock_version");
+    if ((rc = cu_depfile_set_version(out, lv))) {
+        goto nomem;
+    }
+    if (json_object_size(root) == 0) {
+        goto out;
+    }
+    if (!json_is_string(lv) || (strncmp(json_string_value(lv), "3.", 2) != 0 &&
+                                strncmp(json_string_value(lv), "4.", 2) != 0)) {
+        rc = cu_err_unsupported(err, "pdm.lock", 0, "line %u: lock_version %s",
+                                cu_toml_key_line(doc, meta, "lock_version"),
+                                out->format_version ? out->format_version : "(none)");
+        goto out;
+    }
+    const json_t *pk = json_object_get(root, "package");
+    if (pk && !json_is_array(pk)) {
+        rc = cu_err_malformed(err, "pdm.lock", 0, "package is not an array of tables");
+        goto out;
+    }
+    const json_t *mfiles = json_object_get(meta, "files"); /* lock_version 3.x */
+    for (size_t i = 0; i < json_array_size(pk); i++) {
+        const json_t *e = json_array_get(pk, i);
+        uint32_t line = entry_line(doc, pk, i, e);
+        const char *name = cu_jstr(e, "name"), *ver = cu_jstr(e, "version");
+        if (!name) {
+            rc = cu_err_malformed(err, "pdm.lock", CU_NO_OFFSET,
+                                  "line %u: package without a name", line);
+            goto out;
+        }
+        if (cu_jtrue(e, "editable") && cu_jstr(e, "path")) {
+            continue; /* the project itself, or a local checkout installed editable */
+        }
+        struct cu_buf h = CU_BUF_INIT(1u << 20);
+        const json_t *files = json_object_get(e, "files");
+        char *key = files || !ver ? NULL : cu_asprintf("%s %s", name, ver);
+        if (!files && key) {
+            files = json_object_get(mfiles, key);
+        }
+        free(key);
+        for (size_t j = 0; json_is_array(files) && j < json_array_size(files); j++) {
+            add_hash(&h, cu_jstr(json_array_get(files, j), "hash"));
+        }
+        char *resolved = NULL;
+        struct cu_pkg p = { .eco = CU_ECO_PYPI,
+                            .name = (char *)name,
+                            .version = (char *)ver,
+                            .line = line,
+                            .dev = pdm_dev(e),
+                            .integrity = h.len ? (char *)cu_buf_str(&h) : NULL };
+        const char *git = cu_jstr(e, "git"), *url = cu_jstr(e, "url"), *path = cu_jstr(e, "path");
+        if (git) {
+            p.source = CU_DEP_GIT;
+            const char *c = cu_jstr(e, "revision");
+            resolved = c ? cu_asprintf("%s#%s", git, c) : NULL;
+            p.resolved = resolved ? resolved : (char *)git;
+        } else if (url) {
+            p.source = CU_DEP_URL;
+            p.resolved = (char *)url;
+        } else if (path) {
+            p.source = CU_DEP_PATH;
+            p.resolved = (char *)path;
+        } else {
+            p.source = CU_DEP_REGISTRY;
+        }
+        rc = cu_depfile_add(out, &p);
+        free(resolved);
+        cu_buf_free(&h);
+        if (rc) {
+            goto nomem;
+        }
+    }
+out:
+    cu_toml_free(doc);
+    return rc;
+nomem:
+    cu_toml_free(doc);
+    return cu_err_nomem(err);
+}
+
 /* ---- Pipfile.lock ---- */
 
 int cu_parse_pipfile_lock(struct cu_depfile *out,

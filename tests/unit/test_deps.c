@@ -68,6 +68,8 @@ static void purl_and_names(void **state)
     assert_ptr_equal(cu_deps_parser_for_name("constraints.txt", &fmt), cu_parse_requirements);
     assert_ptr_equal(cu_deps_parser_for_name("pylock.dev.toml", &fmt), cu_parse_pylock);
     assert_ptr_equal(cu_deps_parser_for_name("pylock.toml", &fmt), cu_parse_pylock);
+    assert_ptr_equal(cu_deps_parser_for_name("sub/pdm.lock", &fmt), cu_parse_pdm_lock);
+    assert_string_equal(fmt, "pdm-lock");
     assert_ptr_equal(cu_deps_parser_for_name("Pipfile.lock", &fmt), cu_parse_pipfile_lock);
     assert_null(cu_deps_parser_for_name("notes.txt", &fmt));
     assert_null(fmt);
