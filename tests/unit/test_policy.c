@@ -439,7 +439,8 @@ static void made_up_and_unlisted_names_are_unknown(void **state)
         { "posixpath", "join" },
         { "torch", "nn.modules.linear.Linear" }, /* dotted: never safe unless listed */
         { "numpy", "frompyfunc" },
-        { "torchvision.models.resnet", "ResNet" },
+        { "torchvision.datasets.mnist", "MNIST" }, /* downloads; models/ops are allowlisted */
+        { "torch._C", "_VariableFunctionsClass.empty_like" }, /* only pure activations */
         { "torch.jit", "_pickle" },
         { "pandas", "DataFrame" },
     };
@@ -457,6 +458,8 @@ static void deny_beats_allow(void **state)
     expect_class("pandas.core.computation.eval", "Expr", CUSTODY_PICKLE_DANGEROUS);
     expect_class("uuid", "_get_command_stdout", CUSTODY_PICKLE_DANGEROUS);
     expect_class("uuid", "UUID", CUSTODY_PICKLE_SAFE);
+    expect_class("torch._C", "_VariableFunctionsClass.from_file", CUSTODY_PICKLE_DANGEROUS);
+    expect_class("torch.storage", "UntypedStorage.from_file", CUSTODY_PICKLE_DANGEROUS);
     expect_class("torch.jit", "load", CUSTODY_PICKLE_DANGEROUS);
     expect_class("torch.jit._pickle", "build_intlist", CUSTODY_PICKLE_SAFE);
     expect_class("torch.jit._script", "CompilationUnit", CUSTODY_PICKLE_DANGEROUS);
