@@ -1042,13 +1042,29 @@ static struct pv_imp *getattr_of(const struct cu_pv *v)
     return v->u.c->callable.u.g;
 }
 
-/* copyreg.__newobj__(cls, ...), __newobj_ex__(cls, ...) and _reconstructor(cls, ...) with v as
- * cls: cls.__new__, the way a plain object is rebuilt. */
-static bool state_rebuild(const struct pv_imp *outer, const struct cu_pv *call, const struct cu_pv *v)
+/* Whether handing the saved-state class v to outer only rebuilds or stores it:
+ * copyreg.__newobj__(cls, ...), __newobj_ex__(cls, ...) and _reconstructor(cls, ...) with v as
+ * cls (cls.__new__, the way a plain object is rebuilt), or a container built from items. */
+static bool
+state_rebuild(const struct pv_imp *outer, const struct cu_pv *call, const struct cu_pv *v)
 {
-    return (imp_is(outer, "copyreg", "__newobj__") || imp_is(outer, "copyreg", "__newobj_ex__") ||
-            imp_is(outer, "copyreg", "_reconstructor")) &&
-           cu_pv_item(cu_pv_call_args(call), 0) == v;
+    if (imp_is(outer, "copyreg", "__newobj__") || imp_is(outer, "copyreg", "__newobj_ex__") ||
+        imp_is(outer, "copyreg", "_reconstructor")) {
+        return cu_pv_item(cu_pv_call_args(call), 0) == v;
+    }
+    /* containers built from their items (Python 2 OrderedDict(items), set([...])) hold a
+     * class as data and call nothing */
+    static const char *const holds[][2] = {
+        { "builtins", "set" },      { "builtins", "frozenset" },   { "builtins", "list" },
+        { "builtins", "tuple" },    { "builtins", "dict" },        { "collections", "OrderedDict" },
+        { "collections", "deque" }, { "collections", "ChainMap" },
+    };
+    for (size_t i = 0; i < sizeof(holds) / sizeof(holds[0]); i++) {
+        if (imp_is(outer, holds[i][0], holds[i][1])) {
+            return true;
+        }
+    }
+    return false;
 }
 
 /* A class allowlisted only as saved state, called (or handed to a callable that may call it)

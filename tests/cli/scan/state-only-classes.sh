@@ -14,4 +14,7 @@ printf 'ccopyreg\n_reconstructor\n(caccelerate.state\nPartialState\nc__builtin__
     "'" "'" >"$d/rebuilt-proto0.pkl"
 printf '\x80\x02ctransformers.training_args\nTrainingArguments\n)\x81}X\x0a\x00\x00\x00output_dirX\x03\x00\x00\x00outsb.' \
     >"$d/rebuilt-proto2.pkl"
+# set([ModelCheckpoint]): a container holds the class, nothing calls it
+printf '\x80\x02c__builtin__\nset\n]cpytorch_lightning.callbacks.model_checkpoint\nModelCheckpoint\na\x85R.' \
+    >"$d/rebuilt-set.pkl"
 "$CUSTODY" scan --no-progress --fail-on medium "$d"
