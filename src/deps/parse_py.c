@@ -681,8 +681,8 @@ int cu_parse_pdm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, c
         uint32_t line = entry_line(doc, pk, i, e);
         const char *name = cu_jstr(e, "name"), *ver = cu_jstr(e, "version");
         if (!name) {
-            rc = cu_err_malformed(err, "pdm.lock", CU_NO_OFFSET,
-                                  "line %u: package without a name", line);
+            rc = cu_err_malformed(err, "pdm.lock", CU_NO_OFFSET, "line %u: package without a name",
+                                  line);
             goto out;
         }
         if (cu_jtrue(e, "editable") && cu_jstr(e, "path")) {

@@ -174,7 +174,8 @@ static const custody_pickle_policy_entry policy[] = {
       "pydoc.locate imports any dotted name, pipepager/pager run shell commands; "
       "picklescan GHSA-84r2-jw7c-4r5q, fickling GHSA-5hvc-6wx8-mvv4"),
     D("webbrowser", "*", "opens URLs, runs browser commands ($BROWSER); modelscan/picklescan"),
-    D("mailcap", "*",
+    D("mailcap",
+      "*",
       "findmatch() runs the test command of a mailcap entry through os.system (picklescan and "
       "modelscan PRs, 2026-05); getcaps() reads files"),
     D("cgitb", "*", "hooks exceptions, writes reports to files, looks names up in frames"),
@@ -897,9 +898,9 @@ static const custody_pickle_policy_entry policy[] = {
     S("pandas._libs.tslibs.period", "Period"),
     S("pandas._libs.interval", "Interval"),
     S("pandas._libs.arrays", "NDArrayBacked"),
-    S("pandas._libs.arrays", "__pyx_unpickle_NDArrayBacked"), /* pandas >= 1.3 arrays */
-    S("pandas._libs.tslib", "Timestamp"),                     /* pandas 0.20-0.22 */
-    S("pandas.tslib", "Timestamp"),                           /* pandas < 0.20 */
+    S("pandas._libs.arrays", "__pyx_unpickle_NDArrayBacked"),   /* pandas >= 1.3 arrays */
+    S("pandas._libs.tslib", "Timestamp"),                       /* pandas 0.20-0.22 */
+    S("pandas.tslib", "Timestamp"),                             /* pandas < 0.20 */
     S("pandas._libs.interval", "__pyx_unpickle_IntervalMixin"), /* IntervalArray */
     S("pandas.core.indexes.interval", "_new_IntervalIndex"),
     S("pandas._libs.missing", "NA"),
