@@ -21,6 +21,29 @@ static const json_t *jpath(const json_t *o, const char *a, const char *b, const 
     return o;
 }
 
+/* Adds p, whose resolved and integrity text may borrow `resolved` and h, then frees both. */
+static int
+add_owned(struct cu_depfile *out, const struct cu_pkg *p, char *resolved, struct cu_buf *h)
+{
+    int rc = cu_depfile_add(out, p);
+    free(resolved);
+    cu_buf_free(h);
+    return rc;
+}
+
+/* "url#commit" for a git source pinned to a commit; NULL when either is missing. */
+static char *git_pin(const char *url, const char *commit)
+{
+    return url && commit ? cu_asprintf("%s#%s", url, commit) : NULL;
+}
+
+/* A TOML lockfile parser's exit: frees doc and returns rc, or the out-of-memory error. */
+static int toml_done(struct cu_toml *doc, int rc, bool nomem, custody_error *err)
+{
+    cu_toml_free(doc);
+    return nomem ? cu_err_nomem(err) : rc;
+}
+
 /* Hashes of a TOML/JSON list [{hash = "sha256:..."}] or {hashes = {sha256 = "..."}} into b. */
 static void add_hash(struct cu_buf *b, const char *h)
 {
@@ -345,24 +368,46 @@ out:
 
 /* ---- poetry.lock ---- */
 
+/* Opens a TOML lockfile for one of the parsers below: records its format and the version at
+ * [table].key (table NULL: the root). Returns 0 with *doc open, or an error with *doc NULL. */
+static int lock_open(struct cu_toml **doc,
+                     struct cu_depfile *out,
+                     const char *format,
+                     const char *table,
+                     const char *key,
+                     const uint8_t *data,
+                     size_t len,
+                     custody_error *err)
+{
+    int rc = toml_open(doc, data, len, err);
+    if (rc) {
+        return rc;
+    }
+    out->format = format;
+    out->is_lockfile = true;
+    const json_t *root = cu_toml_root(*doc);
+    const json_t *t = table ? json_object_get(root, table) : root;
+    if (cu_depfile_set_version(out, json_object_get(t, key))) {
+        cu_toml_free(*doc);
+        *doc = NULL;
+        return cu_err_nomem(err);
+    }
+    return 0;
+}
+
 int cu_parse_poetry_lock(struct cu_depfile *out,
                          const uint8_t *data,
                          size_t len,
                          custody_error *err)
 {
     struct cu_toml *doc = NULL;
-    int rc = toml_open(&doc, data, len, err);
+    int rc = lock_open(&doc, out, "poetry-lock", "metadata", "lock-version", data, len, err);
     if (rc) {
         return rc;
     }
-    out->format = "poetry-lock";
-    out->is_lockfile = true;
     const json_t *root = cu_toml_root(doc);
     const json_t *meta = json_object_get(root, "metadata");
     const json_t *lv = json_object_get(meta, "lock-version");
-    if ((rc = cu_depfile_set_version(out, lv))) {
-        goto nomem;
-    }
     if (lv && (!json_is_string(lv) || (strncmp(json_string_value(lv), "1.", 2) != 0 &&
                                        strncmp(json_string_value(lv), "2.", 2) != 0))) {
         rc = cu_err_unsupported(err, "poetry.lock", 0, "line %u: lock-version %s",
@@ -423,7 +468,7 @@ int cu_parse_poetry_lock(struct cu_depfile *out,
         } else if (strcmp(st, "git") == 0) {
             p.source = CU_DEP_GIT;
             const char *c = cu_jstr(src, "resolved_reference");
-            resolved = c && url ? cu_asprintf("%s#%s", url, c) : NULL;
+            resolved = git_pin(url, c);
             p.resolved = resolved ? resolved : (char *)url;
         } else if (strcmp(st, "url") == 0) {
             p.source = CU_DEP_URL;
@@ -432,19 +477,14 @@ int cu_parse_poetry_lock(struct cu_depfile *out,
             p.source = CU_DEP_PATH; /* file, directory */
             p.resolved = (char *)url;
         }
-        rc = cu_depfile_add(out, &p);
-        free(resolved);
-        cu_buf_free(&h);
-        if (rc) {
+        if (add_owned(out, &p, resolved, &h)) {
             goto nomem;
         }
     }
 out:
-    cu_toml_free(doc);
-    return rc;
+    return toml_done(doc, rc, false, err);
 nomem:
-    cu_toml_free(doc);
-    return cu_err_nomem(err);
+    return toml_done(doc, rc, true, err);
 }
 
 /* ---- uv.lock ---- */
@@ -452,17 +492,12 @@ nomem:
 int cu_parse_uv_lock(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err)
 {
     struct cu_toml *doc = NULL;
-    int rc = toml_open(&doc, data, len, err);
+    int rc = lock_open(&doc, out, "uv-lock", NULL, "version", data, len, err);
     if (rc) {
         return rc;
     }
-    out->format = "uv-lock";
-    out->is_lockfile = true;
     const json_t *root = cu_toml_root(doc);
     const json_t *lv = json_object_get(root, "version");
-    if ((rc = cu_depfile_set_version(out, lv))) {
-        goto nomem;
-    }
     if (json_object_size(root) == 0) {
         goto out;
     }
@@ -519,18 +554,14 @@ int cu_parse_uv_lock(struct cu_depfile *out, const uint8_t *data, size_t len, cu
         } else {
             p.source = CU_DEP_UNKNOWN;
         }
-        rc = cu_depfile_add(out, &p);
-        cu_buf_free(&h);
-        if (rc) {
+        if (add_owned(out, &p, NULL, &h)) {
             goto nomem;
         }
     }
 out:
-    cu_toml_free(doc);
-    return rc;
+    return toml_done(doc, rc, false, err);
 nomem:
-    cu_toml_free(doc);
-    return cu_err_nomem(err);
+    return toml_done(doc, rc, true, err);
 }
 
 /* ---- pylock.toml (PEP 751) ---- */
@@ -538,17 +569,12 @@ nomem:
 int cu_parse_pylock(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err)
 {
     struct cu_toml *doc = NULL;
-    int rc = toml_open(&doc, data, len, err);
+    int rc = lock_open(&doc, out, "pylock", NULL, "lock-version", data, len, err);
     if (rc) {
         return rc;
     }
-    out->format = "pylock";
-    out->is_lockfile = true;
     const json_t *root = cu_toml_root(doc);
     const json_t *lv = json_object_get(root, "lock-version");
-    if ((rc = cu_depfile_set_version(out, lv))) {
-        goto nomem;
-    }
     if (json_object_size(root) == 0) {
         goto out;
     }
@@ -594,7 +620,7 @@ int cu_parse_pylock(struct cu_depfile *out, const uint8_t *data, size_t len, cus
         if (vcs) {
             p.source = CU_DEP_GIT;
             const char *u = cu_jstr(vcs, "url"), *c = cu_jstr(vcs, "commit-id");
-            resolved = u && c ? cu_asprintf("%s#%s", u, c) : NULL;
+            resolved = git_pin(u, c);
             p.resolved = resolved ? resolved : (char *)u;
         } else if (arc) {
             p.source = cu_jstr(arc, "url") ? CU_DEP_URL : CU_DEP_PATH;
@@ -606,19 +632,14 @@ int cu_parse_pylock(struct cu_depfile *out, const uint8_t *data, size_t len, cus
             p.source = CU_DEP_REGISTRY;
             p.resolved = (char *)cu_jstr(sd, "url");
         }
-        rc = cu_depfile_add(out, &p);
-        free(resolved);
-        cu_buf_free(&h);
-        if (rc) {
+        if (add_owned(out, &p, resolved, &h)) {
             goto nomem;
         }
     }
 out:
-    cu_toml_free(doc);
-    return rc;
+    return toml_done(doc, rc, false, err);
 nomem:
-    cu_toml_free(doc);
-    return cu_err_nomem(err);
+    return toml_done(doc, rc, true, err);
 }
 
 /* ---- pdm.lock ---- */
@@ -648,18 +669,13 @@ static bool pdm_dev(const json_t *e)
 int cu_parse_pdm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, custody_error *err)
 {
     struct cu_toml *doc = NULL;
-    int rc = toml_open(&doc, data, len, err);
+    int rc = lock_open(&doc, out, "pdm-lock", "metadata", "lock_version", data, len, err);
     if (rc) {
         return rc;
     }
-    out->format = "pdm-lock";
-    out->is_lockfile = true;
     const json_t *root = cu_toml_root(doc);
     const json_t *meta = json_object_get(root, "metadata");
     const json_t *lv = json_object_get(meta, "lock_version");
-    if ((rc = cu_depfile_set_version(out, lv))) {
-        goto nomem;
-    }
     if (json_object_size(root) == 0) {
         goto out;
     }
@@ -709,7 +725,7 @@ int cu_parse_pdm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, c
         if (git) {
             p.source = CU_DEP_GIT;
             const char *c = cu_jstr(e, "revision");
-            resolved = c ? cu_asprintf("%s#%s", git, c) : NULL;
+            resolved = git_pin(git, c);
             p.resolved = resolved ? resolved : (char *)git;
         } else if (url) {
             p.source = CU_DEP_URL;
@@ -720,19 +736,14 @@ int cu_parse_pdm_lock(struct cu_depfile *out, const uint8_t *data, size_t len, c
         } else {
             p.source = CU_DEP_REGISTRY;
         }
-        rc = cu_depfile_add(out, &p);
-        free(resolved);
-        cu_buf_free(&h);
-        if (rc) {
+        if (add_owned(out, &p, resolved, &h)) {
             goto nomem;
         }
     }
 out:
-    cu_toml_free(doc);
-    return rc;
+    return toml_done(doc, rc, false, err);
 nomem:
-    cu_toml_free(doc);
-    return cu_err_nomem(err);
+    return toml_done(doc, rc, true, err);
 }
 
 /* ---- Pipfile.lock ---- */
@@ -821,7 +832,7 @@ int cu_parse_pipfile_lock(struct cu_depfile *out,
             if (cu_jstr(e, "git")) {
                 p.source = CU_DEP_GIT;
                 const char *ref = cu_jstr(e, "ref");
-                resolved = ref ? cu_asprintf("%s#%s", cu_jstr(e, "git"), ref) : NULL;
+                resolved = git_pin(cu_jstr(e, "git"), ref);
                 p.resolved = resolved ? resolved : (char *)cu_jstr(e, "git");
             } else if (cu_jstr(e, "file")) {
                 p.source = CU_DEP_URL;
@@ -830,10 +841,7 @@ int cu_parse_pipfile_lock(struct cu_depfile *out,
                 p.source = CU_DEP_PATH;
                 p.resolved = (char *)cu_jstr(e, "path");
             }
-            rc = cu_depfile_add(out, &p);
-            free(resolved);
-            cu_buf_free(&h);
-            if (rc) {
+            if (add_owned(out, &p, resolved, &h)) {
                 goto nomem;
             }
         }
