@@ -1078,6 +1078,15 @@ static void state_call(struct vm *vm,
     if (g->flags & IMP_CALL_REPORTED) {
         return;
     }
+    if (outer == NULL && imp_is(g, "dateutil.tz.tz", "tzfile")) {
+        /* dateutil pickles a zone as tzfile(None, filename) + its state: with no file object
+         * the constructor opens nothing; tzfile(path) reads any file */
+        const struct cu_pv *args = cu_pv_call_args(call), *a0 = cu_pv_item(args, 0);
+        if (a0 != NULL && a0->kind == CU_PV_NONE && cu_pv_len(args) <= 2 &&
+            call->u.c->kwargs.kind == CU_PV_NONE) {
+            return;
+        }
+    }
     g->flags |= IMP_CALL_REPORTED;
     struct cu_buf ev = CU_BUF_INIT(CU_LIMIT_EVIDENCE);
     evidence(&ev, call);

@@ -908,8 +908,8 @@ static const custody_pickle_policy_entry policy[] = {
     S("pandas._libs.sparse", "IntIndex"),
     S("pandas._libs.sparse", "BlockIndex"),
     /* Time zones of tz-aware timestamps and indexes. pytz and zoneinfo load zone data only for
-     * names in their own database (no paths). dateutil's tzfile(path) opens any file and stays
-     * unknown. */
+     * names in their own database (no paths). dateutil's tzfile(path) opens any file: only
+     * tzfile(None, name), its pickled form, passes. */
     S("pytz", "_UTC"),
     S("pytz", "_p"),
     S("pytz.tzinfo", "unpickler"),
@@ -919,6 +919,7 @@ static const custody_pickle_policy_entry policy[] = {
     S("dateutil.tz.tz", "tzoffset"),
     S("dateutil.tz.tz", "tzlocal"),
     S("dateutil.tz.tz", "_ttinfo"),
+    SN("dateutil.tz.tz", "tzfile"), /* the VM allows tzfile(None, name): see state_call */
     /* scikit-learn estimator and helper classes */
     S("sklearn.*", "<Class>"),
     /* Pure numeric functions stored as estimator parameters (strategy=numpy.mean,

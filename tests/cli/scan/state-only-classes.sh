@@ -14,6 +14,10 @@ printf 'ccopyreg\n_reconstructor\n(caccelerate.state\nPartialState\nc__builtin__
     "'" "'" >"$d/rebuilt-proto0.pkl"
 printf '\x80\x02ctransformers.training_args\nTrainingArguments\n)\x81}X\x0a\x00\x00\x00output_dirX\x03\x00\x00\x00outsb.' \
     >"$d/rebuilt-proto2.pkl"
+# dateutil tzfile: pickled as tzfile(None, name) + state (opens nothing); tzfile(path) reads a file
+printf 'cdateutil.tz.tz\ntzfile\n(NS%s/usr/share/zoneinfo/Europe/Paris%s\ntR(dS%s_filename%s\nS%sx%s\nsb.' \
+    "'" "'" "'" "'" "'" "'" >"$d/rebuilt-tzfile.pkl"
+printf 'cdateutil.tz.tz\ntzfile\n(S%s/etc/passwd%s\ntR.' "'" "'" >"$d/tzpath.pkl"
 # set([ModelCheckpoint]): a container holds the class, nothing calls it
 printf '\x80\x02c__builtin__\nset\n]cpytorch_lightning.callbacks.model_checkpoint\nModelCheckpoint\na\x85R.' \
     >"$d/rebuilt-set.pkl"
